@@ -1,0 +1,9 @@
+"""Pytest set-up shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a per-test directory, never the real data dir."""
+    settings.MEDIA_ROOT = tmp_path / "files"

@@ -1,0 +1,73 @@
+"""Users: applicants (persons and enterprises), agents and staff (PRODUCT.md §C2)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.roles import DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role, has_perm
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("自然人")
+    ENTERPRISE = "enterprise", _("法人")
+
+
+class User(AbstractUser):
+    """Anyone who signs in: applicant, agent or staff, told apart by ``role``."""
+
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.APPLICANT, db_index=True
+    )
+    full_name = models.CharField(_("姓名/名称"), max_length=200, blank=True)
+    applicant_kind = models.CharField(
+        _("申请人类型"), max_length=20, choices=ApplicantKind.choices, blank=True
+    )
+    # GB 11643 citizen ID number, checked per DOMAIN-RULES F1; unique among users who have one.
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    # GB 32100 unified social credit code, checked per DOMAIN-RULES F2.
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # F2: a few real codes fail their own check digit; staff may confirm such a code.
+    credit_code_confirmed = models.BooleanField(_("校验位异常已人工确认"), default=False)
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    windows = models.ManyToManyField(
+        "catalog.Window", verbose_name=_("所在窗口"), blank=True, related_name="staff"
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="user_id_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="user_credit_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(department__isnull=False)
+                | ~Q(role__in=[r.value for r in DEPARTMENT_ROLES]),
+                name="user_department_role_has_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def can(self, perm: Perm) -> bool:
+        return has_perm(self, perm)

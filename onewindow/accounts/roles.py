@@ -1,0 +1,88 @@
+"""Roles (PRODUCT.md §C2) and the one permission table every later check uses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    AGENT = "agent", _("代办员")
+    CLERK = "clerk", _("窗口受理人员")
+    HANDLER = "handler", _("承办人")
+    REVIEWER = "reviewer", _("审核人")
+    APPROVER = "approver", _("批准人")
+    CHIEF = "chief", _("首席代表")
+    SUPERVISOR = "supervisor", _("电子监察人员")
+    ADMIN = "admin", _("中心管理员")
+    AUDITOR = "auditor", _("审计管理员")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT}
+# Roles whose work is bound to one department's cases.
+DEPARTMENT_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF})
+
+
+class Perm(StrEnum):
+    """What a role may do. Object-level checks (department, ownership) come on top."""
+
+    GUIDE_READ = "guide.read"
+    CASE_APPLY = "case.apply"  # file and follow one's own (or a mandating applicant's) cases
+    CASE_APPLY_FOR_OTHERS = "case.apply_for_others"
+    CASE_INTAKE = "case.intake"  # accept / correct / reject at the window
+    CASE_HANDOVER = "case.handover"  # hand results out at the window
+    TASK_HANDLE = "task.handle"
+    TASK_REVIEW = "task.review"
+    TASK_APPROVE = "task.approve"
+    EXTENSION_APPROVE = "extension.approve"  # the head's approval, ALL Art. 42
+    CORRECTION_SIGN_OFF = "correction.sign_off"  # second correction notice
+    CASE_READ_ALL = "case.read_all"
+    SUPERVISE = "supervise"  # cards, letters, reports
+    CATALOG_EDIT = "catalog.edit"
+    CALENDAR_EDIT = "calendar.edit"
+    USER_MANAGE = "user.manage"
+    RULES_EDIT = "rules.edit"
+    AUDIT_READ = "audit.read"
+
+
+_DEPT_READ = {Perm.GUIDE_READ}
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY}),
+    Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS}),
+    Role.CLERK: frozenset(_DEPT_READ | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER}),
+    Role.HANDLER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE}),
+    Role.REVIEWER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
+    Role.APPROVER: frozenset(
+        _DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW, Perm.TASK_APPROVE, Perm.EXTENSION_APPROVE}
+    ),
+    Role.CHIEF: frozenset(
+        _DEPT_READ
+        | {
+            Perm.CASE_INTAKE,
+            Perm.CASE_HANDOVER,
+            Perm.TASK_HANDLE,
+            Perm.TASK_REVIEW,
+            Perm.TASK_APPROVE,
+            Perm.EXTENSION_APPROVE,
+            Perm.CORRECTION_SIGN_OFF,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        {Perm.GUIDE_READ, Perm.CASE_READ_ALL, Perm.SUPERVISE, Perm.CORRECTION_SIGN_OFF}
+    ),
+    Role.ADMIN: frozenset(
+        {Perm.GUIDE_READ, Perm.CATALOG_EDIT, Perm.CALENDAR_EDIT, Perm.USER_MANAGE, Perm.RULES_EDIT}
+    ),
+    Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
+}
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    """True when the user's role grants ``perm``. Anonymous users hold no permission."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())

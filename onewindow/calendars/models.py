@@ -1,0 +1,48 @@
+"""The administrator-editable layer over the chinesecalendar package (DOMAIN-RULES A4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日(休息)")
+    WORKDAY = "workday", _("调休上班日")
+
+
+class HolidayYear(models.Model):
+    """A year whose official holiday arrangement an administrator has loaded or typed in."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(
+        _("来源"),
+        max_length=200,
+        blank=True,
+        help_text=_("例如:国务院办公厅关于2027年部分节假日安排的通知"),
+    )
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("已载入年度节假日安排")
+        verbose_name_plural = _("已载入年度节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One override day: a holiday, or a weekend day declared a working day (调休)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("节日名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

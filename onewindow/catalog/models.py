@@ -1,0 +1,416 @@
+"""The catalog (PRODUCT.md §C1): departments, regions, windows, items and their versions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A municipal bureau whose approval section works in the service hall."""
+
+    code = models.CharField(_("部门编码"), max_length=20, unique=True)
+    name = models.CharField(_("部门名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    hall_location = models.CharField(_("大厅窗口位置"), max_length=100, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionLevel(models.TextChoices):
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区/新区")
+    STREET = "street", _("街道/乡镇")
+    COMMUNITY = "community", _("社区/村")
+
+
+class Region(models.Model):
+    """A node of the region tree: city → districts and new areas → streets → communities."""
+
+    code = models.CharField(_("区划代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=20, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    has_service_point = models.BooleanField(_("设有便民服务点"), default=False)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        expected_parent = {
+            RegionLevel.CITY: None,
+            RegionLevel.DISTRICT: RegionLevel.CITY,
+            RegionLevel.STREET: RegionLevel.DISTRICT,
+            RegionLevel.COMMUNITY: RegionLevel.STREET,
+        }[RegionLevel(self.level)]
+        parent_level = self.parent.level if self.parent else None
+        if parent_level != expected_parent:
+            raise ValidationError({"parent": _("上级区域的层级不正确。")})
+
+
+class Window(models.Model):
+    """A counter in the service hall (一窗受理) staffed by clerks."""
+
+    number = models.CharField(_("窗口号"), max_length=20, unique=True)
+    name = models.CharField(_("窗口名称"), max_length=100)
+    area = models.CharField(_("所在区域"), max_length=50, blank=True)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("受理部门"), blank=True, related_name="windows"
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class ToleranceCategory(models.TextChoices):
+    """容缺受理 categories (DOMAIN-RULES G2)."""
+
+    ENCOURAGED = "encouraged", _("鼓励类")
+    CAUTIOUS = "cautious", _("审慎类")
+    RESTRICTED = "restricted", _("限制类")
+
+
+class ToleranceSetting(models.Model):
+    """How many non-core materials may be missing at 容缺 acceptance, per category (G2)."""
+
+    category = models.CharField(
+        _("容缺类别"), max_length=20, choices=ToleranceCategory.choices, unique=True
+    )
+    max_missing = models.PositiveSmallIntegerField(_("最多可容缺的次要材料数"))
+
+    class Meta:
+        verbose_name = _("容缺受理尺度")
+        verbose_name_plural = _("容缺受理尺度")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.max_missing}"
+
+
+class ItemType(models.TextChoices):
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    FILING = "filing", _("备案")
+    OTHER = "other", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("窗口领取")
+    POST = "post", _("快递送达")
+    ELECTRONIC = "electronic", _("电子证照")
+
+
+class Item(models.Model):
+    """An approval item's stable identity; its content lives in versions."""
+
+    code = models.CharField(_("事项编码"), max_length=40, unique=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="items"
+    )
+    item_type = models.CharField(
+        _("事项类型"), max_length=20, choices=ItemType.choices, default=ItemType.LICENSING
+    )
+    # Denormalised pointer to the published version so public pages read one row.
+    published_version = models.OneToOneField(
+        "ItemVersion",
+        verbose_name=_("现行版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        version = self.published_version
+        return f"{self.code} {version.name if version else ''}".strip()
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已废止")
+
+
+class PublishedVersionError(ValidationError):
+    """Raised when something tries to change a published or superseded version."""
+
+
+class ItemVersion(models.Model):
+    """One version of an item's service guide. Published versions never change (§C1)."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=VersionStatus.choices,
+        default=VersionStatus.DRAFT,
+        db_index=True,
+    )
+    name = models.CharField(_("事项名称"), max_length=200, db_index=True)
+    legal_basis = models.TextField(_("设定依据"))
+    statutory_days = models.PositiveSmallIntegerField(
+        _("法定办结时限(工作日)"), validators=[MinValueValidator(0)]
+    )
+    committed_days = models.PositiveSmallIntegerField(
+        _("承诺办结时限(工作日)"), validators=[MinValueValidator(0)]
+    )
+    joint_handling = models.BooleanField(
+        _("联合/集中办理"),
+        default=False,
+        help_text=_("行政许可法第二十六条:联合办理时限为45个工作日,可延长15个工作日。"),
+    )
+    on_the_spot = models.BooleanField(_("即办件"), default=False)
+    tolerance_category = models.CharField(
+        _("容缺类别"),
+        max_length=20,
+        choices=ToleranceCategory.choices,
+        default=ToleranceCategory.RESTRICTED,
+    )
+    commitment_allowed = models.BooleanField(_("适用告知承诺制"), default=False)
+    result_type = models.CharField(
+        _("审批结果类型"),
+        max_length=20,
+        choices=[("certificate", _("证照")), ("approval", _("批文")), ("other", _("其他"))],
+        default="certificate",
+    )
+    result_name = models.CharField(_("审批结果名称"), max_length=200)
+    delivery_methods = models.JSONField(_("送达方式"), default=list)
+    service_object = models.CharField(_("服务对象"), max_length=100, blank=True)
+    handling_place = models.CharField(_("办理地点"), max_length=200, blank=True)
+    handling_hours = models.CharField(_("办理时间"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
+    supervision_phone = models.CharField(_("监督电话"), max_length=50, blank=True)
+    process_summary = models.TextField(_("办理流程"), blank=True)
+    # Name, code and department in one lower-cased column for the Chinese substring search.
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("事项版本(办事指南)")
+        verbose_name_plural = _("事项版本(办事指南)")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="itemversion_item_number"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="published"), name="itemversion_one_published"
+            ),
+            # DOMAIN-RULES B2: committed ≤ statutory is a catalog invariant.
+            models.CheckConstraint(
+                condition=Q(committed_days__lte=F("statutory_days")),
+                name="itemversion_committed_le_statutory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if (
+            self.committed_days is not None
+            and self.statutory_days is not None
+            and self.committed_days > self.statutory_days
+        ):
+            errors.setdefault("committed_days", []).append(
+                str(
+                    _("承诺时限(%(c)s个工作日)不得超过法定时限(%(s)s个工作日)。")
+                    % {"c": self.committed_days, "s": self.statutory_days}
+                )
+            )
+        bad = [m for m in self.delivery_methods or [] if m not in DeliveryMethod.values]
+        if bad:
+            errors.setdefault("delivery_methods", []).append(
+                str(_("不支持的送达方式:%(m)s") % {"m": ", ".join(map(str, bad))})
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            stored = ItemVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+                _guard_transition(stored, self.status, kwargs.get("update_fields"))
+        self.search_text = " ".join([self.name, self.item.code, self.item.department.name]).lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _guard_transition(stored: str, new: str, update_fields: object) -> None:
+    """Only the publish/supersede services may touch a published version, and only its status."""
+    allowed = stored == VersionStatus.PUBLISHED and new == VersionStatus.SUPERSEDED
+    if not (allowed and update_fields and set(update_fields) <= {"status"}):  # type: ignore[call-overload]
+        raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+
+
+class VersionChild(models.Model):
+    """Rows that belong to a version and freeze with it."""
+
+    version: models.ForeignKey[ItemVersion, ItemVersion]
+    version_id: int
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort", "pk"]
+
+    def _check_editable(self) -> None:
+        if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
+            raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self._check_editable()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        self._check_editable()
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Condition(VersionChild):
+    """One condition an applicant must meet (受理条件)."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="conditions")
+    text = models.TextField(_("条件"))
+
+    class Meta(VersionChild.Meta):
+        verbose_name = _("受理条件")
+        verbose_name_plural = _("受理条件")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Material(VersionChild):
+    """One line of the materials checklist (申请材料)."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("材料名称"), max_length=200)
+    required = models.BooleanField(_("必需"), default=True)
+    # G2: core (主要) materials can never be missing at 容缺 acceptance.
+    is_core = models.BooleanField(_("主要材料"), default=True)
+    original_or_copy = models.CharField(
+        _("原件/复印件"),
+        max_length=20,
+        choices=[
+            ("original", _("原件")),
+            ("copy", _("复印件")),
+            ("both", _("原件和复印件")),
+            ("electronic", _("电子材料")),
+        ],
+        default="original",
+    )
+    copies = models.PositiveSmallIntegerField(_("份数"), default=1)
+    source = models.CharField(_("材料来源"), max_length=100, blank=True)
+    note = models.CharField(_("填报须知"), max_length=500, blank=True)
+    form_template = models.FileField(_("空白表格"), upload_to="catalog/forms/", blank=True)
+    sample = models.FileField(_("示例样表"), upload_to="catalog/samples/", blank=True)
+
+    class Meta(VersionChild.Meta):
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(VersionChild):
+    """A fee on the fee list (收费清单), with its legal basis. No rows means free."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField(_("收费项目"), max_length=200)
+    amount = models.DecimalField(
+        _("收费标准(元)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    unit = models.CharField(_("计费单位"), max_length=50, blank=True)
+    legal_basis = models.TextField(_("收费依据"))
+
+    class Meta(VersionChild.Meta):
+        verbose_name = _("收费项目")
+        verbose_name_plural = _("收费项目")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="fee_amount_ge_0")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"
+
+
+class ImplementationMode(models.TextChoices):
+    HANDLES = "handles", _("受理并办理")
+    ACCEPTS = "accepts", _("代收代办(受理点)")
+
+
+class ItemImplementation(models.Model):
+    """Where an item is implemented: the city, a delegated district, or a community point."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="implementations"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("实施区域"), on_delete=models.PROTECT, related_name="implementations"
+    )
+    mode = models.CharField(
+        _("实施方式"),
+        max_length=20,
+        choices=ImplementationMode.choices,
+        default=ImplementationMode.HANDLES,
+    )
+    delegated = models.BooleanField(_("下放事项"), default=False)
+
+    class Meta:
+        verbose_name = _("事项实施区域")
+        verbose_name_plural = _("事项实施区域")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "region"], name="implementation_item_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} @ {self.region}"

@@ -1,0 +1,58 @@
+"""Reads of the public catalog. Public pages and the API only ever see published versions."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from onewindow.catalog.models import Department, ItemVersion, Region, VersionStatus
+
+
+def published_versions() -> QuerySet[ItemVersion]:
+    return (
+        ItemVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("item", "item__department")
+        .order_by("item__sort", "item__code")
+    )
+
+
+def guide_search(
+    *, query: str = "", department_code: str = "", region_code: str = ""
+) -> QuerySet[ItemVersion]:
+    """Published guides matching a substring of name, code or department (finds 食品 in 食品经营许可),
+    a department, and a region (items implemented there or in a region above it)."""
+    versions = published_versions()
+    for term in query.lower().split():
+        versions = versions.filter(search_text__contains=term)
+    if department_code:
+        versions = versions.filter(item__department__code=department_code)
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            return versions.none()
+        versions = versions.filter(
+            Q(item__implementations__region__in=_self_and_ancestors(region))
+        ).distinct()
+    return versions
+
+
+def _self_and_ancestors(region: Region) -> list[int]:
+    ids = []
+    node: Region | None = region
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def published_guide(*, code: str) -> ItemVersion | None:
+    """The published version of the item with ``code``, with its checklist rows, or None."""
+    return (
+        published_versions()
+        .prefetch_related("conditions", "materials", "fees", "item__implementations__region")
+        .filter(item__code=code)
+        .first()
+    )
+
+
+def active_departments() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True)

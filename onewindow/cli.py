@@ -1,0 +1,63 @@
+"""The ``onewindow`` command: the operational entry point.
+
+Sub-commands live next to the code they drive; this module only dispatches:
+``run`` (onewindow.server), ``demo`` (onewindow.catalog.demo), ``calendar``
+(onewindow.calendars.cli), ``worker`` (the background loop alone), ``env`` (list settings).
+Exit status 2 means bad arguments, as argparse does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+    import django
+
+    django.setup()
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse that says what was wrong in Chinese first, then exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误 (invalid arguments): {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from onewindow import server
+    from onewindow.calendars import cli as calendar_cli
+    from onewindow.catalog import demo
+
+    parser = ChineseArgumentParser(prog="onewindow", description="OneWindow 一窗通办")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
+    server.add_parsers(sub)
+    demo.add_parser(sub)
+    calendar_cli.add_parser(sub)
+    env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
+    env_parser.set_defaults(func=_print_env)
+    return parser
+
+
+def _print_env(args: argparse.Namespace) -> int:
+    from onewindow.env import VARIABLES
+
+    print("| variable | default | meaning |\n|---|---|---|")
+    for var in VARIABLES:
+        print(f"| `{var.name}` | `{var.default}` | {var.help} |")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Platform-wide records that belong to no single domain noun."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessDenied(models.Model):
+    """One attempt to reach an object the user's role or department does not allow."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    path = models.CharField(_("路径"), max_length=500)
+    method = models.CharField(_("方法"), max_length=10)
+    target = models.CharField(_("对象"), max_length=200)
+    reason = models.CharField(_("原因"), max_length=200)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("越权访问记录")
+        verbose_name_plural = _("越权访问记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.target}"

@@ -1,0 +1,117 @@
+"""Typed readers for environment variables that fail loudly on bad values.
+
+Every variable OneWindow reads is declared in ``VARIABLES`` with its default and meaning;
+the README's table is generated from the same list (``onewindow env``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting in the environment has a value we cannot use."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    help: str
+
+
+VARIABLES: list[Variable] = [
+    Variable(
+        "ONEWINDOW_DATA_DIR", "./var", "Directory for the SQLite file, uploads and generated files."
+    ),
+    Variable(
+        "DATABASE_URL",
+        "sqlite:///<data dir>/onewindow.sqlite3",
+        "Database: sqlite:///path or postgres://user:pass@host:port/name.",
+    ),
+    Variable(
+        "TEST_DATABASE_URL",
+        "(unset)",
+        "Used by the test command: when set, the suite runs a second time on this database.",
+    ),
+    Variable(
+        "REDIS_URL",
+        "(unset)",
+        "Redis for cache and sessions; unset means local memory cache and DB sessions.",
+    ),
+    Variable(
+        "SECRET_KEY",
+        "(random per data dir)",
+        "Django secret; also read from SECRET_KEY_FILE. Generated into the data dir when unset.",
+    ),
+    Variable("DEBUG", "false", "Django debug pages. Never true in production."),
+    Variable(
+        "ALLOWED_HOSTS",
+        "127.0.0.1,localhost,[::1],testserver",
+        "Comma-separated host names served.",
+    ),
+    Variable(
+        "CSRF_TRUSTED_ORIGINS", "(empty)", "Comma-separated origins for HTTPS reverse proxies."
+    ),
+    Variable("SECURE_COOKIES", "false", "Send session and CSRF cookies over HTTPS only."),
+    Variable("CONN_MAX_AGE", "60", "Seconds a database connection is kept open between requests."),
+    Variable("LANGUAGE_CODE", "zh-hans", "Default language (zh-hans or en)."),
+    Variable("TIME_ZONE", "Asia/Shanghai", "Time zone used for dates on notices and deadlines."),
+    Variable("WEB_WORKERS", "2", "Gunicorn worker processes started by `onewindow run`."),
+    Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
+    Variable(
+        "BACKGROUND_INTERVAL", "60", "Seconds between runs of the background loop's periodic jobs."
+    ),
+    Variable(
+        "RECEIVE_ON_NON_WORKING_DAY",
+        "next",
+        "A submission on a non-working day counts as received "
+        "on the next working day (next) or on that day (same). DOMAIN-RULES A2.",
+    ),
+    Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
+    Variable("API_THROTTLE_ANON", "120/min", "Rate limit for anonymous API clients."),
+]
+
+
+def env_str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    file_path = os.environ.get(f"{name}_FILE")
+    if value is None and file_path:
+        try:
+            value = Path(file_path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={file_path}: {exc}") from exc
+    return default if value is None or value == "" else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env_str(name, "true" if default else "false").lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = env_str(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value

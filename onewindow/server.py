@@ -1,0 +1,111 @@
+"""``onewindow run`` and ``onewindow worker``: serve the platform and run its background loop.
+
+The web server is gunicorn (threaded workers) rather than Django's runserver; the background
+loop runs in a separate child process so a slow job never holds a web worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from onewindow.cli import setup_django
+
+
+def add_parsers(sub: Any) -> None:
+    run = sub.add_parser(
+        "run", help="migrate, load demo data if empty, serve and run the background loop"
+    )
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument(
+        "--no-demo", action="store_true", help="do not load demo data into an empty database"
+    )
+    run.set_defaults(func=run_command)
+    worker = sub.add_parser(
+        "worker", help="run only the background loop (for multi-machine deployments)"
+    )
+    worker.set_defaults(func=worker_command)
+
+
+def prepare(*, load_demo: bool) -> bool:
+    """Migrate and, on an empty database, load the demo data. True when demo data was loaded."""
+    setup_django()
+    from django.core.management import call_command
+
+    from onewindow.catalog.models import Item
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if load_demo and not Item.objects.exists():
+        from onewindow.catalog.demo import load_demo as load
+
+        load(progress=True)
+        return True
+    return False
+
+
+def run_command(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        print(f"端口无效: {args.port}", file=sys.stderr)
+        return 2
+    prepare(load_demo=not args.no_demo)
+    from django.conf import settings
+
+    from onewindow.catalog.demo import print_logins
+
+    url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
+    print(f"\nOneWindow 一窗通办 正在运行 / running at {url}")
+    print(f"数据库 / database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
+    print_logins()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ.copy()
+    )
+    try:
+        _gunicorn(args.host, args.port, settings.WEB_WORKERS, settings.WEB_THREADS)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from onewindow.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "timeout": 60,
+                "graceful_timeout": 10,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    setup_django()
+    from onewindow.core.jobs import run_loop
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    run_loop(stop)
+    return 0

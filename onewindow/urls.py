@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from onewindow.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("onewindow.api.urls")),
+    # path("accounts/", include("onewindow.accounts.urls")),
+    # path("", include("onewindow.portal.urls")),
+]
