@@ -8,6 +8,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("onewindow.api.urls")),
-    # path("accounts/", include("onewindow.accounts.urls")),
-    # path("", include("onewindow.portal.urls")),
+    path("accounts/", include("onewindow.accounts.urls")),
+    path("", include("onewindow.portal.urls")),
 ]
+
+handler404 = "onewindow.api.errors.handler404"
+handler500 = "onewindow.api.errors.handler500"

@@ -52,3 +52,24 @@ def _first_message(data: Any) -> str:
     while isinstance(data, dict | list) and data:
         data = next(iter(data.values())) if isinstance(data, dict) else data[0]
     return str(data) if data else "请求无效。"
+
+
+def handler404(request: Any, exception: Exception | None = None) -> Any:
+    """JSON under /api/, the normal page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "请求的资源不存在。"}, status=404)
+    return page_not_found(request, exception or Http404())
+
+
+def handler500(request: Any) -> Any:
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "server_error", "message": "服务器内部错误,请稍后重试。"}, status=500
+        )
+    return server_error(request)
