@@ -46,3 +46,17 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class CalendarRevision(models.Model):
+    """One row counting calendar changes, so every process knows when to rebuild its cache."""
+
+    number = models.PositiveBigIntegerField(_("版本号"), default=0)
+    changed_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日历版本")
+        verbose_name_plural = _("日历版本")
+
+    def __str__(self) -> str:
+        return str(self.number)

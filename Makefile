@@ -1,0 +1,25 @@
+# Shortcuts behind the two README commands. `make help` lists them.
+.PHONY: help run test ci lint bench bench-calendar bench-guides
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+run:  ## README command 1: serve the platform with demo data on 127.0.0.1:8000
+	bash scripts/demo.sh
+
+test:  ## README command 2: install test deps, lint, type-check, run the suite (SQLite, and PostgreSQL if TEST_DATABASE_URL)
+	bash scripts/test.sh
+
+ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL database
+	bash .ci/run
+
+lint:  ## ruff and mypy only
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow
+
+bench: bench-calendar bench-guides  ## all benchmarks (figures go to stdout)
+
+bench-calendar:  ## working-day calendar operations per second vs a naive day loop
+	.venv/bin/python -m bench.calendar_bench
+
+bench-guides:  ## guide list median/p99 latency at 20 concurrent clients (gunicorn, SQLite)
+	.venv/bin/python -m bench.guide_list_bench --clients 20 --requests 4000
