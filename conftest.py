@@ -10,10 +10,18 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar():
-    """A calendar change rolled back with one test's transaction must not leak into the next."""
-    from onewindow.calendars.selectors import calendar_cache_clear
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.5 s a user by design; tests that check hashing put it back themselves."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
-    calendar_cache_clear()
-    yield
-    calendar_cache_clear()
+
+@pytest.fixture(autouse=True)
+def _calendar_checks_every_call(monkeypatch):
+    """Compare the calendar revision on every call, so a change rolled back with one test's
+    transaction is never served to the next test (the revision row rolls back too)."""
+    from onewindow.calendars import selectors
+
+    monkeypatch.setattr(selectors, "CHECK_SECONDS", 0.0)

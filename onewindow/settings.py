@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "onewindow.accounts",
     "onewindow.calendars",
     "onewindow.catalog",
+    "onewindow.cases",
     "onewindow.portal",
     "onewindow.api",
 ]

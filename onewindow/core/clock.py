@@ -14,3 +14,8 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in the configured time zone (Asia/Shanghai by default)."""
     return timezone.localdate()
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar date of ``moment`` in the configured time zone."""
+    return timezone.localdate(moment)

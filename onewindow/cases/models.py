@@ -1,0 +1,414 @@
+"""Cases (办件): online application, window intake and their event trail (PRODUCT.md §C3, §C4)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    """Where a case stands. Colours are CSS classes used by badges."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交,待受理")
+    CORRECTION = "correction", _("待补正材料")
+    ACCEPTED = "accepted", _("已受理")
+    REJECTED = "rejected", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("已终止")
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self]
+
+
+STATUS_COLOURS = {
+    CaseStatus.DRAFT: "grey",
+    CaseStatus.SUBMITTED: "blue",
+    CaseStatus.CORRECTION: "orange",
+    CaseStatus.ACCEPTED: "green",
+    CaseStatus.REJECTED: "red",
+    CaseStatus.WITHDRAWN: "grey",
+    CaseStatus.TERMINATED: "red",
+}
+# Statuses in which the intake clerk still owes a decision (ALL Art. 32).
+AWAITING_INTAKE = (CaseStatus.SUBMITTED,)
+# The applicant may withdraw until a decision on the application is made.
+WITHDRAWABLE = (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申报")
+    WINDOW = "window", _("窗口申报")
+
+
+class ApprovalRoute(models.TextChoices):
+    STANDARD = "standard", _("一般程序")
+    COMMITMENT = "commitment", _("告知承诺制")
+
+
+class Case(models.Model):
+    """One application for one item version, from draft to intake decision and beyond."""
+
+    number = models.CharField(_("办件编号"), max_length=40, unique=True, null=True, blank=True)
+    query_code = models.CharField(_("查询码"), max_length=12, blank=True)
+    item_version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name=_("事项版本"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("受理部门"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    region = models.ForeignKey(
+        "catalog.Region", verbose_name=_("办理区域"), on_delete=models.PROTECT, related_name="cases"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agent_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("申报渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    route = models.CharField(
+        _("审批方式"), max_length=12, choices=ApprovalRoute.choices, default=ApprovalRoute.STANDARD
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=CaseStatus.choices,
+        default=CaseStatus.DRAFT,
+        db_index=True,
+    )
+    form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
+    # Optimistic concurrency: every transition bumps it with a conditional UPDATE.
+    revision = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # DOMAIN-RULES A2: receipt on a non-working day counts from the next working day.
+    received_on = models.DateField(_("收件日期"), null=True, blank=True)
+    intake_due = models.DateField(_("受理期限"), null=True, blank=True, db_index=True)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("视为受理"), default=False)
+    decision_due = models.DateField(_("承诺办结期限"), null=True, blank=True, db_index=True)
+    statutory_due = models.DateField(_("法定办结期限"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限为临时计算"), default=False)
+    correction_count = models.PositiveSmallIntegerField(_("补正次数"), default=0)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["department", "status", "intake_due"], name="case_dept_status_due"
+            ),
+            models.Index(fields=["applicant", "status"], name="case_applicant_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or _("草稿 #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[CaseStatus(self.status)]
+
+
+class CaseNumberSequence(models.Model):
+    """The last sequence number handed out per region and day (case number = region+date+seq)."""
+
+    region_code = models.CharField(max_length=20)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "day"], name="case_number_seq_region_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.day} {self.last}"
+
+
+class CaseEvent(models.Model):
+    """One transition or notable action on a case: the audit trail and supervision input."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("操作角色"), max_length=20, blank=True)
+    action = models.CharField(_("动作"), max_length=40)
+    old_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    new_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    reason = models.TextField(_("理由/说明"), blank=True)
+    # Public events appear on the progress page (without staff names).
+    public = models.BooleanField(_("对外公开"), default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办件记录")
+        verbose_name_plural = _("办件记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.old_status}→{self.new_status}"
+
+
+class FlagKind(models.TextChoices):
+    """Facts about a case that electronic supervision must look at (DOMAIN-RULES D1)."""
+
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("逾期未作受理决定,视为受理")
+    SECOND_CORRECTION = "second_correction", _("第二次补正告知(已签批)")
+    COMMITMENT_OVERDUE = "commitment_overdue", _("容缺承诺逾期未补齐")
+    TOLERATED_ACCEPTANCE = "tolerated_acceptance", _("容缺受理")
+
+
+class CaseFlag(models.Model):
+    """A supervision flag raised on a case; at most one per case and kind."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("类型"), max_length=30, choices=FlagKind.choices)
+    at = models.DateTimeField(_("时间"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("监察标记")
+        verbose_name_plural = _("监察标记")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="caseflag_case_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept under a generated name outside any public path."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("所有人"),
+        on_delete=models.PROTECT,
+        related_name="stored_files",
+    )
+    path = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # Identity documents and certificates may be reused in later applications (once-only).
+    reusable_kind = models.CharField(_("可复用材料类型"), max_length=50, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文件")
+        verbose_name_plural = _("文件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MaterialStatus(models.TextChoices):
+    PENDING = "pending", _("待审查")
+    OK = "ok", _("合格")
+    MISSING = "missing", _("缺少")
+    DEFECTIVE = "defective", _("不符合要求")
+    TOLERATED = "tolerated", _("容缺后补")
+
+
+class CaseMaterial(models.Model):
+    """One checklist line of a case: which catalog material, its files and its review status."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=MaterialStatus.choices, default=MaterialStatus.PENDING
+    )
+    remark = models.TextField(_("审查意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+        ordering = ["material__sort", "material_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material"], name="casematerial_case_material")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.material_id}"
+
+
+class CaseFile(models.Model):
+    """A file attached to a case material (several per material)."""
+
+    case_material = models.ForeignKey(CaseMaterial, on_delete=models.CASCADE, related_name="files")
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="attachments")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办件附件")
+        verbose_name_plural = _("办件附件")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.stored.original_name
+
+
+class SubmissionKey(models.Model):
+    """An Idempotency-Key already used by an applicant, and the case it produced."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submissionkey_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NoticeKind(models.TextChoices):
+    """Written notices of DOMAIN-RULES B7 produced at intake."""
+
+    ACCEPTANCE = "acceptance", _("受理通知书")
+    CORRECTION = "correction", _("补正材料通知书(一次性告知书)")
+    REJECTION = "rejection", _("不予受理决定书")
+    TOLERATED = "tolerated", _("容缺受理通知书")
+    COMMITMENT = "commitment", _("告知承诺书")
+    TERMINATION = "termination", _("终止办理通知书")
+
+
+class Notice(models.Model):
+    """A dated written notice issued on a case; its PDF is rendered from these fields."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("文书类型"), max_length=20, choices=NoticeKind.choices)
+    number = models.CharField(_("文号"), max_length=60, unique=True)
+    issued_at = models.DateTimeField(_("出具时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Everything the document says: reasons, per-material lines, due dates, appeal rights ...
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CorrectionNotice(models.Model):
+    """The one-time list of everything to supplement (一次性告知, ALL Art. 32)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="correction")
+    sequence = models.PositiveSmallIntegerField(_("第几次补正"))
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("签批人"),
+    )
+    sign_off_reason = models.TextField(_("签批理由"), blank=True)
+    answered_at = models.DateTimeField(_("补正提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("补正告知")
+        verbose_name_plural = _("补正告知")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="correction_case_sequence"),
+            # A second notice on the same case needs a supervisor's sign-off with a reason.
+            models.CheckConstraint(
+                condition=Q(sequence=1) | (Q(signed_off_by__isnull=False) & ~Q(sign_off_reason="")),
+                name="correction_second_signed_off",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence}"
+
+
+class CommitmentKind(models.TextChoices):
+    TOLERATED = "tolerated", _("容缺后补承诺")
+    NOTIFICATION = "notification", _("告知承诺")
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", _("待履行")
+    FULFILLED = "fulfilled", _("已履行")
+    OVERDUE = "overdue", _("逾期未履行")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class Commitment(models.Model):
+    """An applicant's signed commitment: a tolerated material to supply (G2) or 告知承诺 (G1)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(_("类型"), max_length=20, choices=CommitmentKind.choices)
+    material = models.ForeignKey(
+        "catalog.Material", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("承诺内容"))
+    liability = models.TextField(_("虚假承诺责任"), blank=True)
+    due_on = models.DateField(_("履行期限"), null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=CommitmentStatus.choices,
+        default=CommitmentStatus.OPEN,
+        db_index=True,
+    )
+    signed_at = models.DateTimeField(_("签署时间"))
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("承诺")
+        verbose_name_plural = _("承诺")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.due_on}"

@@ -1,0 +1,98 @@
+"""The one way a case changes status: check the state, bump the revision, write the event.
+
+Every state change goes through ``transition`` inside the calling service's transaction. The
+conditional UPDATE (status and revision must still be what the caller read) makes two clerks
+deciding the same case at once produce exactly one decision; the loser gets ConcurrentChange.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from onewindow.cases.errors import ConcurrentChange, WrongStatus
+from onewindow.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, FlagKind
+from onewindow.core import clock
+
+
+def transition(
+    case: Case,
+    *,
+    allowed_from: Iterable[str],
+    to: str,
+    actor: Any,
+    action: str,
+    reason: str = "",
+    public: bool = True,
+    now: dt.datetime | None = None,
+    data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> CaseEvent:
+    """Move ``case`` to ``to`` if it is in one of ``allowed_from``; store ``fields`` with it."""
+    allowed = tuple(allowed_from)
+    if case.status not in allowed:
+        raise WrongStatus(
+            _("办件当前状态为“%(status)s”,不能执行此操作。")
+            % {"status": CaseStatus(case.status).label}
+        )
+    now = now or clock.now()
+    updated = Case.objects.filter(pk=case.pk, status=case.status, revision=case.revision).update(
+        status=to, revision=F("revision") + 1, updated_at=now, **fields
+    )
+    if updated != 1:
+        raise ConcurrentChange(_("该办件刚刚已被他人处理,请刷新后查看最新状态。"))
+    old = case.status
+    case.status, case.revision = to, case.revision + 1
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return event_record(
+        case,
+        actor=actor,
+        action=action,
+        old=old,
+        new=to,
+        reason=reason,
+        public=public,
+        now=now,
+        data=data,
+    )
+
+
+def event_record(
+    case: Case,
+    *,
+    actor: Any,
+    action: str,
+    old: str = "",
+    new: str = "",
+    reason: str = "",
+    public: bool = True,
+    now: dt.datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Write one event row (also for actions that keep the status, e.g. an upload)."""
+    return CaseEvent.objects.create(
+        case=case,
+        at=now or clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=getattr(actor, "role", "system") if actor else "system",
+        action=action,
+        old_status=old,
+        new_status=new or old,
+        reason=reason,
+        public=public,
+        data=data or {},
+    )
+
+
+def flag_raise(
+    case: Case, *, kind: FlagKind, note: str = "", now: dt.datetime | None = None
+) -> None:
+    """Flag the case for electronic supervision; raising the same flag twice is a no-op."""
+    CaseFlag.objects.get_or_create(
+        case=case, kind=kind, defaults={"at": now or clock.now(), "note": note}
+    )

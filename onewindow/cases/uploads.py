@@ -1,0 +1,135 @@
+"""Uploaded case materials: checked by magic bytes and size, stored under generated names.
+
+Files live under MEDIA_ROOT/cases/<yyyy>/<mm>/<random>.<ext>, a directory no URL maps to; they
+are served only by views that check access first. A file is checked completely before anything
+is written, and deleted again if the rows that reference it cannot be written, so a failed
+upload leaves neither a half-written case nor an orphan file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import CaseFile, CaseMaterial, CaseStatus, StoredFile
+from onewindow.cases.transitions import event_record
+from onewindow.core import clock
+from onewindow.lib.filetypes import EXTENSIONS, sniff
+
+# Lines the applicant may still change: while drafting and while answering a correction notice.
+EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION)
+
+
+def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
+    """Return (mime type, content) or raise CaseError with a message the applicant understands."""
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    name = upload.name or ""
+    if not upload.size:
+        raise CaseError(_("文件“%(n)s”是空文件,请重新选择。") % {"n": name})
+    if upload.size > limit:
+        raise CaseError(
+            _("文件“%(n)s”超过 %(mb)s MB 的大小限制。") % {"n": name, "mb": settings.MAX_UPLOAD_MB}
+        )
+    content = upload.read()
+    mime = sniff(content[:16])
+    if mime is None:
+        raise CaseError(
+            _("文件“%(n)s”不是 PDF、JPEG 或 PNG 格式(按文件内容判断),请转换后上传。") % {"n": name}
+        )
+    return mime, content
+
+
+def _write(content: bytes, mime: str) -> str:
+    path = f"cases/{clock.now():%Y/%m}/{secrets.token_hex(16)}{EXTENSIONS[mime]}"
+    return default_storage.save(path, ContentFile(content))
+
+
+def case_file_add(*, case_material: CaseMaterial, upload: UploadedFile, actor: Any) -> CaseFile:
+    """Attach one uploaded file to a checklist line of a case that is still editable."""
+    mime, content = upload_check(upload)
+    path = _write(content, mime)
+    try:
+        with transaction.atomic():
+            return _attach(case_material, path, upload.name or "file", mime, content, actor)
+    except BaseException:
+        default_storage.delete(path)
+        raise
+
+
+def _attach(
+    line: CaseMaterial, path: str, name: str, mime: str, content: bytes, actor: Any
+) -> CaseFile:
+    case = type(line.case).objects.select_for_update().get(pk=line.case_id)
+    if case.status not in EDITABLE_STATUSES:
+        raise CaseError(
+            _("办件当前状态为“%(s)s”,不能再上传材料。") % {"s": CaseStatus(case.status).label}
+        )
+    stored = StoredFile.objects.create(
+        owner=case.applicant,
+        path=path,
+        original_name=name[:255],
+        content_type=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    attached = CaseFile.objects.create(case_material=line, stored=stored)
+    event_record(
+        case,
+        actor=actor,
+        action="file_added",
+        public=False,
+        data={"material": line.material.name, "file": stored.original_name},
+    )
+    return attached
+
+
+@transaction.atomic
+def case_file_reuse(*, case_material: CaseMaterial, stored: StoredFile, actor: Any) -> CaseFile:
+    """Once-only: attach a document already on file for the same applicant instead of uploading."""
+    case = type(case_material.case).objects.select_for_update().get(pk=case_material.case_id)
+    if stored.owner_id != case.applicant_id:
+        raise CaseError(_("只能复用本申请人名下的材料。"))
+    if case.status not in EDITABLE_STATUSES:
+        raise CaseError(
+            _("办件当前状态为“%(s)s”,不能再上传材料。") % {"s": CaseStatus(case.status).label}
+        )
+    attached = CaseFile.objects.create(case_material=case_material, stored=stored)
+    event_record(
+        case,
+        actor=actor,
+        action="file_reused",
+        public=False,
+        data={"material": case_material.material.name, "file": stored.original_name},
+    )
+    return attached
+
+
+@transaction.atomic
+def case_file_remove(*, case_file: CaseFile, actor: Any) -> None:
+    case = (
+        type(case_file.case_material.case)
+        .objects.select_for_update()
+        .get(pk=case_file.case_material.case_id)
+    )
+    if case.status not in EDITABLE_STATUSES:
+        raise CaseError(
+            _("办件当前状态为“%(s)s”,不能再修改材料。") % {"s": CaseStatus(case.status).label}
+        )
+    event_record(
+        case,
+        actor=actor,
+        action="file_removed",
+        public=False,
+        data={"file": case_file.stored.original_name},
+    )
+    case_file.delete()
