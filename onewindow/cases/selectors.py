@@ -45,12 +45,13 @@ def intake_queue(user: Any) -> QuerySet[Case]:
 
 def case_get_for_clerk(request: HttpRequest, *, case_id: int) -> Case:
     """A non-draft case of the clerk's own department; otherwise a logged 404."""
-    user = request.user
+    user: Any = request.user
     case = None
-    if has_perm(user, Perm.CASE_INTAKE) and getattr(user, "department_id", None):
+    department_id = getattr(user, "department_id", None)
+    if has_perm(user, Perm.CASE_INTAKE) and department_id is not None:
         case = (
             _cases()
-            .filter(pk=case_id, department_id=user.department_id)
+            .filter(pk=case_id, department_id=department_id)
             .exclude(status=CaseStatus.DRAFT)
             .first()
         )
