@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("onewindow.api.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
+    path("", include("onewindow.cases.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 
