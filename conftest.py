@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["onewindow.testing"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -71,7 +71,52 @@ VARIABLES: list[Variable] = [
         "on the next working day (next) or on that day (same). DOMAIN-RULES A2.",
     ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
+    Variable(
+        "NUM_PROXIES",
+        "0",
+        "Reverse proxies in front of OneWindow; X-Forwarded-For is trusted only through them.",
+    ),
     Variable("API_THROTTLE_ANON", "120/min", "Rate limit for anonymous API clients."),
+    Variable(
+        "PROGRESS_QUERY_PER_MINUTE",
+        "20",
+        "Progress queries (page and API together) allowed per client address per minute.",
+    ),
+    Variable(
+        "SQLITE_TEST_NAME",
+        "(in memory)",
+        "Test runs on SQLite: a file path for the test database (the test command sets one so "
+        "the concurrency tests run).",
+    ),
+    Variable(
+        "NOTIFY_EMAIL_BACKEND",
+        "onewindow.notifications.backends.OutboxOnlyBackend",
+        "Email notifications: OutboxOnlyBackend (the outbox row is the record) or "
+        "onewindow.notifications.backends.DjangoEmailBackend (sends with the EMAIL_* settings).",
+    ),
+    Variable(
+        "NOTIFY_SMS_BACKEND",
+        "onewindow.notifications.backends.OutboxOnlyBackend",
+        "SMS notifications: dotted path of a gateway class with send(message) "
+        "(see onewindow/notifications/backends.py).",
+    ),
+    Variable(
+        "NOTIFY_MAX_ATTEMPTS", "6", "Delivery attempts per notification before it is marked failed."
+    ),
+    Variable(
+        "NOTIFY_RETRY_SECONDS",
+        "60",
+        "Wait before the first retry of a failed notification; doubles on each further attempt.",
+    ),
+    Variable("EMAIL_HOST", "localhost", "SMTP server for DjangoEmailBackend."),
+    Variable("EMAIL_PORT", "25", "SMTP port."),
+    Variable("EMAIL_HOST_USER", "(empty)", "SMTP user name."),
+    Variable(
+        "EMAIL_HOST_PASSWORD", "(empty)", "SMTP password; also read from EMAIL_HOST_PASSWORD_FILE."
+    ),
+    Variable("EMAIL_USE_TLS", "false", "STARTTLS to the SMTP server (usually port 587)."),
+    Variable("EMAIL_USE_SSL", "false", "Implicit TLS to the SMTP server (usually port 465)."),
+    Variable("DEFAULT_FROM_EMAIL", "noreply@localhost", "Sender address of notification emails."),
 ]
 
 

@@ -38,10 +38,10 @@ def prepare(*, load_demo: bool) -> bool:
     setup_django()
     from django.core.management import call_command
 
-    from onewindow.catalog.models import Item
+    from onewindow.catalog.demo import demo_data_present
 
     call_command("migrate", interactive=False, verbosity=0)
-    if load_demo and not Item.objects.exists():
+    if load_demo and not any(demo_data_present().values()):
         from onewindow.catalog.demo import load_demo as load
 
         load(progress=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.env import env_bool, env_choice, env_int, env_list, env_str
+from onewindow.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "onewindow.cases",
     "onewindow.portal",
     "onewindow.api",
+    "onewindow.notifications",
+    "onewindow.review",
+    "onewindow.certificates",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +127,8 @@ else:
 
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Username, or for applicants their ID number / credit code / phone; the admin role's permissions.
+AUTHENTICATION_BACKENDS = ["onewindow.accounts.backends.IdentifierBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -152,6 +157,8 @@ USE_TZ = True
 # --- files ------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through access-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -169,6 +176,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Client IPs for throttling: trust X-Forwarded-For only from this many proxies in front.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "onewindow.api.pagination.Pagination",
     "EXCEPTION_HANDLER": "onewindow.api.errors.exception_handler",
@@ -177,7 +187,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "OneWindow API (一窗通办)",
-    "DESCRIPTION": "REST API of the OneWindow government service platform.",
+    "DESCRIPTION": "一窗通办政务服务平台 REST API(OneWindow government service platform).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -185,14 +195,45 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "onewindow.catalog.models.RegionLevel",
+        "ItemTypeEnum": "onewindow.catalog.models.ItemType",
+        "ToleranceCategoryEnum": "onewindow.catalog.models.ToleranceCategory",
+        "DeliveryMethodEnum": "onewindow.catalog.models.DeliveryMethod",
+        "CaseStatusEnum": "onewindow.cases.models.CaseStatus",
+        "MaterialStatusEnum": "onewindow.cases.models.MaterialStatus",
+        "CommitmentStatusEnum": "onewindow.cases.models.CommitmentStatus",
+    },
 }
 
 # --- domain settings --------------------------------------------------------------------------
 # DOMAIN-RULES A2: a submission on a non-working day is deemed received on the next working day.
 RECEIVE_ON_NON_WORKING_DAY = env_choice("RECEIVE_ON_NON_WORKING_DAY", "next", ("next", "same"))
+# PRODUCT §C9: the public progress query is rate-limited per client address.
+PROGRESS_QUERY_PER_MINUTE = env_int("PROGRESS_QUERY_PER_MINUTE", 20, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+
+# --- notifications (PRODUCT.md §C9): backends per channel, retries, SMTP -----------------------
+_OUTBOX_ONLY = "onewindow.notifications.backends.OutboxOnlyBackend"
+NOTIFICATION_BACKENDS = {
+    "email": env_str("NOTIFY_EMAIL_BACKEND", _OUTBOX_ONLY),
+    "sms": env_str("NOTIFY_SMS_BACKEND", _OUTBOX_ONLY),
+}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+EMAIL_TIMEOUT = 10  # seconds: a hanging SMTP server must not hold a request or the worker
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 LOGGING = {
     "version": 1,

@@ -18,13 +18,15 @@ ensure_venv() {
 
 # Debian packages the browser tests and PDF notices use: chromium for Playwright, CJK fonts so
 # Chinese renders (screenshots and embedded PDF fonts). Installed only when missing and when we
-# are root; without them the browser tests are skipped with the reason printed.
+# are root; without them the browser tests are skipped with the reason printed. poppler-utils
+# (pdftotext) lets the notice tests read the text back out of a generated PDF.
 ensure_system_packages() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || missing+=(gettext)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "== installing ${missing[*]} (apt-get)"

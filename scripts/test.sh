@@ -10,7 +10,10 @@ ensure_system_packages
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy onewindow
 echo "== tests on SQLite"
-(unset DATABASE_URL; .venv/bin/pytest -q -p no:cacheprovider "$@")
+# A file database (not :memory:) so the concurrency tests run real threads against it.
+sqlite_test="${TMPDIR:-/tmp}/onewindow-test-$$.sqlite3"
+trap 'rm -f "$sqlite_test"*' EXIT
+(unset DATABASE_URL; SQLITE_TEST_NAME="$sqlite_test" .venv/bin/pytest -q -p no:cacheprovider "$@")
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "== tests on PostgreSQL ($TEST_DATABASE_URL)"
   DATABASE_URL="$TEST_DATABASE_URL" .venv/bin/pytest -q -p no:cacheprovider "$@"

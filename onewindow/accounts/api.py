@@ -1,5 +1,300 @@
-"""REST endpoints of this app, included under /api/v1/."""
+"""REST endpoints of this app, included under /api/v1/: API tokens, the current user, registration.
 
-from django.urls import URLPattern
+Clients sign in with ``POST auth/token`` and send ``Authorization: Token <key>``; browsers may use
+their session instead. A token is revoked by ``DELETE auth/token`` and by a password change.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from onewindow.accounts import services
+from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.roles import Role, permissions_of
+from onewindow.accounts.validators import CREDIT_CODE_UNCONFIRMED
+from onewindow.api.schema import error_responses
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = 400
+    default_code = "invalid_credentials"
+    default_detail = "账号或密码不正确。"
+
+
+class CreditCodeUnconfirmed(exceptions.APIException):
+    """F2: the check digit fails; resend with ``confirm_credit_code: true`` after checking."""
+
+    status_code = 400
+    default_code = CREDIT_CODE_UNCONFIRMED
+
+
+# --- serializers ------------------------------------------------------------------------------
+class DepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WindowRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(help_text="角色名称")
+    applicant_kind = serializers.CharField(help_text="person、enterprise,或工作人员为空")
+    permissions = serializers.ListField(
+        child=serializers.CharField(), help_text="角色拥有的权限(权限表 roles.ROLE_PERMISSIONS)"
+    )
+    department = DepartmentRefSerializer(allow_null=True)
+    windows = WindowRefSerializer(many=True)
+    credit_code_pending = serializers.BooleanField(
+        help_text="统一社会信用代码校验位异常,待人工确认"
+    )
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        help_text="用户名;申请人也可用身份证号、统一社会信用代码或手机号"
+    )
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="请求头 Authorization: Token <token>")
+    user = MeSerializer()
+
+
+class RegisterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, help_text="person 或 enterprise")
+    full_name = serializers.CharField(max_length=200, help_text="姓名或企业名称")
+    id_number = serializers.CharField(required=False, allow_blank=True, help_text="自然人必填")
+    credit_code = serializers.CharField(required=False, allow_blank=True, help_text="法人必填")
+    legal_representative = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="法人必填"
+    )
+    phone = serializers.CharField(max_length=20, help_text="11位手机号码")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    confirm_credit_code = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="统一社会信用代码校验位不符时,确认该代码与营业执照一致",
+    )
+
+    REQUIRED_BY_KIND = {
+        ApplicantKind.PERSON: ("id_number",),
+        ApplicantKind.ENTERPRISE: ("credit_code", "legal_representative"),
+    }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        missing = {
+            field: _("该字段是必填项。")
+            for field in self.REQUIRED_BY_KIND[ApplicantKind(attrs["kind"])]
+            if not attrs.get(field, "").strip()
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+def me_data(user: User) -> dict[str, Any]:
+    department = user.department
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "role_label": str(Role(user.role).label),
+        "applicant_kind": user.applicant_kind,
+        "permissions": sorted(permissions_of(user)),
+        "department": (
+            {"id": department.pk, "code": department.code, "name": department.name}
+            if department
+            else None
+        ),
+        "windows": [{"id": w.pk, "number": w.number, "name": w.name} for w in user.windows.all()],
+        "credit_code_pending": user.credit_code_pending,
+    }
+
+
+def _token_response(user: User, *, status_code: int = 200) -> Response:
+    token = services.auth_token_issue(user=user)
+    data = TokenSerializer({"token": token.key, "user": me_data(user)}).data
+    return Response(data, status=status_code)
+
+
+# --- views ------------------------------------------------------------------------------------
+class AuthTokenView(APIView):
+    """Sign an API client in (POST) or out (DELETE)."""
+
+    permission_classes = [AllowAny]
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Signing in needs no credentials (a stale token header must not block it).
+        if self.request is not None and self.request.method == "DELETE":
+            return super().get_authenticators()
+        return []
+
+    def get_permissions(self) -> list[Any]:
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="登录,获取接口令牌",
+        description="Exchange a login name and password for the user's API token. Applicants "
+        "may use their ID number, credit code or mobile number as the login name.",
+        request=TokenCreateSerializer,
+        responses={200: TokenSerializer, **error_responses(400)},
+        examples=[
+            OpenApiExample(
+                "错误的密码",
+                value={"code": "invalid_credentials", "message": "账号或密码不正确。"},
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        query = TokenCreateSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=query.validated_data["username"],
+            password=query.validated_data["password"],
+        )
+        if user is None:
+            raise InvalidCredentials(_("账号或密码不正确。"))
+        return _token_response(cast(User, user))
+
+    @extend_schema(
+        operation_id="auth_token_delete",
+        summary="退出登录,吊销接口令牌",
+        description="Delete the user's token: every client using it must sign in again.",
+        request=None,
+        responses={204: None, **error_responses(401)},
+        tags=["accounts"],
+    )
+    def delete(self, request: Request) -> Response:
+        services.auth_token_revoke(user=cast(User, request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    """The signed-in user: role, permissions, department and windows."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me",
+        summary="当前用户",
+        responses={200: MeSerializer, **error_responses(401)},
+        tags=["accounts"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(me_data(cast(User, request.user))).data)
+
+
+class RegisterView(APIView):
+    """Register an applicant (person or enterprise) and sign them in."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="accounts_register",
+        summary="申请人注册",
+        description=(
+            "DOMAIN-RULES F1/F2. A person registers with a checked citizen ID number, an "
+            "enterprise with a unified social credit code. A code failing only its check digit "
+            "is refused with code `credit_code_unconfirmed` until sent again with "
+            "`confirm_credit_code: true`; the account is then flagged for staff confirmation."
+        ),
+        request=RegisterSerializer,
+        responses={201: TokenSerializer, **error_responses(400)},
+        examples=[
+            OpenApiExample(
+                "自然人",
+                value={
+                    "kind": "person",
+                    "full_name": "张伟",
+                    "id_number": "11010519491231002X",
+                    "phone": "13800138000",
+                    "password": "Zhang-wei-2025",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "校验位异常待确认",
+                value={
+                    "code": "credit_code_unconfirmed",
+                    "message": "统一社会信用代码的校验位与编码规则不符。……",
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        body = RegisterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            user = _register(body.validated_data)
+        except ValidationError as exc:
+            _raise_unconfirmed(exc)
+            raise
+        return _token_response(user, status_code=status.HTTP_201_CREATED)
+
+
+def _register(data: dict[str, Any]) -> User:
+    common = {
+        "full_name": data["full_name"],
+        "phone": data["phone"],
+        "email": data["email"],
+        "password": data["password"],
+    }
+    if data["kind"] == ApplicantKind.PERSON:
+        return services.applicant_register_person(id_number=data["id_number"], **common)
+    return services.applicant_register_enterprise(
+        credit_code=data["credit_code"],
+        legal_representative=data["legal_representative"],
+        confirm_credit_code=data["confirm_credit_code"],
+        **common,
+    )
+
+
+def _raise_unconfirmed(exc: ValidationError) -> None:
+    """The confirmable F2 warning, when it is the only problem, gets its own error code."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {}
+    if list(errors) == ["credit_code"] and all(
+        e.code == CREDIT_CODE_UNCONFIRMED for e in errors["credit_code"]
+    ):
+        raise CreditCodeUnconfirmed(errors["credit_code"][0].messages[0]) from exc
+
+
+urlpatterns: list[URLPattern] = [
+    path("auth/token", AuthTokenView.as_view(), name="auth_token"),
+    path("me", MeView.as_view(), name="me"),
+    path("accounts/register", RegisterView.as_view(), name="accounts_register"),
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,16 @@ from onewindow.accounts.roles import DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role, 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("自然人")
     ENTERPRISE = "enterprise", _("法人")
+
+
+class OneWindowUserManager(UserManager["User"]):
+    """``createsuperuser`` makes a center administrator, so the role table covers them too."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -29,8 +41,19 @@ class User(AbstractUser):
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     # GB 32100 unified social credit code, checked per DOMAIN-RULES F2.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    # F2: a few real codes fail their own check digit; staff may confirm such a code.
+    # F2: a few real codes fail their own check digit. The applicant confirms it matches the
+    # business licence; the account is then flagged until staff confirm it too.
+    credit_code_check_failed = models.BooleanField(_("统一社会信用代码校验位未通过"), default=False)
     credit_code_confirmed = models.BooleanField(_("校验位异常已人工确认"), default=False)
+    credit_code_confirmed_at = models.DateTimeField(_("人工确认时间"), null=True, blank=True)
+    credit_code_confirmed_by = models.ForeignKey(
+        "self",
+        verbose_name=_("人工确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     department = models.ForeignKey(
@@ -45,25 +68,40 @@ class User(AbstractUser):
         "catalog.Window", verbose_name=_("所在窗口"), blank=True, related_name="staff"
     )
 
+    objects: ClassVar[OneWindowUserManager] = OneWindowUserManager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="user_id_number_unique"
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="user_id_number_unique",
+                violation_error_message=_("该身份证号已注册。"),
             ),
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~Q(credit_code=""), name="user_credit_code_unique"
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="user_credit_code_unique",
+                violation_error_message=_("该统一社会信用代码已注册。"),
             ),
             models.CheckConstraint(
+                # sorted: a frozenset's order changes between runs and would churn migrations
                 condition=Q(department__isnull=False)
-                | ~Q(role__in=[r.value for r in DEPARTMENT_ROLES]),
+                | ~Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES)),
                 name="user_department_role_has_department",
+                violation_error_message=_("窗口和部门岗位的工作人员必须指定所属部门。"),
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def credit_code_pending(self) -> bool:
+        """The credit code failed its check digit and staff have not confirmed it yet."""
+        return self.credit_code_check_failed and not self.credit_code_confirmed
 
     @property
     def is_staff_member(self) -> bool:

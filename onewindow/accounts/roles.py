@@ -39,6 +39,8 @@ class Perm(StrEnum):
     TASK_REVIEW = "task.review"
     TASK_APPROVE = "task.approve"
     EXTENSION_APPROVE = "extension.approve"  # the head's approval, ALL Art. 42
+    DECISION_MAKE = "decision.make"  # the lead department's grant / refusal
+    CERTIFICATE_MANAGE = "certificate.manage"  # revoke, withdraw, cancel a licence
     CORRECTION_SIGN_OFF = "correction.sign_off"  # second correction notice
     CASE_READ_ALL = "case.read_all"
     SUPERVISE = "supervise"  # cards, letters, reports
@@ -57,7 +59,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.HANDLER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE}),
     Role.REVIEWER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
     Role.APPROVER: frozenset(
-        _DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW, Perm.TASK_APPROVE, Perm.EXTENSION_APPROVE}
+        _DEPT_READ
+        | {
+            Perm.TASK_HANDLE,
+            Perm.TASK_REVIEW,
+            Perm.TASK_APPROVE,
+            Perm.EXTENSION_APPROVE,
+            Perm.DECISION_MAKE,
+            Perm.CERTIFICATE_MANAGE,
+        }
     ),
     Role.CHIEF: frozenset(
         _DEPT_READ
@@ -68,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.TASK_REVIEW,
             Perm.TASK_APPROVE,
             Perm.EXTENSION_APPROVE,
+            Perm.DECISION_MAKE,
+            Perm.CERTIFICATE_MANAGE,
             Perm.CORRECTION_SIGN_OFF,
         }
     ),
@@ -81,8 +93,33 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
+# Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
+
+# The apps whose models the Django admin lets a role manage, by the permission that covers them.
+# The auth backend turns these into Django model permissions (see accounts.backends).
+ADMIN_APPS: dict[Perm, frozenset[str]] = {
+    Perm.USER_MANAGE: frozenset({"accounts"}),
+    Perm.CATALOG_EDIT: frozenset({"catalog"}),
+    Perm.CALENDAR_EDIT: frozenset({"calendars"}),
+}
+
+
+def permissions_of(user: Any) -> frozenset[Perm]:
+    """Every permission the user's role grants; none for anonymous or inactive users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
 def has_perm(user: Any, perm: Perm) -> bool:
     """True when the user's role grants ``perm``. Anonymous users hold no permission."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+    return perm in permissions_of(user)
+
+
+def admin_app_labels(role: str) -> frozenset[str]:
+    """The apps a role manages in the Django admin (empty for roles without admin access)."""
+    if role not in ADMIN_SITE_ROLES:
+        return frozenset()
+    perms = ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset().union(*(apps for perm, apps in ADMIN_APPS.items() if perm in perms))

@@ -1,15 +1,19 @@
 """/api/v1/: each app contributes its ``api.urlpatterns``; the OpenAPI document covers them all."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from onewindow.api.views import RedocView, SwaggerView
 
 app_name = "api"
 
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # JSON whatever the Accept header: the plain view would answer a browser with YAML.
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include("onewindow.accounts.api")),
     path("", include("onewindow.calendars.api")),
     path("", include("onewindow.catalog.api")),
+    path("", include("onewindow.cases.api")),
 ]

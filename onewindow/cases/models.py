@@ -18,6 +18,12 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
     WITHDRAWN = "withdrawn", _("已撤回")
     TERMINATED = "terminated", _("已终止")
+    # §C5/§C6: after acceptance the review app moves the case on.
+    IN_REVIEW = "in_review", _("审查中")
+    SUSPENDED = "suspended", _("特别程序中(暂停计时)")
+    GRANTED = "granted", _("准予许可,待送达")
+    REFUSED = "refused", _("不予许可")
+    COMPLETED = "completed", _("已办结")
 
     @property
     def colour(self) -> str:
@@ -32,11 +38,23 @@ STATUS_COLOURS = {
     CaseStatus.REJECTED: "red",
     CaseStatus.WITHDRAWN: "grey",
     CaseStatus.TERMINATED: "red",
+    CaseStatus.IN_REVIEW: "blue",
+    CaseStatus.SUSPENDED: "orange",
+    CaseStatus.GRANTED: "green",
+    CaseStatus.REFUSED: "red",
+    CaseStatus.COMPLETED: "grey",
 }
 # Statuses in which the intake clerk still owes a decision (ALL Art. 32).
 AWAITING_INTAKE = (CaseStatus.SUBMITTED,)
 # The applicant may withdraw until a decision on the application is made.
-WITHDRAWABLE = (CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED)
+WITHDRAWABLE = (
+    CaseStatus.DRAFT,
+    CaseStatus.SUBMITTED,
+    CaseStatus.CORRECTION,
+    CaseStatus.ACCEPTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.SUSPENDED,
+)
 
 
 class Channel(models.TextChoices):
@@ -306,7 +324,7 @@ class SubmissionKey(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    """Written notices of DOMAIN-RULES B7 produced at intake."""
+    """Written notices of DOMAIN-RULES B7 (intake here; review and decision in the review app)."""
 
     ACCEPTANCE = "acceptance", _("受理通知书")
     CORRECTION = "correction", _("补正材料通知书(一次性告知书)")
@@ -314,6 +332,11 @@ class NoticeKind(models.TextChoices):
     TOLERATED = "tolerated", _("容缺受理通知书")
     COMMITMENT = "commitment", _("告知承诺书")
     TERMINATION = "termination", _("终止办理通知书")
+    EXTENSION = "extension", _("延期告知书")
+    SPECIAL_PROCEDURE = "special_procedure", _("特别程序告知书")
+    GRANT = "grant", _("准予行政许可决定书")
+    REFUSAL = "refusal", _("不予行政许可决定书")
+    MATERIAL_REQUEST = "material_request", _("补充材料通知书(审查阶段)")
 
 
 class Notice(models.Model):
@@ -412,3 +435,168 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.due_on}"
+
+
+# --- online application: per-item form fields, mandates, false commitments -----------------
+
+
+class FieldType(models.TextChoices):
+    """Kinds of extra application-form fields an item may ask for (issue 3, item 2)."""
+
+    TEXT = "text", _("文本")
+    NUMBER = "number", _("数字")
+    DATE = "date", _("日期")
+    CHOICE = "choice", _("单项选择")
+    ADDRESS = "address", _("地址")
+
+
+class TextFormat(models.TextChoices):
+    """Fixed formats a text field may demand (named, not free regexes an admin could get wrong)."""
+
+    NONE = "", _("不限")
+    PHONE = "phone", _("电话号码")
+    POSTCODE = "postcode", _("邮政编码")
+
+
+class ApplicationField(models.Model):
+    """One extra field of an item version's application form; freezes with the version."""
+
+    version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name=_("事项版本"),
+        on_delete=models.CASCADE,
+        related_name="application_fields",
+    )
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    name = models.SlugField(_("字段标识"), max_length=50)
+    label = models.CharField(_("字段名称"), max_length=100)
+    type = models.CharField(_("字段类型"), max_length=20, choices=FieldType.choices)
+    required = models.BooleanField(_("必填"), default=True)
+    choices = models.JSONField(_("可选项"), default=list, blank=True)
+    help = models.CharField(_("填写说明"), max_length=300, blank=True)
+    # Text and address: length bounds; number: value bounds.
+    min_length = models.PositiveIntegerField(_("最少字数"), null=True, blank=True)
+    max_length = models.PositiveIntegerField(_("最多字数"), null=True, blank=True)
+    min_value = models.DecimalField(
+        _("最小值"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("最大值"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    text_format = models.CharField(
+        _("文本格式"),
+        max_length=20,
+        choices=TextFormat.choices,
+        default=TextFormat.NONE,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("申请表字段")
+        verbose_name_plural = _("申请表字段")
+        ordering = ["sort", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "name"], name="applicationfield_version_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.name}"
+
+    def _check_editable(self) -> None:
+        # Cases keep the version they were filed under (§C1): its form never changes afterwards.
+        from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
+
+        if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
+            raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self._check_editable()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        self._check_editable()
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Mandate(models.Model):
+    """An applicant's recorded authorisation for an agent to file and follow cases (§C8)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办员"),
+        on_delete=models.PROTECT,
+        related_name="mandates_held",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("委托人(申请人)"),
+        on_delete=models.PROTECT,
+        related_name="mandates_given",
+    )
+    # No item: the mandate covers every item.
+    item = models.ForeignKey(
+        "catalog.Item",
+        verbose_name=_("委托事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_until = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代办委托")
+        verbose_name_plural = _("代办委托")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agent", "applicant"], name="mandate_agent_applicant")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} → {self.agent_id} ({self.item_id or '*'})"
+
+
+class FalseCommitmentRecord(models.Model):
+    """A finding that an applicant made a false 告知承诺; it bars the route afterwards (G1)."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="false_commitments",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("情况说明"))
+
+    class Meta:
+        verbose_name = _("虚假承诺记录")
+        verbose_name_plural = _("虚假承诺记录")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} {self.recorded_at:%Y-%m-%d}"

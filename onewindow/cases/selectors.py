@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.roles import Perm, has_perm
-from onewindow.cases.models import AWAITING_INTAKE, Case, CaseStatus
+from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.models import (
+    AWAITING_INTAKE,
+    Case,
+    CaseEvent,
+    CaseFile,
+    CaseMaterial,
+    CaseStatus,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    FalseCommitmentRecord,
+    Mandate,
+    Notice,
+    StoredFile,
+    SubmissionKey,
+)
+from onewindow.catalog.models import (
+    ItemVersion,
+    Region,
+    RegionLevel,
+    ToleranceSetting,
+    VersionStatus,
+)
+from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.lib.idnumbers import normalise
 
 
 def _cases() -> QuerySet[Case]:
@@ -79,3 +110,332 @@ def case_get_for_reader(request: HttpRequest, *, case_id: int) -> Case:
     if not allowed or case is None:
         raise deny(request, target=f"case:{case_id}", reason="no read access")
     return case
+
+
+# --- online application -----------------------------------------------------------------------
+
+
+def implementing_regions(version: ItemVersion) -> QuerySet[Region]:
+    """Where the item may be applied for: its implementing regions, else the city (no rows yet)."""
+    regions = Region.objects.filter(implementations__item_id=version.item_id).distinct()
+    if regions.exists():
+        return regions.order_by("sort", "code")
+    return Region.objects.filter(level=RegionLevel.CITY).order_by("sort", "code")
+
+
+def mandates_valid(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Mandate]:
+    """The agent's mandates that are in force today and cover the item."""
+    return Mandate.objects.filter(
+        agent_id=agent.pk, revoked_at__isnull=True, valid_until__gte=today
+    ).filter(Q(item__isnull=True) | Q(item_id=item_id))
+
+
+def mandate_covers(*, agent: Any, applicant_id: int, item_id: int, today: dt.date) -> bool:
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        return False
+    mandates = mandates_valid(agent=agent, item_id=item_id, today=today)
+    return mandates.filter(applicant_id=applicant_id).exists()
+
+
+def mandating_applicants(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Any]:
+    """Applicants who have mandated the agent for this item (an agent files only for them)."""
+    from onewindow.accounts.models import User
+
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        return User.objects.none()
+    ids = mandates_valid(agent=agent, item_id=item_id, today=today).values("applicant_id")
+    return User.objects.filter(pk__in=ids, role=Role.APPLICANT, is_active=True).order_by(
+        "full_name", "pk"
+    )
+
+
+def has_false_commitment(applicant: Any) -> bool:
+    """G1: an applicant with a record of a false commitment may not use 告知承诺制."""
+    return FalseCommitmentRecord.objects.filter(applicant_id=applicant.pk).exists()
+
+
+def reusable_files(case: Case) -> QuerySet[StoredFile]:
+    """Once-only: the applicant's documents on file that this case could reuse.
+
+    Files marked reusable (identity documents, certificates) and files of the applicant's other
+    cases; not those already attached to this case.
+    """
+    here = CaseFile.objects.filter(case_material__case_id=case.pk).values("stored_id")
+    elsewhere = (
+        CaseFile.objects.filter(case_material__case__applicant_id=case.applicant_id)
+        .exclude(case_material__case_id=case.pk)
+        .values("stored_id")
+    )
+    return (
+        StoredFile.objects.filter(owner_id=case.applicant_id)
+        .filter(~Q(reusable_kind="") | Q(pk__in=elsewhere))
+        .exclude(pk__in=here)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def case_lines(case: Case) -> QuerySet[CaseMaterial]:
+    """The checklist lines of a case with their files, in the catalog's order."""
+    return case.materials.select_related("material").prefetch_related(
+        Prefetch("files", queryset=CaseFile.objects.select_related("stored"))
+    )
+
+
+def case_get_with_files(request: HttpRequest, *, case_id: int) -> Case:
+    """A case whose files the user may see: their own (drafts too), or any case a reader may read."""
+    user: Any = request.user
+    if user.is_authenticated:
+        own = cases_of_applicant(user).filter(pk=case_id).first()
+        if own is not None:
+            return own
+    return case_get_for_reader(request, case_id=case_id)
+
+
+def case_file_get(request: HttpRequest, *, case: Case, file_id: int) -> CaseFile:
+    """One file attached to ``case``; anything else is a logged 404."""
+    attached = (
+        CaseFile.objects.select_related("stored", "case_material__material")
+        .filter(pk=file_id, case_material__case_id=case.pk)
+        .first()
+    )
+    if attached is None:
+        raise deny(request, target=f"case:{case.pk}:file:{file_id}", reason="file not on case")
+    return attached
+
+
+def submission_for_key(user: Any, key: str) -> Case | None:
+    """The case an Idempotency-Key of this user already produced, if any."""
+    if not key:
+        return None
+    used = SubmissionKey.objects.filter(user_id=user.pk, key=key).select_related("case").first()
+    return used.case if used else None
+
+
+def applicant_cases(user: Any) -> QuerySet[Case]:
+    """The user's cases (as applicant or agent), newest first, ready for ``applicant_action``."""
+    open_commitments = Commitment.objects.filter(
+        kind=CommitmentKind.TOLERATED, status=CommitmentStatus.OPEN
+    ).select_related("material")
+    return (
+        cases_of_applicant(user)
+        .prefetch_related(
+            Prefetch("commitments", queryset=open_commitments, to_attr="open_tolerated")
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicantAction:
+    """What a case needs from its applicant now (code for machines, text for people)."""
+
+    code: str
+    text: str
+
+
+def applicant_action(case: Case) -> ApplicantAction:
+    """The next step the applicant must take on ``case``; code ``none`` when nothing is due."""
+    status = CaseStatus(case.status)
+    if status == CaseStatus.DRAFT:
+        return ApplicantAction("complete_draft", _("填写申请表、上传材料后提交申请"))
+    if status == CaseStatus.CORRECTION:
+        return ApplicantAction("answer_correction", _("按补正材料通知书补齐材料后重新提交"))
+    tolerated = getattr(case, "open_tolerated", None)
+    if tolerated is None and status == CaseStatus.ACCEPTED:
+        tolerated = list(
+            case.commitments.filter(
+                kind=CommitmentKind.TOLERATED, status=CommitmentStatus.OPEN
+            ).select_related("material")
+        )
+    if status == CaseStatus.ACCEPTED and tolerated:
+        due = min((c.due_on for c in tolerated if c.due_on), default=None)
+        names = "、".join(c.material.name for c in tolerated if c.material)
+        return ApplicantAction(
+            "supply_tolerated", _("请于 %(d)s 前补齐容缺材料:%(m)s") % {"d": due, "m": names}
+        )
+    return ApplicantAction("none", _("无需操作"))
+
+
+@dataclass(frozen=True)
+class CommitmentStatement:
+    """The agency's written statement for 告知承诺制 (G1): what must be proved, and the liability."""
+
+    conditions: list[str]
+    text: str
+    liability: str
+
+
+# G1: a false commitment ends or revokes the approval and is recorded.
+COMMITMENT_LIABILITY = gettext_lazy(
+    "申请人作出不实承诺的,行政机关将依法终止办理或者撤销已作出的行政许可决定,"
+    "将虚假承诺情况记入申请人信用记录,申请人今后不再适用告知承诺制;"
+    "构成违法的,依法承担相应的法律责任。"
+)
+
+
+def commitment_statement(version: ItemVersion) -> CommitmentStatement:
+    """What the applicant commits to instead of proving it, built from the item's conditions."""
+    conditions = [c.text for c in version.conditions.all()]
+    listed = "".join(f"{n}. {text}\n" for n, text in enumerate(conditions, start=1))
+    text = _(
+        "本申请人已知晓“%(item)s”的许可条件:\n%(conditions)s"
+        "本申请人郑重承诺:符合上述全部条件,能够在经营(执业)期间持续符合,"
+        "所填写的信息和提交的材料真实、准确、完整,愿意接受行政机关的事中事后核查。"
+    ) % {
+        "item": version.name,
+        "conditions": listed or _("(本事项未另行规定受理条件,以法律、法规的规定为准。)\n"),
+    }
+    return CommitmentStatement(conditions, text, str(COMMITMENT_LIABILITY))
+
+
+# --- window intake ----------------------------------------------------------------------------
+
+
+def _clerk_department(user: Any) -> int | None:
+    if not has_perm(user, Perm.CASE_INTAKE):
+        return None
+    department_id: int | None = getattr(user, "department_id", None)
+    return department_id
+
+
+def intake_queue_by_submission(user: Any) -> QuerySet[Case]:
+    """``intake_queue`` in the order the applications came in (first come, first served)."""
+    return intake_queue(user).order_by("submitted_at", "pk")
+
+
+def corrections_pending(user: Any) -> QuerySet[Case]:
+    """Cases of the clerk's department waiting for the applicant's corrected materials."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return Case.objects.none()
+    return (
+        _cases()
+        .filter(department_id=department_id, status=CaseStatus.CORRECTION)
+        .order_by("updated_at")
+    )
+
+
+def _commitments() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related(
+        "case", "case__item_version", "case__applicant", "case__department", "material"
+    )
+
+
+def commitments_open_for_department(user: Any) -> QuerySet[Commitment]:
+    """Open 容缺 commitments (DOMAIN-RULES G2) of the clerk's department, the earliest due first."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return Commitment.objects.none()
+    return (
+        _commitments()
+        .filter(
+            case__department_id=department_id,
+            kind=CommitmentKind.TOLERATED,
+            status=CommitmentStatus.OPEN,
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def open_commitments_for_applicant(user: Any) -> QuerySet[Commitment]:
+    """The user's own open commitments (as applicant or agent), for their dashboard."""
+    if not getattr(user, "is_authenticated", False):
+        return Commitment.objects.none()
+    return (
+        _commitments()
+        .filter(Q(case__applicant=user) | Q(case__agent=user), status=CommitmentStatus.OPEN)
+        .order_by("due_on", "pk")
+    )
+
+
+def commitment_get_for_clerk(request: HttpRequest, *, commitment_id: int) -> Commitment:
+    """A commitment on a case of the clerk's own department; otherwise a logged 404."""
+    department_id = _clerk_department(request.user)
+    commitment = None
+    if department_id is not None:
+        commitment = (
+            _commitments().filter(pk=commitment_id, case__department_id=department_id).first()
+        )
+    if commitment is None:
+        raise deny(
+            request,
+            target=f"commitment:{commitment_id}",
+            reason="not a clerk of the case's department",
+        )
+    return commitment
+
+
+def notice_get_for_reader(request: HttpRequest, *, case_id: int, notice_id: int) -> Notice:
+    """A notice of a case the user may read (``case_get_for_reader``); otherwise a logged 404."""
+    case = case_get_for_reader(request, case_id=case_id)
+    notice = Notice.objects.filter(pk=notice_id, case=case).first()
+    if notice is None:
+        raise deny(request, target=f"notice:{notice_id}", reason="not a notice of this case")
+    notice.case = case
+    return notice
+
+
+def case_history(case: Case) -> QuerySet[CaseEvent]:
+    """Every event of the case, oldest first, with the actor (staff view: names included)."""
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def walk_in_items(user: Any) -> QuerySet[ItemVersion]:
+    """Published item versions a clerk may register at the window: their department's."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return ItemVersion.objects.none()
+    return (
+        ItemVersion.objects.select_related("item", "item__department")
+        .filter(status=VersionStatus.PUBLISHED, item__department_id=department_id)
+        .order_by("item__sort", "item__code")
+    )
+
+
+def tolerance_limit(version: ItemVersion) -> int:
+    """How many non-core materials the item's tolerance category lets be missing (G2)."""
+    setting = ToleranceSetting.objects.filter(category=version.tolerance_category).first()
+    return setting.max_missing if setting else 0
+
+
+class DueLevel(StrEnum):
+    """How close an intake deadline is, in working days, for the queue's warning colours."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    NEXT = "next"  # the next working day
+    LATER = "later"
+
+
+@dataclass(frozen=True)
+class DueState:
+    level: DueLevel
+    label: str
+    working_days_left: int
+
+    @property
+    def warn(self) -> bool:
+        return self.level != DueLevel.LATER
+
+
+def due_state(due: dt.date, *, today: dt.date | None = None) -> DueState:
+    """Overdue, due today, due the next working day, or later (with working days left)."""
+    today = today or clock.today()
+    calendar = get_calendar()
+    if due < today:
+        return DueState(DueLevel.OVERDUE, _("已逾期"), -calendar.count_working_days(due, today))
+    if due == today:
+        return DueState(DueLevel.TODAY, _("今日到期"), 0)
+    left = calendar.count_working_days(today, due)
+    if left <= 1:
+        return DueState(DueLevel.NEXT, _("下一工作日到期"), left)
+    return DueState(DueLevel.LATER, _("还剩 %(n)s 个工作日") % {"n": left}, left)
+
+
+def applicant_find(*, kind: str, number: str) -> User | None:
+    """The applicant account holding this ID number (person) or credit code (enterprise)."""
+    number = normalise(number)
+    if not number:
+        return None
+    field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
+    return User.objects.filter(role__in=(Role.APPLICANT, Role.AGENT), **{field: number}).first()

@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, Role, has_perm
+from onewindow.accounts.validators import citizen_id_clean, credit_code_clean, mobile_clean
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases import deadlines
-from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases import deadlines, selectors
+from onewindow.cases import fields as form_fields
+from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     WITHDRAWABLE,
+    ApplicationField,
     ApprovalRoute,
     Case,
+    CaseFile,
     CaseMaterial,
     CaseStatus,
     Channel,
@@ -30,7 +38,9 @@ from onewindow.cases.models import (
     CommitmentKind,
     CommitmentStatus,
     CorrectionNotice,
+    FalseCommitmentRecord,
     FlagKind,
+    Mandate,
     MaterialStatus,
     Notice,
     NoticeKind,
@@ -38,7 +48,17 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.numbers import case_number_next, query_code_new
 from onewindow.cases.transitions import event_record, flag_raise, transition
-from onewindow.catalog.models import ItemVersion, Region, ToleranceSetting, VersionStatus
+from onewindow.cases.uploads import (
+    WrittenFile,
+    case_file_remove,
+    case_file_reuse,
+    case_files_attach,
+    files_delete,
+    files_write,
+    stored_file_discard_if_orphan,
+    uploads_check,
+)
+from onewindow.catalog.models import Item, ItemVersion, PublishedVersionError, Region, VersionStatus
 from onewindow.core import clock
 
 # ALL Art. 38 / Administrative Reconsideration Law: every refusal names the remedies.
@@ -87,8 +107,7 @@ def case_create_draft(
 
 
 def _tolerance_limit(version: ItemVersion) -> int:
-    setting = ToleranceSetting.objects.filter(category=version.tolerance_category).first()
-    return setting.max_missing if setting else 0
+    return selectors.tolerance_limit(version)
 
 
 def _missing_required(case: Case) -> list[str]:
@@ -402,10 +421,7 @@ def case_request_correction(
             )
     sequence = case.correction_count + 1
     if sequence > 1:
-        if sign_off_by is None or not has_perm(sign_off_by, Perm.CORRECTION_SIGN_OFF):
-            raise CaseError(_("同一办件第二次补正告知须经监察人员签批。"))
-        if not sign_off_reason.strip():
-            raise CaseError(_("请填写第二次补正告知的签批理由。"))
+        _check_sign_off(case, actor, sign_off_by, sign_off_reason)
     now = now or clock.now()
     transition(
         case,
@@ -448,6 +464,19 @@ def case_request_correction(
         signed_off_by=sign_off_by if sequence > 1 else None,
         sign_off_reason=sign_off_reason.strip() if sequence > 1 else "",
     )
+
+
+def _check_sign_off(case: Case, actor: Any, signer: Any, reason: str) -> None:
+    """A second correction notice needs someone else's sign-off: a supervisor, or the chief
+    representative of the case's own department, with a reason (DOMAIN-RULES D1)."""
+    if signer is None or not has_perm(signer, Perm.CORRECTION_SIGN_OFF):
+        raise CaseError(_("同一办件第二次补正告知须经监察人员签批。"))
+    if signer.pk == getattr(actor, "pk", None):
+        raise CaseError(_("第二次补正告知须由经办人以外的人员签批。"))
+    if signer.role in DEPARTMENT_ROLES and signer.department_id != case.department_id:
+        raise CaseError(_("签批人不是本办件受理部门的人员,不能签批。"))
+    if not reason.strip():
+        raise CaseError(_("请填写第二次补正告知的签批理由。"))
 
 
 @transaction.atomic
@@ -592,4 +621,769 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
     flag_raise(case, kind=FlagKind.COMMITMENT_OVERDUE, now=now, note=names)
     _notice_issue(
         case, kind=NoticeKind.TERMINATION, actor=None, now=now, content={"reasons": reason}
+    )
+
+
+# --- 容缺 commitments: the material arrives (DOMAIN-RULES G2) ---------------------------------
+
+
+def commitment_fulfil(
+    *, commitment: Commitment, actor: Any, upload: UploadedFile, now: dt.datetime | None = None
+) -> Commitment:
+    """The clerk records that a tolerated material arrived: the file joins its checklist line,
+    the line becomes conforming and the commitment is fulfilled.
+
+    The file is checked and written before the transaction and deleted again if the rows cannot
+    be written, so a refusal leaves no orphan file.
+    """
+    written = files_write(uploads_check([upload]))
+    try:
+        with transaction.atomic():
+            return _fulfil(commitment, actor, written, now)
+    except BaseException:
+        files_delete(w.path for w in written)
+        raise
+
+
+def _fulfil(
+    commitment: Commitment, actor: Any, written: list[WrittenFile], now: dt.datetime | None
+) -> Commitment:
+    now = now or clock.now()
+    case = Case.objects.select_for_update().get(pk=commitment.case_id)
+    _require_intake_rights(case, actor)
+    # Lock only the commitment row: its material is a nullable join, which PostgreSQL refuses
+    # to lock FOR UPDATE.
+    fresh = (
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("material")
+        .get(pk=commitment.pk)
+    )
+    _check_fulfillable(case, fresh, clock.local_date(now))
+    line = case.materials.select_related("material", "case").get(material=fresh.material)
+    attached, duplicates = case_files_attach(line=line, written=written, actor=actor)
+    if duplicates:
+        raise CaseError(_("该文件与本材料已有的文件相同,请上传申请人补交的材料。"))
+    CaseMaterial.objects.filter(pk=line.pk).update(status=MaterialStatus.OK, remark="")
+    updated = Commitment.objects.filter(pk=fresh.pk, status=CommitmentStatus.OPEN).update(
+        status=CommitmentStatus.FULFILLED, closed_at=now
+    )
+    if updated != 1:
+        raise ConcurrentChange(_("该承诺刚刚已被他人处理,请刷新后查看最新状态。"))
+    material = fresh.material.name if fresh.material else ""
+    event_record(
+        case,
+        actor=actor,
+        action="commitment_fulfilled",
+        old=case.status,
+        reason=_("容缺材料“%(m)s”已补齐。") % {"m": material},
+        now=now,
+        data={
+            "material": material,
+            "file": attached[0].stored.original_name,
+            "commitment": fresh.pk,
+        },
+    )
+    fresh.status, fresh.closed_at = CommitmentStatus.FULFILLED, now
+    return fresh
+
+
+def _check_fulfillable(case: Case, commitment: Commitment, today: dt.date) -> None:
+    if commitment.kind != CommitmentKind.TOLERATED or commitment.material_id is None:
+        raise CaseError(_("只有容缺后补的材料承诺可以登记补齐。"))
+    if commitment.status != CommitmentStatus.OPEN:
+        raise WrongStatus(
+            _("该承诺当前状态为“%(s)s”,不能再登记补齐。")
+            % {"s": CommitmentStatus(commitment.status).label}
+        )
+    if case.status != CaseStatus.ACCEPTED:
+        raise WrongStatus(
+            _("办件当前状态为“%(s)s”,不能登记补齐材料。") % {"s": CaseStatus(case.status).label}
+        )
+    if commitment.due_on is not None and today > commitment.due_on:
+        # G2: nothing by the due date terminates the case; a late file cannot save it.
+        raise CaseError(
+            _("补齐期限 %(d)s 已过,不能再登记补齐,本办件将依法终止办理。")
+            % {"d": commitment.due_on}
+        )
+
+
+# --- walk-in registration at the window (PRODUCT.md §C4) --------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkInApplicant:
+    """Who the walk-in applicant is, as the clerk read it from their ID card or licence."""
+
+    kind: str  # ApplicantKind
+    full_name: str
+    id_number: str = ""
+    credit_code: str = ""
+    legal_representative: str = ""
+    phone: str = ""
+    # F2: the clerk checked the business licence for a code that fails its check digit.
+    confirm_credit_code: bool = False
+
+
+def applicant_for_window(*, data: WalkInApplicant) -> User:
+    """The existing applicant account, or a new applicant record without a password.
+
+    Raises ``ValidationError`` naming the fields at fault (F1/F2 checks, a name that does not
+    match the record). A record made here has no password: the applicant signs in later only
+    after setting one through the account pages.
+    """
+    if data.kind == ApplicantKind.PERSON:
+        number = _field_clean("id_number", citizen_id_clean, data.id_number)
+        check_failed = False
+    elif data.kind == ApplicantKind.ENTERPRISE:
+        number, check_failed = _field_clean(
+            "credit_code", credit_code_clean, data.credit_code, confirmed=data.confirm_credit_code
+        )
+    else:
+        raise ValidationError({"kind": _("请选择申请人类型。")})
+    existing = _identity_holder(data.kind, number)
+    if existing is not None:
+        return _matching(existing, data)
+    return _applicant_record_create(data, number, check_failed)
+
+
+def _field_clean(field: str, fn: Any, value: str, **kwargs: Any) -> Any:
+    try:
+        return fn(value, **kwargs)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from exc
+
+
+def _identity_holder(kind: str, number: str) -> User | None:
+    field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
+    holder = User.objects.filter(**{field: number}).first()
+    if holder is not None and holder.role not in (Role.APPLICANT, Role.AGENT):
+        raise ValidationError({field: _("该证件号码属于工作人员账号,不能作为申请人办件。")})
+    return holder
+
+
+def _matching(user: User, data: WalkInApplicant) -> User:
+    name = " ".join(data.full_name.split())
+    if name and name != user.full_name:
+        raise ValidationError(
+            {
+                "full_name": _(
+                    "该证件号码已登记的名称为“%(name)s”,与填写的“%(given)s”不一致,请核对证件。"
+                )
+                % {"name": user.full_name, "given": name}
+            }
+        )
+    return user
+
+
+def _applicant_record_create(data: WalkInApplicant, number: str, check_failed: bool) -> User:
+    errors: dict[str, Any] = {}
+    name = " ".join(data.full_name.split())
+    if not name:
+        errors["full_name"] = _("请填写申请人姓名或名称。")
+    representative = " ".join(data.legal_representative.split())
+    if data.kind == ApplicantKind.ENTERPRISE and not representative:
+        errors["legal_representative"] = _("请填写法定代表人姓名。")
+    try:
+        phone = mobile_clean(data.phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.error_list
+        phone = ""
+    if errors:
+        raise ValidationError(errors)
+    person = data.kind == ApplicantKind.PERSON
+    user = User(
+        username=number,
+        role=Role.APPLICANT,
+        applicant_kind=data.kind,
+        full_name=name,
+        id_number=number if person else "",
+        credit_code="" if person else number,
+        credit_code_check_failed=check_failed,
+        legal_representative="" if person else representative,
+        phone=phone,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def _walk_in_create(
+    *,
+    item_version: ItemVersion,
+    region: Region,
+    clerk: Any,
+    applicant: WalkInApplicant,
+    form_data: dict[str, Any],
+    files: dict[int, list[WrittenFile]],
+    idempotency_key: str,
+    now: dt.datetime | None,
+) -> tuple[Case, list[WrittenFile]]:
+    user = applicant_for_window(data=applicant)
+    case = case_create_draft(
+        item_version=item_version,
+        applicant=user,
+        created_by=clerk,
+        region=region,
+        channel=Channel.WINDOW,
+        form_data=form_data,
+    )
+    lines = {line.material_id: line for line in case.materials.select_related("material", "case")}
+    if set(files) - set(lines):
+        raise CaseError(_("上传的材料不属于该事项的材料清单。"))
+    duplicates: list[WrittenFile] = []
+    for material_id, written in files.items():
+        _attached, same = case_files_attach(line=lines[material_id], written=written, actor=clerk)
+        duplicates += same
+    case = case_submit(case=case, actor=clerk, idempotency_key=idempotency_key, now=now)
+    return case, duplicates
+
+
+def case_register_walk_in(
+    *,
+    item_version: ItemVersion,
+    region: Region,
+    clerk: Any,
+    applicant: WalkInApplicant,
+    form_data: dict[str, Any] | None = None,
+    files: dict[int, list[UploadedFile]] | None = None,
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """A clerk registers an application handed in at the window and submits it (channel window).
+
+    All or nothing: the applicant record, the case, its files and the submission are written in
+    one transaction; every file is checked before any is written, and on any refusal the files
+    already stored are deleted again. Repeating the call with the same ``idempotency_key`` (a
+    double click) returns the first case.
+    """
+    if (
+        not has_perm(clerk, Perm.CASE_INTAKE)
+        or clerk.department_id != item_version.item.department_id
+    ):
+        raise CaseError(_("只能登记本部门的事项。"))
+    if idempotency_key and (previous := _keyed_case(clerk, idempotency_key)) is not None:
+        return previous
+    checked = {material_id: uploads_check(ups) for material_id, ups in (files or {}).items()}
+    written: dict[int, list[WrittenFile]] = {}
+    try:
+        for material_id, uploads in checked.items():
+            written[material_id] = files_write(uploads)
+        case, duplicates = _walk_in_create(
+            item_version=item_version,
+            region=region,
+            clerk=clerk,
+            applicant=applicant,
+            form_data=form_data or {},
+            files=written,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    except IntegrityError as exc:
+        files_delete(w.path for ws in written.values() for w in ws)
+        if idempotency_key and (previous := _keyed_case(clerk, idempotency_key)) is not None:
+            return previous  # the same form submitted twice at once: the first one won
+        raise ConcurrentChange(_("保存时与另一项操作冲突,请重新提交。")) from exc
+    except BaseException:
+        files_delete(w.path for ws in written.values() for w in ws)
+        raise
+    files_delete(w.path for w in duplicates)
+    return case
+
+
+def _keyed_case(user: Any, key: str) -> Case | None:
+    used = SubmissionKey.objects.filter(user=user, key=key).select_related("case").first()
+    return used.case if used else None
+
+
+# --- online application (网上申报 §C3, 告知承诺制 G1) ------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    """Lock the case row until the end of the transaction and reload ``case`` from it."""
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    case.refresh_from_db()
+    return case
+
+
+def _acting_check(case: Case, actor: Any, today: dt.date | None = None) -> None:
+    """The applicant themself, or their agent under a mandate still in force for the item."""
+    if actor.pk == case.applicant_id and has_perm(actor, Perm.CASE_APPLY):
+        return
+    if case.agent_id is not None and actor.pk == case.agent_id:
+        if selectors.mandate_covers(
+            agent=actor,
+            applicant_id=case.applicant_id,
+            item_id=case.item_version.item_id,
+            today=today or clock.today(),
+        ):
+            return
+        raise CaseError(_("您对该申请人的代办委托已失效、已撤销或不包括该事项,不能继续代为办理。"))
+    raise CaseError(_("您无权办理该办件。"))
+
+
+def _commitment_check(version: ItemVersion, applicant: Any) -> None:
+    """G1: not for items that do not allow it, nor for applicants with a false-commitment record."""
+    if not version.commitment_allowed:
+        raise CaseError(_("该事项不适用告知承诺制,请按一般程序提交证明材料。"))
+    if selectors.has_false_commitment(applicant):
+        raise CaseError(_("申请人有虚假承诺记录,依法不再适用告知承诺制,请按一般程序提交证明材料。"))
+
+
+@transaction.atomic
+def application_start(
+    *,
+    item_version: ItemVersion,
+    actor: Any,
+    region: Region,
+    applicant: Any = None,
+    route: str = ApprovalRoute.STANDARD,
+    today: dt.date | None = None,
+) -> Case:
+    """Open an online draft: an applicant for themself, or an agent for a mandating applicant."""
+    today = today or clock.today()
+    agent = None
+    if has_perm(actor, Perm.CASE_APPLY_FOR_OTHERS):
+        if applicant is None or applicant.pk == actor.pk:
+            raise CaseError(_("代办员须选择委托您办理的申请人。"))
+        if not selectors.mandate_covers(
+            agent=actor, applicant_id=applicant.pk, item_id=item_version.item_id, today=today
+        ):
+            raise CaseError(
+                _("您没有“%(a)s”有效的代办委托(或委托不包括该事项),不能代为申报。")
+                % {"a": applicant}
+            )
+        agent = actor
+    elif has_perm(actor, Perm.CASE_APPLY):
+        if applicant is not None and applicant.pk != actor.pk:
+            raise CaseError(_("只能以本人名义申报;代他人申报须由代办员在委托范围内办理。"))
+        applicant = actor
+    else:
+        raise CaseError(_("只有申请人或代办员可以网上申报。"))
+    if route not in ApprovalRoute.values:
+        raise CaseError(_("审批方式无效。"))
+    if not selectors.implementing_regions(item_version).filter(pk=region.pk).exists():
+        raise CaseError(_("该事项不在“%(r)s”办理,请在事项的实施区域中选择。") % {"r": region.name})
+    if route == ApprovalRoute.COMMITMENT:
+        _commitment_check(item_version, applicant)
+    return case_create_draft(
+        item_version=item_version,
+        applicant=applicant,
+        created_by=actor,
+        region=region,
+        agent=agent,
+        channel=Channel.ONLINE,
+        route=route,
+    )
+
+
+@dataclass
+class ApplicationChanges:
+    """What one save of the application form or API call changes on a case.
+
+    ``form_data`` None leaves the form as it is; with ``merge`` the given values are merged into
+    the stored ones (API PATCH), otherwise they replace them (the page posts every field).
+    ``uploads`` and ``reuse`` are keyed by checklist line (CaseMaterial) id.
+    """
+
+    form_data: dict[str, Any] | None = None
+    merge: bool = False
+    route: str | None = None
+    uploads: dict[int, list[Any]] = dataclass_field(default_factory=dict)
+    reuse: dict[int, list[int]] = dataclass_field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return (
+            self.form_data is None
+            and self.route is None
+            and not any(self.uploads.values())
+            and not any(self.reuse.values())
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    case: Case
+    attached: int  # files newly attached (uploaded or reused)
+    duplicates: list[str]  # names of uploads identical to a file already on the line
+
+
+def application_save(
+    *, case: Case, actor: Any, changes: ApplicationChanges, now: dt.datetime | None = None
+) -> SaveResult:
+    """Save a draft's form and route, and attach uploaded or reused files, all or nothing.
+
+    Every upload is checked (type by content, size, not empty) before anything is written; the
+    files are written under generated names and deleted again if any row cannot be written, so
+    a refused save leaves the case exactly as it was and no file behind.
+    """
+    checked = {line_id: uploads_check(files) for line_id, files in changes.uploads.items() if files}
+    written: list[WrittenFile] = []
+    duplicates: list[WrittenFile] = []
+    try:
+        with transaction.atomic():
+            case = _locked(case)
+            _acting_check(case, actor)
+            _save_form(case, actor, changes, now or clock.now())
+            wanted = set(checked) | {line_id for line_id, ids in changes.reuse.items() if ids}
+            lines = _lines_of(case, wanted)
+            by_line: dict[int, list[WrittenFile]] = {}
+            for line_id, files in checked.items():
+                by_line[line_id] = files_write(files)
+                written += by_line[line_id]
+            attached, duplicates = _attach_all(case, actor, lines, by_line, changes.reuse)
+    except BaseException:
+        files_delete(w.path for w in written)
+        raise
+    files_delete(w.path for w in duplicates)
+    return SaveResult(case, attached, [w.upload.name for w in duplicates])
+
+
+def _save_form(case: Case, actor: Any, changes: ApplicationChanges, now: dt.datetime) -> None:
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.CORRECTION):
+        raise WrongStatus(
+            _("办件当前状态为“%(s)s”,不能再修改。") % {"s": CaseStatus(case.status).label}
+        )
+    if changes.form_data is None and changes.route in (None, case.route):
+        return
+    if case.status != CaseStatus.DRAFT:
+        raise CaseError(_("补正阶段只需补充材料,申请表内容和审批方式不能再修改。"))
+    data = case.form_data
+    if changes.form_data is not None:
+        merged = {**case.form_data, **changes.form_data} if changes.merge else changes.form_data
+        data = form_fields.validate(form_fields.fields_for(case.item_version), merged, partial=True)
+    route = changes.route or case.route
+    if route not in ApprovalRoute.values:
+        raise CaseError(_("审批方式无效。"))
+    if route == ApprovalRoute.COMMITMENT and route != case.route:
+        _commitment_check(case.item_version, case.applicant)
+    if data == case.form_data and route == case.route:
+        return
+    Case.objects.filter(pk=case.pk).update(form_data=data, route=route, updated_at=now)
+    case.form_data, case.route = data, route
+    event_record(case, actor=actor, action="draft_saved", public=False, now=now)
+
+
+def _lines_of(case: Case, line_ids: set[int]) -> dict[int, CaseMaterial]:
+    lines = {
+        line.pk: line for line in case.materials.select_related("material").filter(pk__in=line_ids)
+    }
+    if set(lines) != line_ids:
+        raise CaseError(_("所选材料不属于本办件。"))
+    for line in lines.values():
+        line.case = case
+    return lines
+
+
+def _attach_all(
+    case: Case,
+    actor: Any,
+    lines: dict[int, CaseMaterial],
+    written: dict[int, list[WrittenFile]],
+    reuse: dict[int, list[int]],
+) -> tuple[int, list[WrittenFile]]:
+    count, duplicates = 0, []
+    for line_id, files in written.items():
+        attached, skipped = case_files_attach(line=lines[line_id], written=files, actor=actor)
+        count += len(attached)
+        duplicates += skipped
+    wanted = {pk for ids in reuse.values() for pk in ids}
+    reusable = {f.pk: f for f in selectors.reusable_files(case).filter(pk__in=wanted)}
+    for line_id, ids in reuse.items():
+        for pk in dict.fromkeys(ids):
+            if pk not in reusable:
+                raise CaseError(_("所选的已有材料不存在,或不能在本办件中复用。"))
+            case_file_reuse(case_material=lines[line_id], stored=reusable[pk], actor=actor)
+            count += 1
+    return count, duplicates
+
+
+@dataclass(frozen=True)
+class CommitmentSignature:
+    """The applicant's ticked box and typed full name under the 告知承诺书 (G1)."""
+
+    agreed: bool
+    signature: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The submitted case; ``created`` is False when an earlier call had already submitted it."""
+
+    case: Case
+    created: bool
+
+
+def _already_sent(case: Case, actor: Any, key: str) -> Submission | None:
+    previous = selectors.submission_for_key(actor, key)
+    if previous is None:
+        return None
+    if previous.pk != case.pk:
+        raise CaseError(_("该幂等键(Idempotency-Key)已用于另一办件,请为每次提交生成新的键。"))
+    return Submission(previous, False)
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    case: Case,
+    actor: Any,
+    idempotency_key: str = "",
+    commitment: CommitmentSignature | None = None,
+    now: dt.datetime | None = None,
+) -> Submission:
+    """Submit an online draft once: form complete, materials present, commitment signed if chosen.
+
+    The case row is locked first, so of two simultaneous submissions (a double click, a retry,
+    two API calls with one Idempotency-Key) the second waits and then finds the case submitted.
+    """
+    case = _locked(case)
+    if (done := _already_sent(case, actor, idempotency_key)) is not None:
+        return done
+    if case.submitted_at is not None and case.status != CaseStatus.DRAFT:
+        return Submission(case, False)
+    _acting_check(case, actor)
+    form_fields.validate(form_fields.fields_for(case.item_version), case.form_data)
+    signature = ""
+    if case.route == ApprovalRoute.COMMITMENT:
+        _commitment_check(case.item_version, case.applicant)
+        signature = _signature_check(case, commitment)
+    now = now or clock.now()
+    case_submit(case=case, actor=actor, idempotency_key=idempotency_key, now=now)
+    if signature:
+        _commitment_record(case, actor, signature, now)
+    return Submission(case, True)
+
+
+def _signature_check(case: Case, commitment: CommitmentSignature | None) -> str:
+    if commitment is None or not commitment.agreed:
+        raise CaseError(_("选择告知承诺制的,请阅读告知承诺书并勾选“我已阅读并作出上述承诺”。"))
+    applicant = case.applicant
+    names = {n.strip() for n in (applicant.full_name, applicant.legal_representative) if n.strip()}
+    signature = commitment.signature.strip()
+    if signature not in names:
+        raise CaseError(
+            _("请在告知承诺书上签署申请人姓名(名称)“%(n)s”。")
+            % {"n": applicant.full_name or applicant.username}
+        )
+    return signature
+
+
+def _commitment_record(case: Case, actor: Any, signature: str, now: dt.datetime) -> None:
+    statement = selectors.commitment_statement(case.item_version)
+    Commitment.objects.create(
+        case=case,
+        kind=CommitmentKind.NOTIFICATION,
+        text=statement.text,
+        liability=statement.liability,
+        signed_at=now,
+    )
+    _notice_issue(
+        case,
+        kind=NoticeKind.COMMITMENT,
+        actor=actor,
+        now=now,
+        content={
+            "conditions": statement.conditions,
+            "text": statement.text,
+            "liability": statement.liability,
+            "signed_by": signature,
+            "signed_at": now.isoformat(),
+        },
+    )
+    event_record(case, actor=actor, action="commitment_signed", now=now, data={"by": signature})
+
+
+@transaction.atomic
+def application_resubmit(
+    *, case: Case, actor: Any, idempotency_key: str = "", now: dt.datetime | None = None
+) -> Submission:
+    """Answer the correction notice once; a repeated key returns the earlier answer."""
+    case = _locked(case)
+    if (done := _already_sent(case, actor, idempotency_key)) is not None:
+        return done
+    _acting_check(case, actor)
+    case_resubmit(case=case, actor=actor, now=now)
+    if idempotency_key:
+        SubmissionKey.objects.create(user=actor, key=idempotency_key, case=case)
+    return Submission(case, True)
+
+
+def application_save_and_send(
+    *,
+    case: Case,
+    actor: Any,
+    changes: ApplicationChanges,
+    idempotency_key: str,
+    commitment: CommitmentSignature | None = None,
+    resubmit: bool = False,
+    now: dt.datetime | None = None,
+) -> Submission:
+    """The page's submit button: save what the form carries, then submit (or resubmit), once.
+
+    The form's one-time token is the idempotency key: a reload or double click finds the key
+    used and gets the same case; identical files sent twice are attached once.
+    """
+    if (done := _already_sent(case, actor, idempotency_key)) is not None:
+        return done
+    try:
+        if not changes.is_empty():
+            application_save(case=case, actor=actor, changes=changes, now=now)
+    except WrongStatus:
+        # The double click's first request won the race and has submitted meanwhile.
+        if (done := _already_sent(case, actor, idempotency_key)) is not None:
+            return done
+        raise
+    if resubmit:
+        return application_resubmit(
+            case=case, actor=actor, idempotency_key=idempotency_key, now=now
+        )
+    return application_submit(
+        case=case, actor=actor, idempotency_key=idempotency_key, commitment=commitment, now=now
+    )
+
+
+@transaction.atomic
+def application_withdraw(
+    *, case: Case, actor: Any, reason: str = "", now: dt.datetime | None = None
+) -> Case:
+    """The applicant (or their agent) withdraws before a decision."""
+    case = _locked(case)
+    _acting_check(case, actor)
+    reason = reason.strip()
+    if len(reason) > 500:
+        raise CaseError(_("撤回理由最多 500 个字。"))
+    return case_withdraw(case=case, actor=actor, reason=reason, now=now)
+
+
+@transaction.atomic
+def application_file_remove(*, case: Case, case_file: CaseFile, actor: Any) -> None:
+    """Take a file off a line; a file nothing else uses is deleted too (no orphan on disk)."""
+    case = _locked(case)
+    _acting_check(case, actor)
+    if case_file.case_material.case_id != case.pk:
+        raise CaseError(_("该文件不属于本办件。"))
+    stored = case_file.stored
+    case_file_remove(case_file=case_file, actor=actor)
+    stored_file_discard_if_orphan(stored)
+
+
+# --- per-item form fields, mandates, false commitments ----------------------------------------
+
+
+@transaction.atomic
+def application_fields_set(
+    *, version: ItemVersion, specs: list[form_fields.FieldSpec]
+) -> list[ApplicationField]:
+    """Replace the extra form fields of a draft version (frozen once it is published)."""
+    status = (
+        ItemVersion.objects.select_for_update()
+        .filter(pk=version.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != VersionStatus.DRAFT:
+        raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+    problems = [problem for spec in specs for problem in form_fields.spec_check(spec)]
+    names = [spec.name for spec in specs]
+    problems += [
+        _("字段标识“%(n)s”重复。") % {"n": name}
+        for name in sorted(set(names))
+        if names.count(name) > 1
+    ]
+    if problems:
+        raise ValidationError({"fields": problems})
+    ApplicationField.objects.filter(version=version).delete()
+    return [
+        ApplicationField.objects.create(
+            version=version,
+            sort=sort,
+            name=spec.name,
+            label=spec.label.strip(),
+            type=spec.type,
+            required=spec.required,
+            choices=[str(c).strip() for c in spec.choices],
+            help=spec.help,
+            min_length=spec.min_length,
+            max_length=spec.max_length,
+            min_value=spec.min_value,
+            max_value=spec.max_value,
+            text_format=spec.text_format,
+        )
+        for sort, spec in enumerate(specs, start=1)
+    ]
+
+
+def application_fields_copy(*, source: ItemVersion, draft: ItemVersion) -> list[ApplicationField]:
+    """Carry a version's own form fields over to its next draft (call after creating the draft)."""
+    specs = [form_fields.spec_from_row(row) for row in source.application_fields.all()]
+    return application_fields_set(version=draft, specs=specs) if specs else []
+
+
+@transaction.atomic
+def mandate_record(
+    *,
+    agent: Any,
+    applicant: Any,
+    valid_until: dt.date,
+    recorded_by: Any,
+    item: Item | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> Mandate:
+    """Record an applicant's mandate for an agent: for every item, or for one item only."""
+    today = today or clock.today()
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        raise CaseError(_("受托人不是代办员,不能登记代办委托。"))
+    if applicant.role != Role.APPLICANT:
+        raise CaseError(_("委托人须为申请人。"))
+    if recorded_by.pk != applicant.pk and not has_perm(recorded_by, Perm.USER_MANAGE):
+        raise CaseError(_("代办委托须由申请人本人或中心管理员登记。"))
+    if valid_until < today:
+        raise CaseError(_("委托有效期不能早于今天。"))
+    return Mandate.objects.create(
+        agent=agent,
+        applicant=applicant,
+        item=item,
+        valid_until=valid_until,
+        recorded_by=recorded_by,
+        note=note.strip()[:300],
+    )
+
+
+@transaction.atomic
+def mandate_revoke(*, mandate: Mandate, now: dt.datetime | None = None) -> Mandate:
+    """End a mandate at once; the agent can no longer act on the applicant's cases."""
+    Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(
+        revoked_at=now or clock.now()
+    )
+    mandate.refresh_from_db()
+    return mandate
+
+
+@transaction.atomic
+def false_commitment_record(
+    *,
+    applicant: Any,
+    note: str,
+    recorded_by: Any,
+    case: Case | None = None,
+    now: dt.datetime | None = None,
+) -> FalseCommitmentRecord:
+    """G1: record a false commitment; the applicant may no longer choose 告知承诺制."""
+    if not any(
+        has_perm(recorded_by, perm)
+        for perm in (Perm.CASE_INTAKE, Perm.TASK_APPROVE, Perm.SUPERVISE)
+    ):
+        raise CaseError(_("您无权登记虚假承诺记录。"))
+    if not note.strip():
+        raise CaseError(_("请说明虚假承诺的情况。"))
+    if case is not None and case.applicant_id != applicant.pk:
+        raise CaseError(_("办件的申请人与记录对象不一致。"))
+    return FalseCommitmentRecord.objects.create(
+        applicant=applicant,
+        case=case,
+        recorded_at=now or clock.now(),
+        recorded_by=recorded_by,
+        note=note.strip(),
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from onewindow.cases.errors import ConcurrentChange, WrongStatus
 from onewindow.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, FlagKind
 from onewindow.core import clock
+from onewindow.notifications.services import case_event_notify
 
 
 def transition(
@@ -49,7 +50,7 @@ def transition(
     case.status, case.revision = to, case.revision + 1
     for name, value in fields.items():
         setattr(case, name, value)
-    return event_record(
+    event = event_record(
         case,
         actor=actor,
         action=action,
@@ -60,6 +61,9 @@ def transition(
         now=now,
         data=data,
     )
+    # §C9: the applicant's email/SMS is queued in this same transaction, sent after commit.
+    case_event_notify(case=case, event=event)
+    return event
 
 
 def event_record(

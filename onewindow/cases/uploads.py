@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -133,3 +135,107 @@ def case_file_remove(*, case_file: CaseFile, actor: Any) -> None:
         data={"file": case_file.stored.original_name},
     )
     case_file.delete()
+
+
+# --- several files at once (online application) ----------------------------------------------
+
+# More than this on one checklist line is a mistake, not a material.
+MAX_FILES_PER_MATERIAL = 20
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed ``upload_check``, held in memory until written."""
+
+    name: str
+    mime: str
+    content: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """A checked upload written to storage, not yet referenced by any row."""
+
+    upload: CheckedUpload
+    path: str
+
+
+def uploads_check(uploads: Iterable[UploadedFile]) -> list[CheckedUpload]:
+    """Check every file before any is written; the first bad one refuses them all."""
+    checked = []
+    for upload in uploads:
+        mime, content = upload_check(upload)
+        name = (upload.name or "file")[:255]
+        checked.append(CheckedUpload(name, mime, content, hashlib.sha256(content).hexdigest()))
+    return checked
+
+
+def files_write(checked: Iterable[CheckedUpload]) -> list[WrittenFile]:
+    """Write checked uploads under generated names; on a failure half-way, delete what was written."""
+    written: list[WrittenFile] = []
+    try:
+        for upload in checked:
+            written.append(WrittenFile(upload, _write(upload.content, upload.mime)))
+    except BaseException:
+        files_delete(w.path for w in written)
+        raise
+    return written
+
+
+def files_delete(paths: Iterable[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
+def case_files_attach(
+    *, line: CaseMaterial, written: list[WrittenFile], actor: Any
+) -> tuple[list[CaseFile], list[WrittenFile]]:
+    """Attach written files to a line of a case the caller has locked and found editable.
+
+    A file identical (by SHA-256) to one already on the line is not attached twice; those
+    come back as the second list for the caller to delete once the transaction is over.
+    """
+    present = set(line.files.values_list("stored__sha256", flat=True))
+    if line.files.count() + len(written) > MAX_FILES_PER_MATERIAL:
+        raise CaseError(
+            _("“%(m)s”最多上传 %(n)s 个文件。")
+            % {"m": line.material.name, "n": MAX_FILES_PER_MATERIAL}
+        )
+    attached, duplicates = [], []
+    for file in written:
+        if file.upload.sha256 in present:
+            duplicates.append(file)
+            continue
+        present.add(file.upload.sha256)
+        stored = StoredFile.objects.create(
+            owner_id=line.case.applicant_id,
+            path=file.path,
+            original_name=file.upload.name,
+            content_type=file.upload.mime,
+            size=len(file.upload.content),
+            sha256=file.upload.sha256,
+            uploaded_by=actor,
+        )
+        attached.append(CaseFile.objects.create(case_material=line, stored=stored))
+        event_record(
+            line.case,
+            actor=actor,
+            action="file_added",
+            public=False,
+            data={"material": line.material.name, "file": stored.original_name},
+        )
+    return attached, duplicates
+
+
+def stored_file_discard_if_orphan(stored: StoredFile) -> bool:
+    """Delete a file no case uses any more and that is not kept for reuse (after commit on disk).
+
+    Run inside the transaction that removed its last attachment.
+    """
+    if stored.reusable_kind or stored.attachments.exists():
+        return False
+    path = stored.path
+    stored.delete()
+    transaction.on_commit(lambda: default_storage.delete(path))
+    return True

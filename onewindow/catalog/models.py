@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.catalog.validators import validate_form_template, validate_sample
+
 
 class Department(models.Model):
     """A municipal bureau whose approval section works in the service hall."""
@@ -54,6 +56,8 @@ class Region(models.Model):
         related_name="children",
     )
     has_service_point = models.BooleanField(_("设有便民服务点"), default=False)
+    # Where the placement in the tree comes from, or that it is inferred (the sources name few).
+    note = models.CharField(_("备注"), max_length=300, blank=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -210,6 +214,17 @@ class ItemVersion(models.Model):
         default=ToleranceCategory.RESTRICTED,
     )
     commitment_allowed = models.BooleanField(_("适用告知承诺制"), default=False)
+    # §C5 process template: the branches are ProcessBranch rows; these two belong to the whole.
+    consolidation_days = models.PositiveSmallIntegerField(
+        _("牵头部门汇总决定时间(工作日)"),
+        default=1,
+        help_text=_("各部门意见齐备后,牵头部门汇总并作出决定的时间。"),
+    )
+    material_request_pauses = models.BooleanField(
+        _("补充材料期间暂停计时"),
+        default=True,
+        help_text=_("审查部门通过窗口要求申请人补充材料时,该部门的审查时限是否暂停计算。"),
+    )
     result_type = models.CharField(
         _("审批结果类型"),
         max_length=20,
@@ -242,6 +257,7 @@ class ItemVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(committed_days__lte=F("statutory_days")),
                 name="itemversion_committed_le_statutory",
+                violation_error_message=_("承诺时限不得超过法定时限。"),
             ),
         ]
 
@@ -261,7 +277,7 @@ class ItemVersion(models.Model):
         ):
             errors.setdefault("committed_days", []).append(
                 str(
-                    _("承诺时限(%(c)s个工作日)不得超过法定时限(%(s)s个工作日)。")
+                    _("承诺时限不得超过法定时限:承诺%(c)s个工作日,法定%(s)s个工作日。")
                     % {"c": self.committed_days, "s": self.statutory_days}
                 )
             )
@@ -280,6 +296,13 @@ class ItemVersion(models.Model):
                 _guard_transition(stored, self.status, kwargs.get("update_fields"))
         self.search_text = " ".join([self.name, self.item.code, self.item.department.name]).lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        # Cases keep the version they were filed under (§C1): only a draft may be thrown away.
+        stored = ItemVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored not in (None, VersionStatus.DRAFT):
+            raise PublishedVersionError(_("已发布的版本不可删除。"))
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def _guard_transition(stored: str, new: str, update_fields: object) -> None:
@@ -349,8 +372,20 @@ class Material(VersionChild):
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     source = models.CharField(_("材料来源"), max_length=100, blank=True)
     note = models.CharField(_("填报须知"), max_length=500, blank=True)
-    form_template = models.FileField(_("空白表格"), upload_to="catalog/forms/", blank=True)
-    sample = models.FileField(_("示例样表"), upload_to="catalog/samples/", blank=True)
+    form_template = models.FileField(
+        _("空白表格"),
+        upload_to="catalog/forms/",
+        blank=True,
+        validators=[validate_form_template],
+        help_text=_("PDF、DOC、DOCX、XLS、XLSX、WPS 或 ET 文件。"),
+    )
+    sample = models.FileField(
+        _("示例样表"),
+        upload_to="catalog/samples/",
+        blank=True,
+        validators=[validate_sample],
+        help_text=_("表格类文件,或 JPEG、PNG 图片。"),
+    )
 
     class Meta(VersionChild.Meta):
         verbose_name = _("申请材料")
@@ -381,6 +416,50 @@ class Fee(VersionChild):
 
     def __str__(self) -> str:
         return f"{self.name} {self.amount}"
+
+
+class StepKind(models.TextChoices):
+    """The steps of one department's review (权力运行流程: 承办 → 审核 → 批准)."""
+
+    HANDLE = "handle", _("承办")
+    REVIEW = "review", _("审核")
+    APPROVE = "approve", _("批准")
+
+
+class ProcessBranch(VersionChild):
+    """One department's part of an item's process template (§C5): lead or co-department, its
+    allotted working days and ordered steps, each done by a staff role.
+
+    ``steps`` is a list of ``{"kind": StepKind, "role": Role}``; stored with the row so a new
+    draft copies the whole template with the other checklist rows.
+    """
+
+    version = models.ForeignKey(
+        ItemVersion, on_delete=models.CASCADE, related_name="process_branches"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_lead = models.BooleanField(_("牵头部门"), default=False)
+    allotted_days = models.PositiveSmallIntegerField(
+        _("审查时限(工作日)"), validators=[MinValueValidator(1)]
+    )
+    steps = models.JSONField(_("办理环节"), default=list)
+
+    class Meta(VersionChild.Meta):
+        verbose_name = _("审批流程(部门)")
+        verbose_name_plural = _("审批流程(部门)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "department"], name="processbranch_version_department"
+            ),
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(is_lead=True), name="processbranch_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} ({self.allotted_days})"
 
 
 class ImplementationMode(models.TextChoices):

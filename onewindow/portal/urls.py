@@ -1,5 +1,34 @@
-from django.urls import URLPattern
+from django.urls import path, register_converter
+
+from onewindow.portal import views
+
+
+class DownloadKindConverter:
+    """``form`` (the blank form) or ``sample`` (the filled-in example) of a material."""
+
+    regex = "form|sample"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DownloadKindConverter, "download_kind")
 
 app_name = "portal"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guides/", views.guide_list, name="guide_list"),
+    path("guides/<str:code>/", views.guide_detail, name="guide_detail"),
+    path(
+        "guides/<str:code>/materials/<int:material_id>/<download_kind:kind>/",
+        views.material_download,
+        name="material_download",
+    ),
+    path("forms/", views.form_list, name="form_list"),
+    path("power-list/", views.power_list, name="power_list"),
+    path("fee-list/", views.fee_list, name="fee_list"),
+]

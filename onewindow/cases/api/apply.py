@@ -1,3 +1,665 @@
-from django.urls import URLPattern
+"""Online application endpoints under /api/v1/cases/ (PRODUCT.md §C3, issue 3 item 9).
 
-urlpatterns: list[URLPattern] = []
+The same selectors and services as the pages: another user's case is a logged 404, every
+change goes through a service, a refused action is ``400 {"code", "message"}`` (a concurrent
+change 409) and leaves the case as it was. Submission honours the ``Idempotency-Key`` header:
+the first call answers 201, a repeat with the same key 200 with the same body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Any, cast
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, HttpRequest
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.pagination import Pagination
+from onewindow.api.schema import ERROR, error_responses
+from onewindow.cases import fields as form_fields
+from onewindow.cases import selectors, services
+from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.fields import FormInvalid
+from onewindow.cases.models import (
+    ApprovalRoute,
+    Case,
+    CaseFile,
+    CaseMaterial,
+    CaseStatus,
+    MaterialStatus,
+    StoredFile,
+)
+from onewindow.catalog.models import Region
+from onewindow.catalog.selectors import published_guide
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, SubmissionKey.key ≤ 100
+CONFLICT = {409: OpenApiResponse(ERROR, description="办件刚被他人处理(并发冲突),请刷新后重试")}
+TAGS = ["cases: application"]
+
+
+class Refused(exceptions.APIException):
+    """A licensing rule forbids the action (CaseError)."""
+
+    status_code = 400
+    default_code = "case_error"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+@contextmanager
+def _case_errors() -> Iterator[None]:
+    """CaseError → 400 with its code and message, ConcurrentChange → 409, bad form → per field."""
+    try:
+        yield
+    except FormInvalid as err:
+        raise exceptions.ValidationError({"form_data": err.errors}) from err
+    except ConcurrentChange as err:
+        raise Conflict(err.message, err.code) from err
+    except CaseError as err:
+        raise Refused(err.message, err.code) from err
+
+
+class CanApply(BasePermission):
+    """Applicants and agents (Perm.CASE_APPLY) file online applications."""
+
+    message = "只有申请人或代办员可以网上申报。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return has_perm(request.user, Perm.CASE_APPLY)
+
+
+# --- serializers ------------------------------------------------------------------------------
+class ApplyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ApplyPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ApplicantActionSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["complete_draft", "answer_correction", "supply_tolerated", "none"],
+        help_text="需要申请人做的事:complete_draft 完善并提交;answer_correction 按补正通知补正;"
+        "supply_tolerated 补齐容缺材料;none 无需操作",
+    )
+    text = serializers.CharField(help_text="中文说明")
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True, help_text="办件编号,提交后生成")
+    query_code = serializers.CharField(help_text="查询码,提交后生成")
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    status_label = serializers.CharField()
+    route = serializers.ChoiceField(choices=ApprovalRoute.choices)
+    item = ApplyRefSerializer()
+    region = ApplyRefSerializer()
+    applicant = ApplyPersonSerializer()
+    agent = ApplyPersonSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    intake_due = serializers.DateField(allow_null=True, help_text="受理期限")
+    action = ApplicantActionSerializer()
+
+
+class ApplyFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="附件 id(用于下载和删除)")
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    added_at = serializers.DateTimeField()
+    download_url = serializers.CharField()
+
+
+class ApplyLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="材料行 id(上传地址中的 line_id)")
+    name = serializers.CharField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field, not Field.required
+    is_core = serializers.BooleanField(help_text="主要材料")
+    status = serializers.ChoiceField(choices=MaterialStatus.choices)
+    status_label = serializers.CharField()
+    remark = serializers.CharField(help_text="窗口的补正意见")
+    files = ApplyFileSerializer(many=True)
+
+
+class ApplicationFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    type = serializers.ChoiceField(choices=["text", "number", "date", "choice", "address"])
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    choices = serializers.ListField(child=serializers.CharField())
+    help = serializers.CharField()
+    min_length = serializers.IntegerField(allow_null=True)
+    max_length = serializers.IntegerField(allow_null=True)
+    min_value = serializers.CharField(allow_null=True)
+    max_value = serializers.CharField(allow_null=True)
+    text_format = serializers.CharField()
+
+
+class CommitmentStatementSerializer(serializers.Serializer):
+    conditions = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField(help_text="告知承诺书正文")
+    liability = serializers.CharField(help_text="虚假承诺的法律责任")
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    department = ApplyRefSerializer()
+    received_on = serializers.DateField(allow_null=True)
+    form_data = serializers.DictField(help_text="申请表内容(字段标识 → 值)")
+    # Not "fields": that name is the serializer's own field registry.
+    form_fields = ApplicationFieldSerializer(many=True, help_text="本事项申请表的字段定义")
+    materials = ApplyLineSerializer(many=True)
+    commitment_statement = CommitmentStatementSerializer(
+        allow_null=True, help_text="适用告知承诺制的事项:承诺内容与虚假承诺责任"
+    )
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    item_code = serializers.CharField(max_length=40, help_text="事项编码")
+    region_code = serializers.CharField(max_length=20, help_text="办理区域代码(事项的实施区域)")
+    route = serializers.ChoiceField(
+        choices=ApprovalRoute.choices, default=ApprovalRoute.STANDARD, help_text="审批方式"
+    )
+    applicant_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="代办员代为申报时,委托人(申请人)的用户 id"
+    )
+    form_data = serializers.DictField(required=False, default=dict, help_text="申请表内容")
+
+
+class CasePatchSerializer(serializers.Serializer):
+    form_data = serializers.DictField(
+        required=False, help_text="要修改的申请表字段;与已保存的内容合并,值为 null 表示清空"
+    )
+    route = serializers.ChoiceField(choices=ApprovalRoute.choices, required=False)
+
+
+class ApplyUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="一个或多个文件(PDF、JPEG、PNG)"
+    )
+    reuse = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="复用已有材料:GET reusable-files 返回的文件 id",
+    )
+
+
+class ApplyUploadResultSerializer(serializers.Serializer):
+    material = ApplyLineSerializer()
+    attached = serializers.IntegerField(help_text="新增的文件数")
+    duplicates = serializers.ListField(
+        child=serializers.CharField(), help_text="与该材料已有文件完全相同、未重复保存的文件名"
+    )
+
+
+class ReusableFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    reusable_kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CommitmentSignatureSerializer(serializers.Serializer):
+    agreed = serializers.BooleanField(help_text="已阅读告知承诺书并作出承诺")
+    signature = serializers.CharField(help_text="申请人姓名或名称")
+
+
+class ApplySubmitSerializer(serializers.Serializer):
+    commitment = CommitmentSignatureSerializer(required=False, help_text="选择告知承诺制时必填")
+
+
+class ApplyWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# --- data -------------------------------------------------------------------------------------
+def _person(user: Any) -> dict[str, Any] | None:
+    return {"id": user.pk, "name": str(user)} if user is not None else None
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    version = case.item_version
+    action = selectors.applicant_action(case)
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "query_code": case.query_code,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "route": case.route,
+        "item": {"code": version.item.code, "name": version.name},
+        "region": {"code": case.region.code, "name": case.region.name},
+        "applicant": _person(case.applicant),
+        "agent": _person(case.agent),
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "intake_due": case.intake_due,
+        "action": {"code": action.code, "text": str(action.text)},
+    }
+
+
+def _file(case: Case, attached: CaseFile) -> dict[str, Any]:
+    stored = attached.stored
+    return {
+        "id": attached.pk,
+        "name": stored.original_name,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "added_at": attached.added_at,
+        "download_url": reverse("cases:case_file", args=[case.pk, attached.pk]),
+    }
+
+
+def _line(case: Case, line: CaseMaterial) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "name": line.material.name,
+        "required": line.material.required,
+        "is_core": line.material.is_core,
+        "status": line.status,
+        "status_label": str(MaterialStatus(line.status).label),
+        "remark": line.remark,
+        "files": [_file(case, attached) for attached in line.files.all()],
+    }
+
+
+def case_detail(case: Case) -> dict[str, Any]:
+    version = case.item_version
+    statement = selectors.commitment_statement(version) if version.commitment_allowed else None
+    return {
+        **case_summary(case),
+        "department": {"code": case.department.code, "name": case.department.name},
+        "received_on": case.received_on,
+        "form_data": case.form_data,
+        "form_fields": [spec.as_dict() for spec in form_fields.fields_for(version)],
+        "materials": [_line(case, line) for line in selectors.case_lines(case)],
+        "commitment_statement": asdict(statement) if statement else None,
+    }
+
+
+def _reusable(stored: StoredFile) -> dict[str, Any]:
+    return {
+        "id": stored.pk,
+        "name": stored.original_name,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "reusable_kind": stored.reusable_kind,
+        "created_at": stored.created_at,
+    }
+
+
+# --- views ------------------------------------------------------------------------------------
+class ApplyView(APIView):
+    permission_classes = [IsAuthenticated, CanApply]
+
+    def case(self, request: Request, case_id: int) -> Case:
+        """The user's own case (or their mandating applicant's); otherwise a logged 404."""
+        return selectors.case_get_for_applicant(cast(HttpRequest, request), case_id=case_id)
+
+    def detail_response(self, case: Case, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.cases_of_applicant(self.request.user).get(pk=case.pk)
+        return Response(CaseDetailSerializer(case_detail(fresh)).data, status=code)
+
+
+def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+class CaseListView(ApplyView):
+    """My applications, and starting a new one."""
+
+    @extend_schema(
+        operation_id="cases_list",
+        summary="我的申请",
+        description="Cases the user filed or files as an agent, newest first, each with the "
+        "action it needs from the applicant.",
+        responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            selectors.applicant_cases(request.user), request, view=self
+        )
+        rows = [case_summary(case) for case in page or []]
+        return paginator.get_paginated_response(CaseSummarySerializer(rows, many=True).data)
+
+    @extend_schema(
+        operation_id="cases_create",
+        summary="创建申请草稿",
+        description="Open a draft for a published item in one of its implementing regions. "
+        "Agents name the mandating applicant (`applicant_id`); without a mandate in force the "
+        "request is refused. `form_data` may be partial (a draft); what is given must be valid.",
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer, **error_responses(400, 401, 403)},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        data = _body(CaseCreateSerializer, request)
+        version = published_guide(code=data["item_code"])
+        if version is None:
+            raise exceptions.ValidationError({"item_code": [_("没有找到该事项,或该事项未发布。")]})
+        region = Region.objects.filter(code=data["region_code"]).first()
+        if region is None:
+            raise exceptions.ValidationError({"region_code": [_("没有该区域代码。")]})
+        applicant = None
+        if data.get("applicant_id") is not None:
+            applicant = User.objects.filter(pk=data["applicant_id"]).first()
+            if applicant is None:
+                raise exceptions.ValidationError({"applicant_id": [_("没有该申请人。")]})
+        with _case_errors():
+            case = _create(request, version, region, applicant, data)
+        return self.detail_response(case, status.HTTP_201_CREATED)
+
+
+def _create(request: Request, version: Any, region: Region, applicant: Any, data: dict) -> Case:
+    """The draft and its first form values in one go: a refused value leaves no draft behind."""
+    with transaction.atomic():
+        case = services.application_start(
+            item_version=version,
+            actor=request.user,
+            region=region,
+            applicant=applicant,
+            route=data["route"],
+        )
+        if data["form_data"]:
+            changes = services.ApplicationChanges(form_data=data["form_data"])
+            services.application_save(case=case, actor=request.user, changes=changes)
+    return case
+
+
+class CaseDetailView(ApplyView):
+    @extend_schema(
+        operation_id="cases_retrieve",
+        summary="申请详情",
+        description="The case with its form, field schema, materials and files.",
+        responses={200: CaseDetailSerializer, **error_responses(401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        return self.detail_response(self.case(request, case_id))
+
+    @extend_schema(
+        operation_id="cases_partial_update",
+        summary="修改申请草稿",
+        description="Merge form values into a draft (null clears a field) or change the route. "
+        "Values are checked against the item's field schema; errors come per field under "
+        "`errors.form_data`.",
+        request=CasePatchSerializer,
+        responses={200: CaseDetailSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
+        tags=TAGS,
+    )
+    def patch(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        data = _body(CasePatchSerializer, request)
+        changes = services.ApplicationChanges(
+            form_data=data.get("form_data"), merge=True, route=data.get("route")
+        )
+        with _case_errors():
+            services.application_save(case=case, actor=request.user, changes=changes)
+        return self.detail_response(case)
+
+
+def _line_of(case: Case, line_id: int) -> CaseMaterial:
+    line = case.materials.select_related("material").filter(pk=line_id).first()
+    if line is None:
+        raise exceptions.NotFound(_("本办件没有该材料。"))
+    return line
+
+
+class MaterialFilesView(ApplyView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="cases_material_files_create",
+        summary="上传材料文件",
+        description="Attach one or more files (multipart field `files`, repeated) and/or reuse "
+        "documents already on file (`reuse`: ids from `reusable-files`). All or nothing: the "
+        "type is judged by content (PDF, JPEG, PNG), the size limit is MAX_UPLOAD_MB, empty "
+        "files are refused, and a refused request stores nothing.",
+        request={
+            "multipart/form-data": ApplyUploadSerializer,
+            "application/json": ApplyUploadSerializer,
+        },
+        responses={
+            201: ApplyUploadResultSerializer,
+            **error_responses(400, 401, 403, 404),
+            **CONFLICT,
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int, line_id: int) -> Response:
+        case = self.case(request, case_id)
+        line = _line_of(case, line_id)
+        files = request.FILES.getlist("files") + request.FILES.getlist("file")
+        reuse = _reuse_ids(request)
+        if not files and not reuse:
+            raise exceptions.ValidationError({"files": [_("请选择要上传的文件。")]})
+        changes = services.ApplicationChanges(
+            uploads={line.pk: files} if files else {}, reuse={line.pk: reuse} if reuse else {}
+        )
+        with _case_errors():
+            result = services.application_save(case=case, actor=request.user, changes=changes)
+        fresh = selectors.case_lines(case).get(pk=line.pk)
+        body = {
+            "material": _line(case, fresh),
+            "attached": result.attached,
+            "duplicates": result.duplicates,
+        }
+        return Response(ApplyUploadResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+def _reuse_ids(request: Request) -> list[int]:
+    data: Any = request.data
+    raw = data.getlist("reuse") if hasattr(data, "getlist") else data.get("reuse") or []
+    if not isinstance(raw, list):
+        raw = [raw]
+    field = serializers.ListField(child=serializers.IntegerField(min_value=1))
+    try:
+        return list(field.run_validation(raw))
+    except exceptions.ValidationError as err:
+        raise exceptions.ValidationError({"reuse": [_("复用文件 id 必须是正整数。")]}) from err
+
+
+class MaterialFileView(ApplyView):
+    @extend_schema(
+        operation_id="cases_material_file_download",
+        summary="下载材料文件",
+        description="The file as an attachment (also readable by staff with access to the case).",
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **error_responses(401, 403, 404),
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request, case_id: int, line_id: int, file_id: int) -> FileResponse:
+        attached = self._file(request, case_id, line_id, file_id)
+        stored = attached.stored
+        try:
+            handle = default_storage.open(stored.path, "rb")
+        except FileNotFoundError:
+            raise exceptions.NotFound(_("文件已不存在。")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=stored.original_name,
+            content_type=stored.content_type,
+        )
+
+    @extend_schema(
+        operation_id="cases_material_file_delete",
+        summary="删除材料文件",
+        description="Take a file off a draft (or a case being corrected).",
+        responses={204: None, **error_responses(400, 401, 403, 404), **CONFLICT},
+        tags=TAGS,
+    )
+    def delete(self, request: Request, case_id: int, line_id: int, file_id: int) -> Response:
+        case = self.case(request, case_id)
+        attached = self._file(request, case_id, line_id, file_id, case=case)
+        with _case_errors():
+            services.application_file_remove(case=case, case_file=attached, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _file(
+        self, request: Request, case_id: int, line_id: int, file_id: int, case: Case | None = None
+    ) -> CaseFile:
+        case = case or self.case(request, case_id)
+        attached = selectors.case_file_get(cast(HttpRequest, request), case=case, file_id=file_id)
+        if attached.case_material_id != line_id:
+            raise exceptions.NotFound(_("该材料下没有这个文件。"))
+        return attached
+
+
+class ReusableFilesView(ApplyView):
+    @extend_schema(
+        operation_id="cases_reusable_files",
+        summary="可复用的已有材料",
+        description="Documents on file for the case's applicant (identity documents, "
+        "certificates, files of their other cases) that can be attached without uploading.",
+        responses={200: ReusableFileSerializer(many=True), **error_responses(401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        rows = [_reusable(stored) for stored in selectors.reusable_files(case)[:200]]
+        return Response(ReusableFileSerializer(rows, many=True).data)
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if key and not IDEMPOTENCY_KEY.match(key):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Idempotency-Key 须为 1 到 100 个可打印 ASCII 字符。")]}
+        )
+    return key
+
+
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="幂等键:同一用户以同一个键重复提交,只产生一次提交,返回同一办件(HTTP 200)",
+)
+
+
+class CaseSubmitView(ApplyView):
+    @extend_schema(
+        operation_id="cases_submit",
+        summary="提交申请",
+        description="Submit a draft: the case gets its number, query code, receipt date and "
+        "intake deadline. Required form fields and materials must be complete; for the "
+        "告知承诺制 route the commitment must be agreed and signed with the applicant's name. "
+        "Idempotent: a repeat (same Idempotency-Key, or a case already submitted) answers 200 "
+        "with the same case; the first submission answers 201.",
+        parameters=[IDEMPOTENCY_PARAM],
+        request=ApplySubmitSerializer,
+        responses={
+            201: CaseDetailSerializer,
+            200: CaseDetailSerializer,
+            **error_responses(400, 401, 403, 404),
+            **CONFLICT,
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        key = _idempotency_key(request)
+        data = _body(ApplySubmitSerializer, request)
+        commitment = data.get("commitment")
+        signature = services.CommitmentSignature(**commitment) if commitment else None
+        with _case_errors():
+            done = services.application_submit(
+                case=case, actor=request.user, idempotency_key=key, commitment=signature
+            )
+        return self.detail_response(done.case, 201 if done.created else 200)
+
+
+class CaseResubmitView(ApplyView):
+    @extend_schema(
+        operation_id="cases_resubmit",
+        summary="提交补正材料",
+        description="Answer the correction notice after uploading the missing or defective "
+        "materials; the intake period starts again. Honours Idempotency-Key like submit.",
+        parameters=[IDEMPOTENCY_PARAM],
+        request=None,
+        responses={
+            200: CaseDetailSerializer,
+            **error_responses(400, 401, 403, 404),
+            **CONFLICT,
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        key = _idempotency_key(request)
+        with _case_errors():
+            done = services.application_resubmit(case=case, actor=request.user, idempotency_key=key)
+        return self.detail_response(done.case)
+
+
+class CaseWithdrawView(ApplyView):
+    @extend_schema(
+        operation_id="cases_withdraw",
+        summary="撤回申请",
+        description="Withdraw the application before a decision is made (optional reason).",
+        request=ApplyWithdrawSerializer,
+        responses={200: CaseDetailSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        data = _body(ApplyWithdrawSerializer, request)
+        with _case_errors():
+            services.application_withdraw(case=case, actor=request.user, reason=data["reason"])
+        return self.detail_response(case)
+
+
+urlpatterns: list[URLPattern] = [
+    path("cases/", CaseListView.as_view(), name="case-list"),
+    path("cases/<int:case_id>/", CaseDetailView.as_view(), name="case-detail"),
+    path(
+        "cases/<int:case_id>/materials/<int:line_id>/files/",
+        MaterialFilesView.as_view(),
+        name="case-material-files",
+    ),
+    path(
+        "cases/<int:case_id>/materials/<int:line_id>/files/<int:file_id>/",
+        MaterialFileView.as_view(),
+        name="case-material-file",
+    ),
+    path(
+        "cases/<int:case_id>/reusable-files/",
+        ReusableFilesView.as_view(),
+        name="case-reusable-files",
+    ),
+    path("cases/<int:case_id>/submit/", CaseSubmitView.as_view(), name="case-submit"),
+    path("cases/<int:case_id>/withdraw/", CaseWithdrawView.as_view(), name="case-withdraw"),
+    path("cases/<int:case_id>/resubmit/", CaseResubmitView.as_view(), name="case-resubmit"),
+]

@@ -1,3 +1,410 @@
-from django.urls import URLPattern
+"""Progress query (进度查询, PRODUCT.md §C9) and the applicant's dashboard (我的办件).
 
-urlpatterns: list[URLPattern] = []
+The public look-up needs no login: case number + query code, rate-limited per client address,
+compared in constant time, and one answer for "no such number" and "wrong code" alike, so the
+page cannot be used to find out which numbers exist. It shows only what the applicant may
+tell anyone holding the code: status, stage, department, due dates and the public events
+(never staff names or internal remarks).
+
+The read side (``progress_*`` functions) is shared with the API in ``cases.api.progress``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import BaseThrottle
+
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases import selectors
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Notice,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+NOT_FOUND = gettext_lazy("未找到该办件,请核对办件编号和查询码")
+# Lookups per client address per minute, page and API together (a fixed one-minute window).
+DEFAULT_PER_MINUTE = 20
+_LONGEST_NUMBER, _LONGEST_CODE = 40, 12  # Case.number / Case.query_code max_length
+_DUMMY_CODE = "X" * 8  # compared against when the number does not exist: same work either way
+
+CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
+
+# Public names of the steps; an action not listed shows only when it changed the status.
+EVENT_LABELS: dict[str, StrOrPromise] = {
+    "submitted": gettext_lazy("提交申请"),
+    "resubmitted": gettext_lazy("补正材料后重新提交"),
+    "correction_requested": gettext_lazy("出具补正材料通知书(一次性告知)"),
+    "accepted": gettext_lazy("受理"),
+    "accepted_tolerated": gettext_lazy("容缺受理"),
+    "accepted_deemed": gettext_lazy("受理期限届满,依法视为受理"),
+    "rejected": gettext_lazy("不予受理"),
+    "withdrawn": gettext_lazy("申请人撤回申请"),
+    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
+    "commitment_fulfilled": gettext_lazy("容缺材料已补齐"),
+    "commitment_signed": gettext_lazy("申请人签署告知承诺书"),
+}
+# Reasons written for the applicant (the decision's own words); other remarks stay internal.
+PUBLIC_REASONS = frozenset(
+    {"rejected", "accepted_deemed", "terminated_commitment_overdue", "commitment_fulfilled"}
+)
+
+STAGES: dict[str, StrOrPromise] = {
+    CaseStatus.SUBMITTED: gettext_lazy("窗口受理"),
+    CaseStatus.CORRECTION: gettext_lazy("申请人补正材料"),
+    CaseStatus.ACCEPTED: gettext_lazy("审查与决定"),
+    CaseStatus.REJECTED: gettext_lazy("已办结"),
+    CaseStatus.WITHDRAWN: gettext_lazy("已办结"),
+    CaseStatus.TERMINATED: gettext_lazy("已办结"),
+}
+
+
+# --- read side: look-up, report, rate limit ----------------------------------------------------
+
+
+def progress_lookup(*, number: str, code: str) -> Case | None:
+    """The submitted case with this number and query code, or None — one answer for both misses."""
+    number, code = number.strip().upper(), code.strip().upper()
+    if not (0 < len(number) <= _LONGEST_NUMBER and 0 < len(code) <= _LONGEST_CODE):
+        return None
+    found = (
+        Case.objects.select_related("item_version", "department")
+        .filter(number=number)
+        .exclude(status=CaseStatus.DRAFT)
+        .order_by()[:1]  # Case.number is unique: no ordering needed
+    )
+    case = next(iter(found), None)
+    expected = case.query_code if case is not None and case.query_code else _DUMMY_CODE
+    matches = hmac.compare_digest(expected.encode(), code.encode())
+    return case if matches and case is not None else None
+
+
+def progress_client(request: HttpRequest) -> str | None:
+    """The caller's address as the API throttles see it (X-Forwarded-For through NUM_PROXIES)."""
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
+
+
+def progress_rate_spend(ip: str | None) -> int:
+    """Count one look-up for ``ip``: 0 while under the limit, else seconds until it resets."""
+    limit: int = getattr(settings, "PROGRESS_QUERY_PER_MINUTE", DEFAULT_PER_MINUTE)
+    now = time.time()
+    key = f"progress-rate:{ip or 'unknown'}:{int(now // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, 60 - int(now % 60))
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """One dated line of the report; ``provisional`` when its year's holidays are not loaded."""
+
+    label: str
+    date: dt.date
+    provisional: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One public event of the timeline: when, what, and the decision's own words if any."""
+
+    at: dt.datetime
+    label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Everything the public progress page and API show about one case."""
+
+    case: Case
+    status_label: str
+    status_colour: str
+    stage: str
+    holder: str
+    due_dates: list[DueDate]
+    expected: DueDate | None
+    expected_note: str
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        return any(d.provisional for d in self.due_dates) or bool(
+            self.expected and self.expected.provisional
+        )
+
+
+def progress_report(case: Case) -> ProgressReport:
+    """The report of a case found by ``progress_lookup`` (three more queries at most)."""
+    status = case.status
+    expected, expected_note = _expected_completion(case)
+    return ProgressReport(
+        case=case,
+        status_label=_status_label(status),
+        status_colour=case.status_colour,
+        stage=str(STAGES.get(status) or _status_label(status)),
+        holder=_holder(case),
+        due_dates=_due_dates(case),
+        expected=expected,
+        expected_note=expected_note,
+        steps=_public_steps(case),
+    )
+
+
+_STATUS_LABELS = dict(CaseStatus.choices)  # lazy labels: translated when str() is called
+
+
+def _status_label(status: str) -> str:
+    """The label of a status, also for statuses later apps add (shown by their value)."""
+    return str(_STATUS_LABELS.get(status, status))
+
+
+def _holder(case: Case) -> str:
+    if case.status in CLOSED:
+        return _("已办结,无办理部门")
+    if case.status == CaseStatus.CORRECTION:
+        return _("申请人(补正材料中),受理部门:%(d)s") % {"d": case.department.name}
+    return case.department.name
+
+
+def _due_dates(case: Case) -> list[DueDate]:
+    provisional = case.due_provisional
+    dates: list[DueDate] = []
+    if case.received_on:
+        dates.append(DueDate(_("收件日期"), case.received_on, False))
+    if case.intake_due and case.status == CaseStatus.SUBMITTED:  # once decided, history
+        dates.append(
+            DueDate(_("受理期限"), case.intake_due, provisional, _("5个工作日内作出受理决定"))
+        )
+    if case.accepted_on:
+        note = _("期限届满未作决定,视为受理") if case.deemed_accepted else ""
+        dates.append(DueDate(_("受理日期"), case.accepted_on, False, note))
+    if case.decision_due:
+        dates.append(DueDate(_("承诺办结期限"), case.decision_due, provisional))
+    if case.statutory_due:
+        dates.append(DueDate(_("法定办结期限"), case.statutory_due, provisional))
+    for commitment in _tolerated(case):
+        assert commitment.due_on is not None
+        dates.append(
+            DueDate(
+                _("容缺材料补齐期限:%(m)s")
+                % {"m": commitment.material.name if commitment.material else ""},
+                commitment.due_on,
+                commitment.due_provisional,
+                str(CommitmentStatus(commitment.status).label),
+            )
+        )
+    return dates
+
+
+def _tolerated(case: Case) -> list[Commitment]:
+    if case.accepted_on is None:
+        return []  # 容缺 commitments are signed at acceptance
+    return list(
+        case.commitments.filter(kind=CommitmentKind.TOLERATED, due_on__isnull=False)
+        .select_related("material")
+        .order_by("due_on", "pk")
+    )
+
+
+def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
+    """When the applicant can expect the result, from the stored due dates."""
+    label = _("预计办结时间")
+    if case.status in CLOSED:
+        closed = timezone.localdate(case.closed_at) if case.closed_at else None
+        return (DueDate(_("办结日期"), closed, False) if closed else None), ""
+    if case.decision_due:
+        return DueDate(label, case.decision_due, case.due_provisional), _("不晚于承诺办结期限")
+    if case.status == CaseStatus.SUBMITTED and case.intake_due:
+        # Accepted at the latest on the intake due date (or deemed accepted from receipt).
+        due = get_calendar().add_working_days(case.intake_due, case.item_version.committed_days)
+        return DueDate(label, due.date, due.provisional or case.due_provisional), _(
+            "最迟受理后 %(n)s 个工作日内办结,受理后以承诺办结期限为准"
+        ) % {"n": case.item_version.committed_days}
+    if case.status == CaseStatus.CORRECTION:
+        return None, _("补正材料重新提交后重新计算")
+    return None, ""
+
+
+def _public_steps(case: Case) -> list[Step]:
+    steps = []
+    events = CaseEvent.objects.filter(case=case, public=True).order_by("at", "pk")
+    for event in events.only("at", "action", "old_status", "new_status", "reason"):
+        label = EVENT_LABELS.get(event.action)
+        if label is None:
+            if not event.new_status or event.new_status == event.old_status:
+                continue
+            label = _("办件状态变为“%(s)s”") % {"s": _status_label(event.new_status)}
+        note = event.reason if event.action in PUBLIC_REASONS else ""
+        steps.append(Step(timezone.localtime(event.at), str(label), note))
+    return steps
+
+
+# --- read side: the applicant's dashboard -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What the applicant has to do about a case now, and where (None: nowhere to click)."""
+
+    text: str
+    hint: str
+    url: str | None
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One case on 我的办件 with its next action and links."""
+
+    case: Case
+    action: NextAction
+    progress_url: str | None
+    notice_url: str | None
+    notice_label: str
+
+
+def _url(name: str, *args: Any) -> str | None:
+    """The URL, or None while the page it names does not exist (the dashboard renders anyway)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def progress_url(case: Case) -> str | None:
+    """The public progress page of the case, as the QR code on its notices links it."""
+    if not case.number or not case.query_code:
+        return None
+    query = urlencode({"number": case.number, "code": case.query_code})
+    return f"{reverse('cases:progress')}?{query}"
+
+
+def next_action(case: Case) -> NextAction:
+    """``selectors.applicant_action`` in the dashboard's short words, with the page to use."""
+    action = selectors.applicant_action(case)
+    application = _url("cases:application", case.pk)
+    if action.code == "complete_draft":
+        return NextAction(_("继续填写"), action.text, application, True)
+    if action.code == "answer_correction":
+        return NextAction(_("补正材料"), action.text, application, True)
+    if action.code == "supply_tolerated":
+        tolerated = getattr(case, "open_tolerated", [])
+        due = min((c.due_on for c in tolerated if c.due_on), default=None)
+        text = _("补齐容缺材料,截止 %(d)s") % {"d": _date(due)}
+        return NextAction(text, _("请将材料交到受理窗口。"), application, True)
+    if case.status == CaseStatus.SUBMITTED:
+        text = _("等待受理(受理期限 %(d)s)") % {"d": _date(case.intake_due)}
+        return NextAction(text, "", None, False)
+    if case.status == CaseStatus.ACCEPTED:
+        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _date(case.decision_due)}
+        return NextAction(text, "", None, False)
+    return NextAction(str(action.text), "", None, False)
+
+
+def _date(value: dt.date | None) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else _("待定")
+
+
+def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:
+    """One row per case; the latest notice of each (prefetched by ``dashboard_cases``)."""
+    rows = []
+    for case in cases:
+        notices = list(case.notices.all())  # prefetched, oldest first
+        latest = notices[-1] if notices else None
+        notice_url = _url("cases:notice_pdf", case.pk, latest.pk) if latest else None
+        label = latest.get_kind_display() if latest else ""
+        rows.append(DashboardRow(case, next_action(case), progress_url(case), notice_url, label))
+    return rows
+
+
+def dashboard_cases(user: Any) -> QuerySet[Case]:
+    """``selectors.applicant_cases`` with each case's notices, oldest first."""
+    return selectors.applicant_cases(user).prefetch_related(
+        Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "pk"))
+    )
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+class ProgressQueryForm(forms.Form):
+    # No length limits here: a too-long number is just another number that is not found.
+    number = forms.CharField(label=gettext_lazy("办件编号"), strip=True)
+    code = forms.CharField(label=gettext_lazy("查询码"), strip=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest) -> HttpResponse:
+    """The public look-up; also answers ``?number=&code=`` (the QR code on every notice)."""
+    data = request.POST if request.method == "POST" else request.GET
+    asked = "number" in data or "code" in data
+    form = ProgressQueryForm(data if asked else None)
+    context: dict[str, Any] = {"form": form, "report": None, "error": ""}
+    if not asked or not form.is_valid():
+        return render(request, "cases/progress/query.html", context)
+    wait = progress_rate_spend(progress_client(request))
+    if wait:
+        context["error"] = _("查询过于频繁,请在 %(s)d 秒后再试。") % {"s": wait}
+        return render(request, "cases/progress/query.html", context, status=429)
+    case = progress_lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+    if case is None:
+        context["error"] = str(NOT_FOUND)  # a search without result: the page itself is fine
+        return render(request, "cases/progress/query.html", context)
+    context["report"] = progress_report(case)
+    return render(request, "cases/progress/query.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """我的办件: every case of the signed-in applicant (or agent) and what each needs from them."""
+    page = Paginator(dashboard_cases(request.user), 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": dashboard_rows(list(page.object_list)),
+        "commitments": list(selectors.open_commitments_for_applicant(request.user)),
+        "apply_url": _url("cases:apply_home") or _url("portal:guide_list"),
+        "closed_statuses": [str(status) for status in CLOSED],
+    }
+    return render(request, "cases/progress/my_cases.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("progress/", progress, name="progress"),
+    path("my/cases/", my_cases, name="my_cases"),
+]

@@ -1,0 +1,309 @@
+"""Writes to accounts: registration, staff accounts and roles, credit-code confirmation, tokens.
+
+Every service validates everything first and raises one ``ValidationError`` whose dict names the
+fields at fault (the registration forms and the API map it onto their own fields), then writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.roles import ADMIN_SITE_ROLES, DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role
+from onewindow.accounts.validators import (
+    citizen_id_available,
+    citizen_id_clean,
+    credit_code_available,
+    credit_code_clean,
+    full_name_clean,
+    mobile_clean,
+    password_check,
+)
+from onewindow.catalog.models import Department, Window
+from onewindow.core import clock
+
+__all__ = [
+    "applicant_register_enterprise",
+    "applicant_register_person",
+    "auth_token_issue",
+    "auth_token_revoke",
+    "credit_code_confirm",
+    "user_admin_save",
+    "user_create",
+    "user_set_role",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Errors:
+    """Collects field errors so one submission reports every problem at once."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[ValidationError]] = {}
+
+    def check(self, field: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            self.add(field, exc)
+            return None
+
+    def add(self, field: str, exc: ValidationError) -> None:
+        self.by_field.setdefault(field, []).extend(exc.error_list)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)  # type: ignore[arg-type]
+
+
+# --- applicants register themselves (PRODUCT.md §C2) ------------------------------------------
+@transaction.atomic
+def applicant_register_person(
+    *, full_name: str, id_number: str, phone: str, password: str, email: str = ""
+) -> User:
+    """A natural person's account. The login name is the ID number (F1-checked, unique)."""
+    errors = _Errors()
+    name = errors.check("full_name", full_name_clean, full_name)
+    number = errors.check("id_number", citizen_id_clean, id_number)
+    if number:
+        errors.check("id_number", citizen_id_available, number)
+    user = User(
+        username=number or "",
+        role=Role.APPLICANT,
+        applicant_kind=ApplicantKind.PERSON,
+        full_name=name or "",
+        id_number=number or "",
+        phone=errors.check("phone", mobile_clean, phone) or "",
+        email=errors.check("email", _email_clean, email) or "",
+    )
+    errors.check("password", password_check, password, user)
+    errors.raise_if_any()
+    user.set_password(password)
+    _insert(user, field="id_number", message=_("该身份证号已注册。"))
+    return user
+
+
+@transaction.atomic
+def applicant_register_enterprise(
+    *,
+    full_name: str,
+    credit_code: str,
+    legal_representative: str,
+    phone: str,
+    password: str,
+    email: str = "",
+    confirm_credit_code: bool = False,
+) -> User:
+    """An enterprise's account. The login name is the credit code (F2-checked, unique).
+
+    A code that fails only its check digit is accepted when the applicant confirms it matches
+    the business licence (``confirm_credit_code``); the account is then flagged for staff.
+    """
+    errors = _Errors()
+    name = errors.check("full_name", full_name_clean, full_name)
+    cleaned = errors.check(
+        "credit_code", credit_code_clean, credit_code, confirmed=confirm_credit_code
+    )
+    code, check_failed = cleaned or ("", False)
+    if code:
+        errors.check("credit_code", credit_code_available, code)
+    representative = " ".join(legal_representative.split())
+    if not representative:
+        errors.add("legal_representative", ValidationError(_("请填写法定代表人姓名。"), "required"))
+    user = User(
+        username=code,
+        role=Role.APPLICANT,
+        applicant_kind=ApplicantKind.ENTERPRISE,
+        full_name=name or "",
+        credit_code=code,
+        credit_code_check_failed=check_failed,
+        legal_representative=representative,
+        phone=errors.check("phone", mobile_clean, phone) or "",
+        email=errors.check("email", _email_clean, email) or "",
+    )
+    errors.check("password", password_check, password, user)
+    errors.raise_if_any()
+    user.set_password(password)
+    _insert(user, field="credit_code", message=_("该统一社会信用代码已注册。"))
+    return user
+
+
+def _email_clean(value: str) -> str:
+    email = value.strip()
+    if email:
+        validate_email(email)
+    return email
+
+
+def _insert(user: User, *, field: str, message: str) -> None:
+    """Save a new user; a concurrent registration of the same number loses cleanly."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError({field: ValidationError(message, code=f"{field}_taken")}) from exc
+
+
+# --- staff and agents, created by the center administrator -----------------------------------
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    full_name: str = "",
+    department: Department | None = None,
+    windows: Iterable[Window] = (),
+    phone: str = "",
+    email: str = "",
+) -> User:
+    """A staff member's or agent's account (applicants register themselves)."""
+    errors = _Errors()
+    if role == Role.APPLICANT:
+        errors.add("role", ValidationError(_("申请人请通过注册页面自行注册。"), "applicant"))
+    errors.check("department", _role_department_check, role, department)
+    username = username.strip()
+    if not username:
+        errors.add("username", ValidationError(_("请填写用户名。"), "required"))
+    elif User.objects.filter(username=username).exists():
+        errors.add("username", ValidationError(_("该用户名已被使用。"), "username_taken"))
+    user = User(
+        username=username,
+        role=role,
+        full_name=" ".join(full_name.split()),
+        department=department,
+        phone=phone.strip(),
+        email=email.strip(),
+    )
+    windows = list(windows)
+    errors.check("windows", _windows_check, role, windows)
+    errors.check("password", password_check, password, user)
+    errors.raise_if_any()
+    user.is_staff = _admin_site_access(user)
+    user.set_password(password)
+    _insert(user, field="username", message=_("该用户名已被使用。"))
+    user.windows.set(windows)
+    return user
+
+
+@transaction.atomic
+def user_set_role(
+    *,
+    user: User,
+    role: Role,
+    department: Department | None = None,
+    windows: Iterable[Window] | None = None,
+) -> User:
+    """Give ``user`` a role (and the department it needs). Only the admin role gets is_staff."""
+    windows = None if windows is None else list(windows)
+    errors = _Errors()
+    errors.check("department", _role_department_check, role, department)
+    if windows is not None:
+        errors.check("windows", _windows_check, role, windows)
+    errors.raise_if_any()
+    user.role = role
+    user.department = department
+    user.is_staff = _admin_site_access(user)
+    user.save(update_fields=["role", "department", "is_staff"])
+    if windows is not None:
+        user.windows.set(windows)
+    elif role not in STAFF_ROLES:
+        user.windows.clear()
+    return user
+
+
+@transaction.atomic
+def user_admin_save(*, user: User, actor: User) -> User:
+    """Save a user edited in the Django admin, after the checks the admin form cannot express.
+
+    Only a superuser may make a superuser; ``is_staff`` follows the role; an identity number is
+    checked again (F1/F2); a changed credit code needs confirming again.
+    """
+    before = User.objects.filter(pk=user.pk).first() if user.pk else None
+    errors = _Errors()
+    errors.check("department", _role_department_check, user.role, user.department)
+    if user.is_superuser and not actor.is_superuser and not (before and before.is_superuser):
+        errors.add("is_superuser", ValidationError(_("只有超级管理员可以设置超级管理员。"), "su"))
+    if user.id_number:
+        user.id_number = errors.check("id_number", citizen_id_clean, user.id_number) or ""
+    if user.credit_code:
+        _admin_credit_code(user, before, errors)
+    errors.raise_if_any()
+    user.is_staff = _admin_site_access(user)
+    user.save()
+    return user
+
+
+def _admin_credit_code(user: User, before: User | None, errors: _Errors) -> None:
+    cleaned = errors.check("credit_code", credit_code_clean, user.credit_code, confirmed=True)
+    if cleaned is None:
+        return
+    user.credit_code, user.credit_code_check_failed = cleaned
+    if before is None or before.credit_code != user.credit_code:
+        user.credit_code_confirmed = False
+        user.credit_code_confirmed_at = None
+        user.credit_code_confirmed_by = None
+
+
+def _role_department_check(role: str, department: Department | None) -> None:
+    if role in DEPARTMENT_ROLES and department is None:
+        raise ValidationError(
+            _("“%(role)s”必须指定所属部门。") % {"role": Role(role).label}, code="department"
+        )
+
+
+def _windows_check(role: str, windows: list[Window]) -> None:
+    if windows and role not in STAFF_ROLES:
+        raise ValidationError(_("只有工作人员可以分配窗口。"), code="windows")
+
+
+def _admin_site_access(user: User) -> bool:
+    return user.role in ADMIN_SITE_ROLES or user.is_superuser
+
+
+# --- F2 confirmation by staff -----------------------------------------------------------------
+@transaction.atomic
+def credit_code_confirm(*, user: User, confirmed_by: User) -> User:
+    """Staff confirm a credit code that failed its check digit matches the business licence."""
+    if not (confirmed_by.is_superuser or confirmed_by.can(Perm.USER_MANAGE)):
+        raise PermissionDenied(_("您无权确认统一社会信用代码。"))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.credit_code_pending:
+        raise ValidationError(_("该账号的统一社会信用代码无需确认。"), code="not_pending")
+    user.credit_code_confirmed = True
+    user.credit_code_confirmed_at = clock.now()
+    user.credit_code_confirmed_by = confirmed_by
+    user.save(
+        update_fields=[
+            "credit_code_confirmed",
+            "credit_code_confirmed_at",
+            "credit_code_confirmed_by",
+        ]
+    )
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------------
+@transaction.atomic
+def auth_token_issue(*, user: User) -> Token:
+    """The user's API token (one per user, shared by their clients until revoked)."""
+    if not user.is_active:
+        raise PermissionDenied(_("该账号已停用。"))
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def auth_token_revoke(*, user: User) -> bool:
+    """Sign every API client of ``user`` out. True when there was a token to delete."""
+    deleted, _details = Token.objects.filter(user=user).delete()
+    return deleted > 0

@@ -1,0 +1,95 @@
+"""The one permission table (roles.ROLE_PERMISSIONS), checked against PRODUCT.md's roles.
+
+The expected table is written out here on purpose: changing what a role may do must change
+this test too.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from onewindow.accounts.roles import (
+    ADMIN_SITE_ROLES,
+    ROLE_PERMISSIONS,
+    Perm,
+    Role,
+    admin_app_labels,
+    has_perm,
+    permissions_of,
+)
+from onewindow.testing import PERSONA_NAMES, Personas
+
+EXPECTED: dict[Role, set[str]] = {
+    Role.APPLICANT: {"guide.read", "case.apply"},
+    Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others"},
+    Role.CLERK: {"guide.read", "case.intake", "case.handover"},
+    Role.HANDLER: {"guide.read", "task.handle"},
+    Role.REVIEWER: {"guide.read", "task.handle", "task.review"},
+    Role.APPROVER: {
+        "guide.read",
+        "task.handle",
+        "task.review",
+        "task.approve",
+        "extension.approve",
+        "decision.make",
+        "certificate.manage",
+    },
+    Role.CHIEF: {
+        "guide.read",
+        "case.intake",
+        "case.handover",
+        "task.handle",
+        "task.review",
+        "task.approve",
+        "extension.approve",
+        "decision.make",
+        "certificate.manage",
+        "correction.sign_off",
+    },
+    Role.SUPERVISOR: {"guide.read", "case.read_all", "supervise", "correction.sign_off"},
+    Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
+    Role.AUDITOR: {"guide.read", "audit.read"},
+}
+
+
+def test_the_table_covers_every_role() -> None:
+    assert set(ROLE_PERMISSIONS) == set(Role) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_has_exactly_its_permissions(role: Role) -> None:
+    assert {str(p) for p in ROLE_PERMISSIONS[role]} == EXPECTED[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PERSONA_NAMES)
+def test_each_persona_holds_exactly_its_roles_permissions(personas: Personas, name: str) -> None:
+    user = personas.get(name)
+    granted = {str(p) for p in Perm if has_perm(user, p)}
+    assert granted == EXPECTED[Role(user.role)]
+    assert {str(p) for p in permissions_of(user)} == granted
+    assert all(user.can(p) == (str(p) in granted) for p in Perm)
+
+
+@pytest.mark.parametrize("perm", list(Perm))
+def test_anonymous_users_hold_no_permission(perm: Perm) -> None:
+    assert not has_perm(AnonymousUser(), perm)
+    assert not has_perm(None, perm)
+    assert permissions_of(AnonymousUser()) == frozenset()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["admin", "chief_a", "supervisor", "applicant"])
+def test_inactive_users_hold_no_permission(personas: Personas, name: str) -> None:
+    user = personas.get(name)
+    user.is_active = False
+    assert not any(has_perm(user, p) for p in Perm)
+    assert permissions_of(user) == frozenset()
+
+
+def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
+    assert set(ADMIN_SITE_ROLES) == {Role.ADMIN}
+    assert admin_app_labels(Role.ADMIN) == {"accounts", "catalog", "calendars"}
+    for role in set(Role) - {Role.ADMIN}:
+        assert admin_app_labels(role) == frozenset()

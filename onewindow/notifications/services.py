@@ -1,0 +1,192 @@
+"""Queue notifications with the change they report; deliver them after commit, retry with backoff.
+
+``case_event_notify`` runs inside the transaction of a case transition (transitions.py), so a
+notification exists exactly when the status change does. Delivery happens after commit: one
+attempt right away (``transaction.on_commit``), further attempts from the background job with
+exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A backend that raises only marks its row;
+it can never block or undo the transition.
+
+A process owns a row while it tries to deliver it: the conditional UPDATE that stamps ``claim``
+(only rows still pending and due) is the lock, like healthchecks' ``sendalerts``. The lease
+(``next_attempt_at`` moved forward) lets another worker pick the row up again if this process
+dies mid-send, so several workers never send a message twice while all are alive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.core import clock
+from onewindow.notifications import texts
+from onewindow.notifications.backends import backend_for
+from onewindow.notifications.models import Channel, MessageStatus, OutboxMessage
+
+log = logging.getLogger("onewindow.notifications")
+
+LEASE = dt.timedelta(minutes=5)
+MAX_BACKOFF = dt.timedelta(hours=6)
+RETRY_BATCH = 100
+
+
+def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
+    """Queue one message per channel for the applicant and the agent, in the caller's transaction.
+
+    The body is composed at the first delivery attempt (right after commit), because the service
+    that made the transition writes the details (correction list, tolerated materials) after it.
+    """
+    subject = texts.subject_for(case, event.new_status)
+    due = clock.now()
+    rows = [
+        OutboxMessage(
+            channel=channel,
+            recipient=address,
+            user=user,
+            subject=subject,
+            case=case,
+            event=event,
+            next_attempt_at=due,
+            created_at=event.at,
+        )
+        for user, channel, address in _addresses(case)
+    ]
+    if not rows:
+        return []
+    created = OutboxMessage.objects.bulk_create(rows)
+    transaction.on_commit(lambda: _deliver_queued(created), robust=True)
+    return created
+
+
+def _addresses(case: Case) -> Iterable[tuple[Any, str, str]]:
+    seen: set[tuple[str, str]] = set()
+    for user in (case.applicant, case.agent):
+        if user is None:
+            continue
+        for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone)):
+            address = (address or "").strip()
+            if address and (channel, address) not in seen:
+                seen.add((channel, address))
+                yield user, channel, address
+
+
+def _deliver_queued(rows: list[OutboxMessage]) -> int:
+    """The attempt right after commit, on the rows still in memory (no need to read them back)."""
+    now = clock.now()
+    token = secrets.token_hex(16)
+    ids = [row.pk for row in rows]
+    claimed = _due().filter(pk__in=ids).update(**_claim_fields(token, now))
+    if claimed != len(rows):  # a retry worker got some of them first: take only ours
+        return _send(_claimed(token), now)
+    for row in rows:
+        row.claim, row.attempts = token, row.attempts + 1
+    return _send(rows, now)
+
+
+def outbox_deliver(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Try every due pending message (or just ``ids``) once; return how many were sent."""
+    now = now or clock.now()
+    due = _due(now)
+    if ids is None:
+        ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:RETRY_BATCH])
+    token = secrets.token_hex(16)
+    # The UPDATE re-checks the WHERE: a row another worker claimed first is no longer due (its
+    # lease moved next_attempt_at), so it is not ours.
+    if not due.filter(pk__in=ids).update(**_claim_fields(token, now)):
+        return 0
+    return _send(_claimed(token), now)
+
+
+def outbox_retry_due(*, now: dt.datetime | None = None) -> int:
+    """The background job: retry pending messages whose backoff has passed, a batch at a time."""
+    return outbox_deliver(now=now)
+
+
+def _due(now: dt.datetime | None = None) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
+        status=MessageStatus.PENDING, next_attempt_at__lte=now or clock.now()
+    )
+
+
+def _claim_fields(token: str, now: dt.datetime) -> dict[str, Any]:
+    return {"claim": token, "attempts": F("attempts") + 1, "next_attempt_at": now + LEASE}
+
+
+def _claimed(token: str) -> list[OutboxMessage]:
+    return list(
+        OutboxMessage.objects.filter(claim=token).select_related(
+            "event__case__item_version", "event__case__department"
+        )
+    )
+
+
+def _send(messages: list[OutboxMessage], now: dt.datetime) -> int:
+    """Deliver claimed messages; record outcomes only where we still hold the claim.
+
+    Messages about one event share their body, so it is composed once; the successful ones are
+    recorded with one UPDATE per body and backend.
+    """
+    bodies: dict[int | None, str] = {}
+    sent: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for message in messages:
+        try:
+            if not message.body:
+                if message.event_id not in bodies:
+                    bodies[message.event_id] = _compose_body(message)
+                message.body = bodies[message.event_id]
+            backend = backend_for(message.channel)
+            backend.send(message)
+        except Exception as exc:  # any gateway failure: record it, retry later, never raise
+            log.warning(
+                "notification %s failed (attempt %s): %r", message.pk, message.attempts, exc
+            )
+            _mine([message]).update(**_failure_fields(message, exc, now))
+            continue
+        sent[(message.body, backend.name)].append(message.pk)
+    for (body, backend_name), ids in sent.items():
+        _mine([m for m in messages if m.pk in ids]).update(
+            status=MessageStatus.SENT,
+            sent_at=clock.now(),
+            backend=backend_name,
+            body=body,
+            claim="",
+            last_error="",
+        )
+    return sum(len(ids) for ids in sent.values())
+
+
+def _mine(messages: list[OutboxMessage]) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], claim=messages[0].claim)
+
+
+def _compose_body(message: OutboxMessage) -> str:
+    if message.event is None:
+        raise ValueError("message without body and without event")
+    return texts.compose(message.event).body
+
+
+def _failure_fields(message: OutboxMessage, exc: Exception, now: dt.datetime) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "claim": "",
+        "body": message.body,
+        "last_error": f"{type(exc).__name__}: {exc}"[:2000],
+    }
+    if message.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        fields["status"] = MessageStatus.FAILED
+    else:
+        fields["next_attempt_at"] = now + backoff(message.attempts)
+    return fields
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait after the ``attempts``-th failed try: base, 2×base, 4×base … capped at six hours."""
+    delay = dt.timedelta(seconds=settings.NOTIFY_RETRY_SECONDS * 2 ** max(0, attempts - 1))
+    return min(delay, MAX_BACKOFF)

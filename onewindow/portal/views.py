@@ -1,0 +1,119 @@
+"""Public pages of the online hall (PRODUCT.md §C1): guides, form downloads, power and fee lists."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePath
+from typing import Literal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from onewindow.catalog.models import ItemVersion, Material, VersionStatus
+from onewindow.catalog.selectors import published_guide
+from onewindow.portal import selectors
+from onewindow.portal.navigation import hall_columns
+
+GUIDES_PER_PAGE = 20
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "columns": [c for c in hall_columns(path=request.path, user=request.user) if not c.current],
+        "figures": selectors.hall_figures(),
+        "featured": selectors.featured_guides(),
+        "departments": selectors.departments_with_guide_counts(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+def guide_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    department = request.GET.get("department", "").strip()
+    region = request.GET.get("region", "").strip()
+    rows = selectors.guide_rows(query=query, department_code=department, region_code=region)
+    page = _page(request, rows)
+    context = {
+        "page": page,
+        "query": query,
+        "department": department,
+        "region": region,
+        "filtered": bool(query or department or region),
+        "departments": selectors.department_choices(),
+        "regions": selectors.region_choices(),
+    }
+    return render(request, "portal/guide_list.html", context)
+
+
+def _page(request: HttpRequest, versions: QuerySet[ItemVersion]) -> Page[ItemVersion]:
+    paginator = Paginator(versions, GUIDES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_GET
+def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
+    version = published_guide(code=code)
+    if version is None:
+        raise Http404(_("没有找到该事项的办事指南。"))
+    context = {
+        "version": version,
+        "item": version.item,
+        "tolerance_allowance": selectors.tolerance_allowance(category=version.tolerance_category),
+    }
+    return render(request, "portal/guide_detail.html", context)
+
+
+@require_GET
+def material_download(
+    request: HttpRequest, code: str, material_id: int, kind: Literal["form", "sample"]
+) -> FileResponse:
+    """A blank form or sample of a published checklist line, never a draft's file (§C1)."""
+    material = (
+        Material.objects.filter(
+            pk=material_id, version__status=VersionStatus.PUBLISHED, version__item__code=code
+        )
+        .only("name", "form_template", "sample")
+        .first()
+    )
+    if material is None:
+        raise Http404(_("没有找到该材料。"))
+    field = material.form_template if kind == "form" else material.sample
+    suffix = "" if kind == "form" else _("(示例样表)")
+    return _attachment(field, f"{material.name}{suffix}")
+
+
+def _attachment(field: FieldFile, title: str) -> FileResponse:
+    if not field:
+        raise Http404(_("该材料没有可下载的文件。"))
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("该材料没有可下载的文件。")) from None
+    extension = PurePath(field.name or "").suffix.lower()
+    filename = f"{title}{extension}"
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@require_GET
+def form_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context = {"materials": selectors.downloadable_materials(query=query), "query": query}
+    return render(request, "portal/form_list.html", context)
+
+
+@require_GET
+def power_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/power_list.html", {"versions": selectors.power_list()})
+
+
+@require_GET
+def fee_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/fee_list.html", {"fees": selectors.fee_list()})

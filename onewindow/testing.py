@@ -1,0 +1,144 @@
+"""Shared test personas: one named user per role, built with the real services.
+
+A pytest plugin. The root conftest loads it with ``pytest_plugins = ["onewindow.testing"]``;
+then any test asks for the ``personas`` fixture::
+
+    def test_reviewers_see_only_their_department(client, personas):
+        client.force_login(personas.reviewer_b)
+        ...
+
+Every persona's password is ``PASSWORD``. ``personas.dept_a`` (鄂州市市场监督管理局) holds the
+clerk, handler, reviewer, approver and chief; ``personas.dept_b`` (鄂州市住房和城乡建设局) holds
+``reviewer_b``; ``personas.window`` is the clerk's window, serving department A. ``outsider`` is an
+applicant with no relation to anything.
+
+While the fixture is in use, passwords are hashed with a fast hasher first in the list (Argon2,
+the production hasher, costs about 0.2 s per hash); Argon2 hashes are still verified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+import pytest
+from django.test import override_settings
+
+from onewindow.accounts import services
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Role
+from onewindow.catalog.models import Department, Window
+from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
+
+__all__ = ["PASSWORD", "PERSONA_NAMES", "Personas", "make_personas", "personas"]
+
+PASSWORD = "Test-pass-123"
+EZHOU = "420700"  # 鄂州市 administrative division code
+FAST_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+DEPT_A = ("SCJG", "鄂州市市场监督管理局")
+DEPT_B = ("ZJJ", "鄂州市住房和城乡建设局")
+
+# name, role, full name, department ("a"/"b"/None)
+STAFF = (
+    ("agent", Role.AGENT, "李娜(代办员)", None),
+    ("clerk", Role.CLERK, "王芳", "a"),
+    ("handler_a", Role.HANDLER, "刘洋", "a"),
+    ("reviewer_a", Role.REVIEWER, "陈静", "a"),
+    ("reviewer_b", Role.REVIEWER, "杨磊", "b"),
+    ("approver_a", Role.APPROVER, "赵敏", "a"),
+    ("chief_a", Role.CHIEF, "黄海", "a"),
+    ("supervisor", Role.SUPERVISOR, "周明(电子监察)", None),
+    ("admin", Role.ADMIN, "吴刚(中心管理员)", None),
+    ("auditor", Role.AUDITOR, "徐丽(审计管理员)", None),
+)
+PERSONA_NAMES = ("applicant", "enterprise", *(s[0] for s in STAFF), "outsider")
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The users, departments and window every app's tests share."""
+
+    dept_a: Department
+    dept_b: Department
+    window: Window
+    applicant: User
+    enterprise: User
+    agent: User
+    clerk: User
+    handler_a: User
+    reviewer_a: User
+    reviewer_b: User
+    approver_a: User
+    chief_a: User
+    supervisor: User
+    admin: User
+    auditor: User
+    outsider: User
+    password: ClassVar[str] = PASSWORD
+
+    def get(self, name: str) -> User:
+        """A persona by name (see ``PERSONA_NAMES``), for parametrised cross-role tests."""
+        if name not in PERSONA_NAMES:
+            raise KeyError(name)
+        user: User = getattr(self, name)
+        return user
+
+    def users(self) -> dict[str, User]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in PERSONA_NAMES}
+
+
+def make_personas() -> Personas:
+    """Create the personas in the current database (the ``personas`` fixture calls this)."""
+    dept_a, _created = Department.objects.get_or_create(
+        code=DEPT_A[0], defaults={"name": DEPT_A[1], "short_name": "市场监管局"}
+    )
+    dept_b, _created = Department.objects.get_or_create(
+        code=DEPT_B[0], defaults={"name": DEPT_B[1], "short_name": "住建局"}
+    )
+    window, _created = Window.objects.get_or_create(
+        number="A01", defaults={"name": "市场准入综合窗口", "area": "一楼A区"}
+    )
+    window.departments.add(dept_a)
+    departments = {"a": dept_a, "b": dept_b, None: None}
+    staff = {
+        name: services.user_create(
+            username=name,
+            password=PASSWORD,
+            role=role,
+            full_name=full_name,
+            department=departments[dept],
+            windows=[window] if role == Role.CLERK else [],
+        )
+        for name, role, full_name, dept in STAFF
+    }
+    applicants = {
+        "applicant": _person("张伟", dt.date(1985, 6, 15), 11, "13907110001"),
+        "enterprise": services.applicant_register_enterprise(
+            full_name="鄂州市示范科技有限公司",
+            credit_code=make_credit_code("91420700MA4K00001"),
+            legal_representative="孙强",
+            phone="13907110002",
+            password=PASSWORD,
+        ),
+        "outsider": _person("钱多多", dt.date(1990, 3, 8), 24, "13907110003"),
+    }
+    return Personas(dept_a=dept_a, dept_b=dept_b, window=window, **applicants, **staff)
+
+
+def _person(name: str, born: dt.date, seq: int, phone: str) -> User:
+    return services.applicant_register_person(
+        full_name=name, id_number=make_citizen_id(EZHOU, born, seq), phone=phone, password=PASSWORD
+    )
+
+
+@pytest.fixture
+def personas(db: None) -> Iterator[Personas]:
+    """One persona per role, two departments and a window (see the module docstring)."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield make_personas()
