@@ -72,6 +72,18 @@ VARIABLES: list[Variable] = [
     ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
     Variable(
+        "DEEMED_CONSENT",
+        "true",
+        "A co-department silent at its due date is recorded as consenting (默许同意) and flagged "
+        "(DOMAIN-RULES C2); false leaves the task open and overdue.",
+    ),
+    Variable(
+        "CERTIFICATE_SIGNING_KEY",
+        "(derived from SECRET_KEY)",
+        "Key of the HMAC-SHA256 signature over certificate fields; also read from "
+        "CERTIFICATE_SIGNING_KEY_FILE. Changing it makes every issued certificate read as tampered.",
+    ),
+    Variable(
         "NUM_PROXIES",
         "0",
         "Reverse proxies in front of OneWindow; X-Forwarded-For is trusted only through them.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -212,6 +213,13 @@ SPECTACULAR_SETTINGS = {
 RECEIVE_ON_NON_WORKING_DAY = env_choice("RECEIVE_ON_NON_WORKING_DAY", "next", ("next", "same"))
 # PRODUCT §C9: the public progress query is rate-limited per client address.
 PROGRESS_QUERY_PER_MINUTE = env_int("PROGRESS_QUERY_PER_MINUTE", 20, minimum=1)
+# DOMAIN-RULES C2: silence counts as consent (configurable, default on).
+DEEMED_CONSENT = env_bool("DEEMED_CONSENT", True)
+# §C6: certificates are signed with HMAC-SHA256 under this key (never sent to a client).
+CERTIFICATE_SIGNING_KEY = (
+    env_str("CERTIFICATE_SIGNING_KEY", "")
+    or hashlib.sha256(f"onewindow-certificate:{SECRET_KEY}".encode()).hexdigest()
+)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", include("onewindow.api.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("", include("onewindow.cases.urls")),
+    path("", include("onewindow.review.urls")),
+    path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("onewindow.calendars.api")),
     path("", include("onewindow.catalog.api")),
     path("", include("onewindow.cases.api")),
+    path("", include("onewindow.review.api")),
+    path("", include("onewindow.certificates.api")),
 ]

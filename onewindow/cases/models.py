@@ -212,6 +212,8 @@ class FlagKind(models.TextChoices):
     SECOND_CORRECTION = "second_correction", _("第二次补正告知(已签批)")
     COMMITMENT_OVERDUE = "commitment_overdue", _("容缺承诺逾期未补齐")
     TOLERATED_ACCEPTANCE = "tolerated_acceptance", _("容缺受理")
+    DEEMED_CONSENT = "deemed_consent", _("部门逾期未回复,默许同意")
+    CERTIFICATE_OVERDUE = "certificate_overdue", _("准予许可后逾期未发证送达")
 
 
 class CaseFlag(models.Model):

@@ -228,7 +228,7 @@ class MaterialFinding:
     remark: str
 
 
-def _notice_issue(
+def notice_issue(
     case: Case, *, kind: str, actor: Any, now: dt.datetime, content: dict[str, Any]
 ) -> Notice:
     sequence = case.notices.filter(kind=kind).count() + 1
@@ -307,7 +307,7 @@ def case_accept(
     if tolerated:
         _tolerated_commitments(case, [lines[pk] for pk in tolerated], due, now)
         flag_raise(case, kind=FlagKind.TOLERATED_ACCEPTANCE, now=now)
-    _notice_issue(
+    notice_issue(
         case,
         kind=NoticeKind.TOLERATED if tolerated else NoticeKind.ACCEPTANCE,
         actor=actor,
@@ -438,7 +438,7 @@ def case_request_correction(
     CaseMaterial.objects.bulk_update(
         [lines[f.case_material_id] for f in findings], ["status", "remark"]
     )
-    notice = _notice_issue(
+    notice = notice_issue(
         case,
         kind=NoticeKind.CORRECTION,
         actor=actor,
@@ -503,7 +503,7 @@ def case_reject(
         now=now,
         closed_at=now,
     )
-    _notice_issue(
+    notice_issue(
         case,
         kind=NoticeKind.REJECTION,
         actor=actor,
@@ -563,7 +563,7 @@ def _accept_deemed(case: Case) -> None:
         **fields,
     )
     flag_raise(case, kind=FlagKind.DEEMED_ACCEPTANCE, now=now)
-    _notice_issue(
+    notice_issue(
         case,
         kind=NoticeKind.ACCEPTANCE,
         actor=None,
@@ -619,7 +619,7 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
         status=CommitmentStatus.OVERDUE, closed_at=now
     )
     flag_raise(case, kind=FlagKind.COMMITMENT_OVERDUE, now=now, note=names)
-    _notice_issue(
+    notice_issue(
         case, kind=NoticeKind.TERMINATION, actor=None, now=now, content={"reasons": reason}
     )
 
@@ -1178,7 +1178,7 @@ def _commitment_record(case: Case, actor: Any, signature: str, now: dt.datetime)
         liability=statement.liability,
         signed_at=now,
     )
-    _notice_issue(
+    notice_issue(
         case,
         kind=NoticeKind.COMMITMENT,
         actor=actor,

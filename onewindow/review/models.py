@@ -44,9 +44,12 @@ class Task(models.Model):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("办件"), on_delete=models.CASCADE, related_name="tasks"
     )
+    # None when the item version has no process template: one task for the item's department.
     branch = models.ForeignKey(
         "catalog.ProcessBranch",
         verbose_name=_("流程分支"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="tasks",
     )
@@ -61,7 +64,10 @@ class Task(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
-    # Index into branch.steps of the step now being done.
+    # The branch's steps ([{"kind", "role"}, ...]) and days, copied when the task opens.
+    steps = models.JSONField(_("办理环节"), default=list)
+    allotted_days = models.PositiveSmallIntegerField(_("审查时限(工作日)"))
+    # Index into ``steps`` of the step now being done.
     step = models.PositiveSmallIntegerField(_("当前环节"), default=0)
     opened_on = models.DateField(_("开始日期"))
     due = models.DateField(_("审查期限"))
@@ -77,7 +83,7 @@ class Task(models.Model):
         verbose_name_plural = _("审查任务")
         ordering = ["due", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "branch"], name="task_case_branch"),
+            models.UniqueConstraint(fields=["case", "department"], name="task_case_department"),
         ]
         indexes = [
             models.Index(fields=["department", "status", "due"], name="task_dept_status_due"),

@@ -1,0 +1,5 @@
+"""Decision, extension and special-procedure endpoints."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

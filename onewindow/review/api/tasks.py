@@ -1,0 +1,5 @@
+"""Inbox, task detail and opinion endpoints."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

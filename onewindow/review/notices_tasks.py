@@ -1,0 +1,1 @@
+"""PDF bodies of the notices issued during review (registered with cases.notices)."""

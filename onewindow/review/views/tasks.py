@@ -1,0 +1,5 @@
+"""Department inbox and task pages (§C5)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
