@@ -202,9 +202,18 @@ SPECTACULAR_SETTINGS = {
         "ItemTypeEnum": "onewindow.catalog.models.ItemType",
         "ToleranceCategoryEnum": "onewindow.catalog.models.ToleranceCategory",
         "DeliveryMethodEnum": "onewindow.catalog.models.DeliveryMethod",
+        "StepKindEnum": "onewindow.catalog.models.StepKind",
         "CaseStatusEnum": "onewindow.cases.models.CaseStatus",
         "MaterialStatusEnum": "onewindow.cases.models.MaterialStatus",
         "CommitmentStatusEnum": "onewindow.cases.models.CommitmentStatus",
+        "CertificateStatusEnum": "onewindow.certificates.models.CertificateStatus",
+        "DeliveryStatusEnum": "onewindow.certificates.models.DeliveryStatus",
+        "DecisionKindEnum": "onewindow.review.models.DecisionKind",
+        "ExtensionStatusEnum": "onewindow.review.models.ExtensionStatus",
+        "SuspensionKindEnum": "onewindow.review.models.SuspensionKind",
+        "TaskStatusEnum": "onewindow.review.models.TaskStatus",
+        "OpinionKindEnum": "onewindow.review.models.OpinionKind",
+        "NoticeKindEnum": "onewindow.cases.models.NoticeKind",
     },
 }
 

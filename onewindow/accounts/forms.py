@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.accounts import validators
 from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.selectors import walk_in_record_find
 
 
 class ChinesePasswordErrors:
@@ -133,7 +134,9 @@ class PersonRegistrationForm(RegistrationForm):
 
     def clean_id_number(self) -> str:
         number = validators.citizen_id_clean(self.cleaned_data["id_number"])
-        validators.citizen_id_available(number)
+        # A record made at the window may be claimed; the service checks name and phone.
+        if walk_in_record_find(field="id_number", number=number) is None:
+            validators.citizen_id_available(number)
         return number
 
 
@@ -193,7 +196,8 @@ class EnterpriseRegistrationForm(RegistrationForm):
         code, self.check_digit_failed = validators.credit_code_clean(
             self.cleaned_data["credit_code"], confirmed=True
         )
-        validators.credit_code_available(code)
+        if walk_in_record_find(field="credit_code", number=code) is None:
+            validators.credit_code_available(code)
         return code
 
     def clean(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ __all__ = [
     "target_label",
     "user_find_for_login",
     "users_pending_credit_code",
+    "walk_in_record_find",
 ]
 
 
@@ -111,3 +112,18 @@ def _only_applicant_with_phone(applicants: QuerySet[User], identifier: str) -> U
 def users_pending_credit_code() -> QuerySet[User]:
     """Enterprise accounts whose credit code failed its check digit and awaits staff (F2)."""
     return User.objects.filter(credit_code_check_failed=True, credit_code_confirmed=False)
+
+
+def walk_in_record_find(*, field: str, number: str) -> User | None:
+    """The applicant record a window clerk made for this ID number or credit code, if unclaimed.
+
+    ``field`` is ``id_number`` or ``credit_code``. Only an active applicant account that has
+    never had a usable password qualifies: no password (the clerk's record) and never signed in.
+    A registered account, or one whose password was later disabled, is not claimable.
+    """
+    if field not in ("id_number", "credit_code") or not number:
+        return None
+    record = User.objects.filter(role=Role.APPLICANT, is_active=True, **{field: number}).first()
+    if record is None or record.has_usable_password() or record.last_login is not None:
+        return None
+    return record

@@ -7,16 +7,19 @@ fields at fault (the registration forms and the API map it onto their own fields
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import ADMIN_SITE_ROLES, DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role
+from onewindow.accounts.selectors import walk_in_record_find
 from onewindow.accounts.validators import (
     citizen_id_available,
     citizen_id_clean,
@@ -74,8 +77,18 @@ def applicant_register_person(
     errors = _Errors()
     name = errors.check("full_name", full_name_clean, full_name)
     number = errors.check("id_number", citizen_id_clean, id_number)
-    if number:
+    record = walk_in_record_find(field="id_number", number=number or "")
+    if number and record is None:
         errors.check("id_number", citizen_id_available, number)
+    if record is not None:
+        return _walk_in_claim(
+            record,
+            errors=errors,
+            field="id_number",
+            given=_Claim(name=name, phone=errors.check("phone", mobile_clean, phone)),
+            email=errors.check("email", _email_clean, email),
+            password=password,
+        )
     user = User(
         username=number or "",
         role=Role.APPLICANT,
@@ -114,11 +127,25 @@ def applicant_register_enterprise(
         "credit_code", credit_code_clean, credit_code, confirmed=confirm_credit_code
     )
     code, check_failed = cleaned or ("", False)
-    if code:
+    record = walk_in_record_find(field="credit_code", number=code)
+    if code and record is None:
         errors.check("credit_code", credit_code_available, code)
     representative = " ".join(legal_representative.split())
     if not representative:
         errors.add("legal_representative", ValidationError(_("请填写法定代表人姓名。"), "required"))
+    if record is not None:
+        return _walk_in_claim(
+            record,
+            errors=errors,
+            field="credit_code",
+            given=_Claim(
+                name=name,
+                phone=errors.check("phone", mobile_clean, phone),
+                representative=representative or None,
+            ),
+            email=errors.check("email", _email_clean, email),
+            password=password,
+        )
     user = User(
         username=code,
         role=Role.APPLICANT,
@@ -134,6 +161,83 @@ def applicant_register_enterprise(
     errors.raise_if_any()
     user.set_password(password)
     _insert(user, field="credit_code", message=_("该统一社会信用代码已注册。"))
+    return user
+
+
+# --- claiming a record made at the window ---------------------------------------------------
+# A clerk registering a walk-in application creates the applicant without a password
+# (cases.services.applicant_for_window). When that person registers online with the same ID
+# number or credit code, they take that record over — keeping its cases — instead of being told
+# the number is taken. The number alone is no secret, so the name as recorded must match, and
+# the mobile number too when the window recorded one (for an enterprise, also the legal
+# representative). Only records that never had a usable password qualify
+# (``selectors.walk_in_record_find``).
+WALK_IN_MISMATCH = {
+    "id_number": gettext_lazy(
+        "该身份证号已在服务中心窗口登记办件。开通网上账号须填写与窗口登记一致的姓名和手机号码"
+        "(窗口未登记手机号码的,姓名须一致)。如登记信息有误或已变更,请携带身份证件到窗口核实。"
+    ),
+    "credit_code": gettext_lazy(
+        "该统一社会信用代码已在服务中心窗口登记办件。开通网上账号须填写与窗口登记一致的企业名称、"
+        "法定代表人和手机号码(窗口未登记手机号码的,名称须一致)。如登记信息有误或已变更,"
+        "请携带营业执照到窗口核实。"
+    ),
+}
+TAKEN = {
+    "id_number": gettext_lazy("该身份证号已注册。"),
+    "credit_code": gettext_lazy("该统一社会信用代码已注册。"),
+}
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """What the registering person entered, None where the entry itself was invalid."""
+
+    name: str | None
+    phone: str | None
+    representative: str | None = None
+
+
+def _claim_matches(record: User, given: _Claim) -> bool:
+    if given.name != " ".join(record.full_name.split()):
+        return False
+    if record.phone and given.phone != record.phone:
+        return False
+    recorded_rep = " ".join(record.legal_representative.split())
+    return not (
+        recorded_rep and given.representative is not None and given.representative != recorded_rep
+    )
+
+
+def _walk_in_claim(
+    record: User,
+    *,
+    errors: _Errors,
+    field: str,
+    given: _Claim,
+    email: str | None,
+    password: str,
+) -> User:
+    """Give the window's record a password, phone and email; the cases stay with it."""
+    user = User.objects.select_for_update().get(pk=record.pk)
+    if walk_in_record_find(field=field, number=getattr(user, field)) is None:
+        # claimed (or changed by staff) a moment ago
+        errors.add(field, ValidationError(str(TAKEN[field]), code=f"{field}_taken"))
+    elif given.name is not None and given.phone is not None and not _claim_matches(user, given):
+        errors.add(field, ValidationError(str(WALK_IN_MISMATCH[field]), code="walk_in_mismatch"))
+    errors.check("password", password_check, password, user)
+    errors.raise_if_any()
+    user.username = getattr(user, field)
+    user.phone = given.phone or user.phone
+    user.email = email or ""
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["username", "phone", "email", "password"])
+    except IntegrityError as exc:  # the login name is someone else's username
+        raise ValidationError(
+            {field: ValidationError(str(TAKEN[field]), f"{field}_taken")}
+        ) from exc
     return user
 
 

@@ -173,8 +173,20 @@ def _acceptance(case: Case, content: dict[str, Any]) -> list[Block]:
     return [
         opening,
         _time_limits(content),
+        *_departments(content),
         *_provisional_note(case),
         _facts(case, content, *_due_facts(content)),
+    ]
+
+
+def _departments(content: dict[str, Any]) -> list[Block]:
+    """DOMAIN-RULES C1: one acceptance notice listing every department of the review."""
+    names = content.get("departments") or []
+    if not names:
+        return []
+    return [
+        _("本申请由以下部门并联审查:%(names)s。各部门同步审查,由牵头部门统一作出决定并送达。")
+        % {"names": "、".join(names)}
     ]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +32,7 @@ from onewindow.cases.models import (
     SubmissionKey,
 )
 from onewindow.catalog.models import (
+    Item,
     ItemVersion,
     Region,
     RegionLevel,
@@ -49,9 +50,43 @@ def _cases() -> QuerySet[Case]:
     )
 
 
-def cases_of_applicant(user: Any) -> QuerySet[Case]:
-    """Cases the user filed for themselves or handles as the applicant's agent."""
-    return _cases().filter(Q(applicant=user) | Q(agent=user))
+def cases_of_applicant(user: Any, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """The user's own cases, and those they filed as agent while the applicant's mandate lasts.
+
+    §C8: a mandate is scoped and revocable. Once it is revoked, has expired or does not cover
+    the case's item, the agent no longer sees (nor acts on) the cases filed under it; the
+    applicant always sees their own.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    mine = Q(applicant=user)
+    if not has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
+        return _cases().filter(mine)
+    in_force = _mandates_in_force(agent_id=user.pk, today=today or clock.today()).filter(
+        Q(item__isnull=True) | Q(item_id=OuterRef("item_version__item_id")),
+        applicant_id=OuterRef("applicant_id"),
+    )
+    return _cases().filter(mine | (Q(agent=user) & Exists(in_force)))
+
+
+def _mandates_in_force(*, agent_id: int, today: dt.date) -> QuerySet[Mandate]:
+    return Mandate.objects.filter(
+        agent_id=agent_id, revoked_at__isnull=True, valid_until__gte=today
+    )
+
+
+def agent_may_act(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
+    """True when ``user`` is the case's agent and a mandate in force covers its item (§C8)."""
+    return (
+        case.agent_id is not None
+        and case.agent_id == getattr(user, "pk", None)
+        and mandate_covers(
+            agent=user,
+            applicant_id=case.applicant_id,
+            item_id=case.item_version.item_id,
+            today=today or clock.today(),
+        )
+    )
 
 
 def case_get_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
@@ -100,7 +135,7 @@ def case_get_for_reader(request: HttpRequest, *, case_id: int) -> Case:
         and user.is_authenticated
         and (
             case.applicant_id == user.pk
-            or case.agent_id == user.pk
+            or agent_may_act(user, case)
             or has_perm(user, Perm.CASE_READ_ALL)
             or (
                 getattr(user, "is_staff_member", False) and user.department_id == case.department_id
@@ -125,9 +160,9 @@ def implementing_regions(version: ItemVersion) -> QuerySet[Region]:
 
 def mandates_valid(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Mandate]:
     """The agent's mandates that are in force today and cover the item."""
-    return Mandate.objects.filter(
-        agent_id=agent.pk, revoked_at__isnull=True, valid_until__gte=today
-    ).filter(Q(item__isnull=True) | Q(item_id=item_id))
+    return _mandates_in_force(agent_id=agent.pk, today=today).filter(
+        Q(item__isnull=True) | Q(item_id=item_id)
+    )
 
 
 def mandate_covers(*, agent: Any, applicant_id: int, item_id: int, today: dt.date) -> bool:
@@ -241,13 +276,15 @@ def applicant_action(case: Case) -> ApplicantAction:
     if status == CaseStatus.CORRECTION:
         return ApplicantAction("answer_correction", _("按补正材料通知书补齐材料后重新提交"))
     tolerated = getattr(case, "open_tolerated", None)
-    if tolerated is None and status == CaseStatus.ACCEPTED:
+    # The review runs beside an open 容缺 commitment (IN_REVIEW / SUSPENDED after acceptance).
+    in_progress = status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED)
+    if tolerated is None and in_progress:
         tolerated = list(
             case.commitments.filter(
                 kind=CommitmentKind.TOLERATED, status=CommitmentStatus.OPEN
             ).select_related("material")
         )
-    if status == CaseStatus.ACCEPTED and tolerated:
+    if in_progress and tolerated:
         due = min((c.due_on for c in tolerated if c.due_on), default=None)
         names = "、".join(c.material.name for c in tolerated if c.material)
         return ApplicantAction(
@@ -343,7 +380,7 @@ def open_commitments_for_applicant(user: Any) -> QuerySet[Commitment]:
         return Commitment.objects.none()
     return (
         _commitments()
-        .filter(Q(case__applicant=user) | Q(case__agent=user), status=CommitmentStatus.OPEN)
+        .filter(case__in=cases_of_applicant(user).values("pk"), status=CommitmentStatus.OPEN)
         .order_by("due_on", "pk")
     )
 
@@ -439,3 +476,103 @@ def applicant_find(*, kind: str, number: str) -> User | None:
         return None
     field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
     return User.objects.filter(role__in=(Role.APPLICANT, Role.AGENT), **{field: number}).first()
+
+
+# --- mandates (代办委托, PRODUCT.md §C8) --------------------------------------------------------
+
+
+class MandateState(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+MANDATE_STATE_LABELS = {
+    MandateState.VALID: gettext_lazy("有效"),
+    MandateState.EXPIRED: gettext_lazy("已过期"),
+    MandateState.REVOKED: gettext_lazy("已撤销"),
+}
+
+
+def mandate_state(mandate: Mandate, *, today: dt.date | None = None) -> MandateState:
+    """Revoked beats expired: a revoked mandate says so even after its end date."""
+    if mandate.revoked_at is not None:
+        return MandateState.REVOKED
+    if mandate.valid_until < (today or clock.today()):
+        return MandateState.EXPIRED
+    return MandateState.VALID
+
+
+def _mandates() -> QuerySet[Mandate]:
+    return Mandate.objects.select_related(
+        "agent", "applicant", "item", "item__published_version"
+    ).order_by("-created_at", "-pk")
+
+
+def mandates_given(user: Any) -> QuerySet[Mandate]:
+    """The mandates an applicant gave, newest first (revoked and expired ones too)."""
+    if not has_perm(user, Perm.CASE_APPLY) or user.role != Role.APPLICANT:
+        return Mandate.objects.none()
+    return _mandates().filter(applicant_id=user.pk)
+
+
+def mandates_held(user: Any) -> QuerySet[Mandate]:
+    """The mandates an agent holds (我的委托人), newest first."""
+    if not has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
+        return Mandate.objects.none()
+    return _mandates().filter(agent_id=user.pk)
+
+
+def mandate_get_for_revoke(request: HttpRequest, *, mandate_id: int) -> Mandate:
+    """A mandate the user may revoke: the applicant who gave it, or a user administrator.
+
+    Anyone else (the agent included) gets the logged 404 of ``core.access.deny``.
+    """
+    user: Any = request.user
+    mandate = _mandates().filter(pk=mandate_id).first()
+    allowed = mandate is not None and (
+        has_perm(user, Perm.USER_MANAGE)
+        or (has_perm(user, Perm.CASE_APPLY) and mandate.applicant_id == user.pk)
+    )
+    if not allowed or mandate is None:
+        raise deny(request, target=f"mandate:{mandate_id}", reason="not the mandating applicant")
+    return mandate
+
+
+def agent_find(identifier: str) -> User | None:
+    """The active agent whose username or registered mobile number is ``identifier``.
+
+    None when there is none, or when a mobile number belongs to several agents (the applicant
+    must then give the username).
+    """
+    text = normalise(identifier)
+    if not text:
+        return None
+    phone = text.replace("-", "").removeprefix("+86")
+    agents = User.objects.filter(role=Role.AGENT, is_active=True)
+    by_name = agents.filter(username=identifier.strip()).first()
+    if by_name is not None:
+        return by_name
+    by_phone = list(agents.filter(phone=phone)[:2]) if phone else []
+    return by_phone[0] if len(by_phone) == 1 else None
+
+
+def mandate_items() -> QuerySet[Item]:
+    """Items a mandate may be limited to: those with a published version, in catalog order."""
+    return (
+        Item.objects.filter(published_version__isnull=False)
+        .select_related("published_version")
+        .order_by("sort", "code")
+    )
+
+
+def mandate_item_find(text: str) -> Item | None:
+    """A published item by its code, or by the exact name of its published version."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    items = mandate_items()
+    return (
+        items.filter(code=text).first()
+        or items.filter(published_version__name=text).order_by("sort", "code").first()
+    )

@@ -187,6 +187,7 @@ def case_withdraw(
     Commitment.objects.filter(case=case, status=CommitmentStatus.OPEN).update(
         status=CommitmentStatus.CANCELLED, closed_at=now or clock.now()
     )
+    _review_cancel(case, now or clock.now())
     return case
 
 
@@ -307,6 +308,7 @@ def case_accept(
     if tolerated:
         _tolerated_commitments(case, [lines[pk] for pk in tolerated], due, now)
         flag_raise(case, kind=FlagKind.TOLERATED_ACCEPTANCE, now=now)
+    _review_open(case, actor, now)
     notice_issue(
         case,
         kind=NoticeKind.TOLERATED if tolerated else NoticeKind.ACCEPTANCE,
@@ -315,6 +317,30 @@ def case_accept(
         content=_acceptance_content(case, lines, tolerated),
     )
     return case
+
+
+def _review_open(case: Case, actor: Any, now: dt.datetime) -> None:
+    """§C5 / DOMAIN-RULES C1: on acceptance the review opens in every department at once."""
+    from onewindow.review.services import review_open
+
+    review_open(case=case, now=now, actor=actor)
+
+
+def _review_cancel(case: Case, now: dt.datetime) -> None:
+    """A withdrawn or terminated case owes no department opinion any more."""
+    from onewindow.review.services import review_cancel
+
+    review_cancel(case=case, now=now)
+
+
+def _departments_involved(case: Case) -> list[str]:
+    """DOMAIN-RULES C1: the acceptance notice lists every department of the review."""
+    from onewindow.catalog.models import Department
+    from onewindow.review.deadlines import process_plan
+
+    ids = [plan.department_id for plan in process_plan(case.item_version)]
+    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names[pk] for pk in ids if pk in names]
 
 
 def _check_tolerance(case: Case, lines: dict[int, CaseMaterial], tolerated: set[int]) -> None:
@@ -379,6 +405,7 @@ def _acceptance_content(
         "deemed": case.deemed_accepted,
         "tolerated": [{"material": lines[pk].material.name} for pk in sorted(tolerated)],
         "commitment_due": _commitment_due(case),
+        "departments": _departments_involved(case),
     }
 
 
@@ -563,6 +590,7 @@ def _accept_deemed(case: Case) -> None:
         **fields,
     )
     flag_raise(case, kind=FlagKind.DEEMED_ACCEPTANCE, now=now)
+    _review_open(case, None, now)
     notice_issue(
         case,
         kind=NoticeKind.ACCEPTANCE,
@@ -607,7 +635,7 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
     reason = _("容缺受理承诺的材料(%(m)s)未在承诺期限内补齐,本办件终止办理。") % {"m": names}
     transition(
         case,
-        allowed_from=[CaseStatus.ACCEPTED],
+        allowed_from=[CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED],
         to=CaseStatus.TERMINATED,
         actor=None,
         action="terminated_commitment_overdue",
@@ -618,6 +646,7 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
     Commitment.objects.filter(pk__in=[c.pk for c in overdue]).update(
         status=CommitmentStatus.OVERDUE, closed_at=now
     )
+    _review_cancel(case, now)
     flag_raise(case, kind=FlagKind.COMMITMENT_OVERDUE, now=now, note=names)
     notice_issue(
         case, kind=NoticeKind.TERMINATION, actor=None, now=now, content={"reasons": reason}
@@ -695,7 +724,7 @@ def _check_fulfillable(case: Case, commitment: Commitment, today: dt.date) -> No
             _("该承诺当前状态为“%(s)s”,不能再登记补齐。")
             % {"s": CommitmentStatus(commitment.status).label}
         )
-    if case.status != CaseStatus.ACCEPTED:
+    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         raise WrongStatus(
             _("办件当前状态为“%(s)s”,不能登记补齐材料。") % {"s": CaseStatus(case.status).label}
         )
@@ -1333,14 +1362,14 @@ def mandate_record(
 ) -> Mandate:
     """Record an applicant's mandate for an agent: for every item, or for one item only."""
     today = today or clock.today()
-    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
-        raise CaseError(_("受托人不是代办员,不能登记代办委托。"))
-    if applicant.role != Role.APPLICANT:
-        raise CaseError(_("委托人须为申请人。"))
-    if recorded_by.pk != applicant.pk and not has_perm(recorded_by, Perm.USER_MANAGE):
-        raise CaseError(_("代办委托须由申请人本人或中心管理员登记。"))
-    if valid_until < today:
-        raise CaseError(_("委托有效期不能早于今天。"))
+    mandate_check(
+        agent=agent,
+        applicant=applicant,
+        valid_until=valid_until,
+        recorded_by=recorded_by,
+        item=item,
+        today=today,
+    )
     return Mandate.objects.create(
         agent=agent,
         applicant=applicant,
@@ -1349,6 +1378,65 @@ def mandate_record(
         recorded_by=recorded_by,
         note=note.strip()[:300],
     )
+
+
+def mandate_check(
+    *,
+    agent: Any,
+    applicant: Any,
+    valid_until: dt.date,
+    recorded_by: Any,
+    item: Item | None = None,
+    today: dt.date,
+) -> None:
+    """Every rule ``mandate_record`` enforces, for forms that must answer before saving."""
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        raise CaseError(_("受托人不是代办员,不能登记代办委托。"))
+    if applicant.role != Role.APPLICANT:
+        raise CaseError(_("委托人须为申请人。"))
+    if recorded_by.pk != applicant.pk and not has_perm(recorded_by, Perm.USER_MANAGE):
+        raise CaseError(_("代办委托须由申请人本人或中心管理员登记。"))
+    if valid_until < today:
+        raise CaseError(_("委托有效期不能早于今天。"))
+    _mandate_scope_check(
+        agent=agent, applicant=applicant, item=item, valid_until=valid_until, today=today
+    )
+
+
+# §C8: a mandate is a scoped, time-limited authorisation; two years is the longest we record,
+# after which the applicant renews it (an open-ended power of attorney is not a mandate).
+MANDATE_LONGEST_YEARS = 2
+
+
+def mandate_latest_end(today: dt.date) -> dt.date:
+    """The last day a mandate recorded ``today`` may run to (29 February → 28 February)."""
+    year = today.year + MANDATE_LONGEST_YEARS
+    return (
+        today.replace(year=year, day=28)
+        if (today.month, today.day) == (2, 29)
+        else today.replace(year=year)
+    )
+
+
+def _mandate_scope_check(
+    *, agent: Any, applicant: Any, item: Item | None, valid_until: dt.date, today: dt.date
+) -> None:
+    if agent.pk == applicant.pk:
+        raise CaseError(_("不能委托自己。"))
+    if valid_until > mandate_latest_end(today):
+        raise CaseError(
+            _("委托有效期最长 %(n)s 年,请选择 %(d)s 或更早的日期。")
+            % {"n": MANDATE_LONGEST_YEARS, "d": mandate_latest_end(today).isoformat()}
+        )
+    if item is not None and item.published_version_id is None:
+        raise CaseError(_("该事项尚未发布,不能委托办理。"))
+    in_force = Mandate.objects.filter(
+        agent_id=agent.pk, applicant_id=applicant.pk, revoked_at__isnull=True, item=item
+    ).filter(valid_until__gte=today)
+    if in_force.exists():
+        raise CaseError(
+            _("您已有一份相同范围、仍在有效期内的委托给该代办员;如需变更有效期,请先撤销原委托。")
+        )
 
 
 @transaction.atomic

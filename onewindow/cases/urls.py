@@ -1,7 +1,13 @@
-"""Case pages: online application (apply), window intake (intake), progress and dashboard."""
+"""Case pages: online application (apply), window intake (intake), progress and dashboard,
+and the applicant's mandates to agents (mandates)."""
 
-from onewindow.cases.views import apply, intake, progress
+from onewindow.cases.views import apply, intake, mandates, progress
 
 app_name = "cases"
 
-urlpatterns = [*apply.urlpatterns, *intake.urlpatterns, *progress.urlpatterns]
+urlpatterns = [
+    *apply.urlpatterns,
+    *intake.urlpatterns,
+    *progress.urlpatterns,
+    *mandates.urlpatterns,
+]

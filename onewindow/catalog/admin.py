@@ -15,15 +15,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import services
+from onewindow.catalog import process, services
 from onewindow.catalog.models import (
     Condition,
     DeliveryMethod,
@@ -33,6 +35,7 @@ from onewindow.catalog.models import (
     ItemImplementation,
     ItemVersion,
     Material,
+    ProcessBranch,
     Region,
     RegionLevel,
     ToleranceSetting,
@@ -40,6 +43,8 @@ from onewindow.catalog.models import (
     Window,
 )
 from onewindow.core import clock
+from onewindow.lib.flowchart import render_svg
+from onewindow.review.deadlines import DEFAULT_STEPS
 
 DEPTH = {RegionLevel.CITY: 0, RegionLevel.DISTRICT: 1, RegionLevel.STREET: 2}
 STATUS_COLOURS = {
@@ -351,6 +356,83 @@ class FeeInline(DraftOnlyInline):
     verbose_name_plural = gettext_lazy("收费项目(无收费项目即不收费)")
 
 
+class ProcessBranchForm(forms.ModelForm):
+    """A department's branch; its steps typed as one line of text (see ``process.steps_parse``)."""
+
+    steps = forms.CharField(
+        label=gettext_lazy("办理环节"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 46}),
+        help_text=gettext_lazy(
+            "按顺序填写“环节:角色”,用“→”分隔,须以批准结束。环节:承办、审核、批准;"
+            "角色:承办人、审核人、批准人、首席代表。只写环节时用其默认角色,"
+            "如“承办 → 审核 → 批准”。"
+        ),
+    )
+
+    class Meta:
+        model = ProcessBranch
+        fields = ("sort", "department", "is_lead", "allotted_days", "steps")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.steps if self.instance.pk else list(DEFAULT_STEPS)
+        self.initial["steps"] = process.steps_format(stored)
+
+    def clean_steps(self) -> list[dict[str, str]]:
+        return process.steps_parse(self.cleaned_data["steps"])
+
+
+class ProcessBranchFormSet(BaseInlineFormSet):
+    """Checks the whole edited template (with the version's edited limits) before any save."""
+
+    def kept_specs(self) -> list[process.BranchSpec]:
+        deleted = set(map(id, self.deleted_forms)) if self.can_delete else set()
+        forms_ = [f for f in self.forms if f.cleaned_data and id(f) not in deleted]
+        forms_.sort(key=lambda f: f.cleaned_data.get("sort") or 0)
+        return [
+            process.BranchSpec(
+                f.cleaned_data.get("department"),
+                bool(f.cleaned_data.get("is_lead")),
+                f.cleaned_data.get("allotted_days"),
+                f.cleaned_data.get("steps"),
+            )
+            for f in forms_
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        errors = process.template_errors(self.instance, self.kept_specs())
+        # committed ≤ statutory is reported on the version's own field already.
+        errors.pop("committed_days", None)
+        if errors:
+            raise ValidationError([m for messages in errors.values() for m in messages])
+
+
+class ProcessBranchInline(DraftOnlyInline):
+    """§C5 process template: one row per department, the lead marked; without rows, the item's
+    own department reviews alone (承办 → 审核 → 批准, committed limit less consolidation)."""
+
+    model = ProcessBranch
+    form = ProcessBranchForm
+    formset = ProcessBranchFormSet
+    readonly_fields = ("steps_label",)
+    verbose_name_plural = gettext_lazy(
+        "审批流程(参与审查的部门:牵头部门汇总意见并作出决定;不填写时由实施部门单独审查)"
+    )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
+        if self._editable(obj):
+            return ["sort", "department", "is_lead", "allotted_days", "steps"]
+        return ["sort", "department", "is_lead", "allotted_days", "steps_label"]
+
+    @admin.display(description=gettext_lazy("办理环节"))
+    def steps_label(self, obj: ProcessBranch) -> str:
+        return process.steps_format(obj.steps)
+
+
 def _shown(field: Any) -> Any:
     return "delivery_labels" if field == "delivery_methods" else field
 
@@ -401,8 +483,8 @@ class ItemVersionAdmin(admin.ModelAdmin):
     )
     list_select_related = ("item", "item__department")
     search_fields = ("name", "item__code")
-    readonly_fields = ("item", "number", "status", "published_at", "created_at")
-    inlines = (ConditionInline, MaterialInline, FeeInline)
+    readonly_fields = ("item", "number", "status", "published_at", "created_at", "flowchart")
+    inlines = (ConditionInline, MaterialInline, FeeInline, ProcessBranchInline)
     actions = ("create_draft", "publish")
     change_form_template = "admin/catalog/itemversion/change_form.html"
     fieldsets = (
@@ -437,6 +519,16 @@ class ItemVersionAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            gettext_lazy("审批流程(权力运行流程)"),
+            {
+                "fields": ("consolidation_days", "material_request_pauses", "flowchart"),
+                "description": gettext_lazy(
+                    "各部门同时审查;办结时限 = 最长的部门审查时限 + 牵头部门汇总时间"
+                    "(不累加),不得超过承诺时限。参与部门在页面下方“审批流程”中设置。"
+                ),
+            },
+        ),
     )
 
     @admin.display(description=gettext_lazy("事项编码"), ordering="item__code")
@@ -453,6 +545,16 @@ class ItemVersionAdmin(admin.ModelAdmin):
             '<strong style="color:{}">{}</strong>',
             STATUS_COLOURS[VersionStatus(obj.status)],
             obj.get_status_display(),
+        )
+
+    @admin.display(description=gettext_lazy("流程图(按已保存的流程)"))
+    def flowchart(self, obj: ItemVersion) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        # render_svg escapes every text it draws.
+        svg = render_svg(process.process_flowchart(obj))
+        return format_html(
+            '<div class="flowchart" style="max-width:100%;overflow-x:auto">{}</div>', mark_safe(svg)
         )
 
     @admin.display(description=gettext_lazy("送达方式"))
@@ -497,6 +599,13 @@ class ItemVersionAdmin(admin.ModelAdmin):
         services.item_version_update(version=obj, **fields)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is ProcessBranch:
+            formset.save(commit=False)  # fills the lists the change message is made from
+            if formset.has_changed():
+                process.process_template_replace(
+                    version=form.instance, branches=formset.kept_specs()
+                )
+            return
         add, update, remove, names = CHILD_SERVICES[formset.model]
         formset.save(commit=False)
         for row in formset.deleted_objects:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +20,13 @@ from rest_framework.request import Request
 from onewindow.api.schema import error_responses
 from onewindow.api.throttling import AnonThrottle
 from onewindow.catalog import selectors
-from onewindow.catalog.models import Department, ItemVersion, Region, VersionStatus
+from onewindow.catalog.models import (
+    Department,
+    ItemVersion,
+    ProcessBranch,
+    Region,
+    VersionStatus,
+)
 from onewindow.catalog.serializers import (
     DepartmentSerializer,
     ItemDetailSerializer,
@@ -213,6 +219,8 @@ class ItemDetail(PublicDetailView):
         version = selectors.published_guide(code=_lookup_code(self, message))
         if version is None:
             raise exceptions.NotFound(message)
+        branches = ProcessBranch.objects.select_related("department")
+        prefetch_related_objects([version], Prefetch("process_branches", queryset=branches))
         return version
 
 

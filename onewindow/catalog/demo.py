@@ -348,10 +348,11 @@ def _create_item(entry: Any, department: Any, windows: dict[str, Any]) -> Any:
 def _load_checklists(
     items: Iterator[Any], drafts: dict[str, Any], departments: dict[str, Any]
 ) -> None:
-    """Conditions, materials (with their PDF forms) and fees of every draft, in bulk."""
-    from onewindow.catalog.models import Condition, Fee, Material
+    """Conditions, materials (with their PDF forms), fees and the process template of every
+    draft, in bulk."""
+    from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch
 
-    conditions, materials, fees = [], [], []
+    conditions, materials, fees, branches = [], [], [], []
     for entry in items:
         draft = drafts[entry.code]
         conditions += [
@@ -383,9 +384,22 @@ def _load_checklists(
             )
             for n, f in enumerate(entry.fees)
         ]
+        branches += [
+            ProcessBranch(
+                version=draft,
+                sort=n,
+                department=departments[b.department],
+                is_lead=b.lead,
+                allotted_days=b.days,
+                steps=[{"kind": kind, "role": role} for kind, role in b.steps],
+            )
+            for n, b in enumerate(entry.process.branches)
+        ]
     Condition.objects.bulk_create(conditions)
     Material.objects.bulk_create(materials)
     Fee.objects.bulk_create(fees)
+    # Checked with the rest of the guide when each draft is published (process_template_errors).
+    ProcessBranch.objects.bulk_create(branches)
 
 
 def _attach_forms(

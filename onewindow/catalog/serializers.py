@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from onewindow.accounts.roles import Role
 from onewindow.catalog.models import (
     Condition,
     DeliveryMethod,
@@ -25,8 +26,10 @@ from onewindow.catalog.models import (
     Material,
     Region,
     RegionLevel,
+    StepKind,
     ToleranceCategory,
 )
+from onewindow.catalog.process import STEP_ROLES, process_view
 
 
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -262,6 +265,39 @@ class ItemImplementationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class GuideProcessStepSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=StepKind.choices, help_text="环节:承办、审核、批准")
+    kind_label = serializers.CharField()
+    role = serializers.ChoiceField(
+        choices=[(r.value, r.label) for r in STEP_ROLES], help_text="办理该环节的角色"
+    )
+    role_label = serializers.CharField()
+
+
+class GuideProcessBranchSerializer(serializers.Serializer):
+    department = ItemDepartmentSerializer()
+    is_lead = serializers.BooleanField(help_text="牵头部门:汇总各部门意见并作出决定")
+    allotted_days = serializers.IntegerField(help_text="该部门的审查时限(工作日)")
+    steps = GuideProcessStepSerializer(many=True, help_text="按顺序办理的环节")
+
+
+class GuideProcessSerializer(serializers.Serializer):
+    """The process template (权力运行流程): the departments review at the same time."""
+
+    branches = GuideProcessBranchSerializer(many=True, help_text="参与审查的部门,牵头部门在前")
+    consolidation_days = serializers.IntegerField(help_text="牵头部门汇总决定的时间(工作日)")
+    critical_path_days = serializers.IntegerField(
+        help_text="审批时限:最长的部门审查时限 + 汇总时间(并联审查,不累加)"
+    )
+    material_request_pauses = serializers.BooleanField(
+        help_text="部门要求补充材料期间该部门的审查时限暂停计算"
+    )
+    is_default = serializers.BooleanField(
+        help_text="事项未设置流程模板:由实施部门单独审查(承办、审核、批准)"
+    )
+    flowchart_url = serializers.URLField(help_text="审批流程图(SVG)")
+
+
 class ItemDetailSerializer(ItemSerializer):
     """The full service guide (办事指南) of an item's published version."""
 
@@ -284,6 +320,7 @@ class ItemDetailSerializer(ItemSerializer):
     delivery_methods = serializers.SerializerMethodField(help_text="送达方式")
     handling = GuideHandlingSerializer(source="*", read_only=True, help_text="办理地点、时间与电话")
     implementations = serializers.SerializerMethodField(help_text="实施区域")
+    process = serializers.SerializerMethodField(help_text="审批流程(权力运行流程)")
 
     class Meta(ItemSerializer.Meta):
         fields = [
@@ -303,6 +340,7 @@ class ItemDetailSerializer(ItemSerializer):
             "delivery_methods",
             "handling",
             "process_summary",
+            "process",
             "implementations",
         ]
         read_only_fields = fields
@@ -316,6 +354,37 @@ class ItemDetailSerializer(ItemSerializer):
             version.item.implementations.all(), key=lambda row: (row.region.sort, row.region.code)
         )
         return list(ItemImplementationSerializer(rows, many=True, context=self.context).data)
+
+    @extend_schema_field(GuideProcessSerializer)
+    def get_process(self, version: ItemVersion) -> dict[str, Any]:
+        view = process_view(version)
+        kinds, roles = dict(StepKind.choices), dict(Role.choices)
+        code = quote(version.item.code, safe="")
+        return {
+            "branches": [
+                {
+                    "department": {"code": b.department.code, "name": b.department.name},
+                    "is_lead": b.is_lead,
+                    "allotted_days": b.allotted_days,
+                    "steps": [
+                        {
+                            "kind": s["kind"],
+                            "kind_label": str(kinds.get(s["kind"], s["kind"])),
+                            "role": s["role"],
+                            "role_label": str(roles.get(s["role"], s["role"])),
+                        }
+                        for s in b.steps
+                    ],
+                }
+                for b in view.branches
+            ],
+            "consolidation_days": view.consolidation_days,
+            "critical_path_days": view.critical_path_days,
+            "material_request_pauses": version.material_request_pauses,
+            "is_default": view.is_default,
+            # The portal serves the file (portal:guide_flowchart); the API only points at it.
+            "flowchart_url": _absolute(self, f"/guides/{code}/flowchart.svg"),
+        }
 
     @extend_schema_field(GuideDeliveryMethodSerializer(many=True))
     def get_delivery_methods(self, version: ItemVersion) -> list[dict[str, str]]:

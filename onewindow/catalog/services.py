@@ -223,6 +223,12 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
         errors.setdefault("delivery_methods", []).append(
             _("不支持的送达方式:%(m)s") % {"m": ", ".join(map(str, methods))}
         )
+    # §C5: the process template (critical path ≤ committed limit, C3; one lead; valid steps).
+    from onewindow.catalog.process import process_template_errors
+
+    for field, found in process_template_errors(version).items():
+        known = errors.setdefault(field, [])
+        known += [message for message in found if message not in known]
     if errors:
         raise ValidationError(errors)
     current = item.published_version

@@ -6,3 +6,11 @@ class CertificatesConfig(AppConfig):
     name = "onewindow.certificates"
     label = "certificates"
     verbose_name = _("证照与送达")
+
+    def ready(self) -> None:
+        # The applicant's texts for certificate and delivery events (notifications.texts
+        # composes a body per event action; unknown actions get a generic line).
+        from onewindow.certificates.texts import action_texts
+        from onewindow.notifications import texts
+
+        texts._ACTIONS.update(action_texts())

@@ -36,12 +36,31 @@ COLUMNS: tuple[Column, ...] = (
     Column("portal:fee_list", _("收费清单"), _("依法收取的费用、标准和收费依据")),
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("cases:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
+    Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
     Column("cases:my_cases", _("我的办件"), _("查看本人办件及需要您处理的事项"), signed_in=True),
     Column(
         "cases:intake_queue",
         _("窗口受理"),
         _("窗口人员受理、补正和不予受理"),
         perm=Perm.CASE_INTAKE,
+    ),
+    Column(
+        "review:inbox",
+        _("部门审查"),
+        _("本部门并联审查任务、意见和补充材料"),
+        perm=Perm.TASK_HANDLE,
+    ),
+    Column(
+        "review:decisions",
+        _("审批决定"),
+        _("意见齐备、待牵头部门作出决定的办件"),
+        perm=Perm.DECISION_MAKE,
+    ),
+    Column(
+        "certificates:queue",
+        _("证照送达"),
+        _("待领取、待寄递的审批结果"),
+        perm=Perm.CASE_HANDOVER,
     ),
 )
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guides/", views.guide_list, name="guide_list"),
     path("guides/<str:code>/", views.guide_detail, name="guide_detail"),
+    path("guides/<str:code>/flowchart.svg", views.guide_flowchart, name="guide_flowchart"),
     path(
         "guides/<str:code>/materials/<int:material_id>/<download_kind:kind>/",
         views.material_download,

@@ -7,15 +7,19 @@ from pathlib import PurePath
 from typing import Literal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from onewindow.catalog.models import ItemVersion, Material, VersionStatus
+from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
+from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
+from onewindow.lib.flowchart import render_svg
 from onewindow.portal import selectors
 from onewindow.portal.navigation import hall_columns
 
@@ -59,15 +63,39 @@ def _page(request: HttpRequest, versions: QuerySet[ItemVersion]) -> Page[ItemVer
 
 @require_GET
 def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
-    version = published_guide(code=code)
-    if version is None:
-        raise Http404(_("没有找到该事项的办事指南。"))
+    version = _guide_with_process(code)
     context = {
         "version": version,
         "item": version.item,
         "tolerance_allowance": selectors.tolerance_allowance(category=version.tolerance_category),
+        "process": process_view(version),
+        # render_svg escapes every text it draws: safe to inline.
+        "flowchart_svg": mark_safe(render_svg(process_flowchart(version))),
     }
     return render(request, "portal/guide_detail.html", context)
+
+
+def _guide_with_process(code: str) -> ItemVersion:
+    version = published_guide(code=code)
+    if version is None:
+        raise Http404(_("没有找到该事项的办事指南。"))
+    branches = ProcessBranch.objects.select_related("department")
+    prefetch_related_objects([version], Prefetch("process_branches", queryset=branches))
+    return version
+
+
+@require_GET
+def guide_flowchart(request: HttpRequest, code: str) -> HttpResponse:
+    """The published guide's 审批流程图 as an SVG file to download or print."""
+    version = _guide_with_process(code)
+    response = HttpResponse(
+        render_svg(process_flowchart(version)), content_type="image/svg+xml; charset=utf-8"
+    )
+    filename = f"{version.item.code}-审批流程图.svg"
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    # An SVG opened on its own is a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 @require_GET

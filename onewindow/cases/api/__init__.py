@@ -1,5 +1,10 @@
-"""Case endpoints under /api/v1/: application, intake, progress."""
+"""Case endpoints under /api/v1/: application, intake, progress, mandates."""
 
-from onewindow.cases.api import apply, intake, progress
+from onewindow.cases.api import apply, intake, mandates, progress
 
-urlpatterns = [*apply.urlpatterns, *intake.urlpatterns, *progress.urlpatterns]
+urlpatterns = [
+    *apply.urlpatterns,
+    *intake.urlpatterns,
+    *progress.urlpatterns,
+    *mandates.urlpatterns,
+]

@@ -28,6 +28,8 @@ from onewindow.cases.views.progress import (
     progress_rate_spend,
     progress_report,
 )
+from onewindow.catalog.models import DeliveryMethod
+from onewindow.certificates.models import DeliveryStatus
 
 
 class ProgressThrottle(BaseThrottle):
@@ -64,6 +66,17 @@ class ProgressStepSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class ProgressDeliverySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices)
+    method_label = serializers.CharField()
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices)
+    status_label = serializers.CharField()
+    carrier = serializers.CharField(help_text="快递公司(邮寄)")
+    tracking_number = serializers.CharField(help_text="运单号(邮寄)")
+    sent_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+
+
 class ProgressSerializer(serializers.Serializer):
     number = serializers.CharField(source="case.number")
     item = serializers.CharField(source="case.item_version.name")
@@ -78,6 +91,9 @@ class ProgressSerializer(serializers.Serializer):
     expected_note = serializers.CharField()
     timeline = ProgressStepSerializer(
         source="steps", many=True, help_text="公开的办理过程,不含工作人员信息"
+    )
+    delivery = ProgressDeliverySerializer(
+        allow_null=True, help_text="证照送达(准予许可后选择送达方式起);未选择时为 null"
     )
 
 

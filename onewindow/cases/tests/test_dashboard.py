@@ -108,6 +108,13 @@ def test_only_the_users_own_cases_and_those_they_file_as_agent_are_listed(client
     mine = submitted(world, "2026-03-02")
     theirs = submitted(world, "2026-03-02", applicant=other)
     filed_by_agent = submitted(world, "2026-03-02", applicant=other, agent=agent)
+    # §C8: the agent sees the case only while the applicant's mandate is in force
+    services.mandate_record(
+        agent=agent,
+        applicant=other,
+        valid_until=dt.date.today() + dt.timedelta(days=30),
+        recorded_by=other,
+    )
 
     client.force_login(world.applicant)
     assert set(rows_by_case(client.get("/my/cases/"))) == {mine.pk}

@@ -76,7 +76,7 @@ def _accept(case: Case) -> Callable[[Client], Any]:
 
 def _one_acceptance(case: Case) -> None:
     case.refresh_from_db()
-    assert case.status == CaseStatus.ACCEPTED
+    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
     assert CaseEvent.objects.filter(case=case, action="accepted").count() == 1
     assert Notice.objects.filter(case=case).count() == 1
 
@@ -138,7 +138,7 @@ def test_accept_and_reject_at_once_produce_one_decision(world, both_read):
     assert not [r for r in responses if isinstance(r, BaseException)], responses
     assert sorted(r.status_code for r in responses) == [302, 409]
     case.refresh_from_db()
-    assert case.status in (CaseStatus.ACCEPTED, CaseStatus.REJECTED)
+    assert case.status in (CaseStatus.IN_REVIEW, CaseStatus.REJECTED)  # accepting opens the review
     assert Notice.objects.filter(case=case).count() == 1
     decided = CaseEvent.objects.filter(case=case, action__in=["accepted", "rejected"])
     assert decided.count() == 1

@@ -159,7 +159,7 @@ def test_accepting_issues_an_acceptance_notice(clerk_client, world):
         response = _post(clerk_client, case, "intake_accept", {})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.status == CaseStatus.ACCEPTED
+    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
     assert case.accepted_on == dt.date(2026, 3, 3)
     notice = case.notices.get(kind=NoticeKind.ACCEPTANCE)
     page = clerk_client.get(response["Location"])

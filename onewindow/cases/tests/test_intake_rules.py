@@ -55,7 +55,7 @@ def test_deemed_acceptance_example_of_b1(world):
     with time_machine.travel(at("2025-05-13", 0), tick=False):
         assert services.cases_accept_deemed() == 1
     case.refresh_from_db()
-    assert case.status == CaseStatus.ACCEPTED
+    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
     assert case.deemed_accepted
     assert case.accepted_on == dt.date(2025, 4, 30)
     assert case.flags.filter(kind=FlagKind.DEEMED_ACCEPTANCE).exists()

@@ -87,7 +87,8 @@ def test_the_loop_accepts_deemed_cases_terminates_overdue_commitments_and_retrie
     assert set(OURS) <= set(ran)
     late.refresh_from_db()
     tolerated.refresh_from_db()
-    assert late.status == CaseStatus.ACCEPTED and late.accepted_on == dt.date(2025, 4, 30)
+    # Accepted from receipt; the parallel review opens at once (§C5), so the case is in review.
+    assert late.status == CaseStatus.IN_REVIEW and late.accepted_on == dt.date(2025, 4, 30)
     assert late.flags.filter(kind=FlagKind.DEEMED_ACCEPTANCE).exists()
     assert tolerated.status == CaseStatus.TERMINATED
     assert tolerated.flags.filter(kind=FlagKind.COMMITMENT_OVERDUE).exists()

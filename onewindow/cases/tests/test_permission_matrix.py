@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.cases import services
-from onewindow.cases.models import Case, CaseFile, Commitment
+from onewindow.cases.models import Case, CaseFile, Commitment, Mandate
 from onewindow.cases.tests.conftest import make_version, pdf
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Region, RegionLevel, ToleranceSetting
@@ -129,6 +129,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "api:case-notice-pdf": page("GET", READERS),
     # API: progress (api/progress.py)
     "api:progress_query": PUBLIC,
+    # mandates (views/mandates.py, api/mandates.py): only the mandating applicant or a user
+    # administrator may revoke; the agent holding the mandate may not
+    "cases:my_mandates": page("GET", APPLICANT_ROLES, forbidden=STAFF),
+    "cases:mandate_revoke": page("GET", frozenset({"applicant", "admin"})),
+    "api:mandate-list": page("GET", APPLICANT_ROLES, forbidden=STAFF),
+    "api:mandate-revoke": page("POST", frozenset({"applicant", "admin"})),
 }
 
 
@@ -200,6 +206,7 @@ class Objects:
             "commitment_id": self.commitment.pk,
             "version_id": self.case.item_version_id,
             "code": self.code,
+            "mandate_id": Mandate.objects.order_by("pk").values_list("pk", flat=True).first(),
         }
         unknown = set(route.kwargs) - set(values)
         assert not unknown, f"{route.name}: no test object for URL parameter(s) {unknown}"
@@ -226,6 +233,13 @@ def objects(personas: Personas, settings) -> Objects:  # noqa: F811
     users = dict(personas.users())
     users["clerk_b"] = User.objects.create_user(
         username="clerk_b", password="x" * 12, role=Role.CLERK, department=personas.dept_b
+    )
+    # §C8: the agent reaches the case only under the applicant's mandate in force
+    services.mandate_record(
+        agent=personas.agent,
+        applicant=personas.applicant,
+        valid_until=dt.date.today() + dt.timedelta(days=30),
+        recorded_by=personas.applicant,
     )
     case = services.case_create_draft(
         item_version=version,

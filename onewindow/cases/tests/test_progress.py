@@ -79,8 +79,9 @@ def test_the_qr_link_shows_status_stage_department_due_dates_and_public_steps(cl
     response = client.get(f"/progress/?number={accepted.number}&code={accepted.query_code}")
     assert response.status_code == 200
     report = response.context["report"]
-    assert (report.status_label, report.status_colour) == ("已受理", "green")
-    assert report.stage == "审查与决定"
+    # Accepted, and the parallel review opened at once (§C5).
+    assert (report.status_label, report.status_colour) == ("审查中", "blue")
+    assert report.stage == "部门并联审查"
     assert report.holder == "测试市场监督管理局"
     dates = {due.label: due.date for due in report.due_dates}
     assert dates["受理日期"] == dt.date(2026, 4, 30)
@@ -88,7 +89,7 @@ def test_the_qr_link_shows_status_stage_department_due_dates_and_public_steps(cl
     assert dates["法定办结期限"] == dt.date(2026, 6, 1)  # 20 working days
     assert dates["容缺材料补齐期限:次要材料2"] == dt.date(2026, 5, 18)
     assert report.expected.date == dt.date(2026, 5, 18)
-    assert [step.label for step in report.steps] == ["提交申请", "容缺受理"]
+    assert [step.label for step in report.steps] == ["提交申请", "容缺受理", "各部门并联审查开始"]
     page = response.text
     assert "2026年5月18日" in page and "测试市场监督管理局" in page
     for secret in ("王芳", "clerk", "内部意见", "科长口头同意", "申请人态度差"):
@@ -164,11 +165,15 @@ def test_the_api_answers_get_and_post_with_the_same_report(client, accepted):
     query = {"number": accepted.number, "code": accepted.query_code}
     body = client.get(API, query).json()
     assert client.post(API, query, content_type="application/json").json() == body
-    assert body["status"] == "accepted" and body["status_label"] == "已受理"
+    assert body["status"] == "in_review" and body["status_label"] == "审查中"  # §C5
     assert body["department"] == "测试市场监督管理局"
     assert body["expected_completion"]["date"] == "2026-05-18"
     assert {d["label"]: d["date"] for d in body["due_dates"]}["法定办结期限"] == "2026-06-01"
-    assert [step["label"] for step in body["timeline"]] == ["提交申请", "容缺受理"]
+    assert [step["label"] for step in body["timeline"]] == [
+        "提交申请",
+        "容缺受理",
+        "各部门并联审查开始",
+    ]
     assert "王芳" not in str(body) and "内部意见" not in str(body)
 
 

@@ -170,7 +170,8 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
         response = public.get(html.unescape(progress_link.group(1)))
     assert response.status_code == 200
     report = response.context["report"]
-    assert report.case.number == number and report.status_label == "已受理"
+    # Accepted, and the parallel review opened at once (§C5).
+    assert report.case.number == number and report.status_label == "审查中"
     dates = {due.label: due.date for due in report.due_dates}
     assert dates["受理日期"] == dt.date(2026, 4, 30)
     assert dates["承诺办结期限"] == dt.date(2026, 5, 18)
@@ -183,6 +184,7 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
         "出具补正材料通知书(一次性告知)",
         "补正材料后重新提交",
         "受理",
+        "各部门并联审查开始",
     ]
     assert code  # the page was reached with the code shown to the applicant
 

@@ -45,6 +45,9 @@ from onewindow.cases.models import (
     CommitmentStatus,
     Notice,
 )
+from onewindow.certificates import selectors as certificate_selectors
+from onewindow.certificates.selectors import DeliveryInfo
+from onewindow.review import selectors as review_selectors
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -55,7 +58,7 @@ DEFAULT_PER_MINUTE = 20
 _LONGEST_NUMBER, _LONGEST_CODE = 40, 12  # Case.number / Case.query_code max_length
 _DUMMY_CODE = "X" * 8  # compared against when the number does not exist: same work either way
 
-CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
+CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.COMPLETED)
 
 # Public names of the steps; an action not listed shows only when it changed the status.
 EVENT_LABELS: dict[str, StrOrPromise] = {
@@ -75,6 +78,12 @@ EVENT_LABELS: dict[str, StrOrPromise] = {
 PUBLIC_REASONS = frozenset(
     {"rejected", "accepted_deemed", "terminated_commitment_overdue", "commitment_fulfilled"}
 )
+# Certificates and delivery (§C6): their public steps and reasons.
+EVENT_LABELS.update(certificate_selectors.PUBLIC_EVENT_LABELS)
+PUBLIC_REASONS = PUBLIC_REASONS | certificate_selectors.PUBLIC_REASONS
+# Parallel review (§C5): material requests and the join of the departments' opinions.
+EVENT_LABELS.update(review_selectors.PUBLIC_EVENT_LABELS)
+PUBLIC_REASONS = PUBLIC_REASONS | review_selectors.PUBLIC_REASONS
 
 STAGES: dict[str, StrOrPromise] = {
     CaseStatus.SUBMITTED: gettext_lazy("窗口受理"),
@@ -83,7 +92,10 @@ STAGES: dict[str, StrOrPromise] = {
     CaseStatus.REJECTED: gettext_lazy("已办结"),
     CaseStatus.WITHDRAWN: gettext_lazy("已办结"),
     CaseStatus.TERMINATED: gettext_lazy("已办结"),
+    CaseStatus.GRANTED: gettext_lazy("证照制发与送达"),
+    CaseStatus.COMPLETED: gettext_lazy("已办结"),
 }
+STAGES.update(review_selectors.PUBLIC_STAGES)  # §C5: the parallel review
 
 
 # --- read side: look-up, report, rate limit ----------------------------------------------------
@@ -159,6 +171,8 @@ class ProgressReport:
     expected: DueDate | None
     expected_note: str
     steps: list[Step] = field(default_factory=list)
+    # §C6: how the result is delivered (method, status, tracking number); None before a choice.
+    delivery: DeliveryInfo | None = None
 
     @property
     def provisional(self) -> bool:
@@ -181,6 +195,7 @@ def progress_report(case: Case) -> ProgressReport:
         expected=expected,
         expected_note=expected_note,
         steps=_public_steps(case),
+        delivery=certificate_selectors.delivery_public(case),
     )
 
 
@@ -197,6 +212,10 @@ def _holder(case: Case) -> str:
         return _("已办结,无办理部门")
     if case.status == CaseStatus.CORRECTION:
         return _("申请人(补正材料中),受理部门:%(d)s") % {"d": case.department.name}
+    if case.status == CaseStatus.IN_REVIEW and (
+        names := review_selectors.departments_holding(case)
+    ):
+        return "、".join(names)
     return case.department.name
 
 
@@ -216,6 +235,7 @@ def _due_dates(case: Case) -> list[DueDate]:
         dates.append(DueDate(_("承诺办结期限"), case.decision_due, provisional))
     if case.statutory_due:
         dates.append(DueDate(_("法定办结期限"), case.statutory_due, provisional))
+    dates += [DueDate(*row) for row in review_selectors.public_task_dues(case)]
     for commitment in _tolerated(case):
         assert commitment.due_on is not None
         dates.append(
@@ -326,9 +346,16 @@ def next_action(case: Case) -> NextAction:
         due = min((c.due_on for c in tolerated if c.due_on), default=None)
         text = _("补齐容缺材料,截止 %(d)s") % {"d": _date(due)}
         return NextAction(text, _("请将材料交到受理窗口。"), application, True)
+    if (requested := _material_requested(case)) is not None:
+        return requested
     if case.status == CaseStatus.SUBMITTED:
         text = _("等待受理(受理期限 %(d)s)") % {"d": _date(case.intake_due)}
         return NextAction(text, "", None, False)
+    if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
+        url = _url("certificates:case", case.pk)
+        return NextAction(
+            _("选择送达方式、领取证照"), _("准予许可,请选择窗口领取、邮寄或电子证照。"), url, True
+        )
     if case.status == CaseStatus.ACCEPTED:
         text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _date(case.decision_due)}
         return NextAction(text, "", None, False)
@@ -337,6 +364,18 @@ def next_action(case: Case) -> NextAction:
 
 def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else _("待定")
+
+
+def _material_requested(case: Case) -> NextAction | None:
+    """A department asked for more material during review (§C5): the applicant answers it."""
+    if case.status not in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
+        return None
+    requests = review_selectors.open_requests_of_case(case)
+    if not requests:
+        return None
+    first = requests[0]
+    text = _("补充材料(%(d)s)") % {"d": first.task.department.name}
+    return NextAction(text, first.text, _url("review:material_answer", first.pk), True)
 
 
 def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:

@@ -317,6 +317,23 @@ class FeePlan:
 
 
 @dataclass(frozen=True)
+class BranchPlan:
+    """One department's part of an item's process template (§C5)."""
+
+    department: str
+    days: int
+    lead: bool
+    steps: tuple[tuple[str, str], ...]  # (kind, role) in order
+
+
+@dataclass(frozen=True)
+class ProcessPlan:
+    consolidation: int
+    branches: tuple[BranchPlan, ...]
+    joint: bool
+
+
+@dataclass(frozen=True)
 class ItemPlan:
     code: str
     name: str
@@ -328,6 +345,7 @@ class ItemPlan:
     conditions: list[str]
     materials: list[MaterialPlan]
     fees: list[FeePlan]
+    process: ProcessPlan
     from_csv: list[str] = field(default_factory=list)
     from_guide: str = ""
 
@@ -385,15 +403,53 @@ COPY_KINDS = {"原复": "both", "原": "original", "复": "copy", "电": "electr
 
 
 def items(rng: random.Random) -> list[ItemPlan]:
-    """The 92 items of items.toml, each padded to 5–9 conditions, 637 in all."""
+    """The 92 items of items.toml, each padded to 5–9 conditions, 637 in all, each with its
+    process template (processes.toml, or one branch for its own department)."""
     with (DATA_DIR / "items.toml").open("rb") as handle:
         raw = tomllib.load(handle)["item"]
+    with (DATA_DIR / "processes.toml").open("rb") as handle:
+        processes = {p["code"]: p for p in tomllib.load(handle)["process"]}
+    unknown = set(processes) - {entry["code"] for entry in raw}
+    if unknown:
+        raise ValueError(f"processes.toml names unknown items: {sorted(unknown)}")
     candidates = [_condition_candidates(entry, rng) for entry in raw]
     targets = _condition_targets([len(e["conditions"]) for e in raw], candidates, rng)
     return [
-        _item(entry, own_and_extra[:target])
+        _item(entry, own_and_extra[:target], processes.get(entry["code"]))
         for entry, own_and_extra, target in zip(raw, candidates, targets, strict=True)
     ]
+
+
+DEFAULT_STEPS = (("handle", "handler"), ("review", "reviewer"), ("approve", "approver"))
+# 即办件: the window's handler takes it, the chief representative decides on the spot.
+ON_THE_SPOT_STEPS = (("handle", "handler"), ("approve", "chief"))
+
+
+def _steps(texts: list[str]) -> tuple[tuple[str, str], ...]:
+    pairs = [text.partition(":") for text in texts]
+    return tuple((kind, role) for kind, _sep, role in pairs)
+
+
+def _process(entry: dict[str, Any], listed: dict[str, Any] | None) -> ProcessPlan:
+    if listed is not None:
+        branches = tuple(
+            BranchPlan(
+                b["department"],
+                b["days"],
+                b.get("lead", False),
+                _steps(b["steps"]) if "steps" in b else DEFAULT_STEPS,
+            )
+            for b in listed["branches"]
+        )
+        return ProcessPlan(listed["consolidation"], branches, joint=True)
+    committed = entry["committed"]
+    if entry.get("on_the_spot", False):
+        only = BranchPlan(entry["department"], 1, True, ON_THE_SPOT_STEPS)
+        return ProcessPlan(0, (only,), joint=False)
+    # One consolidation day where the limit leaves room for it (C3: branch + consolidation).
+    consolidation = 1 if committed >= 2 else 0
+    only = BranchPlan(entry["department"], max(1, committed - consolidation), True, DEFAULT_STEPS)
+    return ProcessPlan(consolidation, (only,), joint=False)
 
 
 def _condition_candidates(entry: dict[str, Any], rng: random.Random) -> list[str]:
@@ -430,15 +486,16 @@ def _condition_targets(
     return targets
 
 
-def _item(entry: dict[str, Any], conditions: list[str]) -> ItemPlan:
+def _item(entry: dict[str, Any], conditions: list[str], listed: dict[str, Any] | None) -> ItemPlan:
     department = entry["department"]
+    process = _process(entry, listed)
     version = {
         "name": entry["name"],
         "legal_basis": entry["legal_basis"],
         "statutory_days": entry["statutory"],
         "committed_days": entry["committed"],
         "on_the_spot": entry.get("on_the_spot", False),
-        "joint_handling": entry.get("joint", False),
+        "joint_handling": entry.get("joint", False) or process.joint,
         "tolerance_category": entry.get("tolerance", "cautious"),
         "commitment_allowed": entry.get("commitment", False),
         "result_type": entry.get("result_type", "certificate"),
@@ -446,6 +503,7 @@ def _item(entry: dict[str, Any], conditions: list[str]) -> ItemPlan:
         "delivery_methods": list(entry.get("delivery", ["window", "post"])),
         "service_object": entry.get("service_object", ""),
         "process_summary": entry.get("process", ""),
+        "consolidation_days": process.consolidation,
     }
     return ItemPlan(
         code=entry["code"],
@@ -458,6 +516,7 @@ def _item(entry: dict[str, Any], conditions: list[str]) -> ItemPlan:
         conditions=conditions,
         materials=[_material(line) for line in entry["materials"]],
         fees=[_fee(line) for line in entry.get("fees", [])],
+        process=process,
         from_csv=list(entry.get("from_csv", [])),
         from_guide=entry.get("from_guide", ""),
     )

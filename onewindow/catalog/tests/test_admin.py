@@ -14,11 +14,13 @@ from onewindow.catalog.models import (
     Item,
     ItemVersion,
     Material,
+    ProcessBranch,
     Region,
     RegionLevel,
     ToleranceSetting,
     VersionStatus,
 )
+from onewindow.catalog.process import steps_format
 from onewindow.catalog.tests import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +52,14 @@ def version_post(version: ItemVersion, **overrides: Any) -> dict[str, Any]:
         "contact_phone": version.contact_phone,
         "supervision_phone": version.supervision_phone,
         "process_summary": version.process_summary,
+        "consolidation_days": version.consolidation_days,
+        **({"material_request_pauses": "on"} if version.material_request_pauses else {}),
     }
     for prefix, rows in (
         ("conditions", version.conditions.all()),
         ("materials", version.materials.all()),
         ("fees", version.fees.all()),
+        ("process_branches", version.process_branches.all()),
     ):
         data |= {
             f"{prefix}-TOTAL_FORMS": len(rows),
@@ -72,6 +77,14 @@ def version_post(version: ItemVersion, **overrides: Any) -> dict[str, Any]:
 def _row_fields(row: Any) -> dict[str, Any]:
     if isinstance(row, Condition):
         return {"sort": row.sort, "text": row.text}
+    if isinstance(row, ProcessBranch):
+        values = {
+            "sort": row.sort,
+            "department": row.department_id,
+            "allotted_days": row.allotted_days,
+            "steps": steps_format(row.steps),
+        }
+        return values | ({"is_lead": "on"} if row.is_lead else {})
     if isinstance(row, Material):
         values = {
             "sort": row.sort,

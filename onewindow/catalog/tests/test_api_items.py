@@ -342,5 +342,6 @@ def test_a_superseded_only_item_is_not_found(client, food):
 
 def test_the_detail_runs_a_fixed_number_of_queries(client, food, django_assert_max_num_queries):
     # version + conditions + materials + fees + implementations + their regions
-    with django_assert_max_num_queries(6):
+    # + the process branches with their departments
+    with django_assert_max_num_queries(7):
         assert client.get("/api/v1/items/SP-001/").status_code == 200

@@ -25,6 +25,7 @@ from onewindow.catalog.models import (
     ItemImplementation,
     ItemVersion,
     Material,
+    ProcessBranch,
     Region,
     RegionLevel,
     VersionStatus,
@@ -257,3 +258,41 @@ def test_the_plan_is_deterministic():
         (i.code, i.name, i.conditions) for i in second
     ]
     assert plan.regions() == plan.regions()
+
+
+def test_every_demo_item_has_a_valid_process_template(demo_db):
+    from onewindow.catalog.process import process_template_errors
+
+    versions = published_versions().prefetch_related("process_branches__department")
+    for version in versions:
+        branches = list(version.process_branches.all())
+        assert branches, version.item.code
+        assert sum(b.is_lead for b in branches) == 1, version.item.code
+        assert process_template_errors(version) == {}, version.item.code
+    sizes = Counter(ProcessBranch.objects.values_list("version_id", flat=True))
+    assert sum(1 for n in sizes.values() if n >= 3) >= 5
+    assert max(sizes.values()) == 4
+
+
+def test_the_demo_food_licence_and_construction_permit_are_parallel(demo_db):
+    def template(code: str) -> list[tuple[str, bool, int]]:
+        version = ItemVersion.objects.get(item__code=code)
+        rows = version.process_branches.order_by("sort").select_related("department")
+        return [(r.department.code, r.is_lead, r.allotted_days) for r in rows]
+
+    assert template("420700-SCJG-001") == [("SCJG", True, 4), ("WJW", False, 3), ("XFZD", False, 3)]
+    assert [code for code, _lead, _days in template("420700-ZJJ-003")] == [
+        "ZJJ",
+        "ZRZY",
+        "RFB",
+        "QXJ",
+    ]
+    # Single-department items: allotted = committed − consolidation (C3).
+    permit = ItemVersion.objects.get(item__code="420700-RFB-002")
+    assert (permit.consolidation_days, template("420700-RFB-002")) == (1, [("RFB", True, 9)])
+    # 即办件: decided by the chief representative on the spot.
+    spot = ItemVersion.objects.get(item__code="420700-SCJG-010")
+    assert spot.process_branches.get().steps == [
+        {"kind": "handle", "role": "handler"},
+        {"kind": "approve", "role": "chief"},
+    ]

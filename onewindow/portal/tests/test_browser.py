@@ -59,7 +59,7 @@ def tab_to(page: Any, test: str, limit: int = 60) -> None:
     raise AssertionError(f"keyboard focus never reached: {test}")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_with_the_keyboard_open_the_guide_download_and_switch_to_english(
     live_server, catalog, page
 ):

@@ -81,6 +81,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/fee-list/", "收费清单"),
         ("/apply/", "网上申报"),
         ("/progress/", "进度查询"),
+        ("/verify/", "证照核验"),
     ]
     assert '<a href="/guides/" aria-current="page">办事指南</a>' in nav.group(1)
 
@@ -98,7 +99,13 @@ def test_signed_in_and_staff_columns_show_only_to_those_who_can_use_them(client,
     labels = _column_labels(client)
     assert "我的办件" in labels and "窗口受理" not in labels
     client.force_login(personas.clerk)
-    assert "窗口受理" in _column_labels(client)
+    labels = _column_labels(client)
+    assert "窗口受理" in labels and "证照送达" in labels and "部门审查" not in labels
+    client.force_login(personas.reviewer_b)
+    labels = _column_labels(client)
+    assert "部门审查" in labels and "窗口受理" not in labels and "审批决定" not in labels
+    client.force_login(personas.approver_a)
+    assert "审批决定" in _column_labels(client)
 
 
 def test_the_footer_gives_the_hall_address_and_the_organiser(client, catalog):

@@ -1,0 +1,64 @@
+"""Admin: certificates and deliveries are read-only here.
+
+A certificate's fields are signed (signing.py); editing one in the admin would make it read
+"tampered" on verification, so every change goes through the services (lifecycle actions on the
+certificate page, delivery on the delivery pages), which re-sign and record an event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.certificates import signing
+from onewindow.certificates.models import Certificate, Delivery
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and details only: no add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = (
+        "serial",
+        "title",
+        "holder_name",
+        "department_name",
+        "issued_on",
+        "valid_until",
+        "status",
+        "signature_ok",
+    )
+    list_filter = ("status", "department_name", "issued_on")
+    search_fields = ("serial", "holder_name", "item_code", "case__number")
+    date_hierarchy = "issued_on"
+    readonly_fields = [f.name for f in Certificate._meta.fields] + ["signature_ok"]
+    exclude = ("token",)  # the QR secret is not shown to back-office readers
+
+    @admin.display(boolean=True, description=_("签名校验"))
+    def signature_ok(self, obj: Certificate) -> bool:
+        return signing.signature_valid(obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [name for name in self.readonly_fields if name != "token"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("case", "method", "status", "tracking_number", "sent_at", "delivered_at")
+    list_filter = ("method", "status")
+    search_fields = ("case__number", "tracking_number", "receiver_name")
+    readonly_fields = [f.name for f in Delivery._meta.fields]

@@ -1,0 +1,21 @@
+"""Periodic certificate work for the background loop (onewindow.core.jobs)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from onewindow.certificates import services
+from onewindow.core.jobs import periodic
+
+log = logging.getLogger("onewindow.certificates")
+
+
+@periodic("certificates.flag_overdue", interval=settings.BACKGROUND_INTERVAL)
+def flag_overdue() -> int:
+    """ALL Art. 44 (DOMAIN-RULES B3): granted, not delivered by Decision.certificate_due → flag."""
+    found = services.certificates_flag_overdue()
+    if found:
+        log.info("certificate overdue: %s case(s) flagged for supervision", found)
+    return found

@@ -1,0 +1,399 @@
+"""Reads of certificates and deliveries, with their access checks, and the public verification.
+
+Access follows the cases app: a refusal is a logged 404 (``core.access.deny``). The public
+verification needs no login; it is rate-limited per client address and shows the holder masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.request import Request
+
+from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.selectors import staff_in_department
+from onewindow.cases.models import Case, CaseStatus
+from onewindow.certificates import signing
+from onewindow.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    Delivery,
+    DeliveryMethodChoice,
+    DeliveryStatus,
+)
+from onewindow.certificates.services import acts_for_applicant, is_delivery_clerk
+from onewindow.core import clock
+from onewindow.core.access import deny
+from onewindow.lib.idnumbers import check_citizen_id
+
+# Public names of this app's case events on the progress page (cases.views.progress merges them).
+PUBLIC_EVENT_LABELS = {
+    "certificate_issued": gettext_lazy("证照已制发"),
+    "delivery_chosen": gettext_lazy("选择送达方式"),
+    "delivery_sent": gettext_lazy("证照已寄出"),
+    "delivered": gettext_lazy("证照已送达,办结"),
+    "certificate_revoked": gettext_lazy("证照被撤销"),
+    "certificate_withdrawn": gettext_lazy("证照被撤回"),
+    "certificate_cancelled": gettext_lazy("证照被注销"),
+}
+# Their reasons are written for the applicant (the method, tracking number, lifecycle reason).
+PUBLIC_REASONS = frozenset(
+    {
+        "delivery_chosen",
+        "delivery_sent",
+        "certificate_revoked",
+        "certificate_withdrawn",
+        "certificate_cancelled",
+    }
+)
+
+DEFAULT_VERIFY_PER_MINUTE = 30
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
+_LONGEST_SERIAL = 40
+
+
+def _raise_deny(request: HttpRequest | Request, *, target: str, reason: str) -> Exception:
+    plain = request._request if isinstance(request, Request) else request
+    return deny(plain, target=target, reason=reason)
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "item_version", "item_version__item", "department", "applicant", "agent"
+    ).exclude(status=CaseStatus.DRAFT)
+
+
+def can_read_result(user: Any, case: Case) -> bool:
+    """The applicant, their agent with a mandate in force, staff of the case's department, or a
+    supervisor (Perm.CASE_READ_ALL)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            acts_for_applicant(user, case)
+            or staff_in_department(user, case.department_id)
+            or has_perm(user, Perm.CASE_READ_ALL)
+        )
+    )
+
+
+def case_get_for_result(request: HttpRequest | Request, *, case_id: int) -> Case:
+    """A case whose certificate and delivery the user may see; otherwise a logged 404."""
+    case = _cases().filter(pk=case_id).first()
+    if case is None or not can_read_result(request.user, case):
+        raise _raise_deny(request, target=f"case:{case_id}:certificate", reason="no read access")
+    return case
+
+
+def certificate_get_for_reader(request: HttpRequest | Request, *, case_id: int) -> Certificate:
+    """The certificate of a case the user may read (for the page and the PDF)."""
+    case = case_get_for_result(request, case_id=case_id)
+    certificate = Certificate.objects.filter(case=case).first()
+    if certificate is None:
+        raise _raise_deny(request, target=f"case:{case_id}:certificate", reason="no certificate")
+    certificate.case = case
+    return certificate
+
+
+def certificate_get_for_manager(request: HttpRequest | Request, *, case_id: int) -> Certificate:
+    """The certificate for a lifecycle action: CERTIFICATE_MANAGE staff of the issuing
+    department only (approver, chief); anyone else a logged 404."""
+    certificate = Certificate.objects.select_related(
+        "case", "case__department", "case__applicant", "case__item_version"
+    ).filter(case_id=case_id)
+    found = certificate.first()
+    user = request.user
+    if (
+        found is None
+        or not has_perm(user, Perm.CERTIFICATE_MANAGE)
+        or not staff_in_department(user, found.case.department_id)
+    ):
+        raise _raise_deny(
+            request, target=f"case:{case_id}:certificate", reason="not a certificate manager"
+        )
+    return found
+
+
+def case_get_for_delivery(request: HttpRequest | Request, *, case_id: int) -> Case:
+    """A case whose delivery method the user may choose: the applicant (or agent) or a clerk of
+    the case's department."""
+    case = _cases().filter(pk=case_id).first()
+    user = request.user
+    if case is None or not (acts_for_applicant(user, case) or is_delivery_clerk(user, case)):
+        raise _raise_deny(request, target=f"case:{case_id}:delivery", reason="may not deliver")
+    return case
+
+
+def case_get_for_delivery_clerk(request: HttpRequest | Request, *, case_id: int) -> Case:
+    """A case of the clerk's own department (Perm.CASE_HANDOVER); otherwise a logged 404."""
+    case = _cases().filter(pk=case_id).first()
+    if case is None or not is_delivery_clerk(request.user, case):
+        raise _raise_deny(
+            request, target=f"case:{case_id}:delivery", reason="not a clerk of the department"
+        )
+    return case
+
+
+def case_get_for_receipt(request: HttpRequest | Request, *, case_id: int) -> Case:
+    """A case whose posted certificate the user may confirm received: clerk or applicant."""
+    return case_get_for_delivery(request, case_id=case_id)
+
+
+def deliveries_pending(user: Any) -> QuerySet[Case]:
+    """待送达/待领取: granted cases of the clerk's department, the nearest certificate due first."""
+    department_id = getattr(user, "department_id", None)
+    if not has_perm(user, Perm.CASE_HANDOVER) or department_id is None:
+        return Case.objects.none()
+    return (
+        Case.objects.select_related(
+            "item_version", "applicant", "department", "delivery", "certificate", "decision"
+        )
+        .filter(department_id=department_id, status=CaseStatus.GRANTED)
+        .order_by("decision__certificate_due", "pk")
+    )
+
+
+def allowed_actions(
+    user: Any, case: Case, certificate: Certificate | None, delivery: Delivery | None
+) -> list[str]:
+    """What ``user`` may do now on the case's result (pages and API show the same choices)."""
+    granted = case.status == CaseStatus.GRANTED
+    clerk = is_delivery_clerk(user, case)
+    applicant = acts_for_applicant(user, case)
+    pending = delivery is None or delivery.status == DeliveryStatus.PENDING
+    method = delivery.method if delivery else ""
+    actions = []
+    if granted and pending and (clerk or applicant):
+        actions.append("choose")
+    if granted and clerk and pending and method in ("", DeliveryMethodChoice.WINDOW):
+        actions.append("handover")
+    if granted and clerk and pending and method == DeliveryMethodChoice.POST:
+        actions.append("send")
+    if granted and (clerk or applicant) and delivery and delivery.status == DeliveryStatus.SENT:
+        actions.append("confirm")
+    manager = has_perm(user, Perm.CERTIFICATE_MANAGE) and staff_in_department(
+        user, case.department_id
+    )
+    if manager and certificate is not None and certificate.status == CertificateStatus.VALID:
+        actions += ["revoke", "withdraw", "cancel"]
+    return actions
+
+
+def delivery_of(case: Case) -> Delivery | None:
+    return Delivery.objects.filter(case=case).first()
+
+
+def certificate_of(case: Case) -> Certificate | None:
+    return Certificate.objects.filter(case=case).first()
+
+
+# --- public delivery line of the progress query -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    """What the public progress query says about delivery (never the address or receiver)."""
+
+    method: str
+    method_label: str
+    status: str
+    status_label: str
+    carrier: str
+    tracking_number: str
+    sent_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+
+
+def delivery_public(case: Case) -> DeliveryInfo | None:
+    delivery = delivery_of(case)
+    if delivery is None:
+        return None
+    return DeliveryInfo(
+        method=delivery.method,
+        method_label=str(DeliveryMethodChoice(delivery.method).label),
+        status=delivery.status,
+        status_label=str(DeliveryStatus(delivery.status).label),
+        carrier=delivery.carrier,
+        tracking_number=delivery.tracking_number,
+        sent_at=delivery.sent_at,
+        delivered_at=delivery.delivered_at,
+    )
+
+
+# --- public verification ------------------------------------------------------------------------
+
+
+class VerifyState(StrEnum):
+    """What the verification page says about a certificate."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    TAMPERED = "tampered"
+
+
+STATE_LABELS = {
+    VerifyState.VALID: gettext_lazy("有效"),
+    VerifyState.EXPIRED: gettext_lazy("已过有效期"),
+    VerifyState.REVOKED: gettext_lazy("已撤销"),
+    VerifyState.WITHDRAWN: gettext_lazy("已撤回"),
+    VerifyState.CANCELLED: gettext_lazy("已注销"),
+    VerifyState.TAMPERED: gettext_lazy("记录校验不通过(疑似被篡改)"),
+}
+STATE_COLOURS = {
+    VerifyState.VALID: "green",
+    VerifyState.EXPIRED: "grey",
+    VerifyState.REVOKED: "red",
+    VerifyState.WITHDRAWN: "orange",
+    VerifyState.CANCELLED: "grey",
+    VerifyState.TAMPERED: "red",
+}
+NOT_FOUND = gettext_lazy("未找到该证照,请核对证书编号或二维码。")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The public answer about one certificate. Tampered rows show nothing but the serial."""
+
+    state: VerifyState
+    label: str
+    colour: str
+    message: str
+    serial: str
+    title: str = ""
+    holder: str = ""
+    holder_id: str = ""
+    item_code: str = ""
+    item_name: str = ""
+    department: str = ""
+    scope: str = ""
+    issued_on: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    long_term: bool = False
+    status_changed_on: dt.date | None = None
+    status_reason: str = ""
+
+
+def mask_number(number: str) -> str:
+    """``420704198506150111`` → ``4207**********0111``."""
+    if len(number) <= 8:
+        return number[:1] + "*" * max(0, len(number) - 1)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_name(name: str, number: str) -> str:
+    """A person's name masked (张伟 → 张*, 欧阳明华 → 欧**华); an organisation's in full."""
+    if not check_citizen_id(number).ok or len(name) < 2:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def verify(certificate: Certificate, *, today: dt.date | None = None) -> Verification:
+    """Recompute the signature over the stored row; say what a verifier may rely on."""
+    if not signing.signature_valid(certificate):
+        return Verification(
+            state=VerifyState.TAMPERED,
+            label=str(STATE_LABELS[VerifyState.TAMPERED]),
+            colour=STATE_COLOURS[VerifyState.TAMPERED],
+            message=_(
+                "该证照的登记信息与发证机关的签名不一致,可能已被篡改,不能作为有效证照使用。"
+                "请联系发证机关核实。"
+            ),
+            serial=certificate.serial,
+        )
+    state, message = _state(certificate, today or clock.today())
+    changed = certificate.status_changed_at
+    return Verification(
+        state=state,
+        label=str(STATE_LABELS[state]),
+        colour=STATE_COLOURS[state],
+        message=message,
+        serial=certificate.serial,
+        title=certificate.title,
+        holder=mask_name(certificate.holder_name, certificate.holder_id_number),
+        holder_id=mask_number(certificate.holder_id_number),
+        item_code=certificate.item_code,
+        item_name=certificate.item_name,
+        department=certificate.department_name,
+        scope=certificate.scope,
+        issued_on=certificate.issued_on,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        long_term=certificate.valid_until is None,
+        status_changed_on=clock.local_date(changed) if changed else None,
+        status_reason=certificate.status_reason if state != VerifyState.VALID else "",
+    )
+
+
+def _state(certificate: Certificate, today: dt.date) -> tuple[VerifyState, str]:
+    status = CertificateStatus(certificate.status)
+    if status == CertificateStatus.VALID:
+        if certificate.valid_until is not None and certificate.valid_until < today:
+            return VerifyState.EXPIRED, _("该证照真实,但已超过有效期。")
+        return VerifyState.VALID, _("该证照真实有效。")
+    state, verb = {
+        CertificateStatus.REVOKED: (VerifyState.REVOKED, _("撤销")),
+        CertificateStatus.WITHDRAWN: (VerifyState.WITHDRAWN, _("撤回")),
+        CertificateStatus.CANCELLED: (VerifyState.CANCELLED, _("注销")),
+    }[status]
+    changed = certificate.status_changed_at
+    return state, _("该证照由发证机关签发,但已于 %(d)s 被%(v)s,不再有效。") % {
+        "d": clock.local_date(changed) if changed else "",
+        "v": verb,
+    }
+
+
+def verification_by_token(token: str) -> Verification | None:
+    """The verification of the QR code's token; None for anything unknown or malformed."""
+    token = (token or "").strip()
+    if not _TOKEN.match(token):
+        return None
+    certificate = Certificate.objects.filter(token=token).first()
+    return verify(certificate) if certificate is not None else None
+
+
+def verification_by_serial(serial: str) -> Verification | None:
+    """The verification of a serial typed in (case and surrounding spaces ignored)."""
+    serial = "".join((serial or "").split()).upper()
+    if not 0 < len(serial) <= _LONGEST_SERIAL:
+        return None
+    certificate = Certificate.objects.filter(serial=serial).first()
+    return verify(certificate) if certificate is not None else None
+
+
+def verify_rate_spend(ip: str | None) -> int:
+    """Count one verification for ``ip``: 0 while under the limit, else seconds to wait.
+
+    The progress query's scheme (a fixed one-minute window in the cache), with its own budget:
+    ``CERTIFICATE_VERIFY_PER_MINUTE`` (default 30).
+    """
+    limit: int = getattr(settings, "CERTIFICATE_VERIFY_PER_MINUTE", DEFAULT_VERIFY_PER_MINUTE)
+    now = time.time()
+    key = f"certificate-verify-rate:{ip or 'unknown'}:{int(now // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, 60 - int(now % 60))

@@ -1,0 +1,63 @@
+"""Admin: review tasks, steps, opinions and material requests, read-only for staff admins.
+
+Every change goes through review.services (conditional UPDATEs, events on the case); the admin
+only lets administrators look.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onewindow.review.models import MaterialRequest, Opinion, StepRecord, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and details for staff admins; no add, change or delete."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ("case", "department", "is_lead", "status", "step", "opened_on", "due")
+    list_filter = ("status", "is_lead", "department")
+    search_fields = ("case__number",)
+    date_hierarchy = "due"
+    list_select_related = ("case", "department")
+
+
+@admin.register(StepRecord)
+class StepRecordAdmin(ReadOnlyAdmin):
+    list_display = ("task", "step", "kind", "actor", "outcome", "at")
+    list_filter = ("kind", "outcome")
+    search_fields = ("task__case__number",)
+
+
+@admin.register(Opinion)
+class OpinionAdmin(ReadOnlyAdmin):
+    list_display = ("task", "kind", "actor", "at")
+    list_filter = ("kind",)
+    search_fields = ("task__case__number",)
+
+
+@admin.register(MaterialRequest)
+class MaterialRequestAdmin(ReadOnlyAdmin):
+    list_display = ("task", "requested_on", "answered_on", "pauses_clock", "paused_days")
+    list_filter = ("pauses_clock",)
+    search_fields = ("task__case__number",)

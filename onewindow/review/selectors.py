@@ -1,0 +1,301 @@
+"""Reads of the parallel review that check access in the same call.
+
+A reviewer sees the tasks of their own department only; another department's task is a logged
+404 (``core.access.deny``). Supervisors (Perm.CASE_READ_ALL) read every task and change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+
+from onewindow.accounts.roles import Perm, has_perm
+from onewindow.calendars.selectors import add_working_days
+from onewindow.cases.models import Case, CaseFile, CaseMaterial
+from onewindow.core import clock
+from onewindow.core.access import deny
+from onewindow.review.models import (
+    TASK_PENDING,
+    MaterialRequest,
+    Opinion,
+    StepRecord,
+    Task,
+    TaskStatus,
+)
+
+# The review's public steps on the progress page (§C9), and which of their reasons are public.
+PUBLIC_EVENT_LABELS = {
+    "review_opened": gettext_lazy("各部门并联审查开始"),
+    "material_requested": gettext_lazy("审查部门要求补充材料"),
+    "material_answered": gettext_lazy("申请人已补充材料,继续审查"),
+    "opinions_complete": gettext_lazy("各部门审查意见已齐备,进入决定环节"),
+}
+PUBLIC_REASONS = frozenset({"review_opened", "material_requested"})
+PUBLIC_STAGES = {"in_review": gettext_lazy("部门并联审查")}
+
+
+def departments_holding(case: Case) -> list[str]:
+    """§C9 "department holding it": the departments whose review is still pending."""
+    pending = Task.objects.filter(case_id=case.pk, status__in=TASK_PENDING)
+    return list(pending.order_by("-is_lead", "pk").values_list("department__name", flat=True))
+
+
+def public_task_dues(case: Case) -> list[tuple[str, dt.date, bool, str]]:
+    """§C9 "each stage's due date": every department's review deadline and where it stands,
+    as (label, date, provisional, note) for the progress page."""
+    tasks = Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED)
+    return [
+        (
+            str(gettext_lazy("审查期限:%(d)s")) % {"d": task.department.name},
+            task.due,
+            task.due_provisional,
+            str(TaskStatus(task.status).label),
+        )
+        for task in tasks.select_related("department").order_by("-is_lead", "pk")
+    ]
+
+
+# DOMAIN-RULES D2 (inbox colours): yellow from two working days before the due date.
+SOON_WORKING_DAYS = 2
+STATUS_FILTERS = ("pending", "all", *TaskStatus.values)
+URGENCY_FILTERS = ("", "overdue", "soon")
+
+
+def _tasks() -> QuerySet[Task]:
+    # What the inbox row and the task actions read; the task page loads the rest lazily.
+    return Task.objects.select_related(
+        "case", "case__item_version", "case__applicant", "department"
+    )
+
+
+def reads_all(user: Any) -> bool:
+    return has_perm(user, Perm.CASE_READ_ALL)
+
+
+def tasks_visible(user: Any) -> QuerySet[Task]:
+    """Every task the user may read: their department's, or all for a supervisor."""
+    if reads_all(user):
+        return _tasks()
+    if not has_perm(user, Perm.TASK_HANDLE) or getattr(user, "department_id", None) is None:
+        return Task.objects.none()
+    return _tasks().filter(department_id=user.department_id)
+
+
+def soon_limit(today: dt.date) -> dt.date:
+    """The last due date that counts as "due soon" (within two working days of today)."""
+    return add_working_days(today, SOON_WORKING_DAYS).date
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = "pending"
+    urgency: str = ""  # "", "overdue", "soon"
+    item_id: int | None = None
+    number: str = ""
+    department_id: int | None = None  # supervisors only
+
+
+def tasks_for_inbox(
+    user: Any, filters: InboxFilters | None = None, *, today: dt.date | None = None
+) -> QuerySet[Task]:
+    """The department's inbox, the nearest due date first."""
+    filters = filters or InboxFilters()
+    today = today or clock.today()
+    tasks = tasks_visible(user)
+    if filters.status == "pending":
+        tasks = tasks.filter(status__in=TASK_PENDING)
+    elif filters.status in TaskStatus.values:
+        tasks = tasks.filter(status=filters.status)
+    if filters.urgency == "overdue":
+        tasks = tasks.filter(status__in=TASK_PENDING, due__lt=today)
+    elif filters.urgency == "soon":
+        tasks = tasks.filter(status__in=TASK_PENDING, due__gte=today, due__lte=soon_limit(today))
+    if filters.item_id:
+        tasks = tasks.filter(case__item_version__item_id=filters.item_id)
+    if filters.number.strip():
+        tasks = tasks.filter(case__number__icontains=filters.number.strip())
+    if filters.department_id and reads_all(user):
+        tasks = tasks.filter(department_id=filters.department_id)
+    return tasks.order_by("due", "pk")
+
+
+class InboxPage:
+    """The inbox as a lazily sliced sequence (Django's Paginator and DRF's pagination take it).
+
+    Department + pending is the hot path: ``status IN (open, waiting)`` keeps SQLite (and often
+    PostgreSQL) from reading the (department, status, due) index in due order, so it would sort
+    every pending task of the department for each page. Instead each status is read in index
+    order up to the page's end, the two runs are merged, and only the page's rows are loaded
+    with their joins.
+    """
+
+    def __init__(self, user: Any, filters: InboxFilters, *, today: dt.date | None = None) -> None:
+        self.filters = filters
+        self.queryset = tasks_for_inbox(user, filters, today=today)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Task]:
+        start, stop = window.start or 0, window.stop
+        if stop is None:
+            stop = self.count()
+        if stop <= start:
+            return []
+        ids = self._ids(start, stop)
+        rows = {task.pk: task for task in _tasks().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        f = self.filters
+        if f.status == "pending" and not f.item_id and not f.number.strip():
+            runs = [
+                self.queryset.filter(status=status).values_list("due", "pk")[:stop]
+                for status in TASK_PENDING
+            ]
+            merged = list(heapq.merge(*(list(run) for run in runs)))
+            return [pk for _due, pk in merged[start:stop]]
+        return list(self.queryset.values_list("pk", flat=True)[start:stop])
+
+
+def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+    """Pending, overdue, due soon and waiting-for-material counts, in one query."""
+    today = today or clock.today()
+    pending = tasks_visible(user).filter(status__in=TASK_PENDING)
+    counts = pending.aggregate(
+        pending=Count("pk"),
+        overdue=Count("pk", filter=Q(due__lt=today)),
+        soon=Count("pk", filter=Q(due__gte=today, due__lte=soon_limit(today))),
+        waiting=Count("pk", filter=Q(status=TaskStatus.WAITING_MATERIAL)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def urgency(task: Task, *, today: dt.date | None = None) -> str:
+    """``overdue`` (red), ``soon`` (yellow, due within two working days) or ``""``."""
+    if task.status not in TASK_PENDING:
+        return ""
+    today = today or clock.today()
+    if task.due < today:
+        return "overdue"
+    if task.due <= soon_limit(today):
+        return "soon"
+    return ""
+
+
+def task_get_for_staff(request: HttpRequest, *, task_id: int) -> Task:
+    """A task of the user's department (or any, for a supervisor); otherwise a logged 404."""
+    task = tasks_visible(request.user).filter(pk=task_id).first()
+    if task is None:
+        raise deny(request, target=f"review.task:{task_id}", reason="not the task's department")
+    return task
+
+
+def task_may_act(user: Any, task: Task) -> bool:
+    """Whether the user could act on the task at all (supervisors read only)."""
+    return (
+        has_perm(user, Perm.TASK_HANDLE)
+        and getattr(user, "department_id", None) == task.department_id
+    )
+
+
+def task_steps(task: Task) -> QuerySet[StepRecord]:
+    return task.step_records.select_related("actor").order_by("at", "pk")
+
+
+def task_requests(task: Task) -> QuerySet[MaterialRequest]:
+    return task.material_requests.select_related("requested_by").order_by("requested_on", "pk")
+
+
+def open_request(task: Task) -> MaterialRequest | None:
+    return task.material_requests.filter(answered_on__isnull=True).first()
+
+
+def case_material_lines(case: Case) -> QuerySet[CaseMaterial]:
+    return case.materials.select_related("material").prefetch_related(
+        Prefetch("files", queryset=CaseFile.objects.select_related("stored"))
+    )
+
+
+def task_file_get(request: HttpRequest, *, task: Task, file_id: int) -> CaseFile:
+    """A material file of the task's case; anything else is a logged 404."""
+    attached = (
+        CaseFile.objects.select_related("stored")
+        .filter(pk=file_id, case_material__case_id=task.case_id)
+        .first()
+    )
+    if attached is None:
+        raise deny(request, target=f"review.task:{task.pk}:file:{file_id}", reason="not on case")
+    return attached
+
+
+# --- opinions (used by the decision) ----------------------------------------------------------
+def case_opinions_complete(case: Case) -> bool:
+    """Every department of the case has answered (given or deemed); cancelled tasks don't count."""
+    tasks = Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED)
+    counts = tasks.aggregate(
+        total=Count("pk"), pending=Count("pk", filter=Q(status__in=TASK_PENDING))
+    )
+    return bool(counts["total"]) and not counts["pending"]
+
+
+def case_opinions(case: Case) -> list[Opinion]:
+    """The opinions given so far, the lead department's first (each with task and department)."""
+    return list(
+        Opinion.objects.filter(task__case_id=case.pk)
+        .select_related("task", "task__department", "actor")
+        .order_by("-task__is_lead", "task__department__name", "pk")
+    )
+
+
+def other_opinions(task: Task) -> list[Opinion]:
+    """The other departments' opinions once given (parallel review is independent: nothing of
+    theirs is shown before they answer)."""
+    return [o for o in case_opinions(task.case) if o.task_id != task.pk]
+
+
+def open_requests_of_case(case: Case) -> list[MaterialRequest]:
+    """Material requests the applicant still has to answer."""
+    return list(
+        MaterialRequest.objects.filter(
+            task__case_id=case.pk,
+            answered_on__isnull=True,
+            task__status=TaskStatus.WAITING_MATERIAL,
+        )
+        .select_related("task__department")
+        .order_by("requested_on", "pk")
+    )
+
+
+def material_request_get_for_answer(request: HttpRequest, *, request_id: int) -> MaterialRequest:
+    """A request the user may answer: the case's applicant or agent, or a clerk of the accepting
+    department; anyone else gets a logged 404."""
+    user: Any = request.user
+    found = (
+        MaterialRequest.objects.select_related(
+            "task", "task__case", "task__case__item_version", "task__department"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+    allowed = False
+    if found is not None and user.is_authenticated:
+        case = found.task.case
+        allowed = (
+            user.pk in (case.applicant_id, case.agent_id) and has_perm(user, Perm.CASE_APPLY)
+        ) or (has_perm(user, Perm.CASE_INTAKE) and user.department_id == case.department_id)
+    if found is None or not allowed:
+        raise deny(request, target=f"review.materialrequest:{request_id}", reason="not the case's")
+    return found

@@ -1,0 +1,120 @@
+"""The department inbox: its own tasks, nearest due date first, filters, warning colours and
+counts (overdue red; due within two working days yellow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from onewindow.review.selectors import InboxFilters, inbox_counts, tasks_for_inbox, urgency
+from onewindow.review.tests.task_world import (
+    accepted_case,
+    at,
+    make_item,
+    make_world,
+    task_of,
+)
+
+
+@pytest.fixture
+def tworld(personas):
+    return make_world(personas)
+
+
+pytestmark = pytest.mark.django_db
+D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def three(tworld):
+    """Department A's tasks, seen on Mon 2025-10-13: accepted 09-22 → due 09-28 (the working
+    Sunday; overdue), accepted 09-30 → due 10-14 (within two working days), accepted 10-13 →
+    due 10-20 (not yet urgent)."""
+    other = make_item(tworld.p, tworld.dept_c, code="REV-T-002")
+    late = accepted_case(tworld, day="2025-09-22")
+    soon = accepted_case(tworld, day="2025-09-30")
+    fresh = accepted_case(tworld, day="2025-10-13", version=other)
+    with time_machine.travel(at("2025-10-13", 11), tick=False):
+        yield late, soon, fresh, other
+
+
+def test_the_inbox_lists_the_departments_tasks_nearest_due_first(tworld, three):
+    late, soon, fresh, _other = three
+    tasks = list(tasks_for_inbox(tworld.p.reviewer_a))
+    assert [t.case_id for t in tasks] == [late.pk, soon.pk, fresh.pk]
+    assert [t.due for t in tasks] == [D("2025-09-28"), D("2025-10-14"), D("2025-10-20")]
+    assert {t.department_id for t in tasks} == {tworld.p.dept_a.pk}
+
+
+def test_warning_levels_are_overdue_then_due_within_two_working_days(tworld, three):
+    late, soon, fresh, _other = three
+    a = tworld.p.dept_a
+    assert urgency(task_of(late, a)) == "overdue"
+    assert urgency(task_of(soon, a)) == "soon"
+    assert urgency(task_of(fresh, a)) == ""
+
+
+def test_counts_of_the_inbox(tworld, three):
+    assert inbox_counts(tworld.p.reviewer_a) == {
+        "pending": 3,
+        "overdue": 1,
+        "soon": 1,
+        "waiting": 0,
+    }
+
+
+def test_filters_by_urgency_item_number_and_status(tworld, three):
+    late, soon, fresh, other = three
+    user = tworld.p.reviewer_a
+
+    def cases(**kw):
+        return [t.case_id for t in tasks_for_inbox(user, InboxFilters(**kw))]
+
+    assert cases(urgency="overdue") == [late.pk]
+    assert cases(urgency="soon") == [soon.pk]
+    assert cases(item_id=other.item_id) == [fresh.pk]
+    assert cases(number=soon.number) == [soon.pk]
+    assert cases(status="done") == []
+
+
+def test_the_inbox_page_colours_the_rows_and_shows_the_counts(client, tworld, three):
+    late, soon, fresh, _other = three
+    client.force_login(tworld.p.handler_a)
+    page = client.get(reverse("review:inbox")).content.decode()
+    assert page.index(late.number) < page.index(soon.number) < page.index(fresh.number)
+    assert page.count('class="row-due-overdue"') == 1
+    assert page.count('class="row-due-next"') == 1
+    filtered = client.get(reverse("review:inbox"), {"urgency": "overdue"}).content.decode()
+    assert late.number in filtered and soon.number not in filtered
+
+
+def test_a_bad_filter_value_is_ignored_not_an_error(client, tworld, three):
+    client.force_login(tworld.p.handler_a)
+    response = client.get(reverse("review:inbox"), {"status": "nonsense", "item": "x"})
+    assert response.status_code == 200
+
+
+def test_the_portal_navigation_offers_the_inbox_to_reviewing_staff_only(client, tworld, three):
+    client.force_login(tworld.p.reviewer_b)
+    assert reverse("review:inbox") in client.get("/").content.decode()
+    client.force_login(tworld.p.applicant)
+    assert reverse("review:inbox") not in client.get("/").content.decode()
+
+
+def test_open_and_waiting_tasks_are_merged_in_due_order_page_by_page(tworld, three):
+    from onewindow.review import services
+    from onewindow.review.selectors import InboxPage
+
+    late, soon, fresh, _other = three
+    a = tworld.p.dept_a
+    services.task_material_request(
+        task=task_of(soon, a), actor=tworld.p.handler_a, text="补充租赁合同", revision=0
+    )
+    inbox = InboxPage(tworld.p.reviewer_a, InboxFilters())
+    assert inbox.count() == 3
+    assert [t.case_id for t in inbox[0:3]] == [late.pk, soon.pk, fresh.pk]
+    assert [t.case_id for t in inbox[1:2]] == [soon.pk]
+    assert [t.case_id for t in inbox[2:5]] == [fresh.pk]
