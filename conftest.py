@@ -27,3 +27,14 @@ def _calendar_checks_every_call(monkeypatch):
     from onewindow.calendars import selectors
 
     monkeypatch.setattr(selectors, "CHECK_SECONDS", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with an English cookie leaves English active in the test thread (LocaleMiddleware
+    activates, nothing deactivates); every test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -17,6 +17,11 @@ What it does, in about a minute:
    Idempotency-Key on prepared drafts (the submit call only: number, query code, deadlines,
    event, outbox rows and their delivery after commit), alternating with the same threads
    POSTing the bare insert view, two rounds each; reports requests per second and the ratio.
+   The bare view runs behind the same Django middleware stack and gunicorn setup and does one
+   INSERT in its own transaction (BEGIN IMMEDIATE … COMMIT on SQLite); it skips what is not
+   the database: DRF dispatch, token authentication (one SELECT) and JSON parsing. A submission
+   is about 14 statements (access check, row lock and reload, key, form schema, materials,
+   number, case UPDATE, event, outbox, submission key, and two outbox UPDATEs after commit).
 4. Progress query: ``--progress-clients`` threads each keep one connection and look up random
    submitted cases through the page (/progress/?number=&code=) and the API, alternating with the
    bare read view; reports p50 / p99 latency. The rate limiter runs but with a limit too high to

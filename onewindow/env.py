@@ -95,6 +95,11 @@ VARIABLES: list[Variable] = [
         "Progress queries (page and API together) allowed per client address per minute.",
     ),
     Variable(
+        "CERTIFICATE_VERIFY_PER_MINUTE",
+        "30",
+        "Certificate verifications (page and API together) allowed per client address per minute.",
+    ),
+    Variable(
         "SQLITE_TEST_NAME",
         "(in memory)",
         "Test runs on SQLite: a file path for the test database (the test command sets one so "

@@ -229,6 +229,8 @@ CERTIFICATE_SIGNING_KEY = (
     env_str("CERTIFICATE_SIGNING_KEY", "")
     or hashlib.sha256(f"onewindow-certificate:{SECRET_KEY}".encode()).hexdigest()
 )
+# §C6: the public certificate verification is rate-limited per client address.
+CERTIFICATE_VERIFY_PER_MINUTE = env_int("CERTIFICATE_VERIFY_PER_MINUTE", 30, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import ForeignKey
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,12 +117,17 @@ def _missing_required(case: Case) -> list[str]:
     G2: an applicant may leave out non-core materials up to the item category's tolerance and
     ask for 容缺受理; core materials, and anything beyond the tolerance, must be there.
     """
-    lines = case.materials.select_related("material").prefetch_related("files")
-    empty = [line.material for line in lines if line.material.required and not line.files.all()]
-    non_core = [material for material in empty if not material.is_core]
-    if len(non_core) <= _tolerance_limit(case.item_version):
-        empty = [material for material in empty if material.is_core]
-    return [material.name for material in empty]
+    # One query for the required lines without any file (name, is_core), in the catalog's order.
+    empty = list(
+        case.materials.filter(material__required=True, files__isnull=True).values_list(
+            "material__name", "material__is_core"
+        )
+    )
+    non_core = [name for name, is_core in empty if not is_core]
+    # The tolerance only matters when a non-core material is missing: no query otherwise.
+    if non_core and len(non_core) <= _tolerance_limit(case.item_version):
+        empty = [(name, is_core) for name, is_core in empty if is_core]
+    return [name for name, _is_core in empty]
 
 
 @transaction.atomic
@@ -139,6 +145,15 @@ def case_submit(
             return previous.case
     if case.status != CaseStatus.DRAFT and case.submitted_at is not None:
         return case  # a double click or a retry after the first submission went through
+    return _draft_submit(case=case, actor=actor, idempotency_key=idempotency_key, now=now)
+
+
+def _draft_submit(*, case: Case, actor: Any, idempotency_key: str, now: dt.datetime | None) -> Case:
+    """The submission proper, in the caller's transaction, once the key and status are checked.
+
+    ALL Art. 32 / G2: the required materials must be there (within the tolerance) before the
+    case gets its number, receipt date and intake deadline.
+    """
     missing = _missing_required(case)
     if missing:
         raise CaseError(_("以下必需材料尚未上传:%(names)s") % {"names": "、".join(missing)})
@@ -928,11 +943,36 @@ def _keyed_case(user: Any, key: str) -> Case | None:
 # --- online application (网上申报 §C3, 告知承诺制 G1) ------------------------------------------
 
 
-def _locked(case: Case) -> Case:
-    """Lock the case row until the end of the transaction and reload ``case`` from it."""
-    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
-    case.refresh_from_db()
+def _locked(case: Case, related: tuple[str, ...] = ()) -> Case:
+    """Lock the case row until the end of the transaction and reload ``case`` from it.
+
+    One query (SELECT … FOR UPDATE OF the case row only, which returns the row as it is once the
+    lock is held). Unlike ``refresh_from_db`` it keeps the related objects already loaded with
+    the case unless the row now points elsewhere; ``related`` (select_related paths) are loaded
+    in the same query when the caller did not have them yet.
+    """
+    rows = Case.objects.select_for_update(of=("self",)).order_by()
+    fresh = (rows.select_related(*related) if related else rows).get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        value = getattr(fresh, field.attname)
+        moved = case.__dict__.get(field.attname) != value  # a foreign key now points elsewhere
+        if isinstance(field, ForeignKey) and moved and field.is_cached(case):
+            field.delete_cached_value(case)
+        setattr(case, field.attname, value)
+    for name in dict.fromkeys(path.split("__")[0] for path in related):
+        relation = cast(ForeignKey, Case._meta.get_field(name))
+        if not relation.is_cached(case):
+            relation.set_cached_value(case, relation.get_cached_value(fresh))
+    for reverse in Case._meta.related_objects:  # reverse one-to-one caches, as refresh_from_db
+        if reverse.is_cached(case):
+            reverse.delete_cached_value(case)
+    case._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     return case
+
+
+# What submitting reads besides the case row: the schema and tolerance (version; the item for
+# the default form), the number (region), the notification (applicant, agent, department).
+SUBMIT_RELATED = ("item_version__item", "department", "region", "applicant", "agent")
 
 
 def _acting_check(case: Case, actor: Any, today: dt.date | None = None) -> None:
@@ -1143,13 +1183,28 @@ class Submission:
     created: bool
 
 
+def _key_for_another_case() -> CaseError:
+    return CaseError(_("该幂等键(Idempotency-Key)已用于另一办件,请为每次提交生成新的键。"))
+
+
 def _already_sent(case: Case, actor: Any, key: str) -> Submission | None:
     previous = selectors.submission_for_key(actor, key)
     if previous is None:
         return None
     if previous.pk != case.pk:
-        raise CaseError(_("该幂等键(Idempotency-Key)已用于另一办件,请为每次提交生成新的键。"))
+        raise _key_for_another_case()
     return Submission(previous, False)
+
+
+def _already_sent_locked(case: Case, actor: Any, key: str) -> Submission | None:
+    """``_already_sent`` for a case just reloaded under its row lock: the key's case is ``case``
+    itself (already fresh), so only its id is read."""
+    previous_id = selectors.submission_key_case_id(actor, key)
+    if previous_id is None:
+        return None
+    if previous_id != case.pk:
+        raise _key_for_another_case()
+    return Submission(case, False)
 
 
 @transaction.atomic
@@ -1166,8 +1221,8 @@ def application_submit(
     The case row is locked first, so of two simultaneous submissions (a double click, a retry,
     two API calls with one Idempotency-Key) the second waits and then finds the case submitted.
     """
-    case = _locked(case)
-    if (done := _already_sent(case, actor, idempotency_key)) is not None:
+    case = _locked(case, SUBMIT_RELATED)
+    if (done := _already_sent_locked(case, actor, idempotency_key)) is not None:
         return done
     if case.submitted_at is not None and case.status != CaseStatus.DRAFT:
         return Submission(case, False)
@@ -1178,7 +1233,8 @@ def application_submit(
         _commitment_check(case.item_version, case.applicant)
         signature = _signature_check(case, commitment)
     now = now or clock.now()
-    case_submit(case=case, actor=actor, idempotency_key=idempotency_key, now=now)
+    # The key and the status were checked above under the row lock: submit without asking again.
+    _draft_submit(case=case, actor=actor, idempotency_key=idempotency_key, now=now)
     if signature:
         _commitment_record(case, actor, signature, now)
     return Submission(case, True)

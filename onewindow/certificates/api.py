@@ -12,8 +12,7 @@ Refusals are ``400 {"code", "message"}`` and change nothing; a concurrent change
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
@@ -31,10 +30,11 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import ERROR, error_responses
+from onewindow.api.schema import error_responses
 from onewindow.cases.api.intake import PDFRenderer
-from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.views.progress import progress_client
 from onewindow.catalog.models import DeliveryMethod
@@ -48,28 +48,7 @@ from onewindow.certificates.models import (
 from onewindow.certificates.pdf import certificate_response, verify_url
 
 TAGS = ["certificates"]
-CONFLICT = {409: OpenApiResponse(ERROR, description="办件刚被他人处理,请刷新后重试")}
 STATES = [state.value for state in selectors.VerifyState]
-
-
-class Refused(exceptions.APIException):
-    status_code = 400
-    default_code = "certificate_error"
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    try:
-        yield
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
 
 
 class VerifyThrottle(BaseThrottle):
@@ -418,7 +397,7 @@ def _lifecycle_view(action: str, summary: str, article: str) -> type[APIView]:
         def post(self, request: Request, case_id: int) -> Response:
             certificate = selectors.certificate_get_for_manager(request, case_id=case_id)
             data = _body(CertificateReasonSerializer, request)
-            with _service_errors():
+            with domain_errors():
                 services.certificate_status_change(
                     certificate=certificate,
                     actor=request.user,
@@ -451,7 +430,7 @@ class DeliveryChooseView(CaseResultView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery(request, case_id=case_id)
         data = _body(DeliveryChoiceSerializer, request)
-        with _service_errors():
+        with domain_errors():
             services.delivery_choose(case=case, actor=request.user, **data)
         return self.detail(case_id)
 
@@ -469,7 +448,7 @@ class DeliveryHandoverView(CaseResultView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery_clerk(request, case_id=case_id)
         data = _body(DeliveryHandoverSerializer, request)
-        with _service_errors():
+        with domain_errors():
             services.delivery_handover(case=case, actor=request.user, **data)
         return self.detail(case_id)
 
@@ -486,7 +465,7 @@ class DeliverySendView(CaseResultView):
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery_clerk(request, case_id=case_id)
         data = _body(DeliverySendSerializer, request)
-        with _service_errors():
+        with domain_errors():
             services.delivery_send(case=case, actor=request.user, **data)
         return self.detail(case_id)
 
@@ -503,7 +482,7 @@ class DeliveryConfirmView(CaseResultView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_receipt(request, case_id=case_id)
-        with _service_errors():
+        with domain_errors():
             services.delivery_confirm(case=case, actor=request.user)
         return self.detail(case_id)
 

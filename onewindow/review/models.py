@@ -8,10 +8,15 @@ opinion is in, the lead department decides (Decision). Extensions and special pr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from onewindow.cases.models import StoredFile
 
 
 class TaskStatus(models.TextChoices):
@@ -174,6 +179,14 @@ class MaterialRequest(models.Model):
     requested_on = models.DateField(_("要求日期"))
     answered_on = models.DateField(_("补齐日期"), null=True, blank=True)
     answer = models.TextField(_("申请人答复"), blank=True)
+    # The files handed in with the answer (uploaded by the applicant or scanned at the window).
+    files: models.ManyToManyField[StoredFile, MaterialAnswerFile] = models.ManyToManyField(
+        "cases.StoredFile",
+        verbose_name=_("补充的文件"),
+        through="MaterialAnswerFile",
+        related_name="material_requests",
+        blank=True,
+    )
     paused_days = models.PositiveSmallIntegerField(_("暂停计时(工作日)"), default=0)
 
     class Meta:
@@ -188,6 +201,29 @@ class MaterialRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.requested_on}"
+
+
+class MaterialAnswerFile(models.Model):
+    """One file of the answer to a material request. The file itself is a ``cases.StoredFile``
+    (same checks and storage as the application's materials), owned by the case's applicant."""
+
+    request = models.ForeignKey(
+        MaterialRequest, on_delete=models.CASCADE, related_name="answer_files"
+    )
+    stored = models.ForeignKey(
+        "cases.StoredFile", on_delete=models.PROTECT, related_name="material_answer_files"
+    )
+
+    class Meta:
+        verbose_name = _("补充材料文件")
+        verbose_name_plural = _("补充材料文件")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "stored"], name="materialfile_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}/{self.stored_id}"
 
 
 class DecisionKind(models.TextChoices):

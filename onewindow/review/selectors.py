@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case, CaseFile, CaseMaterial
+from onewindow.cases.selectors import agent_may_act
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.review.models import (
@@ -280,8 +281,8 @@ def open_requests_of_case(case: Case) -> list[MaterialRequest]:
 
 
 def material_request_get_for_answer(request: HttpRequest, *, request_id: int) -> MaterialRequest:
-    """A request the user may answer: the case's applicant or agent, or a clerk of the accepting
-    department; anyone else gets a logged 404."""
+    """A request the user may answer: the case's applicant, their agent while a mandate covers
+    the case (§C8), or a clerk of the accepting department; anyone else gets a logged 404."""
     user: Any = request.user
     found = (
         MaterialRequest.objects.select_related(
@@ -294,7 +295,8 @@ def material_request_get_for_answer(request: HttpRequest, *, request_id: int) ->
     if found is not None and user.is_authenticated:
         case = found.task.case
         allowed = (
-            user.pk in (case.applicant_id, case.agent_id) and has_perm(user, Perm.CASE_APPLY)
+            has_perm(user, Perm.CASE_APPLY)
+            and (user.pk == case.applicant_id or agent_may_act(user, case))
         ) or (has_perm(user, Perm.CASE_INTAKE) and user.department_id == case.department_id)
     if found is None or not allowed:
         raise deny(request, target=f"review.materialrequest:{request_id}", reason="not the case's")

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import translation
@@ -29,8 +31,16 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.accounts.selectors import staff_in_department
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
-from onewindow.cases.models import Case, CaseEvent, CaseStatus, FlagKind, NoticeKind
+from onewindow.cases.models import Case, CaseEvent, CaseStatus, FlagKind, NoticeKind, StoredFile
+from onewindow.cases.selectors import agent_may_act
 from onewindow.cases.transitions import event_record, flag_raise, transition
+from onewindow.cases.uploads import (
+    MAX_FILES_PER_MATERIAL,
+    WrittenFile,
+    files_delete,
+    files_write,
+    uploads_check,
+)
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, OutboxMessage
@@ -44,6 +54,7 @@ from onewindow.review.deadlines import (
 )
 from onewindow.review.models import (
     TASK_PENDING,
+    MaterialAnswerFile,
     MaterialRequest,
     Opinion,
     OpinionKind,
@@ -492,22 +503,52 @@ def task_material_request(
 
 def _may_answer(request: MaterialRequest, actor: Any) -> bool:
     case = request.task.case
-    if actor.pk in (case.applicant_id, case.agent_id) and has_perm(actor, Perm.CASE_APPLY):
+    if has_perm(actor, Perm.CASE_APPLY) and (
+        actor.pk == case.applicant_id or agent_may_act(actor, case)
+    ):
         return True
     # Recorded at the window by a clerk of the accepting department.
     return has_perm(actor, Perm.CASE_INTAKE) and staff_in_department(actor, case.department_id)
 
 
-@transaction.atomic
 def material_request_answer(
-    *, request: MaterialRequest, actor: Any, answer: str, now: dt.datetime | None = None
+    *,
+    request: MaterialRequest,
+    actor: Any,
+    answer: str,
+    files: Sequence[UploadedFile] = (),
+    now: dt.datetime | None = None,
 ) -> MaterialRequest:
-    """The applicant answers (or the clerk records their answer): the task reopens; a stopped
-    clock moves the task's due date, and the case's if it is now the critical path, by the working
-    days it stood still."""
-    now = now or clock.now()
+    """The applicant answers (or the clerk records their answer, with the scanned files): the
+    task reopens; a stopped clock moves the task's due date, and the case's if it is now the
+    critical path, by the working days it stood still.
+
+    An answer has text, files or both. Every file goes through the application's upload checks
+    (``cases.uploads``: type by content, size limit, no empty file) before any is written; the
+    files are written under generated names before the transaction and deleted again if the rows
+    cannot be written, so a refusal leaves neither a half-recorded answer nor an orphan file.
+    """
     answer = _text(answer)
     _long(answer)
+    if not answer and not files:
+        raise CaseError(_("请填写补充说明或上传补充的材料文件。"))
+    if len(files) > MAX_FILES_PER_MATERIAL:
+        raise CaseError(_("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES_PER_MATERIAL})
+    written = files_write(uploads_check(files))
+    try:
+        with transaction.atomic():
+            answered, duplicates = _answer(request, actor, answer, written, now or clock.now())
+    except BaseException:
+        files_delete(w.path for w in written)
+        raise
+    # The same file chosen twice is kept once.
+    files_delete(w.path for w in duplicates)
+    return answered
+
+
+def _answer(
+    request: MaterialRequest, actor: Any, answer: str, written: list[WrittenFile], now: dt.datetime
+) -> tuple[MaterialRequest, list[WrittenFile]]:
     # Two branches answered at once must not both move the case deadline from a stale view.
     _lock_case(request.task.case_id)
     request = MaterialRequest.objects.select_related(
@@ -516,8 +557,6 @@ def material_request_answer(
     task, case = request.task, request.task.case
     if not _may_answer(request, actor):
         raise TaskNotAllowed(_("您无权答复该补充材料要求。"))
-    if not answer:
-        raise CaseError(_("请填写补充材料的说明(已提交的材料、补充的内容)。"))
     if request.answered_on is not None or task.status != TaskStatus.WAITING_MATERIAL:
         raise ConcurrentChange(_("该补充材料要求已答复,无需重复提交。"))
     if case.status not in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
@@ -541,13 +580,14 @@ def material_request_answer(
     if answered != 1:
         raise ConcurrentChange(_("该补充材料要求已答复,无需重复提交。"))
     request.answered_on, request.answer, request.paused_days = today, answer, paused
+    names, duplicates = _answer_files_attach(request, case, actor, written)
     case_due = _case_due_after_pause(case) if paused else None
     event_record(
         case,
         actor=actor,
         action="material_answered",
         old=case.status,
-        reason=answer,
+        reason=answer or _("已提交补充材料文件 %(n)s 个。") % {"n": len(names)},
         public=True,
         now=now,
         data={
@@ -556,9 +596,37 @@ def material_request_answer(
             "paused_days": paused,
             "task_due": task.due.isoformat(),
             "decision_due": case_due.isoformat() if case_due else None,
+            "files": names,
         },
     )
-    return request
+    return request, duplicates
+
+
+def _answer_files_attach(
+    request: MaterialRequest, case: Case, actor: Any, written: list[WrittenFile]
+) -> tuple[list[str], list[WrittenFile]]:
+    """Record the written files on the answer, owned by the case's applicant (as the case's
+    materials are). Returns the names attached and the duplicates to delete after commit."""
+    seen: set[str] = set()
+    rows, names, duplicates = [], [], []
+    for file in written:
+        if file.upload.sha256 in seen:
+            duplicates.append(file)
+            continue
+        seen.add(file.upload.sha256)
+        stored = StoredFile.objects.create(
+            owner_id=case.applicant_id,
+            path=file.path,
+            original_name=file.upload.name,
+            content_type=file.upload.mime,
+            size=len(file.upload.content),
+            sha256=file.upload.sha256,
+            uploaded_by=actor,
+        )
+        rows.append(MaterialAnswerFile(request=request, stored=stored))
+        names.append(stored.original_name)
+    MaterialAnswerFile.objects.bulk_create(rows)
+    return names, duplicates
 
 
 def _case_due_after_pause(case: Case) -> dt.date | None:

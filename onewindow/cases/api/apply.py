@@ -9,10 +9,9 @@ the first call answers 201, a repeat with the same key 200 with the same body.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -20,7 +19,7 @@ from django.http import FileResponse, HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -30,12 +29,11 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import ERROR, error_responses
+from onewindow.api.schema import error_responses
 from onewindow.cases import fields as form_fields
 from onewindow.cases import selectors, services
-from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.cases.fields import FormInvalid
 from onewindow.cases.models import (
     ApprovalRoute,
     Case,
@@ -49,33 +47,7 @@ from onewindow.catalog.models import Region
 from onewindow.catalog.selectors import published_guide
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, SubmissionKey.key ≤ 100
-CONFLICT = {409: OpenApiResponse(ERROR, description="办件刚被他人处理(并发冲突),请刷新后重试")}
 TAGS = ["cases: application"]
-
-
-class Refused(exceptions.APIException):
-    """A licensing rule forbids the action (CaseError)."""
-
-    status_code = 400
-    default_code = "case_error"
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-@contextmanager
-def _case_errors() -> Iterator[None]:
-    """CaseError → 400 with its code and message, ConcurrentChange → 409, bad form → per field."""
-    try:
-        yield
-    except FormInvalid as err:
-        raise exceptions.ValidationError({"form_data": err.errors}) from err
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
 
 
 class CanApply(BasePermission):
@@ -232,6 +204,29 @@ class ApplySubmitSerializer(serializers.Serializer):
     commitment = CommitmentSignatureSerializer(required=False, help_text="选择告知承诺制时必填")
 
 
+class SubmitLinksSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="申请详情(表单、材料、文件):GET")
+    notices = serializers.CharField(help_text="本办件的文书:GET")
+    progress = serializers.CharField(help_text="凭办件编号和查询码查询进度:GET")
+
+
+class SubmitReceiptSerializer(serializers.Serializer):
+    """What submitting answers: the receipt, not the whole case (GET the detail link for that)."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="办件编号")
+    query_code = serializers.CharField(help_text="查询码")
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    status_label = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    received_on = serializers.DateField(help_text="收件日期")
+    intake_due = serializers.DateField(allow_null=True, help_text="受理期限")
+    due_provisional = serializers.BooleanField(
+        help_text="受理期限按临时日历计算(节假日安排公布后可能调整)"
+    )
+    links = SubmitLinksSerializer()
+
+
 class ApplyWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -298,6 +293,28 @@ def case_detail(case: Case) -> dict[str, Any]:
         "form_fields": [spec.as_dict() for spec in form_fields.fields_for(version)],
         "materials": [_line(case, line) for line in selectors.case_lines(case)],
         "commitment_statement": asdict(statement) if statement else None,
+    }
+
+
+def submit_receipt(case: Case) -> dict[str, Any]:
+    """The answer to a submission, from the case in memory: no further query."""
+    progress = reverse("api:progress_query")
+    query = urlencode({"number": case.number or "", "code": case.query_code})
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "query_code": case.query_code,
+        "status": case.status,
+        "status_label": str(CaseStatus(case.status).label),
+        "submitted_at": case.submitted_at,
+        "received_on": case.received_on,
+        "intake_due": case.intake_due,
+        "due_provisional": case.due_provisional,
+        "links": {
+            "detail": reverse("api:case-detail", args=[case.pk]),
+            "notices": reverse("api:case-notices", args=[case.pk]),
+            "progress": f"{progress}?{query}",
+        },
     }
 
 
@@ -373,7 +390,7 @@ class CaseListView(ApplyView):
             applicant = User.objects.filter(pk=data["applicant_id"]).first()
             if applicant is None:
                 raise exceptions.ValidationError({"applicant_id": [_("没有该申请人。")]})
-        with _case_errors():
+        with domain_errors():
             case = _create(request, version, region, applicant, data)
         return self.detail_response(case, status.HTTP_201_CREATED)
 
@@ -421,7 +438,7 @@ class CaseDetailView(ApplyView):
         changes = services.ApplicationChanges(
             form_data=data.get("form_data"), merge=True, route=data.get("route")
         )
-        with _case_errors():
+        with domain_errors():
             services.application_save(case=case, actor=request.user, changes=changes)
         return self.detail_response(case)
 
@@ -464,7 +481,7 @@ class MaterialFilesView(ApplyView):
         changes = services.ApplicationChanges(
             uploads={line.pk: files} if files else {}, reuse={line.pk: reuse} if reuse else {}
         )
-        with _case_errors():
+        with domain_errors():
             result = services.application_save(case=case, actor=request.user, changes=changes)
         fresh = selectors.case_lines(case).get(pk=line.pk)
         body = {
@@ -522,7 +539,7 @@ class MaterialFileView(ApplyView):
     def delete(self, request: Request, case_id: int, line_id: int, file_id: int) -> Response:
         case = self.case(request, case_id)
         attached = self._file(request, case_id, line_id, file_id, case=case)
-        with _case_errors():
+        with domain_errors():
             services.application_file_remove(case=case, case_file=attached, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -577,28 +594,31 @@ class CaseSubmitView(ApplyView):
         "intake deadline. Required form fields and materials must be complete; for the "
         "告知承诺制 route the commitment must be agreed and signed with the applicant's name. "
         "Idempotent: a repeat (same Idempotency-Key, or a case already submitted) answers 200 "
-        "with the same case; the first submission answers 201.",
+        "with the same case; the first submission answers 201. The answer is a compact "
+        "receipt (number, query code, dates and links); `links.detail` gives the whole case.",
         parameters=[IDEMPOTENCY_PARAM],
         request=ApplySubmitSerializer,
         responses={
-            201: CaseDetailSerializer,
-            200: CaseDetailSerializer,
+            201: SubmitReceiptSerializer,
+            200: SubmitReceiptSerializer,
             **error_responses(400, 401, 403, 404),
             **CONFLICT,
         },
         tags=TAGS,
     )
     def post(self, request: Request, case_id: int) -> Response:
-        case = self.case(request, case_id)
+        # The bare row: the service locks and reloads it with what it needs in one query.
+        case = selectors.case_row_for_applicant(cast(HttpRequest, request), case_id=case_id)
         key = _idempotency_key(request)
         data = _body(ApplySubmitSerializer, request)
         commitment = data.get("commitment")
         signature = services.CommitmentSignature(**commitment) if commitment else None
-        with _case_errors():
+        with domain_errors():
             done = services.application_submit(
                 case=case, actor=request.user, idempotency_key=key, commitment=signature
             )
-        return self.detail_response(done.case, 201 if done.created else 200)
+        receipt = SubmitReceiptSerializer(submit_receipt(done.case)).data
+        return Response(receipt, status=201 if done.created else 200)
 
 
 class CaseResubmitView(ApplyView):
@@ -619,7 +639,7 @@ class CaseResubmitView(ApplyView):
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
         key = _idempotency_key(request)
-        with _case_errors():
+        with domain_errors():
             done = services.application_resubmit(case=case, actor=request.user, idempotency_key=key)
         return self.detail_response(done.case)
 
@@ -636,7 +656,7 @@ class CaseWithdrawView(ApplyView):
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
         data = _body(ApplyWithdrawSerializer, request)
-        with _case_errors():
+        with domain_errors():
             services.application_withdraw(case=case, actor=request.user, reason=data["reason"])
         return self.detail_response(case)
 

@@ -9,8 +9,6 @@ PDF) are readable by the applicant or agent and by staff with read access.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,11 +28,11 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import ERROR, error_responses
+from onewindow.api.schema import error_responses
 from onewindow.cases import fields as form_fields
 from onewindow.cases import notices, selectors, services
-from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.intake_forms import signer_authenticate
 from onewindow.cases.models import (
     Case,
@@ -46,40 +44,10 @@ from onewindow.cases.models import (
     Notice,
     NoticeKind,
 )
+from onewindow.review.material_selectors import material_requests_for_window
 
 TAGS = ["cases: intake"]
-CONFLICT = {409: OpenApiResponse(ERROR, description="办件刚被他人处理或已发生变化,请刷新后重试")}
 MAX_KEY = 100
-
-
-class Refused(exceptions.APIException):
-    """A licensing rule forbids the action (CaseError)."""
-
-    status_code = 400
-    default_code = "case_error"
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-@contextmanager
-def _case_errors() -> Iterator[None]:
-    """CaseError → 400 with its code and message; ConcurrentChange → 409; field errors → 400."""
-    try:
-        yield
-    except form_fields.FormInvalid as err:
-        raise exceptions.ValidationError({"form_data": err.errors}) from err
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
-    except DjangoValidationError as err:
-        detail = (
-            err.message_dict if hasattr(err, "error_dict") else {"non_field_errors": err.messages}
-        )
-        raise exceptions.ValidationError(detail) from err
 
 
 class CanIntake(BasePermission):
@@ -520,7 +488,7 @@ class AcceptView(IntakeView):
         case = self.case(request, case_id)
         data = _body(AcceptSerializer, request)
         _fresh_check(case, data)
-        with _case_errors():
+        with domain_errors():
             services.case_accept(
                 case=case,
                 actor=request.user,
@@ -555,7 +523,7 @@ class CorrectionView(IntakeView):
                 raise exceptions.ValidationError({"sign_off": [problem.message]})
             reason = sign_off["reason"]
         findings = [services.MaterialFinding(**finding) for finding in data["findings"]]
-        with _case_errors():
+        with domain_errors():
             services.case_request_correction(
                 case=case,
                 actor=request.user,
@@ -580,7 +548,7 @@ class RejectView(IntakeView):
         case = self.case(request, case_id)
         data = _body(RejectSerializer, request)
         _fresh_check(case, data)
-        with _case_errors():
+        with domain_errors():
             services.case_reject(
                 case=case,
                 actor=request.user,
@@ -657,7 +625,7 @@ class WalkInView(IntakeView):
         if not applicant.is_valid():
             raise exceptions.ValidationError({"applicant": applicant.errors})
         files = _walk_in_files(request, version)
-        with _case_errors():
+        with domain_errors():
             form_data = form_fields.validate(form_fields.fields_for(version), data["form_data"])
             try:
                 case = services.case_register_walk_in(
@@ -708,12 +676,65 @@ class CommitmentFulfilView(IntakeView):
             cast(HttpRequest, request), commitment_id=commitment_id
         )
         data = _body(FulfilSerializer, request)
-        with _case_errors():
+        with domain_errors():
             services.commitment_fulfil(
                 commitment=commitment, actor=request.user, upload=data["file"]
             )
         commitment.refresh_from_db()
         return Response(CommitmentSerializer(commitment_data(commitment)).data)
+
+
+class WindowMaterialRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    item = serializers.CharField(help_text="事项名称")
+    applicant = IntakePersonSerializer()
+    department = serializers.CharField(help_text="提出要求的审查部门")
+    text = serializers.CharField(help_text="需补充的材料及要求")
+    pauses_clock = serializers.BooleanField(help_text="补充期间该部门审查期限是否暂停计算")
+    requested_on = serializers.DateField()
+    answer_url = serializers.CharField(help_text="登记答复(补充说明及扫描件,multipart)的接口地址")
+    page_url = serializers.CharField(help_text="窗口登记答复的页面地址")
+
+
+class MaterialRequestListView(IntakeView):
+    @extend_schema(
+        operation_id="intake_material_requests_list",
+        summary="审查补充材料",
+        description="Open material requests of the reviewing departments on cases accepted by the "
+        "clerk's department, the oldest first. The clerk records the applicant's answer, with "
+        "the scanned files, at `answer_url`.",
+        responses={
+            200: WindowMaterialRequestSerializer(many=True),
+            **error_responses(400, 401, 403, 404),
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            material_requests_for_window(request.user), request, view=self
+        )
+        rows = [
+            {
+                "id": req.pk,
+                "case_id": req.task.case_id,
+                "case_number": req.task.case.number or "",
+                "item": req.task.case.item_version.name,
+                "applicant": _person(req.task.case.applicant),
+                "department": req.task.department.name,
+                "text": req.text,
+                "pauses_clock": req.pauses_clock,
+                "requested_on": req.requested_on,
+                "answer_url": reverse("api:review-material-answer", args=[req.pk]),
+                "page_url": reverse("review:material_answer", args=[req.pk]),
+            }
+            for req in page or []
+        ]
+        return paginator.get_paginated_response(
+            WindowMaterialRequestSerializer(rows, many=True).data
+        )
 
 
 # --- notices (applicant, agent, staff with read access) -----------------------------------------
@@ -786,6 +807,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("intake/cases/<int:case_id>/reject/", RejectView.as_view(), name="intake-reject"),
     path("intake/commitments/", CommitmentListView.as_view(), name="intake-commitments"),
+    path(
+        "intake/material-requests/",
+        MaterialRequestListView.as_view(),
+        name="intake-material-requests",
+    ),
     path(
         "intake/commitments/<int:commitment_id>/fulfil/",
         CommitmentFulfilView.as_view(),

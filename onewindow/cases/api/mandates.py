@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
 from onewindow.cases import selectors, services
 from onewindow.cases.errors import CaseError
@@ -30,13 +31,6 @@ from onewindow.cases.views.mandates import SCOPE_ALL, SCOPE_ITEM, MandateForm, m
 from onewindow.core import clock
 
 TAGS = ["cases: mandates"]
-
-
-class Refused(exceptions.APIException):
-    """A mandate rule forbids the action (CaseError)."""
-
-    status_code = 400
-    default_code = "case_error"
 
 
 class CanUseMandates(BasePermission):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -177,6 +179,47 @@ def test_submit_with_the_same_idempotency_key_creates_one_case(api, aw):
     assert third.status_code == 200 and third.json()["number"] == first.json()["number"]
 
 
+def test_submit_answers_a_compact_receipt_that_links_to_the_case(api, aw):
+    case = _ready(api, aw)
+    response = api.post(f"{BASE}{case.pk}/submit/", {}, format="json")
+    assert response.status_code == 201
+    receipt = response.json()
+    case.refresh_from_db()
+    assert receipt["id"] == case.pk
+    assert (receipt["number"], receipt["query_code"]) == (case.number, case.query_code)
+    assert (receipt["status"], receipt["status_label"]) == ("submitted", "已提交,待受理")
+    assert receipt["received_on"] == case.received_on.isoformat()
+    assert receipt["intake_due"] == case.intake_due.isoformat()
+    assert receipt["due_provisional"] is case.due_provisional
+    assert "materials" not in receipt and "form_data" not in receipt
+    links = receipt["links"]
+    detail = api.get(links["detail"])
+    assert detail.status_code == 200 and detail.json()["number"] == case.number
+    assert api.get(links["notices"]).status_code == 200
+    progress = APIClient().get(links["progress"])
+    assert progress.status_code == 200
+    assert progress.json()["number"] == case.number
+
+
+def test_submitting_reads_the_case_and_its_related_rows_once(api, aw):
+    case = _ready(api, aw)
+    url = f"{BASE}{case.pk}/submit/"
+    # Access check, lock and reload (with version, region, people), key, form schema, missing
+    # materials, number (first of the day: insert), case, event, outbox, key; savepoints.
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="count-1")
+    assert response.status_code == 201
+    selects = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "calendars_" not in q["sql"]  # the calendar's cache
+    ]
+    assert len(selects) <= 6, "\n".join(s[:160] for s in selects)
+    assert sum(sql.startswith('SELECT "cases_case"') for sql in selects) == 2  # check, reload
+    for table in ("accounts_user", "catalog_region", "catalog_item", "catalog_itemversion"):
+        assert not [sql for sql in selects if sql.split(" FROM ")[1].startswith(f'"{table}"')]
+
+
 def test_a_key_used_for_another_case_is_refused(api, aw):
     one, two = _ready(api, aw), _ready(api, aw)
     api.post(f"{BASE}{one.pk}/submit/", {}, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
@@ -334,3 +377,5 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     submit = paths["/api/v1/cases/{case_id}/submit/"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in submit["parameters"]]
     assert {"200", "201", "409"} <= set(submit["responses"])
+    receipt = submit["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert receipt.endswith("/SubmitReceipt")

@@ -43,6 +43,7 @@ from onewindow.cases.intake_forms import (
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.review.material_selectors import material_requests_for_window
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化(例如申请人已撤回、重新提交或他人已处理),请查看最新情况后再操作。"
@@ -80,6 +81,7 @@ def _counts(user: Any) -> dict[str, int]:
         "queue": selectors.intake_queue(user).count(),
         "corrections": selectors.corrections_pending(user).count(),
         "commitments": selectors.commitments_open_for_department(user).count(),
+        "material_requests": material_requests_for_window(user).count(),
     }
 
 
@@ -130,6 +132,24 @@ def corrections(request: HttpRequest) -> HttpResponse:
         {
             "tab": "corrections",
             "cases": selectors.corrections_pending(user),
+            "counts": _counts(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def material_requests(request: HttpRequest) -> HttpResponse:
+    """Open material requests of the reviewing departments on cases this department accepted
+    (PRODUCT.md §C5: "through the window"): the clerk passes each on to the applicant and records
+    the answer, with the scanned files, on the request's answer page."""
+    user = _clerk(request)
+    return render(
+        request,
+        "cases/intake/material_requests.html",
+        {
+            "tab": "material_requests",
+            "requests": material_requests_for_window(user),
             "counts": _counts(user),
         },
     )
@@ -519,6 +539,7 @@ urlpatterns = [
     path("intake/", queue, name="intake_queue"),
     path("intake/corrections/", corrections, name="intake_corrections"),
     path("intake/commitments/", commitments, name="intake_commitments"),
+    path("intake/material-requests/", material_requests, name="intake_material_requests"),
     path(
         "intake/commitments/<int:commitment_id>/fulfil/",
         commitment_fulfil,

@@ -7,25 +7,23 @@ changes nothing; a case changed since it was read (``revision``) or a lost race 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm
+from onewindow.api.domain import CONFLICT, Conflict, HasPerm, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import ERROR, error_responses
-from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.api.schema import error_responses
 from onewindow.cases.models import Case, CaseStatus, NoticeKind
 from onewindow.review import decision_selectors as sel
 from onewindow.review import decisions as services
@@ -41,37 +39,7 @@ from onewindow.review.models import (
 )
 
 TAGS = ["review: decisions"]
-CONFLICT = {409: OpenApiResponse(ERROR, description="办件刚被他人处理或已发生变化,请刷新后重试")}
 ACTIONS = ["decide", "extension_request", "extension_decide", "suspension_start", "suspension_end"]
-
-
-class Refused(exceptions.APIException):
-    status_code = 400
-    default_code = "case_error"
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-@contextmanager
-def _case_errors() -> Iterator[None]:
-    """CaseError → 400 with its code and message; ConcurrentChange → 409."""
-    try:
-        yield
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
-
-
-class HasPerm(BasePermission):
-    perm: Perm
-    message = "没有权限。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, self.perm)
 
 
 class CanHandle(HasPerm):
@@ -410,7 +378,7 @@ class DecisionView(ReviewView):
         case = self.case(request, case_id, Perm.DECISION_MAKE)
         data = _body(DecisionInSerializer, request)
         _fresh_check(case, data)
-        with _case_errors():
+        with domain_errors():
             services.decision_make(
                 case=case,
                 actor=request.user,
@@ -440,7 +408,7 @@ class ExtensionRequestView(ReviewView):
         case = self.case(request, case_id)
         data = _body(ExtensionInSerializer, request)
         _fresh_check(case, data)
-        with _case_errors():
+        with domain_errors():
             extension = services.extension_request(
                 case=case, actor=request.user, days=data["days"], reasons=data["reasons"]
             )
@@ -480,7 +448,7 @@ class ExtensionDecideView(ReviewView):
             cast(HttpRequest, request), extension_id=extension_id
         )
         data = _body(ExtensionDecideSerializer, request)
-        with _case_errors():
+        with domain_errors():
             done = services.extension_decide(
                 extension=extension, actor=request.user, approve=data["approve"], note=data["note"]
             )
@@ -505,7 +473,7 @@ class SuspensionStartView(ReviewView):
         case = self.case(request, case_id)
         data = _body(SuspensionInSerializer, request)
         _fresh_check(case, data)
-        with _case_errors():
+        with domain_errors():
             suspension = services.suspension_start(
                 case=case,
                 actor=request.user,
@@ -532,7 +500,7 @@ class SuspensionEndView(ReviewView):
         )
         data = _body(SuspensionEndSerializer, request)
         _fresh_check(self.case(request, suspension.case_id), data)
-        with _case_errors():
+        with domain_errors():
             done = services.suspension_end(
                 suspension=suspension, actor=request.user, result=data["result"]
             )

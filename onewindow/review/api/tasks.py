@@ -7,50 +7,36 @@ action is ``400 {"code", "message"}`` and changes nothing; a task changed meanwh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import ERROR, error_responses
-from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.api.schema import error_responses
 from onewindow.review import selectors, services
-from onewindow.review.models import MaterialRequest, Opinion, OpinionKind, Task, TaskStatus
+from onewindow.review.models import (
+    MaterialAnswerFile,
+    MaterialRequest,
+    Opinion,
+    OpinionKind,
+    Task,
+    TaskStatus,
+)
 
 TAGS = ["review: tasks"]
-CONFLICT = {409: OpenApiResponse(ERROR, description="审查任务刚被他人处理,请刷新后重试")}
-
-
-class Refused(exceptions.APIException):
-    status_code = 400
-    default_code = "case_error"
-
-
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-@contextmanager
-def _task_errors() -> Iterator[None]:
-    try:
-        yield
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
 
 
 class ReadsTasks(BasePermission):
@@ -121,6 +107,17 @@ class StepRecordOutSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class MaterialFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="经权限检查的下载地址")
+
+
+class MaterialAnswerFileSerializer(MaterialFileSerializer):
+    size = serializers.IntegerField(help_text="字节")
+    content_type = serializers.CharField()
+
+
 class MaterialRequestOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
@@ -129,12 +126,9 @@ class MaterialRequestOutSerializer(serializers.Serializer):
     answered_on = serializers.DateField(allow_null=True)
     answer = serializers.CharField()
     paused_days = serializers.IntegerField()
-
-
-class MaterialFileSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    url = serializers.CharField(help_text="经权限检查的下载地址")
+    files = MaterialAnswerFileSerializer(
+        many=True, help_text="随答复提交的文件(申请人、受托代理人、办件相关部门及监察人员可下载)"
+    )
 
 
 class MaterialLineSerializer(serializers.Serializer):
@@ -182,7 +176,18 @@ class MaterialRequestBodySerializer(serializers.Serializer):
 
 
 class AnswerBodySerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=4000)
+    answer = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=4000,
+        help_text="补充说明;与 files 至少提交一项",
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="补充的材料文件(multipart 重复字段 files;PDF、JPEG、PNG,按内容判断类型)",
+    )
 
 
 # --- shaping ----------------------------------------------------------------------------------
@@ -254,7 +259,14 @@ def task_detail(task: Task, user: Any) -> dict[str, Any]:
             }
             for r in selectors.task_steps(task)
         ],
-        "material_requests": [_request(q) for q in selectors.task_requests(task)],
+        "material_requests": [
+            _request(q)
+            for q in selectors.task_requests(task).prefetch_related(
+                Prefetch(
+                    "answer_files", queryset=MaterialAnswerFile.objects.select_related("stored")
+                )
+            )
+        ],
         "materials": [
             {
                 "material": line.material.name,
@@ -283,6 +295,16 @@ def _request(q: MaterialRequest) -> dict[str, Any]:
         "answered_on": q.answered_on,
         "answer": q.answer,
         "paused_days": q.paused_days,
+        "files": [
+            {
+                "id": f.pk,
+                "name": f.stored.original_name,
+                "size": f.stored.size,
+                "content_type": f.stored.content_type,
+                "url": reverse("review:material_file", args=[f.pk]),
+            }
+            for f in q.answer_files.all()
+        ],
     }
 
 
@@ -404,7 +426,7 @@ class StepView(TaskView):
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
         data = _body(StepBodySerializer, request)
-        with _task_errors():
+        with domain_errors():
             record = services.task_step_complete(
                 task=task, actor=request.user, comment=data["comment"], revision=data["revision"]
             )
@@ -421,7 +443,7 @@ class ReturnView(TaskView):
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
         data = _body(StepBodySerializer, request)
-        with _task_errors():
+        with domain_errors():
             record = services.task_return(
                 task=task, actor=request.user, comment=data["comment"], revision=data["revision"]
             )
@@ -440,7 +462,7 @@ class OpinionView(TaskView):
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
         data = _body(OpinionBodySerializer, request)
-        with _task_errors():
+        with domain_errors():
             opinion = services.task_opinion_give(
                 task=task,
                 actor=request.user,
@@ -462,7 +484,7 @@ class MaterialRequestView(TaskView):
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
         data = _body(MaterialRequestBodySerializer, request)
-        with _task_errors():
+        with domain_errors():
             asked = services.task_material_request(
                 task=task, actor=request.user, text=data["text"], revision=data["revision"]
             )
@@ -471,14 +493,21 @@ class MaterialRequestView(TaskView):
 
 class AnswerView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         operation_id="review_material_requests_answer",
         summary="答复补充材料要求",
-        description="The applicant (or their agent, or a window clerk of the accepting "
-        "department) answers a material request; the task reopens and a stopped clock moves "
-        "its due date by the working days it stood still.",
-        request=AnswerBodySerializer,
+        description="The applicant (or their mandated agent, or a window clerk of the accepting "
+        "department) answers a material request with text, files or both; the task reopens and "
+        "a stopped clock moves its due date by the working days it stood still. Files are the "
+        "repeated multipart field `files`, checked like the application's materials (type by "
+        "content: PDF, JPEG, PNG; size limit MAX_UPLOAD_MB; no empty file); one refused file "
+        "refuses the answer and nothing is stored.",
+        request={
+            "multipart/form-data": AnswerBodySerializer,
+            "application/json": AnswerBodySerializer,
+        },
         responses={
             200: MaterialRequestOutSerializer,
             **error_responses(400, 401, 404),
@@ -490,10 +519,15 @@ class AnswerView(APIView):
         found = selectors.material_request_get_for_answer(
             cast(HttpRequest, request), request_id=request_id
         )
-        data = _body(AnswerBodySerializer, request)
-        with _task_errors():
+        answer = request.data.get("answer", "") or ""
+        if not isinstance(answer, str):
+            raise exceptions.ValidationError({"answer": [_("补充说明必须是文字。")]})
+        # The files are checked by the service (cases.uploads), not by DRF's FileField, so the
+        # messages are those of the application's uploads.
+        files = request.FILES.getlist("files") + request.FILES.getlist("file")
+        with domain_errors():
             answered = services.material_request_answer(
-                request=found, actor=request.user, answer=data["answer"]
+                request=found, actor=request.user, answer=answer, files=files
             )
         return Response(MaterialRequestOutSerializer(_request(answered)).data)
 

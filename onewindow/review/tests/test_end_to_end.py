@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from rest_framework.test import APIClient
 
 from onewindow.accounts.models import User
@@ -245,6 +246,11 @@ def test_a_three_department_case_goes_from_submission_to_a_delivered_certificate
         assert again.status_code in (400, 409)
     case.refresh_from_db()
     assert (case.decision_due, case.statutory_due) == (D("2025-11-03"), D("2025-11-20"))
+    # Every department's task page shows the case's extension and special procedure.
+    page = Client()
+    page.force_login(p.reviewer_b)
+    html = page.get(f"/review/tasks/{_task(case, p.dept_b).pk}/").content.decode()
+    assert "需要进一步核实申请材料" in html and "现场核查经营场所" in html
 
     # The lead department answers on 10-16 (its due date after the special procedure).
     with time_machine.travel(at("2025-10-16", 14), tick=False):

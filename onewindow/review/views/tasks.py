@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -26,8 +28,18 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.catalog.models import Item
 from onewindow.core import clock
-from onewindow.review import selectors, services
-from onewindow.review.models import OpinionKind, Task, TaskStatus
+from onewindow.review import material_selectors, selectors, services
+from onewindow.review.models import (
+    MaterialAnswerFile,
+    MaterialRequest,
+    OpinionKind,
+    Task,
+    TaskStatus,
+)
+from onewindow.review.views.decisions import history_context
+
+# What the file picker offers; the service judges the type by content anyway.
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 STATUS_CHOICES = [
     ("pending", gettext_lazy("待办(审查中及待补充材料)")),
@@ -88,9 +100,19 @@ class MaterialRequestForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    """The text of the answer; its files come as the repeated multipart field ``files`` and are
+    checked by the service (``cases.uploads``), as the application's materials are."""
+
     answer = forms.CharField(
         label=gettext_lazy("补充说明(已补充的材料及内容)"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+
+
+def _with_files(requests: QuerySet[MaterialRequest]) -> QuerySet[MaterialRequest]:
+    return requests.prefetch_related(
+        Prefetch("answer_files", queryset=MaterialAnswerFile.objects.select_related("stored"))
     )
 
 
@@ -153,12 +175,14 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
         for i, s in enumerate(task.steps)
     ]
     return {
+        # The lead's decision, extensions and special procedures, as every department sees them.
+        **history_context(task.case),
         "task": task,
         "case": task.case,
         "steps": steps,
         "records": selectors.task_steps(task),
         "lines": selectors.case_material_lines(task.case),
-        "requests": selectors.task_requests(task),
+        "requests": _with_files(selectors.task_requests(task)),
         "others": selectors.other_opinions(task),
         "own": getattr(task, "opinion", None) if task.status in ("done", "deemed") else None,
         "urgency": selectors.urgency(task),
@@ -275,30 +299,68 @@ def task_file(request: HttpRequest, task_id: int, file_id: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def material_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    """The applicant (or the window clerk for them) answers a department's material request."""
+    """The applicant (or the window clerk for them, with the scanned files) answers a
+    department's material request: text, files or both."""
     found = selectors.material_request_get_for_answer(request, request_id=request_id)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
+    at_window = has_perm(request.user, Perm.CASE_INTAKE)
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.material_request_answer(
-                    request=found, actor=request.user, answer=form.cleaned_data["answer"]
+                    request=found,
+                    actor=request.user,
+                    answer=form.cleaned_data["answer"],
+                    files=request.FILES.getlist("files"),
                 )
             except CaseError as err:
                 error, status = err.message, 409 if isinstance(err, ConcurrentChange) else 400
             else:
+                if at_window:
+                    messages.success(
+                        request,
+                        _("办件 %(n)s 的补充材料已登记,审查部门将继续审查。")
+                        % {"n": found.task.case.number},
+                    )
+                    return redirect("cases:intake_material_requests")
                 messages.success(request, _("补充材料已提交,审查部门将继续审查。"))
                 return redirect("review:material_answer", request_id=found.pk)
         else:
-            error, status = _("请填写补充说明。"), 400
+            error, status = _("请检查补充说明。"), 400
     found.refresh_from_db()
     return render(
         request,
         "review/tasks/answer.html",
-        {"req": found, "case": found.task.case, "form": form, "error": error},
+        {
+            "req": found,
+            "case": found.task.case,
+            "form": form,
+            "error": error,
+            "files": material_selectors.answer_files(found),
+            "at_window": at_window,
+            "max_mb": settings.MAX_UPLOAD_MB,
+            "accept": ACCEPT,
+        },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, file_id: int) -> FileResponse:
+    """A file handed in with the answer to a material request, always as an attachment: for the
+    applicant or mandated agent, staff of the case's departments and supervisors (others: 404,
+    logged)."""
+    stored = material_selectors.material_file_get(request, file_id=file_id).stored
+    response = FileResponse(
+        default_storage.open(stored.path, "rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 urlpatterns: list[URLPattern] = [
@@ -314,4 +376,5 @@ urlpatterns: list[URLPattern] = [
     ),
     path("review/tasks/<int:task_id>/files/<int:file_id>/", task_file, name="task_file"),
     path("review/material-requests/<int:request_id>/", material_answer, name="material_answer"),
+    path("review/material-files/<int:file_id>/", material_file, name="material_file"),
 ]

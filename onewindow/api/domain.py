@@ -1,0 +1,70 @@
+"""Domain errors as API answers, and permission classes from the one role table.
+
+Every app's API maps the services' errors the same way: a licensing rule that refuses the action
+(``CaseError``) is a 400 with its code and message, a concurrent change (``ConcurrentChange``) a
+409, form and model validation a 400 naming the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.schema import ERROR
+from onewindow.cases.errors import CaseError, ConcurrentChange
+
+__all__ = ["CONFLICT", "Conflict", "HasPerm", "Refused", "domain_errors"]
+
+CONFLICT = {409: OpenApiResponse(ERROR, description="对象刚被他人处理或已发生变化,请刷新后重试")}
+
+
+class Refused(exceptions.APIException):
+    """A licensing rule forbids the action (CaseError)."""
+
+    status_code = 400
+    default_code = "case_error"
+
+
+class Conflict(exceptions.APIException):
+    """Someone else changed the object since it was read (ConcurrentChange)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """CaseError → 400, ConcurrentChange → 409, Django validation → 400 with field errors."""
+    from onewindow.cases import fields as form_fields
+
+    try:
+        yield
+    except form_fields.FormInvalid as err:
+        raise exceptions.ValidationError({"form_data": err.errors}) from err
+    except ConcurrentChange as err:
+        raise Conflict(err.message, err.code) from err
+    except CaseError as err:
+        raise Refused(err.message, err.code) from err
+    except DjangoValidationError as err:
+        detail = (
+            err.message_dict if hasattr(err, "error_dict") else {"non_field_errors": err.messages}
+        )
+        raise exceptions.ValidationError(detail) from err
+
+
+class HasPerm(BasePermission):
+    """Subclass with ``perm`` (and a Chinese ``message``): the role table decides."""
+
+    perm: Perm
+    message = "没有权限。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return has_perm(request.user, self.perm)
