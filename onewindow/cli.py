@@ -2,7 +2,8 @@
 
 Sub-commands live next to the code they drive; this module only dispatches:
 ``run`` (onewindow.server), ``demo`` (onewindow.catalog.demo), ``calendar``
-(onewindow.calendars.cli), ``worker`` (the background loop alone), ``env`` (list settings).
+(onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
+supervision sweep, onewindow.supervision.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """
 
@@ -33,12 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     from onewindow import server
     from onewindow.calendars import cli as calendar_cli
     from onewindow.catalog import demo
+    from onewindow.supervision import cli as supervision_cli
 
     parser = ChineseArgumentParser(prog="onewindow", description="OneWindow 一窗通办")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
     server.add_parsers(sub)
     demo.add_parser(sub)
     calendar_cli.add_parser(sub)
+    supervision_cli.add_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser

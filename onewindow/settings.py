@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "onewindow.notifications",
     "onewindow.review",
     "onewindow.certificates",
+    "onewindow.supervision",
 ]
 
 MIDDLEWARE = [

@@ -74,6 +74,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         set_rollback()
         return Response(error_body("server_error", str(SERVER_ERROR)), status=500)
     request = context.get("request")
+    if isinstance(exc, exceptions.PermissionDenied):
+        _log_refusal(request, context.get("view"))
     if isinstance(exc, exceptions.ValidationError):
         errors = _as_field_errors(response.data)
         response.data = error_body("invalid", _first_message(errors), errors)
@@ -82,6 +84,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         _challenge(response, request)
     return response
+
+
+def _log_refusal(request: Any, view: Any) -> None:
+    """A signed-in user refused by a permission class (e.g. a supervisor trying a case action,
+    issue 5) is logged like every other refused access (onewindow.core.access.deny)."""
+    user = getattr(request, "user", None)
+    if request is None or not getattr(user, "is_authenticated", False):
+        return
+    from onewindow.core.access import deny
+
+    deny(request._request, target=type(view).__name__, reason="permission denied")
 
 
 def _as_api_exception(exc: Exception) -> Exception:

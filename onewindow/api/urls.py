@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("onewindow.cases.api")),
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
+    path("", include("onewindow.supervision.api")),
 ]

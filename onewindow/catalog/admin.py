@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onewindow.catalog import process, services
+from onewindow.catalog import process, risks, services
 from onewindow.catalog.models import (
     Condition,
     DeliveryMethod,
@@ -38,6 +38,7 @@ from onewindow.catalog.models import (
     ProcessBranch,
     Region,
     RegionLevel,
+    RiskPoint,
     ToleranceSetting,
     VersionStatus,
     Window,
@@ -433,6 +434,14 @@ class ProcessBranchInline(DraftOnlyInline):
         return process.steps_format(obj.steps)
 
 
+class RiskPointInline(DraftOnlyInline):
+    """§C10 integrity-risk register: risk points and control measures of each department's
+    step, shown to the handler at that step and to supervisors."""
+
+    model = RiskPoint
+    fields = ("sort", "department", "step_kind", "level", "risk", "measure")
+
+
 def _shown(field: Any) -> Any:
     return "delivery_labels" if field == "delivery_methods" else field
 
@@ -451,6 +460,12 @@ CHILD_SERVICES: dict[type[Any], ChildServices] = {
         lambda row, **f: services.material_update(material=row, **f),
         lambda row: services.material_remove(material=row),
         services.MATERIAL_FIELDS,
+    ),
+    RiskPoint: (
+        risks.risk_point_add,
+        lambda row, **f: risks.risk_point_update(risk_point=row, **f),
+        lambda row: risks.risk_point_remove(risk_point=row),
+        risks.RISK_POINT_FIELDS,
     ),
     Fee: (
         services.fee_add,
@@ -484,7 +499,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
     list_select_related = ("item", "item__department")
     search_fields = ("name", "item__code")
     readonly_fields = ("item", "number", "status", "published_at", "created_at", "flowchart")
-    inlines = (ConditionInline, MaterialInline, FeeInline, ProcessBranchInline)
+    inlines = (ConditionInline, MaterialInline, FeeInline, ProcessBranchInline, RiskPointInline)
     actions = ("create_draft", "publish")
     change_form_template = "admin/catalog/itemversion/change_form.html"
     fieldsets = (

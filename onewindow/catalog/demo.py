@@ -350,10 +350,12 @@ def _load_checklists(
 ) -> None:
     """Conditions, materials (with their PDF forms), fees and the process template of every
     draft, in bulk."""
-    from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch
+    from onewindow.catalog.demo_data.risks import RISKS
+    from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch, RiskPoint
 
     conditions, materials, fees, branches = [], [], [], []
-    for entry in items:
+    risks: list[RiskPoint] = []
+    for index, entry in enumerate(items):
         draft = drafts[entry.code]
         conditions += [
             Condition(version=draft, text=text, sort=n) for n, text in enumerate(entry.conditions)
@@ -395,11 +397,28 @@ def _load_checklists(
             )
             for n, b in enumerate(entry.process.branches)
         ]
+        # §C10 risk register: every multi-department item and every fifth other item.
+        if entry.process.joint or index % 5 == 0:
+            risks += [
+                RiskPoint(
+                    version=draft,
+                    sort=len(risks),
+                    department=departments[b.department],
+                    step_kind=kind,
+                    level=level,
+                    risk=risk,
+                    measure=measure,
+                )
+                for b in entry.process.branches
+                for kind in dict(b.steps)
+                for level, risk, measure in RISKS.get(kind, ())
+            ]
     Condition.objects.bulk_create(conditions)
     Material.objects.bulk_create(materials)
     Fee.objects.bulk_create(fees)
     # Checked with the rest of the guide when each draft is published (process_template_errors).
     ProcessBranch.objects.bulk_create(branches)
+    RiskPoint.objects.bulk_create(risks)
 
 
 def _attach_forms(

@@ -462,6 +462,41 @@ class ProcessBranch(VersionChild):
         return f"{self.department} ({self.allotted_days})"
 
 
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("高")
+    MEDIUM = "medium", _("中")
+    LOW = "low", _("低")
+
+
+class RiskPoint(VersionChild):
+    """An integrity risk (廉政风险点) at one department's step of an item's process, with its
+    control measure (防控措施) — PRODUCT.md §C10: shown to the handler at that step and to
+    supervisors. A version child, so a new draft copies it and publication freezes it."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="risk_points")
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    step_kind = models.CharField(_("办理环节"), max_length=20, choices=StepKind.choices)
+    risk = models.TextField(_("廉政风险点"))
+    measure = models.TextField(_("防控措施"))
+    level = models.CharField(
+        _("风险等级"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+
+    class Meta(VersionChild.Meta):
+        verbose_name = _("廉政风险点")
+        verbose_name_plural = _("廉政风险点及防控措施")
+        indexes = [
+            models.Index(
+                fields=["version", "department", "step_kind"], name="riskpoint_version_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.risk[:40]
+
+
 class ImplementationMode(models.TextChoices):
     HANDLES = "handles", _("受理并办理")
     ACCEPTS = "accepts", _("代收代办(受理点)")

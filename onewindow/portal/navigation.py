@@ -62,6 +62,9 @@ COLUMNS: tuple[Column, ...] = (
         _("待领取、待寄递的审批结果"),
         perm=Perm.CASE_HANDOVER,
     ),
+    Column(
+        "supervision:console", _("电子监察"), _("全部办件、期限与监察标记"), perm=Perm.SUPERVISE
+    ),
 )
 
 

@@ -204,6 +204,16 @@ def task_get_for_staff(request: HttpRequest, *, task_id: int) -> Task:
     return task
 
 
+def task_get_for_action(request: HttpRequest, *, task_id: int) -> Task:
+    """A task the user may act on: a supervisor (who reads every task) or anyone outside the
+    task's department gets a logged 404 instead of a refusal later (issue 5: supervisors change
+    no case, and their attempts are logged)."""
+    task = task_get_for_staff(request, task_id=task_id)
+    if not task_may_act(request.user, task):
+        raise deny(request, target=f"review.task:{task_id}", reason="read-only access to task")
+    return task
+
+
 def task_may_act(user: Any, task: Task) -> bool:
     """Whether the user could act on the task at all (supervisors read only)."""
     return (

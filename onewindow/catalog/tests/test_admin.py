@@ -17,6 +17,7 @@ from onewindow.catalog.models import (
     ProcessBranch,
     Region,
     RegionLevel,
+    RiskPoint,
     ToleranceSetting,
     VersionStatus,
 )
@@ -60,6 +61,7 @@ def version_post(version: ItemVersion, **overrides: Any) -> dict[str, Any]:
         ("materials", version.materials.all()),
         ("fees", version.fees.all()),
         ("process_branches", version.process_branches.all()),
+        ("risk_points", version.risk_points.all()),
     ):
         data |= {
             f"{prefix}-TOTAL_FORMS": len(rows),
@@ -75,6 +77,9 @@ def version_post(version: ItemVersion, **overrides: Any) -> dict[str, Any]:
 
 
 def _row_fields(row: Any) -> dict[str, Any]:
+    if isinstance(row, RiskPoint):
+        fields = ("sort", "department_id", "step_kind", "level", "risk", "measure")
+        return {f.removesuffix("_id"): getattr(row, f) for f in fields}
     if isinstance(row, Condition):
         return {"sort": row.sort, "text": row.text}
     if isinstance(row, ProcessBranch):

@@ -339,7 +339,8 @@ class TaskView(APIView):
     permission_classes = [IsAuthenticated, ReadsTasks]
 
     def task(self, request: Request, task_id: int) -> Task:
-        return selectors.task_get_for_staff(cast(HttpRequest, request), task_id=task_id)
+        """The task for an action (POST): read-only users get a logged 404."""
+        return selectors.task_get_for_action(cast(HttpRequest, request), task_id=task_id)
 
     def detail(self, task_id: int) -> Response:
         task = selectors.task_get_for_staff(cast(HttpRequest, self.request), task_id=task_id)

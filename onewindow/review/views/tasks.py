@@ -27,6 +27,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.catalog.models import Item
+from onewindow.catalog.risks import risk_points_at_step
 from onewindow.core import clock
 from onewindow.review import material_selectors, selectors, services
 from onewindow.review.models import (
@@ -195,7 +196,21 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
         "opinion_form": forms_in.get("opinion_form") or OpinionForm(initial=initial),
         "request_form": forms_in.get("request_form") or MaterialRequestForm(initial=initial),
         "error": forms_in.get("error", ""),
+        # §C10 integrity-risk register: the risk points of the step the task stands at.
+        "risk_points": _risk_points(task),
     }
+
+
+def _risk_points(task: Task) -> list[Any]:
+    if task.status != TaskStatus.OPEN or not 0 <= task.step < len(task.steps):
+        return []
+    return list(
+        risk_points_at_step(
+            version_id=task.case.item_version_id,
+            department_id=task.department_id,
+            step_kind=task.steps[task.step].get("kind", ""),
+        )
+    )
 
 
 @login_required
@@ -208,7 +223,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, task_id: int, form_class: type[forms.Form], slot: str, run: Any):
     _staff(request)
-    task = selectors.task_get_for_staff(request, task_id=task_id)
+    task = selectors.task_get_for_action(request, task_id=task_id)
     form = form_class(request.POST)
     if not form.is_valid():
         ctx = _context(request, task, **{slot: form, "error": _("请检查填写的内容。")})

@@ -1,0 +1,5 @@
+"""Supervision endpoints under /api/v1/supervision/."""
+
+from onewindow.supervision.api import cards, console
+
+urlpatterns = [*cards.urlpatterns, *console.urlpatterns]

@@ -1,0 +1,260 @@
+"""Reads for the supervisor console, the live feed and the risk register (PRODUCT.md §C10).
+
+Supervisors (Perm.CASE_READ_ALL) read every department's cases and change none: nothing here
+writes. Every read checks the permission first (``require_perm``: anyone else gets the logged 404
+of ``core.access.deny``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+from rest_framework.request import Request
+
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Perm, Role
+from onewindow.accounts.selectors import require_perm
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseFile,
+    CaseFlag,
+    CaseMaterial,
+    CaseStatus,
+)
+from onewindow.cases.views.intake import EVENT_LABELS as INTAKE_LABELS
+from onewindow.catalog.models import Department
+from onewindow.certificates.selectors import PUBLIC_EVENT_LABELS as CERTIFICATE_LABELS
+from onewindow.core import clock
+from onewindow.core.access import deny
+from onewindow.review.models import Task
+from onewindow.review.selectors import PUBLIC_EVENT_LABELS as REVIEW_LABELS
+from onewindow.review.views.decisions import EVENT_LABELS as DECISION_LABELS
+
+# The statuses in which no decision is running against ``decision_due`` any more: closed, or
+# decided (准予许可: only delivery is left, which the certificate deadline watches), or paused
+# (特别程序: the clock stands still, ALL Art. 45).
+CLOSED = (
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.TERMINATED,
+    CaseStatus.REFUSED,
+    CaseStatus.COMPLETED,
+)
+NOT_RUNNING = (*CLOSED, CaseStatus.GRANTED, CaseStatus.SUSPENDED)
+
+# What every action code written to cases.CaseEvent means, for the console and the feed.
+ACTION_LABELS: dict[str, str | Promise] = {
+    **INTAKE_LABELS,
+    **REVIEW_LABELS,
+    **DECISION_LABELS,
+    **CERTIFICATE_LABELS,
+    "task_opened": gettext_lazy("部门审查任务开始"),
+    "opinion_given": gettext_lazy("部门出具审查意见"),
+    "deemed_consent": gettext_lazy("部门逾期未回复,视为同意"),
+    "note_added": gettext_lazy("添加办理备注"),
+    "granted": gettext_lazy("准予许可"),
+}
+# Actions of the applicant's draft, before a case exists for anyone else: not in the feed.
+DRAFT_ACTIONS = ("draft_created", "draft_saved")
+PAGE_SIZE = 50
+FEED_LIMIT = 100
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def status_label(status: str) -> str:
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
+def role_label(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else role
+
+
+def require_supervisor(request: HttpRequest | Request, *, target: Any = None) -> User:
+    """The signed-in supervisor (Perm.CASE_READ_ALL); anyone else: logged 404."""
+    return require_perm(request, Perm.CASE_READ_ALL, target=target or "supervision:console")
+
+
+# --- the case list ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseFilter:
+    department: int | None = None
+    status: str = ""
+    item: str = ""  # the item's code
+    overdue: bool = False
+    flagged: bool = False
+    number: str = ""
+
+
+def _with_flags() -> Any:
+    return Exists(CaseFlag.objects.filter(case_id=OuterRef("pk")))
+
+
+def console_cases(filters: CaseFilter, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """Every submitted case of every department, open ones first and by nearest deadline
+    (受理期限 before acceptance, 承诺办结期限 after)."""
+    today = today or clock.today()
+    rows = (
+        Case.objects.exclude(status=CaseStatus.DRAFT)
+        .select_related("item_version", "item_version__item", "department", "applicant")
+        .annotate(
+            deadline=Coalesce("decision_due", "intake_due"),
+            flagged=_with_flags(),
+            closed=When_(
+                When(status__in=CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    if filters.department:
+        rows = rows.filter(department_id=filters.department)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.item:
+        rows = rows.filter(item_version__item__code=filters.item)
+    if filters.overdue:
+        rows = rows.filter(overdue_q(today))
+    if filters.flagged:
+        rows = rows.filter(flagged=True)
+    if filters.number:
+        rows = rows.filter(number__icontains=filters.number)
+    return rows.order_by("closed", F("deadline").asc(nulls_last=True), "-pk")
+
+
+def overdue_q(today: dt.date) -> Q:
+    """A case past its committed completion date whose decision is still running."""
+    return Q(decision_due__lt=today) & ~Q(status__in=NOT_RUNNING)
+
+
+def departments() -> QuerySet[Department]:
+    return Department.objects.order_by("name")
+
+
+# --- one case ---------------------------------------------------------------------------------
+def console_case_get(request: HttpRequest | Request, *, case_id: int) -> Case:
+    """A submitted case for the supervisor; anyone else, or no such case: logged 404."""
+    require_supervisor(request, target=f"case:{case_id}")
+    case = (
+        Case.objects.select_related(
+            "item_version", "item_version__item", "department", "region", "applicant", "agent"
+        )
+        .exclude(status=CaseStatus.DRAFT)
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raw = request._request if isinstance(request, Request) else request
+        raise deny(raw, target=f"case:{case_id}", reason="no such case")
+    return case
+
+
+def console_case_file(request: HttpRequest, *, case: Case, file_id: int) -> CaseFile:
+    """A material file of ``case`` (which the caller got through ``console_case_get``)."""
+    attached = (
+        CaseFile.objects.select_related("stored")
+        .filter(pk=file_id, case_material__case_id=case.pk)
+        .first()
+    )
+    if attached is None:
+        raise deny(request, target=f"case:{case.pk}:file:{file_id}", reason="file not on case")
+    return attached
+
+
+def case_lines(case: Case) -> QuerySet[CaseMaterial]:
+    return case.materials.select_related("material").prefetch_related(
+        Prefetch("files", queryset=CaseFile.objects.select_related("stored"))
+    )
+
+
+def case_tasks(case: Case) -> QuerySet[Task]:
+    """The departments' review tasks with their opinions (and who gave them)."""
+    return (
+        Task.objects.filter(case_id=case.pk)
+        .select_related("department", "opinion", "opinion__actor")
+        .order_by("-is_lead", "pk")
+    )
+
+
+def case_flags(case: Case) -> QuerySet[CaseFlag]:
+    return case.flags.order_by("at", "pk")
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    """The full trail, internal events and staff names included, oldest first."""
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+# --- the live feed ----------------------------------------------------------------------------
+def feed_events(
+    *, after: int | None = None, department: int | None = None, action: str = ""
+) -> list[CaseEvent]:
+    """The newest case events (at most ``FEED_LIMIT``), newest first; with ``after`` only those
+    recorded after that event (by primary key, the insertion order: a cursor on the index)."""
+    rows = (
+        CaseEvent.objects.exclude(case__status=CaseStatus.DRAFT)
+        .exclude(action__in=DRAFT_ACTIONS)
+        .select_related(
+            "case",
+            "case__department",
+            "case__item_version",
+            "case__item_version__item",
+            "actor",
+        )
+    )
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    if department:
+        rows = rows.filter(Q(case__department_id=department) | Q(actor__department_id=department))
+    if action:
+        rows = rows.filter(action=action)
+    return list(rows.order_by("-pk")[:FEED_LIMIT])
+
+
+def feed_actions() -> list[tuple[str, str]]:
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda x: x[0])
+
+
+def feed_row(event: CaseEvent) -> dict[str, Any]:
+    """One feed line as plain data (the JSON endpoint and the page's script share it)."""
+    case = event.case
+    return {
+        "id": event.pk,
+        "at": event.at,
+        "case_id": case.pk,
+        "case_number": case.number or "",
+        "item": case.item_version.name,
+        "department": case.department.name,
+        "actor": str(event.actor) if event.actor else "",
+        "actor_role": event.actor_role,
+        "actor_role_label": role_label(event.actor_role) if event.actor_role else "",
+        "action": event.action,
+        "action_label": action_label(event.action),
+        "old_status": event.old_status,
+        "old_status_label": status_label(event.old_status) if event.old_status else "",
+        "new_status": event.new_status,
+        "new_status_label": status_label(event.new_status) if event.new_status else "",
+    }

@@ -1,0 +1,25 @@
+"""The supervision sweep in the background loop of ``onewindow run`` / ``onewindow worker``.
+
+Discovered like every app's ``jobs`` module. Safe in any number of processes at once: the card
+table's unique constraint makes every insert idempotent (see ``sweep``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from onewindow.core.jobs import periodic
+from onewindow.supervision.sweep import supervision_sweep
+
+log = logging.getLogger("onewindow.supervision")
+
+
+@periodic("supervision.sweep", interval=settings.BACKGROUND_INTERVAL)
+def sweep() -> int:
+    """DOMAIN-RULES D1/D2: issue the yellow and red cards due at today's date."""
+    result = supervision_sweep()
+    if result.total:
+        log.info("supervision sweep issued %s card(s): %s", result.total, dict(result.issued))
+    return result.total

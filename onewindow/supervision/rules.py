@@ -1,0 +1,367 @@
+"""The supervision rules (DOMAIN-RULES D1), one small named query each.
+
+Every rule function takes ``(rule, level, today)`` and returns a queryset of
+``(object id, case id, department id, due date)`` tuples for the rows that crossed the rule's
+threshold at ``today`` on that level, or ``None`` when the rule has no such level (violations
+are red only) or no data source. Each is one set-based query on indexed columns; the sweep adds
+"no card yet" and keyset paging on top, and ``crossed`` turns the rows into ``Hit`` values.
+
+DOMAIN-RULES D2 timing, with ``n = rule.yellow_days_before`` and ``r = rule.red_days_after``:
+yellow from the n-th working day before a due date, red from the r-th working day after it if
+still open. Example (n = r = 1): due 2025-10-14 → yellow 2025-10-13, red 2025-10-15. Both turn
+into plain date bounds computed once per sweep, so "due ≤ bound" is an index range scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.models import (
+    AWAITING_INTAKE,
+    Case,
+    CaseMaterial,
+    CaseStatus,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    CorrectionNotice,
+    MaterialStatus,
+)
+from onewindow.review.models import (
+    Decision,
+    DecisionKind,
+    MaterialRequest,
+    Suspension,
+    Task,
+    TaskStatus,
+)
+from onewindow.supervision.models import CardLevel, ObjectKind, Rule, RuleKind
+
+Rows = QuerySet[Any, tuple[int, int, int, dt.date | None]]
+RuleQuery = Callable[[Rule, str, dt.date], Rows | None]
+
+# The case is under review and its committed limit runs (a special procedure stops the clock).
+DECISION_CLOCK_RUNNING = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
+# Empty or whitespace only (the database checks refuse "" but not "  \n"); works on SQLite's
+# Python regexp and PostgreSQL's ``~`` alike.
+BLANK = r"^\s*$"
+
+
+@dataclass(frozen=True)
+class Hit:
+    object_kind: str
+    object_id: int
+    case_id: int
+    department_id: int
+    level: str
+    detail: str
+    due: dt.date | None = None
+
+
+# --- D2 thresholds -----------------------------------------------------------------------------
+def red_last_due(rule: Rule, today: dt.date) -> dt.date:
+    """The latest due date that is red at ``today``: the r-th working day after it is ≤ today."""
+    cal = get_calendar()
+    day = today if cal.is_working_day(today) else cal.previous_working_day(today).date
+    for _step in range(rule.red_days_after - 1):
+        day = cal.previous_working_day(day).date
+    # add(D, r) ≤ today  ⇔  D < the r-th working day counted back from the last one ≤ today.
+    return day - dt.timedelta(days=1)
+
+
+def yellow_last_due(rule: Rule, today: dt.date) -> dt.date:
+    """The latest due date that is yellow at ``today``: its n-th working day before is ≤ today."""
+    return get_calendar().add_working_days(today, rule.yellow_days_before).date
+
+
+def due_window(rule: Rule, level: str, today: dt.date) -> tuple[dt.date | None, dt.date] | None:
+    """Due dates in ``(after, upto]`` crossed ``level`` at ``today``; None: level not in use.
+
+    A due date already past the red bound gets no late yellow card: the red one says it all.
+    """
+    red = red_last_due(rule, today)
+    if level == CardLevel.RED:
+        return None, red
+    if not rule.yellow_enabled:
+        return None
+    return red, yellow_last_due(rule, today)
+
+
+def _due_filter(field: str, window: tuple[dt.date | None, dt.date]) -> Q:
+    after, upto = window
+    q = Q(**{f"{field}__lte": upto})
+    if after is not None:
+        q &= Q(**{f"{field}__gt": after})
+    return q
+
+
+def _deadline(rule: Rule, level: str, today: dt.date) -> tuple[dt.date | None, dt.date] | None:
+    return due_window(rule, level, today) if rule.kind == RuleKind.DEADLINE else None
+
+
+# --- deadline rules ----------------------------------------------------------------------------
+def task_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """D1 "a step late even when the case is not": a department's review task past its due.
+
+    A task waiting for material whose request stops the clock (item setting) is not running.
+    """
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    paused = MaterialRequest.objects.filter(
+        task=OuterRef("pk"), answered_on__isnull=True, pauses_clock=True
+    )
+    return (
+        Task.objects.filter(_due_filter("due", window))
+        .filter(
+            Q(status=TaskStatus.OPEN) | (Q(status=TaskStatus.WAITING_MATERIAL) & ~Exists(paused))
+        )
+        .values_list("pk", "case_id", "department_id", "due")
+    )
+
+
+def case_decision_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """D1 "exceeding the committed limit": an accepted case past its decision_due."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        Case.objects.filter(_due_filter("decision_due", window))
+        .filter(status__in=DECISION_CLOCK_RUNNING)
+        .values_list("pk", "pk", "department_id", "decision_due")
+    )
+
+
+def case_intake_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 32: a submitted case still without an intake decision at its intake_due."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        Case.objects.filter(_due_filter("intake_due", window))
+        .filter(status__in=AWAITING_INTAKE)
+        .values_list("pk", "pk", "department_id", "intake_due")
+    )
+
+
+def certificate_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 44 (B3): a granted case not yet completed (delivered) at certificate_due."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        Decision.objects.filter(_due_filter("certificate_due", window))
+        .filter(kind=DecisionKind.GRANT, case__status=CaseStatus.GRANTED)
+        .values_list("pk", "case_id", "case__department_id", "certificate_due")
+    )
+
+
+def commitment_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """G2: a 容缺 commitment (tolerated material) not fulfilled by its due date."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        Commitment.objects.filter(_due_filter("due_on", window))
+        .filter(
+            kind=CommitmentKind.TOLERATED,
+            status__in=(CommitmentStatus.OPEN, CommitmentStatus.OVERDUE),
+        )
+        .values_list("pk", "case_id", "case__department_id", "due_on")
+    )
+
+
+def latest_start(days: int, upto: dt.date) -> dt.date:
+    """The latest start date whose ``days``-th working day after it is on or before ``upto``."""
+    cal = get_calendar()
+    low = upto - dt.timedelta(days=days * 2 + 40)
+    while cal.add_working_days(low, days).date > upto:  # long holidays: widen the range
+        low -= dt.timedelta(days=days + 30)
+    high = upto
+    while low < high:  # add_working_days is non-decreasing in its start
+        mid = low + dt.timedelta(days=(high - low).days + 1 >> 1)
+        if cal.add_working_days(mid, days).date <= upto:
+            low = mid
+        else:
+            high = mid - dt.timedelta(days=1)
+    return low
+
+
+def suspension_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """D1 "suspension past its stated length": started_on + expected_days working days passed.
+
+    The due date is not stored, so the bounds are turned into start-date bounds per distinct
+    ``expected_days`` (a handful of values): still one indexed query, no per-row loop.
+    """
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    after, upto = window
+    open_ = Suspension.objects.filter(ended_on__isnull=True)
+    lengths = sorted(set(open_.values_list("expected_days", flat=True)))
+    if not lengths:
+        return None
+    q = Q(pk__in=[])
+    for days in lengths:
+        term = Q(expected_days=days, started_on__lte=latest_start(days, upto))
+        if after is not None:
+            term &= Q(started_on__gt=latest_start(days, after))
+        q |= term
+    return open_.filter(q).values_list("pk", "case_id", "case__department_id", "started_on")
+
+
+# --- violation rules (red only) ----------------------------------------------------------------
+def _violation(level: str) -> bool:
+    return level == CardLevel.RED
+
+
+def decision_without_acceptance(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """PRODUCT.md §C10: a decision on a case that was never accepted nor deemed accepted."""
+    if not _violation(level):
+        return None
+    return Decision.objects.filter(
+        case__accepted_on__isnull=True, case__deemed_accepted=False
+    ).values_list("pk", "case_id", "case__department_id", "decided_on")
+
+
+def refusal_without_reasons(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 38: a refusal whose reasons or remedies are blank (whitespace only)."""
+    if not _violation(level):
+        return None
+    return (
+        Decision.objects.filter(kind=DecisionKind.REFUSE)
+        .filter(Q(reasons__regex=BLANK) | Q(remedies__regex=BLANK))
+        .values_list("pk", "case_id", "case__department_id", "decided_on")
+    )
+
+
+def fee_off_list(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """D1 "fees not on the fee list or above it". NO DATA SOURCE YET: OneWindow records the fee
+    list (catalog.Fee) but not what was actually charged, so nothing can be compared; the rule
+    is seeded disabled and finds nothing until a fee collection record exists."""
+    return None
+
+
+def acceptance_core_missing(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """G2: an accepted case whose core (主要) material is missing, defective or tolerated."""
+    if not _violation(level):
+        return None
+    bad_core = CaseMaterial.objects.filter(
+        case=OuterRef("pk"),
+        material__is_core=True,
+        status__in=(MaterialStatus.MISSING, MaterialStatus.DEFECTIVE, MaterialStatus.TOLERATED),
+    )
+    return (
+        Case.objects.filter(accepted_on__isnull=False)
+        .filter(Exists(bad_core))
+        .values_list("pk", "pk", "department_id", "accepted_on")
+    )
+
+
+def second_correction_unsigned(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 32 (一次性告知): a second or later correction notice without a sign-off and its
+    reason (the database refuses an empty one; a blank one still gets through)."""
+    if not _violation(level):
+        return None
+    return (
+        CorrectionNotice.objects.filter(sequence__gte=2)
+        .filter(Q(signed_off_by__isnull=True) | Q(sign_off_reason__regex=BLANK))
+        .values_list("pk", "case_id", "case__department_id", "notice__issued_at__date")
+    )
+
+
+def suspension_without_reason(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 45 / D1 "suspension without a legal reason": a special procedure with a blank
+    reason (its kind is always one of the legal ones)."""
+    if not _violation(level):
+        return None
+    return Suspension.objects.filter(reason__regex=BLANK).values_list(
+        "pk", "case_id", "case__department_id", "started_on"
+    )
+
+
+def deemed_acceptance(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 32: the case was accepted by law because intake stayed silent (CaseFlag)."""
+    if not _violation(level):
+        return None
+    return Case.objects.filter(flags__kind="deemed_acceptance").values_list(
+        "pk", "pk", "department_id", "intake_due"
+    )
+
+
+def deemed_consent(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """C2: a department stayed silent past its task's due date, consent deemed (the case's
+    deemed_consent CaseFlag; the card goes to the silent department, one per task)."""
+    if not _violation(level):
+        return None
+    return Task.objects.filter(
+        status=TaskStatus.DEEMED, case__flags__kind="deemed_consent"
+    ).values_list("pk", "case_id", "department_id", "due")
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    object_kind: str
+    query: RuleQuery
+    # The card's text; %(due)s is the due date (or the date of the fact) of the row.
+    detail: str
+
+
+RULES: dict[str, RuleSpec] = {
+    "task_due": RuleSpec(ObjectKind.TASK, task_due, "部门审查期限 %(due)s"),
+    "case_decision_due": RuleSpec(ObjectKind.CASE, case_decision_due, "承诺办结期限 %(due)s"),
+    "case_intake_due": RuleSpec(ObjectKind.CASE, case_intake_due, "受理期限 %(due)s"),
+    "certificate_due": RuleSpec(ObjectKind.DECISION, certificate_due, "发证送达期限 %(due)s"),
+    "commitment_due": RuleSpec(ObjectKind.COMMITMENT, commitment_due, "承诺补齐期限 %(due)s"),
+    "suspension_overdue": RuleSpec(
+        ObjectKind.SUSPENSION, suspension_overdue, "特别程序自 %(due)s 开始,已超过预计时长"
+    ),
+    "decision_without_acceptance": RuleSpec(
+        ObjectKind.DECISION, decision_without_acceptance, "%(due)s 作出决定,办件未经受理"
+    ),
+    "refusal_without_reasons": RuleSpec(
+        ObjectKind.DECISION, refusal_without_reasons, "%(due)s 不予许可决定未说明理由或救济途径"
+    ),
+    "fee_off_list": RuleSpec(ObjectKind.CASE, fee_off_list, ""),
+    "acceptance_core_missing": RuleSpec(
+        ObjectKind.CASE, acceptance_core_missing, "%(due)s 受理时核心材料缺失"
+    ),
+    "second_correction_unsigned": RuleSpec(
+        ObjectKind.CORRECTION, second_correction_unsigned, "%(due)s 第二次补正告知未经签批"
+    ),
+    "suspension_without_reason": RuleSpec(
+        ObjectKind.SUSPENSION, suspension_without_reason, "%(due)s 启动特别程序未写明事由"
+    ),
+    "deemed_acceptance": RuleSpec(
+        ObjectKind.CASE, deemed_acceptance, "受理期限 %(due)s 届满未作决定,视为受理"
+    ),
+    "deemed_consent": RuleSpec(
+        ObjectKind.TASK, deemed_consent, "审查期限 %(due)s 届满未提出意见,视为同意"
+    ),
+}
+
+LEVELS = (CardLevel.YELLOW, CardLevel.RED)
+
+
+def describe(spec: RuleSpec, due: dt.date | None) -> str:
+    return _(spec.detail) % {"due": due.isoformat() if due else "—"} if spec.detail else ""
+
+
+def crossed(rule: Rule, level: str, today: dt.date) -> list[Hit]:
+    """Every row that crossed ``rule`` on ``level`` at ``today`` (cards or not): for tests,
+    pages and reports. The sweep pages through the same query instead."""
+    spec = RULES.get(rule.code)
+    rows = spec.query(rule, level, today) if spec and rule.enabled else None
+    if spec is None or rows is None:
+        return []
+    return [
+        Hit(spec.object_kind, pk, case_id, dept_id, level, describe(spec, due), due)
+        for pk, case_id, dept_id, due in rows.order_by("pk")
+    ]

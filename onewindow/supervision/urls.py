@@ -1,0 +1,7 @@
+"""Supervision pages: cards, letters, reports, scores (cards); console and live feed (console)."""
+
+from onewindow.supervision.views import cards, console
+
+app_name = "supervision"
+
+urlpatterns = [*cards.urlpatterns, *console.urlpatterns]

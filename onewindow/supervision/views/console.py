@@ -1,0 +1,198 @@
+"""Supervisor console (电子监察), live feed (现场直播) and risk register pages (PRODUCT.md §C10).
+
+Read-only: supervisors (Perm.CASE_READ_ALL) see every department's cases, the whole trail and
+the integrity-risk register; no page here posts to a case action. Anyone else: logged 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from onewindow.accounts.roles import Perm
+from onewindow.accounts.selectors import require_perm
+from onewindow.cases.models import CaseStatus
+from onewindow.cases.selectors import due_state
+from onewindow.catalog.risks import risk_points_register
+from onewindow.core import clock
+from onewindow.review.views.decisions import history_context
+from onewindow.supervision import console_selectors as sel
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def case_filter(params: QueryDict) -> sel.CaseFilter:
+    """The console's filters from a query string; unknown values are ignored, never a 500."""
+    status = params.get("status", "")
+    return sel.CaseFilter(
+        department=_int(params.get("department")),
+        status=status if status in CaseStatus.values else "",
+        item=params.get("item", "").strip()[:50],
+        overdue=params.get("overdue") == "1",
+        flagged=params.get("flagged") == "1",
+        number=params.get("q", "").strip()[:40],
+    )
+
+
+def _query_without_page(params: QueryDict) -> str:
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    """Every case, filtered, by nearest deadline."""
+    sel.require_supervisor(request)
+    filters = case_filter(request.GET)
+    today = clock.today()
+    page = Paginator(sel.console_cases(filters, today=today), sel.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        (
+            case,
+            due_state(case.deadline, today=today)
+            if case.deadline and case.status not in sel.NOT_RUNNING
+            else None,
+        )
+        for case in page.object_list
+    ]
+    return render(
+        request,
+        "supervision/console/cases.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "departments": sel.departments(),
+            "statuses": [s for s in CaseStatus if s != CaseStatus.DRAFT],
+            "query": _query_without_page(request.GET),
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The whole case, read-only: facts, materials, notices, opinions, decisions, flags, trail."""
+    case = sel.console_case_get(request, case_id=case_id)
+    today = clock.today()
+    running = case.status not in sel.NOT_RUNNING
+    return render(
+        request,
+        "supervision/console/case.html",
+        {
+            **history_context(case),
+            "case": case,
+            "intake_due_state": due_state(case.intake_due, today=today)
+            if case.intake_due and case.status == CaseStatus.SUBMITTED
+            else None,
+            "decision_due_state": due_state(case.decision_due, today=today)
+            if case.decision_due and running
+            else None,
+            "lines": sel.case_lines(case),
+            "notices": case.notices.order_by("issued_at", "pk"),
+            "tasks": sel.case_tasks(case),
+            "flags": sel.case_flags(case),
+            "events": [
+                (
+                    event,
+                    sel.action_label(event.action),
+                    _status_change(event),
+                    sel.role_label(event.actor_role),
+                )
+                for event in sel.case_events(case)
+            ],
+        },
+    )
+
+
+def _status_change(event: Any) -> str:
+    if not event.new_status or event.new_status == event.old_status:
+        return ""
+    old = sel.status_label(event.old_status) if event.old_status else "—"
+    return f"{old} → {sel.status_label(event.new_status)}"
+
+
+@login_required
+@require_GET
+def case_file(request: HttpRequest, case_id: int, file_id: int) -> FileResponse:
+    """A material file of any case, for the supervisor, always as an attachment."""
+    case = sel.console_case_get(request, case_id=case_id)
+    stored = sel.console_case_file(request, case=case, file_id=file_id).stored
+    response = FileResponse(
+        default_storage.open(stored.path, "rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    """现场直播: the newest case actions; ``feed.js`` then polls the API for newer ones."""
+    sel.require_supervisor(request, target="supervision:feed")
+    department = _int(request.GET.get("department"))
+    action = request.GET.get("action", "")
+    action = action if action in sel.ACTION_LABELS else ""
+    events = sel.feed_events(department=department, action=action)
+    return render(
+        request,
+        "supervision/console/feed.html",
+        {
+            "rows": [sel.feed_row(event) for event in events],
+            "last_id": events[0].pk if events else 0,
+            "department": department,
+            "action": action,
+            "departments": sel.departments(),
+            "actions": sel.feed_actions(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def risks(request: HttpRequest) -> HttpResponse:
+    """廉政风险点及防控措施 of the items in force, by department."""
+    require_perm(request, Perm.SUPERVISE, target="supervision:risks")
+    department = _int(request.GET.get("department"))
+    return render(
+        request,
+        "supervision/risks.html",
+        {
+            "risk_points": risk_points_register(department_id=department),
+            "department": department,
+            "departments": sel.departments(),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("supervision/cases/", console, name="console"),
+    path("supervision/cases/<int:case_id>/", case_detail, name="console_case"),
+    path(
+        "supervision/cases/<int:case_id>/files/<int:file_id>/",
+        case_file,
+        name="console_case_file",
+    ),
+    path("supervision/feed/", feed, name="feed"),
+    path("supervision/risks/", risks, name="risks"),
+]
