@@ -65,6 +65,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "supervision:console", _("电子监察"), _("全部办件、期限与监察标记"), perm=Perm.SUPERVISE
     ),
+    Column(
+        "supervision:letters", _("督办函"), _("本部门收到的督办函及答复"), perm=Perm.TASK_HANDLE
+    ),
 )
 
 

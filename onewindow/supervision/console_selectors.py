@@ -50,6 +50,7 @@ from onewindow.core.access import deny
 from onewindow.review.models import Task
 from onewindow.review.selectors import PUBLIC_EVENT_LABELS as REVIEW_LABELS
 from onewindow.review.views.decisions import EVENT_LABELS as DECISION_LABELS
+from onewindow.supervision.models import Card, Rule
 
 # The statuses in which no decision is running against ``decision_due`` any more: closed, or
 # decided (准予许可: only delivery is left, which the certificate deadline watches), or paused
@@ -210,10 +211,15 @@ def case_events(case: Case) -> QuerySet[CaseEvent]:
 
 # --- the live feed ----------------------------------------------------------------------------
 def feed_events(
-    *, after: int | None = None, department: int | None = None, action: str = ""
+    *,
+    after: int | None = None,
+    department: int | None = None,
+    action: str = "",
+    rule: Rule | None = None,
 ) -> list[CaseEvent]:
     """The newest case events (at most ``FEED_LIMIT``), newest first; with ``after`` only those
-    recorded after that event (by primary key, the insertion order: a cursor on the index)."""
+    recorded after that event (by primary key, the insertion order: a cursor on the index); with
+    ``rule`` only the events of cases that have a card of that rule."""
     rows = (
         CaseEvent.objects.exclude(case__status=CaseStatus.DRAFT)
         .exclude(action__in=DRAFT_ACTIONS)
@@ -231,7 +237,59 @@ def feed_events(
         rows = rows.filter(Q(case__department_id=department) | Q(actor__department_id=department))
     if action:
         rows = rows.filter(action=action)
+    if rule is not None:
+        # One subquery on the card table's (rule, …) unique index.
+        rows = rows.filter(case_id__in=Card.objects.filter(rule_id=rule.pk).values("case_id"))
     return list(rows.order_by("-pk")[:FEED_LIMIT])
+
+
+def feed_rule(code: str) -> Rule | None:
+    """The rule a feed filter names by its code, or None (unknown codes are the caller's call)."""
+    code = code.strip()
+    return Rule.objects.filter(code=code).first() if code and len(code) <= 40 else None
+
+
+def feed_rules() -> QuerySet[Rule]:
+    return Rule.objects.order_by("sort", "code")
+
+
+def feed_cards(
+    *, after: int | None = None, department: int | None = None, rule: Rule | None = None
+) -> list[Card]:
+    """发牌动态: the newest cards issued (at most ``FEED_LIMIT``), newest first; with ``after``
+    only the cards inserted after that card id (the same cursor semantics as ``feed_events``,
+    on the card table's own primary key)."""
+    rows = Card.objects.select_related(
+        "rule", "case", "department", "case__item_version", "case__item_version__item"
+    )
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    if department:
+        rows = rows.filter(department_id=department)
+    if rule is not None:
+        rows = rows.filter(rule_id=rule.pk)
+    return list(rows.order_by("-pk")[:FEED_LIMIT])
+
+
+def card_feed_row(card: Card) -> dict[str, Any]:
+    """One 发牌动态 line: "发出黄牌/红牌:<rule>" at the card's issue time."""
+    case = card.case
+    return {
+        "id": card.pk,
+        "at": card.issued_at,
+        "case_id": case.pk,
+        "case_number": case.number or "",
+        "item": case.item_version.name,
+        "department": card.department.name,
+        "level": card.level,
+        "level_label": str(card.get_level_display()),
+        "rule": card.rule.code,
+        "rule_name": card.rule.name,
+        "text": str(gettext_lazy("发出%(level)s:%(rule)s"))
+        % {"level": card.get_level_display(), "rule": card.rule.name},
+        "status": card.status,
+        "status_label": str(card.get_status_display()),
+    }
 
 
 def feed_actions() -> list[tuple[str, str]]:

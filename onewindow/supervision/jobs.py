@@ -23,3 +23,15 @@ def sweep() -> int:
     if result.total:
         log.info("supervision sweep issued %s card(s): %s", result.total, dict(result.issued))
     return result.total
+
+
+@periodic("supervision.letters_escalate", interval=settings.BACKGROUND_INTERVAL)
+def letters_escalate() -> int:
+    """Issue 5 item 4: mark unanswered 督办函 past their due date escalated (the sweep's rule
+    ``letter_overdue`` issues their red card)."""
+    from onewindow.supervision.letters import letters_escalate as escalate
+
+    count = escalate()
+    if count:
+        log.info("supervision: %s letter(s) escalated", count)
+    return count

@@ -69,6 +69,7 @@ class ObjectKind(models.TextChoices):
     COMMITMENT = "commitment", _("容缺承诺")
     SUSPENSION = "suspension", _("特别程序")
     CORRECTION = "correction", _("补正告知")
+    LETTER = "letter", _("督办函")
 
 
 class Card(models.Model):
@@ -131,3 +132,95 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.level} {self.object_kind}#{self.object_id}"
+
+
+class LetterStatus(models.TextChoices):
+    """issued → responded → closed; issued → escalated (no response by the due date)."""
+
+    ISSUED = "issued", _("已发函,待回复")
+    RESPONDED = "responded", _("已回复,待办结")
+    CLOSED = "closed", _("已办结")
+    ESCALATED = "escalated", _("逾期未复,已升级")
+
+
+class LetterSequence(models.Model):
+    """The last letter number used in a year: 督〔2025〕001号, 002号 …"""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("督办函编号")
+        verbose_name_plural = _("督办函编号")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class SupervisionLetter(models.Model):
+    """A supervision letter (督办函) to a department: it must reply by ``response_due``."""
+
+    number = models.CharField(_("文号"), max_length=40, unique=True)
+    department = models.ForeignKey(
+        "catalog.Department",
+        verbose_name=_("被督办部门"),
+        on_delete=models.PROTECT,
+        related_name="supervision_letters",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_letters",
+    )
+    card = models.ForeignKey(
+        Card,
+        verbose_name=_("监察牌"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
+    )
+    subject = models.CharField(_("事由"), max_length=200)
+    text = models.TextField(_("督办内容"))
+    response_days = models.PositiveSmallIntegerField(_("回复期限(工作日)"))
+    response_due = models.DateField(_("回复截止日期"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.ISSUED
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("发函时间"))
+    response = models.TextField(_("部门回复"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    close_note = models.TextField(_("办结意见"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("督办函")
+        verbose_name_plural = _("督办函")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response_days__gte=1, response_days__lte=20),
+                name="letter_response_days_1_20",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "response_due"], name="letter_status_due"),
+            models.Index(fields=["department", "status"], name="letter_dept_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -42,7 +42,14 @@ from onewindow.review.models import (
     Task,
     TaskStatus,
 )
-from onewindow.supervision.models import CardLevel, ObjectKind, Rule, RuleKind
+from onewindow.supervision.models import (
+    CardLevel,
+    LetterStatus,
+    ObjectKind,
+    Rule,
+    RuleKind,
+    SupervisionLetter,
+)
 
 Rows = QuerySet[Any, tuple[int, int, int, dt.date | None]]
 RuleQuery = Callable[[Rule, str, dt.date], Rows | None]
@@ -306,6 +313,20 @@ def deemed_consent(rule: Rule, level: str, today: dt.date) -> Rows | None:
     ).values_list("pk", "case_id", "department_id", "due")
 
 
+def letter_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """Issue 5 item 4: a 督办函 not answered by its response_due (red only; the letter is
+    marked escalated by ``letters.letters_escalate``). A card needs a case: a letter about a
+    department in general (no case, no card) is escalated but gets no card."""
+    window = _deadline(rule, level, today)
+    if window is None or level != CardLevel.RED:
+        return None
+    return (
+        SupervisionLetter.objects.filter(_due_filter("response_due", window))
+        .filter(status__in=(LetterStatus.ISSUED, LetterStatus.ESCALATED), case_id__isnull=False)
+        .values_list("pk", "case_id", "department_id", "response_due")
+    )
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     object_kind: str
@@ -344,6 +365,9 @@ RULES: dict[str, RuleSpec] = {
     ),
     "deemed_consent": RuleSpec(
         ObjectKind.TASK, deemed_consent, "审查期限 %(due)s 届满未提出意见,视为同意"
+    ),
+    "letter_overdue": RuleSpec(
+        ObjectKind.LETTER, letter_overdue, "督办函回复期限 %(due)s 届满未回复"
     ),
 }
 

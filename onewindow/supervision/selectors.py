@@ -6,6 +6,7 @@ gets a 404 and an AccessDenied row (onewindow.core.access.deny through require_p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.core.access import deny
-from onewindow.supervision.models import Card
+from onewindow.supervision.models import Card, CardStatus
 
 
 def _cards() -> QuerySet[Card]:
@@ -60,3 +61,58 @@ def card_get(request: HttpRequest | Request, pk: int) -> tuple[Card, User]:
 
 def _django(request: HttpRequest | Request) -> Any:
     return getattr(request, "_request", request)
+
+
+# --- cards next to their cases (department inbox, task page, supervisor console) ---------------
+# A card still asks for something (an explanation, the supervisor's confirmation, a
+# rectification) until it is cancelled or rectified (PRODUCT.md §C10).
+OPEN_STATUSES = (CardStatus.ISSUED, CardStatus.EXPLAINED, CardStatus.CONFIRMED)
+
+
+def open_cards_by_case_department(
+    pairs: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], list[Card]]:
+    """The open cards of each (case id, department id), in ONE query for a whole page of rows.
+
+    A department sees only its own cards next to a case, so the caller passes the pairs of its
+    rows and each row takes ``result.get((case_id, department_id), [])``. No permission check:
+    the caller has already fetched the rows through a permission-checking selector.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    found: dict[tuple[int, int], list[Card]] = {}
+    rows = (
+        Card.objects.select_related("rule")
+        .filter(
+            case_id__in={case_id for case_id, _ in wanted},
+            department_id__in={department_id for _, department_id in wanted},
+            status__in=OPEN_STATUSES,
+        )
+        .order_by("-issued_at", "-pk")
+    )
+    for card in rows:
+        key = (card.case_id, card.department_id)
+        if key in wanted:
+            found.setdefault(key, []).append(card)
+    return found
+
+
+def cards_by_case(case_ids: Iterable[int]) -> dict[int, list[Card]]:
+    """Every card (all departments, every status) of each case, in ONE query, for the console."""
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[Card]] = {}
+    for card in (
+        Card.objects.select_related("rule", "department")
+        .filter(case_id__in=ids)
+        .order_by("-issued_at", "-pk")
+    ):
+        found.setdefault(card.case_id, []).append(card)
+    return found
+
+
+def open_card_count(department_id: int) -> int:
+    """The department's open cards (the (department, status, issued_at) index)."""
+    return Card.objects.filter(department_id=department_id, status__in=OPEN_STATUSES).count()

@@ -1,7 +1,7 @@
 """Supervision pages: cards, letters, reports, scores (cards); console and live feed (console)."""
 
-from onewindow.supervision.views import cards, console
+from onewindow.supervision.views import cards, console, letters
 
 app_name = "supervision"
 
-urlpatterns = [*cards.urlpatterns, *console.urlpatterns]
+urlpatterns = [*cards.urlpatterns, *console.urlpatterns, *letters.urlpatterns]

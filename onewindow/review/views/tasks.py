@@ -38,6 +38,7 @@ from onewindow.review.models import (
     TaskStatus,
 )
 from onewindow.review.views.decisions import history_context
+from onewindow.supervision.selectors import open_card_count, open_cards_by_case_department
 
 # What the file picker offers; the service judges the type by content anyway.
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -143,7 +144,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         number=data.get("number") or "",
     )
     tasks = selectors.InboxPage(user, filters, today=today)[0:500]
-    rows = [(task, selectors.urgency(task, today=today)) for task in tasks]
+    # PRODUCT.md §C10: each row shows the open cards of its case for the row's department, all
+    # fetched in one query for the page (no query per row).
+    cards = open_cards_by_case_department((t.case_id, t.department_id) for t in tasks)
+    rows = [
+        (task, selectors.urgency(task, today=today), cards.get((task.case_id, task.department_id)))
+        for task in tasks
+    ]
+    department_id = getattr(user, "department_id", None)
+    read_only = selectors.reads_all(user)
     return render(
         request,
         "review/tasks/inbox.html",
@@ -153,7 +162,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "counts": selectors.inbox_counts(user, today=today),
             "today": today,
             "truncated": len(tasks) == 500,
-            "read_only": selectors.reads_all(user),
+            "read_only": read_only,
+            "open_cards": open_card_count(department_id)
+            if department_id and not read_only
+            else None,
         },
     )
 
@@ -198,6 +210,10 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
         "error": forms_in.get("error", ""),
         # §C10 integrity-risk register: the risk points of the step the task stands at.
         "risk_points": _risk_points(task),
+        # §C10: the open yellow/red cards of this case for this task's department.
+        "cards": open_cards_by_case_department([(task.case_id, task.department_id)]).get(
+            (task.case_id, task.department_id), []
+        ),
     }
 
 

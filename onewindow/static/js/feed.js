@@ -8,6 +8,9 @@
   var body = table.tBodies[0];
   var status = document.getElementById("feed-status");
   var after = parseInt(table.dataset.after || "0", 10) || 0;
+  // 发牌动态: the cards table, with its own cursor on the card ids.
+  var cardsTable = document.getElementById("feed-cards");
+  var cardsAfter = cardsTable ? (parseInt(cardsTable.dataset.after || "0", 10) || 0) : 0;
   var INTERVAL = 5000;
   var MAX_ROWS = 300;
   var busy = false;
@@ -53,12 +56,44 @@
     return row;
   }
 
+  function renderCard(c) {
+    var row = document.createElement("tr");
+    row.dataset.id = String(c.id);
+    row.className = "feed-new";
+    cell(row, when(c.at));
+    var link = document.createElement("a");
+    link.href = c.case_url;
+    link.textContent = c.case_number;
+    cell(row, "").appendChild(link);
+    cell(row, c.item);
+    cell(row, c.department);
+    var badge = document.createElement("a");
+    badge.href = c.card_url;
+    badge.className = "badge " + (c.level === "red" ? "badge-due-overdue" : "badge-due-next");
+    badge.textContent = c.text;
+    cell(row, "").appendChild(badge);
+    cell(row, c.status_label);
+    return row;
+  }
+
+  function prepend(tbody, items, make) {
+    if (!items.length) { return; }
+    var empty = tbody.querySelector(".feed-empty");
+    if (empty) { empty.remove(); }
+    var fragment = document.createDocumentFragment();
+    items.forEach(function (item) { fragment.appendChild(make(item)); });
+    tbody.insertBefore(fragment, tbody.firstChild);
+    while (tbody.rows.length > MAX_ROWS) { tbody.deleteRow(tbody.rows.length - 1); }
+  }
+
   function poll() {
     if (busy || document.hidden) { return; }
     busy = true;
     var params = new URLSearchParams({ after: String(after) });
     if (table.dataset.department) { params.set("department", table.dataset.department); }
     if (table.dataset.action) { params.set("action", table.dataset.action); }
+    if (table.dataset.rule) { params.set("rule", table.dataset.rule); }
+    if (cardsTable) { params.set("cards_after", String(cardsAfter)); }
     fetch(table.dataset.endpoint + "?" + params.toString(), {
       credentials: "same-origin",
       headers: { Accept: "application/json" }
@@ -66,16 +101,12 @@
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();
     }).then(function (data) {
-      var results = data.results || [];
-      if (results.length) {
-        var empty = body.querySelector(".feed-empty");
-        if (empty) { empty.remove(); }
-        var fragment = document.createDocumentFragment();
-        results.forEach(function (e) { fragment.appendChild(render(e)); });
-        body.insertBefore(fragment, body.firstChild);
-        while (body.rows.length > MAX_ROWS) { body.deleteRow(body.rows.length - 1); }
-      }
+      prepend(body, data.results || [], render);
       after = Math.max(after, data.last_id || 0);
+      if (cardsTable && data.cards) {
+        prepend(cardsTable.tBodies[0], data.cards, renderCard);
+        cardsAfter = Math.max(cardsAfter, data.cards_last_id || 0);
+      }
       if (status) { status.textContent = table.dataset.liveLabel || ""; }
     }).catch(function () {
       if (status) { status.textContent = table.dataset.errorLabel || ""; }

@@ -1,5 +1,5 @@
 """Supervision endpoints under /api/v1/supervision/."""
 
-from onewindow.supervision.api import cards, console
+from onewindow.supervision.api import cards, console, letters
 
-urlpatterns = [*cards.urlpatterns, *console.urlpatterns]
+urlpatterns = [*cards.urlpatterns, *console.urlpatterns, *letters.urlpatterns]

@@ -139,9 +139,33 @@ class FeedEventSerializer(serializers.Serializer):
     new_status_label = serializers.CharField()
 
 
+class FeedCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="监察牌编号,作为下一次请求的 cards_after 参数")
+    at = serializers.DateTimeField(help_text="发牌时间")
+    case_id = serializers.IntegerField()
+    case_number = serializers.CharField()
+    case_url = serializers.CharField()
+    card_url = serializers.CharField()
+    item = serializers.CharField()
+    department = serializers.CharField(help_text="责任部门")
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    rule = serializers.CharField(help_text="规则编码")
+    rule_name = serializers.CharField()
+    text = serializers.CharField(help_text="发出黄牌/红牌:规则名称")
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+
+
 class FeedSerializer(serializers.Serializer):
     results = FeedEventSerializer(many=True)
     last_id = serializers.IntegerField(help_text="最新事件编号(无新事件时为请求的 after)")
+    cards = FeedCardSerializer(
+        many=True, required=False, help_text="发牌动态,最新的在最前(请求 cards=1 或 cards_after 时)"
+    )
+    cards_last_id = serializers.IntegerField(
+        required=False, help_text="最新监察牌编号(无新发牌时为请求的 cards_after)"
+    )
 
 
 class RiskPointSerializer(serializers.Serializer):
@@ -258,6 +282,13 @@ def feed_row(event: Any) -> dict[str, Any]:
     return row
 
 
+def card_feed_row(card: Any) -> dict[str, Any]:
+    row = sel.card_feed_row(card)
+    row["case_url"] = reverse("supervision:console_case", args=[row["case_id"]])
+    row["card_url"] = reverse("supervision:card", args=[row["id"]])
+    return row
+
+
 def risk_row(point: RiskPoint) -> dict[str, Any]:
     return {
         "id": point.pk,
@@ -352,11 +383,22 @@ class FeedView(SupervisorView):
         operation_id="supervision_feed",
         summary="现场直播:最新办件动态",
         description="Case events newest first, at most 100; with `after` only those recorded "
-        "after that event id (poll with the returned `last_id`).",
+        "after that event id (poll with the returned `last_id`). `cards` lists the yellow/red "
+        "cards issued (发牌动态; with `cards=1` or `cards_after`), newest first, at most 100, "
+        "with their own cursor "
+        "`cards_after` / `cards_last_id`. `rule` keeps only the events of cases having a card "
+        "of that rule, and only that rule's cards.",
         parameters=[
             OpenApiParameter("after", OpenApiTypes.INT, description="只返回该事件之后的事件"),
+            OpenApiParameter("cards", OpenApiTypes.STR, description="1:同时返回发牌动态"),
+            OpenApiParameter(
+                "cards_after", OpenApiTypes.INT, description="只返回该监察牌之后发出的牌"
+            ),
             DEPARTMENT_PARAM,
             OpenApiParameter("action", OpenApiTypes.STR, description="只看该动作"),
+            OpenApiParameter(
+                "rule", OpenApiTypes.STR, description="规则编码:只看有该规则监察牌的办件"
+            ),
         ],
         responses={200: FeedSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
@@ -365,9 +407,18 @@ class FeedView(SupervisorView):
         after = _positive(request, "after")
         department = _positive(request, "department")
         action = request.query_params.get("action", "").strip()
-        events = sel.feed_events(after=after, department=department, action=action[:40])
+        cards_after = _positive(request, "cards_after")
+        code = request.query_params.get("rule", "").strip()
+        rule = sel.feed_rule(code)
+        if code and rule is None:
+            raise exceptions.ValidationError({"rule": [_("没有这个监察规则。")]})
+        events = sel.feed_events(after=after, department=department, action=action[:40], rule=rule)
         last_id = events[0].pk if events else (after or 0)
-        data = {"results": [feed_row(e) for e in events], "last_id": last_id}
+        data: dict[str, Any] = {"results": [feed_row(e) for e in events], "last_id": last_id}
+        if cards_after is not None or request.query_params.get("cards") == "1":
+            cards = sel.feed_cards(after=cards_after, department=department, rule=rule)
+            data["cards"] = [card_feed_row(c) for c in cards]
+            data["cards_last_id"] = cards[0].pk if cards else (cards_after or 0)
         return Response(FeedSerializer(data).data)
 
 

@@ -69,6 +69,7 @@ def test_every_trigger_of_d1_is_seeded_as_a_rule():
         "suspension_without_reason",
         "deemed_acceptance",
         "deemed_consent",
+        "letter_overdue",  # issue 5 item 4 (migration 0003)
     }
     assert rule("task_due").yellow_days_before == 1 and rule("task_due").red_days_after == 1
 

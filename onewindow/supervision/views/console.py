@@ -24,6 +24,7 @@ from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.review.views.decisions import history_context
 from onewindow.supervision import console_selectors as sel
+from onewindow.supervision.selectors import cards_by_case
 
 
 def _int(value: str | None) -> int | None:
@@ -63,14 +64,18 @@ def console(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.console_cases(filters, today=today), sel.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    cases = list(page.object_list)
+    # PRODUCT.md §C10: every department's cards of each case, one query for the page.
+    cards = cards_by_case(case.pk for case in cases)
     rows = [
         (
             case,
             due_state(case.deadline, today=today)
             if case.deadline and case.status not in sel.NOT_RUNNING
             else None,
+            cards.get(case.pk, []),
         )
-        for case in page.object_list
+        for case in cases
     ]
     return render(
         request,
@@ -109,6 +114,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "notices": case.notices.order_by("issued_at", "pk"),
             "tasks": sel.case_tasks(case),
             "flags": sel.case_flags(case),
+            "cards": cards_by_case([case.pk]).get(case.pk, []),
             "events": [
                 (
                     event,
@@ -153,17 +159,25 @@ def feed(request: HttpRequest) -> HttpResponse:
     department = _int(request.GET.get("department"))
     action = request.GET.get("action", "")
     action = action if action in sel.ACTION_LABELS else ""
-    events = sel.feed_events(department=department, action=action)
+    # ``?rule=<code>``: only cases with a card of that rule; an unknown code is ignored.
+    rule = sel.feed_rule(request.GET.get("rule", ""))
+    events = sel.feed_events(department=department, action=action, rule=rule)
+    # 发牌动态: the cards issued, a second table of the page (same department/rule filters).
+    cards = sel.feed_cards(department=department, rule=rule)
     return render(
         request,
         "supervision/console/feed.html",
         {
             "rows": [sel.feed_row(event) for event in events],
             "last_id": events[0].pk if events else 0,
+            "card_rows": [sel.card_feed_row(card) for card in cards],
+            "cards_last_id": cards[0].pk if cards else 0,
             "department": department,
             "action": action,
+            "rule": rule.code if rule else "",
             "departments": sel.departments(),
             "actions": sel.feed_actions(),
+            "rules": sel.feed_rules(),
         },
     )
 
