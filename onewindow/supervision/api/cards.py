@@ -26,6 +26,7 @@ from onewindow.api.domain import CONFLICT, Conflict, Refused
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
 from onewindow.supervision import selectors, services
+from onewindow.supervision.api.filters import status_and_department
 from onewindow.supervision.models import Card, CardStatus
 
 TAGS = ["supervision"]
@@ -79,15 +80,12 @@ class CardListView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        status = request.query_params.get("status", "")
-        if status and status not in CardStatus.values:
-            raise exceptions.ValidationError({"status": [_("监察牌状态筛选值无效。")]})
-        department = request.query_params.get("department", "")
-        if department and not department.isdigit():
-            raise exceptions.ValidationError({"department": [_("部门编号无效。")]})
+        status, department_id = status_and_department(
+            request, statuses=CardStatus.values, invalid_status=_("监察牌状态筛选值无效。")
+        )
         if has_perm(request.user, Perm.SUPERVISE):
             cards = selectors.cards_for_supervisor(
-                request, status=status, department_id=int(department) if department else None
+                request, status=status, department_id=department_id
             )
         else:
             cards = selectors.cards_for_department(request, status=status)

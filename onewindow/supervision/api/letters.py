@@ -32,6 +32,7 @@ from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.supervision import letter_selectors, letters
+from onewindow.supervision.api.filters import status_and_department
 from onewindow.supervision.letter_pdf import letter_response
 from onewindow.supervision.models import Card, LetterStatus
 
@@ -102,15 +103,12 @@ class LetterListView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        status = request.query_params.get("status", "")
-        if status and status not in LetterStatus.values:
-            raise exceptions.ValidationError({"status": [_("督办函状态筛选值无效。")]})
-        department = request.query_params.get("department", "")
-        if department and not department.isdigit():
-            raise exceptions.ValidationError({"department": [_("部门编号无效。")]})
+        status, department_id = status_and_department(
+            request, statuses=LetterStatus.values, invalid_status=_("督办函状态筛选值无效。")
+        )
         if has_perm(request.user, Perm.SUPERVISE):
             rows = letter_selectors.letters_for_supervisor(
-                request, status=status, department_id=int(department) if department else None
+                request, status=status, department_id=department_id
             )
         else:
             rows = letter_selectors.letters_for_department(request, status=status)
