@@ -26,6 +26,13 @@ def add_parsers(sub: Any) -> None:
     run.add_argument(
         "--no-demo", action="store_true", help="do not load demo data into an empty database"
     )
+    run.add_argument(
+        "--demo-cases",
+        type=int,
+        default=None,
+        metavar="N",
+        help="how many cases the demo generates over the past year (default 200; 0: none)",
+    )
     run.set_defaults(func=run_command)
     worker = sub.add_parser(
         "worker", help="run only the background loop (for multi-machine deployments)"
@@ -33,7 +40,7 @@ def add_parsers(sub: Any) -> None:
     worker.set_defaults(func=worker_command)
 
 
-def prepare(*, load_demo: bool) -> bool:
+def prepare(*, load_demo: bool, demo_cases: int | None = None) -> bool:
     """Migrate and, on an empty database, load the demo data. True when demo data was loaded."""
     setup_django()
     from django.core.management import call_command
@@ -44,7 +51,7 @@ def prepare(*, load_demo: bool) -> bool:
     if load_demo and not any(demo_data_present().values()):
         from onewindow.catalog.demo import load_demo as load
 
-        load(progress=True)
+        load(progress=True, cases=demo_cases)
         return True
     return False
 
@@ -53,7 +60,10 @@ def run_command(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"端口无效: {args.port}", file=sys.stderr)
         return 2
-    prepare(load_demo=not args.no_demo)
+    if args.demo_cases is not None and args.demo_cases < 0:
+        print(f"演示办件数无效: {args.demo_cases}", file=sys.stderr)
+        return 2
+    prepare(load_demo=not args.no_demo, demo_cases=args.demo_cases)
     from django.conf import settings
 
     from onewindow.catalog.demo import print_logins

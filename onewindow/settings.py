@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "onewindow.review.models.TaskStatus",
         "OpinionKindEnum": "onewindow.review.models.OpinionKind",
         "NoticeKindEnum": "onewindow.cases.models.NoticeKind",
+        "PeriodKindEnum": "onewindow.supervision.models.PeriodKind",
     },
 }
 

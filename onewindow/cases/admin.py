@@ -28,7 +28,14 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases import selectors, services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Case, CaseEvent, FalseCommitmentRecord, Mandate, Notice
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseFee,
+    FalseCommitmentRecord,
+    Mandate,
+    Notice,
+)
 from onewindow.core import clock
 
 # Who may look at cases here: user administrators and supervisors (CASE_READ_ALL) who reach the
@@ -121,6 +128,14 @@ class CaseEventAdmin(_ByRole):
     list_select_related = ("case", "actor")
     search_fields = ("case__number", "action", "reason")
     date_hierarchy = "at"
+
+
+@admin.register(CaseFee)
+class CaseFeeAdmin(_ByRole):
+    list_display = ("case", "charged_on", "name", "quantity", "amount", "fee", "recorded_by")
+    list_select_related = ("case", "fee", "recorded_by")
+    search_fields = ("case__number", "name", "receipt")
+    date_hierarchy = "charged_on"
 
 
 @admin.register(Notice)

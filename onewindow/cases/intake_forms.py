@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases import fields as form_fields
+from onewindow.cases.fees import FeeCharge
 from onewindow.cases.models import Case, CaseMaterial, FieldType, MaterialStatus
 from onewindow.cases.services import MaterialFinding, WalkInApplicant
 from onewindow.catalog.models import Region
@@ -434,3 +435,75 @@ def _first_input(name: str, specs: list[form_fields.FieldSpec], fields: dict[str
     if spec.type == FieldType.ADDRESS:
         return f"f_{spec.name}__{form_fields.ADDRESS_PARTS[0]}"
     return f"f_{spec.name}" if f"f_{spec.name}" in fields else None
+
+
+OFF_LIST = "off"
+
+
+class FeeForm(forms.Form):
+    """收费登记: a line of the item's fee list, or a charge off the list (named; it is recorded
+    as it happened and gets a red card from electronic supervision)."""
+
+    fee = forms.ChoiceField(
+        label=gettext_lazy("收费项目"),
+        error_messages={"required": gettext_lazy("请选择收费项目。")},
+    )
+    name = forms.CharField(
+        label=gettext_lazy("清单外收费项目名称"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("仅在收取收费清单以外的费用时填写;清单外收费将被电子监察发红牌。"),
+    )
+    quantity = forms.IntegerField(
+        label=gettext_lazy("数量"),
+        initial=1,
+        min_value=1,
+        max_value=9999,
+        error_messages={
+            "required": gettext_lazy("请填写数量。"),
+            "invalid": gettext_lazy("数量须为 1 至 9999 之间的整数。"),
+            "min_value": gettext_lazy("数量须为 1 至 9999 之间的整数。"),
+            "max_value": gettext_lazy("数量须为 1 至 9999 之间的整数。"),
+        },
+    )
+    amount = forms.DecimalField(
+        label=gettext_lazy("实收金额(元)"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={
+            "required": gettext_lazy("请填写实收金额。"),
+            "invalid": gettext_lazy("实收金额须为数字,例如 10 或 12.50。"),
+            "max_digits": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
+            "max_decimal_places": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
+            "max_whole_digits": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
+        },
+    )
+    receipt = forms.CharField(label=gettext_lazy("票据号(选填)"), required=False, max_length=50)
+    charged_on = forms.DateField(
+        label=gettext_lazy("收费日期(默认今天)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("请按“年-月-日”填写收费日期。")},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fees = case.item_version.fees.order_by("sort", "pk")
+        field = self.fields["fee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (str(fee.pk), f"{fee.name}({fee.amount} 元{'/' + fee.unit if fee.unit else ''})")
+            for fee in fees
+        ] + [(OFF_LIST, str(gettext_lazy("清单外收费(须填写项目名称)")))]
+
+    def charge(self) -> FeeCharge:
+        data = self.cleaned_data
+        off = data["fee"] == OFF_LIST
+        return FeeCharge(
+            amount=data["amount"],
+            fee_id=None if off else int(data["fee"]),
+            name=data["name"] if off else "",
+            quantity=data["quantity"],
+            receipt=data["receipt"],
+            charged_on=data["charged_on"],
+        )

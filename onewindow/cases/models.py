@@ -133,6 +133,15 @@ class Case(models.Model):
     statutory_due = models.DateField(_("法定办结期限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("期限为临时计算"), default=False)
     correction_count = models.PositiveSmallIntegerField(_("补正次数"), default=0)
+    # The hall window whose clerk made the intake decision (window performance, §C10).
+    intake_window = models.ForeignKey(
+        "catalog.Window",
+        verbose_name=_("受理窗口"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -602,3 +611,42 @@ class FalseCommitmentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant_id} {self.recorded_at:%Y-%m-%d}"
+
+
+class CaseFee(models.Model):
+    """A fee actually charged on a case (收费登记): the ledger the supervision fee rule checks
+    against the item's fee list (DOMAIN-RULES D1 "fees not on the fee list or above it").
+
+    ``fee`` is the fee-list line charged under; empty when the charge is not on the list.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fees")
+    fee = models.ForeignKey(
+        "catalog.Fee",
+        verbose_name=_("收费清单项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("收费项目"), max_length=200)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    amount = models.DecimalField(_("实收金额(元)"), max_digits=12, decimal_places=2)
+    receipt = models.CharField(_("票据号"), max_length=50, blank=True)
+    charged_on = models.DateField(_("收费日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("收费记录")
+        verbose_name_plural = _("收费记录")
+        ordering = ["charged_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="casefee_amount_gt_0"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="casefee_quantity_ge_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"

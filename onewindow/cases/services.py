@@ -83,6 +83,7 @@ def case_create_draft(
     channel: str = Channel.ONLINE,
     route: str = ApprovalRoute.STANDARD,
     form_data: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """A draft application against the item's published version, with its checklist lines."""
     if item_version.status != VersionStatus.PUBLISHED:
@@ -103,7 +104,14 @@ def case_create_draft(
     CaseMaterial.objects.bulk_create(
         CaseMaterial(case=case, material=material) for material in item_version.materials.all()
     )
-    event_record(case, actor=created_by, action="draft_created", new=CaseStatus.DRAFT, public=False)
+    event_record(
+        case,
+        actor=created_by,
+        action="draft_created",
+        new=CaseStatus.DRAFT,
+        public=False,
+        now=now,
+    )
     return case
 
 
@@ -271,6 +279,13 @@ def _require_intake_rights(case: Case, actor: Any) -> None:
         raise CaseError(_("您无权受理该部门的办件。"))
 
 
+def _intake_window_id(case: Case, actor: Any) -> int | None:
+    """The clerk's window serving the case's department (else their first): window scores."""
+    windows = actor.windows.filter(is_active=True).order_by("number")
+    serving = windows.filter(departments=case.department_id).values_list("pk", flat=True)
+    return serving.first() or windows.values_list("pk", flat=True).first()
+
+
 def _decision_fields(case: Case, accepted_on: dt.date) -> dict[str, Any]:
     version = case.item_version
     dates = deadlines.decision_dates(
@@ -315,6 +330,7 @@ def case_accept(
         actor=actor,
         action="accepted_tolerated" if tolerated else "accepted",
         now=now,
+        intake_window_id=_intake_window_id(case, actor),
         **fields,
     )
     for pk, line in lines.items():
@@ -473,6 +489,7 @@ def case_request_correction(
         action="correction_requested",
         now=now,
         correction_count=sequence,
+        intake_window_id=_intake_window_id(case, actor),
     )
     for finding in findings:
         line = lines[finding.case_material_id]
@@ -544,6 +561,7 @@ def case_reject(
         reason=reasons.strip(),
         now=now,
         closed_at=now,
+        intake_window_id=_intake_window_id(case, actor),
     )
     notice_issue(
         case,
@@ -562,7 +580,9 @@ def case_reject(
 # --- periodic jobs ---------------------------------------------------------------------------
 
 
-def cases_accept_deemed(*, today: dt.date | None = None, batch: int = 200) -> int:
+def cases_accept_deemed(
+    *, today: dt.date | None = None, batch: int = 200, now: dt.datetime | None = None
+) -> int:
     """ALL Art. 32: no intake decision within the intake period → accepted from the day of receipt.
 
     Claims one case at a time in short transactions, so it is safe beside web requests and in
@@ -581,15 +601,15 @@ def cases_accept_deemed(*, today: dt.date | None = None, batch: int = 200) -> in
                 case = Case.objects.select_related("item_version", "department", "applicant").get(
                     pk=pk
                 )
-                _accept_deemed(case)
+                _accept_deemed(case, now)
                 done += 1
         except (ConcurrentChange, CaseError, Case.DoesNotExist):
             continue
     return done
 
 
-def _accept_deemed(case: Case) -> None:
-    now = clock.now()
+def _accept_deemed(case: Case, now: dt.datetime | None = None) -> None:
+    now = now or clock.now()
     assert case.received_on is not None
     fields = _decision_fields(case, case.received_on)
     transition(
@@ -704,7 +724,7 @@ def _fulfil(
     )
     _check_fulfillable(case, fresh, clock.local_date(now))
     line = case.materials.select_related("material", "case").get(material=fresh.material)
-    attached, duplicates = case_files_attach(line=line, written=written, actor=actor)
+    attached, duplicates = case_files_attach(line=line, written=written, actor=actor, now=now)
     if duplicates:
         raise CaseError(_("该文件与本材料已有的文件相同,请上传申请人补交的材料。"))
     CaseMaterial.objects.filter(pk=line.pk).update(status=MaterialStatus.OK, remark="")
@@ -871,13 +891,16 @@ def _walk_in_create(
         region=region,
         channel=Channel.WINDOW,
         form_data=form_data,
+        now=now,
     )
     lines = {line.material_id: line for line in case.materials.select_related("material", "case")}
     if set(files) - set(lines):
         raise CaseError(_("上传的材料不属于该事项的材料清单。"))
     duplicates: list[WrittenFile] = []
     for material_id, written in files.items():
-        _attached, same = case_files_attach(line=lines[material_id], written=written, actor=clerk)
+        _attached, same = case_files_attach(
+            line=lines[material_id], written=written, actor=clerk, now=now
+        )
         duplicates += same
     case = case_submit(case=case, actor=clerk, idempotency_key=idempotency_key, now=now)
     return case, duplicates
@@ -1008,6 +1031,7 @@ def application_start(
     applicant: Any = None,
     route: str = ApprovalRoute.STANDARD,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Open an online draft: an applicant for themself, or an agent for a mandating applicant."""
     today = today or clock.today()
@@ -1043,6 +1067,7 @@ def application_start(
         agent=agent,
         channel=Channel.ONLINE,
         route=route,
+        now=now,
     )
 
 

@@ -8,6 +8,7 @@ upload leaves neither a half-written case nor an orphan file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -55,20 +56,32 @@ def _write(content: bytes, mime: str) -> str:
     return default_storage.save(path, ContentFile(content))
 
 
-def case_file_add(*, case_material: CaseMaterial, upload: UploadedFile, actor: Any) -> CaseFile:
+def case_file_add(
+    *,
+    case_material: CaseMaterial,
+    upload: UploadedFile,
+    actor: Any,
+    now: dt.datetime | None = None,
+) -> CaseFile:
     """Attach one uploaded file to a checklist line of a case that is still editable."""
     mime, content = upload_check(upload)
     path = _write(content, mime)
     try:
         with transaction.atomic():
-            return _attach(case_material, path, upload.name or "file", mime, content, actor)
+            return _attach(case_material, path, upload.name or "file", mime, content, actor, now)
     except BaseException:
         default_storage.delete(path)
         raise
 
 
 def _attach(
-    line: CaseMaterial, path: str, name: str, mime: str, content: bytes, actor: Any
+    line: CaseMaterial,
+    path: str,
+    name: str,
+    mime: str,
+    content: bytes,
+    actor: Any,
+    now: dt.datetime | None = None,
 ) -> CaseFile:
     case = type(line.case).objects.select_for_update().get(pk=line.case_id)
     if case.status not in EDITABLE_STATUSES:
@@ -90,6 +103,7 @@ def _attach(
         actor=actor,
         action="file_added",
         public=False,
+        now=now,
         data={"material": line.material.name, "file": stored.original_name},
     )
     return attached
@@ -189,7 +203,7 @@ def files_delete(paths: Iterable[str]) -> None:
 
 
 def case_files_attach(
-    *, line: CaseMaterial, written: list[WrittenFile], actor: Any
+    *, line: CaseMaterial, written: list[WrittenFile], actor: Any, now: dt.datetime | None = None
 ) -> tuple[list[CaseFile], list[WrittenFile]]:
     """Attach written files to a line of a case the caller has locked and found editable.
 
@@ -223,6 +237,7 @@ def case_files_attach(
             actor=actor,
             action="file_added",
             public=False,
+            now=now,
             data={"material": line.material.name, "file": stored.original_name},
         )
     return attached, duplicates

@@ -5,6 +5,9 @@ public data in ``demo_data/`` (SOURCES.md there says what is real and what is no
 of them community points), the hall's windows, 92 published items with 637 conditions, their
 materials with generated PDF forms and samples, fees, where each item is implemented, and one
 demo user per role. Deterministic: a fixed seed, so every load gives the same catalog.
+
+Then a year of generated cases ending today (``onewindow.cases.demo_cases``), unless the
+command says ``--no-cases``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ HALL_PHONE = "027-60858577"
 SUPERVISION_PHONE = "12345"
 PUBLISHED_AT = dt.datetime(2025, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DEPARTMENT = "SCJG"
+MAX_CASES = 20_000
 
 
 @dataclass(frozen=True)
@@ -71,16 +75,45 @@ class DemoDataPresent(Exception):
 
 # --- command line -----------------------------------------------------------------------------
 def add_parser(sub: Any) -> None:
+    from onewindow.cases.demo_cases import DEFAULT_COUNT
+
     parser = sub.add_parser(
         "demo",
-        help="load the demo data into an empty database (--reset: wipe the demo data and reload)",
+        help="load the demo data (catalog, users and a year of generated cases) into an empty "
+        "database (--reset: wipe the demo data and reload)",
     )
     parser.add_argument(
         "--reset",
         action="store_true",
-        help="delete the catalog and the demo users first, then load the demo data again",
+        help="delete all cases (with their tasks, decisions, certificates, cards, letters and "
+        "files), the catalog and the demo users first, then load the demo data again",
+    )
+    cases = parser.add_mutually_exclusive_group()
+    cases.add_argument(
+        "--cases",
+        type=_case_count,
+        default=DEFAULT_COUNT,
+        metavar="N",
+        help=f"generate N cases over the year ending today (default {DEFAULT_COUNT})",
+    )
+    cases.add_argument(
+        "--no-cases",
+        dest="cases",
+        action="store_const",
+        const=0,
+        help="load the catalog and the demo users only, without generated cases",
     )
     parser.set_defaults(func=demo_command)
+
+
+def _case_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"办件数须为整数:{value!r}") from None
+    if not 0 <= number <= MAX_CASES:
+        raise argparse.ArgumentTypeError(f"办件数须在 0 至 {MAX_CASES} 之间。")
+    return number
 
 
 def demo_command(args: argparse.Namespace) -> int:
@@ -103,7 +136,7 @@ def demo_command(args: argparse.Namespace) -> int:
     try:
         if args.reset:
             demo_reset()
-        load_demo(progress=True)
+        generated = load_demo(progress=True, cases=args.cases)
     except ProtectedError:
         print(
             "无法重置演示数据:其他数据(如非演示用户或办件)仍引用这些部门、窗口或事项。",
@@ -111,6 +144,11 @@ def demo_command(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"演示数据已加载,用时 {time.monotonic() - started:.1f} 秒。")
+    if generated is not None:
+        print(
+            f"已生成近一年的办件 {generated.cases} 件、监察牌 {generated.cards} 张、"
+            f"督办函 {generated.letters} 份。"
+        )
     print_logins()
     return 0
 
@@ -136,9 +174,10 @@ def _present_message(present: dict[str, int]) -> str:
 
 
 def demo_reset() -> None:
-    """Delete what the demo owns: the whole catalog and the demo users (tolerance settings,
-    which a migration provides, stay). Raises ProtectedError when other data still refers to
-    it; nothing is deleted then."""
+    """Delete what the demo owns: every case and what hangs off it (``demo_cases_reset``), the
+    generated people, the whole catalog and the demo users (tolerance settings, which a
+    migration provides, stay). Raises ProtectedError when other data still refers to it;
+    nothing is deleted then."""
     from django.core.files.storage import default_storage
     from django.db import transaction
 
@@ -158,7 +197,10 @@ def demo_reset() -> None:
         for name in pair
         if name
     ]
+    from onewindow.cases.demo_cases import demo_cases_reset
+
     with transaction.atomic():
+        demo_cases_reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -175,16 +217,35 @@ def demo_reset() -> None:
 
 
 # --- loading ----------------------------------------------------------------------------------
-def load_demo(*, progress: bool = False) -> None:
-    """Load the demo data into a database without catalog data. All or nothing."""
+def load_demo(
+    *, progress: bool = False, cases: int | None = None, today: dt.date | None = None
+) -> Any:
+    """Load the demo data into a database without catalog data, then ``cases`` generated cases
+    over the year ending ``today`` (default: the demo's count, today). All or nothing.
+
+    Returns the cases' summary (``demo_cases.Result``), or None without cases."""
+    from django.db import transaction
+
+    from onewindow.cases.demo_cases import DEFAULT_COUNT, demo_cases_load
+    from onewindow.core import clock
+
+    present = demo_data_present()
+    if present:
+        raise DemoDataPresent(_present_message(present))
+    count = DEFAULT_COUNT if cases is None else cases
+    with transaction.atomic():
+        _load_catalog(progress)
+        if not count:
+            return None
+        return demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+
+
+def _load_catalog(progress: bool) -> None:
     from django.db import transaction
     from tqdm import tqdm
 
     from onewindow.catalog.demo_data import plan
 
-    present = demo_data_present()
-    if present:
-        raise DemoDataPresent(_present_message(present))
     rng = random.Random(SEED)
     items = plan.items(rng)
     with (
@@ -510,6 +571,11 @@ def print_logins() -> None:
         print("  ".join(cells).rstrip())
         if n == 0:
             print("  ".join("-" * width for width in widths))
+    if User.objects.filter(username="zjj_clerk").exists():
+        print(
+            "其他部门的工作人员(办件生成时创建,密码相同):部门代码小写加角色,"
+            "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief。"
+        )
 
 
 def _department_name(code: str) -> str:

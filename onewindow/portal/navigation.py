@@ -68,6 +68,15 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "supervision:letters", _("督办函"), _("本部门收到的督办函及答复"), perm=Perm.TASK_HANDLE
     ),
+    Column(
+        "supervision:reports", _("情况通报"), _("电子监察月度、季度情况通报"), perm=Perm.TASK_HANDLE
+    ),
+    Column(
+        "supervision:scores",
+        _("绩效考核"),
+        _("部门和窗口绩效得分、等次与排名"),
+        perm=Perm.TASK_HANDLE,
+    ),
 )
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from onewindow.review.models import MaterialRequest, Opinion, StepRecord, Task
+from onewindow.review.models import MaterialAnswerFile, MaterialRequest, Opinion, StepRecord, Task
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -56,8 +57,45 @@ class OpinionAdmin(ReadOnlyAdmin):
     search_fields = ("task__case__number",)
 
 
+class MaterialAnswerFileInline(admin.TabularInline):
+    """The files of the answer (names, type, size; the files themselves are served only through
+    the access-checked download views)."""
+
+    model = MaterialAnswerFile
+    fields = ("file_name", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("原文件名"))
+    def file_name(self, obj: MaterialAnswerFile) -> str:
+        return obj.stored.original_name
+
+    @admin.display(description=_("文件类型"))
+    def content_type(self, obj: MaterialAnswerFile) -> str:
+        return obj.stored.content_type
+
+    @admin.display(description=_("大小(字节)"))
+    def size(self, obj: MaterialAnswerFile) -> int:
+        return obj.stored.size
+
+    @admin.display(description=_("上传时间"))
+    def uploaded_at(self, obj: MaterialAnswerFile) -> Any:
+        return obj.stored.created_at
+
+
 @admin.register(MaterialRequest)
 class MaterialRequestAdmin(ReadOnlyAdmin):
+    inlines = [MaterialAnswerFileInline]
     list_display = ("task", "requested_on", "answered_on", "pauses_clock", "paused_days")
     list_filter = ("pauses_clock",)
     search_fields = ("task__case__number",)

@@ -246,7 +246,7 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_on = models.DateField(_("决定日期"))
+    decided_on = models.DateField(_("决定日期"), db_index=True)  # reports and scores by period
     # Art. 44 (DOMAIN-RULES B3): certificate issued and delivered within 10 working days.
     certificate_due = models.DateField(_("发证送达期限"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("时间"))

@@ -182,17 +182,24 @@ def _department_notify(case: Case, task: Task, name: str, now: dt.datetime) -> N
         now=now,
         data={"task": task.pk, "department": name, "due": task.due.isoformat()},
     )
-    staff = User.objects.filter(
-        department_id=task.department_id,
-        is_active=True,
-        role__in=(Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF),
-    ).exclude(email="")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("新审查任务:办件 %(n)s") % {"n": case.number or ""}
         body = _(
             "%(d)s:办件 %(n)s(事项:%(item)s)已受理,请于 %(due)s 前完成本部门审查并提出意见。"
             "请登录政务服务平台“部门审查”栏目办理。"
         ) % {"d": name, "n": case.number, "item": case.item_version.name, "due": task.due}
+    _staff_email(case, task.department_id, event, subject, body, now)
+
+
+def _staff_email(
+    case: Case, department_id: int, event: Any, subject: str, body: str, now: dt.datetime
+) -> None:
+    """An outbox email to the department's reviewing staff, sent after commit."""
+    staff = User.objects.filter(
+        department_id=department_id,
+        is_active=True,
+        role__in=(Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF),
+    ).exclude(email="")
     rows = [
         OutboxMessage(
             channel=Channel.EMAIL,
@@ -582,7 +589,7 @@ def _answer(
     request.answered_on, request.answer, request.paused_days = today, answer, paused
     names, duplicates = _answer_files_attach(request, case, actor, written)
     case_due = _case_due_after_pause(case) if paused else None
-    event_record(
+    event = event_record(
         case,
         actor=actor,
         action="material_answered",
@@ -599,6 +606,19 @@ def _answer(
             "files": names,
         },
     )
+    # The reviewing department learns that its branch runs again (and until when).
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("补充材料已提交:办件 %(n)s") % {"n": case.number or ""}
+        body = _(
+            "%(d)s:办件 %(n)s(事项:%(item)s)的申请人已答复本部门的补充材料要求,"
+            "审查继续,本部门审查期限 %(due)s。请登录政务服务平台“部门审查”栏目办理。"
+        ) % {
+            "d": task.department.name,
+            "n": case.number,
+            "item": case.item_version.name,
+            "due": task.due if moved is None else moved.date,
+        }
+    _staff_email(case, task.department_id, event, subject, body, now)
     return request, duplicates
 
 
@@ -654,7 +674,9 @@ def _deemable(today: dt.date) -> Any:
     ).filter(~Exists(paused))
 
 
-def tasks_deem_consent(*, today: dt.date | None = None, batch: int = 500) -> int:
+def tasks_deem_consent(
+    *, today: dt.date | None = None, batch: int = 500, now: dt.datetime | None = None
+) -> int:
     """A department silent past its due date (due < today) is recorded as 默许同意 and the case
     gets a red-card flag (C2). Claimed with one conditional UPDATE per batch: rows another worker
     holds are skipped (PostgreSQL) or already changed (SQLite serialises writers), and the
@@ -664,22 +686,24 @@ def tasks_deem_consent(*, today: dt.date | None = None, batch: int = 500) -> int
     today = today or clock.today()
     done = 0
     while True:
-        claimed = _deem_batch(today, batch)
+        claimed = _deem_batch(today, batch, now)
         if not claimed:
             break
         done += len(claimed)
         for case_id in sorted({case_id for _pk, case_id in claimed}):
             with transaction.atomic():
                 _lock_case(case_id)
-                _join_if_complete(Case.objects.get(pk=case_id), clock.now())
+                _join_if_complete(Case.objects.get(pk=case_id), now or clock.now())
         if len(claimed) < batch:
             break
     return done
 
 
 @transaction.atomic
-def _deem_batch(today: dt.date, batch: int) -> list[tuple[int, int]]:
-    now = clock.now()
+def _deem_batch(
+    today: dt.date, batch: int, now: dt.datetime | None = None
+) -> list[tuple[int, int]]:
+    now = now or clock.now()
     rows = list(
         _deemable(today)
         .select_for_update(skip_locked=True, of=("self",))

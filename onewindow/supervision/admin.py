@@ -11,7 +11,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from onewindow.accounts.roles import Perm, has_perm
-from onewindow.supervision.models import Card, Rule
+from onewindow.supervision.models import (
+    Card,
+    PerformanceScore,
+    Rule,
+    ScoreScheme,
+    SituationReport,
+)
 
 VIEWERS = (Perm.RULES_EDIT, Perm.SUPERVISE)
 
@@ -47,6 +53,7 @@ class RuleAdmin(_ByRole):
         "enabled",
         "yellow_enabled",
         "yellow_days_before",
+        "yellow_share",
         "red_days_after",
     )
     list_filter = ("kind", "enabled")
@@ -58,6 +65,7 @@ class RuleAdmin(_ByRole):
         "enabled",
         "yellow_enabled",
         "yellow_days_before",
+        "yellow_share",
         "red_days_after",
     )
     readonly_fields = ("code", "kind")
@@ -81,3 +89,65 @@ class CardAdmin(_ByRole):
     )
     list_filter = ("level", "status", "rule")
     list_select_related = ("rule", "department")
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(_ByRole):
+    """Read-only: reports are made by ``supervision.reports`` and archived unchanged."""
+
+    list_display = (
+        "pk",
+        "number",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "scheduled",
+        "status",
+        "progress",
+        "requested_at",
+        "finished_at",
+    )
+    list_filter = ("period_kind", "status", "scheduled")
+    exclude = ("pdf", "data")
+    readonly_fields = ("error",)
+
+
+@admin.register(ScoreScheme)
+class ScoreSchemeAdmin(_ByRole):
+    """Read-only here: the scheme is edited on the 绩效考核方案 page (``scores.scheme_update``
+    checks that the weights sum to 100 and the grade bounds descend)."""
+
+    list_display = (
+        "pk",
+        "weight_on_time",
+        "weight_early",
+        "weight_satisfaction",
+        "weight_compression",
+        "yellow_penalty",
+        "red_penalty",
+        "letter_penalty",
+        "grade_excellent",
+        "grade_good",
+        "grade_pass",
+        "updated_at",
+    )
+
+
+@admin.register(PerformanceScore)
+class PerformanceScoreAdmin(_ByRole):
+    """Read-only: scores are computed by ``supervision.scores``."""
+
+    list_display = (
+        "period_kind",
+        "period_start",
+        "subject_kind",
+        "department",
+        "window",
+        "closed",
+        "score",
+        "grade",
+        "rank",
+        "computed_at",
+    )
+    list_filter = ("period_kind", "subject_kind", "grade")
+    list_select_related = ("department", "window")

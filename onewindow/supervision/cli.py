@@ -13,7 +13,7 @@ def add_parser(sub: Any) -> None:
         "supervise", help="run one electronic-supervision sweep (issue due cards) and print counts"
     )
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
-    parser.add_argument("--batch", type=int, default=500, help="cards per write transaction")
+    parser.add_argument("--batch", type=int, default=200, help="cards per write transaction")
     parser.set_defaults(func=supervise_command)
 
 

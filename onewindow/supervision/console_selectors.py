@@ -273,13 +273,13 @@ def feed_cards(
 
 def card_feed_row(card: Card) -> dict[str, Any]:
     """One 发牌动态 line: "发出黄牌/红牌:<rule>" at the card's issue time."""
-    case = card.case
+    case = card.case  # None for a card on a letter about a department in general
     return {
         "id": card.pk,
         "at": card.issued_at,
-        "case_id": case.pk,
-        "case_number": case.number or "",
-        "item": case.item_version.name,
+        "case_id": case.pk if case else None,
+        "case_number": (case.number or "") if case else "",
+        "item": case.item_version.name if case else "",
         "department": card.department.name,
         "level": card.level,
         "level_label": str(card.get_level_display()),

@@ -35,3 +35,28 @@ def letters_escalate() -> int:
     if count:
         log.info("supervision: %s letter(s) escalated", count)
     return count
+
+
+@periodic("supervision.reports", interval=settings.BACKGROUND_INTERVAL)
+def reports() -> int:
+    """Issue 5 item 5: queue the situation report of each month and quarter that ended, and
+    generate a few queued reports (claimed one by one: safe in several processes)."""
+    from onewindow.supervision.reports import report_generate_pending, reports_schedule
+
+    queued = reports_schedule()
+    done = report_generate_pending(limit=3)
+    if queued or done:
+        log.info("supervision: %s situation report(s) queued, %s generated", queued, done)
+    return done
+
+
+@periodic("supervision.scores", interval=settings.BACKGROUND_INTERVAL)
+def scores() -> int:
+    """Issue 5 item 6: compute each month and quarter once after it ends, and keep the current
+    period's provisional scores at most an hour old (``scores.scores_refresh``)."""
+    from onewindow.supervision.scores import scores_refresh
+
+    count = scores_refresh()
+    if count:
+        log.info("supervision: performance scores computed for %s period(s)", count)
+    return count

@@ -137,6 +137,7 @@ def letter_issue(
     subject: str,
     text: str,
     response_days: int = RESPONSE_DAYS_DEFAULT,
+    now: dt.datetime | None = None,
 ) -> SupervisionLetter:
     """A supervisor issues a 督办函 to ``department``; its head is notified by email."""
     _require_supervisor(actor)
@@ -155,7 +156,7 @@ def letter_issue(
         if case is not None and case.pk != card.case_id:
             raise LetterError(_("监察牌与所选办件不一致。"))
         case = case or card.case
-    now = clock.now()
+    now = now or clock.now()
     today = clock.local_date(now)
     letter = SupervisionLetter.objects.create(
         number=letter_number_next(today.year),
@@ -209,7 +210,9 @@ def _head_notify(letter: SupervisionLetter, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def letter_respond(*, letter: SupervisionLetter, actor: User, text: str) -> SupervisionLetter:
+def letter_respond(
+    *, letter: SupervisionLetter, actor: User, text: str, now: dt.datetime | None = None
+) -> SupervisionLetter:
     """The department replies (also after escalation: a late reply is still recorded)."""
     if not may_respond(actor, letter):
         raise LetterForbidden(_("只有被督办部门的首席代表、批准人、承办人或审核人可以回复督办函。"))
@@ -221,13 +224,15 @@ def letter_respond(*, letter: SupervisionLetter, actor: User, text: str) -> Supe
         status=LetterStatus.RESPONDED,
         response=text,
         responded_by=actor,
-        responded_at=clock.now(),
+        responded_at=now or clock.now(),
     )
     return letter
 
 
 @transaction.atomic
-def letter_close(*, letter: SupervisionLetter, actor: User, note: str) -> SupervisionLetter:
+def letter_close(
+    *, letter: SupervisionLetter, actor: User, note: str, now: dt.datetime | None = None
+) -> SupervisionLetter:
     """The supervisor accepts the reply and closes the letter."""
     _require_supervisor(actor)
     allowed = (LetterStatus.RESPONDED,)
@@ -239,7 +244,7 @@ def letter_close(*, letter: SupervisionLetter, actor: User, note: str) -> Superv
         status=LetterStatus.CLOSED,
         close_note=note,
         closed_by=actor,
-        closed_at=clock.now(),
+        closed_at=now or clock.now(),
     )
     return letter
 
@@ -252,7 +257,7 @@ def letters_overdue_bound(today: dt.date) -> dt.date | None:
 
 
 @transaction.atomic
-def letters_escalate(*, today: dt.date | None = None) -> int:
+def letters_escalate(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
     """Mark every letter still unanswered past its due date escalated: one UPDATE, idempotent
     (only ``issued`` rows change). Returns how many letters changed now."""
     bound = letters_overdue_bound(today or clock.today())
@@ -260,4 +265,8 @@ def letters_escalate(*, today: dt.date | None = None) -> int:
         return 0
     return SupervisionLetter.objects.filter(
         status=LetterStatus.ISSUED, response_due__lte=bound
-    ).update(status=LetterStatus.ESCALATED, escalated_at=clock.now(), revision=F("revision") + 1)
+    ).update(
+        status=LetterStatus.ESCALATED,
+        escalated_at=now or clock.now(),
+        revision=F("revision") + 1,
+    )

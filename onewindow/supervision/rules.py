@@ -10,22 +10,31 @@ DOMAIN-RULES D2 timing, with ``n = rule.yellow_days_before`` and ``r = rule.red_
 yellow from the n-th working day before a due date, red from the r-th working day after it if
 still open. Example (n = r = 1): due 2025-10-14 → yellow 2025-10-13, red 2025-10-15. Both turn
 into plain date bounds computed once per sweep, so "due ≤ bound" is an index range scan.
+
+D2 "or at a share of the allotted time used": with ``rule.yellow_share = s`` (%) an object with
+``N`` allotted working days is also yellow once ``k = ⌈s·N/100⌉`` of them are used, i.e. when at
+most ``N − k`` working days remain: ``due ≤ add_working_days(today, N − k)`` — one bound per
+distinct ``N`` (a handful of catalog values), so still an index range scan. Whichever of the two
+thresholds comes first issues the (single) yellow card.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.deadlines import INTAKE_DAYS
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
+    CaseFee,
     CaseMaterial,
     CaseStatus,
     Commitment,
@@ -34,6 +43,8 @@ from onewindow.cases.models import (
     CorrectionNotice,
     MaterialStatus,
 )
+from onewindow.catalog.models import ItemVersion, ProcessBranch
+from onewindow.review.deadlines import CERTIFICATE_DAYS, critical_path_days
 from onewindow.review.models import (
     Decision,
     DecisionKind,
@@ -51,7 +62,7 @@ from onewindow.supervision.models import (
     SupervisionLetter,
 )
 
-Rows = QuerySet[Any, tuple[int, int, int, dt.date | None]]
+Rows = QuerySet[Any, tuple[int, int | None, int, dt.date | None]]
 RuleQuery = Callable[[Rule, str, dt.date], Rows | None]
 
 # The case is under review and its committed limit runs (a special procedure stops the clock).
@@ -65,7 +76,7 @@ BLANK = r"^\s*$"
 class Hit:
     object_kind: str
     object_id: int
-    case_id: int
+    case_id: int | None
     department_id: int
     level: str
     detail: str
@@ -113,20 +124,82 @@ def _deadline(rule: Rule, level: str, today: dt.date) -> tuple[dt.date | None, d
     return due_window(rule, level, today) if rule.kind == RuleKind.DEADLINE else None
 
 
+def share_last_due(rule: Rule, today: dt.date, allotted: int) -> dt.date | None:
+    """The latest due date that is yellow at ``today`` by the share rule for ``allotted`` days."""
+    if rule.yellow_share is None or allotted <= 0:
+        return None
+    used = math.ceil(allotted * rule.yellow_share / 100)
+    return get_calendar().add_working_days(today, max(allotted - used, 0)).date
+
+
+def _deadline_filter(
+    rule: Rule,
+    level: str,
+    today: dt.date,
+    field: str,
+    allotted: Callable[[], Iterable[tuple[Q, int]]],
+) -> Q | None:
+    """The due-date filter of a deadline rule at ``level``, share threshold included (D2).
+
+    ``allotted`` lists (rows, allotted working days) pairs; it is only called when the rule has
+    a share threshold.
+    """
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    q = _due_filter(field, window)
+    if level != CardLevel.YELLOW or rule.yellow_share is None:
+        return q
+    red, days_upto = window
+    for rows, days in allotted():
+        upto = share_last_due(rule, today, days)
+        if upto is not None and upto > days_upto:
+            q |= rows & _due_filter(field, (red, upto))
+    return q
+
+
+def _fixed(days: int) -> Callable[[], Iterable[tuple[Q, int]]]:
+    return lambda: [(Q(), days)]
+
+
+def _task_allotted() -> list[tuple[Q, int]]:
+    """Each task carries its branch's allotted days (a handful of distinct catalog values)."""
+    values = ProcessBranch.objects.order_by().values_list("allotted_days", flat=True).distinct()
+    return [(Q(allotted_days=n), n) for n in sorted(set(values))]
+
+
+def _case_allotted() -> list[tuple[Q, int]]:
+    """A case's allotted time is its version's critical path (C3: the longest branch plus the
+    consolidation; the committed limit less consolidation plus it without a template)."""
+    by_days: dict[int, list[int]] = {}
+    versions = ItemVersion.objects.order_by().annotate(
+        longest=Max("process_branches__allotted_days")
+    )
+    for pk, longest, consolidation, committed in versions.values_list(
+        "pk", "longest", "consolidation_days", "committed_days"
+    ):
+        if not longest and committed is None:
+            continue
+        branch = longest or max(1, committed - consolidation)  # as review.deadlines.process_plan
+        days = critical_path_days([branch], consolidation)
+        by_days.setdefault(days, []).append(pk)
+    return [(Q(item_version_id__in=pks), n) for n, pks in sorted(by_days.items())]
+
+
 # --- deadline rules ----------------------------------------------------------------------------
 def task_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """D1 "a step late even when the case is not": a department's review task past its due.
 
     A task waiting for material whose request stops the clock (item setting) is not running.
     """
-    window = _deadline(rule, level, today)
-    if window is None:
+    due = _deadline_filter(rule, level, today, "due", _task_allotted)
+    if due is None:
         return None
     paused = MaterialRequest.objects.filter(
         task=OuterRef("pk"), answered_on__isnull=True, pauses_clock=True
     )
     return (
-        Task.objects.filter(_due_filter("due", window))
+        Task.objects.filter(due)
         .filter(
             Q(status=TaskStatus.OPEN) | (Q(status=TaskStatus.WAITING_MATERIAL) & ~Exists(paused))
         )
@@ -136,11 +209,11 @@ def task_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 def case_decision_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """D1 "exceeding the committed limit": an accepted case past its decision_due."""
-    window = _deadline(rule, level, today)
-    if window is None:
+    due = _deadline_filter(rule, level, today, "decision_due", _case_allotted)
+    if due is None:
         return None
     return (
-        Case.objects.filter(_due_filter("decision_due", window))
+        Case.objects.filter(due)
         .filter(status__in=DECISION_CLOCK_RUNNING)
         .values_list("pk", "pk", "department_id", "decision_due")
     )
@@ -148,11 +221,11 @@ def case_decision_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 def case_intake_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """ALL Art. 32: a submitted case still without an intake decision at its intake_due."""
-    window = _deadline(rule, level, today)
-    if window is None:
+    due = _deadline_filter(rule, level, today, "intake_due", _fixed(INTAKE_DAYS))
+    if due is None:
         return None
     return (
-        Case.objects.filter(_due_filter("intake_due", window))
+        Case.objects.filter(due)
         .filter(status__in=AWAITING_INTAKE)
         .values_list("pk", "pk", "department_id", "intake_due")
     )
@@ -160,11 +233,11 @@ def case_intake_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 def certificate_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """ALL Art. 44 (B3): a granted case not yet completed (delivered) at certificate_due."""
-    window = _deadline(rule, level, today)
-    if window is None:
+    due = _deadline_filter(rule, level, today, "certificate_due", _fixed(CERTIFICATE_DAYS))
+    if due is None:
         return None
     return (
-        Decision.objects.filter(_due_filter("certificate_due", window))
+        Decision.objects.filter(due)
         .filter(kind=DecisionKind.GRANT, case__status=CaseStatus.GRANTED)
         .values_list("pk", "case_id", "case__department_id", "certificate_due")
     )
@@ -250,10 +323,19 @@ def refusal_without_reasons(rule: Rule, level: str, today: dt.date) -> Rows | No
 
 
 def fee_off_list(rule: Rule, level: str, today: dt.date) -> Rows | None:
-    """D1 "fees not on the fee list or above it". NO DATA SOURCE YET: OneWindow records the fee
-    list (catalog.Fee) but not what was actually charged, so nothing can be compared; the rule
-    is seeded disabled and finds nothing until a fee collection record exists."""
-    return None
+    """D1 "fees not on the fee list or above it": a charge in the fee ledger (cases.CaseFee)
+    under no line of the case's item version's fee list, or above the line's standard × the
+    quantity charged (cases.fees.fee_is_off_list says the same for one record)."""
+    if not _violation(level):
+        return None
+    off_list = (
+        Q(fee__isnull=True)
+        | ~Q(fee__version_id=F("case__item_version_id"))
+        | Q(amount__gt=F("fee__amount") * F("quantity"))
+    )
+    return CaseFee.objects.filter(off_list).values_list(
+        "pk", "case_id", "case__department_id", "charged_on"
+    )
 
 
 def acceptance_core_missing(rule: Rule, level: str, today: dt.date) -> Rows | None:
@@ -315,14 +397,14 @@ def deemed_consent(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 def letter_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """Issue 5 item 4: a 督办函 not answered by its response_due (red only; the letter is
-    marked escalated by ``letters.letters_escalate``). A card needs a case: a letter about a
-    department in general (no case, no card) is escalated but gets no card."""
+    marked escalated by ``letters.letters_escalate``). A letter about a department in general
+    has no case: its card has none either."""
     window = _deadline(rule, level, today)
     if window is None or level != CardLevel.RED:
         return None
     return (
         SupervisionLetter.objects.filter(_due_filter("response_due", window))
-        .filter(status__in=(LetterStatus.ISSUED, LetterStatus.ESCALATED), case_id__isnull=False)
+        .filter(status__in=(LetterStatus.ISSUED, LetterStatus.ESCALATED))
         .values_list("pk", "case_id", "department_id", "response_due")
     )
 
@@ -350,7 +432,9 @@ RULES: dict[str, RuleSpec] = {
     "refusal_without_reasons": RuleSpec(
         ObjectKind.DECISION, refusal_without_reasons, "%(due)s 不予许可决定未说明理由或救济途径"
     ),
-    "fee_off_list": RuleSpec(ObjectKind.CASE, fee_off_list, ""),
+    "fee_off_list": RuleSpec(
+        ObjectKind.FEE, fee_off_list, "%(due)s 收费不在收费清单内或高于收费标准"
+    ),
     "acceptance_core_missing": RuleSpec(
         ObjectKind.CASE, acceptance_core_missing, "%(due)s 受理时核心材料缺失"
     ),
@@ -375,7 +459,15 @@ LEVELS = (CardLevel.YELLOW, CardLevel.RED)
 
 
 def describe(spec: RuleSpec, due: dt.date | None) -> str:
-    return _(spec.detail) % {"due": due.isoformat() if due else "—"} if spec.detail else ""
+    return describer(spec)(due)
+
+
+def describer(spec: RuleSpec) -> Callable[[dt.date | None], str]:
+    """``describe`` for many rows: the card text translated once, formatted per due date."""
+    if not spec.detail:
+        return lambda due: ""
+    text = _(spec.detail)
+    return lambda due: text % {"due": due.isoformat() if due else "—"}
 
 
 def crossed(rule: Rule, level: str, today: dt.date) -> list[Hit]:

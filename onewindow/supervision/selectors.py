@@ -92,6 +92,8 @@ def open_cards_by_case_department(
         .order_by("-issued_at", "-pk")
     )
     for card in rows:
+        if card.case_id is None:  # the query asks for cases: never, but the column may be null
+            continue
         key = (card.case_id, card.department_id)
         if key in wanted:
             found.setdefault(key, []).append(card)
@@ -109,7 +111,8 @@ def cards_by_case(case_ids: Iterable[int]) -> dict[int, list[Card]]:
         .filter(case_id__in=ids)
         .order_by("-issued_at", "-pk")
     ):
-        found.setdefault(card.case_id, []).append(card)
+        if card.case_id is not None:
+            found.setdefault(card.case_id, []).append(card)
     return found
 
 

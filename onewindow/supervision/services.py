@@ -8,10 +8,12 @@ case: supervision reads cases, it never changes them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
@@ -82,24 +84,24 @@ def _update(card: Card, allowed: tuple[str, ...], **values: Any) -> Card:
 
 
 @transaction.atomic
-def card_explain(*, card: Card, actor: User, text: str) -> Card:
+def card_explain(*, card: Card, actor: User, text: str, now: dt.datetime | None = None) -> Card:
     """The department explains the card (情况说明)."""
     _require_department(card, actor)
     allowed = (CardStatus.ISSUED,)
     _require_status(card, allowed)
-    text = _text(text, _("情况说明"))
+    text = _text(text, pgettext("supervision card", "情况说明"))
     return _update(
         card,
         allowed,
         status=CardStatus.EXPLAINED,
         explanation=text,
         explained_by=actor,
-        explained_at=clock.now(),
+        explained_at=now or clock.now(),
     )
 
 
 @transaction.atomic
-def card_confirm(*, card: Card, actor: User, reason: str) -> Card:
+def card_confirm(*, card: Card, actor: User, reason: str, now: dt.datetime | None = None) -> Card:
     """The supervisor confirms the card after reading the explanation: it stands, rectify."""
     _require_supervisor(actor)
     allowed = (CardStatus.EXPLAINED,)
@@ -111,12 +113,12 @@ def card_confirm(*, card: Card, actor: User, reason: str) -> Card:
         status=CardStatus.CONFIRMED,
         review_note=reason,
         reviewed_by=actor,
-        reviewed_at=clock.now(),
+        reviewed_at=now or clock.now(),
     )
 
 
 @transaction.atomic
-def card_cancel(*, card: Card, actor: User, reason: str) -> Card:
+def card_cancel(*, card: Card, actor: User, reason: str, now: dt.datetime | None = None) -> Card:
     """The supervisor cancels the card (issued in error, or the explanation is accepted)."""
     _require_supervisor(actor)
     allowed = (CardStatus.ISSUED, CardStatus.EXPLAINED)
@@ -128,12 +130,12 @@ def card_cancel(*, card: Card, actor: User, reason: str) -> Card:
         status=CardStatus.CANCELLED,
         review_note=reason,
         reviewed_by=actor,
-        reviewed_at=clock.now(),
+        reviewed_at=now or clock.now(),
     )
 
 
 @transaction.atomic
-def card_rectify(*, card: Card, actor: User, text: str) -> Card:
+def card_rectify(*, card: Card, actor: User, text: str, now: dt.datetime | None = None) -> Card:
     """The department reports its rectification of a confirmed card."""
     _require_department(card, actor)
     allowed = (CardStatus.CONFIRMED,)
@@ -145,5 +147,5 @@ def card_rectify(*, card: Card, actor: User, text: str) -> Card:
         status=CardStatus.RECTIFIED,
         rectification=text,
         rectified_by=actor,
-        rectified_at=clock.now(),
+        rectified_at=now or clock.now(),
     )

@@ -208,3 +208,30 @@ def test_submit_refuses_a_required_material_without_file(world):
         services.case_submit(case=case, actor=world.applicant)
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT and case.number is None
+
+
+def test_the_intake_decision_records_the_clerks_window_serving_the_department(world):
+    # Window performance (§C10) counts each intake decision for the window it was made at.
+    from onewindow.catalog.models import Window
+
+    elsewhere = Window.objects.create(number="01", name="综合窗口")
+    serving = Window.objects.create(number="07", name="市场监管窗口")
+    serving.departments.add(world.department)
+    world.clerk.windows.add(elsewhere, serving)
+    accepted, rejected = submitted_case(world), submitted_case(world)
+    services.case_accept(case=accepted, actor=world.clerk)
+    services.case_reject(case=rejected, actor=world.clerk, reasons="不属于本机关职权范围")
+    for case in (accepted, rejected):
+        case.refresh_from_db()
+        assert case.intake_window == serving
+    # A clerk with no window that serves the department: their first window; none: no window.
+    world.clerk.windows.remove(serving)
+    case = submitted_case(world)
+    services.case_accept(case=case, actor=world.clerk)
+    case.refresh_from_db()
+    assert case.intake_window == elsewhere
+    world.clerk.windows.clear()
+    case = submitted_case(world)
+    services.case_accept(case=case, actor=world.clerk)
+    case.refresh_from_db()
+    assert case.intake_window is None

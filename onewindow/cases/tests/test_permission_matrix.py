@@ -101,6 +101,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:intake_accept": page("POST", INTAKE_OF_CASE),
     "cases:intake_correction": page("POST", INTAKE_OF_CASE),
     "cases:intake_reject": page("POST", INTAKE_OF_CASE),
+    "cases:intake_fee": page("POST", INTAKE_OF_CASE),
     "cases:intake_file": page("GET", READERS),
     "cases:notice_pdf": page("GET", READERS),
     # progress and dashboard (views/progress.py)
@@ -124,6 +125,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "api:intake-accept": page("POST", INTAKE_OF_CASE, forbidden=SIGNED_IN - INTAKE_ROLES),
     "api:intake-correction": page("POST", INTAKE_OF_CASE, forbidden=SIGNED_IN - INTAKE_ROLES),
     "api:intake-reject": page("POST", INTAKE_OF_CASE, forbidden=SIGNED_IN - INTAKE_ROLES),
+    "api:intake-fees": page("POST", INTAKE_OF_CASE, forbidden=SIGNED_IN - INTAKE_ROLES),
     "api:intake-commitment-fulfil": page(
         "POST", INTAKE_OF_CASE, forbidden=SIGNED_IN - INTAKE_ROLES
     ),

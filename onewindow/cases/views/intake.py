@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -35,12 +36,12 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.intake_forms import (
     AcceptForm,
     CorrectionForm,
-    DecisionForm,
     FulfilForm,
     RejectForm,
     WalkInForm,
 )
 from onewindow.cases.models import Case, CaseStatus, Commitment
+from onewindow.cases.views.fees import fee_context
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.review.material_selectors import material_requests_for_window
@@ -68,6 +69,7 @@ EVENT_LABELS = {
     "commitment_signed": gettext_lazy("签署告知承诺书"),
     "commitment_fulfilled": gettext_lazy("容缺材料补齐"),
     "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
+    "fee_recorded": gettext_lazy("登记收费"),
 }
 
 
@@ -191,13 +193,13 @@ def _status_label(status: str) -> str:
     return str(CaseStatus(status).label) if status in CaseStatus.values else status
 
 
-def _render_case(
+def render_case(
     request: HttpRequest,
     case: Case,
     *,
     status: int = 200,
     error: str = "",
-    **bound: DecisionForm,
+    **bound: forms.Form,
 ) -> HttpResponse:
     lines = list(selectors.case_lines(case))
     forms = {**_forms(request, case, lines), **bound}
@@ -224,6 +226,7 @@ def _render_case(
             if case.intake_due and status_value == CaseStatus.SUBMITTED
             else None
         ),
+        **fee_context(case, bound.get("fee_form")),
         "can_accept": status_value == CaseStatus.SUBMITTED,
         "can_reject": status_value in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION),
         "tolerance_limit": selectors.tolerance_limit(case.item_version),
@@ -238,7 +241,7 @@ def _render_case(
 @require_GET
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get_for_clerk(request, case_id=case_id)
-    return _render_case(request, case)
+    return render_case(request, case)
 
 
 FORM_TITLES = {
@@ -261,17 +264,17 @@ def _decide(
     form = _forms(request, case, lines, request.POST)[form_key]
     if not form.is_valid():
         error = _("未能提交,请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
-        return _render_case(request, case, status=400, error=error, **{form_key: form})
+        return render_case(request, case, status=400, error=error, **{form_key: form})
     if form.stale():
         form.add_error(None, str(STALE))
-        return _render_case(request, case, status=409, error=str(STALE), **{form_key: form})
+        return render_case(request, case, status=409, error=str(STALE), **{form_key: form})
     try:
         done = act(case, form)
     except CaseError as exc:
         case.refresh_from_db()  # the service rolled back; show the case as it is
         form.add_error(None, exc.message)
         status = 409 if isinstance(exc, ConcurrentChange) else 400
-        return _render_case(request, case, status=status, error=exc.message, **{form_key: form})
+        return render_case(request, case, status=status, error=exc.message, **{form_key: form})
     messages.success(request, done)
     return redirect("cases:intake_case", case_id=case.pk)
 

@@ -35,7 +35,10 @@ def test_run_serves_the_portal_with_demo_data_and_prints_logins(tmp_path):
     log = tmp_path / "out.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("onewindow")), "run", "--port", str(port)],
+            [
+                str(Path(sys.executable).with_name("onewindow")),
+                *("run", "--port", str(port), "--demo-cases", "12"),
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -340,3 +340,27 @@ def test_the_answer_endpoint_documents_multipart_files(client):
     assert "multipart/form-data" in operation["requestBody"]["content"]
     out = schema["components"]["schemas"]["MaterialRequestOut"]
     assert "files" in out["properties"]
+
+
+def test_the_reviewing_department_is_emailed_when_the_applicant_answers(tworld, asked):
+    from onewindow.accounts.models import User
+    from onewindow.notifications.models import OutboxMessage
+
+    User.objects.filter(department__in=[tworld.p.dept_a, tworld.p.dept_b]).update(
+        email="staff@example.gov.cn"
+    )
+    _answered(asked, tworld, pdf("消防合格证明.pdf"))
+    task = task_of(asked.task.case, tworld.p.dept_b)
+    mails = OutboxMessage.objects.filter(subject__startswith="补充材料已提交")
+    assert {m.user for m in mails} == {tworld.p.reviewer_b}  # department B's staff only
+    (mail,) = mails
+    assert asked.task.case.number in mail.body and str(task.due) in mail.body
+
+
+def test_the_admin_shows_the_answer_files_of_a_material_request(client, tworld, asked):
+    _answered(asked, tworld, pdf("消防合格证明.pdf"))
+    client.force_login(tworld.p.admin)
+    page = client.get(f"/admin/review/materialrequest/{asked.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "消防合格证明.pdf" in body and "application/pdf" in body

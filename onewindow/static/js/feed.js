@@ -61,10 +61,14 @@
     row.dataset.id = String(c.id);
     row.className = "feed-new";
     cell(row, when(c.at));
-    var link = document.createElement("a");
-    link.href = c.case_url;
-    link.textContent = c.case_number;
-    cell(row, "").appendChild(link);
+    if (c.case_url) {
+      var link = document.createElement("a");
+      link.href = c.case_url;
+      link.textContent = c.case_number;
+      cell(row, "").appendChild(link);
+    } else {
+      cell(row, "\u2014"); // a card on a letter without a case
+    }
     cell(row, c.item);
     cell(row, c.department);
     var badge = document.createElement("a");

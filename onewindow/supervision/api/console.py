@@ -142,9 +142,9 @@ class FeedEventSerializer(serializers.Serializer):
 class FeedCardSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="监察牌编号,作为下一次请求的 cards_after 参数")
     at = serializers.DateTimeField(help_text="发牌时间")
-    case_id = serializers.IntegerField()
+    case_id = serializers.IntegerField(allow_null=True, help_text="无办件的督办函逾期牌为空")
     case_number = serializers.CharField()
-    case_url = serializers.CharField()
+    case_url = serializers.CharField(allow_null=True)
     card_url = serializers.CharField()
     item = serializers.CharField()
     department = serializers.CharField(help_text="责任部门")
@@ -284,7 +284,9 @@ def feed_row(event: Any) -> dict[str, Any]:
 
 def card_feed_row(card: Any) -> dict[str, Any]:
     row = sel.card_feed_row(card)
-    row["case_url"] = reverse("supervision:console_case", args=[row["case_id"]])
+    row["case_url"] = (
+        reverse("supervision:console_case", args=[row["case_id"]]) if row["case_id"] else None
+    )
     row["card_url"] = reverse("supervision:card", args=[row["id"]])
     return row
 

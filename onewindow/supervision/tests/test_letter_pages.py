@@ -33,7 +33,7 @@ def _client(user) -> Client:
 def _issue(client: Client, card: Card, **data):
     form = {
         "department": card.department_id,
-        "case_number": card.case.number,
+        "case_number": card.case.number if card.case else "",
         "card": card.pk,
         "subject": "审查超时督办",
         "text": "请说明审查超时原因。",

@@ -221,12 +221,35 @@ def test_the_pdf_carries_the_number_subject_due_date_and_the_reply(personas, cas
     assert letter_document(letter).title == "督办函"
 
 
-def test_a_letter_without_a_case_is_escalated_but_gets_no_card(personas):
-    letter = issue(personas)  # about the department's work in general: a card needs a case
+def test_a_letter_without_a_case_escalates_to_a_red_card_without_a_case(personas, client):
+    letter = issue(personas)  # about the department's work in general
     _escalate_and_sweep("2025-10-15")
     letter.refresh_from_db()
     assert letter.status == LetterStatus.ESCALATED and letter.escalated_at is not None
-    assert not Card.objects.filter(rule__code="letter_overdue").exists()
+    card = Card.objects.get(rule__code="letter_overdue")
+    assert (card.level, card.object_id, card.case_id, card.department_id) == (
+        "red",
+        letter.pk,
+        None,
+        personas.dept_a.pk,
+    )
+    # The card pages, the department's list and the feed show it without a case.
+    client.force_login(personas.supervisor)
+    page = client.get(f"/supervision/cards/{card.pk}/")
+    assert page.status_code == 200 and letter.number in page.content.decode()
+    assert client.get("/supervision/cards/").status_code == 200
+    assert client.get("/supervision/feed/").status_code == 200
+    feed = client.get("/api/v1/supervision/feed/?cards=1").json()
+    assert [(c["id"], c["case_id"], c["case_url"]) for c in feed["cards"]] == [
+        (card.pk, None, None)
+    ]
+    assert client.get(f"/api/v1/supervision/cards/{card.pk}/").json()["case_id"] is None
+    form = client.get(f"/supervision/letters/new/?card={card.pk}")  # a further letter on it
+    assert (
+        form.status_code == 200 and "督办函回复期限 2025-10-14 届满未回复" in form.content.decode()
+    )
+    client.force_login(personas.chief_a)
+    assert client.get(f"/supervision/cards/{card.pk}/").status_code == 200
 
 
 def test_the_escalation_runs_in_the_background_loop(personas, case):

@@ -26,7 +26,7 @@ from onewindow.cases.models import (
 from onewindow.review.models import Decision, Suspension, Task
 from onewindow.review.services import tasks_deem_consent
 from onewindow.review.tests.task_world import accepted_case, at, make_world, task_of
-from onewindow.supervision.models import Card, Rule
+from onewindow.supervision.models import Rule
 from onewindow.supervision.rules import crossed
 from onewindow.supervision.tests.world import (
     D,
@@ -35,7 +35,6 @@ from onewindow.supervision.tests.world import (
     rule,
     single_branch_version,
     submitted_case,
-    sweep_on,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def tworld(personas):
     return make_world(personas)
 
 
-def hits(code: str, day: str, level: str = "red") -> list[tuple[str, int, int, int]]:
+def hits(code: str, day: str, level: str = "red") -> list[tuple[str, int, int | None, int]]:
     return [
         (h.object_kind, h.object_id, h.case_id, h.department_id)
         for h in crossed(rule(code), level, D(day))
@@ -246,17 +245,10 @@ def test_a_refusal_with_blank_reasons_is_carded_and_a_reasoned_one_is_not(tworld
     ]
 
 
-def test_the_fee_rule_has_no_data_source_yet_and_issues_nothing(tworld):
+def test_the_fee_rule_is_enabled_with_the_fee_ledger_as_its_source():
+    # Triggering and quiet cases: cases/tests/test_fees.py (it needs the fee ledger's services).
     fee = rule("fee_off_list")
-    assert not fee.enabled and "暂无数据来源" in fee.description
-    fee.enabled = True
-    fee.save()
-    accepted_case(tworld)
-    assert crossed(fee, "red", D("2025-10-15")) == []
-    assert (
-        not Card.objects.filter(rule=fee).exists()
-        and sweep_on("2025-10-15").issued.get("fee_off_list/red") is None
-    )
+    assert fee.enabled and "收费清单" in fee.description
 
 
 def test_an_accepted_case_whose_core_material_is_missing_is_carded(tworld):

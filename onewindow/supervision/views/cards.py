@@ -12,11 +12,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.roles import Perm, has_perm
@@ -24,7 +25,7 @@ from onewindow.accounts.selectors import staff_in_department
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
 from onewindow.supervision import selectors, services
-from onewindow.supervision.models import Card, CardStatus
+from onewindow.supervision.models import Card, CardStatus, ObjectKind, SupervisionLetter
 
 
 class CardActionForm(forms.Form):
@@ -41,7 +42,7 @@ ACTIONS: dict[str, tuple[Any, str, Any, str, tuple[str, ...]]] = {
     "explain": (
         services.card_explain,
         "text",
-        gettext_lazy("情况说明"),
+        pgettext_lazy("supervision card", "情况说明"),
         "department",
         (CardStatus.ISSUED,),
     ),
@@ -114,7 +115,15 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 def _context(request: HttpRequest, card: Card, **extra: Any) -> dict[str, Any]:
-    return {"card": card, "actions": _available(request, card), **extra}
+    # The letter a letter_overdue card is about, and the letters issued about this card.
+    about = Q(pk=card.object_id) if card.object_kind == ObjectKind.LETTER else Q(pk__in=[])
+    letters = SupervisionLetter.objects.filter(about | Q(card=card)).order_by("issued_at")
+    return {
+        "card": card,
+        "card_letters": list(letters),
+        "actions": _available(request, card),
+        **extra,
+    }
 
 
 @login_required

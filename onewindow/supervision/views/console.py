@@ -20,6 +20,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.models import CaseStatus
 from onewindow.cases.selectors import due_state
+from onewindow.cases.views.fees import fee_context
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.review.views.decisions import history_context
@@ -112,6 +113,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             else None,
             "lines": sel.case_lines(case),
             "notices": case.notices.order_by("issued_at", "pk"),
+            **fee_context(case),
+            "fee_form": None,  # read-only: the console never changes a case
             "tasks": sel.case_tasks(case),
             "flags": sel.case_flags(case),
             "cards": cards_by_case([case.pk]).get(case.pk, []),

@@ -113,7 +113,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             initial |= {
                 "card": card.pk,
                 "department": card.department_id,
-                "case_number": card.case.number,
+                "case_number": card.case.number if card.case else "",
                 "subject": f"{card.rule.name}({card.get_level_display()})",
                 "text": card.detail,
             }
