@@ -10,6 +10,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from onewindow.lib.ids import ID_SCHEMA
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -198,6 +200,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    # ``<id:…>`` path segments (onewindow.lib.ids): integers of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": ID_SCHEMA},
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "onewindow.catalog.models.RegionLevel",
         "ItemTypeEnum": "onewindow.catalog.models.ItemType",

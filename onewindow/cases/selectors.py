@@ -494,8 +494,8 @@ def due_state(due: dt.date, *, today: dt.date | None = None) -> DueState:
 def applicant_find(*, kind: str, number: str) -> User | None:
     """The applicant account holding this ID number (person) or credit code (enterprise)."""
     number = normalise(number)
-    if not number:
-        return None
+    if not number or len(number) > 18 or not (number.isascii() and number.isalnum()):
+        return None  # no ID number or credit code looks like this (and NUL breaks PostgreSQL)
     field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
     return User.objects.filter(role__in=(Role.APPLICANT, Role.AGENT), **{field: number}).first()
 

@@ -663,12 +663,12 @@ class ItemVersionAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "<int:pk>/publish/",
+                "<id:pk>/publish/",
                 view(require_POST(self.publish_view)),
                 name="catalog_itemversion_publish",
             ),
             path(
-                "<int:pk>/new-draft/",
+                "<id:pk>/new-draft/",
                 view(require_POST(self.new_draft_view)),
                 name="catalog_itemversion_new_draft",
             ),

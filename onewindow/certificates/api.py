@@ -523,34 +523,34 @@ class PendingDeliveriesView(APIView):
 urlpatterns: list[URLPattern] = [
     path("certificates/verify/", VerifySerialView.as_view(), name="certificate-verify-serial"),
     path("certificates/verify/<str:token>/", VerifyTokenView.as_view(), name="certificate-verify"),
-    path("cases/<int:case_id>/certificate/", CertificateView.as_view(), name="certificate"),
+    path("cases/<id:case_id>/certificate/", CertificateView.as_view(), name="certificate"),
     path(
-        "cases/<int:case_id>/certificate/pdf", CertificatePdfView.as_view(), name="certificate-pdf"
+        "cases/<id:case_id>/certificate/pdf", CertificatePdfView.as_view(), name="certificate-pdf"
     ),
     path(
-        "cases/<int:case_id>/certificate/revoke/",
+        "cases/<id:case_id>/certificate/revoke/",
         RevokeView.as_view(),
         name="certificate-revoke",
     ),
     path(
-        "cases/<int:case_id>/certificate/withdraw/",
+        "cases/<id:case_id>/certificate/withdraw/",
         WithdrawView.as_view(),
         name="certificate-withdraw",
     ),
     path(
-        "cases/<int:case_id>/certificate/cancel/",
+        "cases/<id:case_id>/certificate/cancel/",
         CancelView.as_view(),
         name="certificate-cancel",
     ),
-    path("cases/<int:case_id>/delivery/", DeliveryChooseView.as_view(), name="delivery-choose"),
+    path("cases/<id:case_id>/delivery/", DeliveryChooseView.as_view(), name="delivery-choose"),
     path(
-        "cases/<int:case_id>/delivery/handover/",
+        "cases/<id:case_id>/delivery/handover/",
         DeliveryHandoverView.as_view(),
         name="delivery-handover",
     ),
-    path("cases/<int:case_id>/delivery/send/", DeliverySendView.as_view(), name="delivery-send"),
+    path("cases/<id:case_id>/delivery/send/", DeliverySendView.as_view(), name="delivery-send"),
     path(
-        "cases/<int:case_id>/delivery/confirm/",
+        "cases/<id:case_id>/delivery/confirm/",
         DeliveryConfirmView.as_view(),
         name="delivery-confirm",
     ),

@@ -10,20 +10,20 @@ app_name = "certificates"
 urlpatterns: list[URLPattern] = [
     path("verify/", views.verify, name="verify"),
     path("verify/<str:token>/", views.verify_token, name="verify_token"),
-    path("cases/<int:case_id>/certificate/", views.case_page, name="case"),
-    path("cases/<int:case_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
+    path("cases/<id:case_id>/certificate/", views.case_page, name="case"),
+    path("cases/<id:case_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
     path(
-        "cases/<int:case_id>/certificate/<str:action>/",
+        "cases/<id:case_id>/certificate/<str:action>/",
         views.certificate_action,
         name="action",
     ),
-    path("cases/<int:case_id>/delivery/", views.delivery_choose, name="delivery_choose"),
+    path("cases/<id:case_id>/delivery/", views.delivery_choose, name="delivery_choose"),
     path(
-        "cases/<int:case_id>/delivery/handover/",
+        "cases/<id:case_id>/delivery/handover/",
         views.delivery_handover,
         name="delivery_handover",
     ),
-    path("cases/<int:case_id>/delivery/send/", views.delivery_send, name="delivery_send"),
-    path("cases/<int:case_id>/delivery/confirm/", views.delivery_confirm, name="delivery_confirm"),
+    path("cases/<id:case_id>/delivery/send/", views.delivery_send, name="delivery_send"),
+    path("cases/<id:case_id>/delivery/confirm/", views.delivery_confirm, name="delivery_confirm"),
     path("deliveries/", views.queue, name="queue"),
 ]

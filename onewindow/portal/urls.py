@@ -25,7 +25,7 @@ urlpatterns = [
     path("guides/<str:code>/", views.guide_detail, name="guide_detail"),
     path("guides/<str:code>/flowchart.svg", views.guide_flowchart, name="guide_flowchart"),
     path(
-        "guides/<str:code>/materials/<int:material_id>/<download_kind:kind>/",
+        "guides/<str:code>/materials/<id:material_id>/<download_kind:kind>/",
         views.material_download,
         name="material_download",
     ),

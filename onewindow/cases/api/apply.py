@@ -663,23 +663,23 @@ class CaseWithdrawView(ApplyView):
 
 urlpatterns: list[URLPattern] = [
     path("cases/", CaseListView.as_view(), name="case-list"),
-    path("cases/<int:case_id>/", CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<id:case_id>/", CaseDetailView.as_view(), name="case-detail"),
     path(
-        "cases/<int:case_id>/materials/<int:line_id>/files/",
+        "cases/<id:case_id>/materials/<id:line_id>/files/",
         MaterialFilesView.as_view(),
         name="case-material-files",
     ),
     path(
-        "cases/<int:case_id>/materials/<int:line_id>/files/<int:file_id>/",
+        "cases/<id:case_id>/materials/<id:line_id>/files/<id:file_id>/",
         MaterialFileView.as_view(),
         name="case-material-file",
     ),
     path(
-        "cases/<int:case_id>/reusable-files/",
+        "cases/<id:case_id>/reusable-files/",
         ReusableFilesView.as_view(),
         name="case-reusable-files",
     ),
-    path("cases/<int:case_id>/submit/", CaseSubmitView.as_view(), name="case-submit"),
-    path("cases/<int:case_id>/withdraw/", CaseWithdrawView.as_view(), name="case-withdraw"),
-    path("cases/<int:case_id>/resubmit/", CaseResubmitView.as_view(), name="case-resubmit"),
+    path("cases/<id:case_id>/submit/", CaseSubmitView.as_view(), name="case-submit"),
+    path("cases/<id:case_id>/withdraw/", CaseWithdrawView.as_view(), name="case-withdraw"),
+    path("cases/<id:case_id>/resubmit/", CaseResubmitView.as_view(), name="case-resubmit"),
 ]

@@ -124,5 +124,5 @@ class FeeListView(IntakeView):
 
 
 urlpatterns: list[URLPattern] = [
-    path("intake/cases/<int:case_id>/fees/", FeeListView.as_view(), name="intake-fees"),
+    path("intake/cases/<id:case_id>/fees/", FeeListView.as_view(), name="intake-fees"),
 ]

@@ -798,14 +798,14 @@ class NoticePdfView(ReaderView):
 urlpatterns: list[URLPattern] = [
     path("intake/queue/", QueueView.as_view(), name="intake-queue"),
     path("intake/cases/", WalkInView.as_view(), name="intake-walk-in"),
-    path("intake/cases/<int:case_id>/", IntakeCaseView.as_view(), name="intake-case"),
-    path("intake/cases/<int:case_id>/accept/", AcceptView.as_view(), name="intake-accept"),
+    path("intake/cases/<id:case_id>/", IntakeCaseView.as_view(), name="intake-case"),
+    path("intake/cases/<id:case_id>/accept/", AcceptView.as_view(), name="intake-accept"),
     path(
-        "intake/cases/<int:case_id>/correction/",
+        "intake/cases/<id:case_id>/correction/",
         CorrectionView.as_view(),
         name="intake-correction",
     ),
-    path("intake/cases/<int:case_id>/reject/", RejectView.as_view(), name="intake-reject"),
+    path("intake/cases/<id:case_id>/reject/", RejectView.as_view(), name="intake-reject"),
     path("intake/commitments/", CommitmentListView.as_view(), name="intake-commitments"),
     path(
         "intake/material-requests/",
@@ -813,13 +813,13 @@ urlpatterns: list[URLPattern] = [
         name="intake-material-requests",
     ),
     path(
-        "intake/commitments/<int:commitment_id>/fulfil/",
+        "intake/commitments/<id:commitment_id>/fulfil/",
         CommitmentFulfilView.as_view(),
         name="intake-commitment-fulfil",
     ),
-    path("cases/<int:case_id>/notices/", NoticeListView.as_view(), name="case-notices"),
+    path("cases/<id:case_id>/notices/", NoticeListView.as_view(), name="case-notices"),
     path(
-        "cases/<int:case_id>/notices/<int:notice_id>/pdf",
+        "cases/<id:case_id>/notices/<id:notice_id>/pdf",
         NoticePdfView.as_view(),
         name="case-notice-pdf",
     ),

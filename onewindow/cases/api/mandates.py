@@ -213,5 +213,5 @@ class MandateRevokeView(APIView):
 
 urlpatterns: list[URLPattern] = [
     path("mandates/", MandateListView.as_view(), name="mandate-list"),
-    path("mandates/<int:mandate_id>/revoke/", MandateRevokeView.as_view(), name="mandate-revoke"),
+    path("mandates/<id:mandate_id>/revoke/", MandateRevokeView.as_view(), name="mandate-revoke"),
 ]

@@ -304,12 +304,12 @@ def case_file_remove(request: HttpRequest, case_id: int, file_id: int) -> HttpRe
 urlpatterns: list[URLPattern] = [
     path("apply/", apply_home, name="apply_home"),
     path("apply/<str:code>/", apply_start, name="apply_start"),
-    path("cases/<int:case_id>/application/", application, name="application"),
-    path("cases/<int:case_id>/submitted/", apply_done, name="apply_done"),
-    path("cases/<int:case_id>/withdraw/", apply_withdraw, name="apply_withdraw"),
-    path("cases/<int:case_id>/files/<int:file_id>/", case_file, name="case_file"),
+    path("cases/<id:case_id>/application/", application, name="application"),
+    path("cases/<id:case_id>/submitted/", apply_done, name="apply_done"),
+    path("cases/<id:case_id>/withdraw/", apply_withdraw, name="apply_withdraw"),
+    path("cases/<id:case_id>/files/<id:file_id>/", case_file, name="case_file"),
     path(
-        "cases/<int:case_id>/files/<int:file_id>/remove/",
+        "cases/<id:case_id>/files/<id:file_id>/remove/",
         case_file_remove,
         name="case_file_remove",
     ),

@@ -69,5 +69,5 @@ def fee_record(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("intake/<int:case_id>/fees/", fee_record, name="intake_fee"),
+    path("intake/<id:case_id>/fees/", fee_record, name="intake_fee"),
 ]

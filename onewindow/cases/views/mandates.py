@@ -251,5 +251,5 @@ def mandate_revoke(request: HttpRequest, mandate_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("my/mandates/", my_mandates, name="my_mandates"),
-    path("my/mandates/<int:mandate_id>/revoke/", mandate_revoke, name="mandate_revoke"),
+    path("my/mandates/<id:mandate_id>/revoke/", mandate_revoke, name="mandate_revoke"),
 ]

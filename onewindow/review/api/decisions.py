@@ -511,10 +511,10 @@ urlpatterns: list[URLPattern] = [
     path(
         "review/decisions/pending/", PendingDecisionsView.as_view(), name="review-decisions-pending"
     ),
-    path("review/cases/<int:case_id>/summary/", ReviewSummaryView.as_view(), name="review-summary"),
-    path("review/cases/<int:case_id>/decision/", DecisionView.as_view(), name="review-decide"),
+    path("review/cases/<id:case_id>/summary/", ReviewSummaryView.as_view(), name="review-summary"),
+    path("review/cases/<id:case_id>/decision/", DecisionView.as_view(), name="review-decide"),
     path(
-        "review/cases/<int:case_id>/extensions/",
+        "review/cases/<id:case_id>/extensions/",
         ExtensionRequestView.as_view(),
         name="review-extension-request",
     ),
@@ -524,17 +524,17 @@ urlpatterns: list[URLPattern] = [
         name="review-extensions-pending",
     ),
     path(
-        "review/extensions/<int:extension_id>/decide/",
+        "review/extensions/<id:extension_id>/decide/",
         ExtensionDecideView.as_view(),
         name="review-extension-decide",
     ),
     path(
-        "review/cases/<int:case_id>/suspensions/",
+        "review/cases/<id:case_id>/suspensions/",
         SuspensionStartView.as_view(),
         name="review-suspension-start",
     ),
     path(
-        "review/suspensions/<int:suspension_id>/end/",
+        "review/suspensions/<id:suspension_id>/end/",
         SuspensionEndView.as_view(),
         name="review-suspension-end",
     ),

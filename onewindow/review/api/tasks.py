@@ -26,6 +26,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.lib.ids import parse_id
 from onewindow.review import selectors, services
 from onewindow.review.models import (
     MaterialAnswerFile,
@@ -361,12 +362,13 @@ def _filters(request: Request) -> selectors.InboxFilters:
     if urgency not in selectors.URGENCY_FILTERS:
         raise exceptions.ValidationError({"urgency": [_("期限筛选只能是 overdue 或 soon。")]})
     raw_item = params.get("item", "").strip()
-    if raw_item and not raw_item.isdigit():
+    item_id = parse_id(raw_item)
+    if raw_item and item_id is None:
         raise exceptions.ValidationError({"item": [_("事项 ID 必须是正整数。")]})
     return selectors.InboxFilters(
         status=status,
         urgency=urgency,
-        item_id=int(raw_item) if raw_item else None,
+        item_id=item_id,
         number=params.get("number", "")[:40],
     )
 
@@ -535,17 +537,17 @@ class AnswerView(APIView):
 
 urlpatterns: list[URLPattern] = [
     path("review/inbox/", InboxView.as_view(), name="review-inbox"),
-    path("review/tasks/<int:task_id>/", TaskDetailView.as_view(), name="review-task"),
-    path("review/tasks/<int:task_id>/step/", StepView.as_view(), name="review-task-step"),
-    path("review/tasks/<int:task_id>/return/", ReturnView.as_view(), name="review-task-return"),
-    path("review/tasks/<int:task_id>/opinion/", OpinionView.as_view(), name="review-task-opinion"),
+    path("review/tasks/<id:task_id>/", TaskDetailView.as_view(), name="review-task"),
+    path("review/tasks/<id:task_id>/step/", StepView.as_view(), name="review-task-step"),
+    path("review/tasks/<id:task_id>/return/", ReturnView.as_view(), name="review-task-return"),
+    path("review/tasks/<id:task_id>/opinion/", OpinionView.as_view(), name="review-task-opinion"),
     path(
-        "review/tasks/<int:task_id>/material-request/",
+        "review/tasks/<id:task_id>/material-request/",
         MaterialRequestView.as_view(),
         name="review-task-material-request",
     ),
     path(
-        "review/material-requests/<int:request_id>/answer/",
+        "review/material-requests/<id:request_id>/answer/",
         AnswerView.as_view(),
         name="review-material-answer",
     ),

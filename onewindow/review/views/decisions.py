@@ -311,11 +311,11 @@ def extension_decide(request: HttpRequest, extension_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("review/decisions/", pending, name="decisions"),
-    path("review/decisions/<int:case_id>/", case_page, name="decision_case"),
-    path("review/decisions/<int:case_id>/decide/", decide, name="decision_make"),
-    path("review/decisions/<int:case_id>/extension/", extension_request, name="extension_request"),
-    path("review/decisions/<int:case_id>/suspension/", suspension_start, name="suspension_start"),
-    path("review/suspensions/<int:suspension_id>/end/", suspension_end, name="suspension_end"),
+    path("review/decisions/<id:case_id>/", case_page, name="decision_case"),
+    path("review/decisions/<id:case_id>/decide/", decide, name="decision_make"),
+    path("review/decisions/<id:case_id>/extension/", extension_request, name="extension_request"),
+    path("review/decisions/<id:case_id>/suspension/", suspension_start, name="suspension_start"),
+    path("review/suspensions/<id:suspension_id>/end/", suspension_end, name="suspension_end"),
     path("review/extensions/", extensions, name="extensions"),
-    path("review/extensions/<int:extension_id>/decide/", extension_decide, name="extension_decide"),
+    path("review/extensions/<id:extension_id>/decide/", extension_decide, name="extension_decide"),
 ]

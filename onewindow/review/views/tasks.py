@@ -396,16 +396,16 @@ def material_file(request: HttpRequest, file_id: int) -> FileResponse:
 
 urlpatterns: list[URLPattern] = [
     path("review/", inbox, name="inbox"),
-    path("review/tasks/<int:task_id>/", task_detail, name="task"),
-    path("review/tasks/<int:task_id>/step/", task_step, name="task_step"),
-    path("review/tasks/<int:task_id>/return/", task_return, name="task_return"),
-    path("review/tasks/<int:task_id>/opinion/", task_opinion, name="task_opinion"),
+    path("review/tasks/<id:task_id>/", task_detail, name="task"),
+    path("review/tasks/<id:task_id>/step/", task_step, name="task_step"),
+    path("review/tasks/<id:task_id>/return/", task_return, name="task_return"),
+    path("review/tasks/<id:task_id>/opinion/", task_opinion, name="task_opinion"),
     path(
-        "review/tasks/<int:task_id>/material-request/",
+        "review/tasks/<id:task_id>/material-request/",
         task_material_request,
         name="task_material_request",
     ),
-    path("review/tasks/<int:task_id>/files/<int:file_id>/", task_file, name="task_file"),
-    path("review/material-requests/<int:request_id>/", material_answer, name="material_answer"),
-    path("review/material-files/<int:file_id>/", material_file, name="material_file"),
+    path("review/tasks/<id:task_id>/files/<id:file_id>/", task_file, name="task_file"),
+    path("review/material-requests/<id:request_id>/", material_answer, name="material_answer"),
+    path("review/material-files/<id:file_id>/", material_file, name="material_file"),
 ]

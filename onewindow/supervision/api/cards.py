@@ -174,22 +174,22 @@ RECTIFY = _action(
 
 urlpatterns: list[Any] = [
     path("supervision/cards/", CardListView.as_view(), name="supervision-cards"),
-    path("supervision/cards/<int:card_id>/", CardDetailView.as_view(), name="supervision-card"),
+    path("supervision/cards/<id:card_id>/", CardDetailView.as_view(), name="supervision-card"),
     path(
-        "supervision/cards/<int:card_id>/explain/",
+        "supervision/cards/<id:card_id>/explain/",
         EXPLAIN.as_view(),
         name="supervision-card-explain",
     ),
     path(
-        "supervision/cards/<int:card_id>/confirm/",
+        "supervision/cards/<id:card_id>/confirm/",
         CONFIRM.as_view(),
         name="supervision-card-confirm",
     ),
     path(
-        "supervision/cards/<int:card_id>/cancel/", CANCEL.as_view(), name="supervision-card-cancel"
+        "supervision/cards/<id:card_id>/cancel/", CANCEL.as_view(), name="supervision-card-cancel"
     ),
     path(
-        "supervision/cards/<int:card_id>/rectify/",
+        "supervision/cards/<id:card_id>/rectify/",
         RECTIFY.as_view(),
         name="supervision-card-rectify",
     ),

@@ -27,6 +27,7 @@ from onewindow.cases.models import Case, CaseFlag, CaseStatus
 from onewindow.catalog.models import RiskPoint, StepKind
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
+from onewindow.lib.ids import parse_id
 from onewindow.supervision import console_selectors as sel
 from onewindow.supervision.views.console import case_filter
 
@@ -310,9 +311,10 @@ def _positive(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    value = parse_id(raw)
+    if value is None:
         raise exceptions.ValidationError({name: [_("%(name)s 必须是非负整数。") % {"name": name}]})
-    return int(raw)
+    return value
 
 
 DEPARTMENT_PARAM = OpenApiParameter(
@@ -351,6 +353,7 @@ class ConsoleCasesView(SupervisorView):
         status = request.query_params.get("status", "")
         if status and status not in CaseStatus.values:
             raise exceptions.ValidationError({"status": [_("没有这个办件状态。")]})
+        _positive(request, "department")  # a 400 here, as in the other lists (the page ignores it)
         filters = case_filter(cast(Any, request.query_params))
         paginator = Pagination()
         page = paginator.paginate_queryset(sel.console_cases(filters), request, view=self)
@@ -446,7 +449,7 @@ class RiskPointsView(APIView):
 urlpatterns: list[URLPattern] = [
     path("supervision/cases/", ConsoleCasesView.as_view(), name="supervision-cases"),
     path(
-        "supervision/cases/<int:case_id>/",
+        "supervision/cases/<id:case_id>/",
         ConsoleCaseView.as_view(),
         name="supervision-case",
     ),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from onewindow.lib.ids import parse_id
+
 
 def status_and_department(
     request: Request, *, statuses: Iterable[str], invalid_status: str
@@ -17,6 +19,7 @@ def status_and_department(
     if status and status not in set(statuses):
         raise exceptions.ValidationError({"status": [invalid_status]})
     department = request.query_params.get("department", "")
-    if department and not department.isdigit():
+    department_id = parse_id(department)
+    if department and department_id is None:
         raise exceptions.ValidationError({"department": [_("部门编号无效。")]})
-    return status, int(department) if department else None
+    return status, department_id

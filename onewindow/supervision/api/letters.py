@@ -257,22 +257,22 @@ class LetterPdfView(APIView):
 urlpatterns: list[Any] = [
     path("supervision/letters/", LetterListView.as_view(), name="supervision-letters"),
     path(
-        "supervision/letters/<int:letter_id>/",
+        "supervision/letters/<id:letter_id>/",
         LetterDetailView.as_view(),
         name="supervision-letter",
     ),
     path(
-        "supervision/letters/<int:letter_id>/respond/",
+        "supervision/letters/<id:letter_id>/respond/",
         LetterRespondView.as_view(),
         name="supervision-letter-respond",
     ),
     path(
-        "supervision/letters/<int:letter_id>/close/",
+        "supervision/letters/<id:letter_id>/close/",
         LetterCloseView.as_view(),
         name="supervision-letter-close",
     ),
     path(
-        "supervision/letters/<int:letter_id>/pdf/",
+        "supervision/letters/<id:letter_id>/pdf/",
         LetterPdfView.as_view(),
         name="supervision-letter-pdf",
     ),

@@ -90,7 +90,7 @@ def _filters(request: Request) -> tuple[str, int | None]:
     if kind and kind not in PeriodKind.values:
         raise exceptions.ValidationError({"kind": [_("通报周期筛选值无效。")]})
     year = request.query_params.get("year", "")
-    if year and not (year.isdigit() and len(year) == 4):
+    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
         raise exceptions.ValidationError({"year": [_("年份无效。")]})
     return kind, int(year) if year else None
 
@@ -196,12 +196,12 @@ class ReportPdfView(APIView):
 urlpatterns: list[Any] = [
     path("supervision/reports/", ReportListView.as_view(), name="supervision-reports"),
     path(
-        "supervision/reports/<int:report_id>/",
+        "supervision/reports/<id:report_id>/",
         ReportDetailView.as_view(),
         name="supervision-report",
     ),
     path(
-        "supervision/reports/<int:report_id>/pdf/",
+        "supervision/reports/<id:report_id>/pdf/",
         ReportPdfView.as_view(),
         name="supervision-report-pdf",
     ),

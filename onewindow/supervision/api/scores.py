@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
+from onewindow.lib.ids import parse_id
 from onewindow.supervision import score_selectors as sel
 from onewindow.supervision import scores
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
@@ -128,9 +129,10 @@ def _scheme_data(scheme: Any) -> dict[str, Any]:
 
 def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name, "")
-    if raw and not raw.isdigit():
+    value = parse_id(raw)
+    if raw and value is None:
         raise exceptions.ValidationError({name: [_("编号无效。")]})
-    return int(raw) if raw else None
+    return value
 
 
 def _period(request: Request) -> sel.Period | None:

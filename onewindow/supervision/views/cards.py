@@ -24,6 +24,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
+from onewindow.lib.ids import parse_id
 from onewindow.supervision import selectors, services
 from onewindow.supervision.models import Card, CardStatus, ObjectKind, SupervisionLetter
 
@@ -92,7 +93,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
         cards = selectors.cards_for_supervisor(
             request,
             status=status,
-            department_id=int(department) if department.isdigit() else None,
+            department_id=parse_id(department),
         )
     else:
         cards = selectors.cards_for_department(request, status=status)
@@ -158,6 +159,6 @@ def card_act(request: HttpRequest, card_id: int, action: str) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("supervision/cards/", card_list, name="cards"),
-    path("supervision/cards/<int:card_id>/", card_detail, name="card"),
-    path("supervision/cards/<int:card_id>/<str:action>/", card_act, name="card_act"),
+    path("supervision/cards/<id:card_id>/", card_detail, name="card"),
+    path("supervision/cards/<id:card_id>/<str:action>/", card_act, name="card_act"),
 ]

@@ -23,17 +23,15 @@ from onewindow.cases.selectors import due_state
 from onewindow.cases.views.fees import fee_context
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
+from onewindow.lib.ids import parse_id
 from onewindow.review.views.decisions import history_context
 from onewindow.supervision import console_selectors as sel
 from onewindow.supervision.selectors import cards_by_case
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
+    number = parse_id(value or "")
+    return number if number else None
 
 
 def case_filter(params: QueryDict) -> sel.CaseFilter:
@@ -204,9 +202,9 @@ def risks(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("supervision/cases/", console, name="console"),
-    path("supervision/cases/<int:case_id>/", case_detail, name="console_case"),
+    path("supervision/cases/<id:case_id>/", case_detail, name="console_case"),
     path(
-        "supervision/cases/<int:case_id>/files/<int:file_id>/",
+        "supervision/cases/<id:case_id>/files/<id:file_id>/",
         case_file,
         name="console_case_file",
     ),

@@ -25,6 +25,7 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
+from onewindow.lib.ids import parse_id
 from onewindow.supervision import letter_selectors, letters
 from onewindow.supervision.letter_pdf import letter_response
 from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
@@ -77,7 +78,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     department = request.GET.get("department", "")
     if supervisor:
         rows = letter_selectors.letters_for_supervisor(
-            request, status=status, department_id=int(department) if department.isdigit() else None
+            request, status=status, department_id=parse_id(department)
         )
     else:
         rows = letter_selectors.letters_for_department(request, status=status)
@@ -107,7 +108,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     user = require_perm(request, Perm.SUPERVISE, target="supervision.letter")
     if request.method != "POST":
         raw = request.GET.get("card", "")
-        card = _card_of(request, int(raw) if raw.isdigit() else None)
+        card = _card_of(request, parse_id(raw))
         initial: dict[str, Any] = {"response_days": letters.RESPONSE_DAYS_DEFAULT}
         if card is not None:
             initial |= {
@@ -219,8 +220,8 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("supervision/letters/", letter_list, name="letters"),
     path("supervision/letters/new/", letter_new, name="letter_new"),
-    path("supervision/letters/<int:letter_id>/", letter_detail, name="letter"),
-    path("supervision/letters/<int:letter_id>/respond/", letter_respond, name="letter_respond"),
-    path("supervision/letters/<int:letter_id>/close/", letter_close, name="letter_close"),
-    path("supervision/letters/<int:letter_id>/pdf/", letter_pdf, name="letter_pdf"),
+    path("supervision/letters/<id:letter_id>/", letter_detail, name="letter"),
+    path("supervision/letters/<id:letter_id>/respond/", letter_respond, name="letter_respond"),
+    path("supervision/letters/<id:letter_id>/close/", letter_close, name="letter_close"),
+    path("supervision/letters/<id:letter_id>/pdf/", letter_pdf, name="letter_pdf"),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.models import User
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.lib.ids import parse_id
 from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
 from onewindow.supervision.report_pdf import (
@@ -63,7 +64,9 @@ def _list_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     if kind not in PeriodKind.values:
         kind = ""
     raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() else None
+    year = parse_id(raw_year)
+    if year is not None and not 1 <= year <= 9999:
+        year = None
     rows = reports.reports_for(request, kind=kind, year=year)
     supervisor = reports.may_request_reports(request.user)
     visible = SituationReport.objects.all()
@@ -170,7 +173,7 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("supervision/reports/", report_list, name="reports"),
     path("supervision/reports/new/", report_new, name="report_new"),
-    path("supervision/reports/<int:report_id>/", report_detail, name="report"),
-    path("supervision/reports/<int:report_id>/status/", report_status, name="report_status"),
-    path("supervision/reports/<int:report_id>/pdf/", report_pdf, name="report_pdf"),
+    path("supervision/reports/<id:report_id>/", report_detail, name="report"),
+    path("supervision/reports/<id:report_id>/status/", report_status, name="report_status"),
+    path("supervision/reports/<id:report_id>/pdf/", report_pdf, name="report_pdf"),
 ]

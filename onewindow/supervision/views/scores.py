@@ -263,9 +263,9 @@ urlpatterns: list[URLPattern] = [
     path("supervision/scores/recompute/", score_recompute, name="score_recompute"),
     path("supervision/scores/scheme/", score_scheme, name="score_scheme"),
     path(
-        "supervision/scores/department/<int:department_id>/",
+        "supervision/scores/department/<id:department_id>/",
         score_department,
         name="score_department",
     ),
-    path("supervision/scores/window/<int:window_id>/", score_window, name="score_window"),
+    path("supervision/scores/window/<id:window_id>/", score_window, name="score_window"),
 ]

@@ -1,0 +1,48 @@
+"""Requests refused before any view runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from onewindow.api.errors import error_body
+
+NUL = "\x00"
+
+
+def refuse_nul_characters(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A NUL character in the query string or an url-encoded form is a 400 for every page and
+    endpoint, in the path a 404.
+
+    No text we store or search may contain one, and PostgreSQL refuses it in any string it is
+    given (a 500 otherwise, wherever a view filters by a query value). The fields of multipart forms
+    and JSON bodies are checked by Django's and DRF's ``CharField`` (``ProhibitNullCharactersValidator``)
+    where the view reads them: parsing an upload here would take its errors away from the view.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:
+            raise Http404  # no page or object is named with one
+        fields = [request.GET]
+        if request.content_type == "application/x-www-form-urlencoded":
+            fields.append(request.POST)  # multipart forms: Django's and DRF's fields check
+        names = [
+            key.replace(NUL, "\\x00")
+            for data in fields
+            for key, values in data.lists()
+            if NUL in key or any(NUL in value for value in values)
+        ]
+        if not names:
+            return get_response(request)
+        message = _("请求中含有不允许的空字符(NUL),请检查链接或查询条件。")
+        if request.path.startswith("/api/"):
+            errors = {name: [message] for name in names}
+            return JsonResponse(error_body("invalid", message, errors), status=400)
+        return render(request, "400.html", {"message": message}, status=400)
+
+    return middleware
