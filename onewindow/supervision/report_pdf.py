@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.lib.pdf import Block, Document, Heading, Table, render_document
-from onewindow.supervision.models import PeriodKind, SituationReport
+from onewindow.supervision.models import SituationReport
 from onewindow.supervision.report_data import previous_period
+from onewindow.supervision.scores import period_label
 
 ISSUER = "电子监察"
 DASH = "—"
@@ -246,13 +247,6 @@ def report_notes() -> list[str]:
         ),
         _("黄牌、红牌、督办函按发出时间计入本期;已撤销的监察牌不计入黄牌、红牌数。"),
     ]
-
-
-def period_label(kind: str, start: dt.date) -> str:
-    """``2026年11月`` / ``2026年第4季度``."""
-    if kind == PeriodKind.QUARTER:
-        return _("%(y)s年第%(q)s季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
-    return _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}
 
 
 def _labels(report: SituationReport) -> tuple[str, str]:

@@ -46,7 +46,8 @@ from onewindow.supervision.report_data import (
     previous_period,
     report_figures,
 )
-from onewindow.supervision.report_pdf import period_label, report_pdf
+from onewindow.supervision.report_pdf import report_pdf
+from onewindow.supervision.scores import period_label
 from onewindow.supervision.selectors import _django
 
 __all__ = [

@@ -126,6 +126,7 @@ def period_end(kind: str, start: dt.date) -> dt.date:
 
 
 def period_label(kind: str, start: dt.date) -> str:
+    """``2026年11月`` / ``2026年第4季度``."""
     if kind == PeriodKind.QUARTER:
         return _("%(y)s年第%(q)s季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
     return _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}

@@ -31,7 +31,8 @@ from onewindow.cases.api.intake import PDFRenderer
 from onewindow.core.access import deny
 from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
-from onewindow.supervision.report_pdf import period_label, report_response
+from onewindow.supervision.report_pdf import report_response
+from onewindow.supervision.scores import period_label
 
 TAGS = ["supervision"]
 

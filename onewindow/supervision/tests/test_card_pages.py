@@ -80,3 +80,29 @@ def test_acting_outside_ones_role_or_reading_another_departments_card_is_404_and
     assert AccessDenied.objects.filter(target__startswith="supervision.card").count() == 4
     card.refresh_from_db()
     assert card.status == CardStatus.ISSUED
+
+
+def test_the_card_list_pages_by_50_and_keeps_the_filters_on_the_next_page(card, personas):
+    copies = [
+        Card(
+            rule=card.rule,
+            level=card.level,
+            object_kind=card.object_kind,
+            object_id=10_000 + n,
+            case=card.case,
+            department=card.department,
+            status=card.status,
+            issued_at=card.issued_at,
+        )
+        for n in range(60)
+    ]
+    Card.objects.bulk_create(copies)
+    client = _client(personas.supervisor)
+    query = f"?status={CardStatus.ISSUED}&department={personas.dept_a.pk}"
+    first = client.get(reverse("supervision:cards") + query).content.decode()
+    assert "第 1 页,共 2 页" in first
+    next_link = f"?status={CardStatus.ISSUED}&amp;department={personas.dept_a.pk}&amp;page=2"
+    assert next_link in first
+    second = client.get(reverse("supervision:cards") + query + "&page=2").content.decode()
+    assert "第 2 页,共 2 页" in second
+    assert 'rel="prev"' in second
