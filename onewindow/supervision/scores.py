@@ -41,6 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Perm, has_perm
@@ -129,7 +130,7 @@ def period_label(kind: str, start: dt.date) -> str:
     """``2026年11月`` / ``2026年第4季度``."""
     if kind == PeriodKind.QUARTER:
         return _("%(y)s年第%(q)s季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
-    return _("%(y)s年%(m)s月") % {"y": start.year, "m": start.month}
+    return date_format(start, "YEAR_MONTH_FORMAT")  # 2026年11月, November 2026
 
 
 def period_check(kind: str, start: Any) -> dt.date:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from onewindow.cases import services as case_services
 from onewindow.cases.services import MaterialFinding
@@ -33,6 +34,7 @@ from onewindow.supervision.scores import (
     dense_ranks,
     grade_of,
     period_check,
+    period_label,
     scheme_get,
     scheme_update,
     score_of,
@@ -341,3 +343,13 @@ def test_the_job_computes_an_ended_period_once_and_the_current_one_hourly(sworld
         ("quarter", D("2025-10-01")),
     }
     assert row(personas.dept_a).subject_kind == SubjectKind.DEPARTMENT
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "quarter"),
+    [("zh-hans", "2026年9月", "2026年第3季度"), ("en", "September 2026", "Q3 2026")],
+)
+def test_period_labels_follow_the_language(language, month, quarter):
+    with translation.override(language):
+        assert period_label(PeriodKind.MONTH, dt.date(2026, 9, 1)) == month
+        assert period_label(PeriodKind.QUARTER, dt.date(2026, 7, 1)) == quarter
