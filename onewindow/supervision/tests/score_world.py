@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time_machine
 
+from onewindow.api.tests.data import publish
 from onewindow.cases.models import Case
 from onewindow.catalog.models import (
     Item,
@@ -22,7 +23,6 @@ from onewindow.catalog.models import (
     ProcessBranch,
     Region,
     RegionLevel,
-    VersionStatus,
 )
 from onewindow.review.models import Task
 from onewindow.review.tests.task_world import THREE_STEPS, TaskWorld, at
@@ -56,11 +56,7 @@ def item_version(
         steps=THREE_STEPS,
         sort=1,
     )
-    version.status = VersionStatus.PUBLISHED
-    version.save()
-    item.published_version = version
-    item.save()
-    return version
+    return publish(version)
 
 
 def make_score_world(p: Personas) -> TaskWorld:

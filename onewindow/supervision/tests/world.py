@@ -15,11 +15,12 @@ import datetime as dt
 
 import time_machine
 
+from onewindow.api.tests.data import publish
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
-from onewindow.catalog.models import Item, ItemVersion, Material, ProcessBranch, VersionStatus
+from onewindow.catalog.models import Item, ItemVersion, Material, ProcessBranch
 from onewindow.review.decisions import decision_make
 from onewindow.review.models import Decision, Task
 from onewindow.review.services import task_opinion_give, task_step_complete
@@ -55,11 +56,7 @@ def single_branch_version(w: TaskWorld) -> ItemVersion:
         steps=THREE_STEPS,
         sort=1,
     )
-    version.status = VersionStatus.PUBLISHED
-    version.save()
-    item.published_version = version
-    item.save()
-    return version
+    return publish(version)
 
 
 def submitted_case(w: TaskWorld, *, day: str = "2025-09-30", version=None) -> Case:
