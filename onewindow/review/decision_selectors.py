@@ -95,6 +95,25 @@ def opinions_complete(case: Case) -> bool:
     return case_opinions_complete(case)
 
 
+def _lead_reviewed_filter() -> Any:
+    """The lead task's own opinion, signed by its staff (a filter on Case, for lists)."""
+    return Exists(
+        Opinion.objects.filter(
+            task__case=OuterRef("pk"), task__is_lead=True, actor__isnull=False
+        ).exclude(kind=OpinionKind.DEEMED_CONSENT)
+    )
+
+
+def lead_opinion_recorded(case: Case) -> bool:
+    """The lead department has recorded its own review opinion (DOMAIN-RULES C1, C2: deemed
+    consent is for co-departments only; a decision needs the lead's own review)."""
+    return (
+        Opinion.objects.filter(task__case=case, task__is_lead=True, actor__isnull=False)
+        .exclude(kind=OpinionKind.DEEMED_CONSENT)
+        .exists()
+    )
+
+
 @dataclass(frozen=True)
 class OpinionRow:
     """One department's part of the review as the decider sees it."""
@@ -162,8 +181,8 @@ def remedies_default(case: Case) -> str:
 
 # --- lists ------------------------------------------------------------------------------------
 def decisions_pending(user: Any) -> QuerySet[Case]:
-    """待决定: cases in review whose lead department is the user's and whose every department
-    has answered, the nearest decision deadline first. Empty for users who cannot decide."""
+    """待决定: cases in review whose lead department is the user's, whose every department has
+    answered and whose lead recorded its own opinion, the nearest decision deadline first. Empty for users who cannot decide."""
     if not has_perm(user, Perm.DECISION_MAKE) or getattr(user, "department_id", None) is None:
         return Case.objects.none()
     pending_task = Task.objects.filter(case=OuterRef("pk"), status__in=TASK_PENDING)
@@ -171,7 +190,7 @@ def decisions_pending(user: Any) -> QuerySet[Case]:
     return (
         _cases()
         .filter(_lead_filter(user.department_id), status=CaseStatus.IN_REVIEW)
-        .filter(Exists(any_task), ~Exists(pending_task))
+        .filter(Exists(any_task), ~Exists(pending_task), _lead_reviewed_filter())
         .order_by("decision_due", "pk")
     )
 
@@ -235,6 +254,7 @@ class ReviewSummary:
     lead: Department
     opinions: list[OpinionRow]
     complete: bool
+    lead_reviewed: bool  # the lead's own opinion is recorded (C1, C2)
     decision: Decision | None
     extensions: list[Extension]
     suspensions: list[Suspension]
@@ -278,6 +298,7 @@ def review_summary(case: Case) -> ReviewSummary:
         lead=lead_department(case),
         opinions=rows,
         complete=opinions_complete(case),
+        lead_reviewed=lead_opinion_recorded(case),
         decision=case_decision(case),
         extensions=list(
             case.extensions.select_related("requested_by", "decided_by").order_by(
@@ -304,6 +325,7 @@ def allowed_actions(user: Any, summary: ReviewSummary) -> list[str]:
     if (
         case.status == CaseStatus.IN_REVIEW
         and summary.complete
+        and summary.lead_reviewed
         and summary.decision is None
         and is_lead_staff(user, case, Perm.DECISION_MAKE)
     ):

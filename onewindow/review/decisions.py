@@ -55,6 +55,10 @@ class OpinionsIncomplete(CaseError):
     code = "opinions_incomplete"
 
 
+class LeadOpinionMissing(CaseError):
+    code = "lead_opinion_missing"
+
+
 class ReasonsRequired(CaseError):
     code = "reasons_required"
 
@@ -124,6 +128,17 @@ def decision_make(
         waiting = "、".join(sel.pending_departments(case)) or _("部分部门")
         raise OpinionsIncomplete(
             _("各部门意见尚未全部提出(尚缺:%(d)s),暂不能作出决定。") % {"d": waiting}
+        )
+    # DOMAIN-RULES C2: silence counts as consent for co-departments only; the lead department
+    # reviews the application itself and combines the opinions (C1). No decision — least of all
+    # a licence — without the lead's own recorded opinion.
+    if not sel.lead_opinion_recorded(case):
+        raise LeadOpinionMissing(
+            _(
+                "牵头部门%(d)s尚未提出本部门的审查意见,不能作出决定:逾期默许同意只适用于"
+                "协办部门,牵头部门须自行审查并记录意见后方可作出决定。"
+            )
+            % {"d": sel.lead_department(case).name}
         )
     rows = sel.opinion_rows(case)
     disagreeing = [row for row in rows if row.disagrees]

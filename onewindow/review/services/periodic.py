@@ -32,16 +32,19 @@ def _deemable(today: dt.date) -> Any:
     paused = MaterialRequest.objects.filter(
         task=OuterRef("pk"), answered_on__isnull=True, pauses_clock=True
     )
+    # DOMAIN-RULES C2: silence counts as consent for a *co-department* only. The lead department
+    # combines the opinions and decides (C1), so its own task is never deemed: it stays open and
+    # overdue (the supervision sweep cards it like any late task) until the lead answers.
     return Task.objects.filter(
-        status__in=TASK_PENDING, due__lt=today, case__status=CaseStatus.IN_REVIEW
+        status__in=TASK_PENDING, due__lt=today, case__status=CaseStatus.IN_REVIEW, is_lead=False
     ).filter(~Exists(paused))
 
 
 def tasks_deem_consent(
     *, today: dt.date | None = None, batch: int = 500, now: dt.datetime | None = None
 ) -> int:
-    """A department silent past its due date (due < today) is recorded as 默许同意 and the case
-    gets a red-card flag (C2). Claimed with one conditional UPDATE per batch: rows another worker
+    """A co-department silent past its due date (due < today) is recorded as 默许同意 and the
+    case gets a red-card flag (C2); the lead department's task is never deemed. Claimed with one conditional UPDATE per batch: rows another worker
     holds are skipped (PostgreSQL) or already changed (SQLite serialises writers), and the
     ``Opinion`` one-per-task constraint backs it up. Returns how many tasks were deemed."""
     if not settings.DEEMED_CONSENT:
@@ -77,7 +80,7 @@ def _deem_batch(
         return []
     ids = [pk for pk, _case_id in rows]
     updated = (
-        Task.objects.filter(pk__in=ids, status__in=TASK_PENDING)
+        Task.objects.filter(pk__in=ids, status__in=TASK_PENDING, is_lead=False)
         .filter(Q(due__lt=today))
         .update(status=TaskStatus.DEEMED, revision=F("revision") + 1, closed_at=now)
     )

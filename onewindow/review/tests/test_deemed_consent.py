@@ -4,6 +4,7 @@ the job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any, cast
 
@@ -16,7 +17,10 @@ from onewindow.cases.models import CaseEvent, CaseFlag, FlagKind
 from onewindow.core.jobs import JOBS
 from onewindow.review import services
 from onewindow.review.models import Opinion, OpinionKind, Task, TaskStatus
+from onewindow.review.selectors import case_opinions_complete
 from onewindow.review.tests.task_world import accepted_case, at, make_world, task_of
+from onewindow.supervision.models import Card
+from onewindow.supervision.sweep import supervision_sweep
 
 
 @pytest.fixture
@@ -74,15 +78,65 @@ def test_a_branch_whose_clock_is_stopped_for_material_is_not_deemed(tworld):
         )
     _deem("2025-10-30")
     assert task_of(case, tworld.p.dept_b).status == TaskStatus.WAITING_MATERIAL
-    assert task_of(case, tworld.p.dept_a).status == TaskStatus.DEEMED
+    assert task_of(case, tworld.dept_c).status == TaskStatus.DEEMED
 
 
 @pytest.mark.django_db
-def test_the_last_silent_department_completes_the_opinions_once(tworld):
+def test_the_lead_department_is_never_deemed_to_consent(tworld):
+    """C2 applies to co-departments only. Accepted 2025-09-30 (A3: Oct 1–8 holiday, Sat Oct 11
+    works), by hand: lead A due 2025-10-14 (5 working days), B 2025-10-17 (8), C 2025-10-11 (3).
+    On 2025-10-20 all three are past due and silent: B and C are deemed, A stays open and
+    overdue, so the opinions are not complete and nobody may decide yet."""
     case = accepted_case(tworld)
-    assert _deem("2025-10-20") == 3
+    assert _deem("2025-10-20") == 2
+    lead = task_of(case, tworld.p.dept_a)
+    assert lead.is_lead and lead.status == TaskStatus.OPEN
+    assert lead.due == dt.date(2025, 10, 14)
+    assert not Opinion.objects.filter(task=lead).exists()
+    assert task_of(case, tworld.p.dept_b).status == TaskStatus.DEEMED
+    assert task_of(case, tworld.dept_c).status == TaskStatus.DEEMED
+    assert not case_opinions_complete(case)
+    assert not CaseEvent.objects.filter(case=case, action="opinions_complete").exists()
+    assert _deem("2025-11-30") == 0  # however long the lead stays silent
+    assert task_of(case, tworld.p.dept_a).status == TaskStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_the_silent_lead_gets_its_deadline_cards_and_no_deemed_consent_card(tworld):
+    """Lead A due 2025-10-14 (by hand, see above): the sweep of 2025-10-15 (the first working
+    day after it, D2) gives A's task a red deadline card; the deemed-consent cards go to the
+    deemed co-departments B (due 2025-10-17) and C (due 2025-10-11) only."""
+    case = accepted_case(tworld)
+    _deem("2025-10-20")
+    with time_machine.travel(at("2025-10-20", 7), tick=False):
+        supervision_sweep()
+    lead = task_of(case, tworld.p.dept_a)
+    red_due = Card.objects.filter(rule__code="task_due", object_kind="task", level="red")
+    assert red_due.filter(object_id=lead.pk).exists()
+    deemed_cards = set(
+        Card.objects.filter(rule__code="deemed_consent").values_list("object_id", flat=True)
+    )
+    assert deemed_cards == {task_of(case, tworld.p.dept_b).pk, task_of(case, tworld.dept_c).pk}
+
+
+@pytest.mark.django_db
+def test_the_lead_opinion_after_the_silent_co_departments_completes_the_opinions_once(tworld):
+    """B and C are deemed on 2025-10-20 (due 10-17 and 10-11); the lead answers on 10-21."""
+    case = accepted_case(tworld)
+    assert _deem("2025-10-20") == 2
+    lead = task_of(case, tworld.p.dept_a)
+    staff = [tworld.p.handler_a, tworld.p.reviewer_a, tworld.p.approver_a]
+    with time_machine.travel(at("2025-10-21", 9), tick=False):
+        for actor in staff[:-1]:
+            lead.refresh_from_db()
+            services.task_step_complete(task=lead, actor=actor, revision=lead.revision)
+        lead.refresh_from_db()
+        services.task_opinion_give(
+            task=lead, actor=staff[-1], kind=OpinionKind.AGREE, revision=lead.revision
+        )
+    assert case_opinions_complete(case)
     assert CaseEvent.objects.filter(case=case, action="opinions_complete").count() == 1
-    _deem("2025-10-21")
+    _deem("2025-10-22")
     assert CaseEvent.objects.filter(case=case, action="opinions_complete").count() == 1
 
 
@@ -115,9 +169,9 @@ def test_two_workers_at_once_record_each_consent_once(tworld):
         for t in threads:
             t.join(timeout=60)
     assert not [r for r in results if isinstance(r, BaseException)], results
-    assert sum(results) == 3
-    assert Opinion.objects.filter(task__case=case, kind=OpinionKind.DEEMED_CONSENT).count() == 3
-    assert Task.objects.filter(case=case, status=TaskStatus.DEEMED).count() == 3
+    # The two co-departments, each once; the lead is never deemed (C2).
+    assert sum(results) == 2
+    assert Opinion.objects.filter(task__case=case, kind=OpinionKind.DEEMED_CONSENT).count() == 2
+    assert Task.objects.filter(case=case, status=TaskStatus.DEEMED).count() == 2
     assert CaseFlag.objects.filter(case=case, kind=FlagKind.DEEMED_CONSENT).count() == 1
-    assert CaseEvent.objects.filter(case=case, action="deemed_consent").count() == 3
-    assert CaseEvent.objects.filter(case=case, action="opinions_complete").count() == 1
+    assert CaseEvent.objects.filter(case=case, action="deemed_consent").count() == 2
