@@ -8,7 +8,9 @@ then any test asks for the ``personas`` fixture::
         ...
 
 Every persona's password is ``PASSWORD``. ``personas.dept_a`` (鄂州市市场监督管理局) holds the
-clerk, handler, reviewer, approver and chief; ``personas.dept_b`` (鄂州市住房和城乡建设局) holds
+clerk, handler, reviewer, approver, chief and ``head_a``, the agency head (机关负责人) who
+approves extensions; ``gov_head`` is the government head (本级人民政府负责人, in no department)
+who approves joint-handling extensions; ``personas.dept_b`` (鄂州市住房和城乡建设局) holds
 ``reviewer_b``; ``personas.window`` is the clerk's window, serving department A. ``outsider`` is an
 applicant with no relation to anything.
 
@@ -53,6 +55,8 @@ STAFF = (
     ("reviewer_b", Role.REVIEWER, "杨磊", "b"),
     ("approver_a", Role.APPROVER, "赵敏", "a"),
     ("chief_a", Role.CHIEF, "黄海", "a"),
+    ("head_a", Role.HEAD, "郭建国(局长)", "a"),
+    ("gov_head", Role.GOV_HEAD, "马志远(副市长)", None),
     ("supervisor", Role.SUPERVISOR, "周明(电子监察)", None),
     ("admin", Role.ADMIN, "吴刚(中心管理员)", None),
     ("auditor", Role.AUDITOR, "徐丽(审计管理员)", None),
@@ -76,6 +80,8 @@ class Personas:
     reviewer_b: User
     approver_a: User
     chief_a: User
+    head_a: User
+    gov_head: User
     supervisor: User
     admin: User
     auditor: User

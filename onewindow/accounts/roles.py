@@ -17,6 +17,11 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("审核人")
     APPROVER = "approver", _("批准人")
     CHIEF = "chief", _("首席代表")
+    # ALL Art. 42: the head of the agency (the lead department) approves an extension …
+    HEAD = "head", _("机关负责人")
+    # … and for joint / centralised handling the head of the government at that level, who sits
+    # in no department (ALL Art. 26, 42 para. 2; DOMAIN-RULES B2).
+    GOV_HEAD = "gov_head", _("本级人民政府负责人")
     SUPERVISOR = "supervisor", _("电子监察人员")
     ADMIN = "admin", _("中心管理员")
     AUDITOR = "auditor", _("审计管理员")
@@ -24,7 +29,9 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT}
 # Roles whose work is bound to one department's cases.
-DEPARTMENT_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF})
+DEPARTMENT_ROLES = frozenset(
+    {Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD}
+)
 
 
 class Perm(StrEnum):
@@ -38,7 +45,8 @@ class Perm(StrEnum):
     TASK_HANDLE = "task.handle"
     TASK_REVIEW = "task.review"
     TASK_APPROVE = "task.approve"
-    EXTENSION_APPROVE = "extension.approve"  # the head's approval, ALL Art. 42
+    EXTENSION_APPROVE = "extension.approve"  # the agency head's approval, ALL Art. 42 para. 1
+    EXTENSION_APPROVE_JOINT = "extension.approve_joint"  # the government head's, Art. 42 para. 2
     DECISION_MAKE = "decision.make"  # the lead department's grant / refusal
     CERTIFICATE_MANAGE = "certificate.manage"  # revoke, withdraw, cancel a licence
     CORRECTION_SIGN_OFF = "correction.sign_off"  # second correction notice
@@ -64,7 +72,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.TASK_HANDLE,
             Perm.TASK_REVIEW,
             Perm.TASK_APPROVE,
-            Perm.EXTENSION_APPROVE,
             Perm.DECISION_MAKE,
             Perm.CERTIFICATE_MANAGE,
         }
@@ -77,12 +84,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.TASK_HANDLE,
             Perm.TASK_REVIEW,
             Perm.TASK_APPROVE,
-            Perm.EXTENSION_APPROVE,
             Perm.DECISION_MAKE,
             Perm.CERTIFICATE_MANAGE,
             Perm.CORRECTION_SIGN_OFF,
         }
     ),
+    # ALL Art. 42 (DOMAIN-RULES B2): an extension is the head's decision, not an approver's.
+    Role.HEAD: frozenset(_DEPT_READ | {Perm.EXTENSION_APPROVE}),
+    Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
     Role.SUPERVISOR: frozenset(
         {Perm.GUIDE_READ, Perm.CASE_READ_ALL, Perm.SUPERVISE, Perm.CORRECTION_SIGN_OFF}
     ),

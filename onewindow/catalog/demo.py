@@ -62,6 +62,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("reviewer", "reviewer", "赵敏", "审核人", DEMO_DEPARTMENT),
     DemoUser("approver", "approver", "孙伟", "批准人", DEMO_DEPARTMENT),
     DemoUser("chief", "chief", "周强", "首席代表", DEMO_DEPARTMENT, ("C01", "C02")),
+    # ALL Art. 42: extensions are approved by the agency head; for joint handling by the head of
+    # the city government, who sits in no department.
+    DemoUser("head", "head", "钱国栋", "机关负责人(批准延期)", DEMO_DEPARTMENT),
+    DemoUser("gov_head", "gov_head", "何志刚", "本级人民政府负责人(批准联合办理延期)"),
     DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
     DemoUser("admin", "admin", "郑浩", "中心管理员(可登录管理后台)"),
     DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
@@ -574,7 +578,7 @@ def print_logins() -> None:
     if User.objects.filter(username="zjj_clerk").exists():
         print(
             "其他部门的工作人员(办件生成时创建,密码相同):部门代码小写加角色,"
-            "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief。"
+            "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief、zjj_head。"
         )
 
 

@@ -56,6 +56,20 @@ COLUMNS: tuple[Column, ...] = (
         _("意见齐备、待牵头部门作出决定的办件"),
         perm=Perm.DECISION_MAKE,
     ),
+    # ALL Art. 42: the heads who approve extensions (the agency head; for joint handling the
+    # government head) — each role holds one of the two permissions.
+    Column(
+        "review:extensions",
+        _("延期审批"),
+        _("审批延长审查期限的申请"),
+        perm=Perm.EXTENSION_APPROVE,
+    ),
+    Column(
+        "review:extensions",
+        _("延期审批"),
+        _("审批联合办理办件延长期限的申请"),
+        perm=Perm.EXTENSION_APPROVE_JOINT,
+    ),
     Column(
         "certificates:queue",
         _("证照送达"),

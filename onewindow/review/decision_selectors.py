@@ -82,6 +82,33 @@ def is_lead_staff(user: Any, case: Case, perm: Perm = Perm.TASK_HANDLE) -> bool:
     )
 
 
+def may_approve_extension(user: Any, case: Case) -> bool:
+    """ALL Art. 42 (DOMAIN-RULES B2): an extension is approved by the head of the agency (机关
+    负责人 of the lead department); for joint / centralised handling (Art. 26) by the head of
+    the government at that level (本级人民政府负责人), who belongs to no department."""
+    if case.item_version.joint_handling:
+        return bool(
+            getattr(user, "is_authenticated", False)
+            and user.is_active
+            and has_perm(user, Perm.EXTENSION_APPROVE_JOINT)
+        )
+    return is_lead_staff(user, case, Perm.EXTENSION_APPROVE)
+
+
+def is_extension_approver(user: Any) -> bool:
+    """The user's role approves some extensions (agency head or government head)."""
+    return has_perm(user, Perm.EXTENSION_APPROVE) or has_perm(user, Perm.EXTENSION_APPROVE_JOINT)
+
+
+def extension_approver_required(request: HttpRequest, *, target: str) -> Any:
+    """The signed-in head; anyone else (an approver, a chief representative …) gets the logged
+    404 of ``core.access.deny``."""
+    user: Any = request.user
+    if not is_extension_approver(user):
+        raise deny(request, target=target, reason="not an agency or government head")
+    return user
+
+
 def case_is_suspended(case: Case) -> bool:
     """True while a special procedure runs (ALL Art. 45): tasks of the case take no actions."""
     if case.status == CaseStatus.SUSPENDED:
@@ -207,12 +234,17 @@ def cases_in_review_for_lead(user: Any) -> QuerySet[Case]:
 
 
 def extensions_pending(user: Any) -> QuerySet[Extension]:
-    """Extension requests waiting for the head of the user's (lead) department."""
-    if not has_perm(user, Perm.EXTENSION_APPROVE) or getattr(user, "department_id", None) is None:
-        return Extension.objects.none()
-    led = Case.objects.filter(_lead_filter(user.department_id)).values("pk")
+    """Extension requests waiting for this head (Art. 42): the agency head sees those of cases
+    his department leads, the government head those of joint-handling cases."""
+    mine = Q(pk__in=[])
+    department_id = getattr(user, "department_id", None)
+    if has_perm(user, Perm.EXTENSION_APPROVE) and department_id is not None:
+        led = Case.objects.filter(_lead_filter(department_id)).values("pk")
+        mine |= Q(case__in=led, case__item_version__joint_handling=False)
+    if has_perm(user, Perm.EXTENSION_APPROVE_JOINT):
+        mine |= Q(case__item_version__joint_handling=True)
     return (
-        Extension.objects.filter(status=ExtensionStatus.REQUESTED, case__in=led)
+        Extension.objects.filter(mine, status=ExtensionStatus.REQUESTED)
         .select_related("case", "case__item_version", "case__applicant", "requested_by")
         .order_by("requested_at", "pk")
     )
@@ -230,10 +262,14 @@ def case_get_for_lead(request: HttpRequest, *, case_id: int, perm: Perm = Perm.T
 
 
 def extension_get_for_head(request: HttpRequest, *, extension_id: int) -> Extension:
-    """An extension of a case led by the head's department; otherwise a logged 404."""
-    extension = Extension.objects.select_related("case").filter(pk=extension_id).first()
-    if extension is None or not is_lead_staff(request.user, extension.case, Perm.EXTENSION_APPROVE):
-        raise deny(request, target=f"extension:{extension_id}", reason="not the lead's head")
+    """An extension this head may approve (``may_approve_extension``); otherwise a logged 404."""
+    extension = (
+        Extension.objects.select_related("case", "case__item_version")
+        .filter(pk=extension_id)
+        .first()
+    )
+    if extension is None or not may_approve_extension(request.user, extension.case):
+        raise deny(request, target=f"extension:{extension_id}", reason="not the approving head")
     return extension
 
 
@@ -330,17 +366,17 @@ def allowed_actions(user: Any, summary: ReviewSummary) -> list[str]:
         and is_lead_staff(user, case, Perm.DECISION_MAKE)
     ):
         actions.append("decide")
-    if not is_lead_staff(user, case):
-        return actions
-    if review_open and not summary.extension_used and summary.pending_extension is None:
-        actions.append("extension_request")
     pending = summary.pending_extension
     if (
         pending is not None
         and pending.requested_by_id != user.pk
-        and is_lead_staff(user, case, Perm.EXTENSION_APPROVE)
+        and may_approve_extension(user, case)
     ):
         actions.append("extension_decide")
+    if not is_lead_staff(user, case):
+        return actions
+    if review_open and not summary.extension_used and summary.pending_extension is None:
+        actions.append("extension_request")
     if case.status == CaseStatus.IN_REVIEW:
         actions.append("suspension_start")
     if case.status == CaseStatus.SUSPENDED and summary.open_suspension is not None:

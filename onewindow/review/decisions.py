@@ -5,7 +5,8 @@ written), then changes the case through ``cases.transitions.transition`` (condit
 status + revision, event row, notification outbox) in one transaction.
 
 - ``decision_make``: grant or refusal, once (ALL Art. 37–38, 44; DOMAIN-RULES B3, B5, C1).
-- ``extension_request`` / ``extension_decide``: one extension approved by a head (Art. 42, B2).
+- ``extension_request`` / ``extension_decide``: one extension approved by the agency head, for
+  joint handling by the government head (Art. 42, B2).
 - ``suspension_start`` / ``suspension_end``: special procedures whose time is excluded (Art. 45,
   B4); every due date moves by the working days spent.
 """
@@ -135,8 +136,8 @@ def decision_make(
     if not sel.lead_opinion_recorded(case):
         raise LeadOpinionMissing(
             _(
-                "牵头部门%(d)s尚未提出本部门的审查意见,不能作出决定:逾期默许同意只适用于"
-                "协办部门,牵头部门须自行审查并记录意见后方可作出决定。"
+                "牵头部门%(d)s尚未提出本部门的审查意见，不能作出决定：逾期默许同意只适用于"
+                "协办部门，牵头部门须自行审查并记录意见后方可作出决定。"
             )
             % {"d": sel.lead_department(case).name}
         )
@@ -330,7 +331,8 @@ def extension_decide(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> Extension:
-    """The head (approver / chief of the lead department) approves or refuses the request.
+    """The head approves or refuses the request: the agency head (机关负责人) of the lead
+    department, or for joint handling the government head (本级人民政府负责人), ALL Art. 42.
 
     On approval the decision and statutory due dates move by ``days`` working days and the
     applicant is told the reasons in a 延期告知书 (ALL Art. 42).
@@ -340,7 +342,9 @@ def extension_decide(
     case = Case.objects.select_related("item_version", "department", "region", "applicant").get(
         pk=extension.case_id
     )
-    _require(case, actor, Perm.EXTENSION_APPROVE, _("只有牵头部门负责人可以批准延期。"))
+    # ALL Art. 42 (DOMAIN-RULES B2): the agency head approves; joint handling the government head.
+    if not sel.may_approve_extension(actor, case):
+        raise NotAllowed(_extension_approver_message(case))
     if extension.requested_by_id == getattr(actor, "pk", None):
         raise NotAllowed(_("延期申请须由申请人以外的负责人批准。"))
     if extension.status != ExtensionStatus.REQUESTED:
@@ -377,6 +381,17 @@ def extension_decide(
     return extension
 
 
+def _extension_approver_message(case: Case) -> str:
+    if case.item_version.joint_handling:
+        return _(
+            "联合办理的办件延期须经本级人民政府负责人批准（行政许可法第四十二条第二款），"
+            "您不能批准。"
+        )
+    return _(
+        "延期须经本机关负责人（牵头部门的机关负责人）批准（行政许可法第四十二条第一款），您不能批准。"
+    )
+
+
 def _extension_apply(case: Case, extension: Extension, actor: Any, now: dt.datetime) -> None:
     assert case.decision_due is not None and case.statutory_due is not None
     decision_due = shift(case.decision_due, extension.days)
@@ -389,7 +404,11 @@ def _extension_apply(case: Case, extension: Extension, actor: Any, now: dt.datet
         action="extension_approved",
         reason=extension.reasons,
         now=now,
-        data={"extension": extension.pk, "days": extension.days},
+        data={
+            "extension": extension.pk,
+            "days": extension.days,
+            "joint": case.item_version.joint_handling,
+        },
         decision_due=decision_due.date,
         statutory_due=statutory_due.date,
         due_provisional=case.due_provisional
@@ -406,6 +425,7 @@ def _extension_apply(case: Case, extension: Extension, actor: Any, now: dt.datet
             "days": extension.days,
             "reasons": extension.reasons,
             "limit": extension_limit(joint_handling=case.item_version.joint_handling),
+            "joint": case.item_version.joint_handling,
             "approved_on": clock.local_date(now).isoformat(),
         },
     )

@@ -117,12 +117,21 @@ def _refusal(case: Case, content: dict[str, Any]) -> list[Block]:
 
 # --- 延期告知书 (ALL Art. 42) -----------------------------------------------------------------
 def _extension(case: Case, content: dict[str, Any]) -> list[Block]:
-    return [
-        _(
+    if content.get("joint"):
+        # ALL Art. 42 para. 2: joint handling, extended with the government head's approval.
+        opening = _(
+            "%(intro)s，本机关已于%(accepted)s受理。本件为联合办理，因下列理由不能在规定期限内"
+            "作出决定，经本级人民政府负责人批准，根据%(law)s第四十二条第二款的规定，审查期限延长"
+            "%(days)s个工作日。"
+        )
+    else:
+        opening = _(
             "%(intro)s,本机关已于%(accepted)s受理。因下列理由,本机关不能在规定期限内作出决定,"
             "经本机关负责人批准,根据%(law)s第四十二条第一款的规定,审查期限延长"
             "%(days)s个工作日。"
         )
+    return [
+        opening
         % {
             "intro": _intro(case, content),
             "accepted": _date(content.get("accepted_on") or case.accepted_on),

@@ -15,9 +15,17 @@ from onewindow.review.models import Decision, DecisionKind, SuspensionKind
 
 
 def _extension_approved(case: Case, event: CaseEvent) -> list[str]:
+    if event.data.get("joint"):  # ALL Art. 42 para. 2
+        approved = _(
+            "因%(reason)s，经本级人民政府负责人批准，审查期限延长 %(n)s 个工作日"
+            "（行政许可法第四十二条第二款）。"
+        )
+    else:
+        approved = _(
+            "因%(reason)s,经本机关负责人批准,审查期限延长 %(n)s 个工作日(行政许可法第四十二条)。"
+        )
     return [
-        _("因%(reason)s,经本机关负责人批准,审查期限延长 %(n)s 个工作日(行政许可法第四十二条)。")
-        % {"reason": event.reason.rstrip("。"), "n": event.data.get("days", "")},
+        approved % {"reason": event.reason.rstrip("。"), "n": event.data.get("days", "")},
         _("新的承诺办结期限 %(due)s,法定办结期限 %(statutory)s。详见延期告知书。")
         % {
             "due": texts.day(case.decision_due, provisional=case.due_provisional),

@@ -23,6 +23,8 @@ def test_every_persona_has_its_role(personas: Personas) -> None:
         "reviewer_b": Role.REVIEWER,
         "approver_a": Role.APPROVER,
         "chief_a": Role.CHIEF,
+        "head_a": Role.HEAD,
+        "gov_head": Role.GOV_HEAD,
         "supervisor": Role.SUPERVISOR,
         "admin": Role.ADMIN,
         "auditor": Role.AUDITOR,
@@ -34,12 +36,12 @@ def test_every_persona_has_its_role(personas: Personas) -> None:
 def test_department_staff_sit_in_the_two_departments(personas: Personas) -> None:
     assert personas.dept_a.name == "鄂州市市场监督管理局"
     assert personas.dept_b.name == "鄂州市住房和城乡建设局"
-    for name in ("clerk", "handler_a", "reviewer_a", "approver_a", "chief_a"):
+    for name in ("clerk", "handler_a", "reviewer_a", "approver_a", "chief_a", "head_a"):
         assert personas.get(name).department == personas.dept_a
     assert personas.reviewer_b.department == personas.dept_b
     assert list(personas.clerk.windows.all()) == [personas.window]
     assert list(personas.window.departments.all()) == [personas.dept_a]
-    for name in ("applicant", "agent", "supervisor", "admin", "auditor", "outsider"):
+    for name in ("applicant", "agent", "gov_head", "supervisor", "admin", "auditor", "outsider"):
         assert personas.get(name).department is None
 
 

@@ -31,7 +31,6 @@ EXPECTED: dict[Role, set[str]] = {
         "task.handle",
         "task.review",
         "task.approve",
-        "extension.approve",
         "decision.make",
         "certificate.manage",
     },
@@ -42,11 +41,14 @@ EXPECTED: dict[Role, set[str]] = {
         "task.handle",
         "task.review",
         "task.approve",
-        "extension.approve",
         "decision.make",
         "certificate.manage",
         "correction.sign_off",
     },
+    # ALL Art. 42: an extension needs the approval of the agency's head (机关负责人) …
+    Role.HEAD: {"guide.read", "extension.approve"},
+    # … and, for joint / centralised handling, of the government head (本级人民政府负责人).
+    Role.GOV_HEAD: {"guide.read", "extension.approve_joint"},
     Role.SUPERVISOR: {"guide.read", "case.read_all", "supervise", "correction.sign_off"},
     Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
     Role.AUDITOR: {"guide.read", "audit.read"},

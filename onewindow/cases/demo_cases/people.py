@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 GENERATED_DOMAIN = "cases.demo.onewindow.invalid"
-STAFF_ROLES = ("clerk", "handler", "reviewer", "approver", "chief")
+# ``head``: the agency head (机关负责人) who approves extensions (ALL Art. 42).
+STAFF_ROLES = ("clerk", "handler", "reviewer", "approver", "chief", "head")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建文斌宇浩凯健俊帆"
 COMPANY_WORDS = (

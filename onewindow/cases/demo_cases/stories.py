@@ -107,6 +107,12 @@ class Story:
         self.handler = self.cast.of(dept, "handler")
         self.approver = self.cast.of(dept, "approver")
         self.chief = self.cast.of(dept, "chief")
+        # ALL Art. 42: the agency head approves an extension; joint handling the government head.
+        self.extension_head = (
+            self.cast.demo["gov_head"]
+            if plan.item.version.joint_handling
+            else self.cast.of(dept, "head")
+        )
         self.actor = plan.agent or plan.applicant
 
     # --- time ---------------------------------------------------------------------------------
@@ -586,7 +592,7 @@ class Story:
             self,
             lambda: extension_decide(
                 extension=extension,
-                actor=self.approver,
+                actor=self.extension_head,
                 approve=True,
                 note="同意延期",
                 now=self.now,

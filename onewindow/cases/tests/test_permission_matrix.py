@@ -49,7 +49,8 @@ SIGNED_IN = frozenset(EVERYONE) - {ANONYMOUS}
 APPLICANT_ROLES = frozenset({"applicant", "enterprise", "outsider", "agent"})
 STAFF = SIGNED_IN - APPLICANT_ROLES
 OWNERS = frozenset({"applicant", "agent"})  # the case's applicant and the agent who filed it
-DEPT_A_STAFF = frozenset({"clerk", "handler_a", "reviewer_a", "approver_a", "chief_a"})
+# head_a: the agency head (机关负责人) reads his department's cases like its other staff.
+DEPT_A_STAFF = frozenset({"clerk", "handler_a", "reviewer_a", "approver_a", "chief_a", "head_a"})
 READERS = OWNERS | DEPT_A_STAFF | {"supervisor"}
 INTAKE_ROLES = frozenset({"clerk", "chief_a", "clerk_b"})
 INTAKE_OF_CASE = frozenset({"clerk", "chief_a"})  # clerk_b works for the other department

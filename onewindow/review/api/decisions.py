@@ -52,11 +52,6 @@ class CanDecide(HasPerm):
     message = "只有批准人或首席代表可以作出审批决定。"
 
 
-class CanApproveExtension(HasPerm):
-    perm = Perm.EXTENSION_APPROVE
-    message = "只有部门负责人可以审批延期。"
-
-
 # --- serializers ------------------------------------------------------------------------------
 class ReviewRefSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -417,30 +412,38 @@ class ExtensionRequestView(ReviewView):
 
 
 class PendingExtensionsView(ReviewView):
-    permission_classes = [IsAuthenticated, CanApproveExtension]
+    # ALL Art. 42: only the agency head (机关负责人) or, for joint handling, the government head
+    # (本级人民政府负责人); anyone else — an approver included — gets the logged 404.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="review_extensions_pending",
         summary="待审批的延期申请",
-        responses={200: ExtensionOutSerializer(many=True), **error_responses(401, 403)},
+        description="The agency head sees the requests of cases his department leads; the "
+        "government head those of joint-handling cases (ALL Art. 42). Anyone else: 404.",
+        responses={200: ExtensionOutSerializer(many=True), **error_responses(401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        rows = [extension_data(e) for e in sel.extensions_pending(request.user)]
+        user = sel.extension_approver_required(
+            cast(HttpRequest, request), target="review:extensions"
+        )
+        rows = [extension_data(e) for e in sel.extensions_pending(user)]
         return Response(ExtensionOutSerializer(rows, many=True).data)
 
 
 class ExtensionDecideView(ReviewView):
-    permission_classes = [IsAuthenticated, CanApproveExtension]
+    permission_classes = [IsAuthenticated]  # the selector answers the logged 404
 
     @extend_schema(
         operation_id="review_extensions_decide",
         summary="审批延期申请",
-        description="The head of the lead department (not the requester) approves or refuses. On "
+        description="The agency head of the lead department, for joint handling the government "
+        "head (not the requester), approves or refuses (ALL Art. 42). On "
         "approval the decision and statutory due dates move by the days asked and the 延期告知书 "
         "is issued.",
         request=ExtensionDecideSerializer,
-        responses={200: ExtensionOutSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
+        responses={200: ExtensionOutSerializer, **error_responses(400, 401, 404), **CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, extension_id: int) -> Response:

@@ -157,7 +157,7 @@ def test_extension_request_and_decision_through_the_api(dworld, frozen):
         _url("review-extension-request", case.pk), {"days": 5, "reasons": "再延"}, format="json"
     )
     assert second.status_code == 400 and "不能重复申请" in second.json()["message"]
-    head = _api(dworld.p.chief_a)
+    head = _api(dworld.p.head_a)  # the agency head (ALL Art. 42), not the chief
     queue = head.get(_url("review-extensions-pending")).json()
     assert [row["id"] for row in queue] == [created.json()["id"]]
     decided = head.post(

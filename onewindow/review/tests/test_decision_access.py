@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Role
 from onewindow.cases.models import CaseStatus, NoticeKind
 from onewindow.core.models import AccessDenied
 from onewindow.review.models import Decision, Extension, ExtensionStatus, Suspension
@@ -171,7 +173,7 @@ def test_extension_request_and_approval_through_the_pages(client, dworld, frozen
     extension = Extension.objects.get(case=case)
     # The handler cannot open the heads' queue.
     assert client.get(reverse("review:extensions")).status_code == 404
-    _login(client, dworld.p.approver_a)
+    _login(client, dworld.p.head_a)  # ALL Art. 42: the agency head
     queue = client.get(reverse("review:extensions")).content.decode()
     assert case.number in queue and "需现场核查" in queue
     response = client.post(
@@ -202,7 +204,9 @@ def test_a_head_of_another_department_cannot_decide_an_extension(client, dworld,
         from onewindow.review.decisions import extension_request
 
         extension = extension_request(case=case, actor=dworld.p.handler_a, days=5, reasons="x")
-    head_b = dworld.approver_b  # a head, but of a co-department
+    head_b = User.objects.create_user(  # an agency head, but of a co-department
+        username="head_b", password="x" * 12, role=Role.HEAD, department=dworld.p.dept_b
+    )
     _login(client, head_b)
     response = client.post(
         reverse("review:extension_decide", args=[extension.pk]), {"approve": "1"}

@@ -219,7 +219,7 @@ def test_a_three_department_case_goes_from_submission_to_a_delivered_certificate
     assert _task(case, dept_c).due == D("2025-10-11")
     assert (case.decision_due, case.statutory_due) == (D("2025-10-20"), D("2025-11-06"))
 
-    # Extension of 10 working days, asked by the handler, approved by the chief (Art. 42).
+    # Extension of 10 working days, asked by the handler, approved by the agency head (Art. 42).
     with time_machine.travel(at("2025-10-16", 9), tick=False):
         asked = ok(
             api_as(p.handler_a).post(
@@ -231,7 +231,7 @@ def test_a_three_department_case_goes_from_submission_to_a_delivered_certificate
         )
         extension_id = asked["id"]
         ok(
-            api_as(p.chief_a).post(
+            api_as(p.head_a).post(
                 f"/api/v1/review/extensions/{extension_id}/decide/",
                 {"approve": True, "note": "同意延期"},
                 format="json",

@@ -1,5 +1,5 @@
 """Extensions of the decision period (ALL Art. 42, DOMAIN-RULES B2): asked by lead-department
-staff, approved by a head, +10 working days (+15 for joint handling) at most, once per case.
+staff, approved by the agency head (joint handling: the government head), +10 working days (+15 for joint handling) at most, once per case.
 Due dates are the hand-computed ones of DOMAIN-RULES A2/A3."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_an_approved_extension_moves_both_due_dates_by_ten_working_days(dworld):
     assert extension.status == ExtensionStatus.REQUESTED
     case.refresh_from_db()
     assert case.decision_due == dt.date(2025, 11, 4)  # nothing moves before the head approves
-    _decide(extension, dworld.p.approver_a, note="同意延期")
+    _decide(extension, dworld.p.head_a, note="同意延期")
     case.refresh_from_db()
     # A2: with the 10-day extension (30 working days) → 2025-11-18.
     assert case.decision_due == dt.date(2025, 11, 18)
@@ -92,7 +92,7 @@ def test_joint_handling_allows_fifteen_days_but_not_sixteen(dworld):
         _request(case, dworld.p.handler_a, days=16)
     assert not Extension.objects.filter(case=case).exists()
     extension = _request(case, dworld.p.handler_a, days=15)
-    _decide(extension, dworld.p.chief_a)
+    _decide(extension, dworld.p.gov_head)  # Art. 42 para. 2: the government head approves
     case.refresh_from_db()
     # 2025-11-04 + 15 working days: Nov 5–7 (3), 10–14 (8), 17–21 (13), 24–25 (15).
     assert case.decision_due == dt.date(2025, 11, 25)
@@ -100,7 +100,7 @@ def test_joint_handling_allows_fifteen_days_but_not_sixteen(dworld):
 
 def test_a_second_extension_is_refused(dworld):
     case = case_in_review(dworld)
-    _decide(_request(case, dworld.p.handler_a, days=5), dworld.p.approver_a)
+    _decide(_request(case, dworld.p.handler_a, days=5), dworld.p.head_a)
     case.refresh_from_db()
     due = case.decision_due
     with pytest.raises(ExtensionRefused, match="依法只能延期一次"):
@@ -122,13 +122,13 @@ def test_after_a_refused_request_a_new_one_may_be_made_and_approved_once(dworld)
     case = case_in_review(dworld)
     first = _request(case, dworld.p.handler_a, reasons="材料较多")
     with pytest.raises(ReasonsRequired, match="批示意见"):
-        _decide(first, dworld.p.approver_a, approve=False)
-    _decide(first, dworld.p.approver_a, approve=False, note="理由不充分")
+        _decide(first, dworld.p.head_a, approve=False)
+    _decide(first, dworld.p.head_a, approve=False, note="理由不充分")
     case.refresh_from_db()
     assert case.decision_due == dt.date(2025, 11, 4)
     assert not case.notices.filter(kind=NoticeKind.EXTENSION).exists()
     second = _request(case, dworld.p.handler_a, reasons="需委托检验机构检验")
-    _decide(second, dworld.p.approver_a)
+    _decide(second, dworld.p.head_a)
     case.refresh_from_db()
     assert case.decision_due == dt.date(2025, 11, 18)
     with pytest.raises(ExtensionRefused, match="依法只能延期一次"):
@@ -145,10 +145,15 @@ def test_reasons_are_required(dworld):
 def test_the_requester_cannot_approve_their_own_request_nor_can_a_non_head(dworld):
     case = case_in_review(dworld)
     extension = _request(case, dworld.p.approver_a)
-    with pytest.raises(NotAllowed, match="申请人以外的负责人"):
-        _decide(extension, dworld.p.approver_a)
-    for user in (dworld.p.handler_a, dworld.p.reviewer_a, dworld.p.reviewer_b):
-        with pytest.raises(NotAllowed, match="牵头部门负责人"):
+    # ALL Art. 42: the agency head approves — not the approver who asked, nor any other staff.
+    for user in (
+        dworld.p.approver_a,
+        dworld.p.chief_a,
+        dworld.p.handler_a,
+        dworld.p.reviewer_a,
+        dworld.p.reviewer_b,
+    ):
+        with pytest.raises(NotAllowed, match="机关负责人"):
             _decide(extension, user)
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.REQUESTED
@@ -165,8 +170,10 @@ def test_co_department_staff_cannot_request_an_extension(dworld):
 def test_the_head_queue_lists_requests_of_the_lead_department(dworld):
     case = case_in_review(dworld)
     extension = _request(case, dworld.p.handler_a)
-    assert list(sel.extensions_pending(dworld.p.approver_a)) == [extension]
+    assert list(sel.extensions_pending(dworld.p.head_a)) == [extension]
+    assert list(sel.extensions_pending(dworld.p.approver_a)) == []
     assert list(sel.extensions_pending(dworld.p.handler_a)) == []
     assert list(sel.extensions_pending(dworld.p.reviewer_b)) == []
-    _decide(extension, dworld.p.approver_a)
-    assert list(sel.extensions_pending(dworld.p.approver_a)) == []
+    assert list(sel.extensions_pending(dworld.p.gov_head)) == []  # not joint handling
+    _decide(extension, dworld.p.head_a)
+    assert list(sel.extensions_pending(dworld.p.head_a)) == []

@@ -93,7 +93,7 @@ def pending(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "leading": leading,
             "can_decide": user.can(Perm.DECISION_MAKE),
-            "can_approve": user.can(Perm.EXTENSION_APPROVE),
+            "can_approve": sel.is_extension_approver(user),
             "extension_count": sel.extensions_pending(user).count(),
             "today": today,
         },
@@ -103,8 +103,9 @@ def pending(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def extensions(request: HttpRequest) -> HttpResponse:
-    """Extension requests waiting for the head of the lead department."""
-    user = require_perm(request, Perm.EXTENSION_APPROVE, target="review:extensions")
+    """Extension requests waiting for this head: the agency head of the lead department, or
+    for joint handling the government head (ALL Art. 42); anyone else gets the logged 404."""
+    user = sel.extension_approver_required(request, target="review:extensions")
     return _render_extensions(request, user)
 
 
@@ -132,6 +133,7 @@ def _render_extensions(
             ],
             "error": error,
             "error_for": error_for,
+            "can_handle": user.can(Perm.TASK_HANDLE),
         },
         status=status,
     )
@@ -235,7 +237,9 @@ def extension_request(request: HttpRequest, case_id: int) -> HttpResponse:
         services.extension_request(
             case=case, actor=request.user, days=data["days"], reasons=data["reasons"]
         )
-        return _("延期申请已提交,等待部门负责人批准。")
+        if case.item_version.joint_handling:
+            return _("延期申请已提交，等待本级人民政府负责人批准（联合办理）。")
+        return _("延期申请已提交，等待本机关负责人批准。")
 
     return _act(request, case, form_key="extension_form", act=act)
 
