@@ -516,6 +516,8 @@ class ItemVersionAdmin(admin.ModelAdmin):
                     "committed_days",
                     "on_the_spot",
                     "joint_handling",
+                    "limit_basis_law",
+                    "limit_basis_article",
                     "tolerance_category",
                     "commitment_allowed",
                     "delivery_methods",

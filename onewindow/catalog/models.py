@@ -206,6 +206,23 @@ class ItemVersion(models.Model):
         default=False,
         help_text=_("行政许可法第二十六条:联合办理时限为45个工作日,可延长15个工作日。"),
     )
+    # ALL Art. 42 para. 2 (DOMAIN-RULES B2): joint handling is decided within 45 working days
+    # "unless laws or regulations provide otherwise"; a longer limit names that law and article.
+    limit_basis_law = models.CharField(
+        _("时限另有规定的法律、法规"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "联合办理事项的法定办结时限超过45个工作日时必填：规定该时限的法律、法规名称，"
+            "如《中华人民共和国环境影响评价法》。"
+        ),
+    )
+    limit_basis_article = models.CharField(
+        _("时限依据条款"),
+        max_length=100,
+        blank=True,
+        help_text=_("与上一项一并填写，如“第二十二条”。"),
+    )
     on_the_spot = models.BooleanField(_("即办件"), default=False)
     tolerance_category = models.CharField(
         _("容缺类别"),

@@ -30,6 +30,7 @@ from onewindow.catalog.services import _locked_draft
 from onewindow.lib import flowchart
 from onewindow.review.deadlines import (
     DEFAULT_STEPS,
+    EXTENSION_MAX_DAYS_JOINT,
     JOINT_HANDLING_DAYS,
     critical_path_days,
     process_plan,
@@ -40,6 +41,8 @@ __all__ = [
     "STEP_ROLES",
     "BranchSpec",
     "ProcessView",
+    "joint_limit_errors",
+    "limit_basis_recorded",
     "process_branch_add",
     "process_branch_remove",
     "process_branch_update",
@@ -207,8 +210,9 @@ def _path_errors(version: ItemVersion, allotted: list[int], who: str = "") -> li
                 "汇总%(c)s个工作日),超过承诺时限%(l)s个工作日。"
             )
         errors.append((_("部门“%(who)s”:") % values if who else "") + message % values)
-    # ALL Art. 42 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working days.
-    if version.joint_handling and path > JOINT_HANDLING_DAYS:
+    # ALL Art. 42 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working days,
+    # unless a law or regulation recorded on the version provides otherwise.
+    if version.joint_handling and path > JOINT_HANDLING_DAYS and not limit_basis_recorded(version):
         values["j"] = JOINT_HANDLING_DAYS
         errors.append(
             _(
@@ -217,6 +221,45 @@ def _path_errors(version: ItemVersion, allotted: list[int], who: str = "") -> li
             )
             % values
         )
+    return errors
+
+
+# An article reference: 第二十二条, 第22条, 第十七条第一款 …
+ARTICLE = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+条")
+
+
+def limit_basis_recorded(version: ItemVersion) -> bool:
+    """The version names the law and article that set a limit other than Art. 42's."""
+    law = (version.limit_basis_law or "").strip()
+    article = (version.limit_basis_article or "").strip()
+    return bool(law) and bool(ARTICLE.match(article))
+
+
+def joint_limit_errors(version: ItemVersion) -> dict[str, list[str]]:
+    """ALL Art. 26, 42 para. 2 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working
+    days, +15 once with the government head's approval — "法律、法规另有规定的，依照其规定". A
+    joint-handling version with a longer statutory limit must record that law and article."""
+    errors: dict[str, list[str]] = {}
+    law = (version.limit_basis_law or "").strip()
+    article = (version.limit_basis_article or "").strip()
+    if law and not article:
+        errors["limit_basis_article"] = [_("请填写时限依据的条款（如“第二十二条”）。")]
+    elif article and not ARTICLE.match(article):
+        errors["limit_basis_article"] = [
+            _("时限依据的条款“%(a)s”不是条款编号：请写成“第……条”（可含款、项）。") % {"a": article}
+        ]
+    elif article and not law:
+        errors["limit_basis_law"] = [_("请填写规定该时限的法律、法规名称。")]
+    statutory = version.statutory_days or 0
+    if version.joint_handling and statutory > JOINT_HANDLING_DAYS and not (law and article):
+        errors["statutory_days"] = [
+            _(
+                "联合办理的事项法定办结时限为%(s)s个工作日，超过行政许可法第四十二条第二款规定的"
+                "%(j)s个工作日（经本级人民政府负责人批准可延长%(e)s个工作日）。法律、法规另有"
+                "规定的，请写明该法律、法规名称及条款；否则请将法定时限改为不超过%(j)s个工作日。"
+            )
+            % {"s": statutory, "j": JOINT_HANDLING_DAYS, "e": EXTENSION_MAX_DAYS_JOINT}
+        ]
     return errors
 
 

@@ -227,6 +227,11 @@ class GuideLimitsSerializer(serializers.Serializer):
         help_text="联合/集中办理(行政许可法第二十六条、第四十二条:45 个工作日,可延长 15 个)"
     )
     on_the_spot = serializers.BooleanField(help_text="即办件:当场办结")
+    limit_basis_law = serializers.CharField(
+        help_text="联合办理时限超过45个工作日时,规定该时限的法律、法规(行政许可法第四十二条:"
+        "法律、法规另有规定的,依照其规定);否则为空"
+    )
+    limit_basis_article = serializers.CharField(help_text="上述法律、法规的条款,如“第二十二条”")
 
 
 class GuideResultSerializer(serializers.Serializer):

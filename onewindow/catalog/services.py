@@ -61,6 +61,8 @@ VERSION_FIELDS = (
     "statutory_days",
     "committed_days",
     "joint_handling",
+    "limit_basis_law",
+    "limit_basis_article",
     "on_the_spot",
     "tolerance_category",
     "commitment_allowed",
@@ -202,8 +204,9 @@ def item_version_update(*, version: ItemVersion, **fields: Any) -> ItemVersion:
 def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersion:
     """Publish a draft: it becomes the item's guide, the old published version is superseded.
 
-    Checked first, all at once: committed ≤ statutory (DOMAIN-RULES B2), at least one material,
-    at least one valid delivery method, and the model's own validation.
+    Checked first, all at once: committed ≤ statutory (DOMAIN-RULES B2), a joint-handling limit
+    past 45 working days only with its recorded statutory basis (ALL Art. 42), at least one
+    material, at least one valid delivery method, and the model's own validation.
     """
     item = Item.objects.select_for_update().get(pk=version.item_id)
     version = _locked_draft(version)
@@ -223,8 +226,12 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
         errors.setdefault("delivery_methods", []).append(
             _("不支持的送达方式:%(m)s") % {"m": ", ".join(map(str, methods))}
         )
+    # ALL Art. 42 para. 2 (B2, C3): joint handling ≤ 45 working days unless a law says otherwise.
+    from onewindow.catalog.process import joint_limit_errors, process_template_errors
+
+    for field, found in joint_limit_errors(version).items():
+        errors.setdefault(field, []).extend(found)
     # §C5: the process template (critical path ≤ committed limit, C3; one lead; valid steps).
-    from onewindow.catalog.process import process_template_errors
 
     for field, found in process_template_errors(version).items():
         known = errors.setdefault(field, [])

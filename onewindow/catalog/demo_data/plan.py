@@ -496,6 +496,9 @@ def _item(entry: dict[str, Any], conditions: list[str], listed: dict[str, Any] |
         "committed_days": entry["committed"],
         "on_the_spot": entry.get("on_the_spot", False),
         "joint_handling": entry.get("joint", False) or process.joint,
+        # ALL Art. 42 para. 2: a joint limit past 45 working days rests on its own law's article.
+        "limit_basis_law": entry.get("limit_basis_law", ""),
+        "limit_basis_article": entry.get("limit_basis_article", ""),
         "tolerance_category": entry.get("tolerance", "cautious"),
         "commitment_allowed": entry.get("commitment", False),
         "result_type": entry.get("result_type", "certificate"),

@@ -233,6 +233,8 @@ def test_the_detail_is_the_full_guide_of_the_published_version(client, food):
         "committed_days": 7,
         "joint_handling": True,
         "on_the_spot": False,
+        "limit_basis_law": "",  # within 45 working days: no other basis needed (Art. 42)
+        "limit_basis_article": "",
     }
     assert (body["tolerance_category"], body["tolerance_category_label"]) == (
         "encouraged",
