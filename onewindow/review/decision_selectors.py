@@ -122,23 +122,17 @@ def opinions_complete(case: Case) -> bool:
     return case_opinions_complete(case)
 
 
-def _lead_reviewed_filter() -> Any:
-    """The lead task's own opinion, signed by its staff (a filter on Case, for lists)."""
-    return Exists(
-        Opinion.objects.filter(
-            task__case=OuterRef("pk"), task__is_lead=True, actor__isnull=False
-        ).exclude(kind=OpinionKind.DEEMED_CONSENT)
+def _lead_own_opinions() -> QuerySet[Opinion]:
+    """Opinions the lead department's staff signed on its own task (never a deemed consent)."""
+    return Opinion.objects.filter(task__is_lead=True, actor__isnull=False).exclude(
+        kind=OpinionKind.DEEMED_CONSENT
     )
 
 
 def lead_opinion_recorded(case: Case) -> bool:
     """The lead department has recorded its own review opinion (DOMAIN-RULES C1, C2: deemed
     consent is for co-departments only; a decision needs the lead's own review)."""
-    return (
-        Opinion.objects.filter(task__case=case, task__is_lead=True, actor__isnull=False)
-        .exclude(kind=OpinionKind.DEEMED_CONSENT)
-        .exists()
-    )
+    return _lead_own_opinions().filter(task__case=case).exists()
 
 
 @dataclass(frozen=True)
@@ -209,7 +203,8 @@ def remedies_default(case: Case) -> str:
 # --- lists ------------------------------------------------------------------------------------
 def decisions_pending(user: Any) -> QuerySet[Case]:
     """待决定: cases in review whose lead department is the user's, whose every department has
-    answered and whose lead recorded its own opinion, the nearest decision deadline first. Empty for users who cannot decide."""
+    answered and whose lead recorded its own opinion (C1, C2), the nearest decision deadline
+    first. Empty for users who cannot decide."""
     if not has_perm(user, Perm.DECISION_MAKE) or getattr(user, "department_id", None) is None:
         return Case.objects.none()
     pending_task = Task.objects.filter(case=OuterRef("pk"), status__in=TASK_PENDING)
@@ -217,7 +212,8 @@ def decisions_pending(user: Any) -> QuerySet[Case]:
     return (
         _cases()
         .filter(_lead_filter(user.department_id), status=CaseStatus.IN_REVIEW)
-        .filter(Exists(any_task), ~Exists(pending_task), _lead_reviewed_filter())
+        .filter(Exists(any_task), ~Exists(pending_task))
+        .filter(Exists(_lead_own_opinions().filter(task__case=OuterRef("pk"))))
         .order_by("decision_due", "pk")
     )
 
