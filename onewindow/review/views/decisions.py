@@ -52,6 +52,8 @@ EVENT_LABELS = {
     "extension_refused": gettext_lazy("不批准延期"),
     "suspension_started": gettext_lazy("启动特别程序(暂停计时)"),
     "suspension_ended": gettext_lazy("结束特别程序(恢复计时)"),
+    # Written once by migration review 0004 (DOMAIN-RULES C2: the lead is never deemed).
+    "lead_deemed_consent_withdrawn": gettext_lazy("撤销牵头部门的默许同意，重新开启审查"),
 }
 FORM_TITLES = {
     "decision_form": gettext_lazy("审批决定"),
