@@ -37,6 +37,16 @@ def intake_dates(submitted_on: dt.date) -> IntakeDates:
     return IntakeDates(received.date, due.date, received.provisional or due.provisional)
 
 
+def acceptance_date(received_on: dt.date | None, decided_on: dt.date) -> dt.date:
+    """The acceptance date of an intake decision taken on ``decided_on``: never before receipt.
+
+    DOMAIN-RULES A2: a submission on a non-working day is deemed received on the next working
+    day, so a clerk accepting it at the window that weekend must not date the acceptance a day
+    before the receipt; the periods run from the later of the two (B1, B2).
+    """
+    return max(decided_on, received_on) if received_on else decided_on
+
+
 def decision_dates(
     accepted_on: dt.date, *, committed_days: int, statutory_days: int
 ) -> DecisionDates:

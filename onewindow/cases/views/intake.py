@@ -161,10 +161,11 @@ def material_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _latest_due(case: Case) -> Any:
-    """G2: the supplement is due no later than the committed limit counted from today."""
+    """G2: the supplement is due no later than the committed limit counted from the acceptance
+    date an acceptance today would get (never before receipt, A2)."""
     version = case.item_version
     return deadlines.decision_dates(
-        clock.today(),
+        deadlines.acceptance_date(case.received_on, clock.today()),
         committed_days=version.committed_days,
         statutory_days=version.statutory_days,
     ).decision_due
