@@ -23,6 +23,9 @@ class HolidayYear(models.Model):
     )
     loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
 
+    # Set by the loading service: stored deadlines recomputed, per recomputer (not a column).
+    recomputed: dict[str, int]
+
     class Meta:
         verbose_name = _("已载入年度节假日安排")
         verbose_name_plural = _("已载入年度节假日安排")
@@ -38,6 +41,9 @@ class CalendarDay(models.Model):
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("节日名称"), max_length=50, blank=True)
+
+    # Set by ``calendar_day_set``: stored deadlines recomputed, per recomputer (not a column).
+    recomputed: dict[str, int]
 
     class Meta:
         verbose_name = _("节假日调整")

@@ -70,6 +70,7 @@ EVENT_LABELS = {
     "commitment_fulfilled": gettext_lazy("容缺材料补齐"),
     "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
     "fee_recorded": gettext_lazy("登记收费"),
+    "deadline_recomputed": gettext_lazy("节假日安排调整,期限重新计算"),
 }
 
 

@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "extension_refused": gettext_lazy("不批准延期"),
     "suspension_started": gettext_lazy("启动特别程序(暂停计时)"),
     "suspension_ended": gettext_lazy("结束特别程序(恢复计时)"),
+    "task_due_recomputed": gettext_lazy("节假日安排调整,部门审查期限重新计算"),
 }
 FORM_TITLES = {
     "decision_form": gettext_lazy("审批决定"),

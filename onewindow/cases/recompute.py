@@ -1,0 +1,190 @@
+"""The case's stored deadlines counted again after a calendar change (DOMAIN-RULES A4).
+
+Registered with ``calendars.recompute`` by ``CasesConfig.ready``. Dates and their starts:
+
+* ``intake_due`` — 5 working days after ``received_on`` (ALL Art. 32), while awaiting intake;
+* ``decision_due`` / ``statutory_due`` — after ``accepted_on`` (Art. 42), with the extensions,
+  special procedures and paused branches that moved them, while the case is open;
+* an open commitment's ``due_on`` — after the case's ``accepted_on`` (G2).
+
+Each changed case gets one event row with every old → new date; when a date the applicant was
+told changes, the event is public and the applicant is notified (outbox, same transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from onewindow.calendars.recompute import CalendarChange, batched
+from onewindow.cases.models import (
+    AWAITING_INTAKE,
+    Case,
+    CaseEvent,
+    Commitment,
+    CommitmentStatus,
+)
+from onewindow.cases.transitions import event_record
+from onewindow.notifications.services import case_event_notify
+
+# The case is accepted and no decision is made yet: its decision periods run.
+DECIDING = ("accepted", "in_review", "suspended")
+RECOMPUTED = "deadline_recomputed"
+
+
+@dataclass(frozen=True)
+class DateChange:
+    """One stored date moved by a calendar change: for the event row and the applicant's text."""
+
+    field: str
+    label: str
+    old: dt.date
+    new: dt.date
+
+    def as_data(self) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "label": self.label,
+            "old": self.old.isoformat(),
+            "new": self.new.isoformat(),
+        }
+
+
+def deadline_event_record(
+    case: Case,
+    *,
+    change: CalendarChange,
+    moved: list[DateChange],
+    provisional: bool,
+    told: bool = True,
+) -> CaseEvent:
+    """The event row of one recomputation (old → new per date); the applicant is notified when
+    ``told`` dates (ones a notice or message gave them) changed."""
+    lines = [
+        _("%(label)s由 %(old)s 调整为 %(new)s") % {"label": m.label, "old": m.old, "new": m.new}
+        for m in moved
+    ]
+    if not lines:
+        lines = [_("日期不变,现为临时计算") if provisional else _("日期不变,不再为临时计算")]
+    public = told and bool(moved)
+    event = event_record(
+        case,
+        actor=None,
+        action=RECOMPUTED,
+        old=case.status,
+        reason=_("%(why)s,期限重新计算:%(lines)s。")
+        % {"why": change.reason, "lines": ";".join(lines)},
+        public=public,
+        now=change.now,
+        data={"changes": [m.as_data() for m in moved], "provisional": provisional},
+    )
+    if public:
+        case_event_notify(case=case, event=event)
+    return event
+
+
+def cases_recompute(change: CalendarChange) -> int:
+    """Recompute the dates of every open case whose counting touched the changed days."""
+    first, last = change.first, change.last
+    touched = Q(status__in=AWAITING_INTAKE, received_on__lte=last, intake_due__gte=first) | Q(
+        Q(decision_due__gte=first) | Q(statutory_due__gte=first),
+        status__in=DECIDING,
+        accepted_on__lte=last,
+    )
+    ids = list(Case.objects.filter(touched).order_by("pk").values_list("pk", flat=True))
+    ids += list(
+        Commitment.objects.filter(
+            status=CommitmentStatus.OPEN,
+            due_on__gte=first,
+            case__accepted_on__lte=last,
+        )
+        .exclude(case_id__in=ids)
+        .order_by("case_id")
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    done = 0
+    for chunk in batched(sorted(set(ids)), change.batch):
+        with transaction.atomic():
+            cases = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("applicant", "agent", "item_version", "department")
+                .filter(pk__in=chunk)
+                .order_by("pk")
+            )
+            done += sum(_case_recompute(case, change) for case in cases)
+    return done
+
+
+def _case_dates(case: Case) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
+    if case.status in AWAITING_INTAKE:
+        return [("intake_due", _("受理期限"), case.received_on, case.intake_due)]
+    if case.status in DECIDING:
+        return [
+            ("decision_due", _("承诺办结期限"), case.accepted_on, case.decision_due),
+            ("statutory_due", _("法定办结期限"), case.accepted_on, case.statutory_due),
+        ]
+    return []
+
+
+def _case_recompute(case: Case, change: CalendarChange) -> int:
+    moved: list[DateChange] = []
+    provisional = False
+    dates = [(f, label, s, d) for f, label, s, d in _case_dates(case) if s and d]
+    for field, label, start, old in dates:
+        assert start is not None and old is not None
+        due = change.moved(start, old)
+        provisional = provisional or due.provisional
+        if due.date != old:
+            moved.append(DateChange(field, label, old, due.date))
+    case_changed = bool(dates) and (moved or provisional != case.due_provisional)
+    if case_changed:
+        values: dict[str, Any] = {m.field: m.new for m in moved}
+        Case.objects.filter(pk=case.pk).update(
+            **values,
+            due_provisional=provisional,
+            revision=F("revision") + 1,
+            updated_at=change.now,
+        )
+        for name, value in values.items():
+            setattr(case, name, value)
+        case.due_provisional, case.revision = provisional, case.revision + 1
+    commitments, commitment_rows = _commitments_recompute(case, change)
+    if case_changed or commitment_rows:
+        deadline_event_record(
+            case, change=change, moved=moved + commitments, provisional=provisional
+        )
+        return 1
+    return 0
+
+
+def _commitments_recompute(case: Case, change: CalendarChange) -> tuple[list[DateChange], int]:
+    """G2: an open commitment's due date, counted from the acceptance like the limit it may not
+    pass; with the rows changed (a mark alone changes too). The signed text keeps its words;
+    the applicant is told the new date."""
+    if case.accepted_on is None:
+        return [], 0
+    moved: list[DateChange] = []
+    rows = case.commitments.filter(
+        status=CommitmentStatus.OPEN, due_on__isnull=False, due_on__gte=change.first
+    ).select_related("material")
+    updates: dict[tuple[dt.date, bool], list[int]] = defaultdict(list)
+    for row in rows:
+        assert row.due_on is not None
+        due = change.moved(case.accepted_on, row.due_on)
+        if (due.date, due.provisional) == (row.due_on, row.due_provisional):
+            continue
+        updates[(due.date, due.provisional)].append(row.pk)
+        if due.date != row.due_on:
+            name = row.material.name if row.material else ""
+            label = _("“%(m)s”补齐期限") % {"m": name} if name else _("承诺履行期限")
+            moved.append(DateChange(f"commitment:{row.pk}", label, row.due_on, due.date))
+    for (day, provisional), pks in updates.items():
+        Commitment.objects.filter(pk__in=pks).update(due_on=day, due_provisional=provisional)
+    return moved, sum(len(pks) for pks in updates.values())
