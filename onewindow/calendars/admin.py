@@ -119,6 +119,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
                         "workdays": len(arrangement.workdays),
                     },
                 )
+                _recomputed_message(request, row.recomputed)
                 return HttpResponseRedirect(reverse("admin:calendars_holidayyear_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -128,6 +129,17 @@ class HolidayYearAdmin(admin.ModelAdmin):
             "unloaded_years": unloaded_years_alert(),
         }
         return TemplateResponse(request, "admin/calendars/holidayyear/load.html", context)
+
+
+def _recomputed_message(request: HttpRequest, recomputed: dict[str, int]) -> None:
+    """DOMAIN-RULES A4: tell the administrator how many stored deadlines were counted again."""
+    total = sum(recomputed.values())
+    if total:
+        messages.info(
+            request,
+            _("已按新的节假日安排重新计算 %(n)d 项受影响的期限;日期有变化的,已通知申请人。")
+            % {"n": total},
+        )
 
 
 class CalendarDayForm(forms.ModelForm):
@@ -167,6 +179,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         row = services.calendar_day_set(day=obj.date, kind=obj.kind, name=obj.name)
         obj.pk = row.pk
+        _recomputed_message(request, row.recomputed)
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         services.calendar_day_delete(day=obj.date)

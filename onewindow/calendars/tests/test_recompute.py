@@ -16,14 +16,18 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.calendars import services
 from onewindow.calendars.tests.data import ARRANGEMENT_2027_CSV
+from onewindow.calendars.tests.test_admin import LOAD_URL
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, CaseEvent, Commitment
 from onewindow.cases.tests.conftest import make_version, pdf
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import ToleranceCategory, ToleranceSetting
+from onewindow.cli import main
 from onewindow.notifications.models import OutboxMessage
 from onewindow.notifications.texts import compose
 from onewindow.review.decisions import decision_make
@@ -288,3 +292,55 @@ def test_closed_cases_and_dates_before_the_change_are_left_alone(dworld):
     case.refresh_from_db()
     assert (case.decision_due, case.statutory_due) == before[:2]
     assert [e.data["changes"][0]["field"] for e in recomputed_events(case)] == ["certificate_due"]
+
+
+def _made_up_csv() -> bytes:
+    rows = ["date,kind,name"]
+    rows += [f"{d.isoformat()},休,{n}" for d, n in MADE_UP_2027["holidays"].items()]
+    rows += [f"{d.isoformat()},班,{n}" for d, n in MADE_UP_2027["workdays"].items()]
+    return "\n".join(rows).encode()
+
+
+def test_the_cli_load_recomputes_and_says_how_many(dworld, capsys, tmp_path):
+    """``onewindow calendar load``: the case accepted 2026-12-17 moves to 2027-01-18 and its two
+    tasks to 01-15 / 01-11 (counted in the first test); the command prints the count."""
+    review = in_review(dworld)
+    path = tmp_path / "2027.csv"
+    path.write_bytes(_made_up_csv())
+    with time_machine.travel(LOAD_AT, tick=False):
+        status = main(["calendar", "load", str(path)])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "已重新计算受影响的期限:3 项 (deadlines recomputed: 3; cases 1, review_tasks 2)" in out
+    review.refresh_from_db()
+    assert review.decision_due == D(2027, 1, 18)
+
+
+def test_the_admin_upload_recomputes_and_tells_the_administrator(dworld, admin_client):
+    """The admin's upload page goes through the same service: same dates as the CLI's."""
+    review = in_review(dworld)
+    upload = SimpleUploadedFile("2027.csv", _made_up_csv(), content_type="text/csv")
+    # (the admin session is signed in on the real clock: no travel here; no date depends on it)
+    response = admin_client.post(LOAD_URL, {"file": upload, "source": "测试安排"})
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "已按新的节假日安排重新计算 3 项受影响的期限;日期有变化的,已通知申请人。" in page
+    review.refresh_from_db()
+    assert (review.decision_due, review.due_provisional) == (D(2027, 1, 18), False)
+
+
+def test_the_public_progress_page_and_api_show_the_recomputation(dworld, client):
+    """§C9 progress query after the load: the step and its old → new dates, and the new due
+    dates (2027-01-18, counted in the first test), on the page and in the API."""
+    cache.clear()  # the per-address progress-query counters
+    review = in_review(dworld)
+    load_made_up_2027()
+    review.refresh_from_db()
+    query = {"number": review.number, "code": review.query_code}
+    note = "承诺办结期限由 2027-01-15 调整为 2027-01-18"
+    report = client.get("/progress/", query).context["report"]
+    step = report.steps[-1]
+    assert step.label == "节假日安排调整,期限重新计算" and note in step.note
+    body = client.get("/api/v1/progress/", query).json()
+    assert body["timeline"][-1]["label"] == "节假日安排调整,期限重新计算"
+    assert {d["label"]: d["date"] for d in body["due_dates"]}["法定办结期限"] == "2027-01-18"
