@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.calendars import services
 from onewindow.calendars.formats import MAX_FILE_BYTES
-from onewindow.calendars.models import CalendarDay, HolidayYear
+from onewindow.calendars.models import CalendarDay, DeadlineRecompute, HolidayYear
 from onewindow.calendars.selectors import get_calendar, unloaded_years_alert
 
 LOAD_PERMISSION = "calendars.add_holidayyear"
@@ -187,3 +187,21 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for day in list(queryset.values_list("date", flat=True)):
             services.calendar_day_delete(day=day)
+
+
+@admin.register(DeadlineRecompute)
+class DeadlineRecomputeAdmin(admin.ModelAdmin):
+    """Read-only: each calendar change and how many stored deadlines it moved (A4)."""
+
+    list_display = ("created_at", "reason", "first", "last", "counts", "finished_at")
+    readonly_fields = ("created_at", "reason", "first", "last", "cursors", "counts", "finished_at")
+    exclude = ("before", "after")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -66,3 +66,32 @@ class CalendarRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class DeadlineRecompute(models.Model):
+    """One calendar change whose stored deadlines are being (or were) counted again (A4).
+
+    Written in the change's own transaction with the override tables as they were before and
+    after it, so the recomputation can run in batches after the commit and resume where it
+    stopped (a crash, a failed batch): each batch moves its recomputer's cursor in the batch's
+    own transaction, so no row is moved twice.
+    """
+
+    created_at = models.DateTimeField(_("时间"))
+    reason = models.CharField(_("原因"), max_length=200)
+    first = models.DateField(_("首个变动日"))
+    last = models.DateField(_("末个变动日"))
+    before = models.JSONField(_("变动前的日历调整"))
+    after = models.JSONField(_("变动后的日历调整"))
+    # Recomputer name → last object id done; and → rows changed.
+    cursors = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("期限重新计算")
+        verbose_name_plural = _("期限重新计算")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last} {self.reason}"

@@ -6,39 +6,45 @@ changed days is counted again: the same number of working days after the same st
 calendar, and its provisional mark follows the new calendar too.
 
 The working-day count of a stored date is what the calendar in force when it was computed gave
-between its start and it — which is exactly the calendar just before the change, because every
-change recomputes the dates it touches. So ``CalendarChange.moved`` recovers the count on the
+between its start and it — the calendar just before the change, because every change
+recomputes the dates it touches, in order. So ``CalendarChange.moved`` recovers the count on the
 old calendar and adds it on the new one; extensions, special procedures and paused branches,
 which moved a date by a number of working days, are carried along in that count.
 
+The change is recorded (``DeadlineRecompute``, with the override tables before and after it) in
+the calendar write's own transaction; the recomputation then runs in batches of one
+transaction each, every batch moving its recomputer's cursor in that same transaction. A crash
+or a failed batch leaves the rest for ``deadline_recomputes_run`` (also a background job), which
+resumes at the cursor: no row is moved twice, and a finished change is never run again.
+
 The calendar app cannot import the apps whose rows hold the dates (they import it), so each of
-those apps registers a *recomputer* in its ``AppConfig.ready`` (``recomputer_register``) and the
-calendar services call ``deadlines_recompute`` after their write. A recomputer works in batches,
-one transaction each, and changes (and records) only rows whose date or mark differs: running it
-again on the same calendar finds nothing to do.
+them registers a *recomputer* in its ``AppConfig.ready`` (``recomputer_register``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
+from django.db import transaction
+
+from onewindow.calendars.models import DeadlineRecompute
+from onewindow.calendars.selectors import calendar_from
 from onewindow.core import clock
 from onewindow.lib.workdays import Due, WorkCalendar
 
 log = logging.getLogger("onewindow.calendars")
 
 BATCH = 200
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class CalendarChange:
     """The calendar before and after one change, and the days whose counting it can affect."""
 
+    record_id: int
     before: WorkCalendar
     after: WorkCalendar
     first: dt.date  # the first day whose working status or year's loaded state changed
@@ -53,9 +59,26 @@ class CalendarChange:
         days = self.before.count_working_days(start, due) if due > start else 0
         return self.after.add_working_days(start, days)
 
-    def touches(self, start: dt.date, due: dt.date) -> bool:
-        """Whether counting from ``start`` to ``due`` went through a changed day."""
-        return start <= self.last and due >= self.first
+    def in_batches(
+        self, name: str, ids: Sequence[int], recompute: Callable[[Sequence[int]], int]
+    ) -> int:
+        """Call ``recompute`` on ``ids`` (ascending) in batches, each in one transaction that
+        also moves this change's cursor for ``name``; ids at or below the cursor are done."""
+        done = 0
+        for i in range(0, len(ids), self.batch):
+            chunk = ids[i : i + self.batch]
+            with transaction.atomic():
+                record = DeadlineRecompute.objects.select_for_update().get(pk=self.record_id)
+                cursor = int(record.cursors.get(name, 0))
+                todo = [pk for pk in chunk if pk > cursor]
+                if not todo:
+                    continue
+                changed = recompute(todo)
+                record.cursors[name] = todo[-1]
+                record.counts[name] = int(record.counts.get(name, 0)) + changed
+                record.save(update_fields=["cursors", "counts"])
+            done += changed
+        return done
 
 
 Recomputer = Callable[[CalendarChange], int]
@@ -63,39 +86,59 @@ _recomputers: dict[str, Recomputer] = {}
 
 
 def recomputer_register(name: str, recomputer: Recomputer) -> None:
-    """Called from an app's ``ready``: ``recomputer`` updates that app's stored dates and
-    returns how many rows it changed. Registering a name again replaces it (reloads in tests)."""
+    """Called from an app's ``ready``: ``recomputer`` updates that app's stored dates (through
+    ``CalendarChange.in_batches`` with this name) and returns how many rows it changed."""
     _recomputers[name] = recomputer
 
 
-def calendar_change(
-    before: WorkCalendar, after: WorkCalendar, *, reason: str, now: dt.datetime | None = None
-) -> CalendarChange | None:
-    """The change from ``before`` to ``after``; None when no day or year differs."""
-    span = after.changed_span(before)
+def recompute_record(
+    *, before: dict[str, list[object]], after: dict[str, list[object]], reason: str
+) -> DeadlineRecompute | None:
+    """In the calendar write's transaction: record the change, if any day or year differs."""
+    span = calendar_from(after).changed_span(calendar_from(before))
     if span is None:
         return None
-    return CalendarChange(before, after, span[0], span[1], now or clock.now(), reason)
-
-
-def deadlines_recompute(change: CalendarChange | None) -> dict[str, int]:
-    """Run every registered recomputer on ``change``; rows changed per recomputer."""
-    if change is None:
-        return {}
-    done = {name: recomputer(change) for name, recomputer in sorted(_recomputers.items())}
-    if not any(done.values()):
-        return done
-    log.info(
-        "deadlines recomputed after a calendar change %s..%s (%s): %s",
-        change.first,
-        change.last,
-        change.reason,
-        done,
+    return DeadlineRecompute.objects.create(
+        created_at=clock.now(),
+        reason=reason[:200],
+        first=span[0],
+        last=span[1],
+        before=before,
+        after=after,
     )
+
+
+def deadline_recomputes_run() -> dict[str, int]:
+    """Run every unfinished recomputation, oldest first (each from where it stopped); rows
+    changed per recomputer. Safe in several processes: batches lock the record."""
+    total: dict[str, int] = {}
+    for record in DeadlineRecompute.objects.filter(finished_at__isnull=True).order_by("pk"):
+        for name, count in _run(record).items():
+            total[name] = total.get(name, 0) + count
+    return total
+
+
+def _run(record: DeadlineRecompute) -> dict[str, int]:
+    change = CalendarChange(
+        record_id=record.pk,
+        before=calendar_from(record.before),
+        after=calendar_from(record.after),
+        first=record.first,
+        last=record.last,
+        now=clock.now(),
+        reason=record.reason,
+        batch=BATCH,
+    )
+    done = {name: recomputer(change) for name, recomputer in sorted(_recomputers.items())}
+    DeadlineRecompute.objects.filter(pk=record.pk, finished_at__isnull=True).update(
+        finished_at=clock.now()
+    )
+    if any(done.values()):
+        log.info(
+            "deadlines recomputed after a calendar change %s..%s (%s): %s",
+            record.first,
+            record.last,
+            record.reason,
+            done,
+        )
     return done
-
-
-def batched(ids: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``ids`` in slices of ``size``: each recomputer batch is one transaction."""
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]

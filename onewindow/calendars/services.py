@@ -8,6 +8,7 @@ calendar (``selectors.get_calendar``) is rebuilt: at once in this process, withi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
@@ -18,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from onewindow.calendars.formats import arrangement_parse
 from onewindow.calendars.models import CalendarDay, CalendarRevision, DayKind, HolidayYear
-from onewindow.calendars.recompute import calendar_change, deadlines_recompute
-from onewindow.calendars.selectors import build_calendar, calendar_cache_clear, get_calendar
+from onewindow.calendars.recompute import deadline_recomputes_run, recompute_record
+from onewindow.calendars.selectors import calendar_cache_clear, get_calendar, override_state
 from onewindow.core import clock
 from onewindow.lib.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -38,22 +39,28 @@ NAME_MAX = CalendarDay._meta.get_field("name").max_length or 50
 SOURCE_MAX = HolidayYear._meta.get_field("source").max_length or 200
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 T = TypeVar("T")
+log = logging.getLogger("onewindow.calendars")
 
 
 def _recomputing(write: Callable[[], T], *, reason: Callable[[], str]) -> tuple[T, dict[str, int]]:
     """Run ``write`` in one transaction, then recompute the stored deadlines it moved.
 
     DOMAIN-RULES A4: every open deadline whose counting touched a changed day is counted again
-    (``calendars.recompute``), in batches of one transaction each after the calendar change is
-    committed. The calendar before the change is built inside the write's transaction, with the
-    revision row locked, so it is exactly the one the stored dates were computed with.
+    (``calendars.recompute``). The change is recorded with the override tables before and after
+    it in the write's transaction (the revision row locked, so "before" is exactly what the
+    stored dates were computed with); the recomputation then runs in batches of one transaction
+    each. Should it stop half-way, the background job resumes it.
     """
     with transaction.atomic():
         CalendarRevision.objects.select_for_update().filter(pk=1).first()
-        before = build_calendar()
+        before = override_state()
         result = write()
-        after = build_calendar()
-    return result, deadlines_recompute(calendar_change(before, after, reason=reason()))
+        recompute_record(before=before, after=override_state(), reason=reason())
+    try:
+        return result, deadline_recomputes_run()
+    except Exception:  # the calendar change stands; the background job finishes the rest
+        log.exception("deadline recomputation stopped; the background job will resume it")
+        return result, {}
 
 
 def calendar_year_load(

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from onewindow.calendars.recompute import CalendarChange, batched
+from onewindow.calendars.recompute import CalendarChange
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
@@ -109,17 +109,17 @@ def cases_recompute(change: CalendarChange) -> int:
         .values_list("case_id", flat=True)
         .distinct()
     )
-    done = 0
-    for chunk in batched(sorted(set(ids)), change.batch):
-        with transaction.atomic():
-            cases = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("applicant", "agent", "item_version", "department")
-                .filter(pk__in=chunk)
-                .order_by("pk")
-            )
-            done += sum(_case_recompute(case, change) for case in cases)
-    return done
+
+    def recompute(chunk: Sequence[int]) -> int:
+        cases = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "agent", "item_version", "department")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        return sum(_case_recompute(case, change) for case in cases)
+
+    return change.in_batches("cases", sorted(set(ids)), recompute)
 
 
 def _case_dates(case: Case) -> list[tuple[str, str, dt.date | None, dt.date | None]]:

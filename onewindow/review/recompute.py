@@ -10,11 +10,12 @@ Registered with ``calendars.recompute`` by ``ReviewConfig.ready``:
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Sequence
+
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from onewindow.calendars.recompute import CalendarChange, batched
+from onewindow.calendars.recompute import CalendarChange
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.recompute import DateChange, deadline_event_record
 from onewindow.cases.transitions import event_record
@@ -30,17 +31,17 @@ def tasks_recompute(change: CalendarChange) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    done = 0
-    for chunk in batched(ids, change.batch):
-        with transaction.atomic():
-            tasks = (
-                Task.objects.select_for_update(of=("self",))
-                .select_related("case", "department")
-                .filter(pk__in=chunk, status__in=TASK_PENDING)
-                .order_by("pk")
-            )
-            done += sum(_task_recompute(task, change) for task in tasks)
-    return done
+
+    def recompute(chunk: Sequence[int]) -> int:
+        tasks = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("case", "department")
+            .filter(pk__in=chunk, status__in=TASK_PENDING)
+            .order_by("pk")
+        )
+        return sum(_task_recompute(task, change) for task in tasks)
+
+    return change.in_batches("review_tasks", ids, recompute)
 
 
 def _task_recompute(task: Task, change: CalendarChange) -> int:
@@ -86,17 +87,17 @@ def certificate_dues_recompute(change: CalendarChange) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    done = 0
-    for chunk in batched(ids, change.batch):
-        with transaction.atomic():
-            decisions = (
-                Decision.objects.select_for_update(of=("self",))
-                .select_related("case__applicant", "case__agent", "case__item_version")
-                .filter(pk__in=chunk)
-                .order_by("pk")
-            )
-            done += sum(_certificate_due_recompute(d, change) for d in decisions)
-    return done
+
+    def recompute(chunk: Sequence[int]) -> int:
+        decisions = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("case__applicant", "case__agent", "case__item_version")
+            .filter(pk__in=chunk)
+            .order_by("pk")
+        )
+        return sum(_certificate_due_recompute(d, change) for d in decisions)
+
+    return change.in_batches("review_certificate_dues", ids, recompute)
 
 
 def _certificate_due_recompute(decision: Decision, change: CalendarChange) -> int:

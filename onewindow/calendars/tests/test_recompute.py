@@ -325,6 +325,8 @@ def test_the_admin_upload_recomputes_and_tells_the_administrator(dworld, admin_c
     assert response.status_code == 302
     page = admin_client.get(response["Location"]).content.decode()
     assert "已按新的节假日安排重新计算 3 项受影响的期限;日期有变化的,已通知申请人。" in page
+    log = admin_client.get("/admin/calendars/deadlinerecompute/").content.decode()
+    assert "2027 年节假日安排已载入" in log
     review.refresh_from_db()
     assert (review.decision_due, review.due_provisional) == (D(2027, 1, 18), False)
 
@@ -344,3 +346,47 @@ def test_the_public_progress_page_and_api_show_the_recomputation(dworld, client)
     body = client.get("/api/v1/progress/", query).json()
     assert body["timeline"][-1]["label"] == "节假日安排调整,期限重新计算"
     assert {d["label"]: d["date"] for d in body["due_dates"]}["法定办结期限"] == "2027-01-18"
+
+
+def test_a_recomputation_stopped_half_way_is_resumed_without_moving_a_row_twice(
+    dworld, monkeypatch
+):
+    """Batches of one; the second case's batch fails. The calendar change stands, the first
+    case is moved (its batch committed) and the rest is left to the background job, which
+    resumes at the cursor: both cases end at 2027-01-18 (counted in the first test), one event
+    each, and the tasks are moved too."""
+    from onewindow.calendars import jobs, recompute
+    from onewindow.calendars.models import DeadlineRecompute
+    from onewindow.cases import recompute as case_recompute
+
+    first, second = in_review(dworld), case_in_review(dworld, accepted="2026-12-17")
+    real = case_recompute._case_recompute
+    calls = {"n": 0}
+
+    def failing_once(case, change):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real(case, change)
+
+    monkeypatch.setattr(recompute, "BATCH", 1)
+    monkeypatch.setattr(case_recompute, "_case_recompute", failing_once)
+    load_made_up_2027()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.decision_due == D(2027, 1, 18) and second.decision_due == D(2027, 1, 15)
+    record = DeadlineRecompute.objects.get()
+    assert record.finished_at is None and record.cursors == {"cases": first.pk}
+
+    with time_machine.travel(at("2026-12-28", 12), tick=False):
+        jobs.resume_deadline_recomputes()
+    for case in (first, second):
+        case.refresh_from_db()
+        assert (case.decision_due, case.due_provisional) == (D(2027, 1, 18), False)
+        assert len(recomputed_events(case)) == 1
+    assert set(Task.objects.values_list("due", flat=True)) == {D(2027, 1, 15), D(2027, 1, 11)}
+    record.refresh_from_db()
+    assert record.finished_at is not None
+    assert record.counts == {"cases": 2, "review_tasks": 4}
+    # Finished: the job finds nothing more to do.
+    assert jobs.resume_deadline_recomputes() == {}
