@@ -28,11 +28,16 @@ class DecisionDates:
     provisional: bool
 
 
+def receipt_policy() -> ReceiptPolicy:
+    """DOMAIN-RULES A2: a non-working day's submission counts from the next working day
+    ("next") or that day ("same"), as the deployment configures."""
+    return "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
+
+
 def intake_dates(submitted_on: dt.date) -> IntakeDates:
     """DOMAIN-RULES A2: receipt on a non-working day counts from the next working day (setting)."""
     calendar = get_calendar()
-    policy: ReceiptPolicy = "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
-    received = calendar.receipt_date(submitted_on, policy)
+    received = calendar.receipt_date(submitted_on, receipt_policy())
     due = calendar.add_working_days(received.date, INTAKE_DAYS)
     return IntakeDates(received.date, due.date, received.provisional or due.provisional)
 

@@ -2,7 +2,8 @@
 
 Registered with ``calendars.recompute`` by ``CasesConfig.ready``. Dates and their starts:
 
-* ``intake_due`` — 5 working days after ``received_on`` (ALL Art. 32), while awaiting intake;
+* ``received_on`` / ``intake_due`` — the receipt day of the submission (A2) and 5 working days
+  after it (ALL Art. 32), while awaiting intake;
 * ``decision_due`` / ``statutory_due`` — after ``accepted_on`` (Art. 42), with the extensions,
   special procedures and paused branches that moved them, while the case is open;
 * an open commitment's ``due_on`` — after the case's ``accepted_on`` (G2).
@@ -23,6 +24,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.recompute import CalendarChange
+from onewindow.cases import deadlines
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
@@ -31,6 +33,8 @@ from onewindow.cases.models import (
     CommitmentStatus,
 )
 from onewindow.cases.transitions import event_record
+from onewindow.core import clock
+from onewindow.lib.workdays import Due
 from onewindow.notifications.services import case_event_notify
 
 # The case is accepted and no decision is made yet: its decision periods run.
@@ -92,7 +96,9 @@ def deadline_event_record(
 def cases_recompute(change: CalendarChange) -> int:
     """Recompute the dates of every open case whose counting touched the changed days."""
     first, last = change.first, change.last
-    touched = Q(status__in=AWAITING_INTAKE, received_on__lte=last, intake_due__gte=first) | Q(
+    # Awaiting intake: the receipt date itself may move (a changed submission day), so no bound
+    # on it; these are the few cases inside their 5-day intake period.
+    touched = Q(status__in=AWAITING_INTAKE, intake_due__gte=first) | Q(
         Q(decision_due__gte=first) | Q(statutory_due__gte=first),
         status__in=DECIDING,
         accepted_on__lte=last,
@@ -122,24 +128,50 @@ def cases_recompute(change: CalendarChange) -> int:
     return change.in_batches("cases", sorted(set(ids)), recompute)
 
 
-def _case_dates(case: Case) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
-    if case.status in AWAITING_INTAKE:
-        return [("intake_due", _("受理期限"), case.received_on, case.intake_due)]
-    if case.status in DECIDING:
+def _case_dates(case: Case, change: CalendarChange) -> list[tuple[str, str, dt.date, Due]]:
+    """(field, label, stored date, date on the new calendar) of each open date of ``case``."""
+    if case.status in AWAITING_INTAKE and case.received_on and case.intake_due:
+        return _intake_dates(case, change)
+    if case.status in DECIDING and case.accepted_on:
+        start = case.accepted_on
         return [
-            ("decision_due", _("承诺办结期限"), case.accepted_on, case.decision_due),
-            ("statutory_due", _("法定办结期限"), case.accepted_on, case.statutory_due),
+            (field, str(label), old, change.moved(start, old))
+            for field, label, old in (
+                ("decision_due", _("承诺办结期限"), case.decision_due),
+                ("statutory_due", _("法定办结期限"), case.statutory_due),
+            )
+            if old is not None
         ]
     return []
+
+
+def _intake_dates(case: Case, change: CalendarChange) -> list[tuple[str, str, dt.date, Due]]:
+    """A2 / ALL Art. 32: the receipt date of the (last) submission day on the new calendar — a
+    day that stopped being a working day moves it to the next one — and 5 working days on."""
+    assert case.received_on is not None and case.intake_due is not None
+    submitted = (
+        case.events.filter(action__in=("submitted", "resubmitted"))
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if submitted is None:  # no submission event (imported data): keep the receipt date
+        due = change.moved(case.received_on, case.intake_due)
+        return [("intake_due", _("受理期限"), case.intake_due, due)]
+    received = change.after.receipt_date(clock.local_date(submitted), deadlines.receipt_policy())
+    due = change.after.add_working_days(received.date, deadlines.INTAKE_DAYS)
+    mark = received.provisional or due.provisional
+    return [
+        ("received_on", _("收件日期"), case.received_on, Due(received.date, mark)),
+        ("intake_due", _("受理期限"), case.intake_due, Due(due.date, mark)),
+    ]
 
 
 def _case_recompute(case: Case, change: CalendarChange) -> int:
     moved: list[DateChange] = []
     provisional = False
-    dates = [(f, label, s, d) for f, label, s, d in _case_dates(case) if s and d]
-    for field, label, start, old in dates:
-        assert start is not None and old is not None
-        due = change.moved(start, old)
+    dates = _case_dates(case, change)
+    for field, label, old, due in dates:
         provisional = provisional or due.provisional
         if due.date != old:
             moved.append(DateChange(field, label, old, due.date))

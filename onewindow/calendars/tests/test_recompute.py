@@ -390,3 +390,43 @@ def test_a_recomputation_stopped_half_way_is_resumed_without_moving_a_row_twice(
     assert record.counts == {"cases": 2, "review_tasks": 4}
     # Finished: the job finds nothing more to do.
     assert jobs.resume_deadline_recomputes() == {}
+
+
+def test_a_submission_on_a_day_that_becomes_a_holiday_is_received_on_the_next_working_day(
+    dworld,
+):
+    """Submitted Mon 2027-01-04 while 2027 is unloaded: a working day on the provisional
+    calendar, so received 01-04 and intake due 5 working days on: 01-05, 06, 07, 08, 11 →
+    2027-01-11 (provisional). The arrangement loaded that afternoon makes 01-04 a holiday: A2
+    deems the submission received Tue 01-05, and the intake is due 01-06, 07, 08, 11, 12 →
+    2027-01-12, no longer provisional. The applicant is told both new dates."""
+    case = case_services.case_create_draft(
+        item_version=dworld.version,
+        applicant=dworld.p.applicant,
+        created_by=dworld.p.applicant,
+        region=dworld.region,
+    )
+    for line in case.materials.all():
+        case_file_add(case_material=line, upload=pdf(), actor=dworld.p.applicant)
+    with time_machine.travel(at("2027-01-04", 10), tick=False):
+        case_services.case_submit(case=case, actor=dworld.p.applicant)
+    case.refresh_from_db()
+    assert (case.received_on, case.intake_due, case.due_provisional) == (
+        D(2027, 1, 4),
+        D(2027, 1, 11),
+        True,
+    )
+    with time_machine.travel(at("2027-01-04", 15), tick=False):
+        services.calendar_year_load(year=2027, source="测试安排", **MADE_UP_2027)
+    case.refresh_from_db()
+    assert (case.received_on, case.intake_due, case.due_provisional) == (
+        D(2027, 1, 5),
+        D(2027, 1, 12),
+        False,
+    )
+    [event] = recomputed_events(case)
+    assert [(c["field"], c["old"], c["new"]) for c in event.data["changes"]] == [
+        ("received_on", "2027-01-04", "2027-01-05"),
+        ("intake_due", "2027-01-11", "2027-01-12"),
+    ]
+    assert event.public and OutboxMessage.objects.filter(event=event).exists()
