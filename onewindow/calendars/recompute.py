@@ -24,6 +24,7 @@ them registers a *recomputer* in its ``AppConfig.ready`` (``recomputer_register`
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,9 @@ def recompute_record(
     *, before: dict[str, list[object]], after: dict[str, list[object]], reason: str
 ) -> DeadlineRecompute | None:
     """In the calendar write's transaction: record the change, if any day or year differs."""
-    span = calendar_from(after).changed_span(calendar_from(before))
+    if before == after:
+        return None
+    span = _calendar(after).changed_span(_calendar(before))
     if span is None:
         return None
     return DeadlineRecompute.objects.create(
@@ -106,6 +109,20 @@ def recompute_record(
         before=before,
         after=after,
     )
+
+
+def _calendar(state: dict[str, list[object]]) -> WorkCalendar:
+    """``calendar_from`` with the last few results kept: a change's two calendars are built
+    once for recording it and reused right after to run it (a build takes ~0.15 s)."""
+    key = json.dumps(state, sort_keys=True)
+    calendar = _built.pop(key, None) or calendar_from(state)
+    _built[key] = calendar
+    while len(_built) > 4:
+        _built.pop(next(iter(_built)))
+    return calendar
+
+
+_built: dict[str, WorkCalendar] = {}
 
 
 def deadline_recomputes_run() -> dict[str, int]:
@@ -121,8 +138,8 @@ def deadline_recomputes_run() -> dict[str, int]:
 def _run(record: DeadlineRecompute) -> dict[str, int]:
     change = CalendarChange(
         record_id=record.pk,
-        before=calendar_from(record.before),
-        after=calendar_from(record.after),
+        before=_calendar(record.before),
+        after=_calendar(record.after),
         first=record.first,
         last=record.last,
         now=clock.now(),
