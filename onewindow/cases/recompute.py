@@ -66,17 +66,17 @@ def deadline_event_record(
     change: CalendarChange,
     moved: list[DateChange],
     provisional: bool,
-    told: bool = True,
 ) -> CaseEvent:
-    """The event row of one recomputation (old → new per date); the applicant is notified when
-    ``told`` dates (ones a notice or message gave them) changed."""
+    """The event row of one recomputation (old → new per date). Every date recomputed here was
+    told to the applicant (notice or message), so when one moved the event is public and the
+    applicant is notified; a mark alone changing stays an internal record."""
     lines = [
         _("%(label)s由 %(old)s 调整为 %(new)s") % {"label": m.label, "old": m.old, "new": m.new}
         for m in moved
     ]
     if not lines:
         lines = [_("日期不变,现为临时计算") if provisional else _("日期不变,不再为临时计算")]
-    public = told and bool(moved)
+    public = bool(moved)
     event = event_record(
         case,
         actor=None,
