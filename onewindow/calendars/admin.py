@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.calendars import services
 from onewindow.calendars.formats import MAX_FILE_BYTES
-from onewindow.calendars.models import CalendarDay, HolidayYear
+from onewindow.calendars.models import CalendarDay, DeadlineRecompute, HolidayYear
 from onewindow.calendars.selectors import get_calendar, unloaded_years_alert
 
 LOAD_PERMISSION = "calendars.add_holidayyear"
@@ -119,6 +119,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
                         "workdays": len(arrangement.workdays),
                     },
                 )
+                _recomputed_message(request, row.recomputed)
                 return HttpResponseRedirect(reverse("admin:calendars_holidayyear_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -128,6 +129,17 @@ class HolidayYearAdmin(admin.ModelAdmin):
             "unloaded_years": unloaded_years_alert(),
         }
         return TemplateResponse(request, "admin/calendars/holidayyear/load.html", context)
+
+
+def _recomputed_message(request: HttpRequest, recomputed: dict[str, int]) -> None:
+    """DOMAIN-RULES A4: tell the administrator how many stored deadlines were counted again."""
+    total = sum(recomputed.values())
+    if total:
+        messages.info(
+            request,
+            _("已按新的节假日安排重新计算 %(n)d 项受影响的期限;日期有变化的,已通知申请人。")
+            % {"n": total},
+        )
 
 
 class CalendarDayForm(forms.ModelForm):
@@ -167,6 +179,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         row = services.calendar_day_set(day=obj.date, kind=obj.kind, name=obj.name)
         obj.pk = row.pk
+        _recomputed_message(request, row.recomputed)
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         services.calendar_day_delete(day=obj.date)
@@ -174,3 +187,21 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for day in list(queryset.values_list("date", flat=True)):
             services.calendar_day_delete(day=day)
+
+
+@admin.register(DeadlineRecompute)
+class DeadlineRecomputeAdmin(admin.ModelAdmin):
+    """Read-only: each calendar change and how many stored deadlines it moved (A4)."""
+
+    list_display = ("created_at", "reason", "first", "last", "counts", "finished_at")
+    readonly_fields = ("created_at", "reason", "first", "last", "cursors", "counts", "finished_at")
+    exclude = ("before", "after")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

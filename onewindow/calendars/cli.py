@@ -157,7 +157,19 @@ def _load(args: argparse.Namespace) -> int:
         return _fail(
             f"文件未载入,日历未作任何修改 (file not loaded, nothing changed):\n  {details}"
         )
-    return _print_loaded(row.year)
+    _print_loaded(row.year)
+    _print_recomputed(row.recomputed)
+    return 0
+
+
+def _print_recomputed(recomputed: dict[str, int]) -> None:
+    """DOMAIN-RULES A4: how many stored deadlines the load counted again (0 when none moved)."""
+    total = sum(recomputed.values())
+    detail = ", ".join(f"{name} {count}" for name, count in sorted(recomputed.items()) if count)
+    print(
+        f"已重新计算受影响的期限:{total} 项 (deadlines recomputed: {total}"
+        + (f"; {detail})" if detail else ")")
+    )
 
 
 def _print_loaded(year: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from onewindow.calendars.recompute import deadline_recomputes_run
 from onewindow.calendars.selectors import unloaded_years_alert
 from onewindow.core.jobs import periodic
 
@@ -21,3 +22,9 @@ def warn_unloaded_years() -> list[int]:
             ", ".join(str(year) for year in years),
         )
     return years
+
+
+@periodic("calendar-deadline-recompute", interval=60)
+def resume_deadline_recomputes() -> dict[str, int]:
+    """Finish any recomputation of stored deadlines a calendar change left unfinished (A4)."""
+    return deadline_recomputes_run()

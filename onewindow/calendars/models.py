@@ -23,6 +23,9 @@ class HolidayYear(models.Model):
     )
     loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
 
+    # Set by the loading service: stored deadlines recomputed, per recomputer (not a column).
+    recomputed: dict[str, int]
+
     class Meta:
         verbose_name = _("已载入年度节假日安排")
         verbose_name_plural = _("已载入年度节假日安排")
@@ -38,6 +41,9 @@ class CalendarDay(models.Model):
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("节日名称"), max_length=50, blank=True)
+
+    # Set by ``calendar_day_set``: stored deadlines recomputed, per recomputer (not a column).
+    recomputed: dict[str, int]
 
     class Meta:
         verbose_name = _("节假日调整")
@@ -60,3 +66,32 @@ class CalendarRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class DeadlineRecompute(models.Model):
+    """One calendar change whose stored deadlines are being (or were) counted again (A4).
+
+    Written in the change's own transaction with the override tables as they were before and
+    after it, so the recomputation can run in batches after the commit and resume where it
+    stopped (a crash, a failed batch): each batch moves its recomputer's cursor in the batch's
+    own transaction, so no row is moved twice.
+    """
+
+    created_at = models.DateTimeField(_("时间"))
+    reason = models.CharField(_("原因"), max_length=200)
+    first = models.DateField(_("首个变动日"))
+    last = models.DateField(_("末个变动日"))
+    before = models.JSONField(_("变动前的日历调整"))
+    after = models.JSONField(_("变动后的日历调整"))
+    # Recomputer name → last object id done; and → rows changed.
+    cursors = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("期限重新计算")
+        verbose_name_plural = _("期限重新计算")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last} {self.reason}"

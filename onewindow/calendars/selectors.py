@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from chinese_calendar import constants as package
 from django.conf import settings
@@ -79,7 +80,26 @@ def current_revision() -> int:
 
 def build_calendar() -> WorkCalendar:
     """A fresh WorkCalendar from the package and the override tables (no caching)."""
-    override_years = set(HolidayYear.objects.values_list("year", flat=True))
+    return calendar_from(override_state())
+
+
+def override_state() -> dict[str, list[Any]]:
+    """The override tables as JSON (loaded years, days as [iso date, kind, name]): what
+    ``calendar_from`` rebuilds a calendar from, kept to recompute deadlines later (A4)."""
+    return {
+        "years": sorted(HolidayYear.objects.values_list("year", flat=True)),
+        "days": [
+            [day.isoformat(), kind, name]
+            for day, kind, name in CalendarDay.objects.order_by("date").values_list(
+                "date", "kind", "name"
+            )
+        ],
+    }
+
+
+def calendar_from(state: dict[str, list[Any]]) -> WorkCalendar:
+    """The WorkCalendar of the package plus the override tables described by ``state``."""
+    override_years = set(state["years"])
     holidays = {
         day: _package_name(name)
         for day, name in package.holidays.items()
@@ -90,7 +110,8 @@ def build_calendar() -> WorkCalendar:
         for day, name in package.workdays.items()
         if day.year not in override_years
     }
-    for day, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
+    for iso, kind, name in state["days"]:
+        day = dt.date.fromisoformat(iso)
         holidays.pop(day, None)
         workdays.pop(day, None)
         (holidays if kind == DayKind.HOLIDAY else workdays)[day] = name

@@ -8,7 +8,9 @@ calendar (``selectors.get_calendar``) is rebuilt: at once in this process, withi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from onewindow.calendars.formats import arrangement_parse
 from onewindow.calendars.models import CalendarDay, CalendarRevision, DayKind, HolidayYear
-from onewindow.calendars.selectors import calendar_cache_clear, get_calendar
+from onewindow.calendars.recompute import deadline_recomputes_run, recompute_record
+from onewindow.calendars.selectors import calendar_cache_clear, get_calendar, override_state
 from onewindow.core import clock
 from onewindow.lib.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -35,32 +38,62 @@ DayList = Mapping[dt.date, str] | Iterable[dt.date]
 NAME_MAX = CalendarDay._meta.get_field("name").max_length or 50
 SOURCE_MAX = HolidayYear._meta.get_field("source").max_length or 200
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+T = TypeVar("T")
+log = logging.getLogger("onewindow.calendars")
 
 
-@transaction.atomic
+def _recomputing(write: Callable[[], T], *, reason: Callable[[], str]) -> tuple[T, dict[str, int]]:
+    """Run ``write`` in one transaction, then recompute the stored deadlines it moved.
+
+    DOMAIN-RULES A4: every open deadline whose counting touched a changed day is counted again
+    (``calendars.recompute``). The change is recorded with the override tables before and after
+    it in the write's transaction (the revision row locked, so "before" is exactly what the
+    stored dates were computed with); the recomputation then runs in batches of one transaction
+    each. Should it stop half-way, the background job resumes it.
+    """
+    with transaction.atomic():
+        CalendarRevision.objects.select_for_update().filter(pk=1).first()
+        before = override_state()
+        result = write()
+        recompute_record(before=before, after=override_state(), reason=reason())
+    try:
+        return result, deadline_recomputes_run()
+    except Exception:  # the calendar change stands; the background job finishes the rest
+        log.exception("deadline recomputation stopped; the background job will resume it")
+        return result, {}
+
+
 def calendar_year_load(
     *, year: int, holidays: DayList, workdays: DayList, source: str = ""
 ) -> HolidayYear:
     """Make ``holidays`` and ``workdays`` the whole official arrangement of ``year``.
 
     Replaces that year's override rows and marks the year loaded, so deadlines touching it stop
-    being provisional (DOMAIN-RULES A4). Validates everything before writing anything.
+    being provisional and are recomputed (DOMAIN-RULES A4; ``row.recomputed`` counts the rows
+    changed). Validates everything before writing anything.
     """
     holiday_names, workday_names = _named(holidays), _named(workdays)
     _validate_year(year, holiday_names, workday_names, source)
-    CalendarDay.objects.filter(date__year=year).delete()
-    CalendarDay.objects.bulk_create(
-        [CalendarDay(date=d, kind=DayKind.HOLIDAY, name=n) for d, n in holiday_names.items()]
-        + [CalendarDay(date=d, kind=DayKind.WORKDAY, name=n) for d, n in workday_names.items()]
+
+    def write() -> HolidayYear:
+        CalendarDay.objects.filter(date__year=year).delete()
+        CalendarDay.objects.bulk_create(
+            [CalendarDay(date=d, kind=DayKind.HOLIDAY, name=n) for d, n in holiday_names.items()]
+            + [CalendarDay(date=d, kind=DayKind.WORKDAY, name=n) for d, n in workday_names.items()]
+        )
+        row, _created = HolidayYear.objects.update_or_create(
+            year=year, defaults={"source": source.strip()}
+        )
+        _revision_bump()
+        return row
+
+    row, recomputed = _recomputing(
+        write, reason=lambda: _("%(year)d 年节假日安排已载入") % {"year": year}
     )
-    row, _created = HolidayYear.objects.update_or_create(
-        year=year, defaults={"source": source.strip()}
-    )
-    _revision_bump()
+    row.recomputed = recomputed
     return row
 
 
-@transaction.atomic
 def calendar_file_load(
     *, name: str, content: bytes, source: str = "", year: int | None = None
 ) -> HolidayYear:
@@ -75,35 +108,60 @@ def calendar_file_load(
     )
 
 
-@transaction.atomic
 def calendar_year_unload(*, year: int) -> bool:
-    """Forget a loaded year and its override rows; it falls back to the package or provisional."""
-    deleted, _detail = HolidayYear.objects.filter(year=year).delete()
-    if not deleted:
-        return False
-    CalendarDay.objects.filter(date__year=year).delete()
-    _revision_bump()
-    return True
+    """Forget a loaded year and its override rows; it falls back to the package or provisional,
+    and the deadlines touching it are recomputed (and marked provisional again, A4)."""
 
+    def write() -> bool:
+        deleted, _detail = HolidayYear.objects.filter(year=year).delete()
+        if not deleted:
+            return False
+        CalendarDay.objects.filter(date__year=year).delete()
+        _revision_bump()
+        return True
 
-@transaction.atomic
-def calendar_day_set(*, day: dt.date, kind: str, name: str = "") -> CalendarDay:
-    """Declare one day a holiday or a working weekend day; the row wins over the package."""
-    calendar_day_validate(day=day, kind=kind, name=name)
-    row, _created = CalendarDay.objects.update_or_create(
-        date=day, defaults={"kind": kind, "name": name.strip()}
+    unloaded, _recomputed = _recomputing(
+        write, reason=lambda: _("%(year)d 年节假日安排已撤销,改为临时计算") % {"year": year}
     )
-    _revision_bump()
+    return unloaded
+
+
+def calendar_day_set(*, day: dt.date, kind: str, name: str = "") -> CalendarDay:
+    """Declare one day a holiday or a working weekend day; the row wins over the package.
+    The deadlines whose counting crosses the day are recomputed (A4)."""
+    calendar_day_validate(day=day, kind=kind, name=name)
+
+    def write() -> CalendarDay:
+        row, _created = CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": kind, "name": name.strip()}
+        )
+        _revision_bump()
+        return row
+
+    row, recomputed = _recomputing(
+        write,
+        reason=lambda: (
+            _("%(date)s 调整为%(kind)s") % {"date": day.isoformat(), "kind": DayKind(kind).label}
+        ),
+    )
+    row.recomputed = recomputed
     return row
 
 
-@transaction.atomic
 def calendar_day_delete(*, day: dt.date) -> bool:
-    """Remove one override day; the package's (or provisional) classification applies again."""
-    deleted, _detail = CalendarDay.objects.filter(date=day).delete()
-    if deleted:
-        _revision_bump()
-    return bool(deleted)
+    """Remove one override day; the package's (or provisional) classification applies again,
+    and the deadlines whose counting crosses the day are recomputed (A4)."""
+
+    def write() -> bool:
+        deleted, _detail = CalendarDay.objects.filter(date=day).delete()
+        if deleted:
+            _revision_bump()
+        return bool(deleted)
+
+    deleted, _recomputed = _recomputing(
+        write, reason=lambda: _("%(date)s 的节假日调整已删除") % {"date": day.isoformat()}
+    )
+    return deleted
 
 
 def calendar_day_validate(*, day: dt.date, kind: str, name: str = "") -> None:

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        # DOMAIN-RULES A4: a calendar change recomputes the cases' stored deadlines.
+        from onewindow.calendars.recompute import recomputer_register
+        from onewindow.cases.recompute import cases_recompute
+
+        recomputer_register("cases", cases_recompute)

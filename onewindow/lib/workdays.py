@@ -274,6 +274,24 @@ class WorkCalendar:
         first = self._cum[self._index(start)]
         return [due.date for due in self._firm[first : first + count]]
 
+    def changed_span(self, other: WorkCalendar) -> tuple[dt.date, dt.date] | None:
+        """The first and last day on which ``other`` differs from this calendar: a day working
+        on one and not the other, or a day of a year loaded on one and not the other (its
+        results change from or to provisional, A4). None when both agree on every day."""
+        spans: list[tuple[dt.date, dt.date]] = []
+        if self._working != other._working:
+            pairs = zip(self._working, other._working, strict=True)  # both span the same days
+            changed = [i for i, (a, b) in enumerate(pairs) if a != b]
+            spans.append((self._day(changed[0]), self._day(changed[-1])))
+        for year in self.loaded_years ^ other.loaded_years:
+            spans.append((dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        if not spans:
+            return None
+        return min(s[0] for s in spans), max(s[1] for s in spans)
+
+    def _day(self, index: int) -> dt.date:
+        return dt.date.fromordinal(self._first_ordinal + index)
+
     def arrangement(self, year: int) -> YearArrangement:
         """The holidays and working weekend days the calendar applies in ``year``."""
         _check_year(year)

@@ -191,6 +191,22 @@ def _status_changed(case: Case, event: CaseEvent) -> list[str]:
     return []
 
 
+def _deadline_recomputed(case: Case, event: CaseEvent) -> list[str]:
+    """DOMAIN-RULES A4: a date the applicant was told moved when a holiday arrangement was
+    loaded; the event's data carries each old → new date as it was at that moment."""
+    provisional = bool(event.data.get("provisional"))
+    lines = [
+        _("因法定节假日安排调整,%(label)s由 %(old)s 调整为 %(new)s。")
+        % {
+            "label": change.get("label", ""),
+            "old": day(dt.date.fromisoformat(change["old"])),
+            "new": day(dt.date.fromisoformat(change["new"]), provisional=provisional),
+        }
+        for change in event.data.get("changes", [])
+    ]
+    return [*lines, _("目前您无需操作,请以调整后的日期为准。")]
+
+
 _CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
 
 _ACTIONS: dict[str, Callable[[Case, CaseEvent], list[str]]] = {
@@ -200,6 +216,7 @@ _ACTIONS: dict[str, Callable[[Case, CaseEvent], list[str]]] = {
     "accepted": _accepted,
     "accepted_tolerated": _accepted_tolerated,
     "accepted_deemed": _accepted_deemed,
+    "deadline_recomputed": _deadline_recomputed,
     "rejected": _rejected,
     "withdrawn": _withdrawn,
     "terminated_commitment_overdue": _terminated,

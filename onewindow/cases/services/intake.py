@@ -112,14 +112,16 @@ def case_accept(
     tolerated = set(tolerated_material_ids or [])
     lines = {line.pk: line for line in case.materials.select_related("material")}
     _check_tolerance(case, lines, tolerated)
-    fields = _decision_fields(case, clock.local_date(now))
+    accepted_on = deadlines.acceptance_date(case.received_on, clock.local_date(now))
+    fields = _decision_fields(case, accepted_on)
     if tolerated:
         # G2: the supplement is due no later than the committed limit.
         latest = fields["decision_due"]
         due = commitment_due or latest
-        if due > latest or due <= clock.local_date(now):
+        if due > latest or due <= accepted_on:
             raise CaseError(
-                _("补齐材料期限须晚于今天且不得晚于承诺办结期限 %(d)s。") % {"d": latest}
+                _("补齐材料期限须晚于受理日期 %(a)s 且不得晚于承诺办结期限 %(d)s。")
+                % {"a": accepted_on, "d": latest}
             )
     transition(
         case,
@@ -135,7 +137,7 @@ def case_accept(
         line.status = MaterialStatus.TOLERATED if pk in tolerated else MaterialStatus.OK
     CaseMaterial.objects.bulk_update(lines.values(), ["status"])
     if tolerated:
-        _tolerated_commitments(case, [lines[pk] for pk in tolerated], due, now)
+        _tolerated_commitments(case, [lines[pk] for pk in tolerated], due, accepted_on, now)
         flag_raise(case, kind=FlagKind.TOLERATED_ACCEPTANCE, now=now)
     _review_open(case, actor, now)
     notice_issue(
@@ -197,9 +199,9 @@ def _check_tolerance(case: Case, lines: dict[int, CaseMaterial], tolerated: set[
 
 
 def _tolerated_commitments(
-    case: Case, lines: list[CaseMaterial], due: dt.date, now: dt.datetime
+    case: Case, lines: list[CaseMaterial], due: dt.date, accepted_on: dt.date, now: dt.datetime
 ) -> None:
-    provisional = get_calendar().is_provisional(clock.local_date(now), due)
+    provisional = get_calendar().is_provisional(accepted_on, due)
     Commitment.objects.bulk_create(
         Commitment(
             case=case,

@@ -70,6 +70,7 @@ EVENT_LABELS = {
     "commitment_fulfilled": gettext_lazy("容缺材料补齐"),
     "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
     "fee_recorded": gettext_lazy("登记收费"),
+    "deadline_recomputed": gettext_lazy("节假日安排调整,期限重新计算"),
 }
 
 
@@ -161,10 +162,11 @@ def material_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _latest_due(case: Case) -> Any:
-    """G2: the supplement is due no later than the committed limit counted from today."""
+    """G2: the supplement is due no later than the committed limit counted from the acceptance
+    date an acceptance today would get (never before receipt, A2)."""
     version = case.item_version
     return deadlines.decision_dates(
-        clock.today(),
+        deadlines.acceptance_date(case.received_on, clock.today()),
         committed_days=version.committed_days,
         statutory_days=version.statutory_days,
     ).decision_due

@@ -73,10 +73,17 @@ EVENT_LABELS: dict[str, StrOrPromise] = {
     "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
     "commitment_fulfilled": gettext_lazy("容缺材料已补齐"),
     "commitment_signed": gettext_lazy("申请人签署告知承诺书"),
+    "deadline_recomputed": gettext_lazy("节假日安排调整,期限重新计算"),
 }
 # Reasons written for the applicant (the decision's own words); other remarks stay internal.
 PUBLIC_REASONS = frozenset(
-    {"rejected", "accepted_deemed", "terminated_commitment_overdue", "commitment_fulfilled"}
+    {
+        "rejected",
+        "accepted_deemed",
+        "terminated_commitment_overdue",
+        "commitment_fulfilled",
+        "deadline_recomputed",
+    }
 )
 # Certificates and delivery (§C6): their public steps and reasons.
 EVENT_LABELS.update(certificate_selectors.PUBLIC_EVENT_LABELS)

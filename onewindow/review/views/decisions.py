@@ -54,6 +54,7 @@ EVENT_LABELS = {
     "suspension_ended": gettext_lazy("结束特别程序(恢复计时)"),
     # Written once by migration review 0004 (DOMAIN-RULES C2: the lead is never deemed).
     "lead_deemed_consent_withdrawn": gettext_lazy("撤销牵头部门的默许同意，重新开启审查"),
+    "task_due_recomputed": gettext_lazy("节假日安排调整,部门审查期限重新计算"),
 }
 FORM_TITLES = {
     "decision_form": gettext_lazy("审批决定"),
