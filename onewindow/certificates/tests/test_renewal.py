@@ -35,7 +35,7 @@ from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.tests.test_apply_fixtures import VALID_FORM
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Material
-from onewindow.certificates import signing
+from onewindow.certificates import jobs, signing
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
 from onewindow.certificates.renewals import (
     RenewalRefused,
@@ -50,6 +50,7 @@ from onewindow.certificates.tests.conftest import (
     grant_for_test,
     issue,
 )
+from onewindow.core.jobs import JOBS
 from onewindow.core.models import AccessDenied
 from onewindow.notifications.models import OutboxMessage
 from onewindow.supervision.models import CardLevel, Rule
@@ -281,8 +282,10 @@ def test_no_decision_by_the_expiry_date_is_deemed_renewal(client, personas, lice
     with time_machine.travel(at("2026-03-31", 23), tick=False):
         assert renewals_deem() == 0
         assert 'data-state="valid"' in _verify_page(client, licence)
+    # The background loop's job (registered like the other periodic jobs) does it.
+    assert JOBS["certificates.deem_renewals"].func is jobs.deem_renewals
     with time_machine.travel(at("2026-04-01", 0), tick=False):
-        assert renewals_deem() == 1
+        assert jobs.deem_renewals() == 1
         assert renewals_deem() == 0
         cache.clear()
         html = _verify_page(client, licence)
