@@ -35,7 +35,8 @@ from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.tests.test_apply_fixtures import VALID_FORM
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Material
-from onewindow.certificates import jobs, signing
+from onewindow.certificates import jobs, services, signing
+from onewindow.certificates.demo import renewals_demo
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
 from onewindow.certificates.renewals import (
     RenewalRefused,
@@ -341,3 +342,19 @@ def test_staff_see_the_departments_renewals(client, personas, licence):
     client.force_login(personas.applicant)
     assert client.get(reverse("certificates:renewals")).status_code == 404
     assert client.get("/api/v1/renewals/").status_code == 404
+
+
+def test_the_demo_files_one_renewal_for_the_demo_applicant(personas, licence):
+    """The licence handed over 2025-04-02; on 2026-02-02 the demo applies to renew it."""
+    services.delivery_handover(
+        case=licence.case,
+        actor=personas.clerk,
+        receiver_name="张伟",
+        receiver_id_number=personas.applicant.id_number,
+        now=at("2025-04-02"),
+    )
+    holder = personas.applicant
+    assert renewals_demo(holder=holder, now=at("2026-02-02"), today=dt.date(2026, 2, 2)) == 1
+    renewal = Renewal.objects.get()
+    assert renewal.certificate == licence and renewal.case.status == CaseStatus.SUBMITTED
+    assert renewals_demo(holder=holder, now=at("2026-02-03"), today=dt.date(2026, 2, 3)) == 0
