@@ -53,6 +53,7 @@ PUBLIC_EVENT_LABELS = {
     "certificate_revoked": gettext_lazy("证照被撤销"),
     "certificate_withdrawn": gettext_lazy("证照被撤回"),
     "certificate_cancelled": gettext_lazy("证照被注销"),
+    "renewal_started": gettext_lazy("申请延续证照"),  # not public: a label for staff feeds
     "certificate_renewed": gettext_lazy("准予延续，证照有效期已延长"),
     "renewal_deemed": gettext_lazy("逾期未作决定，视为准予延续"),
 }

@@ -194,6 +194,26 @@ def test_only_the_holder_may_apply_others_get_a_logged_404(client, personas, lic
     assert not Renewal.objects.exists()
 
 
+def test_the_holders_mandated_agent_may_apply_for_them(client, personas, licence):
+    """Without a mandate the agent gets a logged 404; with one in force (recorded 2026-01-05,
+    until 2026-12-31) the renewal is the holder's case, filed by the agent."""
+    url = reverse("certificates:renew", args=[licence.case_id])
+    client.force_login(personas.agent)
+    with time_machine.travel(at("2026-02-02"), tick=False):
+        assert client.post(url).status_code == 404
+    case_services.mandate_record(
+        agent=personas.agent,
+        applicant=personas.applicant,
+        valid_until=dt.date(2026, 12, 31),
+        recorded_by=personas.applicant,
+        today=dt.date(2026, 1, 5),
+    )
+    with time_machine.travel(at("2026-02-02"), tick=False):
+        assert client.post(url).status_code == 302
+    case = Renewal.objects.get().case
+    assert (case.applicant, case.agent) == (personas.applicant, personas.agent)
+
+
 def test_the_holder_applies_from_the_certificate_page(client, personas, licence):
     """The page shows the last day and a 申请延续 button; the button opens the draft."""
     client.force_login(personas.applicant)
