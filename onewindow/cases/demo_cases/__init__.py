@@ -97,7 +97,8 @@ def demo_cases_load(
         # ALL Art. 50: a renewal application in the queues (certificates app, real services).
         from onewindow.certificates.demo import renewals_demo
 
-        renewals_demo(holder=cast.demo["applicant"], now=sim.now, today=today)
+        holders = [cast.demo["applicant"], cast.demo["enterprise"]]
+        renewals_demo(holders=holders, now=sim.now, today=today)
         _backdate(sim, first)
         stale = OutboxMessage.objects.all()
         if outbox_before is not None:

@@ -374,7 +374,7 @@ def test_the_demo_files_one_renewal_for_the_demo_applicant(personas, licence):
         now=at("2025-04-02"),
     )
     holder = personas.applicant
-    assert renewals_demo(holder=holder, now=at("2026-02-02"), today=dt.date(2026, 2, 2)) == 1
+    assert renewals_demo(holders=[holder], now=at("2026-02-02"), today=dt.date(2026, 2, 2)) == 1
     renewal = Renewal.objects.get()
     assert renewal.certificate == licence and renewal.case.status == CaseStatus.SUBMITTED
-    assert renewals_demo(holder=holder, now=at("2026-02-03"), today=dt.date(2026, 2, 3)) == 0
+    assert renewals_demo(holders=[holder], now=at("2026-02-03"), today=dt.date(2026, 2, 3)) == 0
