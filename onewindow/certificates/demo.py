@@ -39,14 +39,11 @@ def _renew_one(holder: Any, *, now: dt.datetime, today: dt.date) -> bool:
     for certificate in candidates.select_related("case", "case__applicant"):
         if renewal_refusal(certificate, today=today) or open_renewal(certificate) is not None:
             continue
-        case = renewal_start(certificate=certificate, actor=holder, now=now)
+        applicant = certificate.case.applicant
+        case = renewal_start(certificate=certificate, actor=applicant, now=now)
         for line in case.materials.all():
-            case_file_add(
-                case_material=line,
-                upload=upload(f"{line.material.name}.pdf"),
-                actor=holder,
-                now=now,
-            )
-        application_submit(case=case, actor=holder, now=now)
-        return 1
-    return 0
+            name = f"{line.material.name}.pdf"
+            case_file_add(case_material=line, upload=upload(name), actor=applicant, now=now)
+        application_submit(case=case, actor=applicant, now=now)
+        return True
+    return False
