@@ -38,6 +38,7 @@ from onewindow.catalog.models import Material
 from onewindow.certificates import jobs, services, signing
 from onewindow.certificates.demo import renewals_demo
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
+from onewindow.certificates.pdf import certificate_document
 from onewindow.certificates.renewals import (
     RenewalRefused,
     latest_application_day,
@@ -316,6 +317,10 @@ def test_no_decision_by_the_expiry_date_is_deemed_renewal(client, personas, lice
     assert signing.signature_valid(licence)
     assert 'data-state="valid"' in html and "2027-03-31" in html
     assert 'data-renewal="deemed"' in html and "视为准予延续" in html
+    blocks = [str(block) for block in certificate_document(licence).blocks]
+    assert any(
+        "第五十条于 2026年4月1日 视为准予延续，有效期延续至 2027年3月31日" in b for b in blocks
+    )
     renewal = Renewal.objects.get(case=case)
     assert renewal.outcome == RenewalOutcome.DEEMED
     assert renewal.new_valid_until == dt.date(2027, 3, 31)
