@@ -237,7 +237,7 @@ class ItemVersion(models.Model):
     # certificate (first issued or renewed) is valid. Blank validity: the certificates app's
     # default (5 years, or long-term when the result name says 长期).
     validity_years = models.PositiveSmallIntegerField(
-        _("证照有效期(年)"),
+        _("证照有效期（年）"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],

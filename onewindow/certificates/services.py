@@ -41,6 +41,7 @@ from onewindow.certificates.models import (
     DeliveryMethodChoice,
     DeliveryStatus,
     Renewal,
+    RenewalOutcome,
 )
 from onewindow.core import clock
 from onewindow.lib.idnumbers import check_citizen_id
@@ -57,7 +58,8 @@ _PHONE = re.compile(r"^[0-9+()\- ]{7,20}$")
 _TRACKING = re.compile(r"^[0-9A-Za-z\-]{6,40}$")
 
 
-RENEWED = ("granted", "deemed")  # RenewalOutcome values that extended the certificate
+# The renewal outcomes that extended the certificate (ALL Art. 50).
+RENEWED = (RenewalOutcome.GRANTED, RenewalOutcome.DEEMED)
 
 
 class CertificateError(CaseError):

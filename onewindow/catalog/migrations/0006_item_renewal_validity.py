@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='itemversion',
             name='validity_years',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='留空：默认5年；审批结果名称含“长期”的为长期有效。', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='证照有效期(年)'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='留空：默认5年；审批结果名称含“长期”的为长期有效。', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='证照有效期（年）'),
         ),
         migrations.AddField(
             model_name='material',
