@@ -80,8 +80,10 @@ def test_the_kind_is_signed_so_a_changed_kind_reads_tampered(personas, version, 
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
-def test_a_filing_pdf_says_filed_not_licensed(personas, version, region):
-    certificate = _certificate_of_kind(ItemType.FILING, personas, version, region)
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_the_pdf_text_says_what_the_kind_is(kind, personas, version, region):
+    statement, item_label, scope_label, _kind_label = EXPECTED[kind]
+    certificate = _certificate_of_kind(kind, personas, version, region)
     out = subprocess.run(
         ["pdftotext", "-layout", "-", "-"],
         input=certificate_pdf(certificate),
@@ -89,5 +91,6 @@ def test_a_filing_pdf_says_filed_not_licensed(personas, version, region):
         check=True,
     ).stdout.decode()
     text = re.sub(r"\s+", "", out)
-    assert "予以备案" in text and "备案事项" in text
-    assert "准予行政许可" not in text and "许可事项" not in text
+    assert statement in text and item_label in text and scope_label in text
+    if kind != ItemType.LICENSING:
+        assert not any(word in text for word in LICENCE_WORDS)
