@@ -208,7 +208,9 @@ def allowed_actions(
     if applicant:
         from onewindow.certificates import renewals
 
-        if not renewals.renewal_refusal(certificate, today=clock.today()):
+        under_way = renewals.open_renewal(certificate)
+        submitted = under_way is not None and under_way.case.status != CaseStatus.DRAFT
+        if not submitted and not renewals.renewal_refusal(certificate, today=clock.today()):
             actions.append("renew")
     return actions
 

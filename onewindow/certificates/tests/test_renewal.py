@@ -253,6 +253,14 @@ def test_the_api_opens_the_renewal_and_reports_it(client, personas, licence):
         again = client.post(api)
     assert first.status_code == 201 and again.status_code == 200
     assert first.json()["case_id"] == again.json()["case_id"] == Renewal.objects.get().case_id
+    with time_machine.travel(at("2026-02-03"), tick=False):
+        case = Renewal.objects.get().case
+        for line in case.materials.all():
+            case_file_add(case_material=line, upload=pdf(), actor=personas.applicant)
+        case_services.application_submit(case=case, actor=personas.applicant)
+        body = client.get(f"/api/v1/cases/{licence.case_id}/certificate/").json()
+    # Submitted: under way, so no second renewal is offered.
+    assert body["renewal"]["open_case_id"] == case.pk and "renew" not in body["allowed_actions"]
     with time_machine.travel(at("2026-03-02"), tick=False):
         Renewal.objects.all().delete()
         late = client.post(api)
