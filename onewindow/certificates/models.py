@@ -94,7 +94,7 @@ class Renewal(models.Model):
     expiry date, extends that certificate's validity (same serial, same QR code)."""
 
     certificate = models.ForeignKey(
-        Certificate, verbose_name=_("证照"), on_delete=models.PROTECT, related_name="renewals"
+        Certificate, verbose_name=_("证照"), on_delete=models.CASCADE, related_name="renewals"
     )
     case = models.OneToOneField(
         "cases.Case",

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='延续时间')),
                 ('created_at', models.DateTimeField(verbose_name='创建时间')),
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='renewal', to='cases.case', verbose_name='延续申请办件')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renewals', to='certificates.certificate', verbose_name='证照')),
+                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renewals', to='certificates.certificate', verbose_name='证照')),
             ],
             options={
                 'verbose_name': '证照延续',
