@@ -223,6 +223,7 @@ class FlagKind(models.TextChoices):
     TOLERATED_ACCEPTANCE = "tolerated_acceptance", _("容缺受理")
     DEEMED_CONSENT = "deemed_consent", _("部门逾期未回复,默许同意")
     CERTIFICATE_OVERDUE = "certificate_overdue", _("准予许可后逾期未发证送达")
+    DEEMED_RENEWAL = "deemed_renewal", _("有效期届满未作延续决定，视为准予延续")
 
 
 class CaseFlag(models.Model):

@@ -344,6 +344,7 @@ class MaterialInline(DraftOnlyInline):
         "is_core",
         "original_or_copy",
         "copies",
+        "for_renewal",
         "source",
         "note",
         "form_template",
@@ -521,6 +522,8 @@ class ItemVersionAdmin(admin.ModelAdmin):
                     "tolerance_category",
                     "commitment_allowed",
                     "delivery_methods",
+                    "validity_years",
+                    "renewable",
                 )
             },
         ),

@@ -434,6 +434,7 @@ def _load_checklists(
                 is_core=line.is_core,
                 original_or_copy=line.original_or_copy,
                 copies=line.copies,
+                for_renewal=line.for_renewal,
                 note=line.note,
                 source="申请人自备" if not line.form else "窗口领取或网上下载",
             )

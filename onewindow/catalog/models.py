@@ -250,6 +250,24 @@ class ItemVersion(models.Model):
     )
     result_name = models.CharField(_("审批结果名称"), max_length=200)
     delivery_methods = models.JSONField(_("送达方式"), default=list)
+    # ALL Art. 50 (DOMAIN-RULES B6): whether the licence can be renewed and for how long a
+    # certificate (first issued or renewed) is valid. Blank validity: the certificates app's
+    # default (5 years, or long-term when the result name says 长期).
+    validity_years = models.PositiveSmallIntegerField(
+        _("证照有效期（年）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("留空：默认5年；审批结果名称含“长期”的为长期有效。"),
+    )
+    renewable = models.BooleanField(
+        _("可申请延续"),
+        default=False,
+        help_text=_(
+            "行政许可法第五十条：被许可人应当在有效期届满三十日前提出延续申请；"
+            "逾期未作决定的，视为准予延续。延续申请只需提交勾选了“延续时提交”的材料。"
+        ),
+    )
     service_object = models.CharField(_("服务对象"), max_length=100, blank=True)
     handling_place = models.CharField(_("办理地点"), max_length=200, blank=True)
     handling_hours = models.CharField(_("办理时间"), max_length=200, blank=True)
@@ -297,6 +315,10 @@ class ItemVersion(models.Model):
                     _("承诺时限不得超过法定时限:承诺%(c)s个工作日,法定%(s)s个工作日。")
                     % {"c": self.committed_days, "s": self.statutory_days}
                 )
+            )
+        if self.renewable and self.result_type != "certificate":
+            errors.setdefault("renewable", []).append(
+                str(_("只有审批结果为证照的事项才能申请延续。"))
             )
         bad = [m for m in self.delivery_methods or [] if m not in DeliveryMethod.values]
         if bad:
@@ -387,6 +409,12 @@ class Material(VersionChild):
         default="original",
     )
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
+    # ALL Art. 50: a renewal application asks only for the lines ticked here (a simplified list).
+    for_renewal = models.BooleanField(
+        _("延续时提交"),
+        default=True,
+        help_text=_("申请延续行政许可时是否需要提交本材料。"),
+    )
     source = models.CharField(_("材料来源"), max_length=100, blank=True)
     note = models.CharField(_("填报须知"), max_length=500, blank=True)
     form_template = models.FileField(

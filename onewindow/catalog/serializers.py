@@ -191,6 +191,7 @@ class GuideMaterialSerializer(serializers.ModelSerializer):
             "original_or_copy",
             "original_or_copy_label",
             "copies",
+            "for_renewal",
             "source",
             "note",
             "form_url",
@@ -240,6 +241,12 @@ class GuideResultSerializer(serializers.Serializer):
     )
     result_type_label = serializers.CharField(source="get_result_type_display")
     name = serializers.CharField(source="result_name", help_text="审批结果名称")
+    validity_years = serializers.IntegerField(
+        allow_null=True, help_text="证照有效期(年);null:默认5年或长期有效"
+    )
+    renewable = serializers.BooleanField(
+        help_text="可申请延续(行政许可法第五十条:有效期届满三十日前申请)"
+    )
 
 
 class GuideDeliveryMethodSerializer(serializers.Serializer):

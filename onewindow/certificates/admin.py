@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.certificates import signing
-from onewindow.certificates.models import Certificate, Delivery
+from onewindow.certificates.models import Certificate, Delivery, Renewal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,7 +42,7 @@ class CertificateAdmin(ReadOnlyAdmin):
         "status",
         "signature_ok",
     )
-    list_filter = ("status", "department_name", "issued_on")
+    list_filter = ("status", "item_type", "renewal_deemed", "department_name", "issued_on")
     search_fields = ("serial", "holder_name", "item_code", "case__number")
     date_hierarchy = "issued_on"
     readonly_fields = [f.name for f in Certificate._meta.fields] + ["signature_ok"]
@@ -62,3 +62,13 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("method", "status")
     search_fields = ("case__number", "tracking_number", "receiver_name")
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+
+@admin.register(Renewal)
+class RenewalAdmin(ReadOnlyAdmin):
+    """Renewals (ALL Art. 50): granted or deemed through the services and the background job."""
+
+    list_display = ("certificate", "case", "expires_on", "outcome", "new_valid_until")
+    list_filter = ("outcome",)
+    search_fields = ("certificate__serial", "case__number")
+    readonly_fields = [f.name for f in Renewal._meta.fields]

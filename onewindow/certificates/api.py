@@ -29,7 +29,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
-from onewindow.accounts.selectors import require_perm
+from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
@@ -38,12 +38,13 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.views.progress import progress_client
 from onewindow.catalog.models import DeliveryMethod
-from onewindow.certificates import selectors, services
+from onewindow.certificates import renewals, selectors, services
 from onewindow.certificates.models import (
     Certificate,
     CertificateStatus,
     Delivery,
     DeliveryStatus,
+    Renewal,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
 
@@ -125,6 +126,34 @@ class CertificateDeliverySerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
 
 
+class RenewalRowSerializer(serializers.Serializer):
+    case_id = serializers.IntegerField(help_text="延续申请办件")
+    case_number = serializers.CharField(allow_null=True)
+    case_status = serializers.CharField()
+    serial = serializers.CharField(help_text="被延续的证书编号")
+    expires_on = serializers.DateField(help_text="原有效期至(决定期限,行政许可法第五十条)")
+    outcome = serializers.CharField(help_text="空:待决定;granted:准予延续;deemed:视为准予延续")
+    new_valid_until = serializers.DateField(allow_null=True)
+
+
+class CertificateRenewalSerializer(serializers.Serializer):
+    renewable = serializers.BooleanField(help_text="事项可申请延续且证照有有效期")
+    latest_application_day = serializers.DateField(
+        allow_null=True, help_text="最迟申请日:有效期届满前三十日(日历日)"
+    )
+    refusal = serializers.CharField(help_text="今天不能申请延续的原因;可以申请时为空")
+    open_case_id = serializers.IntegerField(allow_null=True, help_text="正在办理的延续申请办件")
+    renewed_on = serializers.DateField(allow_null=True)
+    renewal_deemed = serializers.BooleanField(help_text="最近一次延续为逾期未决定视为准予延续")
+    history = RenewalRowSerializer(many=True)
+
+
+class RenewalStartedSerializer(serializers.Serializer):
+    case_id = serializers.IntegerField(help_text="延续申请(草稿)办件")
+    application_url = serializers.CharField(help_text="填写材料并提交的接口")
+    submit_url = serializers.CharField()
+
+
 class CaseResultSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     case_number = serializers.CharField()
@@ -138,6 +167,8 @@ class CaseResultSerializer(serializers.Serializer):
     )
     certificate = CertificateDetailSerializer(allow_null=True)
     delivery = CertificateDeliverySerializer(allow_null=True)
+    renewal = CertificateRenewalSerializer(allow_null=True)
+    renews_serial = serializers.CharField(allow_null=True, help_text="本办件为该证书编号的延续申请")
     allowed_actions = serializers.ListField(
         child=serializers.ChoiceField(
             choices=[
@@ -273,6 +304,37 @@ def case_result(case: Case, request: Request) -> dict[str, Any]:
         "certificate": certificate_data(certificate, request) if certificate else None,
         "delivery": delivery_data(delivery),
         "allowed_actions": selectors.allowed_actions(request.user, case, certificate, delivery),
+        "renewal": renewal_data(certificate)
+        if certificate is not None and certificate.case_id == case.pk
+        else None,
+        "renews_serial": renews.certificate.serial
+        if (renews := selectors.renewal_of(case))
+        else None,
+    }
+
+
+def renewal_row(renewal: Renewal) -> dict[str, Any]:
+    return {
+        "case_id": renewal.case_id,
+        "case_number": renewal.case.number,
+        "case_status": renewal.case.status,
+        "serial": renewal.certificate.serial,
+        "expires_on": renewal.expires_on,
+        "outcome": renewal.outcome,
+        "new_valid_until": renewal.new_valid_until,
+    }
+
+
+def renewal_data(certificate: Certificate) -> dict[str, Any]:
+    info = selectors.renewal_info(certificate)
+    return {
+        "renewable": info.renewable,
+        "latest_application_day": info.latest_day,
+        "refusal": info.refusal,
+        "open_case_id": info.open_case.pk if info.open_case else None,
+        "renewed_on": certificate.renewed_on,
+        "renewal_deemed": certificate.renewal_deemed,
+        "history": [renewal_row(row) for row in info.history],
     }
 
 
@@ -371,8 +433,9 @@ class CertificatePdfView(CaseResultView):
     )
     def get(self, request: Request, case_id: int) -> HttpResponse:
         certificate = selectors.certificate_get_for_reader(request, case_id=case_id)
+        case = selectors.case_get_for_result(request, case_id=case_id)
         with suppress(CaseError):
-            services.certificate_download_record(case=certificate.case, actor=request.user)
+            services.certificate_download_record(case=case, actor=request.user)
         return certificate_response(certificate, cast(HttpRequest, request))
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -487,6 +550,62 @@ class DeliveryConfirmView(CaseResultView):
         return self.detail(case_id)
 
 
+class RenewalStartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="certificates_renew",
+        summary="申请延续",
+        description="ALL Art. 50. The holder (or their agent with a mandate in force) opens a "
+        "renewal of the case's certificate: a draft case against the item's published version "
+        "listing only the materials needed for renewal (201; an existing draft is returned with "
+        "200). Upload and submit it with the ordinary case endpoints; the submission is the "
+        "application and is refused later than 30 calendar days before the expiry date, for an "
+        "expired or ended certificate, or an item without renewal. Anyone else: 404.",
+        request=None,
+        responses={
+            201: RenewalStartedSerializer,
+            200: RenewalStartedSerializer,
+            **error_responses(400, 401, 404),
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        certificate = selectors.certificate_get_for_holder(request, case_id=case_id)
+        existing = renewals.open_renewal(certificate)
+        with domain_errors():
+            draft = renewals.renewal_start(certificate=certificate, actor=request.user)
+        body = {
+            "case_id": draft.pk,
+            "application_url": reverse("api:case-detail", args=[draft.pk]),
+            "submit_url": reverse("api:case-submit", args=[draft.pk]),
+        }
+        code = status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED
+        return Response(RenewalStartedSerializer(body).data, status=code)
+
+
+class RenewalListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="renewals_list",
+        summary="延续申请",
+        description="Renewal applications of the caller's department (department staff only), "
+        "those awaiting a decision and expiring first: the expiry date is the date by which "
+        "the agency must decide (ALL Art. 50), after which renewal is deemed granted.",
+        responses={200: RenewalRowSerializer(many=True), **error_responses(401, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        user: Any = request.user
+        if not staff_in_department(user, getattr(user, "department_id", None)):
+            raise selectors._raise_deny(request, target="renewals", reason="not department staff")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.renewals_for_staff(user), request, view=self)
+        rows = [renewal_row(renewal) for renewal in page or []]
+        return paginator.get_paginated_response(RenewalRowSerializer(rows, many=True).data)
+
+
 class PendingDeliveriesView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -555,4 +674,10 @@ urlpatterns: list[URLPattern] = [
         name="delivery-confirm",
     ),
     path("deliveries/pending/", PendingDeliveriesView.as_view(), name="deliveries-pending"),
+    path(
+        "cases/<id:case_id>/certificate/renewal/",
+        RenewalStartView.as_view(),
+        name="certificate-renew",
+    ),
+    path("renewals/", RenewalListView.as_view(), name="renewals"),
 ]

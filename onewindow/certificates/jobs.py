@@ -19,3 +19,15 @@ def flag_overdue() -> int:
     if found:
         log.info("certificate overdue: %s case(s) flagged for supervision", found)
     return found
+
+
+@periodic("certificates.deem_renewals", interval=settings.BACKGROUND_INTERVAL)
+def deem_renewals() -> int:
+    """ALL Art. 50 (DOMAIN-RULES B6): no decision on a renewal by the expiry date → deemed
+    renewed, the certificate extended, the holder told, the case flagged for supervision."""
+    from onewindow.certificates.renewals import renewals_deem
+
+    found = renewals_deem()
+    if found:
+        log.info("renewal deemed granted: %s certificate(s) extended", found)
+    return found

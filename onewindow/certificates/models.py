@@ -42,11 +42,17 @@ class Certificate(models.Model):
     holder_id_number = models.CharField(_("持证人证件号码"), max_length=30)
     item_code = models.CharField(_("事项编码"), max_length=40)
     item_name = models.CharField(_("事项名称"), max_length=200)
+    # The item's kind when issued (catalog.ItemType): the wording follows it (a filing
+    # certificate never says 准予行政许可).
+    item_type = models.CharField(_("事项类型"), max_length=20, default="licensing")
     department_name = models.CharField(_("发证机关"), max_length=200)
     scope = models.TextField(_("许可内容"), blank=True)
     issued_on = models.DateField(_("发证日期"))
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)  # None: 长期有效
+    # ALL Art. 50 (DOMAIN-RULES B6): the last renewal, granted or deemed (视为准予延续).
+    renewed_on = models.DateField(_("延续日期"), null=True, blank=True)
+    renewal_deemed = models.BooleanField(_("视为准予延续"), default=False)
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -72,6 +78,47 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class RenewalOutcome(models.TextChoices):
+    """How a renewal application ended for the certificate (the case keeps its own status)."""
+
+    PENDING = "", _("待决定")
+    GRANTED = "granted", _("准予延续")
+    DEEMED = "deemed", _("届满未作决定，视为准予延续")
+
+
+class Renewal(models.Model):
+    """An application to renew a certificate (ALL Art. 50): a case against the item's published
+    version, linked to the certificate it renews. Granting the case, or no decision by the
+    expiry date, extends that certificate's validity (same serial, same QR code)."""
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("证照"), on_delete=models.CASCADE, related_name="renewals"
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("延续申请办件"),
+        on_delete=models.CASCADE,
+        related_name="renewal",
+    )
+    # The validity being renewed, as it stood when the renewal was opened.
+    expires_on = models.DateField(_("原有效期至"))
+    outcome = models.CharField(
+        _("结果"), max_length=10, choices=RenewalOutcome.choices, blank=True, default=""
+    )
+    new_valid_until = models.DateField(_("延续后有效期至"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("延续时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("证照延续")
+        verbose_name_plural = _("证照延续")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["outcome", "expires_on"], name="renewal_outcome_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} → {self.case_id} {self.outcome}"
 
 
 class CertificateSequence(models.Model):

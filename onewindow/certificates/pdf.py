@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from onewindow.certificates.models import Certificate, CertificateStatus
+from onewindow.certificates.wording import wording
 from onewindow.lib.pdf import Block, Document, Facts, Heading, render_document
 
 
@@ -44,21 +45,24 @@ def certificate_document(
             else _("%(a)s 至 %(b)s")
             % {"a": _date(certificate.valid_from), "b": _date(certificate.valid_until)}
         )
+        words = wording(certificate.item_type)
         blocks: list[Block] = [
-            _("经审查,准予行政许可,特发此证。"),
+            str(words.statement),
             Facts(
                 [
                     (_("证书编号"), certificate.serial),
                     (_("持证人"), certificate.holder_name),
                     (_("证件号码"), certificate.holder_id_number),
-                    (_("许可事项"), f"{certificate.item_name}({certificate.item_code})"),
-                    (_("许可内容"), certificate.scope),
+                    (str(words.item), f"{certificate.item_name}({certificate.item_code})"),
+                    (str(words.scope), certificate.scope),
                     (_("有效期限"), validity),
                     (_("发证机关"), certificate.department_name),
                     (_("发证日期"), _date(certificate.issued_on)),
                 ]
             ),
         ]
+        if certificate.renewed_on is not None:
+            blocks.append(renewal_note(certificate))
         if certificate.status != CertificateStatus.VALID:
             blocks += [
                 Heading(_("证照状态")),
@@ -85,6 +89,20 @@ def certificate_document(
             seal_note=_("(发证机关盖章)"),
             footer=_("电子证照"),
         )
+
+
+def renewal_note(certificate: Certificate) -> str:
+    """ALL Art. 50: the renewal the validity comes from, granted or deemed."""
+    values = {"d": _date(certificate.renewed_on), "u": _date(certificate.valid_until)}
+    if certificate.renewal_deemed:
+        return (
+            _(
+                "本证照有效期届满前发证机关未作出是否准予延续的决定，依照《中华人民共和国行政许可法》"
+                "第五十条于 %(d)s 视为准予延续，有效期延续至 %(u)s。"
+            )
+            % values
+        )
+    return _("本证照经 %(d)s 准予延续，有效期延续至 %(u)s。") % values
 
 
 def certificate_pdf(certificate: Certificate, *, request: HttpRequest | None = None) -> bytes:

@@ -31,8 +31,15 @@ from onewindow.certificates.models import (
     Delivery,
     DeliveryMethodChoice,
     DeliveryStatus,
+    Renewal,
 )
-from onewindow.certificates.services import acts_for_applicant, is_delivery_clerk
+from onewindow.certificates.pdf import renewal_note
+from onewindow.certificates.services import (
+    acts_for_applicant,
+    is_delivery_clerk,
+    result_certificates,
+)
+from onewindow.certificates.wording import wording
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.lib.idnumbers import check_citizen_id
@@ -46,6 +53,9 @@ PUBLIC_EVENT_LABELS = {
     "certificate_revoked": gettext_lazy("证照被撤销"),
     "certificate_withdrawn": gettext_lazy("证照被撤回"),
     "certificate_cancelled": gettext_lazy("证照被注销"),
+    "renewal_started": gettext_lazy("申请延续证照"),  # not public: a label for staff feeds
+    "certificate_renewed": gettext_lazy("准予延续，证照有效期已延长"),
+    "renewal_deemed": gettext_lazy("逾期未作决定，视为准予延续"),
 }
 # Their reasons are written for the applicant (the method, tracking number, lifecycle reason).
 PUBLIC_REASONS = frozenset(
@@ -55,6 +65,8 @@ PUBLIC_REASONS = frozenset(
         "certificate_revoked",
         "certificate_withdrawn",
         "certificate_cancelled",
+        "certificate_renewed",
+        "renewal_deemed",
     }
 )
 
@@ -101,10 +113,11 @@ def case_get_for_result(request: HttpRequest | Request, *, case_id: int) -> Case
 def certificate_get_for_reader(request: HttpRequest | Request, *, case_id: int) -> Certificate:
     """The certificate of a case the user may read (for the page and the PDF)."""
     case = case_get_for_result(request, case_id=case_id)
-    certificate = Certificate.objects.filter(case=case).first()
+    certificate = result_certificates(case).select_related("case").first()
     if certificate is None:
         raise _raise_deny(request, target=f"case:{case_id}:certificate", reason="no certificate")
-    certificate.case = case
+    if certificate.case_id == case.pk:
+        certificate.case = case
     return certificate
 
 
@@ -187,8 +200,18 @@ def allowed_actions(
     manager = has_perm(user, Perm.CERTIFICATE_MANAGE) and staff_in_department(
         user, case.department_id
     )
-    if manager and certificate is not None and certificate.status == CertificateStatus.VALID:
+    # A renewal case shows the certificate it renewed; its lifecycle belongs to its own case.
+    if certificate is None or certificate.case_id != case.pk:
+        return actions
+    if manager and certificate.status == CertificateStatus.VALID:
         actions += ["revoke", "withdraw", "cancel"]
+    if applicant:
+        from onewindow.certificates import renewals
+
+        under_way = renewals.open_renewal(certificate)
+        submitted = under_way is not None and under_way.case.status != CaseStatus.DRAFT
+        if not submitted and not renewals.renewal_refusal(certificate, today=clock.today()):
+            actions.append("renew")
     return actions
 
 
@@ -197,7 +220,8 @@ def delivery_of(case: Case) -> Delivery | None:
 
 
 def certificate_of(case: Case) -> Certificate | None:
-    return Certificate.objects.filter(case=case).first()
+    """The certificate the case delivers: its own, or the one a granted renewal extended."""
+    return result_certificates(case).first()
 
 
 # --- public delivery line of the progress query -------------------------------------------------
@@ -288,6 +312,16 @@ class Verification:
     long_term: bool = False
     status_changed_on: dt.date | None = None
     status_reason: str = ""
+    # Issue 10 item 20: the wording of the item's kind (许可 / 备案 / 确认 / 办理).
+    kind: str = ""
+    kind_label: str = ""
+    statement: str = ""
+    item_label: str = ""
+    scope_label: str = ""
+    # ALL Art. 50: the last renewal and whether it was deemed (视为准予延续).
+    renewed_on: dt.date | None = None
+    renewal_deemed: bool = False
+    renewal_note: str = ""
 
 
 def mask_number(number: str) -> str:
@@ -321,6 +355,7 @@ def verify(certificate: Certificate, *, today: dt.date | None = None) -> Verific
         )
     state, message = _state(certificate, today or clock.today())
     changed = certificate.status_changed_at
+    words = wording(certificate.item_type)
     return Verification(
         state=state,
         label=str(STATE_LABELS[state]),
@@ -340,6 +375,14 @@ def verify(certificate: Certificate, *, today: dt.date | None = None) -> Verific
         long_term=certificate.valid_until is None,
         status_changed_on=clock.local_date(changed) if changed else None,
         status_reason=certificate.status_reason if state != VerifyState.VALID else "",
+        kind=certificate.item_type,
+        kind_label=str(words.kind),
+        statement=str(words.statement),
+        item_label=str(words.item),
+        scope_label=str(words.scope),
+        renewed_on=certificate.renewed_on,
+        renewal_deemed=certificate.renewal_deemed,
+        renewal_note=renewal_note(certificate) if certificate.renewed_on else "",
     )
 
 
@@ -397,3 +440,63 @@ def verify_rate_spend(ip: str | None) -> int:
     if count <= limit:
         return 0
     return max(1, 60 - int(now % 60))
+
+
+# --- renewal (ALL Art. 50) ----------------------------------------------------------------------
+
+
+def certificate_get_for_holder(request: HttpRequest | Request, *, case_id: int) -> Certificate:
+    """The certificate issued on ``case_id`` when the user is its holder or the holder's agent
+    with a mandate in force (who alone may apply to renew it); anyone else a logged 404."""
+    case = _cases().filter(pk=case_id).first()
+    certificate = Certificate.objects.filter(case=case).first() if case is not None else None
+    if case is None or certificate is None or not acts_for_applicant(request.user, case):
+        raise _raise_deny(request, target=f"case:{case_id}:renewal", reason="not the holder")
+    certificate.case = case
+    return certificate
+
+
+@dataclass(frozen=True)
+class RenewalInfo:
+    """What the certificate page and API say about renewing one certificate."""
+
+    renewable: bool  # the item allows renewal and the certificate has an expiry date
+    latest_day: dt.date | None  # the last day to apply (30 calendar days before expiry)
+    refusal: str  # why the holder cannot apply today ("" when they can)
+    open_case: Case | None  # a renewal under way (draft or awaiting a decision)
+    history: list[Renewal]
+
+
+def renewal_info(certificate: Certificate, *, today: dt.date | None = None) -> RenewalInfo:
+    from onewindow.certificates import renewals
+
+    today = today or clock.today()
+    version = renewals.renewal_version(certificate)
+    open_ = renewals.open_renewal(certificate)
+    until = certificate.valid_until
+    return RenewalInfo(
+        renewable=bool(version and version.renewable and until is not None),
+        latest_day=renewals.latest_application_day(until) if until else None,
+        refusal=renewals.renewal_refusal(certificate, today=today),
+        open_case=open_.case if open_ else None,
+        history=list(certificate.renewals.select_related("case").order_by("-created_at", "-pk")),
+    )
+
+
+def renewal_of(case: Case) -> Renewal | None:
+    """The renewal a case applies for, if it is a renewal case."""
+    return Renewal.objects.select_related("certificate").filter(case=case).first()
+
+
+def renewals_for_staff(user: Any) -> QuerySet[Renewal]:
+    """延续申请: renewals of the user's department, those still awaiting a decision first and
+    the nearest expiry first (the date by which the agency must decide, ALL Art. 50)."""
+    department_id = getattr(user, "department_id", None)
+    if department_id is None or not staff_in_department(user, department_id):
+        return Renewal.objects.none()
+    return (
+        Renewal.objects.select_related("case", "case__applicant", "certificate")
+        .filter(case__department_id=department_id)
+        .exclude(case__status=CaseStatus.DRAFT)
+        .order_by("outcome", "expires_on", "pk")
+    )

@@ -21,7 +21,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApplicantKind
@@ -40,20 +40,26 @@ from onewindow.certificates.models import (
     Delivery,
     DeliveryMethodChoice,
     DeliveryStatus,
+    Renewal,
+    RenewalOutcome,
 )
 from onewindow.core import clock
 from onewindow.lib.idnumbers import check_citizen_id
 from onewindow.notifications.services import case_event_notify
 from onewindow.review.models import Decision, DecisionKind
 
-# Items carry no validity field yet. A licence is valid for this many years from its issue date
-# (食品经营许可证, 营业执照-type licences: 5 years) unless the result is long-term (长期有效): the
-# item's result name or the decision's conditions say "长期".
+# A licence is valid for the item version's validity_years from its issue date, by default this
+# many years (食品经营许可证, 营业执照-type licences: 5 years), unless the result is long-term
+# (长期有效): the item's result name or the decision's conditions say "长期".
 DEFAULT_VALIDITY_YEARS = 5
 LONG_TERM_MARK = "长期"
 RESULT_CERTIFICATE = "certificate"  # ItemVersion.result_type that gets a certificate
 _PHONE = re.compile(r"^[0-9+()\- ]{7,20}$")
 _TRACKING = re.compile(r"^[0-9A-Za-z\-]{6,40}$")
+
+
+# The renewal outcomes that extended the certificate (ALL Art. 50).
+RENEWED = (RenewalOutcome.GRANTED, RenewalOutcome.DEEMED)
 
 
 class CertificateError(CaseError):
@@ -76,6 +82,11 @@ def certificate_issue(
     """
     now = now or clock.now()
     _issue_check(case, decision, actor)
+    renewal = Renewal.objects.filter(case_id=case.pk).first()
+    if renewal is not None:  # ALL Art. 50: a renewal extends the certificate it renews
+        from onewindow.certificates.renewals import renewal_grant
+
+        return renewal_grant(renewal=renewal, case=case, actor=actor, now=now)
     version = case.item_version
     today = clock.local_date(now)
     department = case.department
@@ -89,6 +100,7 @@ def certificate_issue(
         holder_id_number=_holder_number(case.applicant),
         item_code=version.item.code,
         item_name=version.name,
+        item_type=version.item.item_type,
         department_name=department.name,
         scope=decision.conditions.strip() or version.name,
         issued_on=today,
@@ -159,7 +171,8 @@ def validity_end(
     """The last day of validity; None for a long-term (长期有效) licence."""
     if LONG_TERM_MARK in (version.result_name or "") or LONG_TERM_MARK in decision.conditions:
         return None
-    return years_later(valid_from, DEFAULT_VALIDITY_YEARS) - dt.timedelta(days=1)
+    years = version.validity_years or DEFAULT_VALIDITY_YEARS
+    return years_later(valid_from, years) - dt.timedelta(days=1)
 
 
 def years_later(day: dt.date, years: int) -> dt.date:
@@ -371,7 +384,15 @@ def _require_granted(case: Case) -> None:
 
 
 def _has_certificate(case: Case) -> bool:
-    return Certificate.objects.filter(case=case).exists()
+    """Its own certificate, or for a granted renewal case the certificate it renewed."""
+    return result_certificates(case).exists()
+
+
+def result_certificates(case: Case) -> Any:
+    """The certificate a case delivers: issued on it, or renewed by it (ALL Art. 50)."""
+    return Certificate.objects.filter(
+        Q(case=case) | Q(renewals__case=case, renewals__outcome__in=RENEWED)
+    )
 
 
 def _require_certificate(case: Case) -> None:

@@ -20,6 +20,7 @@ from onewindow.certificates.models import Certificate
 
 # Bump when the serialised fields change; old rows then need re-signing by a migration.
 SIGNATURE_VERSION = "v1"
+DEFAULT_ITEM_TYPE = "licensing"
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -53,6 +54,13 @@ def canonical(certificate: Certificate) -> bytes:
         "status_reason": certificate.status_reason,
         "status_changed_at": _moment(certificate.status_changed_at),
     }
+    # Fields added after v1 are covered only when they differ from their default, so every
+    # certificate signed before they existed still verifies without re-signing.
+    if certificate.item_type != DEFAULT_ITEM_TYPE:
+        fields["item_type"] = certificate.item_type
+    if certificate.renewed_on is not None:
+        fields["renewed_on"] = _date(certificate.renewed_on)
+        fields["renewal_deemed"] = certificate.renewal_deemed
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -80,6 +80,13 @@ def _lifecycle(word: str) -> Callable[[Case, CaseEvent], list[str]]:
     return lines
 
 
+def _renewed(case: Case, event: CaseEvent) -> list[str]:
+    lines = [event.reason] if event.reason else []
+    if event.action == "renewal_deemed":
+        lines.append(_("证照编号和二维码不变，可在网上办事大厅“证照核验”栏目查验新的有效期。"))
+    return lines
+
+
 def action_texts() -> dict[str, Callable[[Case, CaseEvent], list[str]]]:
     return {
         "certificate_issued": _issued,
@@ -89,4 +96,6 @@ def action_texts() -> dict[str, Callable[[Case, CaseEvent], list[str]]]:
         "certificate_revoked": _lifecycle(_("撤销")),
         "certificate_withdrawn": _lifecycle(_("撤回")),
         "certificate_cancelled": _lifecycle(_("注销")),
+        "certificate_renewed": _renewed,
+        "renewal_deemed": _renewed,
     }

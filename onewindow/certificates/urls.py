@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern] = [
     path("verify/<str:token>/", views.verify_token, name="verify_token"),
     path("cases/<id:case_id>/certificate/", views.case_page, name="case"),
     path("cases/<id:case_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
+    path("cases/<id:case_id>/certificate/renew/", views.renew, name="renew"),
+    path("renewals/", views.renewal_queue, name="renewals"),
     path(
         "cases/<id:case_id>/certificate/<str:action>/",
         views.certificate_action,

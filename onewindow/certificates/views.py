@@ -20,12 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.accounts.roles import Perm
-from onewindow.accounts.selectors import require_perm
+from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
 from onewindow.cases.views.progress import progress_client
-from onewindow.certificates import selectors, services
+from onewindow.certificates import renewals, selectors, services
 from onewindow.certificates.forms import (
     DeliveryChoiceForm,
     HandoverForm,
@@ -39,6 +39,7 @@ from onewindow.certificates.models import (
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
 from onewindow.core import clock
+from onewindow.core.access import deny
 
 ACTION_TITLES = {
     "revoke": gettext_lazy("撤销"),
@@ -135,6 +136,11 @@ def _render_case(
             for action in ACTION_TITLES
         ],
         "is_clerk": services.is_delivery_clerk(user, case),
+        "can_renew": "renew" in actions,
+        "renewal": selectors.renewal_info(certificate)
+        if certificate is not None and certificate.case_id == case.pk
+        else None,
+        "renews": selectors.renewal_of(case),
     }
     return render(request, "certificates/case.html", context, status=status)
 
@@ -152,9 +158,11 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     """The certificate PDF; the applicant's first download delivers an e-certificate."""
     certificate: Certificate = selectors.certificate_get_for_reader(request, case_id=case_id)
+    # The requested case: for a renewal case, not the certificate's own (ALL Art. 50).
+    case = selectors.case_get_for_result(request, case_id=case_id)
     # Somebody completing the case at the same moment: the download is still served.
     with contextlib.suppress(CaseError):
-        services.certificate_download_record(case=certificate.case, actor=request.user)
+        services.certificate_download_record(case=case, actor=request.user)
     return certificate_response(certificate, request)
 
 
@@ -196,6 +204,35 @@ def certificate_action(request: HttpRequest, case_id: int, action: str) -> HttpR
         % {"s": certificate.serial, "a": ACTION_TITLES[action]},
     )
     return redirect("certificates:case", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def renew(request: HttpRequest, case_id: int) -> HttpResponse:
+    """申请延续 (ALL Art. 50): the holder opens the renewal draft and fills it on the ordinary
+    application page; submitting it there is the application."""
+    certificate = selectors.certificate_get_for_holder(request, case_id=case_id)
+    try:
+        draft = renewals.renewal_start(certificate=certificate, actor=request.user)
+    except CaseError as exc:
+        return _refused(request, certificate.case, exc)
+    messages.success(
+        request,
+        _("延续申请已创建，请上传所需材料并提交；提交之日即为提出延续申请之日。"),
+    )
+    return redirect("cases:application", case_id=draft.pk)
+
+
+@login_required
+@require_GET
+def renewal_queue(request: HttpRequest) -> HttpResponse:
+    """延续申请: the department's renewals, those awaiting a decision and expiring first."""
+    user: Any = request.user
+    if not staff_in_department(user, getattr(user, "department_id", None)):
+        raise deny(request, target="renewals", reason="not department staff")
+    today = clock.today()
+    rows = list(selectors.renewals_for_staff(user)[:200])
+    return render(request, "certificates/renewals.html", {"rows": rows, "today": today})
 
 
 @login_required

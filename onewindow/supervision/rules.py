@@ -395,6 +395,17 @@ def deemed_consent(rule: Rule, level: str, today: dt.date) -> Rows | None:
     ).values_list("pk", "case_id", "department_id", "due")
 
 
+def deemed_renewal(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """ALL Art. 50 (DOMAIN-RULES B6): a licence renewed by law because no decision on a timely
+    renewal application came by its expiry date (the renewal case's deemed_renewal CaseFlag;
+    the card goes to the case's department, dated with the expiry it let pass)."""
+    if not _violation(level):
+        return None
+    return Case.objects.filter(flags__kind="deemed_renewal").values_list(
+        "pk", "pk", "department_id", "renewal__expires_on"
+    )
+
+
 def letter_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """Issue 5 item 4: a 督办函 not answered by its response_due (red only; the letter is
     marked escalated by ``letters.letters_escalate``). A letter about a department in general
@@ -449,6 +460,9 @@ RULES: dict[str, RuleSpec] = {
     ),
     "deemed_consent": RuleSpec(
         ObjectKind.TASK, deemed_consent, "审查期限 %(due)s 届满未提出意见,视为同意"
+    ),
+    "deemed_renewal": RuleSpec(
+        ObjectKind.CASE, deemed_renewal, "有效期 %(due)s 届满未作延续决定，视为准予延续"
     ),
     "letter_overdue": RuleSpec(
         ObjectKind.LETTER, letter_overdue, "督办函回复期限 %(due)s 届满未回复"

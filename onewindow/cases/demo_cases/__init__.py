@@ -94,6 +94,11 @@ def demo_cases_load(
             file=sys.stderr,
         ) as bar:
             sim.year(first, bar)
+        # ALL Art. 50: a renewal application in the queues (certificates app, real services).
+        from onewindow.certificates.demo import renewals_demo
+
+        holders = [cast.demo["applicant"], cast.demo["enterprise"]]
+        renewals_demo(holders=holders, now=sim.now, today=today)
         _backdate(sim, first)
         stale = OutboxMessage.objects.all()
         if outbox_before is not None:

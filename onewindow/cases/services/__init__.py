@@ -5,6 +5,7 @@ Every service is atomic, takes keyword arguments, checks the current state throu
 """
 
 from onewindow.cases.services.application import (
+    SUBMIT_CHECKS,
     case_create_draft,
     case_resubmit,
     case_submit,
@@ -53,6 +54,7 @@ from onewindow.cases.services.walk_in import (
 __all__ = [
     "APPEAL_RIGHTS",
     "MANDATE_LONGEST_YEARS",
+    "SUBMIT_CHECKS",
     "SUBMIT_RELATED",
     "ApplicationChanges",
     "CommitmentSignature",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +28,11 @@ from onewindow.cases.numbers import case_number_next, query_code_new
 from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog.models import ItemVersion, Region, VersionStatus
 from onewindow.core import clock
+
+# Other apps' rules on submitting a case, registered by their AppConfig.ready (subscription,
+# not a cases → app import): each gets the case and the day of submission and raises CaseError
+# with the reason to refuse it (certificates: a renewal applied for too late, ALL Art. 50).
+SUBMIT_CHECKS: list[Callable[[Case, dt.date], None]] = []
 
 # --- application ---------------------------------------------------------------------------
 
@@ -125,6 +131,8 @@ def _draft_submit(*, case: Case, actor: Any, idempotency_key: str, now: dt.datet
     if missing:
         raise CaseError(_("以下必需材料尚未上传:%(names)s") % {"names": "、".join(missing)})
     now = now or clock.now()
+    for check in SUBMIT_CHECKS:
+        check(case, clock.local_date(now))
     dates = deadlines.intake_dates(clock.local_date(now))
     try:
         transition(

@@ -306,6 +306,7 @@ class MaterialPlan:
     note: str
     form: bool
     sample: bool
+    for_renewal: bool = True  # ALL Art. 50: also asked for when renewing (flag 免续: not)
 
 
 @dataclass(frozen=True)
@@ -507,6 +508,8 @@ def _item(entry: dict[str, Any], conditions: list[str], listed: dict[str, Any] |
         "service_object": entry.get("service_object", ""),
         "process_summary": entry.get("process", ""),
         "consolidation_days": process.consolidation,
+        "validity_years": entry.get("validity_years"),
+        "renewable": entry.get("renewable", False),
     }
     return ItemPlan(
         code=entry["code"],
@@ -539,6 +542,7 @@ def _material(line: str) -> MaterialPlan:
         note=note,
         form="表" in flags,
         sample="样" in flags,
+        for_renewal="免续" not in flags,
     )
 
 

@@ -245,6 +245,8 @@ def test_the_detail_is_the_full_guide_of_the_published_version(client, food):
         "result_type": "certificate",
         "result_type_label": "证照",
         "name": "食品经营许可证",
+        "validity_years": None,
+        "renewable": False,
     }
     assert body["delivery_methods"] == [
         {"delivery_method": "window", "delivery_method_label": "窗口领取"},
@@ -291,6 +293,7 @@ def test_materials_carry_their_checklist_facts_and_absolute_download_links(clien
         "original_or_copy": "original",
         "original_or_copy_label": "原件",
         "copies": 1,
+        "for_renewal": True,
         "source": "",
         "note": "法定代表人签字",
         "form_url": f"http://testserver/guides/SP-001/materials/{form_id}/form/",

@@ -69,6 +69,7 @@ def test_every_trigger_of_d1_is_seeded_as_a_rule():
         "deemed_acceptance",
         "deemed_consent",
         "letter_overdue",  # issue 5 item 4 (migration 0003)
+        "deemed_renewal",  # ALL Art. 50, issue 10 item 8 (migration 0007)
     }
     assert rule("task_due").yellow_days_before == 1 and rule("task_due").red_days_after == 1
 
