@@ -19,14 +19,13 @@ class CommandFailed(Exception):
     """A command cannot run; the message says in one line why and what to do (exit 1)."""
 
 
-def setup_django(*, database: bool = True) -> None:
-    """Configure Django; with ``database``, first bring the database up to date."""
+def setup_django() -> None:
+    """Configure Django and bring the database up to date (commands call it before any query)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     import django
 
     django.setup()
-    if database:
-        ensure_database()
+    ensure_database()
 
 
 def ensure_database() -> None:
