@@ -111,6 +111,9 @@ def _eligible(info: ItemInfo, fate: str) -> bool:
         return info.committed >= 10
     if fate in ("in_review_overdue", "granted_pending", "certificate_overdue"):
         return info.committed <= 15
+    if fate == "extension_pending":
+        # The agency head approves it (a joint-handling extension goes to the government head).
+        return not info.version.joint_handling
     if fate in HELD_AT:
         return any(
             step.get("kind") == HELD_AT[fate]
