@@ -42,12 +42,9 @@ def add_parsers(sub: Any) -> None:
 
 def prepare(*, load_demo: bool, demo_cases: int | None = None) -> bool:
     """Migrate and, on an empty database, load the demo data. True when demo data was loaded."""
-    setup_django()
-    from django.core.management import call_command
-
+    setup_django()  # migrates first
     from onewindow.catalog.demo import demo_data_present
 
-    call_command("migrate", interactive=False, verbosity=0)
     if load_demo and not any(demo_data_present().values()):
         from onewindow.catalog.demo import load_demo as load
 

@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     # ``<id:…>`` path segments (onewindow.lib.ids): integers of at most 18 digits.
     "PATH_CONVERTER_OVERRIDES": {"id": ID_SCHEMA},
+    # Statuses every operation may answer before its view runs (onewindow.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "onewindow.api.schema.document_answers_before_the_view",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "onewindow.catalog.models.RegionLevel",
         "ItemTypeEnum": "onewindow.catalog.models.ItemType",

@@ -6,7 +6,10 @@ generated.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -30,6 +33,7 @@ _DESCRIPTIONS = {
     401: "尚未登录或令牌无效",
     403: "没有权限",
     404: "资源不存在",
+    406: "Accept 请求头既不接受 application/pdf 也不接受 application/json",
     429: "请求过于频繁(匿名访问限流)",
 }
 
@@ -39,6 +43,47 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {
         status: OpenApiResponse(ERROR, description=_DESCRIPTIONS[status]) for status in statuses
     }
+
+
+# The 400 of ``core.middleware.refuse_nul_characters``: a NUL character anywhere in the query
+# string is refused before any view runs, so every operation may answer it (issue 10 item 23).
+NUL_REFUSED = "参数无效:查询参数含有不允许的空字符(NUL)"
+
+
+# What a PDF download may answer: the PDF, or a JSON error whatever the client accepts (the PDF
+# views render their errors as JSON): not signed in, not found or not the caller's, a NUL in
+# the query (the middleware), an Accept header naming neither PDF nor JSON.
+PDF_ERRORS = (400, 401, 404, 406)
+
+
+def pdf_responses() -> dict[Any, OpenApiResponse]:
+    """``responses=`` of a PDF download: every status it answers, errors as JSON only."""
+    responses: dict[Any, OpenApiResponse] = {
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF")
+    }
+    for status in PDF_ERRORS:
+        description = NUL_REFUSED if status == 400 else _DESCRIPTIONS[status]
+        responses[(status, "application/json")] = OpenApiResponse(ERROR, description=description)
+    return responses
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def document_answers_before_the_view(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: add the middleware's 400 to every operation that
+    does not document a 400 of its own (the shared error shape either way)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if method not in HTTP_METHODS:
+                continue
+            operation.setdefault("responses", {}).setdefault(
+                "400", {"description": NUL_REFUSED, "content": error}
+            )
+    return result
 
 
 class SessionScheme(OpenApiAuthenticationExtension):

@@ -123,11 +123,9 @@ def _case_count(value: str) -> int:
 def demo_command(args: argparse.Namespace) -> int:
     from onewindow.cli import setup_django
 
-    setup_django()
-    from django.core.management import call_command
+    setup_django()  # migrates a fresh database first
     from django.db.models import ProtectedError
 
-    call_command("migrate", interactive=False, verbosity=0)
     present = demo_data_present()
     if present and not args.reset:
         print(

@@ -18,8 +18,7 @@ from typing import Any, cast
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -32,7 +31,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import error_responses
+from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseStatus
@@ -425,10 +424,7 @@ class CertificatePdfView(CaseResultView):
         description="The certificate PDF with a QR code to the verification page. The "
         "applicant's first download delivers an e-certificate (electronic delivery chosen, or "
         "the only method offered) and completes the case.",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
-            **error_responses(401, 404),
-        },
+        responses=pdf_responses(),
         tags=TAGS,
     )
     def get(self, request: Request, case_id: int) -> HttpResponse:
@@ -607,6 +603,8 @@ class RenewalListView(APIView):
 
 
 class PendingDeliveriesView(APIView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

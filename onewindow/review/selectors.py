@@ -11,11 +11,12 @@ import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import NotSupportedError
+from django.db.models import CharField, Count, F, Func, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
@@ -93,6 +94,56 @@ def soon_limit(today: dt.date) -> dt.date:
     return add_working_days(today, SOON_WORKING_DAYS).date
 
 
+# Issue 10 item 22: the handler's inbox held every task of the department, also those at the
+# reviewer's and approver's steps. A handler, reviewer or approver now finds in the pending
+# inbox the tasks whose current step is done by their own role (承办 / 审核 / 批准, the
+# branch's steps); the chief, who may do any step, and supervisors see them all. Finished
+# tasks (the "all", "done", ... filters) are not filtered by step.
+STEP_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER)
+PENDING_FILTERS = ("pending", *TASK_PENDING)
+
+
+class CurrentStepRole(Func):
+    """``steps[step].role`` of a task in SQL: the role that does the step the task is at."""
+
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("steps"), F("step"))
+
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+        (steps, steps_params), (step, step_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return steps, step, [*steps_params, *step_params]
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        raise NotSupportedError(f"CurrentStepRole is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        steps, step, params = self._parts(compiler, connection)
+        return f"json_extract({steps}, '$[' || {step} || '].role')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        steps, step, params = self._parts(compiler, connection)
+        return f"(({steps}) -> ({step})::integer) ->> 'role'", params
+
+
+def at_own_step(user: Any, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The tasks whose current step is the user's to do, for a handler, reviewer or approver."""
+    if reads_all(user) or getattr(user, "role", None) not in STEP_ROLES:
+        return tasks
+    return tasks.alias(step_role=CurrentStepRole()).filter(step_role=user.role)
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     status: str = "pending"
@@ -109,6 +160,8 @@ def tasks_for_inbox(
     filters = filters or InboxFilters()
     today = today or clock.today()
     tasks = tasks_visible(user)
+    if filters.status in PENDING_FILTERS:
+        tasks = at_own_step(user, tasks)
     if filters.status == "pending":
         tasks = tasks.filter(status__in=TASK_PENDING)
     elif filters.status in TaskStatus.values:
@@ -174,7 +227,7 @@ class InboxPage:
 def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
     """Pending, overdue, due soon and waiting-for-material counts, in one query."""
     today = today or clock.today()
-    pending = tasks_visible(user).filter(status__in=TASK_PENDING)
+    pending = at_own_step(user, tasks_visible(user).filter(status__in=TASK_PENDING))
     counts = pending.aggregate(
         pending=Count("pk"),
         overdue=Count("pk", filter=Q(due__lt=today)),

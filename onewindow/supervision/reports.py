@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import re
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -374,18 +375,36 @@ def report_generate(report: SituationReport, *, now: dt.datetime | None = None) 
     return finished
 
 
-def report_generate_pending(*, limit: int = 3, now: dt.datetime | None = None) -> int:
-    """Generate up to ``limit`` queued reports (oldest first, dead workers' ones included)."""
-    stale = (now or clock.now()) - STALE_AFTER
-    ids = list(
-        SituationReport.objects.filter(
-            Q(status=ReportStatus.PENDING) | Q(status=ReportStatus.RUNNING, started_at__lt=stale)
-        )
-        .order_by("requested_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+def report_generate_pending(
+    *, limit: int | None = None, seconds: float | None = None, now: dt.datetime | None = None
+) -> int:
+    """Generate queued reports one after another until none is left, ``limit`` were finished or
+    ``seconds`` have passed (the next one is not started then); returns how many were finished.
+
+    Reports a supervisor requested go first (someone is waiting for them), then the scheduled
+    ones, oldest first; a dead worker's report is reclaimed after ``STALE_AFTER``. Each report is
+    claimed before it is generated, so several workers share the queue without doing one twice.
+    """
+    started = time.monotonic()
+    tried: set[int] = set()
     done = 0
-    for pk in ids:
+    while limit is None or done < limit:
+        if seconds is not None and time.monotonic() - started >= seconds:
+            break
+        stale = (now or clock.now()) - STALE_AFTER
+        pk = (
+            SituationReport.objects.filter(
+                Q(status=ReportStatus.PENDING)
+                | Q(status=ReportStatus.RUNNING, started_at__lt=stale)
+            )
+            .exclude(pk__in=tried)
+            .order_by("scheduled", "requested_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            break
+        tried.add(pk)
         report = SituationReport.objects.defer("pdf", "data").filter(pk=pk).first()
         if report is not None and report_generate(report, now=now):
             done += 1

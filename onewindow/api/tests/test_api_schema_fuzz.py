@@ -14,27 +14,16 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.cache import cache
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
 
-from onewindow.cases import services as case_services
-from onewindow.certificates.tests.conftest import (
-    accepted_case,
-    certificate_version,
-    grant_for_test,
-    issue,
-)
-from onewindow.review.tests.decision_world import case_in_review, make_world
+from onewindow.api.tests.conftest import token_headers
 from onewindow.testing import Personas
-from onewindow.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -50,49 +39,12 @@ EXAMPLES = hypothesis_settings(
 FUZZED_AS = ["anonymous", "applicant", "clerk", "approver_a", "supervisor"]
 
 
-@pytest.fixture
-def world(personas: Personas) -> Personas:
-    """A draft, a case in review and a granted case with its certificate."""
-    w = make_world(personas)
-    case_services.case_create_draft(
-        item_version=w.version,
-        applicant=personas.applicant,
-        created_by=personas.applicant,
-        region=w.region,
-    )
-    case_in_review(w)
-    version = certificate_version(personas.dept_a)
-    granted = accepted_case(
-        version, applicant=personas.applicant, clerk=personas.clerk, region=w.region
-    )
-    issue(granted, grant_for_test(granted, approver=personas.approver_a))
-    return personas
-
-
-@pytest.fixture
-def wsgi_in_test_transaction() -> Any:
-    """The WSGI app called in-process, as Django's test client does: the end of a request must
-    not close the connection that holds the test's transaction."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield application
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-def _headers(world: Personas, persona: str) -> dict[str, str]:
-    if persona == "anonymous":
-        return {}
-    token, _created = Token.objects.get_or_create(user=world.get(persona))
-    return {"Authorization": f"Token {token.key}"}
-
-
 @pytest.mark.parametrize("persona", FUZZED_AS)
 def test_no_operation_answers_with_a_server_error(
     world: Personas, wsgi_in_test_transaction: Any, persona: str
 ) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_in_test_transaction)
-    headers = _headers(world, persona)
+    headers = token_headers(world, persona)
     failures: list[str] = []
     tested = 0
     for result in schema.get_all_operations():
@@ -117,7 +69,9 @@ def test_boundary_ids_and_query_values_never_fail(
     world: Personas, client: Client, persona: str
 ) -> None:
     document = client.get("/api/v1/openapi.json").json()
-    headers: dict[str, Any] = {f"HTTP_{k.upper()}": v for k, v in _headers(world, persona).items()}
+    headers: dict[str, Any] = {
+        f"HTTP_{k.upper()}": v for k, v in token_headers(world, persona).items()
+    }
     failures = []
     for path, methods in document["paths"].items():
         for method, operation in methods.items():

@@ -351,6 +351,9 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
 class CaseListView(ApplyView):
     """My applications, and starting a new one."""
 
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="cases_list",
         summary="我的申请",

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -30,7 +30,7 @@ from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import error_responses
+from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import fields as form_fields
 from onewindow.cases import notices, selectors, services
 from onewindow.cases.intake_forms import signer_authenticate
@@ -426,6 +426,9 @@ SORT_PARAM = OpenApiParameter(
 
 
 class QueueView(IntakeView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="intake_queue",
         summary="待受理队列",
@@ -643,6 +646,9 @@ class WalkInView(IntakeView):
 
 
 class CommitmentListView(IntakeView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="intake_commitments_list",
         summary="容缺承诺台账",
@@ -699,6 +705,9 @@ class WindowMaterialRequestSerializer(serializers.Serializer):
 
 
 class MaterialRequestListView(IntakeView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="intake_material_requests_list",
         summary="审查补充材料",
@@ -776,10 +785,7 @@ class NoticePdfView(ReaderView):
         operation_id="cases_notices_pdf",
         summary="下载文书 PDF",
         description="The notice as a PDF attachment, with a QR code to the progress page.",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
-            **error_responses(401, 404),
-        },
+        responses=pdf_responses(),
         tags=TAGS,
     )
     def get(self, request: Request, case_id: int, notice_id: int) -> HttpResponse:

@@ -12,7 +12,7 @@ from typing import Any
 
 from onewindow.cases.demo_cases.people import Cast
 from onewindow.cases.demo_cases.run import Sim
-from onewindow.cases.demo_cases.stories import ItemInfo, Plan
+from onewindow.cases.demo_cases.stories import HELD_AT, QUEUE_FATES, ItemInfo, Plan
 
 # Share of the cases per fate (the rest are completed on time) and the least number of each.
 SHARES: dict[str, tuple[float, int]] = {
@@ -33,6 +33,12 @@ SHARES: dict[str, tuple[float, int]] = {
     "suspension_overdue": (0.002, 1),
     "granted_pending": (0.035, 2),
     "certificate_overdue": (0.003, 1),
+    # Today's work of the demo department's staff (issue 10 item 22; see stories.QUEUE_FATES).
+    "at_handle": (0.01, 1),
+    "at_review": (0.01, 1),
+    "at_approve": (0.01, 1),
+    "awaiting_decision": (0.015, 2),
+    "extension_pending": (0.005, 1),
 }
 # The demo personas' own cases (so their pages show something in every state).
 PERSONA_FATES = {
@@ -49,6 +55,7 @@ REVIEW_FATES = (
     "certificate_overdue",
     "late_decision",
     "late_delivery",
+    *QUEUE_FATES,
 )
 MANDATING = 6  # generated applicants who mandate the demo agent
 
@@ -104,6 +111,16 @@ def _eligible(info: ItemInfo, fate: str) -> bool:
         return info.committed >= 10
     if fate in ("in_review_overdue", "granted_pending", "certificate_overdue"):
         return info.committed <= 15
+    if fate == "extension_pending":
+        # The agency head approves it (a joint-handling extension goes to the government head).
+        return not info.version.joint_handling
+    if fate in HELD_AT:
+        return any(
+            step.get("kind") == HELD_AT[fate]
+            for branch in info.version.process_branches.all()
+            if branch.is_lead
+            for step in branch.steps
+        )
     return True
 
 
@@ -130,7 +147,7 @@ def make_plans(
     for n, (fate, persona) in enumerate(fates):
         r = random.Random(rng.randrange(2**63))
         pool = [i for i in items if _eligible(i, fate)]
-        if persona or (fate == "in_review" and r.random() < 0.75):
+        if persona or fate in QUEUE_FATES or (fate == "in_review" and r.random() < 0.75):
             pool = [i for i in pool if i.department == DEMO_DEPARTMENT] or pool
         info = r.choices(pool, weights=[_weight(i, DEMO_DEPARTMENT) for i in pool])[0]
         plan = Plan(
@@ -210,6 +227,9 @@ def _day(plan: Plan, r: random.Random, sim: Sim, first: dt.date) -> dt.date:
         "suspension_overdue": lambda: k + 1 + 9,
         "granted_pending": lambda: k + info.committed + r.randint(1, 7),
         "certificate_overdue": lambda: k + info.committed + 12,
+        # Reviewed on the day of acceptance; the extension is asked for the working day after.
+        **dict.fromkeys((*HELD_AT, "awaiting_decision"), lambda: k + r.randint(1, 2)),
+        "extension_pending": lambda: k + 2 + r.randint(0, 1),
     }.get(fate)
     if back is not None:
         return sim.add_wd(today, -back())

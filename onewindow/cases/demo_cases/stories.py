@@ -52,8 +52,24 @@ IN_PROGRESS = (
     "suspension_overdue",
     "granted_pending",
     "certificate_overdue",
+    *(
+        # Issue 10 item 22: today's work for the demo department's staff (planning puts these
+        # cases there): the lead task waiting at the handler's, reviewer's or approver's step
+        # (the other departments have answered), every opinion in and the decision to sign,
+        # an extension waiting for approval.
+        "at_handle",
+        "at_review",
+        "at_approve",
+        "awaiting_decision",
+        "extension_pending",
+    ),
 )
 FATES = TERMINAL + IN_PROGRESS
+# The step kind the lead task of an ``at_<kind>`` case waits at.
+HELD_AT = {"at_handle": "handle", "at_review": "review", "at_approve": "approve"}
+# Fates whose review runs on the day of acceptance (every step, each department), so that the
+# case is where its fate says by the cut-off although it started only a few days before.
+QUEUE_FATES = (*HELD_AT, "awaiting_decision", "extension_pending")
 
 STREETS = ("滨湖北路", "古楼街", "寒溪路", "南浦路", "凤凰路", "武昌大道", "吴都大道", "江碧路")
 DISTRICTS = ("鄂城区", "华容区", "梁子湖区")
@@ -394,7 +410,10 @@ class Story:
             if p.fate in ("suspended", "suspension_overdue"):
                 return
         yield from self.answers(opened)
-        if p.fate == "in_review":
+        if p.fate == "in_review" or p.fate in HELD_AT or p.fate == "awaiting_decision":
+            return
+        if p.fate == "extension_pending":
+            yield from self.extension_requested()
             return
         if "extension" in p.features:
             yield from self.extension()
@@ -518,7 +537,7 @@ class Story:
             if task is silent or task.status not in ("open",):
                 continue
             room = max(0, self.sim.wd_between(start, task.due))
-            if p.item.on_the_spot:
+            if p.item.on_the_spot or p.fate in QUEUE_FATES:
                 answer = 0
             elif p.fate == "early":
                 answer = self.r.randint(0, min(1, room))
@@ -528,6 +547,8 @@ class Story:
                 answer = self.r.randint(max(0, room - 3), room)
             n = len(task.steps)
             for index, step in enumerate(task.steps):
+                if task.is_lead and step.get("kind") == HELD_AT.get(p.fate):
+                    break  # the lead task waits at this step today
                 offset = answer * (index + 1) // n
                 day = self.wd(start, offset) if offset else start
                 moment = self.sim.at(day, 9.0 + 2.2 * index + self.r.random())
@@ -595,6 +616,23 @@ class Story:
                 actor=self.extension_head,
                 approve=True,
                 note="同意延期",
+                now=self.now,
+            ),
+        )
+
+    def extension_requested(self) -> Steps:
+        """The handler asks for more time the working day after the opinions are in; the
+        request waits for approval at the cut-off (issue 10 item 22)."""
+        from onewindow.review.decisions import extension_request
+
+        yield self.at(self.wd(self.today(), 1), 9.5)
+        self.sim.act(
+            self,
+            lambda: extension_request(
+                case=self.fresh(),
+                actor=self.handler,
+                days=5,
+                reasons="需对申请人提交的技术资料组织进一步核实。",
                 now=self.now,
             ),
         )

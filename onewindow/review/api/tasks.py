@@ -374,6 +374,9 @@ def _filters(request: Request) -> selectors.InboxFilters:
 
 
 class InboxView(TaskView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="review_inbox",
         summary="部门审查待办",

@@ -43,7 +43,7 @@ def three(tworld):
 
 def test_the_inbox_lists_the_departments_tasks_nearest_due_first(tworld, three):
     late, soon, fresh, _other = three
-    tasks = list(tasks_for_inbox(tworld.p.reviewer_a))
+    tasks = list(tasks_for_inbox(tworld.p.handler_a))
     assert [t.case_id for t in tasks] == [late.pk, soon.pk, fresh.pk]
     assert [t.due for t in tasks] == [D("2025-09-28"), D("2025-10-14"), D("2025-10-20")]
     assert {t.department_id for t in tasks} == {tworld.p.dept_a.pk}
@@ -58,7 +58,7 @@ def test_warning_levels_are_overdue_then_due_within_two_working_days(tworld, thr
 
 
 def test_counts_of_the_inbox(tworld, three):
-    assert inbox_counts(tworld.p.reviewer_a) == {
+    assert inbox_counts(tworld.p.handler_a) == {
         "pending": 3,
         "overdue": 1,
         "soon": 1,
@@ -68,7 +68,7 @@ def test_counts_of_the_inbox(tworld, three):
 
 def test_filters_by_urgency_item_number_and_status(tworld, three):
     late, soon, fresh, other = three
-    user = tworld.p.reviewer_a
+    user = tworld.p.handler_a
 
     def cases(**kw):
         return [t.case_id for t in tasks_for_inbox(user, InboxFilters(**kw))]
@@ -113,8 +113,37 @@ def test_open_and_waiting_tasks_are_merged_in_due_order_page_by_page(tworld, thr
     services.task_material_request(
         task=task_of(soon, a), actor=tworld.p.handler_a, text="补充租赁合同", revision=0
     )
-    inbox = InboxPage(tworld.p.reviewer_a, InboxFilters())
+    inbox = InboxPage(tworld.p.handler_a, InboxFilters())
     assert inbox.count() == 3
     assert [t.case_id for t in inbox[0:3]] == [late.pk, soon.pk, fresh.pk]
     assert [t.case_id for t in inbox[1:2]] == [soon.pk]
     assert [t.case_id for t in inbox[2:5]] == [fresh.pk]
+
+
+def test_handler_reviewer_and_approver_find_only_the_tasks_at_their_own_step(tworld, three):
+    """Issue 10 item 22: the lead task goes 承办 (handler) → 审核 (reviewer) → 批准 (approver);
+    each pending inbox holds the tasks at its own role's step, the chief's holds them all, and
+    the "all" filter shows the department's tasks whatever their step."""
+    from onewindow.review import services
+
+    late, soon, fresh, _other = three
+    p = tworld.p
+
+    def inbox(user, **kw):
+        return [t.case_id for t in tasks_for_inbox(user, InboxFilters(**kw))]
+
+    every = [late.pk, soon.pk, fresh.pk]
+    assert inbox(p.handler_a) == every
+    assert inbox(p.reviewer_a) == inbox(p.approver_a) == []
+    services.task_step_complete(task=task_of(soon, p.dept_a), actor=p.handler_a, revision=0)
+    assert inbox(p.handler_a) == [late.pk, fresh.pk]
+    assert inbox(p.reviewer_a) == [soon.pk]
+    assert inbox(p.approver_a) == []
+    services.task_step_complete(task=task_of(soon, p.dept_a), actor=p.reviewer_a, revision=1)
+    assert inbox(p.reviewer_a) == []
+    assert inbox(p.approver_a) == inbox(p.approver_a, status="open") == [soon.pk]
+    assert inbox_counts(p.approver_a)["pending"] == 1
+    assert inbox_counts(p.handler_a)["pending"] == 2
+    assert inbox(p.chief_a) == every
+    assert inbox(p.reviewer_a, status="all") == every
+    assert set(inbox(p.supervisor)) >= set(every)  # supervisors read every department's

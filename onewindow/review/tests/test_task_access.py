@@ -53,7 +53,7 @@ def test_a_reviewer_in_department_a_cannot_act_on_department_bs_task(client, two
 
 
 def test_another_departments_task_is_not_in_the_inbox(client, tworld, case):
-    client.force_login(tworld.p.reviewer_a)
+    client.force_login(tworld.p.handler_a)  # the lead task is at the handler's step
     page = client.get(reverse("review:inbox")).content.decode()
     assert reverse("review:task", args=[task_of(case, tworld.p.dept_a).pk]) in page
     assert reverse("review:task", args=[task_of(case, tworld.p.dept_b).pk]) not in page

@@ -64,6 +64,8 @@ class CardActionBodySerializer(serializers.Serializer):
 
 
 class CardListView(APIView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -331,6 +331,9 @@ class SupervisorView(APIView):
 
 
 class ConsoleCasesView(SupervisorView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
+
     @extend_schema(
         operation_id="supervision_cases_list",
         summary="监察台:全部办件",

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -27,7 +27,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.api.domain import CONFLICT, Conflict, Refused
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import error_responses
+from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
@@ -87,6 +87,8 @@ def _refused(err: letters.LetterError) -> exceptions.APIException:
 
 
 class LetterListView(APIView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -238,10 +240,7 @@ class LetterPdfView(APIView):
         summary="下载督办函 PDF",
         description="The letter (number, department, subject, text, response deadline, "
         "issuer), with the department's reply appended when given.",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
-            **error_responses(401, 404),
-        },
+        responses=pdf_responses(),
         tags=TAGS,
     )
     def get(self, request: Request, letter_id: int) -> HttpResponse:

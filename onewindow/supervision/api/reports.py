@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import User
 from onewindow.api.domain import Refused
 from onewindow.api.pagination import Pagination
-from onewindow.api.schema import error_responses
+from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.core.access import deny
 from onewindow.supervision import reports
@@ -97,6 +97,8 @@ def _filters(request: Request) -> tuple[str, int | None]:
 
 
 class ReportListView(APIView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -176,10 +178,7 @@ class ReportPdfView(APIView):
         operation_id="supervision_reports_pdf",
         summary="下载情况通报 PDF",
         description="The archived PDF of a finished report (404 while it is being generated).",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF"),
-            **error_responses(401, 404),
-        },
+        responses=pdf_responses(),
         tags=TAGS,
     )
     def get(self, request: Request, report_id: int) -> HttpResponse:

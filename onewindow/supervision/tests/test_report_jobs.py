@@ -5,11 +5,14 @@ run per year in order of completion, failures are kept and may be requested agai
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import time_machine
 
+from onewindow.core import jobs as core_jobs
+from onewindow.core.jobs import Job
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import at
 from onewindow.supervision import jobs, reports
@@ -197,12 +200,66 @@ def test_the_next_day_schedules_nothing_new_and_a_quarter_end_schedules_the_quar
     ).exists()
 
 
-def test_the_background_job_schedules_and_generates_a_few_per_tick(personas):
+def _report_jobs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Job]:
+    """The background loop with only the report jobs, none run yet."""
+    loop = {
+        name: replace(core_jobs.JOBS[name], last_run=0.0)
+        for name in ("supervision.reports_schedule", "supervision.reports")
+    }
+    monkeypatch.setattr(core_jobs, "JOBS", loop)
+    return loop
+
+
+def test_the_first_round_of_the_loop_generates_every_report_queued_at_start_up(
+    personas, monkeypatch
+):
+    """Issue 10 item 21: on 2026-12-01 fifteen reports are queued (twelve months, three
+    quarters); the first round of the loop makes them all, not three a minute."""
+    _report_jobs(monkeypatch)
     with time_machine.travel(at("2026-12-01", 1), tick=False):
-        assert jobs.reports() == 3
-    done = SituationReport.objects.filter(status=ReportStatus.DONE)
-    assert done.count() == 3
-    assert SituationReport.objects.filter(status=ReportStatus.PENDING).count() == 15 - 3
+        ran = core_jobs.run_due_jobs(now=1000.0)
+    assert ran == ["supervision.reports_schedule", "supervision.reports"]
+    assert SituationReport.objects.filter(status=ReportStatus.DONE).count() == 15
+    assert not SituationReport.objects.exclude(status=ReportStatus.DONE).exists()
+
+
+def test_a_report_requested_is_picked_up_by_the_worker_at_the_next_tick(personas, monkeypatch):
+    """The loop ticks every second: a report requested a second after the last round is made
+    in the next round, while the scheduling job waits for its own (longer) interval."""
+    _report_jobs(monkeypatch)
+    with time_machine.travel(at("2026-12-01", 1), tick=False):
+        core_jobs.run_due_jobs(now=1000.0)
+    report = _request(personas, start="2026-11-01")
+    assert report.status == ReportStatus.PENDING
+    with time_machine.travel(at("2026-12-01", 2), tick=False):
+        assert core_jobs.run_due_jobs(now=1000.0 + jobs.REPORT_POLL_SECONDS) == [
+            "supervision.reports"
+        ]
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.progress == 100
+
+
+def test_requested_reports_go_before_the_scheduled_queue(personas):
+    """The supervisor asks for December so far after the fifteen scheduled reports were queued:
+    theirs is made first."""
+    with time_machine.travel(at("2026-12-01", 1), tick=False):
+        assert reports.reports_schedule() == 15
+    with time_machine.travel(at("2026-12-01", 2), tick=False):
+        requested = reports.report_request(
+            kind=PeriodKind.MONTH, period_start=D("2026-12-01"), actor=personas.supervisor
+        )
+        assert reports.report_generate_pending(limit=1) == 1
+    requested.refresh_from_db()
+    assert requested.status == ReportStatus.DONE
+    assert SituationReport.objects.filter(status=ReportStatus.PENDING).count() == 15
+
+
+def test_the_budget_stops_before_the_next_report(personas):
+    with time_machine.travel(at("2026-12-01", 1), tick=False):
+        reports.reports_schedule()
+        assert reports.report_generate_pending(seconds=0) == 0
+        assert reports.report_generate_pending(seconds=60, limit=2) == 2
+    assert SituationReport.objects.filter(status=ReportStatus.PENDING).count() == 13
 
 
 def test_the_pdf_states_the_number_period_and_sections(personas):
