@@ -72,6 +72,12 @@ VARIABLES: list[Variable] = [
     ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
     Variable(
+        "MAX_REQUEST_MB",
+        "100",
+        "Largest request body, in MiB (all files of one form together; at least MAX_UPLOAD_MB): "
+        "a larger Content-Length is refused with 413 before the body is read.",
+    ),
+    Variable(
         "DEEMED_CONSENT",
         "true",
         "A co-department silent at its due date is recorded as consenting (默许同意) and flagged "

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.refuse_oversized_bodies",
     "onewindow.core.middleware.refuse_nul_characters",
 ]
 
@@ -170,6 +171,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
+# Issue 10 item 12: a body announcing more than this is refused before it is read
+# (core.middleware.refuse_oversized_bodies); each file is held to MAX_UPLOAD_MB on its own.
+MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", max(100, MAX_UPLOAD_MB), minimum=MAX_UPLOAD_MB)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
@@ -268,6 +272,8 @@ LOGGING = {
     "loggers": {
         "onewindow": {"handlers": ["console"], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        # pypdf warns about every repaired cross-reference table of an uploaded PDF.
+        "pypdf": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
