@@ -39,7 +39,8 @@ VARIABLES: list[Variable] = [
     Variable(
         "REDIS_URL",
         "(unset)",
-        "Redis for cache and sessions; unset means local memory cache and DB sessions.",
+        "Redis for cache, rate-limit counts and sessions; unset means the database cache table "
+        "for rate limits (shared by every worker), local memory for the rest and DB sessions.",
     ),
     Variable(
         "SECRET_KEY",

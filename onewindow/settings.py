@@ -121,13 +121,22 @@ IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Issue 10 item 10: rate limits (progress query, verification, API throttles) are counted in the
+# "ratelimit" cache, which every worker process shares: Redis when configured, else the database
+# cache table (created by the core migrations). "default" holds only per-process conveniences.
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {"default": _redis, "ratelimit": {**_redis, "KEY_PREFIX": "ratelimit"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "onewindow_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- accounts ---------------------------------------------------------------------------------

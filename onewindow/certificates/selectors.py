@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -35,6 +33,7 @@ from onewindow.certificates.models import (
 from onewindow.certificates.services import acts_for_applicant, is_delivery_clerk
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.ratelimit import rate_spend
 from onewindow.lib.idnumbers import check_citizen_id
 
 # Public names of this app's case events on the progress page (cases.views.progress merges them).
@@ -382,18 +381,8 @@ def verification_by_serial(serial: str) -> Verification | None:
 def verify_rate_spend(ip: str | None) -> int:
     """Count one verification for ``ip``: 0 while under the limit, else seconds to wait.
 
-    The progress query's scheme (a fixed one-minute window in the cache), with its own budget:
-    ``CERTIFICATE_VERIFY_PER_MINUTE`` (default 30).
+    The progress query's scheme (``core.ratelimit``: a fixed one-minute window in the shared
+    cache), with its own budget: ``CERTIFICATE_VERIFY_PER_MINUTE`` (default 30).
     """
     limit: int = getattr(settings, "CERTIFICATE_VERIFY_PER_MINUTE", DEFAULT_VERIFY_PER_MINUTE)
-    now = time.time()
-    key = f"certificate-verify-rate:{ip or 'unknown'}:{int(now // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count <= limit:
-        return 0
-    return max(1, 60 - int(now % 60))
+    return rate_spend(scope="certificate-verify", ident=ip, limit=limit)
