@@ -71,6 +71,18 @@ VARIABLES: list[Variable] = [
         "A submission on a non-working day counts as received "
         "on the next working day (next) or on that day (same). DOMAIN-RULES A2.",
     ),
+    Variable(
+        "LOGIN_FAILURE_LIMIT",
+        "5",
+        "Failed sign-ins (page, admin, API token) after which the account and, separately, the "
+        "client address are locked out.",
+    ),
+    Variable(
+        "LOGIN_COOLOFF_MINUTES",
+        "15",
+        "Minutes a lockout lasts; each attempt during it restarts the count. Administrators "
+        "unlock earlier in the admin or with `onewindow unlock`.",
+    ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
     Variable(
         "MAX_REQUEST_MB",

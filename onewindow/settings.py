@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.refuse_oversized_bodies",
     "onewindow.core.middleware.refuse_nul_characters",
+    # Last: turns a sign-in refused for a lockout into the 429 page or JSON (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -141,8 +144,27 @@ else:
 
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Username, or for applicants their ID number / credit code / phone; the admin role's permissions.
-AUTHENTICATION_BACKENDS = ["onewindow.accounts.backends.IdentifierBackend"]
+# First the lockout check (issue 10 item 9), then: username, or for applicants their ID number /
+# credit code / phone; the admin role's permissions.
+AUTHENTICATION_BACKENDS = [
+    "onewindow.accounts.lockout.LockoutBackend",
+    "onewindow.accounts.backends.IdentifierBackend",
+]
+# Issue 10 item 9: brute-force protection (django-axes). After LOGIN_FAILURE_LIMIT failures the
+# account (any of its login names) and, separately, the client address are locked for
+# LOGIN_COOLOFF_MINUTES; every further attempt during the lock restarts it. Attempts are kept
+# in the database (shared by every worker), listed in the admin and logged ("axes" logger).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "onewindow.accounts.lockout.cool_off_for"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "onewindow.accounts.lockout.login_name"
+AXES_CLIENT_IP_CALLABLE = "onewindow.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "onewindow.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -281,6 +303,7 @@ LOGGING = {
     "loggers": {
         "onewindow": {"handlers": ["console"], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
         # pypdf warns about every repaired cross-reference table of an uploaded PDF.
         "pypdf": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
