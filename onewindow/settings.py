@@ -5,11 +5,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from onewindow.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_str,
+)
 from onewindow.lib.ids import ID_SCHEMA
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,6 +48,30 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Issue 10 item 11: HTTPS behind a reverse proxy, set per deployment (README "Production").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files or
+# carrying the per-response nonce (the API docs' init scripts); no inline code, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],  # Redoc's search index runs in a worker
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -68,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onewindow.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -129,7 +166,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 # cache table (created by the core migrations). "default" holds only per-process conveniences.
 if REDIS_URL:
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": _redis, "ratelimit": {**_redis, "KEY_PREFIX": "ratelimit"}}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": _redis,
+        "ratelimit": {**_redis, "KEY_PREFIX": "ratelimit"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {
