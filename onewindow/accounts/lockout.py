@@ -24,6 +24,7 @@ from rest_framework.throttling import BaseThrottle
 from onewindow.accounts.selectors import user_find_for_login
 from onewindow.api.errors import error_body
 from onewindow.core import clock
+from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,10 @@ def lockout_response(
         "登录失败次数过多，该账号或本机地址已被暂时锁定。请于 %(time)s（%(minutes)s 分钟后）再试；"
         "如需提前解锁，请联系系统管理员。"
     ) % {"time": f"{until:%H:%M}", "minutes": minutes}
+    name = login_name(request, credentials) or "-"
     log.warning(
         "sign-in locked out: %s from %s until %s",
-        login_name(request, credentials) or "-",
+        mask_id_number(name) if check_citizen_id(name).ok else name,  # logs hold no ID numbers
         client_ip(request) or "-",
         until.isoformat(),
     )

@@ -34,7 +34,7 @@ from onewindow.certificates.services import acts_for_applicant, is_delivery_cler
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.ratelimit import rate_spend
-from onewindow.lib.idnumbers import check_citizen_id
+from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
 # Public names of this app's case events on the progress page (cases.views.progress merges them).
 PUBLIC_EVENT_LABELS = {
@@ -290,10 +290,8 @@ class Verification:
 
 
 def mask_number(number: str) -> str:
-    """``420704198506150111`` → ``4207**********0111``."""
-    if len(number) <= 8:
-        return number[:1] + "*" * max(0, len(number) - 1)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """``420704198506150111`` → ``4207**********0111`` (the one mask, issue 10 item 13)."""
+    return mask_id_number(number)
 
 
 def mask_name(name: str, number: str) -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
 from onewindow.cases.views.progress import progress_client
@@ -112,6 +113,7 @@ def _render_case(
         "case": case,
         "certificate": certificate,
         "verification": selectors.verify(certificate) if certificate else None,
+        "identity_visible": identity_visible(user, case),
         "verify_url": verify_url(certificate, request) if certificate else "",
         "delivery": delivery,
         "methods": [DeliveryMethodChoice(m) for m in methods],
