@@ -377,7 +377,10 @@ class CertificatePdfView(CaseResultView):
         certificate = selectors.certificate_get_for_reader(request, case_id=case_id)
         with suppress(CaseError):
             services.certificate_download_record(case=certificate.case, actor=request.user)
-        return certificate_response(certificate, cast(HttpRequest, request))
+        visible = identity_visible(request.user, certificate.case)
+        return certificate_response(
+            certificate, cast(HttpRequest, request), identity_visible=visible
+        )
 
     def handle_exception(self, exc: Exception) -> Response:
         self.request.accepted_renderer = JSONRenderer()

@@ -157,7 +157,8 @@ def certificate_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     # Somebody completing the case at the same moment: the download is still served.
     with contextlib.suppress(CaseError):
         services.certificate_download_record(case=certificate.case, actor=request.user)
-    return certificate_response(certificate, request)
+    visible = identity_visible(request.user, certificate.case)
+    return certificate_response(certificate, request, identity_visible=visible)
 
 
 def _refused(request: HttpRequest, case: Case, exc: CaseError, **bound: Any) -> HttpResponse:

@@ -111,3 +111,22 @@ def test_another_departments_approver_has_no_access(personas: Personas, certific
     client = Client()
     client.force_login(other)
     assert client.get(f"/api/v1/cases/{certificate.case_id}/certificate/").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "expected"), [("applicant", FULL), ("supervisor", MASKED)])
+def test_the_certificate_pdf_export_shows_the_number_by_role(
+    personas: Personas, certificate: Any, name: str, expected: str
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client = _reader(personas, name)
+    for url in [
+        f"/api/v1/cases/{certificate.case_id}/certificate/pdf",
+        f"/cases/{certificate.case_id}/certificate.pdf",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        assert _seen(text, personas.applicant.id_number) == expected, url
