@@ -202,7 +202,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "onewindow.accounts.lockout.login_name"
 AXES_CLIENT_IP_CALLABLE = "onewindow.accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "onewindow.accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a success: a success resets every attempt of its address too, so one valid
+# account would let an address guess at others' passwords for ever. Failures age out instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 PASSWORD_HASHERS = [

@@ -158,3 +158,12 @@ def test_the_cli_needs_an_account_or_an_address(personas: Personas) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli_main(["unlock"])
     assert exit_info.value.code == 2
+
+
+def test_a_success_in_between_does_not_reset_the_address_count(personas: Personas) -> None:
+    """Four guesses at other accounts, one sign-in to the caller's own, one more guess: locked."""
+    ip = "198.51.100.60"
+    for name in ["reviewer_b", "handler_a", "clerk", "approver_a"]:
+        page_login(Client(), name, "wrong-pass-123", ip=ip)
+    assert page_login(Client(), "reviewer_a", PASSWORD, ip=ip).status_code == 302
+    assert page_login(Client(), "chief_a", "wrong-pass-123", ip=ip).status_code == 429
