@@ -38,3 +38,13 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def unthrottled(settings):
+    """The anonymous API throttle off, for tests that count a view's own queries (the throttle
+    counts in the shared database cache: a few queries of its own per call)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None},
+    }

@@ -3,7 +3,8 @@
 Sub-commands live next to the code they drive; this module only dispatches:
 ``run`` (onewindow.server), ``demo`` (onewindow.catalog.demo), ``calendar``
 (onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
-supervision sweep, onewindow.supervision.cli), ``env`` (list settings).
+supervision sweep, onewindow.supervision.cli), ``unlock`` (lift a sign-in lockout,
+onewindow.accounts.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """
 
@@ -63,6 +64,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from onewindow import server
+    from onewindow.accounts import cli as accounts_cli
     from onewindow.calendars import cli as calendar_cli
     from onewindow.catalog import demo
     from onewindow.supervision import cli as supervision_cli
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(sub)
     calendar_cli.add_parser(sub)
     supervision_cli.add_parser(sub)
+    accounts_cli.add_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser

@@ -39,7 +39,8 @@ VARIABLES: list[Variable] = [
     Variable(
         "REDIS_URL",
         "(unset)",
-        "Redis for cache and sessions; unset means local memory cache and DB sessions.",
+        "Redis for cache, rate-limit counts and sessions; unset means the database cache table "
+        "for rate limits (shared by every worker), local memory for the rest and DB sessions.",
     ),
     Variable(
         "SECRET_KEY",
@@ -56,6 +57,27 @@ VARIABLES: list[Variable] = [
         "CSRF_TRUSTED_ORIGINS", "(empty)", "Comma-separated origins for HTTPS reverse proxies."
     ),
     Variable("SECURE_COOKIES", "false", "Send session and CSRF cookies over HTTPS only."),
+    Variable(
+        "SECURE_SSL_REDIRECT",
+        "false",
+        "Redirect every plain-HTTP request to HTTPS (except /healthz, the load balancer's probe).",
+    ),
+    Variable(
+        "SECURE_HSTS_SECONDS",
+        "0",
+        "Strict-Transport-Security max-age in seconds; 0 sends no HSTS header. Production: "
+        "31536000 once HTTPS works for every host name.",
+    ),
+    Variable(
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS", "false", "Add includeSubDomains to the HSTS header."
+    ),
+    Variable("SECURE_HSTS_PRELOAD", "false", "Add preload to the HSTS header."),
+    Variable(
+        "SECURE_PROXY_SSL_HEADER",
+        "(unset)",
+        "Header the TLS-terminating reverse proxy sets to https, e.g. X-Forwarded-Proto; only "
+        "set it when the proxy always sets or strips that header.",
+    ),
     Variable("CONN_MAX_AGE", "60", "Seconds a database connection is kept open between requests."),
     Variable("LANGUAGE_CODE", "zh-hans", "Default language (zh-hans or en)."),
     Variable("TIME_ZONE", "Asia/Shanghai", "Time zone used for dates on notices and deadlines."),
@@ -70,7 +92,25 @@ VARIABLES: list[Variable] = [
         "A submission on a non-working day counts as received "
         "on the next working day (next) or on that day (same). DOMAIN-RULES A2.",
     ),
+    Variable(
+        "LOGIN_FAILURE_LIMIT",
+        "5",
+        "Failed sign-ins (page, admin, API token) after which the account and, separately, the "
+        "client address are locked out.",
+    ),
+    Variable(
+        "LOGIN_COOLOFF_MINUTES",
+        "15",
+        "Minutes a lockout lasts; each attempt during it restarts the count. Administrators "
+        "unlock earlier in the admin or with `onewindow unlock`.",
+    ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
+    Variable(
+        "MAX_REQUEST_MB",
+        "100",
+        "Largest request body, in MiB (all files of one form together; at least MAX_UPLOAD_MB): "
+        "a larger Content-Length is refused with 413 before the body is read.",
+    ),
     Variable(
         "DEEMED_CONSENT",
         "true",
@@ -166,6 +206,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """A header name such as ``X-Forwarded-Proto`` as Django's SECURE_PROXY_SSL_HEADER pair."""
+    header = env_str(name, "").strip()
+    if not header:
+        return None
+    if not all(part.isalnum() for part in header.split("-")):
+        raise ConfigError(f"{name} must be a header name like X-Forwarded-Proto, got {header!r}")
+    return ("HTTP_" + header.upper().replace("-", "_"), "https")
 
 
 def env_list(name: str, default: str) -> list[str]:

@@ -5,11 +5,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.env import ConfigError, env_bool, env_choice, env_int, env_list, env_str
+from onewindow.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_str,
+)
 from onewindow.lib.ids import ID_SCHEMA
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,6 +48,30 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Issue 10 item 11: HTTPS behind a reverse proxy, set per deployment (README "Production").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files or
+# carrying the per-response nonce (the API docs' init scripts); no inline code, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],  # Redoc's search index runs in a worker
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -67,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,7 +112,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.refuse_oversized_bodies",
     "onewindow.core.middleware.refuse_nul_characters",
+    # Last: turns a sign-in refused for a lockout into the 429 page or JSON (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -93,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onewindow.core.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -120,19 +161,52 @@ IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Issue 10 item 10: rate limits (progress query, verification, API throttles) are counted in the
+# "ratelimit" cache, which every worker process shares: Redis when configured, else the database
+# cache table (created by the core migrations). "default" holds only per-process conveniences.
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": _redis,
+        "ratelimit": {**_redis, "KEY_PREFIX": "ratelimit"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "onewindow_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Username, or for applicants their ID number / credit code / phone; the admin role's permissions.
-AUTHENTICATION_BACKENDS = ["onewindow.accounts.backends.IdentifierBackend"]
+# First the lockout check (issue 10 item 9), then: username, or for applicants their ID number /
+# credit code / phone; the admin role's permissions.
+AUTHENTICATION_BACKENDS = [
+    "onewindow.accounts.lockout.LockoutBackend",
+    "onewindow.accounts.backends.IdentifierBackend",
+]
+# Issue 10 item 9: brute-force protection (django-axes). After LOGIN_FAILURE_LIMIT failures the
+# account (any of its login names) and, separately, the client address are locked for
+# LOGIN_COOLOFF_MINUTES; every further attempt during the lock restarts it. Attempts are kept
+# in the database (shared by every worker), listed in the admin and logged ("axes" logger).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "onewindow.accounts.lockout.cool_off_for"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "onewindow.accounts.lockout.login_name"
+AXES_CLIENT_IP_CALLABLE = "onewindow.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "onewindow.accounts.lockout.lockout_response"
+# Not reset by a success: a success resets every attempt of its address too, so one valid
+# account would let an address guess at others' passwords for ever. Failures age out instead.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -170,6 +244,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
+# Issue 10 item 12: a body announcing more than this is refused before it is read
+# (core.middleware.refuse_oversized_bodies); each file is held to MAX_UPLOAD_MB on its own.
+MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", max(100, MAX_UPLOAD_MB), minimum=MAX_UPLOAD_MB)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
@@ -273,6 +350,9 @@ LOGGING = {
     "loggers": {
         "onewindow": {"handlers": ["console"], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        # pypdf warns about every repaired cross-reference table of an uploaded PDF.
+        "pypdf": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

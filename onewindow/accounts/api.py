@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -24,7 +24,7 @@ from onewindow.accounts import services
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import Role, permissions_of
 from onewindow.accounts.validators import CREDIT_CODE_UNCONFIRMED
-from onewindow.api.schema import error_responses
+from onewindow.api.schema import ERROR, error_responses
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -162,9 +162,17 @@ class AuthTokenView(APIView):
         operation_id="auth_token_create",
         summary="登录,获取接口令牌",
         description="Exchange a login name and password for the user's API token. Applicants "
-        "may use their ID number, credit code or mobile number as the login name.",
+        "may use their ID number, credit code or mobile number as the login name. After "
+        "LOGIN_FAILURE_LIMIT failures the account and the client address are locked out for "
+        "LOGIN_COOLOFF_MINUTES: 429 `locked_out` with Retry-After.",
         request=TokenCreateSerializer,
-        responses={200: TokenSerializer, **error_responses(400)},
+        responses={
+            200: TokenSerializer,
+            **error_responses(400),
+            429: OpenApiResponse(
+                ERROR, description="登录失败次数过多，账号或地址已暂时锁定（code locked_out）"
+            ),
+        },
         examples=[
             OpenApiExample(
                 "错误的密码",

@@ -108,7 +108,7 @@ ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 # The apps whose models the Django admin lets a role manage, by the permission that covers them.
 # The auth backend turns these into Django model permissions (see accounts.backends).
 ADMIN_APPS: dict[Perm, frozenset[str]] = {
-    Perm.USER_MANAGE: frozenset({"accounts"}),
+    Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
     Perm.CATALOG_EDIT: frozenset({"catalog"}),
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
 }

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onewindow.accounts import services
+from onewindow.accounts.checks import BACKEND
 from onewindow.accounts.forms import (
     EnterpriseRegistrationForm,
     LoginForm,
@@ -103,7 +104,7 @@ def _register(
         except ValidationError as exc:  # e.g. the same number registered a moment ago
             form.set_service_errors(exc)
         else:
-            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            login(request, user, backend=BACKEND)
             messages.success(request, _registered_message(user))
             return _redirect_next(request)
     return render(request, template, {"form": form, "next": _next(request)})

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from csp.decorators import csp_update
+from django.utils.decorators import method_decorator
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
@@ -18,6 +20,8 @@ from rest_framework.response import Response
 
 
 class SwaggerView(SpectacularSwaggerView):
+    template_name = "api/swagger_ui.html"  # CSP: the initialiser carries the response's nonce
+
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
@@ -28,5 +32,17 @@ class SwaggerView(SpectacularSwaggerView):
         return response
 
 
+# Two <style> elements the Redoc bundle (drf-spectacular-sidecar, pinned in constraints.txt)
+# inserts while it loads, before Redoc.init can hand its styles the nonce: an empty one and its
+# scrollbar CSS. Allowed by their hashes on this page only (CSP level 3 hashes cover <style>
+# elements, never style="" attributes); the browser test (portal/tests/test_csp_browser.py)
+# fails when a new sidecar release changes them.
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
+
+
+@method_decorator(csp_update({"style-src": REDOC_STYLE_HASHES}), name="dispatch")
 class RedocView(SpectacularRedocView):
-    template_name = "api/redoc.html"
+    template_name = "api/redoc.html"  # CSP: a static initialiser, no Google Fonts

@@ -1,4 +1,5 @@
-"""Uploaded case materials: checked by magic bytes and size, stored under generated names.
+"""Uploaded case materials: checked by size, magic bytes and a parser (pypdf, Pillow), stored
+under generated names.
 
 Files live under MEDIA_ROOT/cases/<yyyy>/<mm>/<random>.<ext>, a directory no URL maps to; they
 are served only by views that check access first. A file is checked completely before anything
@@ -26,7 +27,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.models import CaseFile, CaseMaterial, CaseStatus, StoredFile
 from onewindow.cases.transitions import event_record
 from onewindow.core import clock
-from onewindow.lib.filetypes import EXTENSIONS, sniff
+from onewindow.lib.filetypes import EXTENSIONS, opens, sniff
 
 # Lines the applicant may still change: while drafting and while answering a correction notice.
 EDITABLE_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION)
@@ -47,6 +48,13 @@ def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
     if mime is None:
         raise CaseError(
             _("文件“%(n)s”不是 PDF、JPEG 或 PNG 格式(按文件内容判断),请转换后上传。") % {"n": name}
+        )
+    if not opens(content, mime):  # issue 10 item 12: parsed, not only its first bytes
+        raise CaseError(
+            _(
+                "文件“%(n)s”无法打开（文件已损坏或并非真正的 PDF、JPEG、PNG 文件），请重新导出后上传。"
+            )
+            % {"n": name}
         )
     return mime, content
 

@@ -48,10 +48,11 @@ from onewindow.lib.flowchart import render_svg
 from onewindow.review.deadlines import DEFAULT_STEPS
 
 DEPTH = {RegionLevel.CITY: 0, RegionLevel.DISTRICT: 1, RegionLevel.STREET: 2}
-STATUS_COLOURS = {
-    VersionStatus.DRAFT: "#8a6d00",
-    VersionStatus.PUBLISHED: "#1b7a2e",
-    VersionStatus.SUPERSEDED: "#777",
+# Colours and indents live in static/css/admin.css: the CSP allows no style="" (issue 10 item 11).
+STATUS_CLASSES = {
+    VersionStatus.DRAFT: "version-status version-status--draft",
+    VersionStatus.PUBLISHED: "version-status version-status--published",
+    VersionStatus.SUPERSEDED: "version-status version-status--superseded",
 }
 
 
@@ -81,8 +82,8 @@ class RegionAdmin(admin.ModelAdmin):
     def tree_name(self, obj: Region) -> str:
         depth = DEPTH.get(RegionLevel(obj.level), 3)
         return format_html(
-            '<span style="padding-left:{}em;white-space:nowrap">{}{}</span>',
-            f"{depth * 1.5:g}",
+            '<span class="region-name region-depth-{}">{}{}</span>',
+            depth,
             "└ " if depth else "",
             obj.name,
         )
@@ -562,8 +563,8 @@ class ItemVersionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("状态"), ordering="status")
     def status_label(self, obj: ItemVersion) -> str:
         return format_html(
-            '<strong style="color:{}">{}</strong>',
-            STATUS_COLOURS[VersionStatus(obj.status)],
+            '<strong class="{}">{}</strong>',
+            STATUS_CLASSES[VersionStatus(obj.status)],
             obj.get_status_display(),
         )
 
@@ -573,9 +574,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
             return ""
         # render_svg escapes every text it draws.
         svg = render_svg(process.process_flowchart(obj))
-        return format_html(
-            '<div class="flowchart" style="max-width:100%;overflow-x:auto">{}</div>', mark_safe(svg)
-        )
+        return format_html('<div class="flowchart">{}</div>', mark_safe(svg))
 
     @admin.display(description=gettext_lazy("送达方式"))
     def delivery_labels(self, obj: ItemVersion) -> str:

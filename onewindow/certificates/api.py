@@ -30,10 +30,12 @@ from rest_framework.views import APIView
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.domain import CONFLICT, domain_errors
+from onewindow.api.fields import IdentityNumberField
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.errors import CaseError
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.views.progress import progress_client
 from onewindow.catalog.models import DeliveryMethod
@@ -95,7 +97,7 @@ class CertificateDetailSerializer(serializers.Serializer):
     serial = serializers.CharField()
     title = serializers.CharField()
     holder_name = serializers.CharField()
-    holder_id_number = serializers.CharField()
+    holder_id_number = IdentityNumberField()
     item_code = serializers.CharField()
     item_name = serializers.CharField()
     department_name = serializers.CharField()
@@ -396,7 +398,9 @@ class CaseResultView(APIView):
     def detail(self, case_id: int, code: int = status.HTTP_200_OK) -> Response:
         request = self.request
         case = selectors.case_get_for_result(request, case_id=case_id)
-        return Response(CaseResultSerializer(case_result(case, request)).data, status=code)
+        context = {"identity_visible": identity_visible(request.user, case)}
+        data = CaseResultSerializer(case_result(case, request), context=context).data
+        return Response(data, status=code)
 
 
 _RESULT_RESPONSES = {200: CaseResultSerializer, **error_responses(400, 401, 404), **CONFLICT}
@@ -432,7 +436,10 @@ class CertificatePdfView(CaseResultView):
         case = selectors.case_get_for_result(request, case_id=case_id)
         with suppress(CaseError):
             services.certificate_download_record(case=case, actor=request.user)
-        return certificate_response(certificate, cast(HttpRequest, request))
+        visible = identity_visible(request.user, case)
+        return certificate_response(
+            certificate, cast(HttpRequest, request), identity_visible=visible
+        )
 
     def handle_exception(self, exc: Exception) -> Response:
         self.request.accepted_renderer = JSONRenderer()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.certificates.models import Certificate, CertificateStatus
 from onewindow.certificates.wording import wording
+from onewindow.lib.idnumbers import mask_id_number
 from onewindow.lib.pdf import Block, Document, Facts, Heading, render_document
 
 
@@ -34,9 +35,12 @@ def verify_url(certificate: Certificate, request: HttpRequest | None = None) -> 
 
 
 def certificate_document(
-    certificate: Certificate, *, request: HttpRequest | None = None
+    certificate: Certificate, *, request: HttpRequest | None = None, identity_visible: bool = True
 ) -> Document:
-    """What the certificate says, as a layout-independent document (tests read this directly)."""
+    """What the certificate says, as a layout-independent document (tests read this directly).
+
+    A reader who does not need the holder's full identity number (a supervisor: issue 10 item
+    13, ``cases.identity``) gets a copy with it masked."""
     with translation.override("zh-hans"):
         url = verify_url(certificate, request)
         validity = (
@@ -52,7 +56,12 @@ def certificate_document(
                 [
                     (_("证书编号"), certificate.serial),
                     (_("持证人"), certificate.holder_name),
-                    (_("证件号码"), certificate.holder_id_number),
+                    (
+                        _("证件号码"),
+                        certificate.holder_id_number
+                        if identity_visible
+                        else mask_id_number(certificate.holder_id_number),
+                    ),
                     (str(words.item), f"{certificate.item_name}({certificate.item_code})"),
                     (str(words.scope), certificate.scope),
                     (_("有效期限"), validity),
@@ -105,14 +114,20 @@ def renewal_note(certificate: Certificate) -> str:
     return _("本证照经 %(d)s 准予延续，有效期延续至 %(u)s。") % values
 
 
-def certificate_pdf(certificate: Certificate, *, request: HttpRequest | None = None) -> bytes:
-    return render_document(certificate_document(certificate, request=request))
+def certificate_pdf(
+    certificate: Certificate, *, request: HttpRequest | None = None, identity_visible: bool = True
+) -> bytes:
+    document = certificate_document(certificate, request=request, identity_visible=identity_visible)
+    return render_document(document)
 
 
-def certificate_response(certificate: Certificate, request: HttpRequest) -> HttpResponse:
+def certificate_response(
+    certificate: Certificate, request: HttpRequest, *, identity_visible: bool
+) -> HttpResponse:
     """The certificate as a PDF attachment; private (it names the holder in full)."""
     response = HttpResponse(
-        certificate_pdf(certificate, request=request), content_type="application/pdf"
+        certificate_pdf(certificate, request=request, identity_visible=identity_visible),
+        content_type="application/pdf",
     )
     disposition = content_disposition_header(True, f"{certificate.serial}.pdf")
     response["Content-Disposition"] = disposition or "attachment"

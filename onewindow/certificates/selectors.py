@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -42,7 +40,8 @@ from onewindow.certificates.services import (
 from onewindow.certificates.wording import wording
 from onewindow.core import clock
 from onewindow.core.access import deny
-from onewindow.lib.idnumbers import check_citizen_id
+from onewindow.core.ratelimit import rate_spend
+from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
 # Public names of this app's case events on the progress page (cases.views.progress merges them).
 PUBLIC_EVENT_LABELS = {
@@ -325,10 +324,8 @@ class Verification:
 
 
 def mask_number(number: str) -> str:
-    """``420704198506150111`` → ``4207**********0111``."""
-    if len(number) <= 8:
-        return number[:1] + "*" * max(0, len(number) - 1)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """``420704198506150111`` → ``4207**********0111`` (the one mask, issue 10 item 13)."""
+    return mask_id_number(number)
 
 
 def mask_name(name: str, number: str) -> str:
@@ -425,21 +422,11 @@ def verification_by_serial(serial: str) -> Verification | None:
 def verify_rate_spend(ip: str | None) -> int:
     """Count one verification for ``ip``: 0 while under the limit, else seconds to wait.
 
-    The progress query's scheme (a fixed one-minute window in the cache), with its own budget:
-    ``CERTIFICATE_VERIFY_PER_MINUTE`` (default 30).
+    The progress query's scheme (``core.ratelimit``: a fixed one-minute window in the shared
+    cache), with its own budget: ``CERTIFICATE_VERIFY_PER_MINUTE`` (default 30).
     """
     limit: int = getattr(settings, "CERTIFICATE_VERIFY_PER_MINUTE", DEFAULT_VERIFY_PER_MINUTE)
-    now = time.time()
-    key = f"certificate-verify-rate:{ip or 'unknown'}:{int(now // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count <= limit:
-        return 0
-    return max(1, 60 - int(now % 60))
+    return rate_spend(scope="certificate-verify", ident=ip, limit=limit)
 
 
 # --- renewal (ALL Art. 50) ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
 from onewindow.cases.views.progress import progress_client
@@ -113,6 +114,7 @@ def _render_case(
         "case": case,
         "certificate": certificate,
         "verification": selectors.verify(certificate) if certificate else None,
+        "identity_visible": identity_visible(user, case),
         "verify_url": verify_url(certificate, request) if certificate else "",
         "delivery": delivery,
         "methods": [DeliveryMethodChoice(m) for m in methods],
@@ -163,7 +165,8 @@ def certificate_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     # Somebody completing the case at the same moment: the download is still served.
     with contextlib.suppress(CaseError):
         services.certificate_download_record(case=case, actor=request.user)
-    return certificate_response(certificate, request)
+    visible = identity_visible(request.user, case)
+    return certificate_response(certificate, request, identity_visible=visible)
 
 
 def _refused(request: HttpRequest, case: Case, exc: CaseError, **bound: Any) -> HttpResponse:

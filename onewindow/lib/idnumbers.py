@@ -238,3 +238,13 @@ def check_credit_code(value: str) -> CreditCodeCheck:
 def make_credit_code(prefix17: str) -> str:
     """A valid credit code: ``prefix17`` (17 alphabet characters) plus its check character."""
     return prefix17 + credit_check_char(prefix17)
+
+
+def mask_id_number(number: str) -> str:
+    """An identity number (citizen ID, credit code, passport…) for readers who need to tell it
+    apart but not to use it (issue 10 item 13): the first and last four characters, the middle
+    starred. ``11010519491231002X`` → ``1101**********002X``; eight or fewer: the first only."""
+    number = number or ""
+    if len(number) <= 8:
+        return number[:1] + "*" * max(0, len(number) - 1)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

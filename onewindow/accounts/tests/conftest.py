@@ -13,5 +13,5 @@ from onewindow.testing import FAST_HASHERS, personas  # noqa: F401  (the fixture
 
 @pytest.fixture(autouse=True)
 def _accounts_settings(settings):  # type: ignore[no-untyped-def]
-    settings.AUTHENTICATION_BACKENDS = [BACKEND]
+    settings.AUTHENTICATION_BACKENDS = ["onewindow.accounts.lockout.LockoutBackend", BACKEND]
     settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -92,6 +92,6 @@ def test_inactive_users_hold_no_permission(personas: Personas, name: str) -> Non
 
 def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
     assert set(ADMIN_SITE_ROLES) == {Role.ADMIN}
-    assert admin_app_labels(Role.ADMIN) == {"accounts", "catalog", "calendars"}
+    assert admin_app_labels(Role.ADMIN) == {"accounts", "axes", "catalog", "calendars"}
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

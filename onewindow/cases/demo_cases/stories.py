@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
 Steps = Generator[dt.datetime, None, None]
 
-# A one-page PDF (magic bytes, one empty page, trailer): every generated upload is this file.
+# A one-page PDF (magic bytes, one empty page, trailer; pypdf rebuilds the missing xref): every generated upload is this file.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 )
 
 # Where a story stops (in-progress fates) or how it ends (the others).

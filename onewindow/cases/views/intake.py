@@ -33,6 +33,7 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases import deadlines, notices, selectors, services
 from onewindow.cases import fields as form_fields
 from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.intake_forms import (
     AcceptForm,
     CorrectionForm,
@@ -208,6 +209,7 @@ def render_case(
     status_value = CaseStatus(case.status)
     context = {
         "case": case,
+        "identity_visible": identity_visible(request.user, case),
         "lines": lines,
         "form_rows": _form_rows(case),
         "events": [

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -21,7 +20,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -47,6 +45,7 @@ from onewindow.cases.models import (
 )
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
+from onewindow.core.ratelimit import rate_spend
 from onewindow.review import selectors as review_selectors
 
 if TYPE_CHECKING:
@@ -131,19 +130,11 @@ def progress_client(request: HttpRequest) -> str | None:
 
 
 def progress_rate_spend(ip: str | None) -> int:
-    """Count one look-up for ``ip``: 0 while under the limit, else seconds until it resets."""
+    """Count one look-up for ``ip``: 0 while under the limit, else seconds until it resets.
+
+    Counted in the store every worker shares (``core.ratelimit``, issue 10 item 10)."""
     limit: int = getattr(settings, "PROGRESS_QUERY_PER_MINUTE", DEFAULT_PER_MINUTE)
-    now = time.time()
-    key = f"progress-rate:{ip or 'unknown'}:{int(now // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count <= limit:
-        return 0
-    return max(1, 60 - int(now % 60))
+    return rate_spend(scope="progress", ident=ip, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,8 @@ def test_the_region_list_is_indented_by_level(admin_client):
         code="420700X05", name="红莲湖新区", level=RegionLevel.DISTRICT, parent=city, sort=2
     )
     response = admin_client.get(reverse("admin:catalog_region_changelist"))
-    assert 'padding-left:1.5em;white-space:nowrap">└ 红莲湖新区</span>' in response.text
-    assert 'padding-left:0em;white-space:nowrap">鄂州市</span>' in response.text
+    assert '<span class="region-name region-depth-1">└ 红莲湖新区</span>' in response.text
+    assert '<span class="region-name region-depth-0">鄂州市</span>' in response.text
 
 
 def test_adding_an_item_creates_its_first_draft(admin_client, dept):

@@ -151,7 +151,7 @@ def test_page_size_is_capped_at_200(client, market):
 
 
 def test_the_list_runs_a_fixed_number_of_queries_whatever_its_length(
-    client, market, health, django_assert_max_num_queries
+    unthrottled, client, market, health, django_assert_max_num_queries
 ):
     for n in range(30):
         d.guide(f"SP-{n:03d}", f"食品事项{n:03d}", dept=market if n % 2 else health)
@@ -345,7 +345,9 @@ def test_a_superseded_only_item_is_not_found(client, food):
     assert client.get("/api/v1/items/SP-001/").status_code == 404
 
 
-def test_the_detail_runs_a_fixed_number_of_queries(client, food, django_assert_max_num_queries):
+def test_the_detail_runs_a_fixed_number_of_queries(
+    unthrottled, client, food, django_assert_max_num_queries
+):
     # version + conditions + materials + fees + implementations + their regions
     # + the process branches with their departments
     with django_assert_max_num_queries(7):

@@ -27,7 +27,11 @@ from onewindow.review.tests.task_world import accepted_case, at, make_world, tas
 
 pytestmark = pytest.mark.django_db
 
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A 1×1 grey PNG Pillow opens: uploads are parsed.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+    b"\x00\x00\x00\nIDATx\x9cc`\x00\x00\x00\x02\x00\x01H\xaf\xa4q\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 

@@ -1,0 +1,36 @@
+"""``onewindow unlock``: lift a sign-in lockout (issue 10 item 9) before its cool-off ends."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "unlock", help="lift a sign-in lockout of an account (any of its login names) or an address"
+    )
+    parser.add_argument("--username", help="login name: username, ID number, credit code or phone")
+    parser.add_argument("--ip", help="client address")
+    parser.set_defaults(func=unlock_command)
+
+
+def unlock_command(args: argparse.Namespace) -> int:
+    if not args.username and not args.ip:
+        print("参数错误 (invalid arguments): 请指定 --username 或 --ip")
+        raise SystemExit(2)
+    from onewindow.cli import setup_django
+
+    setup_django()
+    from axes.utils import reset
+
+    from onewindow.accounts.lockout import login_name
+
+    lifted = []
+    if args.username:
+        username = login_name(None, {"username": args.username}) or args.username
+        lifted.append(f"账号 {username}: {reset(username=username)}")
+    if args.ip:
+        lifted.append(f"地址 {args.ip}: {reset(ip=args.ip)}")
+    print("已解除登录锁定，删除的失败记录数 (attempt records removed): " + "；".join(lifted))
+    return 0

@@ -1,0 +1,100 @@
+"""Brute-force protection of every sign-in (issue 10 item 9), by django-axes.
+
+The login page, the admin login and ``POST /api/v1/auth/token`` all call ``authenticate()`` with
+the request; axes records each failure (``AccessAttempt``, ``AccessFailureLog``, the ``axes``
+log) and after ``LOGIN_FAILURE_LIMIT`` failures locks out the account (whatever login name was
+typed) and, separately, the client address, for ``LOGIN_COOLOFF_MINUTES``. Administrators
+unlock in the admin (访问尝试: delete the rows) or with ``onewindow unlock``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.throttling import BaseThrottle
+
+from onewindow.accounts.selectors import user_find_for_login
+from onewindow.api.errors import error_body
+from onewindow.core import clock
+from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
+
+log = logging.getLogger(__name__)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Refuses every sign-in of a locked-out account or address (first in the backends).
+
+    Code that authenticates with no request (the test client's ``login``, a shell) has no
+    client to lock out; it passes to the next backend instead of failing."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address as the API throttles see it (X-Forwarded-For through NUM_PROXIES)."""
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
+
+
+def login_name(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+    """The account's username for any name it signs in with (ID number, phone, credit code), so
+    switching names does not multiply the attempts; an unknown name counts as typed."""
+    typed = (credentials or {}).get("username")
+    if not typed:
+        return None
+    user = user_find_for_login(str(typed))
+    return user.username if user is not None else str(typed).strip()[:255]
+
+
+def cool_off() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
+def cool_off_for(request: HttpRequest | None = None) -> dt.timedelta:
+    """``AXES_COOLOFF_TIME``: read per call, so a changed setting takes effect."""
+    return cool_off()
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """429 with when to retry: JSON under /api/, the lockout page otherwise (site and admin).
+
+    Every attempt during the lock restarts the cool-off (axes'
+    ``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT``), so the lock ends a cool-off from now."""
+    minutes = settings.LOGIN_COOLOFF_MINUTES
+    until = timezone.localtime(clock.now() + cool_off())
+    message = _(
+        "登录失败次数过多，该账号或本机地址已被暂时锁定。请于 %(time)s（%(minutes)s 分钟后）再试；"
+        "如需提前解锁，请联系系统管理员。"
+    ) % {"time": f"{until:%H:%M}", "minutes": minutes}
+    name = login_name(request, credentials) or "-"
+    log.warning(
+        "sign-in locked out: %s from %s until %s",
+        mask_id_number(name) if check_citizen_id(name).ok else name,  # logs hold no ID numbers
+        client_ip(request) or "-",
+        until.isoformat(),
+    )
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body("locked_out", message), status=429)
+    else:
+        response = render(request, "accounts/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
