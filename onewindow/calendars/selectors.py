@@ -13,6 +13,7 @@ provisional one) applies, with single ``CalendarDay`` rows winning date by date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -120,6 +121,33 @@ def receipt_date(day: dt.date) -> Due:
     """
     policy: ReceiptPolicy = "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
     return get_calendar().receipt_date(day, policy)
+
+
+def stored_due(
+    date: dt.date | None,
+    *,
+    counted_from: dt.date | None = None,
+    provisional: bool | None = None,
+    paused: bool = False,
+) -> Due | None:
+    """A stored due date as every page and API answer shows it (issue 10 items 3 and 6).
+
+    DOMAIN-RULES A4: a date is provisional exactly when its counting, from ``counted_from`` (the
+    day the period started; suspensions and extensions only move the end later) to the date,
+    reaches a year whose arrangement is not loaded. ``provisional`` is the stored flag: False is
+    kept as it is (the date was counted on loaded years only, and loading a year recomputes and
+    clears flags, never sets them), so lists cost no calendar look-up. True may be shared by
+    several dates (a case stores one flag for its intake, decision and statutory dates), so the
+    calendar decides for each date from its start; None (nothing stored) asks the calendar too.
+    ``paused``: the clock stands still (B4), the date will move and is not due.
+    """
+    if date is None:
+        return None
+    flag = bool(provisional)
+    if provisional is not False and counted_from is not None:
+        with contextlib.suppress(ValueError):  # outside the calendar's span: keep what was stored
+            flag = get_calendar().is_provisional(counted_from, date)
+    return Due(date, flag, paused)
 
 
 def unloaded_years_alert(today: dt.date | None = None) -> list[int]:

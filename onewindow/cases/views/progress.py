@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import BaseThrottle
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases import selectors
+from onewindow.cases import dues, selectors
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -47,6 +47,7 @@ from onewindow.cases.models import (
 )
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
+from onewindow.lib.workdays import Due
 from onewindow.review import selectors as review_selectors
 
 if TYPE_CHECKING:
@@ -141,12 +142,20 @@ def progress_rate_spend(ip: str | None) -> int:
 
 @dataclass(frozen=True)
 class DueDate:
-    """One dated line of the report; ``provisional`` when its year's holidays are not loaded."""
+    """One dated line of the report: the ``Due`` value (date, provisional, paused) with a label."""
 
     label: str
     date: dt.date
     provisional: bool
     note: str = ""
+    paused: bool = False
+
+
+def _line(label: str, due: Due | None, note: str = "") -> list[DueDate]:
+    """The report line of a stored due date (``cases.dues`` / ``review.dues``), if it has one."""
+    if due is None:
+        return []
+    return [DueDate(label, due.date, due.provisional, note, due.paused)]
 
 
 @dataclass(frozen=True)
@@ -220,32 +229,25 @@ def _holder(case: Case) -> str:
 
 
 def _due_dates(case: Case) -> list[DueDate]:
-    provisional = case.due_provisional
     dates: list[DueDate] = []
     if case.received_on:
         dates.append(DueDate(_("收件日期"), case.received_on, False))
     if case.intake_due and case.status == CaseStatus.SUBMITTED:  # once decided, history
-        dates.append(
-            DueDate(_("受理期限"), case.intake_due, provisional, _("5个工作日内作出受理决定"))
-        )
+        dates += _line(_("受理期限"), dues.case_intake_due(case), _("5个工作日内作出受理决定"))
     if case.accepted_on:
         note = _("期限届满未作决定,视为受理") if case.deemed_accepted else ""
         dates.append(DueDate(_("受理日期"), case.accepted_on, False, note))
-    if case.decision_due:
-        dates.append(DueDate(_("承诺办结期限"), case.decision_due, provisional))
-    if case.statutory_due:
-        dates.append(DueDate(_("法定办结期限"), case.statutory_due, provisional))
-    dates += [DueDate(*row) for row in review_selectors.public_task_dues(case)]
+    dates += _line(_("承诺办结期限"), dues.case_decision_due(case))
+    dates += _line(_("法定办结期限"), dues.case_statutory_due(case))
+    dates += [
+        _line(label, due, note)[0] for label, due, note in review_selectors.public_task_dues(case)
+    ]
     for commitment in _tolerated(case):
-        assert commitment.due_on is not None
-        dates.append(
-            DueDate(
-                _("容缺材料补齐期限:%(m)s")
-                % {"m": commitment.material.name if commitment.material else ""},
-                commitment.due_on,
-                commitment.due_provisional,
-                str(CommitmentStatus(commitment.status).label),
-            )
+        dates += _line(
+            _("容缺材料补齐期限:%(m)s")
+            % {"m": commitment.material.name if commitment.material else ""},
+            dues.commitment_due(commitment),
+            str(CommitmentStatus(commitment.status).label),
         )
     return dates
 
@@ -267,11 +269,11 @@ def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
         closed = timezone.localdate(case.closed_at) if case.closed_at else None
         return (DueDate(_("办结日期"), closed, False) if closed else None), ""
     if case.decision_due:
-        return DueDate(label, case.decision_due, case.due_provisional), _("不晚于承诺办结期限")
+        return _line(label, dues.case_decision_due(case))[0], _("不晚于承诺办结期限")
     if case.status == CaseStatus.SUBMITTED and case.intake_due:
         # Accepted at the latest on the intake due date (or deemed accepted from receipt).
         due = get_calendar().add_working_days(case.intake_due, case.item_version.committed_days)
-        return DueDate(label, due.date, due.provisional or case.due_provisional), _(
+        return DueDate(label, due.date, due.provisional), _(
             "最迟受理后 %(n)s 个工作日内办结,受理后以承诺办结期限为准"
         ) % {"n": case.item_version.committed_days}
     if case.status == CaseStatus.CORRECTION:
