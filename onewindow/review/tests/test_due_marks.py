@@ -211,3 +211,38 @@ def _overdue_anywhere(data: Any) -> bool:
             return True
         return any(_overdue_anywhere(value) for value in data.values())
     return data == "overdue"
+
+
+def test_a_letters_reply_deadline_is_marked_exactly_when_it_reaches_2027(dworld):
+    """督办函 of 5 working days: issued Mon 2026-12-28 → Dec 29, 30, 31, (Jan 1 元旦, 2–3
+    weekend) Jan 4, 5 → **2027-01-05**, provisional; issued Mon 2026-12-14 → Dec 15–18, 21 →
+    **2026-12-21**, not."""
+    case = case_in_review(dworld, accepted="2026-11-02")
+    ids = {}
+    for day in ("2026-12-28", "2026-12-14"):
+        with time_machine.travel(at(day, 9), tick=False):
+            body = {"department": dworld.p.dept_a.pk, "case": case.pk, "subject": "审查超时"}
+            answer = _api_post(dworld.p.supervisor, "/api/v1/supervision/letters/", body)
+            ids[day] = answer["id"]
+            assert answer["response_due"]["provisional"] is (day == "2026-12-28"), answer
+    late, early = ids["2026-12-28"], ids["2026-12-14"]
+    assert _json(dworld.p.handler_a, f"/api/v1/supervision/letters/{late}/")["response_due"] == {
+        "date": "2027-01-05",
+        "provisional": True,
+        "paused": False,
+    }
+    for user, url in ((dworld.p.supervisor, "/supervision/letters/"),):
+        marks = _marks(_html(user, url))
+        assert marks["2027-01-05"] is True and marks["2026-12-21"] is False, marks
+    assert _marks(_html(dworld.p.supervisor, f"/supervision/letters/{early}/")) == {
+        "2026-12-21": False
+    }
+    assert _marks(_html(dworld.p.supervisor, f"/supervision/letters/{late}/"))["2027-01-05"]
+
+
+def _api_post(user: Any, url: str, body: dict[str, Any]) -> Any:
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(url, {"text": "请说明原因。", **body}, format="json")
+    assert response.status_code == 201, response.content[:300]
+    return response.json()
