@@ -345,13 +345,16 @@ def next_action(case: Case) -> NextAction:
         return NextAction(_("补正材料"), action.text, application, True)
     if action.code == "supply_tolerated":
         tolerated = getattr(case, "open_tolerated", [])
-        due = min((c.due_on for c in tolerated if c.due_on), default=None)
-        text = _("补齐容缺材料,截止 %(d)s") % {"d": _date(due)}
+        soonest = min(
+            (c for c in tolerated if c.due_on), key=lambda c: c.due_on or dt.date.max, default=None
+        )
+        due = dues.commitment_due(soonest) if soonest else None
+        text = _("补齐容缺材料,截止 %(d)s") % {"d": _due_text(due)}
         return NextAction(text, _("请将材料交到受理窗口。"), application, True)
     if (requested := _material_requested(case)) is not None:
         return requested
     if case.status == CaseStatus.SUBMITTED:
-        text = _("等待受理(受理期限 %(d)s)") % {"d": _date(case.intake_due)}
+        text = _("等待受理(受理期限 %(d)s)") % {"d": _due_text(dues.case_intake_due(case))}
         return NextAction(text, "", None, False)
     if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
         url = _url("certificates:case", case.pk)
@@ -359,13 +362,23 @@ def next_action(case: Case) -> NextAction:
             _("选择送达方式、领取证照"), _("准予许可,请选择窗口领取、邮寄或电子证照。"), url, True
         )
     if case.status == CaseStatus.ACCEPTED:
-        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _date(case.decision_due)}
+        due = dues.case_decision_due(case)
+        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _due_text(due)}
         return NextAction(text, "", None, False)
     return NextAction(str(action.text), "", None, False)
 
 
 def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else _("待定")
+
+
+def _due_text(due: Due | None) -> str:
+    """A due date in running text, marked as ``{% due_date %}`` marks it (DOMAIN-RULES A4, B4)."""
+    if due is None:
+        return _date(None)
+    if due.paused:
+        return _("暂停计时")
+    return _date(due.date) + (_("（临时）") if due.provisional else "")
 
 
 def _material_requested(case: Case) -> NextAction | None:
