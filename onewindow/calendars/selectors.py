@@ -134,20 +134,28 @@ def stored_due(
 
     DOMAIN-RULES A4: a date is provisional exactly when its counting, from ``counted_from`` (the
     day the period started; suspensions and extensions only move the end later) to the date,
-    reaches a year whose arrangement is not loaded. ``provisional`` is the stored flag: False is
-    kept as it is (the date was counted on loaded years only, and loading a year recomputes and
-    clears flags, never sets them), so lists cost no calendar look-up. True may be shared by
-    several dates (a case stores one flag for its intake, decision and statutory dates), so the
-    calendar decides for each date from its start; None (nothing stored) asks the calendar too.
-    ``paused``: the clock stands still (B4), the date will move and is not due.
+    reaches a year whose arrangement is not loaded. With the start known the calendar decides
+    for each date: a case stores one ``due_provisional`` for its intake, decision and statutory
+    dates together, so the stored flag (``provisional``) alone would mark an intake date inside
+    a loaded year. The calendar is skipped only when the stored flag is False and every year
+    counted is one chinesecalendar carries (those can never become unloaded), so lists of
+    ordinary dates cost no look-up. ``paused``: the clock stands still (B4), the date will move
+    and is not due.
     """
     if date is None:
         return None
     flag = bool(provisional)
-    if provisional is not False and counted_from is not None:
+    if counted_from is not None and (
+        provisional is not False or not _package_span(counted_from, date)
+    ):
         with contextlib.suppress(ValueError):  # outside the calendar's span: keep what was stored
             flag = get_calendar().is_provisional(counted_from, date)
     return Due(date, flag, paused)
+
+
+def _package_span(start: dt.date, end: dt.date) -> bool:
+    low, high = sorted((start.year, end.year))
+    return all(year in PACKAGE_YEARS for year in range(low, high + 1))
 
 
 def unloaded_years_alert(today: dt.date | None = None) -> list[int]:
