@@ -13,6 +13,7 @@ provisional one) applies, with single ``CalendarDay`` rows winning date by date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -141,6 +142,41 @@ def receipt_date(day: dt.date) -> Due:
     """
     policy: ReceiptPolicy = "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
     return get_calendar().receipt_date(day, policy)
+
+
+def stored_due(
+    date: dt.date | None,
+    *,
+    counted_from: dt.date | None = None,
+    provisional: bool | None = None,
+    paused: bool = False,
+) -> Due | None:
+    """A stored due date as every page and API answer shows it (issue 10 items 3 and 6).
+
+    DOMAIN-RULES A4: a date is provisional exactly when its counting, from ``counted_from`` (the
+    day the period started; suspensions and extensions only move the end later) to the date,
+    reaches a year whose arrangement is not loaded. With the start known the calendar decides
+    for each date: a case stores one ``due_provisional`` for its intake, decision and statutory
+    dates together, so the stored flag (``provisional``) alone would mark an intake date inside
+    a loaded year. The calendar is skipped only when the stored flag is False and every year
+    counted is one chinesecalendar carries (those can never become unloaded), so lists of
+    ordinary dates cost no look-up. ``paused``: the clock stands still (B4), the date will move
+    and is not due.
+    """
+    if date is None:
+        return None
+    flag = bool(provisional)
+    if counted_from is not None and (
+        provisional is not False or not _package_span(counted_from, date)
+    ):
+        with contextlib.suppress(ValueError):  # outside the calendar's span: keep what was stored
+            flag = get_calendar().is_provisional(counted_from, date)
+    return Due(date, flag, paused)
+
+
+def _package_span(start: dt.date, end: dt.date) -> bool:
+    low, high = sorted((start.year, end.year))
+    return all(year in PACKAGE_YEARS for year in range(low, high + 1))
 
 
 def unloaded_years_alert(today: dt.date | None = None) -> list[int]:

@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.lib.idnumbers import normalise
+from onewindow.lib.workdays import Due
 
 
 def _cases() -> QuerySet[Case]:
@@ -464,6 +465,7 @@ class DueLevel(StrEnum):
     TODAY = "today"
     NEXT = "next"  # the next working day
     LATER = "later"
+    PAUSED = "paused"  # the clock stands still (DOMAIN-RULES B4): neither due nor overdue
 
 
 @dataclass(frozen=True)
@@ -477,8 +479,13 @@ class DueState:
         return self.level != DueLevel.LATER
 
 
-def due_state(due: dt.date, *, today: dt.date | None = None) -> DueState:
-    """Overdue, due today, due the next working day, or later (with working days left)."""
+def due_state(due: dt.date | Due, *, today: dt.date | None = None) -> DueState:
+    """Overdue, due today, due the next working day, or later (with working days left); for a
+    ``Due`` whose clock is paused (B4: a special procedure) always paused, never overdue."""
+    if isinstance(due, Due):
+        if due.paused:
+            return DueState(DueLevel.PAUSED, _("暂停计时"), 0)
+        due = due.date
     today = today or clock.today()
     calendar = get_calendar()
     if due < today:

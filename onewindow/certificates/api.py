@@ -31,6 +31,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.fields import IdentityNumberField
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
@@ -48,6 +49,7 @@ from onewindow.certificates.models import (
     Renewal,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
+from onewindow.review.dues import certificate_due
 
 TAGS = ["certificates"]
 STATES = [state.value for state in selectors.VerifyState]
@@ -159,7 +161,7 @@ class CaseResultSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     case_number = serializers.CharField()
     case_status = serializers.ChoiceField(choices=CaseStatus.choices)
-    certificate_due = serializers.DateField(
+    certificate_due = DueDateSerializer(
         allow_null=True, help_text="发证送达期限(决定后十个工作日,行政许可法第四十四条)"
     )
     delivery_methods = serializers.ListField(
@@ -218,7 +220,7 @@ class PendingDeliverySerializer(serializers.Serializer):
     item = serializers.CharField()
     applicant = serializers.CharField()
     serial = serializers.CharField(allow_null=True)
-    certificate_due = serializers.DateField(allow_null=True)
+    certificate_due = DueDateSerializer(allow_null=True)
     delivery = CertificateDeliverySerializer(allow_null=True)
 
 
@@ -289,8 +291,7 @@ def delivery_data(delivery: Delivery | None) -> dict[str, Any] | None:
 
 
 def _certificate_due(case: Case) -> Any:
-    decision = getattr(case, "decision", None)
-    return decision.certificate_due if decision is not None else None
+    return certificate_due(getattr(case, "decision", None))
 
 
 def case_result(case: Case, request: Request) -> dict[str, Any]:

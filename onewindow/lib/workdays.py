@@ -39,10 +39,16 @@ NATIONAL_DAY = "国庆节"
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """A date computed by the calendar; ``provisional`` when an unloaded year was involved."""
+    """A date computed by the calendar; ``provisional`` when an unloaded year was involved.
+
+    The same value carries a stored due date to every page and API answer
+    (``calendars.selectors.stored_due``); there ``paused`` says the clock of the case or branch
+    stands still (a special procedure, DOMAIN-RULES B4), so the date moves later and is not due.
+    """
 
     date: dt.date
     provisional: bool
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

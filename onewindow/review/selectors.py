@@ -22,6 +22,8 @@ from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.lib.workdays import Due
+from onewindow.review.dues import task_due, task_paused, task_paused_q, with_paused
 from onewindow.review.models import (
     TASK_PENDING,
     MaterialRequest,
@@ -48,18 +50,17 @@ def departments_holding(case: Case) -> list[str]:
     return list(pending.order_by("-is_lead", "pk").values_list("department__name", flat=True))
 
 
-def public_task_dues(case: Case) -> list[tuple[str, dt.date, bool, str]]:
+def public_task_dues(case: Case) -> list[tuple[str, Due, str]]:
     """§C9 "each stage's due date": every department's review deadline and where it stands,
-    as (label, date, provisional, note) for the progress page."""
-    tasks = Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED)
+    as (label, due, note) for the progress page (``due`` paused during a special procedure)."""
+    tasks = with_paused(Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED))
     return [
         (
             str(gettext_lazy("审查期限:%(d)s")) % {"d": task.department.name},
-            task.due,
-            task.due_provisional,
+            task_due(task),
             str(TaskStatus(task.status).label),
         )
-        for task in tasks.select_related("department").order_by("-is_lead", "pk")
+        for task in tasks.select_related("department", "case").order_by("-is_lead", "pk")
     ]
 
 
@@ -167,9 +168,11 @@ def tasks_for_inbox(
     elif filters.status in TaskStatus.values:
         tasks = tasks.filter(status=filters.status)
     if filters.urgency == "overdue":
-        tasks = tasks.filter(status__in=TASK_PENDING, due__lt=today)
+        tasks = tasks.filter(status__in=TASK_PENDING, due__lt=today).exclude(task_paused_q())
     elif filters.urgency == "soon":
-        tasks = tasks.filter(status__in=TASK_PENDING, due__gte=today, due__lte=soon_limit(today))
+        tasks = tasks.filter(
+            status__in=TASK_PENDING, due__gte=today, due__lte=soon_limit(today)
+        ).exclude(task_paused_q())
     if filters.item_id:
         tasks = tasks.filter(case__item_version__item_id=filters.item_id)
     if filters.number.strip():
@@ -209,7 +212,7 @@ class InboxPage:
         if stop <= start:
             return []
         ids = self._ids(start, stop)
-        rows = {task.pk: task for task in _tasks().filter(pk__in=ids)}
+        rows = {task.pk: task for task in with_paused(_tasks().filter(pk__in=ids))}
         return [rows[pk] for pk in ids if pk in rows]
 
     def _ids(self, start: int, stop: int) -> list[int]:
@@ -228,19 +231,23 @@ def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
     """Pending, overdue, due soon and waiting-for-material counts, in one query."""
     today = today or clock.today()
     pending = at_own_step(user, tasks_visible(user).filter(status__in=TASK_PENDING))
+    running = ~task_paused_q()  # B4: a paused task is neither overdue nor due soon
     counts = pending.aggregate(
         pending=Count("pk"),
-        overdue=Count("pk", filter=Q(due__lt=today)),
-        soon=Count("pk", filter=Q(due__gte=today, due__lte=soon_limit(today))),
+        overdue=Count("pk", filter=Q(due__lt=today) & running),
+        soon=Count("pk", filter=Q(due__gte=today, due__lte=soon_limit(today)) & running),
         waiting=Count("pk", filter=Q(status=TaskStatus.WAITING_MATERIAL)),
     )
     return {key: value or 0 for key, value in counts.items()}
 
 
 def urgency(task: Task, *, today: dt.date | None = None) -> str:
-    """``overdue`` (red), ``soon`` (yellow, due within two working days) or ``""``."""
+    """``overdue`` (red), ``soon`` (yellow, due within two working days), ``paused`` (the clock
+    stands still, DOMAIN-RULES B4: neither) or ``""``."""
     if task.status not in TASK_PENDING:
         return ""
+    if task_paused(task):
+        return "paused"
     today = today or clock.today()
     if task.due < today:
         return "overdue"

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
-from onewindow.calendars.selectors import add_working_days
+from onewindow.calendars.selectors import add_working_days, stored_due
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.core import clock
+from onewindow.lib.workdays import Due
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.services import outbox_deliver
 from onewindow.supervision.models import (
@@ -125,6 +126,12 @@ def letter_number_next(year: int) -> str:
 def response_due_for(issued_on: dt.date, days: int) -> dt.date:
     """DOMAIN-RULES §A3: counting starts the day after issue; only working days count."""
     return add_working_days(issued_on, days).date
+
+
+def letter_response_due(letter: SupervisionLetter) -> Due | None:
+    """The reply deadline as pages and the API show it: provisional when its counting from the
+    day of issue reaches a year whose holiday arrangement is not loaded (DOMAIN-RULES A4)."""
+    return stored_due(letter.response_due, counted_from=clock.local_date(letter.issued_at))
 
 
 @transaction.atomic

@@ -45,10 +45,11 @@ from onewindow.cases.models import (
 )
 from onewindow.catalog.models import ItemVersion, ProcessBranch
 from onewindow.review.deadlines import CERTIFICATE_DAYS, critical_path_days
+from onewindow.review.dues import task_paused_q
 from onewindow.review.models import (
+    TASK_PENDING,
     Decision,
     DecisionKind,
-    MaterialRequest,
     Suspension,
     Task,
     TaskStatus,
@@ -190,19 +191,18 @@ def _case_allotted() -> list[tuple[Q, int]]:
 def task_due(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """D1 "a step late even when the case is not": a department's review task past its due.
 
-    A task waiting for material whose request stops the clock (item setting) is not running.
+    A paused task is not running (``review.dues.task_paused_q``): its case is in a special
+    procedure (B4, ALL Art. 45: the time does not count, the due date moves when it ends; the
+    procedure's own overrun is ``suspension_overdue``), or it waits for material under a request
+    that stops the clock (item setting).
     """
     due = _deadline_filter(rule, level, today, "due", _task_allotted)
     if due is None:
         return None
-    paused = MaterialRequest.objects.filter(
-        task=OuterRef("pk"), answered_on__isnull=True, pauses_clock=True
-    )
     return (
         Task.objects.filter(due)
-        .filter(
-            Q(status=TaskStatus.OPEN) | (Q(status=TaskStatus.WAITING_MATERIAL) & ~Exists(paused))
-        )
+        .filter(status__in=TASK_PENDING)
+        .exclude(task_paused_q())
         .values_list("pk", "case_id", "department_id", "due")
     )
 

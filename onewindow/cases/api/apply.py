@@ -30,10 +30,11 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, domain_errors
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.cases import dues, selectors, services
 from onewindow.cases import fields as form_fields
-from onewindow.cases import selectors, services
 from onewindow.cases.models import (
     ApprovalRoute,
     Case,
@@ -92,7 +93,9 @@ class CaseSummarySerializer(serializers.Serializer):
     agent = ApplyPersonSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
-    intake_due = serializers.DateField(allow_null=True, help_text="受理期限")
+    intake_due = DueDateSerializer(allow_null=True, help_text="受理期限")
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限(受理后)")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限(受理后)")
     action = ApplicantActionSerializer()
 
 
@@ -220,10 +223,7 @@ class SubmitReceiptSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     submitted_at = serializers.DateTimeField()
     received_on = serializers.DateField(help_text="收件日期")
-    intake_due = serializers.DateField(allow_null=True, help_text="受理期限")
-    due_provisional = serializers.BooleanField(
-        help_text="受理期限按临时日历计算(节假日安排公布后可能调整)"
-    )
+    intake_due = DueDateSerializer(allow_null=True, help_text="受理期限")
     links = SubmitLinksSerializer()
 
 
@@ -252,7 +252,9 @@ def case_summary(case: Case) -> dict[str, Any]:
         "agent": _person(case.agent),
         "created_at": case.created_at,
         "submitted_at": case.submitted_at,
-        "intake_due": case.intake_due,
+        "intake_due": dues.case_intake_due(case),
+        "decision_due": dues.case_decision_due(case),
+        "statutory_due": dues.case_statutory_due(case),
         "action": {"code": action.code, "text": str(action.text)},
     }
 
@@ -308,8 +310,7 @@ def submit_receipt(case: Case) -> dict[str, Any]:
         "status_label": str(CaseStatus(case.status).label),
         "submitted_at": case.submitted_at,
         "received_on": case.received_on,
-        "intake_due": case.intake_due,
-        "due_provisional": case.due_provisional,
+        "intake_due": dues.case_intake_due(case),
         "links": {
             "detail": reverse("api:case-detail", args=[case.pk]),
             "notices": reverse("api:case-notices", args=[case.pk]),

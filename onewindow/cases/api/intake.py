@@ -29,10 +29,11 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, Conflict, domain_errors
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
+from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
-from onewindow.cases import notices, selectors, services
 from onewindow.cases.intake_forms import signer_authenticate
 from onewindow.cases.models import (
     Case,
@@ -88,8 +89,7 @@ class QueueItemSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     submitted_at = serializers.DateTimeField()
     received_on = serializers.DateField(help_text="收件日期")
-    intake_due = serializers.DateField(help_text="受理期限(收件后五个工作日)")
-    due_provisional = serializers.BooleanField(help_text="期限涉及未公布节假日安排的年度,为暂定")
+    intake_due = DueDateSerializer(help_text="受理期限(收件后五个工作日)")
     due = IntakeDueSerializer()
 
 
@@ -136,7 +136,7 @@ class CommitmentSerializer(serializers.Serializer):
     kind = serializers.CharField()
     material = serializers.CharField(allow_null=True)
     text = serializers.CharField()
-    due_on = serializers.DateField(allow_null=True)
+    due_on = DueDateSerializer(allow_null=True, help_text="履行期限")
     status = serializers.ChoiceField(choices=CommitmentStatus.choices)
     due = IntakeDueSerializer(allow_null=True)
 
@@ -159,10 +159,10 @@ class IntakeCaseSerializer(serializers.Serializer):
     route = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     received_on = serializers.DateField(allow_null=True)
-    intake_due = serializers.DateField(allow_null=True)
+    intake_due = DueDateSerializer(allow_null=True, help_text="受理期限")
     accepted_on = serializers.DateField(allow_null=True)
-    decision_due = serializers.DateField(allow_null=True, help_text="承诺办结期限")
-    statutory_due = serializers.DateField(allow_null=True, help_text="法定办结期限")
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限")
     correction_count = serializers.IntegerField()
     tolerance_limit = serializers.IntegerField(help_text="该事项最多可容缺的次要材料数")
     allowed_actions = serializers.ListField(
@@ -288,8 +288,7 @@ def queue_item(case: Case) -> dict[str, Any]:
         "channel": case.channel,
         "submitted_at": case.submitted_at,
         "received_on": case.received_on,
-        "intake_due": case.intake_due,
-        "due_provisional": case.due_provisional,
+        "intake_due": dues.case_intake_due(case),
         "due": _due(case.intake_due),
     }
 
@@ -314,7 +313,7 @@ def commitment_data(commitment: Commitment) -> dict[str, Any]:
         "kind": commitment.kind,
         "material": commitment.material.name if commitment.material else None,
         "text": commitment.text,
-        "due_on": commitment.due_on,
+        "due_on": dues.commitment_due(commitment),
         "status": commitment.status,
         "due": _due(commitment.due_on) if open_ else None,
     }
@@ -331,6 +330,9 @@ def intake_case(case: Case) -> dict[str, Any]:
     lines = selectors.case_lines(case)
     return {
         **{key: getattr(case, key) for key in _CASE_FIELDS},
+        "intake_due": dues.case_intake_due(case),
+        "decision_due": dues.case_decision_due(case),
+        "statutory_due": dues.case_statutory_due(case),
         "status_label": str(CaseStatus(case.status).label),
         "item": {"code": version.item.code, "name": version.name},
         "department": {"code": case.department.code, "name": case.department.name},

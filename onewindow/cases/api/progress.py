@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.schema import error_responses
 from onewindow.cases.views.progress import (
     NOT_FOUND,
@@ -52,11 +53,11 @@ class ProgressQuerySerializer(serializers.Serializer):
     code = serializers.CharField(help_text="查询码")
 
 
-class ProgressDueDateSerializer(serializers.Serializer):
+class ProgressDueDateSerializer(DueDateSerializer):
+    """A labelled line of the report: the one due-date shape (``DueDate``) plus label and note."""
+
     # DRF pops declared fields off the class, so "label" does not clash with Field.label.
     label = serializers.CharField()  # type: ignore[assignment]
-    date = serializers.DateField()
-    provisional = serializers.BooleanField(help_text="所在年份节假日安排未公布,临时计算")
     note = serializers.CharField()
 
 

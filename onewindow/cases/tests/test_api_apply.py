@@ -189,8 +189,8 @@ def test_submit_answers_a_compact_receipt_that_links_to_the_case(api, aw):
     assert (receipt["number"], receipt["query_code"]) == (case.number, case.query_code)
     assert (receipt["status"], receipt["status_label"]) == ("submitted", "已提交,待受理")
     assert receipt["received_on"] == case.received_on.isoformat()
-    assert receipt["intake_due"] == case.intake_due.isoformat()
-    assert receipt["due_provisional"] is case.due_provisional
+    assert receipt["intake_due"]["date"] == case.intake_due.isoformat()
+    assert receipt["intake_due"]["provisional"] is case.due_provisional
     assert "materials" not in receipt and "form_data" not in receipt
     links = receipt["links"]
     detail = api.get(links["detail"])

@@ -57,7 +57,7 @@ def test_queue_lists_the_department_cases_with_their_due_state(api, world):
     assert response.status_code == 200
     rows = response.json()["results"]
     assert [row["number"] for row in rows] == [case.number]
-    assert rows[0]["intake_due"] == "2026-03-09"
+    assert rows[0]["intake_due"]["date"] == "2026-03-09"
     assert rows[0]["due"] == {"urgency": "today", "label": "今日到期", "working_days_left": 0}
     assert api.get(_url("intake-queue") + "?sort=nonsense").status_code == 400
 

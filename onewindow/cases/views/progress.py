@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import BaseThrottle
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases import selectors
+from onewindow.cases import dues, selectors
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -46,6 +46,7 @@ from onewindow.cases.models import (
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
 from onewindow.core.ratelimit import rate_spend
+from onewindow.lib.workdays import Due
 from onewindow.review import selectors as review_selectors
 
 if TYPE_CHECKING:
@@ -139,12 +140,20 @@ def progress_rate_spend(ip: str | None) -> int:
 
 @dataclass(frozen=True)
 class DueDate:
-    """One dated line of the report; ``provisional`` when its year's holidays are not loaded."""
+    """One dated line of the report: the ``Due`` value (date, provisional, paused) with a label."""
 
     label: str
     date: dt.date
     provisional: bool
     note: str = ""
+    paused: bool = False
+
+
+def _line(label: str, due: Due | None, note: str = "") -> list[DueDate]:
+    """The report line of a stored due date (``cases.dues`` / ``review.dues``), if it has one."""
+    if due is None:
+        return []
+    return [DueDate(label, due.date, due.provisional, note, due.paused)]
 
 
 @dataclass(frozen=True)
@@ -218,32 +227,25 @@ def _holder(case: Case) -> str:
 
 
 def _due_dates(case: Case) -> list[DueDate]:
-    provisional = case.due_provisional
     dates: list[DueDate] = []
     if case.received_on:
         dates.append(DueDate(_("收件日期"), case.received_on, False))
     if case.intake_due and case.status == CaseStatus.SUBMITTED:  # once decided, history
-        dates.append(
-            DueDate(_("受理期限"), case.intake_due, provisional, _("5个工作日内作出受理决定"))
-        )
+        dates += _line(_("受理期限"), dues.case_intake_due(case), _("5个工作日内作出受理决定"))
     if case.accepted_on:
         note = _("期限届满未作决定,视为受理") if case.deemed_accepted else ""
         dates.append(DueDate(_("受理日期"), case.accepted_on, False, note))
-    if case.decision_due:
-        dates.append(DueDate(_("承诺办结期限"), case.decision_due, provisional))
-    if case.statutory_due:
-        dates.append(DueDate(_("法定办结期限"), case.statutory_due, provisional))
-    dates += [DueDate(*row) for row in review_selectors.public_task_dues(case)]
+    dates += _line(_("承诺办结期限"), dues.case_decision_due(case))
+    dates += _line(_("法定办结期限"), dues.case_statutory_due(case))
+    dates += [
+        _line(label, due, note)[0] for label, due, note in review_selectors.public_task_dues(case)
+    ]
     for commitment in _tolerated(case):
-        assert commitment.due_on is not None
-        dates.append(
-            DueDate(
-                _("容缺材料补齐期限:%(m)s")
-                % {"m": commitment.material.name if commitment.material else ""},
-                commitment.due_on,
-                commitment.due_provisional,
-                str(CommitmentStatus(commitment.status).label),
-            )
+        dates += _line(
+            _("容缺材料补齐期限:%(m)s")
+            % {"m": commitment.material.name if commitment.material else ""},
+            dues.commitment_due(commitment),
+            str(CommitmentStatus(commitment.status).label),
         )
     return dates
 
@@ -265,11 +267,11 @@ def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
         closed = timezone.localdate(case.closed_at) if case.closed_at else None
         return (DueDate(_("办结日期"), closed, False) if closed else None), ""
     if case.decision_due:
-        return DueDate(label, case.decision_due, case.due_provisional), _("不晚于承诺办结期限")
+        return _line(label, dues.case_decision_due(case))[0], _("不晚于承诺办结期限")
     if case.status == CaseStatus.SUBMITTED and case.intake_due:
         # Accepted at the latest on the intake due date (or deemed accepted from receipt).
         due = get_calendar().add_working_days(case.intake_due, case.item_version.committed_days)
-        return DueDate(label, due.date, due.provisional or case.due_provisional), _(
+        return DueDate(label, due.date, due.provisional), _(
             "最迟受理后 %(n)s 个工作日内办结,受理后以承诺办结期限为准"
         ) % {"n": case.item_version.committed_days}
     if case.status == CaseStatus.CORRECTION:
@@ -341,13 +343,16 @@ def next_action(case: Case) -> NextAction:
         return NextAction(_("补正材料"), action.text, application, True)
     if action.code == "supply_tolerated":
         tolerated = getattr(case, "open_tolerated", [])
-        due = min((c.due_on for c in tolerated if c.due_on), default=None)
-        text = _("补齐容缺材料,截止 %(d)s") % {"d": _date(due)}
+        soonest = min(
+            (c for c in tolerated if c.due_on), key=lambda c: c.due_on or dt.date.max, default=None
+        )
+        due = dues.commitment_due(soonest) if soonest else None
+        text = _("补齐容缺材料,截止 %(d)s") % {"d": _due_text(due)}
         return NextAction(text, _("请将材料交到受理窗口。"), application, True)
     if (requested := _material_requested(case)) is not None:
         return requested
     if case.status == CaseStatus.SUBMITTED:
-        text = _("等待受理(受理期限 %(d)s)") % {"d": _date(case.intake_due)}
+        text = _("等待受理(受理期限 %(d)s)") % {"d": _due_text(dues.case_intake_due(case))}
         return NextAction(text, "", None, False)
     if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
         url = _url("certificates:case", case.pk)
@@ -355,13 +360,23 @@ def next_action(case: Case) -> NextAction:
             _("选择送达方式、领取证照"), _("准予许可,请选择窗口领取、邮寄或电子证照。"), url, True
         )
     if case.status == CaseStatus.ACCEPTED:
-        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _date(case.decision_due)}
+        due = dues.case_decision_due(case)
+        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _due_text(due)}
         return NextAction(text, "", None, False)
     return NextAction(str(action.text), "", None, False)
 
 
 def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else _("待定")
+
+
+def _due_text(due: Due | None) -> str:
+    """A due date in running text, marked as ``{% due_date %}`` marks it (DOMAIN-RULES A4, B4)."""
+    if due is None:
+        return _date(None)
+    if due.paused:
+        return _("暂停计时")
+    return _date(due.date) + (_("（临时）") if due.provisional else "")
 
 
 def _material_requested(case: Case) -> NextAction | None:

@@ -28,7 +28,7 @@ def test_the_detail_shows_certificate_delivery_due_date_and_actions(client, cert
     client.force_login(personas.applicant)
     body = client.get(base(certificate.case_id) + "certificate/").json()
     assert body["case_status"] == "granted"
-    assert body["certificate_due"] == "2025-10-21"
+    assert body["certificate_due"]["date"] == "2025-10-21"
     assert body["delivery_methods"] == ["window", "post", "electronic"]
     assert body["certificate"]["serial"] == "SCJG-2025-000001"
     assert body["certificate"]["verification"] == "valid"
@@ -90,7 +90,7 @@ def test_post_delivery_through_the_api(client, certificate, personas):
     client.force_login(personas.clerk)
     listing = client.get("/api/v1/deliveries/pending/").json()
     assert [row["case_number"] for row in listing["results"]] == [certificate.case.number]
-    assert listing["results"][0]["certificate_due"] == "2025-10-21"
+    assert listing["results"][0]["certificate_due"]["date"] == "2025-10-21"
     no_tracking = client.post(
         base(certificate.case_id) + "delivery/send/",
         {"carrier": "EMS"},

@@ -22,12 +22,15 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.api.domain import CONFLICT, Conflict, HasPerm, domain_errors
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.cases.dues import case_decision_due, case_statutory_due
 from onewindow.cases.models import Case, CaseStatus, NoticeKind
 from onewindow.review import decision_selectors as sel
 from onewindow.review import decisions as services
 from onewindow.review.decisions import MAX_EXPECTED_DAYS, TEXT_MAX
+from onewindow.review.dues import certificate_due, task_due
 from onewindow.review.models import (
     DecisionKind,
     Extension,
@@ -62,7 +65,7 @@ class ReviewOpinionSerializer(serializers.Serializer):
     department = ReviewRefSerializer()
     is_lead = serializers.BooleanField()
     task_status = serializers.ChoiceField(choices=TaskStatus.choices)
-    due = serializers.DateField(help_text="该部门审查期限")
+    due = DueDateSerializer(help_text="该部门审查期限")
     opinion = serializers.ChoiceField(choices=OpinionKind.choices, allow_null=True)
     text = serializers.CharField(help_text="理由或条件")
     at = serializers.DateTimeField(allow_null=True)
@@ -74,7 +77,7 @@ class DecisionOutSerializer(serializers.Serializer):
     remedies = serializers.CharField()
     conditions = serializers.CharField()
     decided_on = serializers.DateField()
-    certificate_due = serializers.DateField(
+    certificate_due = DueDateSerializer(
         allow_null=True, help_text="发证送达期限(准予许可后十个工作日,行政许可法第四十四条)"
     )
 
@@ -121,8 +124,8 @@ class ReviewSummarySerializer(serializers.Serializer):
     applicant = serializers.CharField()
     lead_department = ReviewRefSerializer()
     accepted_on = serializers.DateField(allow_null=True)
-    decision_due = serializers.DateField(allow_null=True, help_text="承诺办结期限")
-    statutory_due = serializers.DateField(allow_null=True, help_text="法定办结期限")
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限")
     opinions_complete = serializers.BooleanField()
     opinions = ReviewOpinionSerializer(many=True)
     decision = DecisionOutSerializer(allow_null=True)
@@ -139,8 +142,8 @@ class PendingDecisionSerializer(serializers.Serializer):
     number = serializers.CharField()
     item = ReviewRefSerializer()
     applicant = serializers.CharField()
-    decision_due = serializers.DateField(allow_null=True)
-    statutory_due = serializers.DateField(allow_null=True)
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限")
 
 
 class PendingDecisionPageSerializer(serializers.Serializer):
@@ -243,15 +246,15 @@ def summary_data(user: Any, case: Case) -> dict[str, Any]:
         "applicant": str(case.applicant),
         "lead_department": _ref(s.lead),
         "accepted_on": case.accepted_on,
-        "decision_due": case.decision_due,
-        "statutory_due": case.statutory_due,
+        "decision_due": case_decision_due(case),
+        "statutory_due": case_statutory_due(case),
         "opinions_complete": s.complete,
         "opinions": [
             {
                 "department": _ref(row.task.department),
                 "is_lead": row.task.is_lead,
                 "task_status": row.task.status,
-                "due": row.task.due,
+                "due": task_due(row.task),
                 "opinion": row.opinion.kind if row.opinion else None,
                 "text": row.opinion.text if row.opinion else "",
                 "at": row.opinion.at if row.opinion else None,
@@ -266,7 +269,7 @@ def summary_data(user: Any, case: Case) -> dict[str, Any]:
             "remedies": d.remedies,
             "conditions": d.conditions,
             "decided_on": d.decided_on,
-            "certificate_due": d.certificate_due,
+            "certificate_due": certificate_due(d),
         },
         "extension_limit": s.extension_limit,
         "extensions": [extension_data(e) for e in s.extensions],
@@ -335,8 +338,8 @@ class PendingDecisionsView(ReviewView):
                 "number": c.number,
                 "item": {"code": c.item_version.item.code, "name": c.item_version.name},
                 "applicant": str(c.applicant),
-                "decision_due": c.decision_due,
-                "statutory_due": c.statutory_due,
+                "decision_due": case_decision_due(c),
+                "statutory_due": case_statutory_due(c),
             }
             for c in page or []
         ]

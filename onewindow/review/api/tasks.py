@@ -24,10 +24,13 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, domain_errors
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.cases.dues import case_decision_due
 from onewindow.lib.ids import parse_id
 from onewindow.review import selectors, services
+from onewindow.review.dues import task_due
 from onewindow.review.models import (
     MaterialAnswerFile,
     MaterialRequest,
@@ -64,7 +67,7 @@ class TaskCaseSerializer(serializers.Serializer):
     item = serializers.CharField(help_text="事项名称")
     applicant = serializers.CharField()
     accepted_on = serializers.DateField(allow_null=True)
-    decision_due = serializers.DateField(allow_null=True, help_text="办件办结期限(C3)")
+    decision_due = DueDateSerializer(allow_null=True, help_text="办件办结期限(C3)")
 
 
 class TaskStepSerializer(serializers.Serializer):
@@ -81,12 +84,12 @@ class InboxTaskSerializer(serializers.Serializer):
     step = serializers.IntegerField(help_text="当前环节序号(从 0 开始)")
     steps = TaskStepSerializer(many=True)
     opened_on = serializers.DateField()
-    due = serializers.DateField(help_text="本部门审查期限")
-    due_provisional = serializers.BooleanField()
+    due = DueDateSerializer(help_text="本部门审查期限")
     paused_days = serializers.IntegerField()
     due_warning = serializers.ChoiceField(
-        choices=["overdue", "soon", "none"],
-        help_text="overdue 已逾期(红);soon 两个工作日内到期(黄);none 无",
+        choices=["overdue", "soon", "paused", "none"],
+        help_text="overdue 已逾期(红);soon 两个工作日内到期(黄);"
+        "paused 暂停计时(特别程序或补充材料期间,不算逾期);none 无",
     )
     case = TaskCaseSerializer()
 
@@ -213,8 +216,7 @@ def inbox_row(task: Task) -> dict[str, Any]:
         "step": task.step,
         "steps": task.steps,
         "opened_on": task.opened_on,
-        "due": task.due,
-        "due_provisional": task.due_provisional,
+        "due": task_due(task),
         "paused_days": task.paused_days,
         "due_warning": selectors.urgency(task) or "none",
         "case": {
@@ -224,7 +226,7 @@ def inbox_row(task: Task) -> dict[str, Any]:
             "item": case.item_version.name,
             "applicant": str(case.applicant),
             "accepted_on": case.accepted_on,
-            "decision_due": case.decision_due,
+            "decision_due": case_decision_due(case),
         },
     }
 

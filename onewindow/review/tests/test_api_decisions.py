@@ -54,7 +54,7 @@ def test_the_summary_shows_opinions_dates_and_allowed_actions(dworld, frozen):
     response = _api(dworld.p.approver_a).get(_url("review-summary", case.pk))
     assert response.status_code == 200
     data = response.json()
-    assert data["decision_due"] == "2025-11-04"
+    assert data["decision_due"]["date"] == "2025-11-04"
     assert data["lead_department"]["name"] == "鄂州市市场监督管理局"
     assert data["opinions_complete"] is False
     assert [o["opinion"] for o in data["opinions"]] == ["agree", None]
@@ -78,7 +78,7 @@ def test_a_decision_through_the_api(dworld, frozen):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["status"] == CaseStatus.GRANTED
-    assert data["decision"]["certificate_due"] == "2025-11-03"
+    assert data["decision"]["certificate_due"]["date"] == "2025-11-03"
     assert [n["kind"] for n in data["notices"]] == [NoticeKind.GRANT]
     assert data["allowed_actions"] == []
 

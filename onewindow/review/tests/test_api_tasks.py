@@ -38,9 +38,11 @@ def test_the_inbox_is_paginated_and_sorted_by_due_date(tworld, case):
     body = _api(tworld.p.reviewer_b).get(f"{BASE}/inbox/").json()
     assert body["count"] == 1
     row = body["results"][0]
-    assert row["due"] == "2025-10-17" and row["department"]["name"] == "鄂州市住房和城乡建设局"
+    assert (
+        row["due"]["date"] == "2025-10-17" and row["department"]["name"] == "鄂州市住房和城乡建设局"
+    )
     assert row["case"]["number"] == case.number and row["revision"] == 0
-    assert row["case"]["decision_due"] == "2025-10-21"
+    assert row["case"]["decision_due"]["date"] == "2025-10-21"
     assert row["due_warning"] == "none"  # 10-17 is three working days after 10-13
 
 

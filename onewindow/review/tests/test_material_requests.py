@@ -161,3 +161,27 @@ def test_the_public_progress_shows_the_request_and_the_answer(tworld):
     labels = [label for label, _note in steps]
     assert "审查部门要求补充材料" in labels and "申请人已补充材料,继续审查" in labels
     assert any("请补充消防安全检查合格证明" in note for _label, note in steps)
+
+
+def test_a_task_waiting_under_a_clock_stopping_request_is_paused_not_overdue(client, tworld):
+    """Issue 10 item 6. B's review (8 working days from 2025-09-30: Oct 9, 10, 11 (Saturday
+    working), 13, 14, 15, 16, 17 → due 2025-10-17) waits for material asked on 10-13 under an
+    item that stops the clock; on 2025-10-20 the date has passed but the clock stands still:
+    暂停计时 in the inbox and on the task, not counted or filtered as overdue, paused in the API."""
+    case = accepted_case(tworld)
+    _request(case, tworld)
+    task = task_of(case, tworld.p.dept_b)
+    assert task.due == D("2025-10-17")
+    client.force_login(tworld.p.reviewer_b)
+    with time_machine.travel(at("2025-10-20"), tick=False):
+        inbox = client.get(reverse("review:inbox")).content.decode()
+        page = client.get(reverse("review:task", args=[task.pk])).content.decode()
+        overdue = client.get(reverse("review:inbox") + "?status=pending&urgency=overdue")
+        api = client.get(f"/api/v1/review/tasks/{task.pk}/").json()
+    for html in (inbox, page):
+        assert "暂停计时" in html and "badge-due-overdue" not in html
+    assert case.number not in overdue.content.decode()
+    assert 'task-count-overdue"><a href="?status=pending&amp;urgency=overdue">' in inbox
+    assert '已逾期 <span class="tab-count">0</span>' in inbox
+    assert api["due"] == {"date": "2025-10-17", "provisional": False, "paused": True}
+    assert api["due_warning"] == "paused"

@@ -8,6 +8,7 @@ refusing the action, re-renders the page with the message (409 / 400) and change
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -23,9 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.cases.dues import case_decision_due
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import Case
-from onewindow.cases.selectors import due_state
+from onewindow.cases.selectors import DueState, due_state
 from onewindow.core import clock
 from onewindow.review import decision_selectors as sel
 from onewindow.review import decisions as services
@@ -75,20 +77,20 @@ def history_context(case: Case) -> dict[str, Any]:
 
 
 # --- lists ------------------------------------------------------------------------------------
+def _due_state(case: Case, today: dt.date) -> DueState | None:
+    """The decision date's colour; paused during a special procedure (B4), never overdue."""
+    due = case_decision_due(case)
+    return due_state(due, today=today) if due else None
+
+
 @login_required
 @require_GET
 def pending(request: HttpRequest) -> HttpResponse:
     """待决定 for the lead department's deciders, and every case it leads still in review."""
     user = require_perm(request, Perm.TASK_HANDLE, target="review:decisions")
     today = clock.today()
-    rows = [
-        (case, due_state(case.decision_due, today=today) if case.decision_due else None)
-        for case in sel.decisions_pending(user)
-    ]
-    leading = [
-        (case, due_state(case.decision_due, today=today) if case.decision_due else None)
-        for case in sel.cases_in_review_for_lead(user)
-    ]
+    rows = [(case, _due_state(case, today)) for case in sel.decisions_pending(user)]
+    leading = [(case, _due_state(case, today)) for case in sel.cases_in_review_for_lead(user)]
     return render(
         request,
         "review/decisions/pending.html",
@@ -164,9 +166,7 @@ def _render_case(
         **history_context(case),
         "steps": sel.step_records(case),
         "actions": sel.allowed_actions(request.user, summary),
-        "due": due_state(case.decision_due, today=today)
-        if case.decision_due and case.status in sel.REVIEW_OPEN
-        else None,
+        "due": _due_state(case, today) if case.status in sel.REVIEW_OPEN else None,
         "error": error,
         "decision_kinds": DecisionKind,
         **_forms(case),

@@ -21,13 +21,16 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.cases import dues
 from onewindow.cases.models import Case, CaseFlag, CaseStatus
 from onewindow.catalog.models import RiskPoint, StepKind
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.lib.ids import parse_id
+from onewindow.review.dues import task_due
 from onewindow.supervision import console_selectors as sel
 from onewindow.supervision.views.console import case_filter
 
@@ -56,10 +59,10 @@ class ConsoleCaseSerializer(serializers.Serializer):
     applicant = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     received_on = serializers.DateField(allow_null=True)
-    intake_due = serializers.DateField(allow_null=True, help_text="受理期限")
+    intake_due = DueDateSerializer(allow_null=True, help_text="受理期限")
     accepted_on = serializers.DateField(allow_null=True)
-    decision_due = serializers.DateField(allow_null=True, help_text="承诺办结期限")
-    statutory_due = serializers.DateField(allow_null=True, help_text="法定办结期限")
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限")
     closed_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField(help_text="已过承诺办结期限且仍在办理")
     flags = serializers.ListField(child=serializers.CharField(), help_text="监察标记类型")
@@ -101,7 +104,7 @@ class ConsoleTaskSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField()
     opened_on = serializers.DateField()
-    due = serializers.DateField()
+    due = DueDateSerializer(help_text="审查期限")
     opinion = ConsoleOpinionSerializer(allow_null=True)
 
 
@@ -197,10 +200,10 @@ def case_row(case: Case, *, flags: list[str], overdue: bool) -> dict[str, Any]:
         "applicant": str(case.applicant),
         "submitted_at": case.submitted_at,
         "received_on": case.received_on,
-        "intake_due": case.intake_due,
+        "intake_due": dues.case_intake_due(case),
         "accepted_on": case.accepted_on,
-        "decision_due": case.decision_due,
-        "statutory_due": case.statutory_due,
+        "decision_due": dues.case_decision_due(case),
+        "statutory_due": dues.case_statutory_due(case),
         "closed_at": case.closed_at,
         "overdue": overdue,
         "flags": flags,
@@ -229,7 +232,7 @@ def case_detail(case: Case) -> dict[str, Any]:
                 "status": task.status,
                 "status_label": task.get_status_display(),
                 "opened_on": task.opened_on,
-                "due": task.due,
+                "due": task_due(task),
                 "opinion": None
                 if opinion is None
                 else {

@@ -15,7 +15,12 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -26,6 +31,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.api.domain import CONFLICT, Conflict, Refused
+from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
@@ -34,7 +40,8 @@ from onewindow.catalog.models import Department
 from onewindow.supervision import letter_selectors, letters
 from onewindow.supervision.api.filters import status_and_department
 from onewindow.supervision.letter_pdf import letter_response
-from onewindow.supervision.models import Card, LetterStatus
+from onewindow.supervision.letters import letter_response_due
+from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
 
 TAGS = ["supervision"]
 
@@ -50,7 +57,7 @@ class SupervisionLetterSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="督办事由")
     text = serializers.CharField(help_text="督办内容")
     response_days = serializers.IntegerField(help_text="回复期限(工作日)")
-    response_due = serializers.DateField(help_text="回复截止日期")
+    response_due = serializers.SerializerMethodField(help_text="回复截止日期")
     status = serializers.ChoiceField(choices=LetterStatus.values)
     status_label = serializers.CharField(source="get_status_display")
     issued_at = serializers.DateTimeField()
@@ -60,6 +67,11 @@ class SupervisionLetterSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
     escalated_at = serializers.DateTimeField(allow_null=True)
     revision = serializers.IntegerField(help_text="并发控制:操作时原样提交")
+
+    @extend_schema_field(DueDateSerializer)
+    def get_response_due(self, letter: SupervisionLetter) -> dict[str, Any] | None:
+        due = letter_response_due(letter)
+        return DueDateSerializer(due).data if due else None
 
 
 class SupervisionLetterIssueSerializer(serializers.Serializer):

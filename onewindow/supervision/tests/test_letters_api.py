@@ -44,7 +44,7 @@ def test_issue_respond_close_over_the_api(personas, case):
     r = _issue(personas, case)
     assert r.status_code == 201, r.json()
     letter = r.json()
-    assert letter["number"] == "督〔2025〕001号" and letter["response_due"] == "2025-10-14"
+    assert letter["number"] == "督〔2025〕001号" and letter["response_due"]["date"] == "2025-10-14"
     assert letter["response_days"] == 5 and letter["status"] == LetterStatus.ISSUED
     url = f"{BASE}/{letter['id']}"
     r = _api(personas.handler_a).post(f"{url}/respond/", {"text": "已办结", "revision": 0})

@@ -1,0 +1,22 @@
+"""The one shape of a due date in every API answer (issue 10 items 3 and 6).
+
+``{"date": "2027-01-08", "provisional": true, "paused": false}`` — the ``Due`` value of
+``calendars.selectors.stored_due``, documented once as the ``DueDate`` schema component.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class DueDateSerializer(serializers.Serializer):
+    """A due date with what the applicant and staff must know about it."""
+
+    date = serializers.DateField(help_text="期限日期 YYYY-MM-DD(按工作日计算,起算日不计入)")
+    provisional = serializers.BooleanField(
+        help_text="true:计算涉及节假日安排尚未公布的年份,为临时日期,公布后可能调整(DOMAIN-RULES A4)"
+    )
+    paused = serializers.BooleanField(
+        help_text="true:暂停计时(特别程序或补充材料期间),期限将按暂停的工作日顺延,"
+        "不算逾期(DOMAIN-RULES B4)"
+    )
