@@ -26,6 +26,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
+from onewindow.catalog.models import StepKind
 from onewindow.lib.ids import parse_id
 from onewindow.review import selectors, services
 from onewindow.review.models import (
@@ -68,7 +69,10 @@ class TaskCaseSerializer(serializers.Serializer):
 
 
 class TaskStepSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="handle 承办 / review 审核 / approve 批准")
+    kind = serializers.ChoiceField(
+        choices=StepKind.choices, help_text="handle 承办 / review 审核 / approve 批准"
+    )
+    kind_label = serializers.CharField(help_text="环节名称（承办 / 审核 / 批准）")
     role = serializers.CharField()
 
 
@@ -101,7 +105,8 @@ class OpinionOutSerializer(serializers.Serializer):
 
 class StepRecordOutSerializer(serializers.Serializer):
     step = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=StepKind.choices)
+    kind_label = serializers.CharField(help_text="环节名称（承办 / 审核 / 批准）")
     actor = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["pass", "return"])
     comment = serializers.CharField()
@@ -211,7 +216,7 @@ def inbox_row(task: Task) -> dict[str, Any]:
         "department": {"id": task.department_id, "name": task.department.name},
         "is_lead": task.is_lead,
         "step": task.step,
-        "steps": task.steps,
+        "steps": [{**s, "kind_label": StepKind.label_of(s.get("kind", ""))} for s in task.steps],
         "opened_on": task.opened_on,
         "due": task.due,
         "due_provisional": task.due_provisional,
@@ -253,6 +258,7 @@ def task_detail(task: Task, user: Any) -> dict[str, Any]:
             {
                 "step": r.step,
                 "kind": r.kind,
+                "kind_label": r.kind_label,
                 "actor": str(r.actor),
                 "outcome": r.outcome,
                 "comment": r.comment,
