@@ -108,3 +108,14 @@ def test_the_task_api_gives_each_step_its_label(dworld):
         ("review", "审核"),
         ("approve", "批准"),
     ]
+
+
+def test_the_admin_lists_steps_by_their_names(dworld, client):
+    _reviewed(dworld)
+    from onewindow.accounts.models import User
+
+    admin = User.objects.create_superuser(username="root", password="x-Root-123")
+    client.force_login(admin)
+    text = _text(client.get("/admin/review/steprecord/"))
+    assert "承办" in text and "批准" in text
+    assert not re.search(r"\b(handle|approve)\b", text)
