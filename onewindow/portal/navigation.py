@@ -38,7 +38,8 @@ class Column:
     signed_in: bool = False  # shown only to a signed-in user
     perm: Perm | None = None  # shown only to a user holding this permission
     workbench: bool = False  # a staff column: in the workbench navigation, not the portal's
-    # URL names of further sections whose pages (and the pages under them) belong to the column
+    # Further sections whose pages (and the pages under them) belong to the column: URL names,
+    # or path prefixes starting with "/" for pages whose URLs take an id (/cases/<id>/…)
     also: tuple[str, ...] = ()
     # The column's pages carry their own sub-tabs, which mark the page itself
     tabs: bool = False
@@ -53,7 +54,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("cases:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
-    Column("cases:my_cases", _("我的办件"), _("查看本人办件及需要您处理的事项"), signed_in=True),
+    Column(
+        "cases:my_cases",
+        _("我的办件"),
+        _("查看本人办件及需要您处理的事项"),
+        signed_in=True,
+        also=("/cases/", "cases:my_mandates"),  # an application, its certificate, mandates
+    ),
     Column(
         "cases:intake_queue",
         _("窗口受理"),
@@ -84,6 +91,7 @@ COLUMNS: tuple[Column, ...] = (
         _("证照送达"),
         _("待领取、待寄递的审批结果"),
         perm=Perm.CASE_HANDOVER,
+        also=("/cases/",),  # a case's certificate and delivery pages
         workbench=True,
     ),
     Column(
@@ -159,7 +167,7 @@ def _match(column: Column, url: str, path: str) -> tuple[int, int]:
         return (1, 1) if path == "/" else (0, 0)
     best = (len(url), 1) if path.startswith(url) else (0, 0)
     for name in column.also:
-        prefix = _reverse(name)
+        prefix = name if name.startswith("/") else _reverse(name)
         if prefix and prefix != "/" and path.startswith(prefix):
             best = max(best, (len(prefix), 0))
     return best

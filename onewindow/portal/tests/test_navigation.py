@@ -158,3 +158,10 @@ def test_a_guide_page_marks_its_column_as_the_current_section(client, catalog):
     assert _current(_page(client, "/guides/")) == [("办事指南", "page")]
     assert _current(_page(client, "/guides/SP-JY-001/")) == [("办事指南", "true")]
     assert _current(_page(client, "/")) == [("首页", "page")]
+
+
+def test_an_applicants_case_pages_stay_under_my_cases(personas):
+    case = case_in_review(make_decision_world(personas))
+    applicant = _client(personas.applicant)
+    for url in [reverse("cases:application", args=[case.pk]), reverse("cases:my_mandates")]:
+        assert _current(_page(applicant, url)) == [("我的办件", "true")], url
