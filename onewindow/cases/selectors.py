@@ -224,6 +224,76 @@ def reusable_files(case: Case) -> QuerySet[StoredFile]:
     )
 
 
+@dataclass(frozen=True)
+class ReuseChoices:
+    """The documents on file offered for one checklist line: those matching it, then the rest."""
+
+    matching: list[StoredFile]
+    others: list[StoredFile]
+
+
+def _material_names_of(files: list[StoredFile]) -> dict[int, set[str]]:
+    """For each file, the names of the materials it was handed in as (in any case)."""
+    names: dict[int, set[str]] = {}
+    rows = CaseFile.objects.filter(stored_id__in=[f.pk for f in files]).values_list(
+        "stored_id", "case_material__material__name"
+    )
+    for stored_id, name in rows:
+        names.setdefault(stored_id, set()).add(name.strip())
+    return names
+
+
+# Shorter names ("证明", "申请书") are too common to say two materials are the same document.
+SAME_DOCUMENT_MIN_CHARS = 4
+
+
+def _same_document(a: str, b: str) -> bool:
+    """Two material names (or a name and a document type) that name the same document: equal,
+    or one holds the other (营业执照 / 营业执照或者其他主体资格证明文件)."""
+    if a == b:
+        return bool(a)
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= SAME_DOCUMENT_MIN_CHARS and shorter in longer
+
+
+def reuse_matches(stored: StoredFile, material_name: str, names: set[str]) -> bool:
+    """A document matches a checklist line when it was handed in as the same material (by name)
+    or its document type (identity card, licence…) names that material."""
+    name = material_name.strip()
+    kinds = {*names, stored.reusable_kind.strip()}
+    return any(_same_document(name, kind) for kind in kinds if kind)
+
+
+def reuse_choices(case: Case, lines: list[CaseMaterial]) -> dict[int, ReuseChoices]:
+    """Once-only, per checklist line (by line id): the reusable documents (``reusable_files``)
+    that match the line first, the others after, each newest first."""
+    files = list(reusable_files(case))
+    names = _material_names_of(files)
+    choices = {}
+    for line in lines:
+        matching: list[StoredFile] = []
+        others: list[StoredFile] = []
+        for stored in files:
+            fits = reuse_matches(stored, line.material.name, names.get(stored.pk, set()))
+            (matching if fits else others).append(stored)
+        choices[line.pk] = ReuseChoices(matching, others)
+    return choices
+
+
+def reuse_matching_lines(case: Case, files: list[StoredFile]) -> dict[int, list[int]]:
+    """For each of ``files``, the ids of the case's checklist lines it matches."""
+    names = _material_names_of(files)
+    lines = list(case.materials.select_related("material").order_by("material__sort", "pk"))
+    return {
+        stored.pk: [
+            line.pk
+            for line in lines
+            if reuse_matches(stored, line.material.name, names.get(stored.pk, set()))
+        ]
+        for stored in files
+    }
+
+
 def case_lines(case: Case) -> QuerySet[CaseMaterial]:
     """The checklist lines of a case with their files, in the catalog's order."""
     return case.materials.select_related("material").prefetch_related(

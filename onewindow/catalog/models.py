@@ -470,6 +470,11 @@ class StepKind(models.TextChoices):
     REVIEW = "review", _("审核")
     APPROVE = "approve", _("批准")
 
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The step's name for people (承办); an unknown stored key is shown as it is."""
+        return str(cls(kind).label) if kind in cls.values else kind
+
 
 class ProcessBranch(VersionChild):
     """One department's part of an item's process template (§C5): lead or co-department, its

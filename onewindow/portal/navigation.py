@@ -1,8 +1,19 @@
-"""The online hall's columns (网上办事大厅栏目) shown in the header and on the home page.
+"""The online hall's columns (网上办事大厅栏目) and the staff workbench (工作台) columns.
 
 Adding a column is one line here. A column whose URL name does not resolve yet is left out, so
 the navigation never shows a link that does not work; a column for signed-in users or for one
 permission is shown only to users who can use it.
+
+Two navigations are built from the one list: the public portal's (``portal_nav``: the public
+columns, plus 我的办件 for applicants or one 工作台 link for staff) in ``base.html``, and the
+workbench's own (``workbench_nav``: the staff columns the user may use) in ``workbench.html``,
+which every staff page extends. At most one link is current: the column whose URL, or one of
+the sections it owns (``also``), is the longest prefix of the page's path, so the decision
+pages under ``/review/decisions/`` mark 审批决定 and not also 部门审查 (``/review/``), and a card
+or letter page under ``/supervision/`` keeps 电子监察 marked for the supervisor. It carries
+``aria-current="page"`` when it links to the page itself, ``aria-current="true"`` (the current
+section) on the pages under it and in a column whose pages have their own sub-tabs, so that
+one element at most on a page says "page" (as GOV.UK's service navigation does).
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import STAFF_ROLES, Perm, has_perm
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,12 @@ class Column:
     summary: str | Promise = ""
     signed_in: bool = False  # shown only to a signed-in user
     perm: Perm | None = None  # shown only to a user holding this permission
+    workbench: bool = False  # a staff column: in the workbench navigation, not the portal's
+    # Further sections whose pages (and the pages under them) belong to the column: URL names,
+    # or path prefixes starting with "/" for pages whose URLs take an id (/cases/<id>/…)
+    also: tuple[str, ...] = ()
+    # The column's pages carry their own sub-tabs, which mark the page itself
+    tabs: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -37,24 +54,37 @@ COLUMNS: tuple[Column, ...] = (
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("cases:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
-    Column("cases:my_cases", _("我的办件"), _("查看本人办件及需要您处理的事项"), signed_in=True),
+    Column(
+        "cases:my_cases",
+        _("我的办件"),
+        _("查看本人办件及需要您处理的事项"),
+        signed_in=True,
+        also=("/cases/", "cases:my_mandates"),  # an application, its certificate, mandates
+    ),
     Column(
         "cases:intake_queue",
         _("窗口受理"),
         _("窗口人员受理、补正和不予受理"),
         perm=Perm.CASE_INTAKE,
+        workbench=True,
+        tabs=True,
     ),
     Column(
         "review:inbox",
         _("部门审查"),
         _("本部门并联审查任务、意见和补充材料"),
         perm=Perm.TASK_HANDLE,
+        workbench=True,
+        also=("supervision:cards",),  # the cards of the department's tasks, from the inbox
     ),
     Column(
         "review:decisions",
         _("审批决定"),
         _("意见齐备、待牵头部门作出决定的办件"),
         perm=Perm.DECISION_MAKE,
+        workbench=True,
+        tabs=True,
+        also=("review:extensions",),
     ),
     # ALL Art. 42: the heads who approve extensions (the agency head; for joint handling the
     # government head) — each role holds one of the two permissions.
@@ -75,23 +105,49 @@ COLUMNS: tuple[Column, ...] = (
         _("证照送达"),
         _("待领取、待寄递的审批结果"),
         perm=Perm.CASE_HANDOVER,
+        also=("/cases/",),  # a case's certificate and delivery pages
+        workbench=True,
     ),
     Column(
-        "supervision:console", _("电子监察"), _("全部办件、期限与监察标记"), perm=Perm.SUPERVISE
+        "supervision:console",
+        _("电子监察"),
+        _("全部办件、期限与监察标记"),
+        perm=Perm.SUPERVISE,
+        workbench=True,
+        tabs=True,
+        # The console's sub-tabs (supervision/console/_tabs.html) are all the supervisor's.
+        also=(
+            "supervision:feed",
+            "supervision:cards",
+            "supervision:letters",
+            "supervision:reports",
+            "supervision:risks",
+            "supervision:scores",
+        ),
     ),
     Column(
-        "supervision:letters", _("督办函"), _("本部门收到的督办函及答复"), perm=Perm.TASK_HANDLE
+        "supervision:letters",
+        _("督办函"),
+        _("本部门收到的督办函及答复"),
+        perm=Perm.TASK_HANDLE,
+        workbench=True,
     ),
     Column(
-        "supervision:reports", _("情况通报"), _("电子监察月度、季度情况通报"), perm=Perm.TASK_HANDLE
+        "supervision:reports",
+        _("情况通报"),
+        _("电子监察月度、季度情况通报"),
+        perm=Perm.TASK_HANDLE,
+        workbench=True,
     ),
     Column(
         "supervision:scores",
         _("绩效考核"),
         _("部门和窗口绩效得分、等次与排名"),
         perm=Perm.TASK_HANDLE,
+        workbench=True,
     ),
 )
+WORKBENCH_LABEL = _("工作台")
 
 
 @dataclass(frozen=True)
@@ -101,25 +157,73 @@ class NavLink:
     url: str
     label: str | Promise
     summary: str | Promise
-    current: bool
+    current: str  # the aria-current value: "page", "true" (the current section) or ""
 
 
 def _visible(column: Column, user: Any) -> bool:
-    if column.signed_in and not getattr(user, "is_authenticated", False):
+    # 我的办件 and the like are the applicant's and agent's; staff have their workbench.
+    if column.signed_in and (not getattr(user, "is_authenticated", False) or is_staff(user)):
         return False
     return column.perm is None or has_perm(user, column.perm)
 
 
-def hall_columns(*, path: str, user: Any = None) -> list[NavLink]:
-    """The columns that work now and ``user`` may use, the one ``path`` is under marked current."""
+def _reverse(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _match(column: Column, url: str, path: str) -> tuple[int, int]:
+    """How closely ``path`` belongs to the column: the longest matching prefix, its own URL
+    before a section it owns; (0, 0) when it does not belong at all."""
+    if url == "/":
+        return (1, 1) if path == "/" else (0, 0)
+    best = (len(url), 1) if path.startswith(url) else (0, 0)
+    for name in column.also:
+        prefix = name if name.startswith("/") else _reverse(name)
+        if prefix and prefix != "/" and path.startswith(prefix):
+            best = max(best, (len(prefix), 0))
+    return best
+
+
+def _links(columns: list[Column], *, path: str, user: Any) -> list[NavLink]:
+    """The columns that work now and ``user`` may use; at most one, the closest, is current."""
+    resolved = []
+    for column in columns:
+        url = _reverse(column.url_name) if _visible(column, user) else None
+        if url is not None:
+            resolved.append((column, url, _match(column, url, path)))
+    best = max((score for _c, _u, score in resolved), default=(0, 0))
+    current = next((c for c, _u, score in resolved if score == best), None)
     links = []
-    for column in COLUMNS:
-        if not _visible(column, user):
-            continue
-        try:
-            url = reverse(column.url_name)
-        except NoReverseMatch:
-            continue
-        current = path == url if url == "/" else path.startswith(url)
-        links.append(NavLink(url, column.label, column.summary, current))
+    for column, url, _score in resolved:
+        mark = ""
+        if best > (0, 0) and column is current:
+            mark = "page" if url == path and not column.tabs else "true"
+        links.append(NavLink(url, column.label, column.summary, mark))
+    return links
+
+
+def hall_columns(*, path: str, user: Any = None) -> list[NavLink]:
+    """Every column ``user`` may use, public and workbench (the home page's tiles)."""
+    return _links(list(COLUMNS), path=path, user=user)
+
+
+def is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.role in STAFF_ROLES)
+
+
+def workbench_nav(*, path: str, user: Any = None) -> list[NavLink]:
+    """The workbench's own navigation: the staff columns ``user`` may use."""
+    return _links([c for c in COLUMNS if c.workbench], path=path, user=user)
+
+
+def portal_nav(*, path: str, user: Any = None) -> list[NavLink]:
+    """The public portal's navigation: the public columns, and for staff one 工作台 link to
+    their first workbench column (their columns are in the workbench's own navigation)."""
+    links = _links([c for c in COLUMNS if not c.workbench], path=path, user=user)
+    bench = workbench_nav(path=path, user=user) if is_staff(user) else []
+    if bench:
+        links.append(NavLink(bench[0].url, WORKBENCH_LABEL, "", ""))
     return links

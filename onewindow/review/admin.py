@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.catalog.models import StepKind
 from onewindow.review.models import MaterialAnswerFile, MaterialRequest, Opinion, StepRecord, Task
 
 
@@ -43,11 +44,28 @@ class TaskAdmin(ReadOnlyAdmin):
     list_select_related = ("case", "department")
 
 
+class StepKindFilter(admin.SimpleListFilter):
+    """The steps by name (承办 / 审核 / 批准): the stored key is for code only."""
+
+    title = _("环节")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(StepKind.choices)
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(StepRecord)
 class StepRecordAdmin(ReadOnlyAdmin):
-    list_display = ("task", "step", "kind", "actor", "outcome", "at")
-    list_filter = ("kind", "outcome")
+    list_display = ("task", "step", "step_name", "actor", "outcome", "at")
+    list_filter = (StepKindFilter, "outcome")
     search_fields = ("task__case__number",)
+
+    @admin.display(description=_("环节"), ordering="kind")
+    def step_name(self, record: StepRecord) -> str:
+        return record.kind_label  # 承办, not the stored key
 
 
 @admin.register(Opinion)

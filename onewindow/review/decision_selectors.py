@@ -153,7 +153,7 @@ class OpinionRow:
         if self.opinion is None:
             return _("%(d)s:尚未提出意见。") % {"d": department}
         label = str(OpinionKind(self.opinion.kind).label)
-        text = self.opinion.text.strip()
+        text = self.opinion.remark  # "同意" under 同意 is said once
         if text:
             return _("%(d)s:%(k)s。%(t)s") % {"d": department, "k": label, "t": text}
         return _("%(d)s:%(k)s。") % {"d": department, "k": label}

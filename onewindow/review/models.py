@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.catalog.models import StepKind
+
 if TYPE_CHECKING:
     from onewindow.cases.models import StoredFile
 
@@ -125,6 +127,11 @@ class StepRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.task_id} {self.kind} {self.outcome}"
 
+    @property
+    def kind_label(self) -> str:
+        """承办 / 审核 / 批准, for the history (the stored key is for code only)."""
+        return StepKind.label_of(self.kind)
+
 
 class OpinionKind(models.TextChoices):
     """A department's answer (DOMAIN-RULES C2: 不同意 needs reasons)."""
@@ -164,6 +171,20 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.kind}"
+
+    @property
+    def remark(self) -> str:
+        """The text beside the kind, or "" when it only repeats it: "同意" under 同意 would
+        read "同意。同意" in the history."""
+        return opinion_remark(self.kind, self.text)
+
+
+def opinion_remark(kind: str, text: str) -> str:
+    """``text`` unless it says no more than the opinion kind's own label."""
+    text = (text or "").strip()
+    label = str(OpinionKind(kind).label) if kind in OpinionKind.values else kind
+    bare = text.rstrip("。.!！ ").strip()
+    return "" if bare in {label, str(kind)} else text
 
 
 class MaterialRequest(models.Model):

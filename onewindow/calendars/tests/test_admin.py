@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -28,6 +29,16 @@ def test_admins_see_the_banner_while_next_year_is_not_loaded(admin_client: Clien
     assert BANNER_2027 in page
     assert LOAD_URL in page
     assert "一窗通办 管理后台" in page
+
+
+def test_the_banner_is_an_alert_around_its_list(admin_client: Client) -> None:
+    """Issue 10 item 17: a role on the <ul> took the list semantics from its <li>s (axe
+    "listitem", serious)."""
+    page = admin_client.get("/admin/").content.decode()
+    assert re.search(
+        r'<div class="calendar-unloaded" role="alert">\s*<ul class="messagelist">', page
+    )
+    assert not re.search(r"<[ou]l\b[^>]*\brole=", page)
 
 
 def test_the_banner_is_on_every_admin_page(admin_client: Client) -> None:

@@ -196,6 +196,10 @@ class ReusableFileSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     reusable_kind = serializers.CharField()
     created_at = serializers.DateTimeField()
+    matches_lines = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="与该文件相符的本办件材料（材料 id）：曾作为同名材料提交，或文件类型即该材料",
+    )
 
 
 class CommitmentSignatureSerializer(serializers.Serializer):
@@ -319,7 +323,7 @@ def submit_receipt(case: Case) -> dict[str, Any]:
     }
 
 
-def _reusable(stored: StoredFile) -> dict[str, Any]:
+def _reusable(stored: StoredFile, lines: list[int]) -> dict[str, Any]:
     return {
         "id": stored.pk,
         "name": stored.original_name,
@@ -327,6 +331,7 @@ def _reusable(stored: StoredFile) -> dict[str, Any]:
         "size": stored.size,
         "reusable_kind": stored.reusable_kind,
         "created_at": stored.created_at,
+        "matches_lines": lines,
     }
 
 
@@ -562,13 +567,17 @@ class ReusableFilesView(ApplyView):
         operation_id="cases_reusable_files",
         summary="可复用的已有材料",
         description="Documents on file for the case's applicant (identity documents, "
-        "certificates, files of their other cases) that can be attached without uploading.",
+        "certificates, files of their other cases) that can be attached without uploading; "
+        "`matches_lines` names the case's checklist lines each one fits (handed in before as a "
+        "material of the same name, or a document type naming the material), to offer first.",
         responses={200: ReusableFileSerializer(many=True), **error_responses(401, 403, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        rows = [_reusable(stored) for stored in selectors.reusable_files(case)[:200]]
+        files = list(selectors.reusable_files(case)[:200])
+        matching = selectors.reuse_matching_lines(case, files)
+        rows = [_reusable(stored, matching[stored.pk]) for stored in files]
         return Response(ReusableFileSerializer(rows, many=True).data)
 
 

@@ -132,6 +132,10 @@ def _application_page(
     editable = case.status in (CaseStatus.DRAFT, CaseStatus.CORRECTION)
     page_forms = page_forms or forms.ApplicationForms.for_case(case, specs)
     correction = case.corrections.select_related("notice").order_by("-sequence").first()
+    lines = list(selectors.case_lines(case))
+    choices = selectors.reuse_choices(case, lines) if editable else {}
+    for line in lines:  # each upload widget's "使用已有材料" (materials.html)
+        setattr(line, "reuse", choices.get(line.pk))  # noqa: B010 (not a model field)
     context = {
         "case": case,
         "version": version,
@@ -145,8 +149,7 @@ def _application_page(
         "values": [
             (spec, form_fields.display(spec, case.form_data.get(spec.name))) for spec in specs
         ],
-        "lines": list(selectors.case_lines(case)),
-        "reusable": list(selectors.reusable_files(case)) if editable else [],
+        "lines": lines,
         "correction": correction if case.status == CaseStatus.CORRECTION else None,
         "flagged": (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE),
         "draft": case.status == CaseStatus.DRAFT,

@@ -22,6 +22,9 @@ class PageFacts:
     stylesheets: list[tuple[str, str]] = field(default_factory=list)  # (href, media)
     scripts: list[str] = field(default_factory=list)
     external_urls: list[str] = field(default_factory=list)
+    # <ul>/<ol> carrying a role: it loses its list semantics and its <li>s are orphans (axe
+    # "list" / "listitem", serious)
+    lists_with_role: list[str] = field(default_factory=list)
 
     @property
     def unlabelled(self) -> list[tuple[str, str]]:
@@ -58,6 +61,8 @@ class _Reader(HTMLParser):
                 return
             if not (self._in_label_without_for or a.get("aria-label")):
                 f.controls.append((tag, a.get("id", "")))
+        elif tag in {"ul", "ol"} and a.get("role"):
+            f.lists_with_role.append(f"<{tag} role={a['role']}>")
         elif tag == "th" and "scope" not in a:
             f.th_without_scope += 1
         elif tag == "link" and a.get("rel") == "stylesheet":

@@ -83,29 +83,34 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/progress/", "进度查询"),
         ("/verify/", "证照核验"),
     ]
-    assert '<a href="/guides/" aria-current="page">办事指南</a>' in nav.group(1)
+    # The guide is under 办事指南: the current section, not the page itself (issue 10 item 16).
+    assert '<a href="/guides/" aria-current="true">办事指南</a>' in nav.group(1)
 
 
-def _column_labels(client) -> list[str]:
-    html = client.get("/guides/").content.decode()
-    nav = re.search(r'<nav class="site-nav"[^>]*>(.*?)</nav>', html, re.S)
+def _column_labels(client, url: str = "/guides/") -> list[str]:
+    html = client.get(url).content.decode()
+    nav = re.search(r'<nav class="site-nav[^"]*"[^>]*>(.*?)</nav>', html, re.S)
     assert nav is not None
     return re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', nav.group(1))
 
 
 def test_signed_in_and_staff_columns_show_only_to_those_who_can_use_them(client, personas):
+    """Staff columns are in the workbench's own navigation (issue 10 item 16); the portal's
+    offers staff one 工作台 link instead."""
     assert "我的办件" not in _column_labels(client)
     client.force_login(personas.applicant)
     labels = _column_labels(client)
-    assert "我的办件" in labels and "窗口受理" not in labels
+    assert "我的办件" in labels and "窗口受理" not in labels and "工作台" not in labels
     client.force_login(personas.clerk)
     labels = _column_labels(client)
+    assert "工作台" in labels and "窗口受理" not in labels and "我的办件" not in labels
+    labels = _column_labels(client, "/intake/")
     assert "窗口受理" in labels and "证照送达" in labels and "部门审查" not in labels
     client.force_login(personas.reviewer_b)
-    labels = _column_labels(client)
+    labels = _column_labels(client, "/review/")
     assert "部门审查" in labels and "窗口受理" not in labels and "审批决定" not in labels
     client.force_login(personas.approver_a)
-    assert "审批决定" in _column_labels(client)
+    assert "审批决定" in _column_labels(client, "/review/")
 
 
 def test_the_footer_gives_the_hall_address_and_the_organiser(client, catalog):

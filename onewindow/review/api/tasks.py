@@ -28,6 +28,7 @@ from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
 from onewindow.cases.dues import case_decision_due
+from onewindow.catalog.models import StepKind
 from onewindow.lib.ids import parse_id
 from onewindow.review import selectors, services
 from onewindow.review.dues import task_due
@@ -71,7 +72,10 @@ class TaskCaseSerializer(serializers.Serializer):
 
 
 class TaskStepSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="handle 承办 / review 审核 / approve 批准")
+    kind = serializers.ChoiceField(
+        choices=StepKind.choices, help_text="handle 承办 / review 审核 / approve 批准"
+    )
+    kind_label = serializers.CharField(help_text="环节名称（承办 / 审核 / 批准）")
     role = serializers.CharField()
 
 
@@ -104,7 +108,8 @@ class OpinionOutSerializer(serializers.Serializer):
 
 class StepRecordOutSerializer(serializers.Serializer):
     step = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=StepKind.choices)
+    kind_label = serializers.CharField(help_text="环节名称（承办 / 审核 / 批准）")
     actor = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["pass", "return"])
     comment = serializers.CharField()
@@ -214,7 +219,7 @@ def inbox_row(task: Task) -> dict[str, Any]:
         "department": {"id": task.department_id, "name": task.department.name},
         "is_lead": task.is_lead,
         "step": task.step,
-        "steps": task.steps,
+        "steps": [{**s, "kind_label": StepKind.label_of(s.get("kind", ""))} for s in task.steps],
         "opened_on": task.opened_on,
         "due": task_due(task),
         "paused_days": task.paused_days,
@@ -255,6 +260,7 @@ def task_detail(task: Task, user: Any) -> dict[str, Any]:
             {
                 "step": r.step,
                 "kind": r.kind,
+                "kind_label": r.kind_label,
                 "actor": str(r.actor),
                 "outcome": r.outcome,
                 "comment": r.comment,

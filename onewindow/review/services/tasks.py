@@ -14,6 +14,7 @@ from onewindow.accounts.selectors import staff_in_department
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.cases.transitions import event_record
+from onewindow.catalog.models import StepKind
 from onewindow.core import clock
 from onewindow.review.models import Opinion, OpinionKind, StepRecord, Task, TaskStatus
 
@@ -256,7 +257,7 @@ def task_opinion_give(
 
 
 def _step_label(kind: str) -> str:
-    return {"handle": _("承办"), "review": _("审核"), "approve": _("批准")}.get(kind, kind)
+    return StepKind.label_of(kind)
 
 
 def _lock_case(case_id: int) -> str | None:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.catalog.models import Item
+from onewindow.catalog.models import Item, StepKind
 from onewindow.catalog.risks import risk_points_at_step
 from onewindow.core import clock
 from onewindow.review import material_selectors, selectors, services
@@ -53,11 +53,6 @@ URGENCY_CHOICES = [
     ("overdue", gettext_lazy("已逾期")),
     ("soon", gettext_lazy("两个工作日内到期")),
 ]
-STEP_LABELS = {
-    "handle": gettext_lazy("承办"),
-    "review": gettext_lazy("审核"),
-    "approve": gettext_lazy("批准"),
-}
 
 
 class InboxFilterForm(forms.Form):
@@ -180,7 +175,7 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
     steps = [
         {
             "index": i,
-            "kind": STEP_LABELS.get(s.get("kind", ""), s.get("kind", "")),
+            "kind": StepKind.label_of(s.get("kind", "")),
             "role": s.get("role", ""),
             "current": i == task.step and task.status == TaskStatus.OPEN,
             "done": i < task.step or task.status not in (TaskStatus.OPEN,),

@@ -123,6 +123,7 @@ def _context(request: HttpRequest, card: Card, **extra: Any) -> dict[str, Any]:
         "card": card,
         "card_letters": list(letters),
         "actions": _available(request, card),
+        "supervisor": has_perm(request.user, Perm.SUPERVISE),  # the console's sub-tabs
         **extra,
     }
 

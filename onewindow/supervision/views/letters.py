@@ -119,7 +119,8 @@ def letter_new(request: HttpRequest) -> HttpResponse:
                 "text": card.detail,
             }
         form = LetterIssueForm(initial=initial)
-        return render(request, "supervision/letters/new.html", {"form": form, "card": card})
+        ctx = {"form": form, "card": card, "supervisor": True}
+        return render(request, "supervision/letters/new.html", ctx)
     form = LetterIssueForm(request.POST)
     card = None
     if form.is_valid():
@@ -146,7 +147,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("督办函 %(n)s 已发出。") % {"n": letter.number})
                 return redirect("supervision:letter", letter_id=letter.pk)
-    ctx = {"form": form, "card": card}
+    ctx = {"form": form, "card": card, "supervisor": True}
     return render(request, "supervision/letters/new.html", ctx, status=400)
 
 
@@ -155,6 +156,7 @@ def _context(request: HttpRequest, letter: SupervisionLetter, **extra: Any) -> d
     form = LetterTextForm(initial={"revision": letter.revision})
     return {
         "letter": letter,
+        "supervisor": supervisor,  # the console's sub-tabs
         "can_respond": letters.may_respond(request.user, letter)
         and letter.status in letters.OPEN_STATUSES,
         "can_close": supervisor and letter.status == LetterStatus.RESPONDED,
