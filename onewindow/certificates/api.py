@@ -30,8 +30,8 @@ from rest_framework.views import APIView
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.domain import CONFLICT, domain_errors
-from onewindow.api.fields import IdentityNumberField
 from onewindow.api.dues import DueDateSerializer
+from onewindow.api.fields import IdentityNumberField
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
