@@ -10,13 +10,17 @@ from rest_framework import serializers
 
 
 class DueDateSerializer(serializers.Serializer):
-    """A due date with what the applicant and staff must know about it."""
+    """Every due date of the API has this shape: ``date``; ``provisional``, true when its
+    counting reaches a year whose holiday arrangement is not published yet, so it may change
+    (DOMAIN-RULES A4); ``paused``, true while the clock stands still (a special procedure, or a
+    material request that stops the branch's clock): the date will move and is not overdue
+    (DOMAIN-RULES B4)."""
 
-    date = serializers.DateField(help_text="期限日期 YYYY-MM-DD(按工作日计算,起算日不计入)")
+    date = serializers.DateField(help_text="期限日期 YYYY-MM-DD（按工作日计算，起算日不计入）")
     provisional = serializers.BooleanField(
-        help_text="true:计算涉及节假日安排尚未公布的年份,为临时日期,公布后可能调整(DOMAIN-RULES A4)"
+        help_text="true：计算涉及节假日安排尚未公布的年份，为临时日期，公布后可能调整（DOMAIN-RULES A4）"
     )
     paused = serializers.BooleanField(
-        help_text="true:暂停计时(特别程序或补充材料期间),期限将按暂停的工作日顺延,"
-        "不算逾期(DOMAIN-RULES B4)"
+        help_text="true：暂停计时（特别程序或补充材料期间），期限将按暂停的工作日顺延，"
+        "不算逾期（DOMAIN-RULES B4）"
     )

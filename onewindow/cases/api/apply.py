@@ -94,8 +94,8 @@ class CaseSummarySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     intake_due = DueDateSerializer(allow_null=True, help_text="受理期限")
-    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限(受理后)")
-    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限(受理后)")
+    decision_due = DueDateSerializer(allow_null=True, help_text="承诺办结期限（受理后）")
+    statutory_due = DueDateSerializer(allow_null=True, help_text="法定办结期限（受理后）")
     action = ApplicantActionSerializer()
 
 

@@ -92,8 +92,8 @@ class InboxTaskSerializer(serializers.Serializer):
     paused_days = serializers.IntegerField()
     due_warning = serializers.ChoiceField(
         choices=["overdue", "soon", "paused", "none"],
-        help_text="overdue 已逾期(红);soon 两个工作日内到期(黄);"
-        "paused 暂停计时(特别程序或补充材料期间,不算逾期);none 无",
+        help_text="overdue 已逾期（红）；soon 两个工作日内到期（黄）；"
+        "paused 暂停计时（特别程序或补充材料期间，不算逾期）；none 无",
     )
     case = TaskCaseSerializer()
 

@@ -28,7 +28,10 @@ import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
+from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
+from onewindow.cases.tests.conftest import pdf
+from onewindow.cases.uploads import case_file_add
 from onewindow.review.decisions import suspension_start
 from onewindow.review.models import Task
 from onewindow.review.tests.decision_world import at, case_in_review, make_world
@@ -246,3 +249,45 @@ def _api_post(user: Any, url: str, body: dict[str, Any]) -> Any:
     response = client.post(url, {"text": "请说明原因。", **body}, format="json")
     assert response.status_code == 201, response.content[:300]
     return response.json()
+
+
+def _submitted(w: Any, day: str) -> Case:
+    """A case submitted online on ``day`` (10:00), waiting for intake."""
+    case = case_services.case_create_draft(
+        item_version=w.version, applicant=w.p.applicant, created_by=w.p.applicant, region=w.region
+    )
+    for line in case.materials.all():
+        case_file_add(case_material=line, upload=pdf(), actor=w.p.applicant)
+    with time_machine.travel(at(day), tick=False):
+        case_services.case_submit(case=case, actor=w.p.applicant)
+    case.refresh_from_db()
+    return case
+
+
+def test_an_intake_deadline_reaching_2027_is_marked_on_intake_pages_and_api(dworld):
+    """Submitted Mon 2026-12-28: 5 working days Dec 29, 30, 31, (Jan 1 元旦, 2–3 weekend) Jan 4,
+    5 → **2027-01-05**, provisional; submitted Mon 2026-12-14: Dec 15, 16, 17, 18, 21 →
+    **2026-12-21**, not."""
+    late, early = _submitted(dworld, "2026-12-28"), _submitted(dworld, "2026-12-14")
+    assert (str(late.intake_due), str(early.intake_due)) == ("2027-01-05", "2026-12-21")
+    p = dworld.p
+    with time_machine.travel(at("2026-12-28", 11), tick=False):
+        for user, url in (
+            (p.clerk, "/intake/"),
+            (p.clerk, f"/intake/{late.pk}/"),
+            (p.applicant, "/my/cases/"),
+            (None, f"/progress/?number={late.number}&code={late.query_code}"),
+            (p.applicant, f"/cases/{late.pk}/application/"),
+        ):
+            marks = _marks(_html(user, url))
+            assert marks.get("2027-01-05") is True, (url, marks)
+            assert marks.get("2026-12-21", False) is False, (url, marks)
+        for user, url in (
+            (p.clerk, "/api/v1/intake/queue/"),
+            (p.clerk, f"/api/v1/intake/cases/{late.pk}/"),
+            (p.applicant, f"/api/v1/cases/{late.pk}/"),
+            (None, f"/api/v1/progress/?number={late.number}&code={late.query_code}"),
+        ):
+            dues = {d["date"]: d["provisional"] for d in _dues(_json(user, url))}
+            assert dues.get("2027-01-05") is True, (url, dues)
+            assert dues.get("2026-12-21", False) is False, (url, dues)
