@@ -28,20 +28,10 @@ TTF_AVAILABLE = any(path.is_file() for path, _index in pdflib.CJK_FONT_FILES)
 
 
 def _text_extractor() -> Any:
-    """pypdf when installed, else poppler's pdftotext; None when neither is there."""
-    try:
-        import pypdf  # type: ignore[import-not-found]
-    except ImportError:
-        pypdf = None
-    if pypdf is not None:
-        return lambda data: "".join(
-            p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages
-        )
-    if shutil.which("pdftotext"):
-        return lambda data: subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-        ).stdout.decode()
-    return None
+    """pypdf (a dependency: uploads are parsed with it) reads the text back out of a PDF."""
+    import pypdf
+
+    return lambda data: "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 extract_text = _text_extractor()
