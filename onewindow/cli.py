@@ -42,14 +42,14 @@ def ensure_database() -> None:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if plan:
             print(
-                f"正在迁移数据库:{len(plan)} 个迁移… (migrating the database: {len(plan)} steps)",
+                f"正在迁移数据库：{len(plan)} 个迁移… (migrating the database: {len(plan)} steps)",
                 file=sys.stderr,
             )
             call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CommandFailed(
-            f"无法使用数据库,请检查 DATABASE_URL 或 ONEWINDOW_DATA_DIR "
+            f"无法使用数据库，请检查 DATABASE_URL 或 ONEWINDOW_DATA_DIR "
             f"(cannot use the database: {first_line})"
         ) from exc
 

@@ -114,7 +114,7 @@ VARIABLES: list[Variable] = [
     Variable(
         "DEEMED_CONSENT",
         "true",
-        "A co-department silent at its due date is recorded as consenting (默许同意) and flagged "
+        "A co-department silent at its due date is recorded as consenting（默许同意） and flagged "
         "(DOMAIN-RULES C2); false leaves the task open and overdue.",
     ),
     Variable(

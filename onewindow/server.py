@@ -55,10 +55,10 @@ def prepare(*, load_demo: bool, demo_cases: int | None = None) -> bool:
 
 def run_command(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
-        print(f"端口无效: {args.port}", file=sys.stderr)
+        print(f"端口无效：{args.port}", file=sys.stderr)
         return 2
     if args.demo_cases is not None and args.demo_cases < 0:
-        print(f"演示办件数无效: {args.demo_cases}", file=sys.stderr)
+        print(f"演示办件数无效：{args.demo_cases}", file=sys.stderr)
         return 2
     prepare(load_demo=not args.no_demo, demo_cases=args.demo_cases)
     from django.conf import settings

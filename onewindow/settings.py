@@ -82,7 +82,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "onewindow.accounts.axes_app.AxesConfig",  # django-axes, with a Chinese admin heading
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -267,7 +267,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "OneWindow API (一窗通办)",
+    "TITLE": "OneWindow API（一窗通办）",
     "DESCRIPTION": "一窗通办政务服务平台 REST API(OneWindow government service platform).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

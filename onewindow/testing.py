@@ -48,18 +48,18 @@ DEPT_B = ("ZJJ", "鄂州市住房和城乡建设局")
 
 # name, role, full name, department ("a"/"b"/None)
 STAFF = (
-    ("agent", Role.AGENT, "李娜(代办员)", None),
+    ("agent", Role.AGENT, "李娜（代办员）", None),
     ("clerk", Role.CLERK, "王芳", "a"),
     ("handler_a", Role.HANDLER, "刘洋", "a"),
     ("reviewer_a", Role.REVIEWER, "陈静", "a"),
     ("reviewer_b", Role.REVIEWER, "杨磊", "b"),
     ("approver_a", Role.APPROVER, "赵敏", "a"),
     ("chief_a", Role.CHIEF, "黄海", "a"),
-    ("head_a", Role.HEAD, "郭建国(局长)", "a"),
-    ("gov_head", Role.GOV_HEAD, "马志远(副市长)", None),
-    ("supervisor", Role.SUPERVISOR, "周明(电子监察)", None),
-    ("admin", Role.ADMIN, "吴刚(中心管理员)", None),
-    ("auditor", Role.AUDITOR, "徐丽(审计管理员)", None),
+    ("head_a", Role.HEAD, "郭建国（局长）", "a"),
+    ("gov_head", Role.GOV_HEAD, "马志远（副市长）", None),
+    ("supervisor", Role.SUPERVISOR, "周明（电子监察）", None),
+    ("admin", Role.ADMIN, "吴刚（中心管理员）", None),
+    ("auditor", Role.AUDITOR, "徐丽（审计管理员）", None),
 )
 PERSONA_NAMES = ("applicant", "enterprise", *(s[0] for s in STAFF), "outsider")
 

@@ -100,7 +100,7 @@ class CreditCodeFilter(admin.SimpleListFilter):
     parameter_name = "credit_code_status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("pending", _("校验位异常,待人工确认")), ("confirmed", _("校验位异常,已确认"))]
+        return [("pending", _("校验位异常，待人工确认")), ("confirmed", _("校验位异常，已确认"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
         if self.value() == "pending":
@@ -209,6 +209,6 @@ class UserAdmin(DjangoUserAdmin):
         if skipped:
             self.message_user(
                 request,
-                _("%(count)d 个账号无需确认,已跳过。") % {"count": skipped},
+                _("%(count)d 个账号无需确认，已跳过。") % {"count": skipped},
                 messages.WARNING,
             )

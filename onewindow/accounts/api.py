@@ -59,20 +59,20 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     role = serializers.ChoiceField(choices=Role.choices)
     role_label = serializers.CharField(help_text="角色名称")
-    applicant_kind = serializers.CharField(help_text="person、enterprise,或工作人员为空")
+    applicant_kind = serializers.CharField(help_text="person、enterprise，或工作人员为空")
     permissions = serializers.ListField(
-        child=serializers.CharField(), help_text="角色拥有的权限(权限表 roles.ROLE_PERMISSIONS)"
+        child=serializers.CharField(), help_text="角色拥有的权限（权限表 roles.ROLE_PERMISSIONS）"
     )
     department = DepartmentRefSerializer(allow_null=True)
     windows = WindowRefSerializer(many=True)
     credit_code_pending = serializers.BooleanField(
-        help_text="统一社会信用代码校验位异常,待人工确认"
+        help_text="统一社会信用代码校验位异常，待人工确认"
     )
 
 
 class TokenCreateSerializer(serializers.Serializer):
     username = serializers.CharField(
-        help_text="用户名;申请人也可用身份证号、统一社会信用代码或手机号"
+        help_text="用户名；申请人也可用身份证号、统一社会信用代码或手机号"
     )
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
@@ -96,7 +96,7 @@ class RegisterSerializer(serializers.Serializer):
     confirm_credit_code = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="统一社会信用代码校验位不符时,确认该代码与营业执照一致",
+        help_text="统一社会信用代码校验位不符时，确认该代码与营业执照一致",
     )
 
     REQUIRED_BY_KIND = {
@@ -160,7 +160,7 @@ class AuthTokenView(APIView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        summary="登录,获取接口令牌",
+        summary="登录，获取接口令牌",
         description="Exchange a login name and password for the user's API token. Applicants "
         "may use their ID number, credit code or mobile number as the login name. After "
         "LOGIN_FAILURE_LIMIT failures the account and the client address are locked out for "
@@ -197,7 +197,7 @@ class AuthTokenView(APIView):
 
     @extend_schema(
         operation_id="auth_token_delete",
-        summary="退出登录,吊销接口令牌",
+        summary="退出登录，吊销接口令牌",
         description="Delete the user's token: every client using it must sign in again.",
         request=None,
         responses={204: None, **error_responses(401)},

@@ -17,7 +17,7 @@ def add_parser(sub: Any) -> None:
 
 def unlock_command(args: argparse.Namespace) -> int:
     if not args.username and not args.ip:
-        print("参数错误 (invalid arguments): 请指定 --username 或 --ip")
+        print("参数错误 （invalid arguments）：请指定 --username 或 --ip")
         raise SystemExit(2)
     from onewindow.cli import setup_django
 

@@ -47,7 +47,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("账号")
         self.fields["username"].help_text = _(
-            "用户名;申请人也可使用身份证号、统一社会信用代码或注册手机号。"
+            "用户名；申请人也可使用身份证号、统一社会信用代码或注册手机号。"
         )
         self.fields["password"].label = _("密码")
 
@@ -61,7 +61,7 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label=gettext_lazy("电子邮箱(选填)"),
+        label=gettext_lazy("电子邮箱（选填）"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -123,7 +123,7 @@ class PersonRegistrationForm(RegistrationForm):
     id_number = forms.CharField(
         label=gettext_lazy("身份证号"),
         max_length=30,
-        help_text=gettext_lazy("18位居民身份证号码,注册后用于登录。"),
+        help_text=gettext_lazy("18位居民身份证号码，注册后用于登录。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -157,7 +157,7 @@ class EnterpriseRegistrationForm(RegistrationForm):
     credit_code = forms.CharField(
         label=gettext_lazy("统一社会信用代码"),
         max_length=30,
-        help_text=gettext_lazy("营业执照上的18位代码,注册后用于登录。"),
+        help_text=gettext_lazy("营业执照上的18位代码，注册后用于登录。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     confirm_credit_code = forms.BooleanField(
@@ -178,7 +178,7 @@ class EnterpriseRegistrationForm(RegistrationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phone"].label = _("联系电话(手机)")
+        self.fields["phone"].label = _("联系电话（手机）")
         self.check_digit_failed = False
         # Shown once a check-digit warning was given, and kept while the box is ticked.
         self.show_confirm = bool(self.data.get("confirm_credit_code"))

@@ -69,13 +69,13 @@ def mobile_clean(value: str) -> str:
     """An 11-digit mainland mobile number; spaces, hyphens and a +86 prefix are dropped."""
     number = normalise(value).replace("-", "").removeprefix("+86")
     if not MOBILE.fullmatch(number):
-        raise ValidationError(_("请输入11位手机号码,例如 13800138000。"), code="phone_invalid")
+        raise ValidationError(_("请输入11位手机号码，例如 13800138000。"), code="phone_invalid")
     return number
 
 
 # Django 5.2's zh_Hans catalog misses the reworded "too short" message: ours, by error code.
 PASSWORD_MESSAGES = {
-    "password_too_short": gettext_lazy("密码太短,至少需要 %(min_length)d 个字符。"),
+    "password_too_short": gettext_lazy("密码太短，至少需要 %(min_length)d 个字符。"),
 }
 
 

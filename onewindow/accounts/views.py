@@ -96,7 +96,7 @@ def _register(
     template: str,
 ) -> HttpResponse:
     if request.user.is_authenticated:
-        messages.info(request, _("您已登录,无需重复注册。"))
+        messages.info(request, _("您已登录，无需重复注册。"))
         return redirect(settings.LOGIN_REDIRECT_URL)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,9 +113,9 @@ def _register(
 def _registered_message(user: User) -> str:
     if user.credit_code_pending:
         return _(
-            "注册成功。您确认的统一社会信用代码未通过校验,工作人员核实前部分业务可能无法办理。"
+            "注册成功。您确认的统一社会信用代码未通过校验，工作人员核实前部分业务可能无法办理。"
         )
-    return _("注册成功,您已登录。")
+    return _("注册成功，您已登录。")
 
 
 def _next(request: HttpRequest) -> str:

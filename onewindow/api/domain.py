@@ -23,7 +23,7 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 
 __all__ = ["CONFLICT", "Conflict", "HasPerm", "Refused", "domain_errors"]
 
-CONFLICT = {409: OpenApiResponse(ERROR, description="对象刚被他人处理或已发生变化,请刷新后重试")}
+CONFLICT = {409: OpenApiResponse(ERROR, description="对象刚被他人处理或已发生变化，请刷新后重试")}
 
 
 class Refused(exceptions.APIException):

@@ -30,32 +30,32 @@ _STOCK_MESSAGES = {
     "Not found.": gettext_lazy("请求的资源不存在。"),
     "Invalid page.": gettext_lazy("页码无效。"),
     "Authentication credentials were not provided.": gettext_lazy(
-        "尚未登录:请先登录,或在请求头中提供令牌(Authorization: Token <key>)。"
+        "尚未登录：请先登录，或在请求头中提供令牌（Authorization: Token <key>）。"
     ),
     "Incorrect authentication credentials.": gettext_lazy("身份认证信息不正确。"),
     "Invalid username/password.": gettext_lazy("用户名或密码错误。"),
     "User inactive or deleted.": gettext_lazy("用户已停用或不存在。"),
     "Invalid token.": gettext_lazy("令牌无效或已失效。"),
-    "Invalid token header. No credentials provided.": gettext_lazy("令牌请求头无效:未提供令牌。"),
+    "Invalid token header. No credentials provided.": gettext_lazy("令牌请求头无效：未提供令牌。"),
     "Invalid token header. Token string should not contain spaces.": gettext_lazy(
-        "令牌请求头无效:令牌中不能包含空格。"
+        "令牌请求头无效：令牌中不能包含空格。"
     ),
     "Invalid token header. Token string should not contain invalid characters.": gettext_lazy(
-        "令牌请求头无效:令牌中含有非法字符。"
+        "令牌请求头无效：令牌中含有非法字符。"
     ),
     "You do not have permission to perform this action.": gettext_lazy("您没有执行该操作的权限。"),
     "Malformed request.": gettext_lazy("请求格式错误。"),
     "Could not satisfy the request Accept header.": gettext_lazy(
         "无法按请求的 Accept 头返回内容。"
     ),
-    "A server error occurred.": gettext_lazy("服务器内部错误,请稍后重试。"),
+    "A server error occurred.": gettext_lazy("服务器内部错误，请稍后重试。"),
 }
 # Stock texts DRF builds with a variable tail (DRF does not translate these either).
 _STOCK_PREFIXES = {
-    "CSRF Failed": gettext_lazy("CSRF 校验失败,请刷新页面后重试。"),
+    "CSRF Failed": gettext_lazy("CSRF 校验失败，请刷新页面后重试。"),
     "JSON parse error": gettext_lazy("请求体不是有效的 JSON。"),
 }
-SERVER_ERROR = gettext_lazy("服务器内部错误,请稍后重试。")
+SERVER_ERROR = gettext_lazy("服务器内部错误，请稍后重试。")
 NOT_FOUND = gettext_lazy("请求的资源不存在。")
 
 
@@ -125,8 +125,8 @@ def _message(exc: exceptions.APIException, request: Any) -> str:
     if isinstance(exc, exceptions.Throttled):
         wait: float | None = getattr(exc, "wait", None)
         if wait is None:
-            return _("请求过于频繁,请稍后重试。")
-        return _("请求过于频繁,请在 %(wait)d 秒后重试。") % {"wait": math.ceil(wait)}
+            return _("请求过于频繁，请稍后重试。")
+        return _("请求过于频繁，请在 %(wait)d 秒后重试。") % {"wait": math.ceil(wait)}
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return _("不支持的请求内容类型。")
     detail = exc.detail

@@ -16,7 +16,7 @@ class IdentityNumberField(serializers.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
-            "help_text", "证件号码;无需完整号码的用户看到脱敏值(如 1101**********002X)"
+            "help_text", "证件号码；无需完整号码的用户看到脱敏值（如 1101**********002X）"
         )
         super().__init__(**kwargs)
 

@@ -51,7 +51,7 @@ class Pagination(PageNumberPagination):
         if number is None:
             raise ValidationError({self.page_query_param: [_("页码必须是正整数。")]})
         if number > paginator.num_pages:
-            raise NotFound(_("页码超出范围:共 %(pages)d 页。") % {"pages": paginator.num_pages})
+            raise NotFound(_("页码超出范围：共 %(pages)d 页。") % {"pages": paginator.num_pages})
         return number
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -60,14 +60,14 @@ class Pagination(PageNumberPagination):
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "页码,从 1 开始",
+                "description": "页码，从 1 开始",
                 "schema": {"type": "integer", "minimum": 1},
             },
             {
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"每页条数,默认 {self.page_size},大于 {self.max_page_size} 按 "
+                "description": f"每页条数，默认 {self.page_size}，大于 {self.max_page_size} 按 "
                 f"{self.max_page_size} 计",
                 "schema": {"type": "integer", "minimum": 1},
             },

@@ -19,11 +19,11 @@ ERROR = inline_serializer(
     name="Error",
     fields={
         "code": serializers.CharField(
-            help_text="机器可读的错误代码,如 not_found、invalid、throttled"
+            help_text="机器可读的错误代码，如 not_found、invalid、throttled"
         ),
         "message": serializers.CharField(help_text="中文错误说明"),
         "errors": serializers.DictField(
-            required=False, help_text="参数或字段错误:字段名 → 错误说明列表"
+            required=False, help_text="参数或字段错误：字段名 → 错误说明列表"
         ),
     },
 )
@@ -34,7 +34,7 @@ _DESCRIPTIONS = {
     403: "没有权限",
     404: "资源不存在",
     406: "Accept 请求头既不接受 application/pdf 也不接受 application/json",
-    429: "请求过于频繁(匿名访问限流)",
+    429: "请求过于频繁（匿名访问限流）",
 }
 
 
@@ -47,7 +47,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 # The 400 of ``core.middleware.refuse_nul_characters``: a NUL character anywhere in the query
 # string is refused before any view runs, so every operation may answer it (issue 10 item 23).
-NUL_REFUSED = "参数无效:查询参数含有不允许的空字符(NUL)"
+NUL_REFUSED = "参数无效：查询参数含有不允许的空字符（NUL）"
 
 
 # What a PDF download may answer: the PDF, or a JSON error whatever the client accepts (the PDF
@@ -113,6 +113,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "令牌认证:请求头 `Authorization: Token <key>`,"
+            "description": "令牌认证：请求头 `Authorization: Token <key>`,"
             "令牌由 POST /api/v1/auth/token 以用户名和密码换取。",
         }

@@ -33,21 +33,21 @@ class ArrangementUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("安排文件"),
         help_text=gettext_lazy(
-            "CSV(每行:日期,类型[,名称],类型为 holiday/休 或 workday/班)"
-            '或 JSON({"year": 2027, "holidays": [...], "workdays": [...]})。'
+            "CSV（每行：日期,类型[,名称]，类型为 holiday/休 或 workday/班）"
+            '或 JSON（{"year": 2027, "holidays": [...], "workdays": [...]}）。'
         ),
     )
     source = forms.CharField(
         label=gettext_lazy("来源"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("例如:国务院办公厅关于2027年部分节假日安排的通知"),
+        help_text=gettext_lazy("例如：国务院办公厅关于2027年部分节假日安排的通知"),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise ValidationError(_("文件过大:节假日安排文件不应超过 256 KB。"))
+            raise ValidationError(_("文件过大：节假日安排文件不应超过 256 KB。"))
         return upload
 
 
@@ -111,7 +111,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
                 messages.success(
                     request,
                     _(
-                        "已载入 %(year)d 年节假日安排:放假 %(holidays)d 天,调休上班 %(workdays)d 天。"
+                        "已载入 %(year)d 年节假日安排：放假 %(holidays)d 天，调休上班 %(workdays)d 天。"
                     )
                     % {
                         "year": row.year,
@@ -137,7 +137,7 @@ def _recomputed_message(request: HttpRequest, recomputed: dict[str, int]) -> Non
     if total:
         messages.info(
             request,
-            _("已按新的节假日安排重新计算 %(n)d 项受影响的期限;日期有变化的,已通知申请人。")
+            _("已按新的节假日安排重新计算 %(n)d 项受影响的期限；日期有变化的，已通知申请人。")
             % {"n": total},
         )
 

@@ -42,7 +42,7 @@ ERROR_SERIALIZER = inline_serializer(
 
 
 class DueQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="起算日 YYYY-MM-DD(当日不计入)")
+    start = serializers.DateField(help_text="起算日 YYYY-MM-DD（当日不计入）")
     days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, help_text="工作日数")
 
 
@@ -54,8 +54,8 @@ class DueSerializer(serializers.Serializer):
 
 
 class CountQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="起算日 YYYY-MM-DD(当日不计入)")
-    end = serializers.DateField(help_text="截止日 YYYY-MM-DD(当日计入)")
+    start = serializers.DateField(help_text="起算日 YYYY-MM-DD（当日不计入）")
+    end = serializers.DateField(help_text="截止日 YYYY-MM-DD（当日计入）")
 
     def validate(self, attrs: dict[str, dt.date]) -> dict[str, dt.date]:
         if attrs["end"] < attrs["start"]:
@@ -66,7 +66,7 @@ class CountQuerySerializer(serializers.Serializer):
 class CountSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
-    working_days = serializers.IntegerField(help_text="开始日之后至结束日(含)的工作日数")
+    working_days = serializers.IntegerField(help_text="开始日之后至结束日（含）的工作日数")
     provisional = serializers.BooleanField()
 
 
@@ -78,7 +78,7 @@ class NamedDaySerializer(serializers.Serializer):
 class YearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     loaded = serializers.BooleanField(help_text="已载入国务院办公厅的年度安排")
-    provisional = serializers.BooleanField(help_text="未载入,按法定节假日临时计算")
+    provisional = serializers.BooleanField(help_text="未载入，按法定节假日临时计算")
     source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # JSON key
     holidays = NamedDaySerializer(many=True)
     workdays = NamedDaySerializer(many=True, help_text="调休上班的周末")
@@ -177,7 +177,7 @@ def _named_days(days: dict[dt.date, str]) -> list[dict[str, object]]:
 
 
 def _span_message() -> str:
-    return _("超出日历覆盖范围(%(first)d–%(last)d 年)。") % {
+    return _("超出日历覆盖范围（%(first)d–%(last)d 年）。") % {
         "first": FIRST_YEAR,
         "last": LAST_YEAR,
     }

@@ -57,12 +57,12 @@ def covered_year(value: str) -> int:
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "calendar",
-        help="working-day calendar (工作日历)",
+        help="working-day calendar（工作日历）",
         description="Working days per DOMAIN-RULES §A. Exit 3 means the answer is provisional.",
     )
     commands = parser.add_subparsers(dest="calendar_command", required=True)
 
-    due = commands.add_parser("due", help="the N-th working day after START (期限到期日)")
+    due = commands.add_parser("due", help="the N-th working day after START（期限到期日）")
     due.add_argument("start", type=iso_date, help="YYYY-MM-DD; the start day is not counted")
     due.add_argument("days", type=working_days, help="working days, 0 or more")
     due.set_defaults(func=_due)
@@ -92,7 +92,7 @@ def _warn_provisional(calendar: WorkCalendar, start: dt.date, end: dt.date) -> N
     unloaded = [y for y in range(start.year, end.year + 1) if not calendar.is_loaded(y)]
     years = "、".join(str(y) for y in unloaded)
     print(
-        f"注意:{years} 年节假日安排尚未载入,结果为临时计算 "
+        f"注意：{years} 年节假日安排尚未载入，结果为临时计算 "
         f"(provisional: no holiday arrangement loaded for {', '.join(map(str, unloaded))})",
         file=sys.stderr,
     )
@@ -155,7 +155,7 @@ def _load(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         details = "\n  ".join(exc.messages)
         return _fail(
-            f"文件未载入,日历未作任何修改 (file not loaded, nothing changed):\n  {details}"
+            f"文件未载入，日历未作任何修改 (file not loaded, nothing changed):\n  {details}"
         )
     _print_loaded(row.year)
     _print_recomputed(row.recomputed)
@@ -167,7 +167,7 @@ def _print_recomputed(recomputed: dict[str, int]) -> None:
     total = sum(recomputed.values())
     detail = ", ".join(f"{name} {count}" for name, count in sorted(recomputed.items()) if count)
     print(
-        f"已重新计算受影响的期限:{total} 项 (deadlines recomputed: {total}"
+        f"已重新计算受影响的期限：{total} 项 (deadlines recomputed: {total}"
         + (f"; {detail})" if detail else ")")
     )
 
@@ -177,7 +177,7 @@ def _print_loaded(year: int) -> int:
 
     arrangement = year_view(year).arrangement
     print(
-        f"已载入 {year} 年节假日安排:放假 {len(arrangement.holidays)} 天,"
+        f"已载入 {year} 年节假日安排：放假 {len(arrangement.holidays)} 天，"
         f"调休上班 {len(arrangement.workdays)} 天 "
         f"(loaded {year}: {len(arrangement.holidays)} holidays, "
         f"{len(arrangement.workdays)} working weekend days)"
@@ -193,10 +193,10 @@ def _show(args: argparse.Namespace) -> int:
 
     view = year_view(args.year)
     if view.provisional:
-        state = "临时计算,尚未载入官方安排 (provisional: not loaded)"
+        state = "临时计算，尚未载入官方安排 (provisional: not loaded)"
     else:
-        state = f"已载入 (loaded), 来源 (source): {view.source}"
-    print(f"{args.year} 年节假日安排:{state}")
+        state = f"已载入 （loaded），来源 (source): {view.source}"
+    print(f"{args.year} 年节假日安排：{state}")
     _print_days("放假日 (holidays)", view.arrangement.holidays)
     _print_days("调休上班日 (working weekend days)", view.arrangement.workdays)
     return EXIT_PROVISIONAL if view.provisional else 0

@@ -78,7 +78,7 @@ def parse_date(value: object) -> dt.date:
     """``2027-02-05`` (also ``2027/2/5``); ValueError with a Chinese message otherwise."""
     match = _DATE.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(_("“%(value)s”不是日期,应为 YYYY-MM-DD 格式。") % {"value": value})
+        raise ValueError(_("“%(value)s”不是日期，应为 YYYY-MM-DD 格式。") % {"value": value})
     try:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
@@ -89,7 +89,7 @@ def parse_kind(value: object) -> DayKind:
     kind = KIND_WORDS.get(str(value).strip().lower())
     if kind is None:
         raise ValueError(
-            _("类型“%(value)s”无效,应为 holiday/休 或 workday/班。") % {"value": value}
+            _("类型“%(value)s”无效，应为 holiday/休 或 workday/班。") % {"value": value}
         )
     return kind
 
@@ -100,7 +100,7 @@ def arrangement_parse(*, name: str, content: bytes, year: int | None = None) -> 
     Raises ValidationError listing every problem found, with line numbers for CSV.
     """
     if len(content) > MAX_FILE_BYTES:
-        raise ValidationError(_("文件过大:节假日安排文件不应超过 256 KB。"))
+        raise ValidationError(_("文件过大：节假日安排文件不应超过 256 KB。"))
     text = _decode(content)
     is_json = name.lower().endswith(".json") or (
         not name.lower().endswith(".csv") and text.lstrip()[:1] in ("{", "[")
@@ -123,7 +123,7 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(_("无法识别文件编码,请保存为 UTF-8 编码的 CSV 或 JSON 文件。"))
+    raise ValidationError(_("无法识别文件编码，请保存为 UTF-8 编码的 CSV 或 JSON 文件。"))
 
 
 def _single_year(parsed: ArrangementFile) -> int | None:
@@ -131,7 +131,7 @@ def _single_year(parsed: ArrangementFile) -> int | None:
     if len(years) == 1:
         return years.pop()
     parsed.errors.append(
-        _("文件包含多个年份(%(years)s)的日期,请每次只载入一个年份。")
+        _("文件包含多个年份（%(years)s）的日期，请每次只载入一个年份。")
         % {"years": "、".join(str(y) for y in sorted(years))}
     )
     return None
@@ -148,7 +148,7 @@ def _parse_csv(text: str) -> ArrangementFile:
         where = _("第 %(line)d 行") % {"line": line_no}
         if len(cells) < 2 or len(cells) > 3:
             parsed.errors.append(
-                _("%(where)s:应为“日期,类型[,名称]”三列,实际为 %(count)d 列。")
+                _("%(where)s：应为“日期,类型[,名称]”三列，实际为 %(count)d 列。")
                 % {"where": where, "count": len(cells)}
             )
             continue
@@ -167,7 +167,7 @@ def _parse_json(text: str) -> ArrangementFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         parsed.errors.append(
-            _("JSON 格式错误(第 %(line)d 行第 %(col)d 列):%(msg)s")
+            _("JSON 格式错误（第 %(line)d 行第 %(col)d 列）：%(msg)s")
             % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
         )
         return parsed
@@ -184,7 +184,7 @@ def _read_object(parsed: ArrangementFile, data: dict[str, Any]) -> None:
     year = data.get("year", data.get("年份"))
     if year is not None:
         if isinstance(year, bool) or not isinstance(year, int | str) or not str(year).isdigit():
-            parsed.errors.append(_("“year”应为年份数字,例如 2027。"))
+            parsed.errors.append(_("“year”应为年份数字，例如 2027。"))
         else:
             parsed.year = int(year)
     parsed.source = str(data.get("source", data.get("来源", "")) or "")
@@ -205,7 +205,7 @@ def _read_records(parsed: ArrangementFile, records: list[Any]) -> None:
     for index, record in enumerate(records, start=1):
         where = _("第 %(index)d 条") % {"index": index}
         if not isinstance(record, dict):
-            parsed.errors.append(_("%(where)s:应为包含 date 和 kind 的对象。") % {"where": where})
+            parsed.errors.append(_("%(where)s：应为包含 date 和 kind 的对象。") % {"where": where})
             continue
         try:
             day, kind = parse_date(record.get("date")), parse_kind(record.get("kind"))
@@ -235,7 +235,7 @@ def _expand(item: Any) -> list[tuple[dt.date, str]]:
     if isinstance(item, str):
         return [(parse_date(item), "")]
     if not isinstance(item, dict):
-        raise ValueError(_("无法识别的条目:%(item)s") % {"item": item})
+        raise ValueError(_("无法识别的条目：%(item)s") % {"item": item})
     name = str(item.get("name") or "")
     if "date" in item:
         return [(parse_date(item["date"]), name)]

@@ -18,7 +18,7 @@ def warn_unloaded_years() -> list[int]:
     if years:
         log.warning(
             "holiday arrangement not loaded for %s: deadlines touching it are provisional "
-            "(节假日安排尚未载入,相关期限为临时计算)",
+            "（节假日安排尚未载入，相关期限为临时计算）",
             ", ".join(str(year) for year in years),
         )
     return years

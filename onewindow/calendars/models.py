@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("法定节假日(休息)")
+    HOLIDAY = "holiday", _("法定节假日（休息）")
     WORKDAY = "workday", _("调休上班日")
 
 
@@ -19,7 +19,7 @@ class HolidayYear(models.Model):
         _("来源"),
         max_length=200,
         blank=True,
-        help_text=_("例如:国务院办公厅关于2027年部分节假日安排的通知"),
+        help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"),
     )
     loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
 

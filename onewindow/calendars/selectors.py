@@ -212,6 +212,6 @@ def year_view(year: int) -> YearView:
     elif year in PACKAGE_YEARS:
         source = "chinesecalendar"
     else:
-        source = _("临时计算(尚未载入)")
+        source = _("临时计算（尚未载入）")
     overrides = CalendarDay.objects.filter(date__year=year).count()
     return YearView(arrangement=arrangement, source=source, override_days=overrides)

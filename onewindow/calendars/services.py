@@ -121,7 +121,7 @@ def calendar_year_unload(*, year: int) -> bool:
         return True
 
     unloaded, _recomputed = _recomputing(
-        write, reason=lambda: _("%(year)d 年节假日安排已撤销,改为临时计算") % {"year": year}
+        write, reason=lambda: _("%(year)d 年节假日安排已撤销，改为临时计算") % {"year": year}
     )
     return unloaded
 
@@ -170,7 +170,7 @@ def calendar_day_validate(*, day: dt.date, kind: str, name: str = "") -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         errors.append(_span_message(day.year))
     if kind not in DayKind.values:
-        errors.append(_("类型“%(kind)s”无效,应为法定节假日或调休上班日。") % {"kind": kind})
+        errors.append(_("类型“%(kind)s”无效，应为法定节假日或调休上班日。") % {"kind": kind})
     elif kind == DayKind.WORKDAY and day.weekday() < 5:
         errors.append(_weekday_message(day))
     if len(name.strip()) > NAME_MAX:
@@ -195,7 +195,7 @@ def _validate_year(
     # A working weekend day (调休上班日) moves a weekend day to work; on a weekday it means nothing.
     errors.extend(_weekday_message(day) for day in sorted(workdays) if day.weekday() < 5)
     if not holidays:
-        errors.append(_("%(year)d 年的安排中没有任何放假日,请检查文件。") % {"year": year})
+        errors.append(_("%(year)d 年的安排中没有任何放假日，请检查文件。") % {"year": year})
     errors.extend(
         _("%(date)s 的节日名称不能超过 %(max)d 个字。") % {"date": d.isoformat(), "max": NAME_MAX}
         for d, n in sorted({**holidays, **workdays}.items())
@@ -214,7 +214,7 @@ def _named(days: DayList) -> dict[dt.date, str]:
 
 
 def _span_message(year: int) -> str:
-    return _("年份 %(year)d 超出日历覆盖范围(%(first)d–%(last)d 年)。") % {
+    return _("年份 %(year)d 超出日历覆盖范围（%(first)d–%(last)d 年）。") % {
         "year": year,
         "first": FIRST_YEAR,
         "last": LAST_YEAR,
@@ -222,7 +222,7 @@ def _span_message(year: int) -> str:
 
 
 def _weekday_message(day: dt.date) -> str:
-    return _("%(date)s 是%(weekday)s,调休上班日只能是周六或周日。") % {
+    return _("%(date)s 是%(weekday)s，调休上班日只能是周六或周日。") % {
         "date": day.isoformat(),
         "weekday": WEEKDAY_NAMES[day.weekday()],
     }

@@ -158,7 +158,7 @@ class MandateAddForm(forms.ModelForm):
         fields = ("applicant", "agent", "item", "valid_until", "note")
         help_texts = {
             "item": gettext_lazy("留空表示委托全部事项。"),
-            "valid_until": gettext_lazy("不早于今天,最长两年。"),
+            "valid_until": gettext_lazy("不早于今天，最长两年。"),
         }
 
     recorded_by: Any = None
@@ -283,7 +283,7 @@ class MandateAdmin(_ByRole):
             )
         if skipped:
             self.message_user(
-                request, _("%(n)d 份委托此前已撤销,已跳过。") % {"n": skipped}, messages.WARNING
+                request, _("%(n)d 份委托此前已撤销，已跳过。") % {"n": skipped}, messages.WARNING
             )
 
 

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
+    verbose_name = _("办件")
 
     def ready(self) -> None:
         # DOMAIN-RULES A4: a calendar change recomputes the cases' stored deadlines.

@@ -66,11 +66,11 @@ def _amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise CaseError(_("实收金额须为数字,例如 10 或 12.50。")) from None
+        raise CaseError(_("实收金额须为数字，例如 10 或 12.50。")) from None
     if not amount.is_finite() or amount <= 0:
         raise CaseError(_("实收金额须大于 0 元。"))
     if amount > AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
-        raise CaseError(_("实收金额最多两位小数,且不超过 99999999.99 元。"))
+        raise CaseError(_("实收金额最多两位小数，且不超过 99999999.99 元。"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -92,7 +92,7 @@ def _line(case: Case, fee_id: int | None, name: str) -> tuple[Fee | None, str]:
         return fee, fee.name
     name = name.strip()
     if not name:
-        raise CaseError(_("请选择收费清单中的项目,或填写清单外收费的项目名称。"))
+        raise CaseError(_("请选择收费清单中的项目，或填写清单外收费的项目名称。"))
     if len(name) > NAME_MAX:
         raise CaseError(_("收费项目名称不能超过 200 个字。"))
     return None, name
@@ -107,7 +107,7 @@ def case_fee_record(
         raise CaseError(_("您无权为该部门的办件登记收费。"))
     if case.status not in CHARGEABLE:
         raise CaseError(
-            _("办件当前状态为“%(status)s”,不能登记收费。") % {"status": case.get_status_display()}
+            _("办件当前状态为“%(status)s”，不能登记收费。") % {"status": case.get_status_display()}
         )
     fee, name = _line(case, charge.fee_id, charge.name)
     quantity, amount = _quantity(charge.quantity), _amount(charge.amount)
@@ -137,7 +137,7 @@ def case_fee_record(
         actor=actor,
         action="fee_recorded",
         old=case.status,
-        reason=_("%(name)s × %(q)s,实收 %(amount)s 元")
+        reason=_("%(name)s × %(q)s，实收 %(amount)s 元")
         % {"name": name, "q": quantity, "amount": amount},
         now=now,
         data={"fee_record": record.pk},

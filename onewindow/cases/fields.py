@@ -32,7 +32,7 @@ NUMBER_PLACES = 4  # the DecimalField bounds of ApplicationField
 ADDRESS_PART_LABELS = {
     "province": gettext_lazy("省"),
     "city": gettext_lazy("市"),
-    "district": gettext_lazy("区(县)"),
+    "district": gettext_lazy("区（县）"),
     "detail": gettext_lazy("详细地址"),
 }
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -122,9 +122,9 @@ def default_fields_for(version: ItemVersion) -> list[FieldSpec]:
         ),
         FieldSpec(
             "premises_address",
-            _("经营场所(项目)地址"),
+            _("经营场所（项目）地址"),
             FieldType.ADDRESS,
-            help=_("按省、市、区(县)和详细地址分别填写"),
+            help=_("按省、市、区（县）和详细地址分别填写"),
         ),
         FieldSpec("contact_name", _("联系人"), FieldType.TEXT, min_length=2, max_length=50),
         FieldSpec(
@@ -150,7 +150,7 @@ def default_fields_for(version: ItemVersion) -> list[FieldSpec]:
     specs += [
         FieldSpec(
             "staff_count",
-            _("从业人员数(人)"),
+            _("从业人员数（人）"),
             FieldType.NUMBER,
             required=False,
             min_value=Decimal(0),
@@ -288,7 +288,7 @@ def _clean_date(spec: FieldSpec, raw: Any) -> str:
             day = dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(
-                _("“%(label)s”应为有效日期,格式如 2025-09-30。") % {"label": spec.label}
+                _("“%(label)s”应为有效日期，格式如 2025-09-30。") % {"label": spec.label}
             ) from None
     if not 1900 <= day.year <= 2100:
         raise ValueError(_("“%(label)s”的年份不合理。") % {"label": spec.label})
@@ -299,7 +299,7 @@ def _clean_choice(spec: FieldSpec, raw: Any) -> str:
     value = _text(spec, raw)
     if value not in spec.choices:
         raise ValueError(
-            _("“%(label)s”只能选择:%(choices)s。")
+            _("“%(label)s”只能选择：%(choices)s。")
             % {"label": spec.label, "choices": "、".join(spec.choices)}
         )
     return value
@@ -311,7 +311,7 @@ def _clean_address(spec: FieldSpec, raw: Any) -> str | dict[str, str]:
         _length(spec.label, value, spec.min_length or ADDRESS_TEXT_MIN, spec.max_length or TEXT_MAX)
         return value
     if not isinstance(raw, Mapping) or set(raw) - set(ADDRESS_PARTS):
-        raise ValueError(_("“%(label)s”应填写省、市、区(县)和详细地址。") % {"label": spec.label})
+        raise ValueError(_("“%(label)s”应填写省、市、区（县）和详细地址。") % {"label": spec.label})
     parts = {}
     for part in ADDRESS_PARTS:
         label = f"{spec.label}({ADDRESS_PART_LABELS[part]})"
@@ -345,7 +345,7 @@ def spec_check(spec: FieldSpec) -> list[str]:
     problems = []
     if not NAME_PATTERN.match(spec.name):
         problems.append(
-            _("字段标识“%(n)s”只能由小写字母、数字和下划线组成,并以字母开头。") % {"n": spec.name}
+            _("字段标识“%(n)s”只能由小写字母、数字和下划线组成，并以字母开头。") % {"n": spec.name}
         )
     if not spec.label.strip():
         problems.append(_("字段“%(n)s”缺少名称。") % {"n": spec.name})

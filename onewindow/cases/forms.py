@@ -31,7 +31,7 @@ def token_new() -> str:
 
 def token_clean(value: str) -> str:
     if not TOKEN_PATTERN.match(value or ""):
-        raise CaseError(_("表单已失效,请刷新页面后重新提交。"))
+        raise CaseError(_("表单已失效，请刷新页面后重新提交。"))
     return value
 
 
@@ -90,7 +90,7 @@ class AddressField(forms.MultiValueField):
 
 def _form_field(spec: FieldSpec) -> forms.Field:
     """Raw input only (no rules of its own); ``fields.validate`` judges every value."""
-    label = _("%(label)s(必填)") % {"label": spec.label} if spec.required else spec.label
+    label = _("%(label)s（必填）") % {"label": spec.label} if spec.required else spec.label
     common: dict[str, Any] = {"label": label, "required": False, "help_text": spec.help}
     field: forms.Field
     if spec.type == FieldType.ADDRESS:
@@ -169,11 +169,11 @@ class CommitmentForm(forms.Form):
     """The applicant's tick and typed name under the 告知承诺书."""
 
     agreed = forms.BooleanField(
-        label=gettext_lazy("我已阅读告知承诺书,作出上述承诺,并知晓虚假承诺的法律责任"),
+        label=gettext_lazy("我已阅读告知承诺书，作出上述承诺，并知晓虚假承诺的法律责任"),
         required=False,
     )
     signature = forms.CharField(
-        label=gettext_lazy("承诺人签名(请输入申请人姓名或名称)"), required=False, max_length=200
+        label=gettext_lazy("承诺人签名（请输入申请人姓名或名称）"), required=False, max_length=200
     )
 
 
@@ -186,7 +186,7 @@ def materials_from_post(
     for pk in line_ids:
         values = request.POST.getlist(f"reuse-{pk}")
         if any(not v.isascii() or not v.isdigit() for v in values):
-            raise CaseError(_("所选的已有材料无效,请刷新页面后重新选择。"))
+            raise CaseError(_("所选的已有材料无效，请刷新页面后重新选择。"))
         reuse[pk] = [int(v) for v in values]
     return {k: v for k, v in uploads.items() if v}, {k: v for k, v in reuse.items() if v}
 
@@ -203,7 +203,7 @@ class StartForm(forms.Form):
         empty_label=None,
         error_messages={
             "required": gettext_lazy("请选择办理区域。"),
-            "invalid_choice": gettext_lazy("所选区域不办理该事项,请重新选择。"),
+            "invalid_choice": gettext_lazy("所选区域不办理该事项，请重新选择。"),
         },
     )
 
@@ -220,7 +220,7 @@ class StartForm(forms.Form):
         region_field.queryset = regions
         if applicants is not None:
             self.fields["applicant"] = forms.ModelChoiceField(
-                label=_("委托人(申请人)"),
+                label=_("委托人（申请人）"),
                 queryset=applicants,
                 empty_label=_("请选择委托您办理的申请人"),
                 help_text=_("只列出委托您办理该事项、且委托仍在有效期内的申请人。"),
@@ -236,7 +236,7 @@ class StartForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("撤回理由(选填)"),
+        label=gettext_lazy("撤回理由（选填）"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -49,7 +49,7 @@ def signer_authenticate(
     key = f"intake:sign-off-failures:{request.user.pk}"
     if (cache.get(key) or 0) >= SIGN_OFF_ATTEMPTS:
         return None, SignOffProblem(
-            "signer_password", _("签批人密码错误次数过多,请 15 分钟后再试。")
+            "signer_password", _("签批人密码错误次数过多，请 15 分钟后再试。")
         )
     signer = authenticate(request, username=username, password=password)
     if signer is None:
@@ -88,7 +88,7 @@ class AcceptForm(DecisionForm):
         label=gettext_lazy("补齐期限"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("请输入有效的日期,格式如 2026-05-18。")},
+        error_messages={"invalid": gettext_lazy("请输入有效的日期，格式如 2026-05-18。")},
     )
 
     def __init__(
@@ -100,7 +100,7 @@ class AcceptForm(DecisionForm):
         tolerated.choices = [(line.pk, _choice_label(line)) for line in lines]
         self.fields["commitment_due"].initial = latest_due
         self.fields["commitment_due"].help_text = _(
-            "默认且最迟为承诺办结期限 %(d)s;仅在勾选容缺材料时适用。"
+            "默认且最迟为承诺办结期限 %(d)s；仅在勾选容缺材料时适用。"
         ) % {"d": latest_due}
 
     def tolerated_ids(self) -> list[int]:
@@ -113,7 +113,7 @@ class AcceptForm(DecisionForm):
 def _choice_label(line: CaseMaterial) -> str:
     if line.files.all():
         return line.material.name
-    return _("%(m)s(未上传)") % {"m": line.material.name}
+    return _("%(m)s（未上传）") % {"m": line.material.name}
 
 
 PROBLEM_CHOICES = [
@@ -235,10 +235,10 @@ class RejectForm(DecisionForm):
         error_messages={"required": gettext_lazy("不予受理必须说明理由。")},
     )
     competent_agency = forms.CharField(
-        label=gettext_lazy("有权受理的行政机关(选填)"),
+        label=gettext_lazy("有权受理的行政机关（选填）"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("申请事项依法不属于本机关职权范围时,写明应向哪个机关申请。"),
+        help_text=gettext_lazy("申请事项依法不属于本机关职权范围时，写明应向哪个机关申请。"),
     )
 
 
@@ -246,7 +246,7 @@ class FulfilForm(forms.Form):
     """The tolerated material the applicant brought, scanned at the window."""
 
     file = forms.FileField(
-        label=gettext_lazy("补齐的材料(PDF、JPEG 或 PNG)"),
+        label=gettext_lazy("补齐的材料（PDF、JPEG 或 PNG）"),
         error_messages={"required": gettext_lazy("请选择补齐材料的扫描文件。")},
     )
 
@@ -269,32 +269,32 @@ class WalkInForm(forms.Form):
         initial=ApplicantKind.PERSON,
     )
     id_number = forms.CharField(
-        label=gettext_lazy("身份证号(自然人)"),
+        label=gettext_lazy("身份证号（自然人）"),
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     credit_code = forms.CharField(
-        label=gettext_lazy("统一社会信用代码(法人)"),
+        label=gettext_lazy("统一社会信用代码（法人）"),
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     confirm_credit_code = forms.BooleanField(
-        label=gettext_lazy("校验位不符时:已核对营业执照,确认代码无误"),
+        label=gettext_lazy("校验位不符时：已核对营业执照，确认代码无误"),
         required=False,
     )
     full_name = forms.CharField(
         label=gettext_lazy("姓名或单位名称"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("已登记的申请人须与登记的名称一致;新申请人必填。"),
+        help_text=gettext_lazy("已登记的申请人须与登记的名称一致；新申请人必填。"),
     )
     legal_representative = forms.CharField(
-        label=gettext_lazy("法定代表人(法人新登记时必填)"), required=False, max_length=100
+        label=gettext_lazy("法定代表人（法人新登记时必填）"), required=False, max_length=100
     )
     phone = forms.CharField(
-        label=gettext_lazy("手机号码(新登记时必填)"),
+        label=gettext_lazy("手机号码（新登记时必填）"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
@@ -452,7 +452,7 @@ class FeeForm(forms.Form):
         label=gettext_lazy("清单外收费项目名称"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("仅在收取收费清单以外的费用时填写;清单外收费将被电子监察发红牌。"),
+        help_text=gettext_lazy("仅在收取收费清单以外的费用时填写；清单外收费将被电子监察发红牌。"),
     )
     quantity = forms.IntegerField(
         label=gettext_lazy("数量"),
@@ -467,20 +467,20 @@ class FeeForm(forms.Form):
         },
     )
     amount = forms.DecimalField(
-        label=gettext_lazy("实收金额(元)"),
+        label=gettext_lazy("实收金额（元）"),
         max_digits=10,
         decimal_places=2,
         error_messages={
             "required": gettext_lazy("请填写实收金额。"),
-            "invalid": gettext_lazy("实收金额须为数字,例如 10 或 12.50。"),
-            "max_digits": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
-            "max_decimal_places": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
-            "max_whole_digits": gettext_lazy("实收金额最多两位小数,且不超过 99999999.99 元。"),
+            "invalid": gettext_lazy("实收金额须为数字，例如 10 或 12.50。"),
+            "max_digits": gettext_lazy("实收金额最多两位小数，且不超过 99999999.99 元。"),
+            "max_decimal_places": gettext_lazy("实收金额最多两位小数，且不超过 99999999.99 元。"),
+            "max_whole_digits": gettext_lazy("实收金额最多两位小数，且不超过 99999999.99 元。"),
         },
     )
-    receipt = forms.CharField(label=gettext_lazy("票据号(选填)"), required=False, max_length=50)
+    receipt = forms.CharField(label=gettext_lazy("票据号（选填）"), required=False, max_length=50)
     charged_on = forms.DateField(
-        label=gettext_lazy("收费日期(默认今天)"),
+        label=gettext_lazy("收费日期（默认今天）"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": gettext_lazy("请按“年-月-日”填写收费日期。")},
@@ -494,7 +494,7 @@ class FeeForm(forms.Form):
         field.choices = [
             (str(fee.pk), f"{fee.name}({fee.amount} 元{'/' + fee.unit if fee.unit else ''})")
             for fee in fees
-        ] + [(OFF_LIST, str(gettext_lazy("清单外收费(须填写项目名称)")))]
+        ] + [(OFF_LIST, str(gettext_lazy("清单外收费（须填写项目名称）")))]
 
     def charge(self) -> FeeCharge:
         data = self.cleaned_data

@@ -12,7 +12,7 @@ class CaseStatus(models.TextChoices):
     """Where a case stands. Colours are CSS classes used by badges."""
 
     DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交,待受理")
+    SUBMITTED = "submitted", _("已提交，待受理")
     CORRECTION = "correction", _("待补正材料")
     ACCEPTED = "accepted", _("已受理")
     REJECTED = "rejected", _("不予受理")
@@ -20,8 +20,8 @@ class CaseStatus(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
     # §C5/§C6: after acceptance the review app moves the case on.
     IN_REVIEW = "in_review", _("审查中")
-    SUSPENDED = "suspended", _("特别程序中(暂停计时)")
-    GRANTED = "granted", _("准予许可,待送达")
+    SUSPENDED = "suspended", _("特别程序中（暂停计时）")
+    GRANTED = "granted", _("准予许可，待送达")
     REFUSED = "refused", _("不予许可")
     COMPLETED = "completed", _("已办结")
 
@@ -217,11 +217,11 @@ class CaseEvent(models.Model):
 class FlagKind(models.TextChoices):
     """Facts about a case that electronic supervision must look at (DOMAIN-RULES D1)."""
 
-    DEEMED_ACCEPTANCE = "deemed_acceptance", _("逾期未作受理决定,视为受理")
-    SECOND_CORRECTION = "second_correction", _("第二次补正告知(已签批)")
+    DEEMED_ACCEPTANCE = "deemed_acceptance", _("逾期未作受理决定，视为受理")
+    SECOND_CORRECTION = "second_correction", _("第二次补正告知（已签批）")
     COMMITMENT_OVERDUE = "commitment_overdue", _("容缺承诺逾期未补齐")
     TOLERATED_ACCEPTANCE = "tolerated_acceptance", _("容缺受理")
-    DEEMED_CONSENT = "deemed_consent", _("部门逾期未回复,默许同意")
+    DEEMED_CONSENT = "deemed_consent", _("部门逾期未回复，默许同意")
     CERTIFICATE_OVERDUE = "certificate_overdue", _("准予许可后逾期未发证送达")
     DEEMED_RENEWAL = "deemed_renewal", _("有效期届满未作延续决定，视为准予延续")
 
@@ -255,7 +255,7 @@ class StoredFile(models.Model):
     path = models.CharField(max_length=200, unique=True)
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小(字节)"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64, db_index=True)
     # Identity documents and certificates may be reused in later applications (once-only).
     reusable_kind = models.CharField(_("可复用材料类型"), max_length=50, blank=True)
@@ -339,7 +339,7 @@ class NoticeKind(models.TextChoices):
     """Written notices of DOMAIN-RULES B7 (intake here; review and decision in the review app)."""
 
     ACCEPTANCE = "acceptance", _("受理通知书")
-    CORRECTION = "correction", _("补正材料通知书(一次性告知书)")
+    CORRECTION = "correction", _("补正材料通知书（一次性告知书）")
     REJECTION = "rejection", _("不予受理决定书")
     TOLERATED = "tolerated", _("容缺受理通知书")
     COMMITMENT = "commitment", _("告知承诺书")
@@ -348,7 +348,7 @@ class NoticeKind(models.TextChoices):
     SPECIAL_PROCEDURE = "special_procedure", _("特别程序告知书")
     GRANT = "grant", _("准予行政许可决定书")
     REFUSAL = "refusal", _("不予行政许可决定书")
-    MATERIAL_REQUEST = "material_request", _("补充材料通知书(审查阶段)")
+    MATERIAL_REQUEST = "material_request", _("补充材料通知书（审查阶段）")
 
 
 class Notice(models.Model):
@@ -521,7 +521,7 @@ class ApplicationField(models.Model):
         from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
 
         if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
-            raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+            raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
 
     def save(self, *args: object, **kwargs: object) -> None:
         self._check_editable()
@@ -543,7 +543,7 @@ class Mandate(models.Model):
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("委托人(申请人)"),
+        verbose_name=_("委托人（申请人）"),
         on_delete=models.PROTECT,
         related_name="mandates_given",
     )
@@ -632,7 +632,7 @@ class CaseFee(models.Model):
     )
     name = models.CharField(_("收费项目"), max_length=200)
     quantity = models.PositiveIntegerField(_("数量"), default=1)
-    amount = models.DecimalField(_("实收金额(元)"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("实收金额（元）"), max_digits=12, decimal_places=2)
     receipt = models.CharField(_("票据号"), max_length=50, blank=True)
     charged_on = models.DateField(_("收费日期"))
     recorded_by = models.ForeignKey(

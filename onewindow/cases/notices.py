@@ -63,15 +63,15 @@ def notice_document(notice: Notice, *, request: HttpRequest | None = None) -> Do
         return Document(
             issuer=content.get("department") or case.department.name,
             title=_title(notice),
-            number=_("编号:%(n)s") % {"n": notice.number},
+            number=_("编号：%(n)s") % {"n": notice.number},
             addressee=f"{content.get('applicant') or case.applicant}:",
             blocks=blocks,
             appendix=appendix,
             issued_on=_date(timezone.localdate(notice.issued_at)),
             qr_url=progress_url(case, request),
             qr_caption=_(
-                "扫描二维码,或在网上办事大厅“进度查询”栏目输入办件编号 %(number)s "
-                "和查询码 %(code)s,即可查询办理进度。"
+                "扫描二维码，或在网上办事大厅“进度查询”栏目输入办件编号 %(number)s "
+                "和查询码 %(code)s，即可查询办理进度。"
             )
             % {"number": case.number, "code": case.query_code},
             subject=case.number or "",
@@ -123,14 +123,14 @@ def _provisional_note(case: Case) -> list[Block]:
         return []
     return [
         _(
-            "所涉年度的法定节假日安排尚未公布,上述期限按暂定日历计算;"
-            "安排公布后如有变化,本机关将重新计算并告知。"
+            "所涉年度的法定节假日安排尚未公布，上述期限按暂定日历计算；"
+            "安排公布后如有变化，本机关将重新计算并告知。"
         )
     ]
 
 
 def _intro(case: Case, content: dict[str, Any]) -> str:
-    return _("你(单位)于%(day)s提出的“%(item)s”申请(办件编号:%(number)s)") % {
+    return _("你（单位）于%(day)s提出的“%(item)s”申请（办件编号：%(number)s）") % {
         "day": _received(case, content),
         "item": content.get("item") or case.item_version.name,
         "number": case.number,
@@ -139,9 +139,9 @@ def _intro(case: Case, content: dict[str, Any]) -> str:
 
 def _time_limits(content: dict[str, Any]) -> str:
     return _(
-        "本机关将于%(due)s前作出决定(承诺办结时限%(days)s个工作日);法定办结期限为%(statutory)s"
-        "(%(sdays)s个工作日)。期限按工作日计算,不含法定节假日;依法需要听证、检验、检测、"
-        "检疫、鉴定和专家评审的,所需时间不计算在期限内,本机关将书面告知所需时间。"
+        "本机关将于%(due)s前作出决定（承诺办结时限%(days)s个工作日）；法定办结期限为%(statutory)s"
+        "（%(sdays)s个工作日）。期限按工作日计算，不含法定节假日；依法需要听证、检验、检测、"
+        "检疫、鉴定和专家评审的，所需时间不计算在期限内，本机关将书面告知所需时间。"
     ) % {
         "due": _date(content.get("decision_due")),
         "days": content.get("committed_days", ""),
@@ -162,13 +162,13 @@ def _due_facts(content: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 def _acceptance(case: Case, content: dict[str, Any]) -> list[Block]:
     if content.get("deemed"):
         opening = _(
-            "%(intro)s,本机关未在法定期限内作出受理、补正告知或者不予受理的决定。根据%(law)s"
-            "第三十二条第一款第(四)项的规定,自收到申请材料之日(%(day)s)起即为受理。"
+            "%(intro)s，本机关未在法定期限内作出受理、补正告知或者不予受理的决定。根据%(law)s"
+            "第三十二条第一款第（四）项的规定，自收到申请材料之日（%(day)s）起即为受理。"
         ) % {"intro": _intro(case, content), "law": LAW, "day": _received(case, content)}
     else:
         opening = _(
-            "%(intro)s,经审查,申请事项属于本机关职权范围,申请材料齐全、符合法定形式。"
-            "根据%(law)s第三十二条第一款第(五)项的规定,本机关决定予以受理。"
+            "%(intro)s，经审查，申请事项属于本机关职权范围，申请材料齐全、符合法定形式。"
+            "根据%(law)s第三十二条第一款第（五）项的规定，本机关决定予以受理。"
         ) % {"intro": _intro(case, content), "law": LAW}
     return [
         opening,
@@ -185,7 +185,7 @@ def _departments(content: dict[str, Any]) -> list[Block]:
     if not names:
         return []
     return [
-        _("本申请由以下部门并联审查:%(names)s。各部门同步审查,由牵头部门统一作出决定并送达。")
+        _("本申请由以下部门并联审查：%(names)s。各部门同步审查，由牵头部门统一作出决定并送达。")
         % {"names": "、".join(names)}
     ]
 
@@ -195,8 +195,8 @@ def _tolerated(case: Case, content: dict[str, Any]) -> list[Block]:
     materials = [line.get("material", "") for line in content.get("tolerated", [])]
     return [
         _(
-            "%(intro)s,经审查,主要申请材料齐全、符合法定形式,下列次要材料暂缺。"
-            "根据容缺受理的规定,本机关决定予以容缺受理。"
+            "%(intro)s，经审查，主要申请材料齐全、符合法定形式，下列次要材料暂缺。"
+            "根据容缺受理的规定，本机关决定予以容缺受理。"
         )
         % {"intro": _intro(case, content)},
         Heading(_("容缺后补的材料")),
@@ -206,7 +206,7 @@ def _tolerated(case: Case, content: dict[str, Any]) -> list[Block]:
             widths=[0.8, 5, 2.2],
         ),
         _(
-            "请于%(due)s前向本机关补齐上述材料。逾期未补齐,或者补齐的材料不符合要求的,"
+            "请于%(due)s前向本机关补齐上述材料。逾期未补齐，或者补齐的材料不符合要求的，"
             "本办件终止办理。"
         )
         % {"due": due},
@@ -220,10 +220,10 @@ def _tolerated_appendix(case: Case, content: dict[str, Any]) -> list[Block]:
     """G2: the applicant signs the commitment to supply the tolerated materials."""
     materials = "、".join(line.get("material", "") for line in content.get("tolerated", []))
     return [
-        Heading(_("申请人承诺(签署后交回受理窗口)")),
+        Heading(_("申请人承诺（签署后交回受理窗口）")),
         _(
-            "本人(单位)就办件 %(number)s(%(item)s)承诺于%(due)s前补齐以下材料:%(materials)s,"
-            "并对所提交材料的真实性负责;逾期未补齐或补齐的材料不符合要求的,同意终止办理。"
+            "本人（单位）就办件 %(number)s（%(item)s）承诺于%(due)s前补齐以下材料：%(materials)s，"
+            "并对所提交材料的真实性负责；逾期未补齐或补齐的材料不符合要求的，同意终止办理。"
         )
         % {
             "number": case.number,
@@ -231,7 +231,7 @@ def _tolerated_appendix(case: Case, content: dict[str, Any]) -> list[Block]:
             "due": _date(content.get("commitment_due")),
             "materials": materials,
         },
-        Signature([_("申请人(签字或盖章)"), _("日期")]),
+        Signature([_("申请人（签字或盖章）"), _("日期")]),
     ]
 
 
@@ -240,8 +240,8 @@ def _correction(case: Case, content: dict[str, Any]) -> list[Block]:
     sequence = int(content.get("sequence") or 1)
     blocks: list[Block] = [
         _(
-            "%(intro)s,经审查,申请材料不齐全或者不符合法定形式。根据%(law)s第三十二条第一款"
-            "第(四)项的规定,现将需要补正的全部内容一次性告知如下:"
+            "%(intro)s，经审查，申请材料不齐全或者不符合法定形式。根据%(law)s第三十二条第一款"
+            "第（四）项的规定，现将需要补正的全部内容一次性告知如下："
         )
         % {"intro": _intro(case, content), "law": LAW},
         Heading(_("需要补正的材料")),
@@ -265,14 +265,14 @@ def _correction(case: Case, content: dict[str, Any]) -> list[Block]:
 
 def _rejection(case: Case, content: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = [
-        _("%(intro)s,经审查,根据%(law)s第三十二条的规定,本机关决定不予受理。理由如下:")
+        _("%(intro)s，经审查，根据%(law)s第三十二条的规定，本机关决定不予受理。理由如下：")
         % {"intro": _intro(case, content), "law": LAW},
         content.get("reasons", ""),
     ]
     agency = (content.get("competent_agency") or "").strip()
     if agency:
         blocks.append(
-            _("该申请事项依法不属于本机关职权范围,请向%(agency)s申请。") % {"agency": agency}
+            _("该申请事项依法不属于本机关职权范围，请向%(agency)s申请。") % {"agency": agency}
         )
     blocks += [
         Heading(_("救济途径")),
@@ -284,7 +284,7 @@ def _rejection(case: Case, content: dict[str, Any]) -> list[Block]:
 
 def _termination(case: Case, content: dict[str, Any]) -> list[Block]:
     return [
-        _("%(intro)s,本机关已于%(day)s作出容缺受理决定。")
+        _("%(intro)s，本机关已于%(day)s作出容缺受理决定。")
         % {"intro": _intro(case, content), "day": _date(case.accepted_on)},
         content.get("reasons", ""),
         Heading(_("救济途径")),
@@ -304,8 +304,8 @@ def _commitment(case: Case, content: dict[str, Any]) -> list[Block]:
     conditions = content.get("conditions") or []
     blocks: list[Block] = [
         _(
-            "“%(item)s”实行告知承诺制。申请人自愿以书面承诺代替下列证明材料,"
-            "本机关据此作出审批决定,并依法对承诺内容进行核查。"
+            "“%(item)s”实行告知承诺制。申请人自愿以书面承诺代替下列证明材料，"
+            "本机关据此作出审批决定，并依法对承诺内容进行核查。"
         )
         % {"item": content.get("item") or case.item_version.name},
     ]
@@ -325,7 +325,7 @@ def _commitment(case: Case, content: dict[str, Any]) -> list[Block]:
     signed_at = content.get("signed_at", "")
     signed_on = _date(timezone.localdate(dt.datetime.fromisoformat(signed_at))) if signed_at else ""
     if signed_by:
-        signed = _("%(name)s(于%(day)s在网上签署)") % {"name": signed_by, "day": signed_on}
+        signed = _("%(name)s（于%(day)s在网上签署）") % {"name": signed_by, "day": signed_on}
         blocks.append(_facts(case, content, (_("申请人签署"), signed)))
     else:
         blocks.append(_facts(case, content))
@@ -335,7 +335,7 @@ def _commitment(case: Case, content: dict[str, Any]) -> list[Block]:
 def _commitment_appendix(case: Case, content: dict[str, Any]) -> list[Block]:
     if content.get("signed_by"):
         return []
-    return [Signature([_("申请人(签字或盖章)"), _("日期")])]
+    return [Signature([_("申请人（签字或盖章）"), _("日期")])]
 
 
 BUILDERS: dict[NoticeKind, Callable[[Case, dict[str, Any]], list[Block]]] = {

@@ -75,14 +75,14 @@ def deadline_event_record(
         for m in moved
     ]
     if not lines:
-        lines = [_("日期不变,现为临时计算") if provisional else _("日期不变,不再为临时计算")]
+        lines = [_("日期不变，现为临时计算") if provisional else _("日期不变，不再为临时计算")]
     public = bool(moved)
     event = event_record(
         case,
         actor=None,
         action=RECOMPUTED,
         old=case.status,
-        reason=_("%(why)s,期限重新计算:%(lines)s。")
+        reason=_("%(why)s，期限重新计算：%(lines)s。")
         % {"why": change.reason, "lines": ";".join(lines)},
         public=public,
         now=change.now,

@@ -381,7 +381,7 @@ def applicant_action(case: Case) -> ApplicantAction:
         due = min((c.due_on for c in tolerated if c.due_on), default=None)
         names = "、".join(c.material.name for c in tolerated if c.material)
         return ApplicantAction(
-            "supply_tolerated", _("请于 %(d)s 前补齐容缺材料:%(m)s") % {"d": due, "m": names}
+            "supply_tolerated", _("请于 %(d)s 前补齐容缺材料：%(m)s") % {"d": due, "m": names}
         )
     return ApplicantAction("none", _("无需操作"))
 
@@ -397,9 +397,9 @@ class CommitmentStatement:
 
 # G1: a false commitment ends or revokes the approval and is recorded.
 COMMITMENT_LIABILITY = gettext_lazy(
-    "申请人作出不实承诺的,行政机关将依法终止办理或者撤销已作出的行政许可决定,"
-    "将虚假承诺情况记入申请人信用记录,申请人今后不再适用告知承诺制;"
-    "构成违法的,依法承担相应的法律责任。"
+    "申请人作出不实承诺的，行政机关将依法终止办理或者撤销已作出的行政许可决定，"
+    "将虚假承诺情况记入申请人信用记录，申请人今后不再适用告知承诺制；"
+    "构成违法的，依法承担相应的法律责任。"
 )
 
 
@@ -408,12 +408,12 @@ def commitment_statement(version: ItemVersion) -> CommitmentStatement:
     conditions = [c.text for c in version.conditions.all()]
     listed = "".join(f"{n}. {text}\n" for n, text in enumerate(conditions, start=1))
     text = _(
-        "本申请人已知晓“%(item)s”的许可条件:\n%(conditions)s"
-        "本申请人郑重承诺:符合上述全部条件,能够在经营(执业)期间持续符合,"
-        "所填写的信息和提交的材料真实、准确、完整,愿意接受行政机关的事中事后核查。"
+        "本申请人已知晓“%(item)s”的许可条件：\n%(conditions)s"
+        "本申请人郑重承诺：符合上述全部条件，能够在经营（执业）期间持续符合，"
+        "所填写的信息和提交的材料真实、准确、完整，愿意接受行政机关的事中事后核查。"
     ) % {
         "item": version.name,
-        "conditions": listed or _("(本事项未另行规定受理条件,以法律、法规的规定为准。)\n"),
+        "conditions": listed or _("（本事项未另行规定受理条件，以法律、法规的规定为准。）\n"),
     }
     return CommitmentStatement(conditions, text, str(COMMITMENT_LIABILITY))
 

@@ -37,7 +37,7 @@ def transition(
     allowed = tuple(allowed_from)
     if case.status not in allowed:
         raise WrongStatus(
-            _("办件当前状态为“%(status)s”,不能执行此操作。")
+            _("办件当前状态为“%(status)s”，不能执行此操作。")
             % {"status": CaseStatus(case.status).label}
         )
     now = now or clock.now()
@@ -45,7 +45,7 @@ def transition(
         status=to, revision=F("revision") + 1, updated_at=now, **fields
     )
     if updated != 1:
-        raise ConcurrentChange(_("该办件刚刚已被他人处理,请刷新后查看最新状态。"))
+        raise ConcurrentChange(_("该办件刚刚已被他人处理，请刷新后查看最新状态。"))
     old = case.status
     case.status, case.revision = to, case.revision + 1
     for name, value in fields.items():

@@ -38,7 +38,7 @@ def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     name = upload.name or ""
     if not upload.size:
-        raise CaseError(_("文件“%(n)s”是空文件,请重新选择。") % {"n": name})
+        raise CaseError(_("文件“%(n)s”是空文件，请重新选择。") % {"n": name})
     if upload.size > limit:
         raise CaseError(
             _("文件“%(n)s”超过 %(mb)s MB 的大小限制。") % {"n": name, "mb": settings.MAX_UPLOAD_MB}
@@ -47,7 +47,8 @@ def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
     mime = sniff(content[:16])
     if mime is None:
         raise CaseError(
-            _("文件“%(n)s”不是 PDF、JPEG 或 PNG 格式(按文件内容判断),请转换后上传。") % {"n": name}
+            _("文件“%(n)s”不是 PDF、JPEG 或 PNG 格式（按文件内容判断），请转换后上传。")
+            % {"n": name}
         )
     if not opens(content, mime):  # issue 10 item 12: parsed, not only its first bytes
         raise CaseError(
@@ -94,7 +95,7 @@ def _attach(
     case = type(line.case).objects.select_for_update().get(pk=line.case_id)
     if case.status not in EDITABLE_STATUSES:
         raise CaseError(
-            _("办件当前状态为“%(s)s”,不能再上传材料。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能再上传材料。") % {"s": CaseStatus(case.status).label}
         )
     stored = StoredFile.objects.create(
         owner=case.applicant,
@@ -125,7 +126,7 @@ def case_file_reuse(*, case_material: CaseMaterial, stored: StoredFile, actor: A
         raise CaseError(_("只能复用本申请人名下的材料。"))
     if case.status not in EDITABLE_STATUSES:
         raise CaseError(
-            _("办件当前状态为“%(s)s”,不能再上传材料。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能再上传材料。") % {"s": CaseStatus(case.status).label}
         )
     attached = CaseFile.objects.create(case_material=case_material, stored=stored)
     event_record(
@@ -147,7 +148,7 @@ def case_file_remove(*, case_file: CaseFile, actor: Any) -> None:
     )
     if case.status not in EDITABLE_STATUSES:
         raise CaseError(
-            _("办件当前状态为“%(s)s”,不能再修改材料。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能再修改材料。") % {"s": CaseStatus(case.status).label}
         )
     event_record(
         case,

@@ -145,8 +145,8 @@ class ItemCreateForm(forms.ModelForm):
 
     name = forms.CharField(label=gettext_lazy("事项名称"), max_length=200)
     legal_basis = forms.CharField(label=gettext_lazy("设定依据"), widget=forms.Textarea)
-    statutory_days = forms.IntegerField(label=gettext_lazy("法定办结时限(工作日)"), min_value=0)
-    committed_days = forms.IntegerField(label=gettext_lazy("承诺办结时限(工作日)"), min_value=0)
+    statutory_days = forms.IntegerField(label=gettext_lazy("法定办结时限（工作日）"), min_value=0)
+    committed_days = forms.IntegerField(label=gettext_lazy("承诺办结时限（工作日）"), min_value=0)
     result_name = forms.CharField(label=gettext_lazy("审批结果名称"), max_length=200)
     delivery_methods = _delivery_field()
 
@@ -174,7 +174,7 @@ class ImplementationInline(admin.TabularInline):
     extra = 0
     fields = ("region", "mode", "delegated")
     autocomplete_fields = ("region",)
-    verbose_name_plural = gettext_lazy("实施区域(下放新区、社区代办点)")
+    verbose_name_plural = gettext_lazy("实施区域（下放新区、社区代办点）")
 
 
 class VersionListInline(admin.TabularInline):
@@ -356,7 +356,7 @@ class MaterialInline(DraftOnlyInline):
 class FeeInline(DraftOnlyInline):
     model = Fee
     fields = ("sort", "name", "amount", "unit", "legal_basis")
-    verbose_name_plural = gettext_lazy("收费项目(无收费项目即不收费)")
+    verbose_name_plural = gettext_lazy("收费项目（无收费项目即不收费）")
 
 
 class ProcessBranchForm(forms.ModelForm):
@@ -367,8 +367,8 @@ class ProcessBranchForm(forms.ModelForm):
         max_length=500,
         widget=forms.TextInput(attrs={"size": 46}),
         help_text=gettext_lazy(
-            "按顺序填写“环节:角色”,用“→”分隔,须以批准结束。环节:承办、审核、批准;"
-            "角色:承办人、审核人、批准人、首席代表。只写环节时用其默认角色,"
+            "按顺序填写“环节：角色”，用“→”分隔，须以批准结束。环节：承办、审核、批准；"
+            "角色：承办人、审核人、批准人、首席代表。只写环节时用其默认角色，"
             "如“承办 → 审核 → 批准”。"
         ),
     )
@@ -423,7 +423,7 @@ class ProcessBranchInline(DraftOnlyInline):
     formset = ProcessBranchFormSet
     readonly_fields = ("steps_label",)
     verbose_name_plural = gettext_lazy(
-        "审批流程(参与审查的部门:牵头部门汇总意见并作出决定;不填写时由实施部门单独审查)"
+        "审批流程（参与审查的部门：牵头部门汇总意见并作出决定；不填写时由实施部门单独审查）"
     )
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
@@ -541,12 +541,12 @@ class ItemVersionAdmin(admin.ModelAdmin):
             },
         ),
         (
-            gettext_lazy("审批流程(权力运行流程)"),
+            gettext_lazy("审批流程（权力运行流程）"),
             {
                 "fields": ("consolidation_days", "material_request_pauses", "flowchart"),
                 "description": gettext_lazy(
-                    "各部门同时审查;办结时限 = 最长的部门审查时限 + 牵头部门汇总时间"
-                    "(不累加),不得超过承诺时限。参与部门在页面下方“审批流程”中设置。"
+                    "各部门同时审查；办结时限 = 最长的部门审查时限 + 牵头部门汇总时间"
+                    "（不累加），不得超过承诺时限。参与部门在页面下方“审批流程”中设置。"
                 ),
             },
         ),
@@ -568,7 +568,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description=gettext_lazy("流程图(按已保存的流程)"))
+    @admin.display(description=gettext_lazy("流程图（按已保存的流程）"))
     def flowchart(self, obj: ItemVersion) -> str:
         if obj is None or obj.pk is None:
             return ""
@@ -655,7 +655,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(
                 request,
-                _("%(v)s未发布:%(e)s") % {"v": label, "e": _messages_of(error)},
+                _("%(v)s未发布：%(e)s") % {"v": label, "e": _messages_of(error)},
                 messages.ERROR,
             )
             return False

@@ -180,7 +180,7 @@ class RegionDetail(PublicDetailView):
 @extend_schema_view(
     get=extend_schema(
         operation_id="catalog_items_list",
-        summary="事项列表(已发布)",
+        summary="事项列表（已发布）",
         parameters=[ItemQuerySerializer],
         responses={200: ItemSerializer(many=True), **error_responses(400, 404, 429)},
         tags=["catalog"],

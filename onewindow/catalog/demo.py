@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 SEED = 2015
 DEMO_PASSWORD = "demo-2015"
-HALL = "鄂州市市民中心(古城路129号)政务服务大厅"
-HALL_HOURS = "法定工作日 上午8:30-12:00,下午14:30-17:30(法定节假日除外)"
+HALL = "鄂州市市民中心（古城路129号）政务服务大厅"
+HALL_HOURS = "法定工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）"
 # The service centre website's contact number (departments.csv, 鄂州市行政审批局): the line
 # for departments whose own number the sources do not give.
 HALL_PHONE = "027-60858577"
@@ -48,15 +48,15 @@ class DemoUser:
 
 # One persona per role; the department staff work in 鄂州市市场监督管理局.
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("applicant", "applicant", "张明", "申请人(自然人)", applicant_kind="person"),
+    DemoUser("applicant", "applicant", "张明", "申请人（自然人）", applicant_kind="person"),
     DemoUser(
         "enterprise",
         "applicant",
         "鄂州市楚韵食品有限公司",
-        "申请人(法人)",
+        "申请人（法人）",
         applicant_kind="enterprise",
     ),
-    DemoUser("agent", "agent", "李娜", "代办员(绿色通道服务队)", applicant_kind="person"),
+    DemoUser("agent", "agent", "李娜", "代办员（绿色通道服务队）", applicant_kind="person"),
     DemoUser("clerk", "clerk", "陈静", "窗口受理人员", DEMO_DEPARTMENT, ("C01", "C02")),
     DemoUser("handler", "handler", "刘洋", "承办人", DEMO_DEPARTMENT),
     DemoUser("reviewer", "reviewer", "赵敏", "审核人", DEMO_DEPARTMENT),
@@ -64,10 +64,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("chief", "chief", "周强", "首席代表", DEMO_DEPARTMENT, ("C01", "C02")),
     # ALL Art. 42: extensions are approved by the agency head; for joint handling by the head of
     # the city government, who sits in no department.
-    DemoUser("head", "head", "钱国栋", "机关负责人(批准延期)", DEMO_DEPARTMENT),
-    DemoUser("gov_head", "gov_head", "何志刚", "本级人民政府负责人(批准联合办理延期)"),
+    DemoUser("head", "head", "钱国栋", "机关负责人（批准延期）", DEMO_DEPARTMENT),
+    DemoUser("gov_head", "gov_head", "何志刚", "本级人民政府负责人（批准联合办理延期）"),
     DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
-    DemoUser("admin", "admin", "郑浩", "中心管理员(可登录管理后台)"),
+    DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
     DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
 )
 DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)
@@ -114,7 +114,7 @@ def _case_count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"办件数须为整数:{value!r}") from None
+        raise argparse.ArgumentTypeError(f"办件数须为整数：{value!r}") from None
     if not 0 <= number <= MAX_CASES:
         raise argparse.ArgumentTypeError(f"办件数须在 0 至 {MAX_CASES} 之间。")
     return number
@@ -130,7 +130,7 @@ def demo_command(args: argparse.Namespace) -> int:
     if present and not args.reset:
         print(
             _present_message(present)
-            + "如需删除这些目录数据和演示用户并重新加载,请运行:onewindow demo --reset",
+            + "如需删除这些目录数据和演示用户并重新加载，请运行：onewindow demo --reset",
             file=sys.stderr,
         )
         return 1
@@ -141,11 +141,11 @@ def demo_command(args: argparse.Namespace) -> int:
         generated = load_demo(progress=True, cases=args.cases)
     except ProtectedError:
         print(
-            "无法重置演示数据:其他数据(如非演示用户或办件)仍引用这些部门、窗口或事项。",
+            "无法重置演示数据：其他数据（如非演示用户或办件）仍引用这些部门、窗口或事项。",
             file=sys.stderr,
         )
         return 1
-    print(f"演示数据已加载,用时 {time.monotonic() - started:.1f} 秒。")
+    print(f"演示数据已加载，用时 {time.monotonic() - started:.1f} 秒。")
     if generated is not None:
         print(
             f"已生成近一年的办件 {generated.cases} 件、监察牌 {generated.cards} 张、"
@@ -172,7 +172,7 @@ def demo_data_present() -> dict[str, int]:
 
 def _present_message(present: dict[str, int]) -> str:
     counts = "、".join(f"{label}{n}条" for label, n in present.items())
-    return f"数据库中已有数据({counts}),未加载演示数据。"
+    return f"数据库中已有数据（{counts}），未加载演示数据。"
 
 
 def demo_reset() -> None:
@@ -576,7 +576,7 @@ def print_logins() -> None:
             print("  ".join("-" * width for width in widths))
     if User.objects.filter(username="zjj_clerk").exists():
         print(
-            "其他部门的工作人员(办件生成时创建,密码相同):部门代码小写加角色,"
+            "其他部门的工作人员（办件生成时创建，密码相同）：部门代码小写加角色，"
             "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief、zjj_head。"
         )
 

@@ -196,15 +196,15 @@ class ItemVersion(models.Model):
     name = models.CharField(_("事项名称"), max_length=200, db_index=True)
     legal_basis = models.TextField(_("设定依据"))
     statutory_days = models.PositiveSmallIntegerField(
-        _("法定办结时限(工作日)"), validators=[MinValueValidator(0)]
+        _("法定办结时限（工作日）"), validators=[MinValueValidator(0)]
     )
     committed_days = models.PositiveSmallIntegerField(
-        _("承诺办结时限(工作日)"), validators=[MinValueValidator(0)]
+        _("承诺办结时限（工作日）"), validators=[MinValueValidator(0)]
     )
     joint_handling = models.BooleanField(
         _("联合/集中办理"),
         default=False,
-        help_text=_("行政许可法第二十六条:联合办理时限为45个工作日,可延长15个工作日。"),
+        help_text=_("行政许可法第二十六条：联合办理时限为45个工作日，可延长15个工作日。"),
     )
     # ALL Art. 42 para. 2 (DOMAIN-RULES B2): joint handling is decided within 45 working days
     # "unless laws or regulations provide otherwise"; a longer limit names that law and article.
@@ -233,14 +233,14 @@ class ItemVersion(models.Model):
     commitment_allowed = models.BooleanField(_("适用告知承诺制"), default=False)
     # §C5 process template: the branches are ProcessBranch rows; these two belong to the whole.
     consolidation_days = models.PositiveSmallIntegerField(
-        _("牵头部门汇总决定时间(工作日)"),
+        _("牵头部门汇总决定时间（工作日）"),
         default=1,
-        help_text=_("各部门意见齐备后,牵头部门汇总并作出决定的时间。"),
+        help_text=_("各部门意见齐备后，牵头部门汇总并作出决定的时间。"),
     )
     material_request_pauses = models.BooleanField(
         _("补充材料期间暂停计时"),
         default=True,
-        help_text=_("审查部门通过窗口要求申请人补充材料时,该部门的审查时限是否暂停计算。"),
+        help_text=_("审查部门通过窗口要求申请人补充材料时，该部门的审查时限是否暂停计算。"),
     )
     result_type = models.CharField(
         _("审批结果类型"),
@@ -280,8 +280,8 @@ class ItemVersion(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("事项版本(办事指南)")
-        verbose_name_plural = _("事项版本(办事指南)")
+        verbose_name = _("事项版本（办事指南）")
+        verbose_name_plural = _("事项版本（办事指南）")
         ordering = ["item", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="itemversion_item_number"),
@@ -312,7 +312,7 @@ class ItemVersion(models.Model):
         ):
             errors.setdefault("committed_days", []).append(
                 str(
-                    _("承诺时限不得超过法定时限:承诺%(c)s个工作日,法定%(s)s个工作日。")
+                    _("承诺时限不得超过法定时限：承诺%(c)s个工作日，法定%(s)s个工作日。")
                     % {"c": self.committed_days, "s": self.statutory_days}
                 )
             )
@@ -323,7 +323,7 @@ class ItemVersion(models.Model):
         bad = [m for m in self.delivery_methods or [] if m not in DeliveryMethod.values]
         if bad:
             errors.setdefault("delivery_methods", []).append(
-                str(_("不支持的送达方式:%(m)s") % {"m": ", ".join(map(str, bad))})
+                str(_("不支持的送达方式：%(m)s") % {"m": ", ".join(map(str, bad))})
             )
         if errors:
             raise ValidationError(errors)
@@ -348,7 +348,7 @@ def _guard_transition(stored: str, new: str, update_fields: object) -> None:
     """Only the publish/supersede services may touch a published version, and only its status."""
     allowed = stored == VersionStatus.PUBLISHED and new == VersionStatus.SUPERSEDED
     if not (allowed and update_fields and set(update_fields) <= {"status"}):  # type: ignore[call-overload]
-        raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+        raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
 
 
 class VersionChild(models.Model):
@@ -364,7 +364,7 @@ class VersionChild(models.Model):
 
     def _check_editable(self) -> None:
         if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
-            raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+            raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
 
     def save(self, *args: object, **kwargs: object) -> None:
         self._check_editable()
@@ -429,7 +429,7 @@ class Material(VersionChild):
         upload_to="catalog/samples/",
         blank=True,
         validators=[validate_sample],
-        help_text=_("表格类文件,或 JPEG、PNG 图片。"),
+        help_text=_("表格类文件，或 JPEG、PNG 图片。"),
     )
 
     class Meta(VersionChild.Meta):
@@ -446,7 +446,7 @@ class Fee(VersionChild):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("收费项目"), max_length=200)
     amount = models.DecimalField(
-        _("收费标准(元)"),
+        _("收费标准（元）"),
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
@@ -492,13 +492,13 @@ class ProcessBranch(VersionChild):
     )
     is_lead = models.BooleanField(_("牵头部门"), default=False)
     allotted_days = models.PositiveSmallIntegerField(
-        _("审查时限(工作日)"), validators=[MinValueValidator(1)]
+        _("审查时限（工作日）"), validators=[MinValueValidator(1)]
     )
     steps = models.JSONField(_("办理环节"), default=list)
 
     class Meta(VersionChild.Meta):
-        verbose_name = _("审批流程(部门)")
-        verbose_name_plural = _("审批流程(部门)")
+        verbose_name = _("审批流程（部门）")
+        verbose_name_plural = _("审批流程（部门）")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "department"], name="processbranch_version_department"
@@ -549,7 +549,7 @@ class RiskPoint(VersionChild):
 
 class ImplementationMode(models.TextChoices):
     HANDLES = "handles", _("受理并办理")
-    ACCEPTS = "accepts", _("代收代办(受理点)")
+    ACCEPTS = "accepts", _("代收代办（受理点）")
 
 
 class ItemImplementation(models.Model):

@@ -109,13 +109,13 @@ def steps_parse(text: str) -> list[dict[str, str]]:
         kind = kinds.get(kind_text.strip().lower())
         if kind is None:
             raise ValidationError(
-                _("第%(n)s个环节“%(part)s”无法识别:环节须为承办、审核或批准。")
+                _("第%(n)s个环节“%(part)s”无法识别：环节须为承办、审核或批准。")
                 % {"n": n, "part": part}
             )
         role = roles.get(role_text.strip().lower()) if role_text.strip() else DEFAULT_ROLE[kind]
         if role is None:
             raise ValidationError(
-                _("第%(n)s个环节“%(part)s”的角色无法识别:角色须为%(roles)s。")
+                _("第%(n)s个环节“%(part)s”的角色无法识别：角色须为%(roles)s。")
                 % {"n": n, "part": part, "roles": _role_names()}
             )
         steps.append({"kind": str(kind), "role": str(role)})
@@ -136,7 +136,7 @@ def _role_names() -> str:
 
 # --- validation ---------------------------------------------------------------------------------
 def _name(spec: BranchSpec) -> str:
-    return spec.department.name if spec.department is not None else _("(未选择部门)")
+    return spec.department.name if spec.department is not None else _("（未选择部门）")
 
 
 def _path_limit(version: ItemVersion) -> int:
@@ -158,12 +158,12 @@ def step_errors(spec: BranchSpec) -> list[str]:
         role = step.get("role") if isinstance(step, dict) else None
         if kind not in StepKind.values:
             errors.append(
-                _("部门“%(d)s”第%(n)s个环节的类型“%(k)s”无效:须为承办、审核或批准。")
+                _("部门“%(d)s”第%(n)s个环节的类型“%(k)s”无效：须为承办、审核或批准。")
                 % {"d": name, "n": n, "k": kind}
             )
         if role not in STEP_ROLES:
             errors.append(
-                _("部门“%(d)s”第%(n)s个环节的角色“%(r)s”不是部门审查角色(%(roles)s)。")
+                _("部门“%(d)s”第%(n)s个环节的角色“%(r)s”不是部门审查角色（%(roles)s）。")
                 % {"d": name, "n": n, "r": role, "roles": _role_names()}
             )
     last = steps[-1]
@@ -179,7 +179,7 @@ def branch_errors(version: ItemVersion, spec: BranchSpec, *, path: bool = True) 
     if spec.department is None:
         errors.append(_("请选择部门。"))
     elif not spec.department.is_active:
-        errors.append(_("部门“%(d)s”已停用,不能承担审查。") % {"d": name})
+        errors.append(_("部门“%(d)s”已停用，不能承担审查。") % {"d": name})
     days = spec.allotted_days
     if days is None or days < 1:
         errors.append(_("部门“%(d)s”的审查时限至少为1个工作日。") % {"d": name})
@@ -201,22 +201,22 @@ def _path_errors(version: ItemVersion, allotted: list[int], who: str = "") -> li
         values["l"] = limit
         if version.on_the_spot:
             message = _(
-                "即办件须当场办结:审批流程的关键路径为%(p)s个工作日(最长的部门审查%(b)s个"
-                "工作日 + 牵头部门汇总%(c)s个工作日),最多为1个工作日。"
+                "即办件须当场办结：审批流程的关键路径为%(p)s个工作日（最长的部门审查%(b)s个"
+                "工作日 + 牵头部门汇总%(c)s个工作日），最多为1个工作日。"
             )
         else:
             message = _(
-                "审批流程的关键路径为%(p)s个工作日(最长的部门审查%(b)s个工作日 + 牵头部门"
-                "汇总%(c)s个工作日),超过承诺时限%(l)s个工作日。"
+                "审批流程的关键路径为%(p)s个工作日（最长的部门审查%(b)s个工作日 + 牵头部门"
+                "汇总%(c)s个工作日），超过承诺时限%(l)s个工作日。"
             )
-        errors.append((_("部门“%(who)s”:") % values if who else "") + message % values)
+        errors.append((_("部门“%(who)s”：") % values if who else "") + message % values)
     # ALL Art. 42 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working days,
     # unless a law or regulation recorded on the version provides otherwise.
     if version.joint_handling and path > JOINT_HANDLING_DAYS and not limit_basis_recorded(version):
         values["j"] = JOINT_HANDLING_DAYS
         errors.append(
             _(
-                "联合办理的审批流程关键路径为%(p)s个工作日,超过《中华人民共和国行政许可法》"
+                "联合办理的审批流程关键路径为%(p)s个工作日，超过《中华人民共和国行政许可法》"
                 "第四十二条规定的%(j)s个工作日。"
             )
             % values
@@ -271,7 +271,7 @@ def template_errors(version: ItemVersion, branches: Sequence[BranchSpec]) -> dic
     # DOMAIN-RULES B2: committed ≤ statutory is a catalog invariant.
     if committed is not None and statutory is not None and committed > statutory:
         errors["committed_days"] = [
-            _("承诺时限不得超过法定时限:承诺%(c)s个工作日,法定%(s)s个工作日。")
+            _("承诺时限不得超过法定时限：承诺%(c)s个工作日，法定%(s)s个工作日。")
             % {"c": committed, "s": statutory}
         ]
     if not branches:
@@ -305,9 +305,9 @@ def _lead_errors(branches: Sequence[BranchSpec]) -> list[str]:
     """§C5: one lead department consolidates the opinions and decides."""
     leads = [_name(s) for s in branches if s.is_lead]
     if not leads:
-        return [_("请指定一个牵头部门(负责汇总各部门意见并作出决定)。")]
+        return [_("请指定一个牵头部门（负责汇总各部门意见并作出决定）。")]
     if len(leads) > 1:
-        return [_("只能有一个牵头部门,现为:%(d)s。") % {"d": "、".join(leads)}]
+        return [_("只能有一个牵头部门，现为：%(d)s。") % {"d": "、".join(leads)}]
     return []
 
 
@@ -389,7 +389,7 @@ def _raise_row_errors(
         errors.append(_("部门“%(d)s”在流程中重复出现。") % {"d": spec.department.name})
     lead = next((o for o in others if o.is_lead), None)
     if spec.is_lead and lead is not None:
-        errors.append(_("只能有一个牵头部门:“%(d)s”已是牵头部门。") % {"d": lead.department.name})
+        errors.append(_("只能有一个牵头部门：“%(d)s”已是牵头部门。") % {"d": lead.department.name})
     if errors:
         raise ValidationError({ERROR_KEY: errors})
 
@@ -474,7 +474,7 @@ def process_flowchart(version: ItemVersion) -> flowchart.Chart:
         _("%(d)s%(lead)s:%(steps)s,%(days)s。")
         % {
             "d": lane.department,
-            "lead": _("(牵头)") if lane.lead and len(lanes) > 1 else "",
+            "lead": _("（牵头）") if lane.lead and len(lanes) > 1 else "",
             "steps": " → ".join(f"{s.kind}({s.role})" for s in lane.steps),
             "days": lane.days,
         }
@@ -504,21 +504,21 @@ def process_flowchart(version: ItemVersion) -> flowchart.Chart:
 def _description(view: ProcessView) -> str:
     names = [b.department.name for b in view.branches]
     if len(names) == 1:
-        return _("窗口受理后,由%(d)s审查并作出决定,统一送达。") % {"d": names[0]}
+        return _("窗口受理后，由%(d)s审查并作出决定，统一送达。") % {"d": names[0]}
     lead = next(b.department.name for b in view.branches if b.is_lead)
     return _(
-        "窗口受理后,%(n)s个部门同时审查:%(names)s。%(lead)s牵头,汇总各部门意见后作出决定,统一送达。"
+        "窗口受理后，%(n)s个部门同时审查：%(names)s。%(lead)s牵头，汇总各部门意见后作出决定，统一送达。"
     ) % {"n": len(names), "names": "、".join(names), "lead": lead}
 
 
 def _summary(version: ItemVersion, view: ProcessView) -> str:
     if version.on_the_spot:
         return _(
-            "即办件:申请材料齐全、符合法定形式的,当场作出决定(《中华人民共和国行政许可法》第三十四条)。"
+            "即办件：申请材料齐全、符合法定形式的，当场作出决定（《中华人民共和国行政许可法》第三十四条）。"
         )
     return _(
-        "承诺办结时限:%(c)s;办结时限 = 最长的部门审查%(b)s个工作日 + 牵头部门汇总%(s)s个工作日 = "
-        "%(p)s个工作日(各部门同时审查,不累加)。"
+        "承诺办结时限：%(c)s；办结时限 = 最长的部门审查%(b)s个工作日 + 牵头部门汇总%(s)s个工作日 = "
+        "%(p)s个工作日（各部门同时审查，不累加）。"
     ) % {
         "c": _days(version.committed_days),
         "b": max(b.allotted_days for b in view.branches),

@@ -28,7 +28,7 @@ RISK_POINT_FIELDS = ("department", "step_kind", "risk", "measure", "level", "sor
 def _locked_draft(version: ItemVersion) -> ItemVersion:
     locked = ItemVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT:
-        raise ValidationError(_("已发布的版本不可修改,请创建新的草稿版本。"), code="published")
+        raise ValidationError(_("已发布的版本不可修改，请创建新的草稿版本。"), code="published")
     return locked
 
 
@@ -66,7 +66,7 @@ def risk_point_add(
 def risk_point_update(*, risk_point: RiskPoint, **fields: Any) -> RiskPoint:
     unknown = set(fields) - set(RISK_POINT_FIELDS)
     if unknown:
-        raise ValidationError(_("不可修改的字段:%(f)s"), params={"f": ", ".join(sorted(unknown))})
+        raise ValidationError(_("不可修改的字段：%(f)s"), params={"f": ", ".join(sorted(unknown))})
     _locked_draft(risk_point.version)
     for field, value in fields.items():
         setattr(risk_point, field, value.strip() if isinstance(value, str) else value)

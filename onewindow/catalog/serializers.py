@@ -54,7 +54,7 @@ class ItemQuerySerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=100,
-        help_text="按事项名称、编码或部门名称检索,支持中文片段(如“食品”),空格分隔多个词",
+        help_text="按事项名称、编码或部门名称检索，支持中文片段（如“食品”），空格分隔多个词",
     )
     department = serializers.CharField(
         required=False, allow_blank=True, max_length=50, help_text="实施部门编码"
@@ -63,7 +63,7 @@ class ItemQuerySerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=50,
-        help_text="区划代码:在该区域或其上级区域实施的事项",
+        help_text="区划代码：在该区域或其上级区域实施的事项",
     )
 
 
@@ -112,7 +112,7 @@ class RegionSerializer(serializers.ModelSerializer):
         slug_field="code",
         read_only=True,
         allow_null=True,
-        help_text="上级区域的区划代码;市级为 null",
+        help_text="上级区域的区划代码；市级为 null",
     )
 
     class Meta:
@@ -151,7 +151,7 @@ class ItemSerializer(serializers.ModelSerializer):
     )
     item_type_label = serializers.CharField(source="item.get_item_type_display", read_only=True)
     version = serializers.IntegerField(source="number", read_only=True, help_text="现行版本号")
-    url = serializers.SerializerMethodField(help_text="办事指南详情(API)")
+    url = serializers.SerializerMethodField(help_text="办事指南详情（API）")
 
     class Meta:
         model = ItemVersion
@@ -178,8 +178,8 @@ class GuideMaterialSerializer(serializers.ModelSerializer):
     original_or_copy_label = serializers.CharField(
         source="get_original_or_copy_display", read_only=True
     )
-    form_url = serializers.SerializerMethodField(help_text="空白表格下载地址;无表格时为 null")
-    sample_url = serializers.SerializerMethodField(help_text="示例样表下载地址;无样表时为 null")
+    form_url = serializers.SerializerMethodField(help_text="空白表格下载地址；无表格时为 null")
+    sample_url = serializers.SerializerMethodField(help_text="示例样表下载地址；无样表时为 null")
 
     class Meta:
         model = Material
@@ -216,23 +216,23 @@ class GuideMaterialSerializer(serializers.ModelSerializer):
 
 class GuideFeeSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="收费项目")
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="收费标准(元)")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="收费标准（元）")
     unit = serializers.CharField(help_text="计费单位")
     legal_basis = serializers.CharField(help_text="收费依据")
 
 
 class GuideLimitsSerializer(serializers.Serializer):
-    statutory_days = serializers.IntegerField(help_text="法定办结时限(工作日)")
-    committed_days = serializers.IntegerField(help_text="承诺办结时限(工作日),不超过法定时限")
+    statutory_days = serializers.IntegerField(help_text="法定办结时限（工作日）")
+    committed_days = serializers.IntegerField(help_text="承诺办结时限（工作日），不超过法定时限")
     joint_handling = serializers.BooleanField(
-        help_text="联合/集中办理(行政许可法第二十六条、第四十二条:45 个工作日,可延长 15 个)"
+        help_text="联合/集中办理（行政许可法第二十六条、第四十二条：45 个工作日，可延长 15 个）"
     )
-    on_the_spot = serializers.BooleanField(help_text="即办件:当场办结")
+    on_the_spot = serializers.BooleanField(help_text="即办件：当场办结")
     limit_basis_law = serializers.CharField(
-        help_text="联合办理时限超过45个工作日时,规定该时限的法律、法规(行政许可法第四十二条:"
-        "法律、法规另有规定的,依照其规定);否则为空"
+        help_text="联合办理时限超过45个工作日时，规定该时限的法律、法规（行政许可法第四十二条："
+        "法律、法规另有规定的，依照其规定）；否则为空"
     )
-    limit_basis_article = serializers.CharField(help_text="上述法律、法规的条款,如“第二十二条”")
+    limit_basis_article = serializers.CharField(help_text="上述法律、法规的条款，如“第二十二条”")
 
 
 class GuideResultSerializer(serializers.Serializer):
@@ -242,10 +242,10 @@ class GuideResultSerializer(serializers.Serializer):
     result_type_label = serializers.CharField(source="get_result_type_display")
     name = serializers.CharField(source="result_name", help_text="审批结果名称")
     validity_years = serializers.IntegerField(
-        allow_null=True, help_text="证照有效期(年);null:默认5年或长期有效"
+        allow_null=True, help_text="证照有效期（年）；null：默认5年或长期有效"
     )
     renewable = serializers.BooleanField(
-        help_text="可申请延续(行政许可法第五十条:有效期届满三十日前申请)"
+        help_text="可申请延续（行政许可法第五十条：有效期届满三十日前申请）"
     )
 
 
@@ -278,7 +278,7 @@ class ItemImplementationSerializer(serializers.ModelSerializer):
 
 
 class GuideProcessStepSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=StepKind.choices, help_text="环节:承办、审核、批准")
+    kind = serializers.ChoiceField(choices=StepKind.choices, help_text="环节：承办、审核、批准")
     kind_label = serializers.CharField()
     role = serializers.ChoiceField(
         choices=[(r.value, r.label) for r in STEP_ROLES], help_text="办理该环节的角色"
@@ -288,26 +288,26 @@ class GuideProcessStepSerializer(serializers.Serializer):
 
 class GuideProcessBranchSerializer(serializers.Serializer):
     department = ItemDepartmentSerializer()
-    is_lead = serializers.BooleanField(help_text="牵头部门:汇总各部门意见并作出决定")
-    allotted_days = serializers.IntegerField(help_text="该部门的审查时限(工作日)")
+    is_lead = serializers.BooleanField(help_text="牵头部门：汇总各部门意见并作出决定")
+    allotted_days = serializers.IntegerField(help_text="该部门的审查时限（工作日）")
     steps = GuideProcessStepSerializer(many=True, help_text="按顺序办理的环节")
 
 
 class GuideProcessSerializer(serializers.Serializer):
     """The process template (权力运行流程): the departments review at the same time."""
 
-    branches = GuideProcessBranchSerializer(many=True, help_text="参与审查的部门,牵头部门在前")
-    consolidation_days = serializers.IntegerField(help_text="牵头部门汇总决定的时间(工作日)")
+    branches = GuideProcessBranchSerializer(many=True, help_text="参与审查的部门，牵头部门在前")
+    consolidation_days = serializers.IntegerField(help_text="牵头部门汇总决定的时间（工作日）")
     critical_path_days = serializers.IntegerField(
-        help_text="审批时限:最长的部门审查时限 + 汇总时间(并联审查,不累加)"
+        help_text="审批时限：最长的部门审查时限 + 汇总时间（并联审查，不累加）"
     )
     material_request_pauses = serializers.BooleanField(
         help_text="部门要求补充材料期间该部门的审查时限暂停计算"
     )
     is_default = serializers.BooleanField(
-        help_text="事项未设置流程模板:由实施部门单独审查(承办、审核、批准)"
+        help_text="事项未设置流程模板：由实施部门单独审查（承办、审核、批准）"
     )
-    flowchart_url = serializers.URLField(help_text="审批流程图(SVG)")
+    flowchart_url = serializers.URLField(help_text="审批流程图（SVG）")
 
 
 class ItemDetailSerializer(ItemSerializer):
@@ -317,13 +317,13 @@ class ItemDetailSerializer(ItemSerializer):
         slug_field="text", many=True, read_only=True, help_text="受理条件"
     )
     materials = GuideMaterialSerializer(many=True, read_only=True, help_text="申请材料清单")
-    fees = GuideFeeSerializer(many=True, read_only=True, help_text="收费项目;空表示不收费")
+    fees = GuideFeeSerializer(many=True, read_only=True, help_text="收费项目；空表示不收费")
     is_free = serializers.SerializerMethodField(help_text="不收费")
     limits = GuideLimitsSerializer(source="*", read_only=True)
     tolerance_category = serializers.ChoiceField(
         choices=ToleranceCategory.choices,
         read_only=True,
-        help_text="容缺受理类别:鼓励类、审慎类、限制类",
+        help_text="容缺受理类别：鼓励类、审慎类、限制类",
     )
     tolerance_category_label = serializers.CharField(
         source="get_tolerance_category_display", read_only=True
@@ -332,7 +332,7 @@ class ItemDetailSerializer(ItemSerializer):
     delivery_methods = serializers.SerializerMethodField(help_text="送达方式")
     handling = GuideHandlingSerializer(source="*", read_only=True, help_text="办理地点、时间与电话")
     implementations = serializers.SerializerMethodField(help_text="实施区域")
-    process = serializers.SerializerMethodField(help_text="审批流程(权力运行流程)")
+    process = serializers.SerializerMethodField(help_text="审批流程（权力运行流程）")
 
     class Meta(ItemSerializer.Meta):
         fields = [

@@ -171,7 +171,7 @@ def item_version_create_draft(*, item: Item) -> ItemVersion:
     existing = item.versions.filter(status=VersionStatus.DRAFT).first()
     if existing is not None:
         raise ValidationError(
-            _("事项“%(item)s”已有草稿版本(第%(n)s版),请先编辑发布或删除该草稿。"),
+            _("事项“%(item)s”已有草稿版本（第%(n)s版），请先编辑发布或删除该草稿。"),
             code="draft_exists",
             params={"item": item.code, "n": existing.number},
         )
@@ -217,7 +217,7 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
     # B2: "committed ≤ statutory is a catalog invariant"; the message names the rule plainly.
     if version.committed_days > version.statutory_days:
         errors["committed_days"] = [
-            _("承诺时限不得超过法定时限:承诺%(c)s个工作日,法定%(s)s个工作日。")
+            _("承诺时限不得超过法定时限：承诺%(c)s个工作日，法定%(s)s个工作日。")
             % {"c": version.committed_days, "s": version.statutory_days}
         ]
     if not version.materials.exists():
@@ -227,7 +227,7 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
         errors.setdefault("delivery_methods", []).append(_("请至少选择一种送达方式。"))
     elif any(m not in DeliveryMethod.values for m in methods):
         errors.setdefault("delivery_methods", []).append(
-            _("不支持的送达方式:%(m)s") % {"m": ", ".join(map(str, methods))}
+            _("不支持的送达方式：%(m)s") % {"m": ", ".join(map(str, methods))}
         )
     # ALL Art. 42 para. 2 (B2, C3): joint handling ≤ 45 working days unless a law says otherwise.
     from onewindow.catalog.process import joint_limit_errors, process_template_errors
@@ -290,7 +290,7 @@ def _locked_draft(version: ItemVersion) -> ItemVersion:
     database, so a caller's unsaved attribute changes never slip into a write."""
     rows = ItemVersion.objects.select_for_update().filter(pk=version.pk)
     if rows.values_list("status", flat=True).first() != VersionStatus.DRAFT:
-        raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+        raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
     version.refresh_from_db()
     return version
 

@@ -122,7 +122,7 @@ def _validate(value: Any, kinds: FileKinds) -> None:
     allowed = "、".join(dict.fromkeys(label for label, _check in kinds.values()))
     if extension not in kinds:
         raise ValidationError(
-            _("不支持的文件类型“%(ext)s”:只接受 %(allowed)s 文件。"),
+            _("不支持的文件类型“%(ext)s”：只接受 %(allowed)s 文件。"),
             code="file_type",
             params={"ext": extension or _("无扩展名"), "allowed": allowed},
         )
@@ -130,21 +130,21 @@ def _validate(value: Any, kinds: FileKinds) -> None:
     try:
         size = value.size
     except (FileNotFoundError, OSError):
-        raise ValidationError(_("文件已丢失,请重新上传。"), code="file_missing") from None
+        raise ValidationError(_("文件已丢失，请重新上传。"), code="file_missing") from None
     if not size:
         raise ValidationError(
             _("文件“%(name)s”是空文件。"), code="file_empty", params={"name": name}
         )
     if size > max_bytes():
         raise ValidationError(
-            _("文件“%(name)s”过大:不能超过 %(mb)s MB。"),
+            _("文件“%(name)s”过大：不能超过 %(mb)s MB。"),
             code="file_size",
             params={"name": name, "mb": settings.MAX_UPLOAD_MB},
         )
     if not _content_matches(value, check):
         raise ValidationError(
             _(
-                "文件“%(name)s”的内容不是%(kind)s文件,与扩展名“%(ext)s”不符。请上传真实的%(kind)s文件。"
+                "文件“%(name)s”的内容不是%(kind)s文件，与扩展名“%(ext)s”不符。请上传真实的%(kind)s文件。"
             ),
             code="file_content",
             params={"name": name, "kind": label, "ext": extension},
@@ -164,7 +164,7 @@ def _content_matches(value: Any, check: Callable[[IO[bytes]], bool]) -> bool:
         finally:
             handle.seek(position)
     except (FileNotFoundError, OSError):
-        raise ValidationError(_("文件已丢失,请重新上传。"), code="file_missing") from None
+        raise ValidationError(_("文件已丢失，请重新上传。"), code="file_missing") from None
     finally:
         if was_closed:
             value.close()

@@ -73,22 +73,22 @@ class VerifyThrottle(BaseThrottle):
 class CertificateVerificationSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
         choices=STATES,
-        help_text="valid 有效;expired 已过有效期;revoked 已撤销;withdrawn 已撤回;"
-        "cancelled 已注销;tampered 记录与签名不符(疑似篡改,此时只返回证书编号)",
+        help_text="valid 有效；expired 已过有效期；revoked 已撤销；withdrawn 已撤回；"
+        "cancelled 已注销；tampered 记录与签名不符（疑似篡改，此时只返回证书编号）",
     )
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     message = serializers.CharField()
     serial = serializers.CharField()
     title = serializers.CharField()
-    holder = serializers.CharField(help_text="持证人(自然人姓名脱敏)")
-    holder_id = serializers.CharField(help_text="证件号码(脱敏,如 4207**********1234)")
+    holder = serializers.CharField(help_text="持证人（自然人姓名脱敏）")
+    holder_id = serializers.CharField(help_text="证件号码（脱敏，如 4207**********1234）")
     item_code = serializers.CharField()
     item_name = serializers.CharField()
     department = serializers.CharField(help_text="发证机关")
     scope = serializers.CharField(help_text="许可内容")
     issued_on = serializers.DateField(allow_null=True)
     valid_from = serializers.DateField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True, help_text="null:长期有效")
+    valid_until = serializers.DateField(allow_null=True, help_text="null：长期有效")
     long_term = serializers.BooleanField()
     status_changed_on = serializers.DateField(allow_null=True, help_text="撤销/撤回/注销日期")
     status_reason = serializers.CharField(help_text="撤销/撤回/注销理由")
@@ -106,15 +106,15 @@ class CertificateDetailSerializer(serializers.Serializer):
     scope = serializers.CharField()
     issued_on = serializers.DateField()
     valid_from = serializers.DateField()
-    valid_until = serializers.DateField(allow_null=True, help_text="null:长期有效")
+    valid_until = serializers.DateField(allow_null=True, help_text="null：长期有效")
     status = serializers.ChoiceField(choices=CertificateStatus.choices)
     status_reason = serializers.CharField()
     status_changed_at = serializers.DateTimeField(allow_null=True)
     verification = serializers.CharField(
-        help_text="当前核验结果:valid、expired、revoked、withdrawn、cancelled 或 tampered"
+        help_text="当前核验结果：valid、expired、revoked、withdrawn、cancelled 或 tampered"
     )
-    verify_url = serializers.CharField(help_text="公开核验页(二维码内容)")
-    pdf_url = serializers.CharField(help_text="证照 PDF(接口)")
+    verify_url = serializers.CharField(help_text="公开核验页（二维码内容）")
+    pdf_url = serializers.CharField(help_text="证照 PDF（接口）")
 
 
 class CertificateDeliverySerializer(serializers.Serializer):
@@ -134,17 +134,17 @@ class RenewalRowSerializer(serializers.Serializer):
     case_number = serializers.CharField(allow_null=True)
     case_status = serializers.CharField()
     serial = serializers.CharField(help_text="被延续的证书编号")
-    expires_on = serializers.DateField(help_text="原有效期至(决定期限,行政许可法第五十条)")
-    outcome = serializers.CharField(help_text="空:待决定;granted:准予延续;deemed:视为准予延续")
+    expires_on = serializers.DateField(help_text="原有效期至（决定期限，行政许可法第五十条）")
+    outcome = serializers.CharField(help_text="空：待决定；granted：准予延续；deemed：视为准予延续")
     new_valid_until = serializers.DateField(allow_null=True)
 
 
 class CertificateRenewalSerializer(serializers.Serializer):
     renewable = serializers.BooleanField(help_text="事项可申请延续且证照有有效期")
     latest_application_day = serializers.DateField(
-        allow_null=True, help_text="最迟申请日:有效期届满前三十日(日历日)"
+        allow_null=True, help_text="最迟申请日：有效期届满前三十日（日历日）"
     )
-    refusal = serializers.CharField(help_text="今天不能申请延续的原因;可以申请时为空")
+    refusal = serializers.CharField(help_text="今天不能申请延续的原因；可以申请时为空")
     open_case_id = serializers.IntegerField(allow_null=True, help_text="正在办理的延续申请办件")
     renewed_on = serializers.DateField(allow_null=True)
     renewal_deemed = serializers.BooleanField(help_text="最近一次延续为逾期未决定视为准予延续")
@@ -152,7 +152,7 @@ class CertificateRenewalSerializer(serializers.Serializer):
 
 
 class RenewalStartedSerializer(serializers.Serializer):
-    case_id = serializers.IntegerField(help_text="延续申请(草稿)办件")
+    case_id = serializers.IntegerField(help_text="延续申请（草稿）办件")
     application_url = serializers.CharField(help_text="填写材料并提交的接口")
     submit_url = serializers.CharField()
 
@@ -162,7 +162,7 @@ class CaseResultSerializer(serializers.Serializer):
     case_number = serializers.CharField()
     case_status = serializers.ChoiceField(choices=CaseStatus.choices)
     certificate_due = DueDateSerializer(
-        allow_null=True, help_text="发证送达期限(决定后十个工作日,行政许可法第四十四条)"
+        allow_null=True, help_text="发证送达期限（决定后十个工作日，行政许可法第四十四条）"
     )
     delivery_methods = serializers.ListField(
         child=serializers.ChoiceField(choices=DeliveryMethod.choices),
@@ -189,7 +189,7 @@ class CaseResultSerializer(serializers.Serializer):
 
 
 class CertificateReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="理由(必填,告知持证人并公开)")
+    reason = serializers.CharField(max_length=1000, help_text="理由（必填，告知持证人并公开）")
 
 
 class DeliveryChoiceSerializer(serializers.Serializer):
@@ -205,7 +205,7 @@ class DeliveryChoiceSerializer(serializers.Serializer):
 class DeliveryHandoverSerializer(serializers.Serializer):
     receiver_name = serializers.CharField(max_length=100, help_text="领取人姓名")
     receiver_id_number = serializers.CharField(
-        max_length=30, help_text="领取人身份证号(校验位和出生日期均校验)"
+        max_length=30, help_text="领取人身份证号（校验位和出生日期均校验）"
     )
 
 
@@ -363,7 +363,7 @@ def _verified(result: selectors.Verification | None) -> Response:
 class VerifyTokenView(PublicView):
     @extend_schema(
         operation_id="certificates_verify",
-        summary="证照核验(二维码)",
+        summary="证照核验（二维码）",
         description="The QR code's token → valid / expired / revoked / withdrawn / cancelled "
         "(with date and reason) / tampered (the stored record no longer matches the server's "
         "signature). No login; rate-limited per address; an unknown token is a plain 404.",
@@ -377,7 +377,7 @@ class VerifyTokenView(PublicView):
 class VerifySerialView(PublicView):
     @extend_schema(
         operation_id="certificates_verify_serial",
-        summary="证照核验(证书编号)",
+        summary="证照核验（证书编号）",
         description="The same verification by the serial number printed on the certificate.",
         parameters=[
             OpenApiParameter("serial", str, OpenApiParameter.QUERY, required=True),

@@ -16,7 +16,7 @@ class SerialForm(forms.Form):
         label=_("证书编号"),
         strip=True,
         error_messages={"required": _("请输入证书编号。")},
-        help_text=_("例如 SCJG-2025-000001,印在证照上二维码旁。"),
+        help_text=_("例如 SCJG-2025-000001，印在证照上二维码旁。"),
     )
 
 
@@ -26,7 +26,7 @@ class ReasonForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写理由。")},
-        help_text=_("将告知持证人,并在公开核验页上显示。"),
+        help_text=_("将告知持证人，并在公开核验页上显示。"),
     )
 
 
@@ -63,7 +63,7 @@ class HandoverForm(forms.Form):
         label=_("领取人身份证号"),
         max_length=30,
         error_messages={"required": _("请填写领取人身份证号。")},
-        help_text=_("核对领取人身份证原件;代领的须同时核验委托书。"),
+        help_text=_("核对领取人身份证原件；代领的须同时核验委托书。"),
     )
 
 

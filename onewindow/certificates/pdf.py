@@ -75,7 +75,7 @@ def certificate_document(
         if certificate.status != CertificateStatus.VALID:
             blocks += [
                 Heading(_("证照状态")),
-                _("本证照%(s)s(%(r)s),不再有效。")
+                _("本证照%(s)s（%(r)s），不再有效。")
                 % {
                     "s": CertificateStatus(certificate.status).label,
                     "r": certificate.status_reason,
@@ -84,18 +84,18 @@ def certificate_document(
         return Document(
             issuer=certificate.department_name,
             title=certificate.title,
-            number=_("证书编号:%(s)s") % {"s": certificate.serial},
+            number=_("证书编号：%(s)s") % {"s": certificate.serial},
             addressee="",
             blocks=blocks,
             issued_on=_date(certificate.issued_on),
             qr_url=url,
             qr_caption=_(
-                "扫描二维码或访问 %(url)s 核验本证照真伪;也可在网上办事大厅“证照核验”栏目输入"
+                "扫描二维码或访问 %(url)s 核验本证照真伪；也可在网上办事大厅“证照核验”栏目输入"
                 "证书编号 %(serial)s 查询。"
             )
             % {"url": url, "serial": certificate.serial},
             subject=certificate.serial,
-            seal_note=_("(发证机关盖章)"),
+            seal_note=_("（发证机关盖章）"),
             footer=_("电子证照"),
         )
 

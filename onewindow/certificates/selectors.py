@@ -48,7 +48,7 @@ PUBLIC_EVENT_LABELS = {
     "certificate_issued": gettext_lazy("证照已制发"),
     "delivery_chosen": gettext_lazy("选择送达方式"),
     "delivery_sent": gettext_lazy("证照已寄出"),
-    "delivered": gettext_lazy("证照已送达,办结"),
+    "delivered": gettext_lazy("证照已送达，办结"),
     "certificate_revoked": gettext_lazy("证照被撤销"),
     "certificate_withdrawn": gettext_lazy("证照被撤回"),
     "certificate_cancelled": gettext_lazy("证照被注销"),
@@ -276,7 +276,7 @@ STATE_LABELS = {
     VerifyState.REVOKED: gettext_lazy("已撤销"),
     VerifyState.WITHDRAWN: gettext_lazy("已撤回"),
     VerifyState.CANCELLED: gettext_lazy("已注销"),
-    VerifyState.TAMPERED: gettext_lazy("记录校验不通过(疑似被篡改)"),
+    VerifyState.TAMPERED: gettext_lazy("记录校验不通过（疑似被篡改）"),
 }
 STATE_COLOURS = {
     VerifyState.VALID: "green",
@@ -286,7 +286,7 @@ STATE_COLOURS = {
     VerifyState.CANCELLED: "grey",
     VerifyState.TAMPERED: "red",
 }
-NOT_FOUND = gettext_lazy("未找到该证照,请核对证书编号或二维码。")
+NOT_FOUND = gettext_lazy("未找到该证照，请核对证书编号或二维码。")
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def verify(certificate: Certificate, *, today: dt.date | None = None) -> Verific
             label=str(STATE_LABELS[VerifyState.TAMPERED]),
             colour=STATE_COLOURS[VerifyState.TAMPERED],
             message=_(
-                "该证照的登记信息与发证机关的签名不一致,可能已被篡改,不能作为有效证照使用。"
+                "该证照的登记信息与发证机关的签名不一致，可能已被篡改，不能作为有效证照使用。"
                 "请联系发证机关核实。"
             ),
             serial=certificate.serial,
@@ -387,7 +387,7 @@ def _state(certificate: Certificate, today: dt.date) -> tuple[VerifyState, str]:
     status = CertificateStatus(certificate.status)
     if status == CertificateStatus.VALID:
         if certificate.valid_until is not None and certificate.valid_until < today:
-            return VerifyState.EXPIRED, _("该证照真实,但已超过有效期。")
+            return VerifyState.EXPIRED, _("该证照真实，但已超过有效期。")
         return VerifyState.VALID, _("该证照真实有效。")
     state, verb = {
         CertificateStatus.REVOKED: (VerifyState.REVOKED, _("撤销")),
@@ -395,7 +395,7 @@ def _state(certificate: Certificate, today: dt.date) -> tuple[VerifyState, str]:
         CertificateStatus.CANCELLED: (VerifyState.CANCELLED, _("注销")),
     }[status]
     changed = certificate.status_changed_at
-    return state, _("该证照由发证机关签发,但已于 %(d)s 被%(v)s,不再有效。") % {
+    return state, _("该证照由发证机关签发，但已于 %(d)s 被%(v)s，不再有效。") % {
         "d": clock.local_date(changed) if changed else "",
         "v": verb,
     }

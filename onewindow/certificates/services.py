@@ -128,13 +128,13 @@ def _issue_check(case: Case, decision: Decision, actor: Any) -> None:
         raise CertificateError(_("只有准予行政许可的决定才能制发证照。"))
     if case.status != CaseStatus.GRANTED:
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能制发证照。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能制发证照。") % {"s": CaseStatus(case.status).label}
         )
     if case.item_version.result_type != RESULT_CERTIFICATE:
-        raise CertificateError(_("该事项的审批结果不是证照,无需制发证照。"))
+        raise CertificateError(_("该事项的审批结果不是证照，无需制发证照。"))
     existing = Certificate.objects.filter(case=case).values_list("serial", flat=True).first()
     if existing:
-        raise CertificateError(_("该办件已制发证照(编号 %(s)s)。") % {"s": existing})
+        raise CertificateError(_("该办件已制发证照（编号 %(s)s）。") % {"s": existing})
     # The decision's maker was checked by the decision service; anyone else must be allowed to
     # issue for the case's department.
     if getattr(actor, "pk", None) == decision.decided_by_id:
@@ -245,11 +245,11 @@ def certificate_status_change(
     if not signing.signature_valid(locked):
         # Re-signing a row changed behind our back would launder the change.
         raise CertificateError(
-            _("证照记录校验未通过(可能已被篡改),不能变更状态,请联系系统管理员核查。")
+            _("证照记录校验未通过（可能已被篡改），不能变更状态，请联系系统管理员核查。")
         )
     if locked.status != CertificateStatus.VALID:
         raise WrongStatus(
-            _("证照当前状态为“%(s)s”,只有有效的证照可以%(a)s。")
+            _("证照当前状态为“%(s)s”，只有有效的证照可以%(a)s。")
             % {"s": CertificateStatus(locked.status).label, "a": _action_word(action)}
         )
     locked.status = to
@@ -327,15 +327,15 @@ def delivery_choose(
         acts_for_applicant(actor, case, today=clock.local_date(now))
         or is_delivery_clerk(actor, case)
     ):
-        raise CertificateError(_("只有申请人(或其代办人)和本部门窗口人员可以选择送达方式。"))
+        raise CertificateError(_("只有申请人（或其代办人）和本部门窗口人员可以选择送达方式。"))
     _require_granted(case)
     offered = delivery_methods(case.item_version)
     if method not in offered:
         raise CertificateError(
-            _("该事项不提供这种送达方式,可选:%(m)s。") % {"m": _method_labels(offered)}
+            _("该事项不提供这种送达方式，可选：%(m)s。") % {"m": _method_labels(offered)}
         )
     if method == DeliveryMethodChoice.ELECTRONIC and not _has_certificate(case):
-        raise CertificateError(_("该办件没有电子证照,请选择其他送达方式。"))
+        raise CertificateError(_("该办件没有电子证照，请选择其他送达方式。"))
     address, phone = address.strip(), phone.strip()
     if method == DeliveryMethodChoice.POST:
         _check_post_address(address, phone)
@@ -344,7 +344,7 @@ def delivery_choose(
     delivery = Delivery.objects.select_for_update().filter(case=case).first()
     if delivery is not None and delivery.status != DeliveryStatus.PENDING:
         raise CertificateError(
-            _("证照%(s)s,不能再更改送达方式。") % {"s": DeliveryStatus(delivery.status).label}
+            _("证照%(s)s，不能再更改送达方式。") % {"s": DeliveryStatus(delivery.status).label}
         )
     delivery = delivery or Delivery(case=case)
     delivery.method, delivery.address, delivery.recipient_phone = method, address, phone
@@ -352,7 +352,7 @@ def delivery_choose(
         with transaction.atomic():
             delivery.save()
     except IntegrityError as exc:  # someone chose for the same case at the same moment
-        raise ConcurrentChange(_("该办件刚刚已被他人处理,请刷新后查看最新状态。")) from exc
+        raise ConcurrentChange(_("该办件刚刚已被他人处理，请刷新后查看最新状态。")) from exc
     _notify(
         case,
         actor=actor,
@@ -370,15 +370,15 @@ def _method_labels(methods: list[str]) -> str:
 
 def _check_post_address(address: str, phone: str) -> None:
     if len(address) < 5:
-        raise CertificateError(_("请填写完整的邮寄地址(省市区、街道门牌)。"))
+        raise CertificateError(_("请填写完整的邮寄地址（省市区、街道门牌）。"))
     if not _PHONE.match(phone):
-        raise CertificateError(_("请填写正确的收件电话(7 至 20 位数字)。"))
+        raise CertificateError(_("请填写正确的收件电话（7 至 20 位数字）。"))
 
 
 def _require_granted(case: Case) -> None:
     if case.status != CaseStatus.GRANTED:
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,只有准予许可、尚未送达的办件可以办理送达。")
+            _("办件当前状态为“%(s)s”，只有准予许可、尚未送达的办件可以办理送达。")
             % {"s": CaseStatus(case.status).label}
         )
 
@@ -398,7 +398,7 @@ def result_certificates(case: Case) -> Any:
 def _require_certificate(case: Case) -> None:
     """A certificate item's result cannot be handed out before the certificate exists."""
     if case.item_version.result_type == RESULT_CERTIFICATE and not _has_certificate(case):
-        raise CertificateError(_("证照尚未制发,暂不能送达。"))
+        raise CertificateError(_("证照尚未制发，暂不能送达。"))
 
 
 def _require_clerk(case: Case, actor: Any) -> None:
@@ -412,20 +412,20 @@ def _pending(case: Case, *, method: str, create: bool) -> Delivery:
     if delivery is None:
         if not create or method not in delivery_methods(case.item_version):
             raise CertificateError(
-                _("申请人尚未选择送达方式,请先选择“%(m)s”。")
+                _("申请人尚未选择送达方式，请先选择“%(m)s”。")
                 % {"m": DeliveryMethodChoice(method).label}
             )
         return Delivery(case=case, method=method)
     if delivery.method != method:
         raise CertificateError(
-            _("该办件的送达方式为“%(m)s”。如需改为“%(n)s”,请先更改送达方式。")
+            _("该办件的送达方式为“%(m)s”。如需改为“%(n)s”，请先更改送达方式。")
             % {
                 "m": DeliveryMethodChoice(delivery.method).label,
                 "n": DeliveryMethodChoice(method).label,
             }
         )
     if delivery.status == DeliveryStatus.DELIVERED:
-        raise CertificateError(_("证照已送达,不能重复办理。"))
+        raise CertificateError(_("证照已送达，不能重复办理。"))
     return delivery
 
 
@@ -448,18 +448,18 @@ def delivery_handover(
     # DOMAIN-RULES F1: the receiver's citizen ID, check digit and date of birth included.
     check = check_citizen_id(receiver_id_number or "", today=clock.local_date(now))
     if not check.ok:
-        raise CertificateError(_("领取人身份证号有误:%(m)s") % {"m": _(check.message)})
+        raise CertificateError(_("领取人身份证号有误：%(m)s") % {"m": _(check.message)})
     _require_certificate(case)
     delivery = _pending(case, method=DeliveryMethodChoice.WINDOW, create=True)
     if delivery.status != DeliveryStatus.PENDING:
-        raise CertificateError(_("证照已送达,不能重复办理。"))
+        raise CertificateError(_("证照已送达，不能重复办理。"))
     delivery.receiver_name, delivery.receiver_id_number = name[:100], check.number
     _complete(
         case,
         delivery,
         actor=actor,
         now=now,
-        reason=_("窗口领取,领取人:%(n)s") % {"n": name},
+        reason=_("窗口领取，领取人：%(n)s") % {"n": name},
     )
     return delivery
 
@@ -487,7 +487,7 @@ def delivery_send(
     _require_certificate(case)
     delivery = _pending(case, method=DeliveryMethodChoice.POST, create=False)
     if delivery.status != DeliveryStatus.PENDING:
-        raise CertificateError(_("证照已寄出(运单号 %(t)s)。") % {"t": delivery.tracking_number})
+        raise CertificateError(_("证照已寄出（运单号 %(t)s）。") % {"t": delivery.tracking_number})
     delivery.carrier, delivery.tracking_number = carrier[:50], tracking
     delivery.status, delivery.sent_at, delivery.handled_by = DeliveryStatus.SENT, now, actor
     delivery.save()
@@ -496,7 +496,7 @@ def delivery_send(
         actor=actor,
         action="delivery_sent",
         now=now,
-        reason=_("%(c)s,运单号 %(t)s") % {"c": carrier, "t": tracking},
+        reason=_("%(c)s，运单号 %(t)s") % {"c": carrier, "t": tracking},
         data={"carrier": carrier, "tracking_number": tracking},
     )
     return delivery
@@ -507,17 +507,17 @@ def delivery_confirm(*, case: Case, actor: Any, now: dt.datetime | None = None) 
     """Express post received: confirmed by the clerk (carrier's receipt) or the applicant."""
     now = now or clock.now()
     if not (is_delivery_clerk(actor, case) or acts_for_applicant(actor, case)):
-        raise CertificateError(_("只有申请人(或其代办人)和本部门窗口人员可以确认签收。"))
+        raise CertificateError(_("只有申请人（或其代办人）和本部门窗口人员可以确认签收。"))
     _require_granted(case)
     delivery = _pending(case, method=DeliveryMethodChoice.POST, create=False)
     if delivery.status != DeliveryStatus.SENT:
-        raise CertificateError(_("证照尚未寄出,不能确认签收。"))
+        raise CertificateError(_("证照尚未寄出，不能确认签收。"))
     _complete(
         case,
         delivery,
         actor=actor,
         now=now,
-        reason=_("邮寄送达,运单号 %(t)s,已签收") % {"t": delivery.tracking_number},
+        reason=_("邮寄送达，运单号 %(t)s，已签收") % {"t": delivery.tracking_number},
     )
     return delivery
 
@@ -591,7 +591,7 @@ def _notify(
 
 
 def _overdue_note(due: dt.date | None) -> str:
-    return _("发证送达期限 %(d)s 已过,证照尚未送达(行政许可法第四十四条)。") % {"d": due}
+    return _("发证送达期限 %(d)s 已过，证照尚未送达（行政许可法第四十四条）。") % {"d": due}
 
 
 def certificates_flag_overdue(*, today: dt.date | None = None) -> int:

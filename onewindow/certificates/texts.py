@@ -29,37 +29,37 @@ def _issued(case: Case, event: CaseEvent) -> list[str]:
     if certificate is not None and certificate.valid_until is not None:
         until = _("有效期至 %(d)s") % {"d": day(certificate.valid_until)}
     return [
-        _("您的证照已制发,证书编号 %(s)s,%(until)s。")
+        _("您的证照已制发，证书编号 %(s)s,%(until)s。")
         % {"s": event.data.get("serial", ""), "until": until},
-        _("请登录网上办事大厅“我的办件”选择领取方式(窗口领取、邮政寄递或电子证照下载)。"),
+        _("请登录网上办事大厅“我的办件”选择领取方式（窗口领取、邮政寄递或电子证照下载）。"),
     ]
 
 
 def _chosen(case: Case, event: CaseEvent) -> list[str]:
     method = event.data.get("method")
-    lines = [_("您选择的送达方式:%(m)s。") % {"m": _method(event)}]
+    lines = [_("您选择的送达方式：%(m)s。") % {"m": _method(event)}]
     if method == DeliveryMethodChoice.WINDOW:
         place = case.department.hall_location or case.department.name
         lines.append(_("请携带本人身份证件到 %(p)s 窗口领取。") % {"p": place})
     elif method == DeliveryMethodChoice.POST:
         lines.append(
-            _("证照将寄往:%(a)s,寄出后我们会告知运单号。") % {"a": event.data.get("address", "")}
+            _("证照将寄往：%(a)s，寄出后我们会告知运单号。") % {"a": event.data.get("address", "")}
         )
     else:
-        lines.append(_("请登录网上办事大厅“我的办件”下载电子证照,首次下载即视为送达。"))
+        lines.append(_("请登录网上办事大厅“我的办件”下载电子证照，首次下载即视为送达。"))
     return lines
 
 
 def _sent(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("您的证照已由 %(c)s 寄出,运单号 %(t)s,请注意查收。")
+        _("您的证照已由 %(c)s 寄出，运单号 %(t)s，请注意查收。")
         % {"c": event.data.get("carrier", ""), "t": event.data.get("tracking_number", "")}
     ]
 
 
 def _delivered(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("证照已送达(%(m)s),本办件已办结。感谢您的配合,欢迎对本次服务作出评价。")
+        _("证照已送达（%(m)s），本办件已办结。感谢您的配合，欢迎对本次服务作出评价。")
         % {"m": _method(event)}
     ]
 
@@ -67,7 +67,7 @@ def _delivered(case: Case, event: CaseEvent) -> list[str]:
 def _lifecycle(word: str) -> Callable[[Case, CaseEvent], list[str]]:
     def lines(case: Case, event: CaseEvent) -> list[str]:
         return [
-            _("您的证照(编号 %(s)s)已于 %(d)s 被发证机关%(w)s,理由:%(r)s。")
+            _("您的证照（编号 %(s)s）已于 %(d)s 被发证机关%(w)s，理由：%(r)s。")
             % {
                 "s": event.data.get("serial", ""),
                 "d": day(clock.local_date(event.at)),

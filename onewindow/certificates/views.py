@@ -56,7 +56,7 @@ def _throttled(request: HttpRequest, template: str, context: dict[str, Any]) -> 
     wait = selectors.verify_rate_spend(progress_client(request))
     if not wait:
         return None
-    context["error"] = _("查询过于频繁,请在 %(s)d 秒后再试。") % {"s": wait}
+    context["error"] = _("查询过于频繁，请在 %(s)d 秒后再试。") % {"s": wait}
     return render(request, template, context, status=429)
 
 
@@ -176,7 +176,7 @@ def _refused(request: HttpRequest, case: Case, exc: CaseError, **bound: Any) -> 
 
 
 def _invalid(request: HttpRequest, case: Case, title: str, **bound: Any) -> HttpResponse:
-    error = _("未能提交,请按“%(form)s”中的提示更正。") % {"form": title}
+    error = _("未能提交，请按“%(form)s”中的提示更正。") % {"form": title}
     return _render_case(request, case, status=400, error=error, **bound)
 
 
@@ -203,7 +203,7 @@ def certificate_action(request: HttpRequest, case_id: int, action: str) -> HttpR
         return _refused(request, case, exc, **{f"{action}_form": form})
     messages.success(
         request,
-        _("证照 %(s)s 已%(a)s,持证人将收到通知。")
+        _("证照 %(s)s 已%(a)s，持证人将收到通知。")
         % {"s": certificate.serial, "a": ACTION_TITLES[action]},
     )
     return redirect("certificates:case", case_id=case.pk)
@@ -259,7 +259,7 @@ def delivery_choose(request: HttpRequest, case_id: int) -> HttpResponse:
         return _refused(request, case, exc, choice_form=form)
     messages.success(
         request,
-        _("已选择送达方式:%(m)s。") % {"m": DeliveryMethodChoice(delivery.method).label},
+        _("已选择送达方式：%(m)s。") % {"m": DeliveryMethodChoice(delivery.method).label},
     )
     return redirect("certificates:case", case_id=case.pk)
 
@@ -283,7 +283,7 @@ def delivery_handover(request: HttpRequest, case_id: int) -> HttpResponse:
     except CaseError as exc:
         form.add_error(None, exc.message)
         return _refused(request, case, exc, handover_form=form)
-    messages.success(request, _("已登记领取,办件 %(n)s 已办结。") % {"n": case.number})
+    messages.success(request, _("已登记领取，办件 %(n)s 已办结。") % {"n": case.number})
     return redirect("certificates:queue")
 
 
@@ -306,7 +306,7 @@ def delivery_send(request: HttpRequest, case_id: int) -> HttpResponse:
     except CaseError as exc:
         form.add_error(None, exc.message)
         return _refused(request, case, exc, send_form=form)
-    messages.success(request, _("已登记寄出,申请人将收到运单号。"))
+    messages.success(request, _("已登记寄出，申请人将收到运单号。"))
     return redirect("certificates:case", case_id=case.pk)
 
 
@@ -319,7 +319,7 @@ def delivery_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
         services.delivery_confirm(case=case, actor=request.user, now=clock.now())
     except CaseError as exc:
         return _refused(request, case, exc)
-    messages.success(request, _("已确认签收,办件 %(n)s 已办结。") % {"n": case.number})
+    messages.success(request, _("已确认签收，办件 %(n)s 已办结。") % {"n": case.number})
     return redirect("certificates:case", case_id=case.pk)
 
 

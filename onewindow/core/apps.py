@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "onewindow.core"
     label = "core"
+    verbose_name = _("系统日志")
 
     def ready(self) -> None:
         from django.urls import register_converter

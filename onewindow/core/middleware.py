@@ -40,7 +40,7 @@ def refuse_nul_characters(
         ]
         if not names:
             return get_response(request)
-        message = _("请求中含有不允许的空字符(NUL),请检查链接或查询条件。")
+        message = _("请求中含有不允许的空字符（NUL），请检查链接或查询条件。")
         if request.path.startswith("/api/"):
             errors = {name: [message] for name in names}
             return JsonResponse(error_body("invalid", message, errors), status=400)

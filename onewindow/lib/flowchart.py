@@ -32,7 +32,7 @@ SMALL = 12
 LINE = 1.35  # line height as a multiple of the font size
 INK = "#1a1a1a"
 LEAD_FILL = "#eef3fb"
-CLOSING = frozenset("),。、;:!?》」』”’)],.;:!?")
+CLOSING = frozenset(")，。、；：!?》」』”’)],.;:!?")
 # Characters XML 1.0 does not allow (they could come from a stored name).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -81,10 +81,10 @@ class CitizenIdProblem(StrEnum):
 
 CITIZEN_MESSAGES = {
     CitizenIdProblem.LENGTH: gettext_noop("身份证号应为18位。"),
-    CitizenIdProblem.CHARACTERS: gettext_noop("身份证号前17位应为数字,最后一位应为数字或字母X。"),
+    CitizenIdProblem.CHARACTERS: gettext_noop("身份证号前17位应为数字，最后一位应为数字或字母X。"),
     CitizenIdProblem.REGION: gettext_noop("身份证号前6位不是有效的行政区划代码。"),
-    CitizenIdProblem.BIRTH_DATE: gettext_noop("身份证号中的出生日期(第7至14位)无效。"),
-    CitizenIdProblem.CHECK_DIGIT: gettext_noop("身份证号校验位不正确,请核对后重新输入。"),
+    CitizenIdProblem.BIRTH_DATE: gettext_noop("身份证号中的出生日期（第7至14位）无效。"),
+    CitizenIdProblem.CHECK_DIGIT: gettext_noop("身份证号校验位不正确，请核对后重新输入。"),
 }
 
 
@@ -179,11 +179,11 @@ CREDIT_MESSAGES = {
     CreditCodeStatus.VALID: "",
     CreditCodeStatus.LENGTH: gettext_noop("统一社会信用代码应为18位。"),
     CreditCodeStatus.CHARACTERS: gettext_noop(
-        "统一社会信用代码只能由数字和大写字母组成,且不使用字母I、O、Z、S、V。"
+        "统一社会信用代码只能由数字和大写字母组成，且不使用字母I、O、Z、S、V。"
     ),
     CreditCodeStatus.CHECK_DIGIT: gettext_noop(
-        "统一社会信用代码的校验位与编码规则不符。少数真实代码存在这种情况:"
-        "请与营业执照仔细核对,确认无误后勾选“我确认该代码与营业执照一致”再提交,"
+        "统一社会信用代码的校验位与编码规则不符。少数真实代码存在这种情况："
+        "请与营业执照仔细核对，确认无误后勾选“我确认该代码与营业执照一致”再提交，"
         "工作人员将人工核实。"
     ),
 }

@@ -147,7 +147,7 @@ class Document:
     subject: str = ""  # PDF metadata, e.g. the case number
     # Printed after the issuer's seal and date: what the applicant signs (a receipt, a commitment).
     appendix: Sequence[Block] = ()
-    seal_note: str = "(盖章)"
+    seal_note: str = "（盖章）"
     footer: str = ""
 
 

@@ -224,7 +224,7 @@ class WorkCalendar:
         if n == 0:
             return Due(start, self._limit[i] == 0)
         raise ValueError(
-            f"自 {start.isoformat()} 起 {n} 个工作日超出日历覆盖范围(至 {LAST_YEAR} 年底)"
+            f"自 {start.isoformat()} 起 {n} 个工作日超出日历覆盖范围（至 {LAST_YEAR} 年底）"
             f" ({n} working days from {start.isoformat()} end after {self.last_day.isoformat()},"
             " beyond the covered span)"
         )

@@ -47,14 +47,14 @@ def compose(event: CaseEvent) -> Text:
     with translation.override(settings.LANGUAGE_CODE):
         action = _ACTIONS.get(event.action, _status_changed)
         lines = [
-            _("您好!您的办件(编号 %(number)s,事项:%(item)s)当前状态:%(status)s。")
+            _("您好!您的办件（编号 %(number)s，事项：%(item)s）当前状态：%(status)s。")
             % {
                 "number": case.number or "",
                 "item": case.item_version.name,
                 "status": status_label(event.new_status),
             },
             *action(case, event),
-            _("受理部门:%(department)s。") % {"department": case.department.name},
+            _("受理部门：%(department)s。") % {"department": case.department.name},
         ]
         if case.query_code:
             lines.append(
@@ -77,18 +77,18 @@ def day(value: dt.date | None, *, provisional: bool = False) -> str:
         return _("待定")
     text = _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
     if provisional:
-        text += _("(临时计算,节假日安排公布后可能调整)")
+        text += _("（临时计算，节假日安排公布后可能调整）")
     return text
 
 
 def _submitted(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("申请材料已于 %(received)s 收到,受理部门将在 %(due)s 前作出受理决定。")
+        _("申请材料已于 %(received)s 收到，受理部门将在 %(due)s 前作出受理决定。")
         % {
             "received": day(case.received_on),
             "due": day(case.intake_due, provisional=case.due_provisional),
         },
-        _("目前您无需操作,请留意后续通知。"),
+        _("目前您无需操作，请留意后续通知。"),
     ]
 
 
@@ -110,21 +110,21 @@ def _correction(case: Case, event: CaseEvent) -> list[str]:
         for i, line in enumerate(items, start=1)
     )
     return [
-        _("请补正以下材料后重新提交(网上办事大厅“我的办件”或受理窗口):%(list)s。")
+        _("请补正以下材料后重新提交（网上办事大厅“我的办件”或受理窗口）：%(list)s。")
         % {"list": listed or _("详见补正材料通知书")},
-        _("材料补正齐全并重新提交后,受理部门将在五个工作日内作出受理决定。"),
+        _("材料补正齐全并重新提交后，受理部门将在五个工作日内作出受理决定。"),
     ]
 
 
 def _accepted(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("受理日期 %(accepted)s,承诺办结期限 %(due)s(法定办结期限 %(statutory)s)。")
+        _("受理日期 %(accepted)s，承诺办结期限 %(due)s（法定办结期限 %(statutory)s）。")
         % {
             "accepted": day(case.accepted_on),
             "due": day(case.decision_due, provisional=case.due_provisional),
             "statutory": day(case.statutory_due, provisional=case.due_provisional),
         },
-        _("目前您无需操作,请等待审批结果。"),
+        _("目前您无需操作，请等待审批结果。"),
     ]
 
 
@@ -137,12 +137,14 @@ def _accepted_tolerated(case: Case, event: CaseEvent) -> list[str]:
     names = "、".join(c.material.name for c in commitments if c.material)
     due = commitments[0] if commitments else None
     return [
-        _("受理日期 %(accepted)s,承诺办结期限 %(due)s。")
+        _("受理日期 %(accepted)s，承诺办结期限 %(due)s。")
         % {
             "accepted": day(case.accepted_on),
             "due": day(case.decision_due, provisional=case.due_provisional),
         },
-        _("本件为容缺受理:请于 %(due)s 前补齐以下材料:%(names)s;逾期未补齐的,本办件将终止办理。")
+        _(
+            "本件为容缺受理：请于 %(due)s 前补齐以下材料：%(names)s；逾期未补齐的，本办件将终止办理。"
+        )
         % {
             "due": day(due.due_on if due else None, provisional=bool(due and due.due_provisional)),
             "names": names or _("详见容缺受理通知书"),
@@ -152,34 +154,34 @@ def _accepted_tolerated(case: Case, event: CaseEvent) -> list[str]:
 
 def _accepted_deemed(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("受理期限届满未作出受理决定,依法自收到申请材料之日(%(accepted)s)起视为受理。")
+        _("受理期限届满未作出受理决定，依法自收到申请材料之日（%(accepted)s）起视为受理。")
         % {"accepted": day(case.accepted_on)},
         *_accepted(case, event)[:1],
-        _("目前您无需操作,请等待审批结果。"),
+        _("目前您无需操作，请等待审批结果。"),
     ]
 
 
 def _rejected(case: Case, event: CaseEvent) -> list[str]:
     notice = case.notices.filter(kind=NoticeKind.REJECTION).order_by("-issued_at", "-pk").first()
     agency = notice.content.get("competent_agency", "") if notice else ""
-    lines = [_("不予受理的理由:%(reason)s。") % {"reason": event.reason.rstrip("。")}]
+    lines = [_("不予受理的理由：%(reason)s。") % {"reason": event.reason.rstrip("。")}]
     if agency:
         lines.append(_("请向 %(agency)s 提出申请。") % {"agency": agency})
     lines.append(
         _(
-            "如对本决定不服,可以自收到决定书之日起六十日内申请行政复议,或者在六个月内向人民法院提起行政诉讼。"
+            "如对本决定不服，可以自收到决定书之日起六十日内申请行政复议，或者在六个月内向人民法院提起行政诉讼。"
         )
     )
     return lines
 
 
 def _withdrawn(case: Case, event: CaseEvent) -> list[str]:
-    return [_("本办件已按您的申请撤回,办理终止。如需办理,请重新提交申请。")]
+    return [_("本办件已按您的申请撤回，办理终止。如需办理，请重新提交申请。")]
 
 
 def _terminated(case: Case, event: CaseEvent) -> list[str]:
     reason = event.reason.rstrip("。") or _("详见终止办理通知书")
-    return [_("终止原因:%(reason)s。") % {"reason": reason}]
+    return [_("终止原因：%(reason)s。") % {"reason": reason}]
 
 
 def _status_changed(case: Case, event: CaseEvent) -> list[str]:
@@ -196,7 +198,7 @@ def _deadline_recomputed(case: Case, event: CaseEvent) -> list[str]:
     loaded; the event's data carries each old → new date as it was at that moment."""
     provisional = bool(event.data.get("provisional"))
     lines = [
-        _("因法定节假日安排调整,%(label)s由 %(old)s 调整为 %(new)s。")
+        _("因法定节假日安排调整，%(label)s由 %(old)s 调整为 %(new)s。")
         % {
             "label": change.get("label", ""),
             "old": day(dt.date.fromisoformat(change["old"])),
@@ -204,7 +206,7 @@ def _deadline_recomputed(case: Case, event: CaseEvent) -> list[str]:
         }
         for change in event.data.get("changes", [])
     ]
-    return [*lines, _("目前您无需操作,请以调整后的日期为准。")]
+    return [*lines, _("目前您无需操作，请以调整后的日期为准。")]
 
 
 _CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)

@@ -113,7 +113,7 @@ def material_download(
     if material is None:
         raise Http404(_("没有找到该材料。"))
     field = material.form_template if kind == "form" else material.sample
-    suffix = "" if kind == "form" else _("(示例样表)")
+    suffix = "" if kind == "form" else _("（示例样表）")
     return _attachment(field, f"{material.name}{suffix}")
 
 

@@ -102,7 +102,7 @@ class MaterialAnswerFileInline(admin.TabularInline):
     def content_type(self, obj: MaterialAnswerFile) -> str:
         return obj.stored.content_type
 
-    @admin.display(description=_("大小(字节)"))
+    @admin.display(description=_("大小（字节）"))
     def size(self, obj: MaterialAnswerFile) -> int:
         return obj.stored.size
 

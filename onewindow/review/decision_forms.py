@@ -50,20 +50,20 @@ class DecisionMakeForm(RevisionForm):
     reasons = _text(
         gettext_lazy("理由"),
         help_text=gettext_lazy(
-            "不予许可必须说明理由;有部门提出不同意意见的,其意见将被引用在决定书中。"
+            "不予许可必须说明理由；有部门提出不同意意见的，其意见将被引用在决定书中。"
         ),
     )
     remedies = _text(
         gettext_lazy("救济途径"),
         rows=3,
-        help_text=gettext_lazy("不予许可时必须告知申请行政复议或者提起行政诉讼的权利,可修改。"),
+        help_text=gettext_lazy("不予许可时必须告知申请行政复议或者提起行政诉讼的权利，可修改。"),
     )
     conditions = _text(gettext_lazy("许可条件/附加说明"), rows=3)
 
 
 class ExtensionRequestForm(RevisionForm):
     days = forms.IntegerField(
-        label=gettext_lazy("延长(工作日)"),
+        label=gettext_lazy("延长（工作日）"),
         min_value=1,
         error_messages={
             "required": gettext_lazy("请填写延长的工作日数。"),
@@ -97,7 +97,7 @@ class SuspensionStartForm(RevisionForm):
     )
     reason = _text(gettext_lazy("事由"), required=True, rows=3)
     expected_days = forms.IntegerField(
-        label=gettext_lazy("预计所需时间(工作日)"),
+        label=gettext_lazy("预计所需时间（工作日）"),
         min_value=1,
         max_value=MAX_EXPECTED_DAYS,
         error_messages={

@@ -151,7 +151,7 @@ class OpinionRow:
         """``鄂州市住房和城乡建设局:不同意。理由……`` for the decision and its PDF."""
         department = self.task.department.name
         if self.opinion is None:
-            return _("%(d)s:尚未提出意见。") % {"d": department}
+            return _("%(d)s：尚未提出意见。") % {"d": department}
         label = str(OpinionKind(self.opinion.kind).label)
         text = self.opinion.remark  # "同意" under 同意 is said once
         if text:
@@ -195,7 +195,7 @@ def remedies_default(case: Case) -> str:
     """The prefilled 救济途径 of a refusal; the decider may edit it."""
     government = _("%(region)s人民政府") % {"region": case.region.name}
     return _(
-        "申请人如对本决定不服,可以自收到本决定书之日起六十日内向%(gov)s申请行政复议,"
+        "申请人如对本决定不服，可以自收到本决定书之日起六十日内向%(gov)s申请行政复议，"
         "或者在六个月内依法向人民法院提起行政诉讼。"
     ) % {"gov": government}
 

@@ -112,23 +112,23 @@ def decision_make(
     now = now or clock.now()
     reasons, remedies, conditions = _text(reasons), _text(remedies), _text(conditions)
     if max(len(reasons), len(remedies), len(conditions)) > TEXT_MAX:
-        raise CaseError(_("理由、救济途径或许可条件过长(每项最多 %(n)s 字)。") % {"n": TEXT_MAX})
+        raise CaseError(_("理由、救济途径或许可条件过长（每项最多 %(n)s 字）。") % {"n": TEXT_MAX})
     _require(case, actor, Perm.DECISION_MAKE, _("只有牵头部门的批准人或首席代表可以作出审批决定。"))
     if kind not in DecisionKind.values:
         raise CaseError(_("请选择“准予行政许可”或“不予行政许可”。"))
     if Decision.objects.filter(case=case).exists():
-        raise ConcurrentChange(_("本办件已作出审批决定,不能重复决定。"))
+        raise ConcurrentChange(_("本办件已作出审批决定，不能重复决定。"))
     if case.status == CaseStatus.SUSPENDED:
-        raise CaseError(_("办件正在特别程序中(暂停计时),请先结束特别程序再作出决定。"))
+        raise CaseError(_("办件正在特别程序中（暂停计时），请先结束特别程序再作出决定。"))
     if case.status != CaseStatus.IN_REVIEW:
         raise CaseError(
-            _("办件当前状态为“%(s)s”,不能作出审批决定。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能作出审批决定。") % {"s": CaseStatus(case.status).label}
         )
     # DOMAIN-RULES C1: the lead combines the opinions; the decision waits for all of them.
     if not sel.opinions_complete(case):
         waiting = "、".join(sel.pending_departments(case)) or _("部分部门")
         raise OpinionsIncomplete(
-            _("各部门意见尚未全部提出(尚缺:%(d)s),暂不能作出决定。") % {"d": waiting}
+            _("各部门意见尚未全部提出（尚缺：%(d)s），暂不能作出决定。") % {"d": waiting}
         )
     # DOMAIN-RULES C2: silence counts as consent for co-departments only; the lead department
     # reviews the application itself and combines the opinions (C1). No decision — least of all
@@ -149,7 +149,7 @@ def decision_make(
         reasons = _with_quotes(reasons, [row.summary for row in disagreeing])
     elif disagreeing and not reasons:
         raise ReasonsRequired(
-            _("有部门提出不同意意见(%(d)s),准予许可须写明不采纳该意见的理由。")
+            _("有部门提出不同意意见（%(d)s），准予许可须写明不采纳该意见的理由。")
             % {"d": "、".join(row.task.department.name for row in disagreeing)}
         )
     decided_on = clock.local_date(now)
@@ -183,7 +183,7 @@ def decision_make(
                 at=now,
             )
     except IntegrityError as err:  # the OneToOne: another decision won the race
-        raise ConcurrentChange(_("本办件已作出审批决定,不能重复决定。")) from err
+        raise ConcurrentChange(_("本办件已作出审批决定，不能重复决定。")) from err
     _decision_notice(case, decision, rows, actor, now)
     if grant and case.item_version.result_type == "certificate":
         _certificate_issue(case, decision, actor, now)
@@ -194,17 +194,17 @@ def _refusal_check(reasons: str, remedies: str) -> None:
     """ALL Art. 38 (DOMAIN-RULES B5): a refusal states its reasons and the right to
     administrative reconsideration or litigation; the system refuses to issue one without both."""
     if not reasons:
-        raise ReasonsRequired(_("不予行政许可必须说明理由(行政许可法第三十八条)。"))
+        raise ReasonsRequired(_("不予行政许可必须说明理由（行政许可法第三十八条）。"))
     if not remedies:
         raise RemediesRequired(
             _(
                 "不予行政许可必须告知申请人依法申请行政复议或者提起行政诉讼的权利"
-                "(行政许可法第三十八条),请填写救济途径。"
+                "（行政许可法第三十八条），请填写救济途径。"
             )
         )
     if "复议" not in remedies and "诉讼" not in remedies:
         raise RemediesRequired(
-            _("救济途径须写明申请行政复议或者提起行政诉讼的权利及期限,请修改后再提交。")
+            _("救济途径须写明申请行政复议或者提起行政诉讼的权利及期限，请修改后再提交。")
         )
 
 
@@ -212,7 +212,7 @@ def _with_quotes(reasons: str, quotes: list[str]) -> str:
     missing = [q for q in quotes if q not in reasons]
     if not missing:
         return reasons
-    heading = _("相关部门审查意见:")
+    heading = _("相关部门审查意见：")
     return "\n".join([reasons, heading, *missing])
 
 
@@ -270,13 +270,13 @@ def extension_request(
     _require(case, actor, Perm.TASK_HANDLE, _("只有牵头部门的工作人员可以申请延期。"))
     if case.status not in sel.REVIEW_OPEN:
         raise ExtensionRefused(
-            _("办件当前状态为“%(s)s”,不能申请延期。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能申请延期。") % {"s": CaseStatus(case.status).label}
         )
     _extension_days_check(case, days)
     if not reasons:
-        raise ReasonsRequired(_("请填写延期理由,理由将告知申请人(行政许可法第四十二条)。"))
+        raise ReasonsRequired(_("请填写延期理由，理由将告知申请人（行政许可法第四十二条）。"))
     if len(reasons) > TEXT_MAX:
-        raise CaseError(_("延期理由过长(最多 %(n)s 字)。") % {"n": TEXT_MAX})
+        raise CaseError(_("延期理由过长（最多 %(n)s 字）。") % {"n": TEXT_MAX})
     _extension_once_check(case)
     try:
         with transaction.atomic():
@@ -284,7 +284,7 @@ def extension_request(
                 case=case, days=days, reasons=reasons, requested_by=actor, requested_at=now
             )
     except IntegrityError as err:
-        raise ExtensionRefused(_("本办件已有延期申请或已延期一次,不能再次申请。")) from err
+        raise ExtensionRefused(_("本办件已有延期申请或已延期一次，不能再次申请。")) from err
     event_record(
         case,
         actor=actor,
@@ -305,10 +305,10 @@ def _extension_days_check(case: Case, days: int) -> None:
         joint = case.item_version.joint_handling
         raise ExtensionRefused(
             _(
-                "延长期限超过法定上限:依法最多可延长 %(n)s 个工作日"
-                "(行政许可法第四十二条%(j)s),本次申请 %(d)s 个工作日。"
+                "延长期限超过法定上限：依法最多可延长 %(n)s 个工作日"
+                "（行政许可法第四十二条%(j)s），本次申请 %(d)s 个工作日。"
             )
-            % {"n": limit, "d": days, "j": _(",联合办理") if joint else ""}
+            % {"n": limit, "d": days, "j": _("，联合办理") if joint else ""}
         )
 
 
@@ -316,10 +316,10 @@ def _extension_once_check(case: Case) -> None:
     existing = set(case.extensions.values_list("status", flat=True))
     if ExtensionStatus.APPROVED in existing:
         raise ExtensionRefused(
-            _("本办件已经延期一次,依法只能延期一次(行政许可法第四十二条),不能再次申请。")
+            _("本办件已经延期一次，依法只能延期一次（行政许可法第四十二条），不能再次申请。")
         )
     if ExtensionStatus.REQUESTED in existing:
-        raise ExtensionRefused(_("本办件已有一项延期申请等待批准,不能重复申请。"))
+        raise ExtensionRefused(_("本办件已有一项延期申请等待批准，不能重复申请。"))
 
 
 @transaction.atomic
@@ -348,11 +348,11 @@ def extension_decide(
     if extension.requested_by_id == getattr(actor, "pk", None):
         raise NotAllowed(_("延期申请须由申请人以外的负责人批准。"))
     if extension.status != ExtensionStatus.REQUESTED:
-        raise ConcurrentChange(_("该延期申请已处理,请刷新后查看。"))
+        raise ConcurrentChange(_("该延期申请已处理，请刷新后查看。"))
     if approve:
         if case.status not in sel.REVIEW_OPEN:
             raise ExtensionRefused(
-                _("办件当前状态为“%(s)s”,不能再延期。") % {"s": CaseStatus(case.status).label}
+                _("办件当前状态为“%(s)s”，不能再延期。") % {"s": CaseStatus(case.status).label}
             )
         _extension_days_check(case, extension.days)
     elif not note:
@@ -364,7 +364,7 @@ def extension_decide(
         decision_note=note,
     )
     if claimed != 1:
-        raise ConcurrentChange(_("该延期申请已处理,请刷新后查看。"))
+        raise ConcurrentChange(_("该延期申请已处理，请刷新后查看。"))
     extension.refresh_from_db()
     if approve:
         _extension_apply(case, extension, actor, now)
@@ -452,16 +452,16 @@ def suspension_start(
             _("特别程序只能是听证、招标拍卖、检验检测、现场勘验、检疫、鉴定、专家评审或公示。")
         )
     if not reason:
-        raise ReasonsRequired(_("请填写启动特别程序的事由,事由将书面告知申请人。"))
+        raise ReasonsRequired(_("请填写启动特别程序的事由，事由将书面告知申请人。"))
     if not isinstance(expected_days, int) or not 1 <= expected_days <= MAX_EXPECTED_DAYS:
         raise SuspensionRefused(
             _("预计所需时间须为 1 至 %(n)s 个工作日。") % {"n": MAX_EXPECTED_DAYS}
         )
     if case.status == CaseStatus.SUSPENDED or sel.case_is_suspended(case):
-        raise SuspensionRefused(_("本办件已有一项特别程序正在进行,请先结束该程序。"))
+        raise SuspensionRefused(_("本办件已有一项特别程序正在进行，请先结束该程序。"))
     if case.status != CaseStatus.IN_REVIEW:
         raise SuspensionRefused(
-            _("办件当前状态为“%(s)s”,不能启动特别程序。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能启动特别程序。") % {"s": CaseStatus(case.status).label}
         )
     started_on = clock.local_date(now)
     label = str(SuspensionKind(kind).label)
@@ -486,7 +486,7 @@ def suspension_start(
                 started_by=actor,
             )
     except IntegrityError as err:  # suspension_one_open
-        raise SuspensionRefused(_("本办件已有一项特别程序正在进行,请先结束该程序。")) from err
+        raise SuspensionRefused(_("本办件已有一项特别程序正在进行，请先结束该程序。")) from err
     expected_end = get_calendar().add_working_days(started_on, expected_days)
     notice_issue(
         case,
@@ -519,7 +519,7 @@ def suspension_end(
     )
     _require(case, actor, Perm.TASK_HANDLE, _("只有牵头部门的工作人员可以结束特别程序。"))
     if suspension.ended_on is not None:
-        raise ConcurrentChange(_("该特别程序已经结束,请刷新后查看。"))
+        raise ConcurrentChange(_("该特别程序已经结束，请刷新后查看。"))
     if not result:
         raise ReasonsRequired(_("请填写特别程序的结果。"))
     ended_on = clock.local_date(now)
@@ -530,7 +530,7 @@ def suspension_end(
         ended_on=ended_on, days_spent=days, ended_by=actor, result=result
     )
     if claimed != 1:
-        raise ConcurrentChange(_("该特别程序已经结束,请刷新后查看。"))
+        raise ConcurrentChange(_("该特别程序已经结束，请刷新后查看。"))
     fields = _shifted_case_dues(case, days)
     transition(
         case,

@@ -73,14 +73,14 @@ class Task(models.Model):
     )
     # The branch's steps ([{"kind", "role"}, ...]) and days, copied when the task opens.
     steps = models.JSONField(_("办理环节"), default=list)
-    allotted_days = models.PositiveSmallIntegerField(_("审查时限(工作日)"))
+    allotted_days = models.PositiveSmallIntegerField(_("审查时限（工作日）"))
     # Index into ``steps`` of the step now being done.
     step = models.PositiveSmallIntegerField(_("当前环节"), default=0)
     opened_on = models.DateField(_("开始日期"))
     due = models.DateField(_("审查期限"))
     due_provisional = models.BooleanField(_("期限为临时计算"), default=False)
     # Working days this branch's clock stood still for material requests (item setting).
-    paused_days = models.PositiveSmallIntegerField(_("暂停计时(工作日)"), default=0)
+    paused_days = models.PositiveSmallIntegerField(_("暂停计时（工作日）"), default=0)
     # Optimistic concurrency: every change is a conditional UPDATE on (pk, revision).
     revision = models.PositiveIntegerField(default=0)
     closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -139,7 +139,7 @@ class OpinionKind(models.TextChoices):
     AGREE = "agree", _("同意")
     AGREE_CONDITIONS = "agree_conditions", _("附条件同意")
     DISAGREE = "disagree", _("不同意")
-    DEEMED_CONSENT = "deemed_consent", _("默许同意(逾期未回复)")
+    DEEMED_CONSENT = "deemed_consent", _("默许同意（逾期未回复）")
 
 
 class Opinion(models.Model):
@@ -208,7 +208,7 @@ class MaterialRequest(models.Model):
         related_name="material_requests",
         blank=True,
     )
-    paused_days = models.PositiveSmallIntegerField(_("暂停计时(工作日)"), default=0)
+    paused_days = models.PositiveSmallIntegerField(_("暂停计时（工作日）"), default=0)
 
     class Meta:
         verbose_name = _("补充材料要求")
@@ -297,7 +297,7 @@ class Extension(models.Model):
     head role, +10 working days (+15 for joint handling) at most, once per case."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="extensions")
-    days = models.PositiveSmallIntegerField(_("延长(工作日)"))
+    days = models.PositiveSmallIntegerField(_("延长（工作日）"))
     reasons = models.TextField(_("延期理由"))
     status = models.CharField(
         _("状态"),
@@ -358,10 +358,10 @@ class Suspension(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="suspensions")
     kind = models.CharField(_("特别程序"), max_length=20, choices=SuspensionKind.choices)
     reason = models.TextField(_("事由"))
-    expected_days = models.PositiveSmallIntegerField(_("预计所需时间(工作日)"))
+    expected_days = models.PositiveSmallIntegerField(_("预计所需时间（工作日）"))
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    days_spent = models.PositiveSmallIntegerField(_("实际用时(工作日)"), default=0)
+    days_spent = models.PositiveSmallIntegerField(_("实际用时（工作日）"), default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -48,7 +48,7 @@ def _opinions(content: dict[str, Any]) -> list[Block]:
             [
                 [
                     str(i),
-                    row.get("department", "") + (_("(牵头)") if row.get("lead") else ""),
+                    row.get("department", "") + (_("（牵头）") if row.get("lead") else ""),
                     row.get("summary", "").split(":", 1)[-1],
                 ]
                 for i, row in enumerate(rows, start=1)
@@ -62,8 +62,8 @@ def _opinions(content: dict[str, Any]) -> list[Block]:
 def _grant(case: Case, content: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = [
         _(
-            "%(intro)s,本机关已于%(accepted)s受理。经审查,申请符合法定条件、标准,"
-            "根据%(law)s第三十八条第一款的规定,决定准予行政许可。"
+            "%(intro)s，本机关已于%(accepted)s受理。经审查，申请符合法定条件、标准，"
+            "根据%(law)s第三十八条第一款的规定，决定准予行政许可。"
         )
         % {
             "intro": _intro(case, content),
@@ -78,8 +78,8 @@ def _grant(case: Case, content: dict[str, Any]) -> list[Block]:
     if content.get("result_name"):
         blocks.append(
             _(
-                "本机关将于%(due)s前向你(单位)颁发、送达《%(result)s》"
-                "(行政许可法第四十四条:作出准予行政许可决定之日起十个工作日内)。"
+                "本机关将于%(due)s前向你（单位）颁发、送达《%(result)s》"
+                "（行政许可法第四十四条：作出准予行政许可决定之日起十个工作日内）。"
             )
             % {"due": _date(content.get("certificate_due")), "result": content["result_name"]}
         )
@@ -99,8 +99,8 @@ def _grant(case: Case, content: dict[str, Any]) -> list[Block]:
 def _refusal(case: Case, content: dict[str, Any]) -> list[Block]:
     return [
         _(
-            "%(intro)s,本机关已于%(accepted)s受理。经审查,根据%(law)s第三十八条第二款的规定,"
-            "决定不予行政许可。理由如下:"
+            "%(intro)s，本机关已于%(accepted)s受理。经审查，根据%(law)s第三十八条第二款的规定，"
+            "决定不予行政许可。理由如下："
         )
         % {
             "intro": _intro(case, content),
@@ -126,8 +126,8 @@ def _extension(case: Case, content: dict[str, Any]) -> list[Block]:
         )
     else:
         opening = _(
-            "%(intro)s,本机关已于%(accepted)s受理。因下列理由,本机关不能在规定期限内作出决定,"
-            "经本机关负责人批准,根据%(law)s第四十二条第一款的规定,审查期限延长"
+            "%(intro)s，本机关已于%(accepted)s受理。因下列理由，本机关不能在规定期限内作出决定，"
+            "经本机关负责人批准，根据%(law)s第四十二条第一款的规定，审查期限延长"
             "%(days)s个工作日。"
         )
     return [
@@ -141,8 +141,8 @@ def _extension(case: Case, content: dict[str, Any]) -> list[Block]:
         Heading(_("延期理由")),
         content.get("reasons", ""),
         _(
-            "延长后,本机关将于%(due)s前作出决定(法定办结期限延至%(statutory)s)。"
-            "依法只能延期一次,延长期限不超过%(limit)s个工作日。"
+            "延长后，本机关将于%(due)s前作出决定（法定办结期限延至%(statutory)s）。"
+            "依法只能延期一次，延长期限不超过%(limit)s个工作日。"
         )
         % {
             "due": _date(content.get("decision_due")),
@@ -153,8 +153,8 @@ def _extension(case: Case, content: dict[str, Any]) -> list[Block]:
             case,
             content,
             (_("延长期限"), _("%(n)s个工作日") % {"n": content.get("days", "")}),
-            (_("承诺办结期限(延长后)"), _date(content.get("decision_due"))),
-            (_("法定办结期限(延长后)"), _date(content.get("statutory_due"))),
+            (_("承诺办结期限（延长后）"), _date(content.get("decision_due"))),
+            (_("法定办结期限（延长后）"), _date(content.get("statutory_due"))),
         ),
     ]
 
@@ -163,8 +163,8 @@ def _extension(case: Case, content: dict[str, Any]) -> list[Block]:
 def _special_procedure(case: Case, content: dict[str, Any]) -> list[Block]:
     return [
         _(
-            "%(intro)s,本机关已于%(accepted)s受理。经审查,该申请依法需要进行%(procedure)s,"
-            "根据%(law)s第四十五条的规定,所需时间不计算在审查期限内。现将有关事项书面告知如下:"
+            "%(intro)s，本机关已于%(accepted)s受理。经审查，该申请依法需要进行%(procedure)s，"
+            "根据%(law)s第四十五条的规定，所需时间不计算在审查期限内。现将有关事项书面告知如下："
         )
         % {
             "intro": _intro(case, content),
@@ -175,8 +175,8 @@ def _special_procedure(case: Case, content: dict[str, Any]) -> list[Block]:
         Heading(_("事由")),
         content.get("reason", ""),
         _(
-            "%(procedure)s自%(start)s开始,预计需要%(days)s个工作日(预计于%(end)s前完成)。"
-            "程序结束后,本机关将恢复审查,各项期限按实际用时相应顺延,并告知你(单位)。"
+            "%(procedure)s自%(start)s开始，预计需要%(days)s个工作日（预计于%(end)s前完成）。"
+            "程序结束后，本机关将恢复审查，各项期限按实际用时相应顺延，并告知你（单位）。"
         )
         % {
             "procedure": content.get("procedure_label", ""),

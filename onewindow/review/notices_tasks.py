@@ -22,14 +22,14 @@ def _material_request(case: Case, content: dict[str, Any]) -> list[Block]:
     department = content.get("requesting_department", "")
     if content.get("pauses_clock"):
         clock_line = _(
-            "自本通知发出之日起至补齐材料之日止,%(d)s的审查期限暂停计算,补齐后继续计算。"
+            "自本通知发出之日起至补齐材料之日止，%(d)s的审查期限暂停计算，补齐后继续计算。"
         ) % {"d": department}
     else:
-        clock_line = _("补充材料期间审查期限继续计算,请尽快补充。")
+        clock_line = _("补充材料期间审查期限继续计算，请尽快补充。")
     return [
         _(
-            "%(intro)s,正在由%(d)s进行审查。经审查,需要你(单位)补充以下材料,"
-            "请通过网上办事大厅或到受理窗口提交:"
+            "%(intro)s，正在由%(d)s进行审查。经审查，需要你（单位）补充以下材料，"
+            "请通过网上办事大厅或到受理窗口提交："
         )
         % {"intro": notices._intro(case, content), "d": department},
         Heading(_("需补充的材料及要求")),

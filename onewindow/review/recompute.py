@@ -56,13 +56,13 @@ def _task_recompute(task: Task, change: CalendarChange) -> int:
         actor=None,
         action="task_due_recomputed",
         old=task.case.status,
-        reason=_("%(why)s,%(d)s审查期限由 %(old)s 调整为 %(new)s%(mark)s。")
+        reason=_("%(why)s，%(d)s审查期限由 %(old)s 调整为 %(new)s%(mark)s。")
         % {
             "why": change.reason,
             "d": task.department.name,
             "old": task.due,
             "new": due.date,
-            "mark": _("(临时计算)") if due.provisional else "",
+            "mark": _("（临时计算）") if due.provisional else "",
         },
         public=False,
         now=change.now,

@@ -37,8 +37,8 @@ from onewindow.review.models import (
 PUBLIC_EVENT_LABELS = {
     "review_opened": gettext_lazy("各部门并联审查开始"),
     "material_requested": gettext_lazy("审查部门要求补充材料"),
-    "material_answered": gettext_lazy("申请人已补充材料,继续审查"),
-    "opinions_complete": gettext_lazy("各部门审查意见已齐备,进入决定环节"),
+    "material_answered": gettext_lazy("申请人已补充材料，继续审查"),
+    "opinions_complete": gettext_lazy("各部门审查意见已齐备，进入决定环节"),
 }
 PUBLIC_REASONS = frozenset({"review_opened", "material_requested"})
 PUBLIC_STAGES = {"in_review": gettext_lazy("部门并联审查")}
@@ -56,7 +56,7 @@ def public_task_dues(case: Case) -> list[tuple[str, Due, str]]:
     tasks = with_paused(Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED))
     return [
         (
-            str(gettext_lazy("审查期限:%(d)s")) % {"d": task.department.name},
+            str(gettext_lazy("审查期限：%(d)s")) % {"d": task.department.name},
             task_due(task),
             str(TaskStatus(task.status).label),
         )

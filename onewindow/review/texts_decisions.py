@@ -22,11 +22,11 @@ def _extension_approved(case: Case, event: CaseEvent) -> list[str]:
         )
     else:
         approved = _(
-            "因%(reason)s,经本机关负责人批准,审查期限延长 %(n)s 个工作日(行政许可法第四十二条)。"
+            "因%(reason)s，经本机关负责人批准，审查期限延长 %(n)s 个工作日（行政许可法第四十二条）。"
         )
     return [
         approved % {"reason": event.reason.rstrip("。"), "n": event.data.get("days", "")},
-        _("新的承诺办结期限 %(due)s,法定办结期限 %(statutory)s。详见延期告知书。")
+        _("新的承诺办结期限 %(due)s，法定办结期限 %(statutory)s。详见延期告知书。")
         % {
             "due": texts.day(case.decision_due, provisional=case.due_provisional),
             "statutory": texts.day(case.statutory_due, provisional=case.due_provisional),
@@ -39,8 +39,8 @@ def _suspension_started(case: Case, event: CaseEvent) -> list[str]:
     label = str(SuspensionKind(kind).label) if kind in SuspensionKind.values else kind
     return [
         _(
-            "本件依法需要进行%(kind)s,预计需要 %(n)s 个工作日,所需时间不计算在审查期限内"
-            "(行政许可法第四十五条)。事由:%(reason)s。详见特别程序告知书。"
+            "本件依法需要进行%(kind)s，预计需要 %(n)s 个工作日，所需时间不计算在审查期限内"
+            "（行政许可法第四十五条）。事由：%(reason)s。详见特别程序告知书。"
         )
         % {"kind": label, "n": event.data.get("expected_days", ""), "reason": event.reason}
     ]
@@ -48,7 +48,7 @@ def _suspension_started(case: Case, event: CaseEvent) -> list[str]:
 
 def _suspension_ended(case: Case, event: CaseEvent) -> list[str]:
     return [
-        _("特别程序已结束,用时 %(n)s 个工作日,审查恢复;承诺办结期限顺延至 %(due)s。")
+        _("特别程序已结束，用时 %(n)s 个工作日，审查恢复；承诺办结期限顺延至 %(due)s。")
         % {
             "n": event.data.get("days_spent", 0),
             "due": texts.day(case.decision_due, provisional=case.due_provisional),
@@ -61,11 +61,11 @@ def _decided(case: Case, event: CaseEvent) -> list[str]:
     if decision is None or decision.kind == DecisionKind.GRANT:
         due = decision.certificate_due if decision else None
         return [
-            _("本机关已作出准予行政许可决定,将于 %(due)s 前颁发、送达许可证件。详见决定书。")
+            _("本机关已作出准予行政许可决定，将于 %(due)s 前颁发、送达许可证件。详见决定书。")
             % {"due": texts.day(due)}
         ]
     return [
-        _("本机关已作出不予行政许可决定。理由:%(reason)s")
+        _("本机关已作出不予行政许可决定。理由：%(reason)s")
         % {"reason": decision.reasons.replace("\n", ";")},
         decision.remedies,
     ]

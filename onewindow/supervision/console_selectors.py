@@ -72,7 +72,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     **CERTIFICATE_LABELS,
     "task_opened": gettext_lazy("部门审查任务开始"),
     "opinion_given": gettext_lazy("部门出具审查意见"),
-    "deemed_consent": gettext_lazy("部门逾期未回复,视为同意"),
+    "deemed_consent": gettext_lazy("部门逾期未回复，视为同意"),
     "note_added": gettext_lazy("添加办理备注"),
     "granted": gettext_lazy("准予许可"),
 }

@@ -48,7 +48,7 @@ def letter_document(letter: SupervisionLetter) -> Document:
             Facts(facts),
             Heading(_("督办内容")),
             *[line for line in letter.text.splitlines() if line.strip()],
-            _("请于 %(due)s 前书面回复办理情况。逾期未回复的,本函升级督办并发出红牌。")
+            _("请于 %(due)s 前书面回复办理情况。逾期未回复的，本函升级督办并发出红牌。")
             % {"due": _date(letter.response_due)},
         ]
         if letter.response:
@@ -70,7 +70,7 @@ def letter_document(letter: SupervisionLetter) -> Document:
         if letter.status == LetterStatus.CLOSED:
             blocks += [Heading(_("办结意见")), letter.close_note]
         elif letter.status == LetterStatus.ESCALATED:
-            blocks += [_("本函逾期未回复,已升级督办。")]
+            blocks += [_("本函逾期未回复，已升级督办。")]
         return Document(
             issuer=ISSUER,
             title=_("督办函"),
@@ -79,7 +79,7 @@ def letter_document(letter: SupervisionLetter) -> Document:
             blocks=blocks,
             issued_on=_date(clock.local_date(letter.issued_at)),
             subject=letter.number,
-            seal_note=_("(电子监察盖章)"),
+            seal_note=_("（电子监察盖章）"),
             footer=_("督办函"),
         )
 

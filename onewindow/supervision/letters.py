@@ -101,7 +101,7 @@ def may_respond(actor: Any, letter: SupervisionLetter) -> bool:
 def _require_status(letter: SupervisionLetter, allowed: tuple[str, ...]) -> None:
     if letter.status not in allowed:
         raise LetterWrongStatus(
-            _("该督办函当前状态为“%(s)s”,不能进行此操作。")
+            _("该督办函当前状态为“%(s)s”，不能进行此操作。")
             % {"s": LetterStatus(letter.status).label}
         )
 
@@ -111,7 +111,7 @@ def _update(letter: SupervisionLetter, allowed: tuple[str, ...], **values: Any) 
         pk=letter.pk, status__in=allowed, revision=letter.revision
     ).update(revision=letter.revision + 1, **values)
     if not done:
-        raise LetterConflict(_("该督办函刚刚已被他人处理,请刷新后查看最新状态。"))
+        raise LetterConflict(_("该督办函刚刚已被他人处理，请刷新后查看最新状态。"))
     letter.refresh_from_db()
 
 
@@ -191,7 +191,7 @@ def _head_notify(letter: SupervisionLetter, now: dt.datetime) -> None:
         for head in heads:
             subject = _("督办函 %(n)s:%(s)s") % {"n": letter.number, "s": letter.subject}
             body = _(
-                "%(d)s:电子监察发出督办函 %(n)s,事由:%(s)s。请于 %(due)s 前在“督办函”栏目中回复。"
+                "%(d)s：电子监察发出督办函 %(n)s，事由：%(s)s。请于 %(due)s 前在“督办函”栏目中回复。"
             ) % {
                 "d": letter.department.name,
                 "n": letter.number,

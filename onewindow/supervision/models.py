@@ -35,10 +35,10 @@ class Rule(models.Model):
     # … or once this share (%) of the allotted working days is used, whichever comes first
     # (deadline rules whose objects carry an allotted time: tasks, cases, intake, certificates).
     yellow_share = models.PositiveSmallIntegerField(
-        _("已用时限比例达到(%)时发黄牌"),
+        _("已用时限比例达到（%）时发黄牌"),
         null=True,
         blank=True,
-        help_text=_("留空则只按到期前工作日数预警;例如 80 表示已用去 80% 的办理时限时预警。"),
+        help_text=_("留空则只按到期前工作日数预警；例如 80 表示已用去 80% 的办理时限时预警。"),
     )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -69,9 +69,9 @@ class CardLevel(models.TextChoices):
 class CardStatus(models.TextChoices):
     """issued → explained → confirmed | cancelled; confirmed → rectified (PRODUCT.md §C10)."""
 
-    ISSUED = "issued", _("已发牌,待说明")
-    EXPLAINED = "explained", _("已说明,待确认")
-    CONFIRMED = "confirmed", _("已确认,待整改")
+    ISSUED = "issued", _("已发牌，待说明")
+    EXPLAINED = "explained", _("已说明，待确认")
+    CONFIRMED = "confirmed", _("已确认，待整改")
     CANCELLED = "cancelled", pgettext_lazy("supervision card", "已撤销")
     RECTIFIED = "rectified", _("已整改")
 
@@ -173,10 +173,10 @@ class Card(models.Model):
 class LetterStatus(models.TextChoices):
     """issued → responded → closed; issued → escalated (no response by the due date)."""
 
-    ISSUED = "issued", _("已发函,待回复")
-    RESPONDED = "responded", _("已回复,待办结")
+    ISSUED = "issued", _("已发函，待回复")
+    RESPONDED = "responded", _("已回复，待办结")
     CLOSED = "closed", _("已办结")
-    ESCALATED = "escalated", _("逾期未复,已升级")
+    ESCALATED = "escalated", _("逾期未复，已升级")
 
 
 class LetterSequence(models.Model):
@@ -221,7 +221,7 @@ class SupervisionLetter(models.Model):
     )
     subject = models.CharField(_("事由"), max_length=200)
     text = models.TextField(_("督办内容"))
-    response_days = models.PositiveSmallIntegerField(_("回复期限(工作日)"))
+    response_days = models.PositiveSmallIntegerField(_("回复期限（工作日）"))
     response_due = models.DateField(_("回复截止日期"))
     status = models.CharField(
         _("状态"), max_length=12, choices=LetterStatus.choices, default=LetterStatus.ISSUED
@@ -292,7 +292,7 @@ class SituationReport(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
-    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     stage = models.CharField(_("当前步骤"), max_length=100, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

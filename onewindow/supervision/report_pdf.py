@@ -80,7 +80,7 @@ def period_text(data: dict[str, Any]) -> str:
     period = data["period"]
     text = _("%(a)s至%(b)s") % {"a": _date(period["start"]), "b": _date(period["end"])}
     if period["as_of"] != period["end"]:
-        text += _("(截至%(d)s)") % {"d": _date(period["as_of"])}
+        text += _("（截至%(d)s）") % {"d": _date(period["as_of"])}
     return text
 
 
@@ -88,9 +88,9 @@ def _headline(data: dict[str, Any]) -> Section:
     now, before, change = data["headline"], data["previous"], data["change"]
     lines = [
         ("received", _("收件")),
-        ("closed", _("办结(作出审批决定)")),
-        ("granted", _("其中:准予许可")),
-        ("refused", _("其中:不予许可")),
+        ("closed", _("办结（作出审批决定）")),
+        ("granted", _("其中：准予许可")),
+        ("refused", _("其中：不予许可")),
         ("on_time", _("按时办结")),
         ("early", _("提前办结")),
         ("on_time_rate", _("按时办结率")),
@@ -99,7 +99,7 @@ def _headline(data: dict[str, Any]) -> Section:
         ("yellow", _("黄牌")),
         ("red", _("红牌")),
         ("letters_issued", _("发出督办函")),
-        ("overdue_open", _("逾期未办结办件(期末)")),
+        ("overdue_open", _("逾期未办结办件（期末）")),
     ]
     rows = []
     for key, label in lines:
@@ -152,7 +152,7 @@ def _rules(data: dict[str, Any]) -> Section:
     ]
     return Section(
         key="rules",
-        title=_("三、黄牌、红牌(按监察规则)"),
+        title=_("三、黄牌、红牌（按监察规则）"),
         header=[_("监察规则"), _("黄牌"), _("红牌"), _("已撤销")],
         rows=rows,
         empty=_("本期没有发出黄牌或红牌。"),
@@ -191,9 +191,9 @@ def _overdue(data: dict[str, Any]) -> Section:
     return Section(
         key="overdue",
         title=_("五、逾期时间最长的未办结办件"),
-        header=[_("办件编号"), _("事项"), _("部门"), _("承诺办结期限"), _("逾期(工作日)")],
+        header=[_("办件编号"), _("事项"), _("部门"), _("承诺办结期限"), _("逾期（工作日）")],
         rows=rows,
-        text=_("截至%(d)s,共有逾期未办结办件 %(n)s 件,逾期最长的如下。")
+        text=_("截至%(d)s，共有逾期未办结办件 %(n)s 件，逾期最长的如下。")
         % {"d": _date(data["period"]["as_of"]), "n": data["headline"]["overdue_open"]},
         empty=_("没有逾期未办结的办件。"),
         widths=[2.4, 2.6, 2.2, 1.7, 1.1],
@@ -222,7 +222,7 @@ def _comparison(data: dict[str, Any], previous_label: str) -> Section:
         _("黄牌 %(y)s 张、红牌 %(r)s 张")
         % {"y": _delta(change["yellow"]), "r": _delta(change["red"])}
     )
-    text = _("与上期(%(p)s)相比:") % {"p": previous_label} + ";".join(parts) + "。"
+    text = _("与上期（%(p)s）相比：") % {"p": previous_label} + ";".join(parts) + "。"
     return Section(key="comparison", title=_("六、与上期比较"), text=text)
 
 
@@ -240,12 +240,12 @@ def report_sections(data: dict[str, Any], previous_label: str) -> list[Section]:
 
 def report_notes() -> list[str]:
     return [
-        _("收件:收件日期在本期内的办件。办结:审批决定(准予或不予许可)日期在本期内的办件。"),
+        _("收件：收件日期在本期内的办件。办结：审批决定（准予或不予许可）日期在本期内的办件。"),
         _(
-            "按时办结:决定日期不晚于承诺办结期限;提前办结:决定日期早于承诺办结期限;"
-            "特别程序时间不计入(承诺办结期限已相应顺延)。办结数为零时比率显示为“—”。"
+            "按时办结：决定日期不晚于承诺办结期限；提前办结：决定日期早于承诺办结期限；"
+            "特别程序时间不计入（承诺办结期限已相应顺延）。办结数为零时比率显示为“—”。"
         ),
-        _("黄牌、红牌、督办函按发出时间计入本期;已撤销的监察牌不计入黄牌、红牌数。"),
+        _("黄牌、红牌、督办函按发出时间计入本期；已撤销的监察牌不计入黄牌、红牌数。"),
     ]
 
 
@@ -264,7 +264,7 @@ def report_document(
     with translation.override("zh-hans"):
         label, previous_label = _labels(report)
         blocks: list[Block] = [
-            _("现将%(p)s(%(range)s)政务服务审批办件的电子监察情况通报如下。")
+            _("现将%(p)s（%(range)s）政务服务审批办件的电子监察情况通报如下。")
             % {"p": label, "range": period_text(data)}
         ]
         for section in report_sections(data, previous_label):
@@ -282,11 +282,11 @@ def report_document(
             issuer=ISSUER,
             title=_("情况通报"),
             number=number,
-            addressee=_("各进驻部门:"),
+            addressee=_("各进驻部门："),
             blocks=blocks,
             issued_on=_date(clock.local_date(finished_at)),
             subject=f"{label} {number}",
-            seal_note=_("(电子监察盖章)"),
+            seal_note=_("（电子监察盖章）"),
             footer=ISSUER,
         )
 

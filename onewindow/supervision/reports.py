@@ -182,13 +182,13 @@ def report_request(
     if not may_request_reports(actor):
         raise ReportForbidden(_("只有电子监察人员可以生成情况通报。"))
     if kind not in PeriodKind.values:
-        raise ReportError(_("请选择通报周期:月度或季度。"))
+        raise ReportError(_("请选择通报周期：月度或季度。"))
     if not isinstance(period_start, dt.date):
         raise ReportError(_("请选择通报周期。"))
     now = now or clock.now()
     start, end = period_bounds(kind, period_start)
     if start > clock.local_date(now):
-        raise ReportError(_("%(p)s尚未开始,不能生成情况通报。") % {"p": period_label(kind, start)})
+        raise ReportError(_("%(p)s尚未开始，不能生成情况通报。") % {"p": period_label(kind, start)})
     if start.year <= FIRST_YEAR:
         raise ReportError(_("只能生成 %(y)s 年以后的情况通报。") % {"y": FIRST_YEAR})
     queued = (

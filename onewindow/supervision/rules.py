@@ -435,10 +435,10 @@ RULES: dict[str, RuleSpec] = {
     "certificate_due": RuleSpec(ObjectKind.DECISION, certificate_due, "发证送达期限 %(due)s"),
     "commitment_due": RuleSpec(ObjectKind.COMMITMENT, commitment_due, "承诺补齐期限 %(due)s"),
     "suspension_overdue": RuleSpec(
-        ObjectKind.SUSPENSION, suspension_overdue, "特别程序自 %(due)s 开始,已超过预计时长"
+        ObjectKind.SUSPENSION, suspension_overdue, "特别程序自 %(due)s 开始，已超过预计时长"
     ),
     "decision_without_acceptance": RuleSpec(
-        ObjectKind.DECISION, decision_without_acceptance, "%(due)s 作出决定,办件未经受理"
+        ObjectKind.DECISION, decision_without_acceptance, "%(due)s 作出决定，办件未经受理"
     ),
     "refusal_without_reasons": RuleSpec(
         ObjectKind.DECISION, refusal_without_reasons, "%(due)s 不予许可决定未说明理由或救济途径"
@@ -456,10 +456,10 @@ RULES: dict[str, RuleSpec] = {
         ObjectKind.SUSPENSION, suspension_without_reason, "%(due)s 启动特别程序未写明事由"
     ),
     "deemed_acceptance": RuleSpec(
-        ObjectKind.CASE, deemed_acceptance, "受理期限 %(due)s 届满未作决定,视为受理"
+        ObjectKind.CASE, deemed_acceptance, "受理期限 %(due)s 届满未作决定，视为受理"
     ),
     "deemed_consent": RuleSpec(
-        ObjectKind.TASK, deemed_consent, "审查期限 %(due)s 届满未提出意见,视为同意"
+        ObjectKind.TASK, deemed_consent, "审查期限 %(due)s 届满未提出意见，视为同意"
     ),
     "deemed_renewal": RuleSpec(
         ObjectKind.CASE, deemed_renewal, "有效期 %(due)s 届满未作延续决定，视为准予延续"

@@ -146,10 +146,10 @@ def period_check(kind: str, start: Any) -> dt.date:
         raise ScoreError(
             _("起始日期须为月份的第一天。")
             if kind == PeriodKind.MONTH
-            else _("起始日期须为季度的第一天(1月1日、4月1日、7月1日或10月1日)。")
+            else _("起始日期须为季度的第一天（1月1日、4月1日、7月1日或10月1日）。")
         )
     if start > clock.today():
-        raise ScoreError(_("该周期尚未开始,不能计算得分。"))
+        raise ScoreError(_("该周期尚未开始，不能计算得分。"))
     return start
 
 
@@ -201,7 +201,7 @@ def scheme_clean(scheme: ScoreScheme, values: dict[str, Any]) -> dict[str, Decim
     """Every field checked: weights ≥ 0 summing to 100, penalties ≥ 0, 100 ≥ 优秀 > 良好 > 合格 ≥ 0."""
     unknown = sorted(set(values) - set(SCHEME_FIELDS))
     if unknown:
-        raise SchemeInvalid({NON_FIELD: [_("未知的方案项目:%(f)s") % {"f": "、".join(unknown)}]})
+        raise SchemeInvalid({NON_FIELD: [_("未知的方案项目：%(f)s") % {"f": "、".join(unknown)}]})
     errors: dict[str, list[str]] = {}
     merged: dict[str, Decimal] = {}
     for name in SCHEME_FIELDS:
@@ -213,7 +213,7 @@ def scheme_clean(scheme: ScoreScheme, values: dict[str, Any]) -> dict[str, Decim
         raise SchemeInvalid(errors)
     total = sum((merged[name] for name in WEIGHTS), Decimal(0))
     if total != HUNDRED:
-        message = _("四项指标权重之和须为 100,当前为 %(s)s。") % {
+        message = _("四项指标权重之和须为 100，当前为 %(s)s。") % {
             "s": format(total.normalize(), "f")
         }
         errors[NON_FIELD] = [message]
@@ -221,7 +221,7 @@ def scheme_clean(scheme: ScoreScheme, values: dict[str, Any]) -> dict[str, Decim
     if not excellent > good > passing:
         errors[NON_FIELD] = [
             *errors.get(NON_FIELD, []),
-            _("等次分数线须从高到低:优秀 > 良好 > 合格。"),
+            _("等次分数线须从高到低：优秀 > 良好 > 合格。"),
         ]
     if errors:
         raise SchemeInvalid(errors)

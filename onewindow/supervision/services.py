@@ -69,7 +69,7 @@ def _require_supervisor(actor: User) -> None:
 def _require_status(card: Card, allowed: tuple[str, ...]) -> None:
     if card.status not in allowed:
         raise CardWrongStatus(
-            _("该监察牌当前状态为“%(s)s”,不能进行此操作。") % {"s": CardStatus(card.status).label}
+            _("该监察牌当前状态为“%(s)s”，不能进行此操作。") % {"s": CardStatus(card.status).label}
         )
 
 
@@ -78,7 +78,7 @@ def _update(card: Card, allowed: tuple[str, ...], **values: Any) -> Card:
         revision=card.revision + 1, **values
     )
     if not done:
-        raise CardConflict(_("该监察牌刚刚已被他人处理,请刷新后查看最新状态。"))
+        raise CardConflict(_("该监察牌刚刚已被他人处理，请刷新后查看最新状态。"))
     card.refresh_from_db()
     return card
 

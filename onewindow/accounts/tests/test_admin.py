@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -134,7 +135,7 @@ def test_windows_for_an_applicant_are_refused(admin: Client, personas: Personas)
 
 def test_short_passwords_are_refused_in_chinese(admin: Client) -> None:
     response = add(admin, password1="Ab-1", password2="Ab-1")
-    assert "密码太短,至少需要 8 个字符。" in page(response)
+    assert "密码太短，至少需要 8 个字符。" in page(response)
 
 
 def test_changing_a_role_moves_the_admin_site_flag(admin: Client, personas: Personas) -> None:
@@ -185,7 +186,7 @@ def test_a_bad_id_number_is_refused_in_the_admin(admin: Client, personas: Person
     url = f"{USERS}{personas.outsider.pk}/change/"
     data = form_data(admin.get(url)) | {"id_number": "110105194912310021"}
     response = admin.post(url, data)
-    assert "身份证号校验位不正确,请核对后重新输入。" in page(response)
+    assert "身份证号校验位不正确，请核对后重新输入。" in page(response)
     personas.outsider.refresh_from_db()
     assert personas.outsider.id_number != "110105194912310021"
 
@@ -213,7 +214,16 @@ def test_the_admin_action_confirms_flagged_credit_codes(admin: Client, personas:
     )
     html = page(response)
     assert "已确认 1 个账号的统一社会信用代码。" in html
-    assert "1 个账号无需确认,已跳过。" in html
+    assert "1 个账号无需确认，已跳过。" in html
     flagged.refresh_from_db()
     assert flagged.credit_code_confirmed
     assert flagged.credit_code_confirmed_by == personas.admin
+
+
+def test_the_admin_index_names_every_app_in_chinese(admin: Client) -> None:
+    """Issue 10 item 19: under zh-hans every app heading of the admin index is Chinese."""
+    html = page(admin.get("/admin/"))
+    headings = re.findall(r'<caption>\s*<a[^>]*class="section"[^>]*>(.*?)</a>', html, re.S)
+    assert headings, html[:500]
+    not_chinese = [h for h in headings if not re.search(r"[\u4e00-\u9fff]", h)]
+    assert not_chinese == []

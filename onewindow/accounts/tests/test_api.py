@@ -172,8 +172,8 @@ def test_a_bad_id_number_is_a_400_and_nobody_is_created() -> None:
     assert response.status_code == 400
     assert response.json() == {
         "code": "invalid",
-        "message": "身份证号校验位不正确,请核对后重新输入。",
-        "errors": {"id_number": ["身份证号校验位不正确,请核对后重新输入。"]},
+        "message": "身份证号校验位不正确，请核对后重新输入。",
+        "errors": {"id_number": ["身份证号校验位不正确，请核对后重新输入。"]},
     }
     assert not User.objects.exists()
 

@@ -80,14 +80,14 @@ def test_a_person_registers_and_is_signed_in() -> None:
     user = User.objects.get()
     assert user.username == "11010519491231002X"
     assert signed_in_user(client) == user.username
-    assert "注册成功,您已登录。" in page(client.get("/"))
+    assert "注册成功，您已登录。" in page(client.get("/"))
 
 
 def test_a_bad_id_number_shows_a_chinese_error_and_creates_nobody() -> None:
     response = Client().post(PERSON_URL, PERSON | {"id_number": "110105194912310021"})
     assert response.status_code == 200
     html = page(response)
-    assert "身份证号校验位不正确,请核对后重新输入。" in html
+    assert "身份证号校验位不正确，请核对后重新输入。" in html
     tag = field_tag(html, "id_number")
     assert 'aria-invalid="true"' in tag
     assert "id_id_number_error" in tag
@@ -101,8 +101,8 @@ def test_a_bad_id_number_shows_a_chinese_error_and_creates_nobody() -> None:
     ("value", "message"),
     [
         ("1101051949123100", "身份证号应为18位。"),
-        ("11010519491231002Y", "身份证号前17位应为数字,最后一位应为数字或字母X。"),
-        ("110105194902300023", "身份证号中的出生日期(第7至14位)无效。"),
+        ("11010519491231002Y", "身份证号前17位应为数字，最后一位应为数字或字母X。"),
+        ("110105194902300023", "身份证号中的出生日期（第7至14位）无效。"),
     ],
 )
 def test_each_id_number_problem_is_named(value: str, message: str) -> None:
@@ -141,7 +141,7 @@ def test_required_fields_say_so_in_chinese() -> None:
 
 def test_a_bad_phone_is_refused() -> None:
     html = page(Client().post(PERSON_URL, PERSON | {"phone": "0711-1234567"}))
-    assert "请输入11位手机号码,例如 13800138000。" in html
+    assert "请输入11位手机号码，例如 13800138000。" in html
     assert not User.objects.exists()
 
 

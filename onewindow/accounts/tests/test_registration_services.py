@@ -67,7 +67,7 @@ def test_the_production_hasher_is_argon2(settings: Any) -> None:
 def test_a_bad_id_number_is_refused_and_nobody_is_created() -> None:
     with pytest.raises(ValidationError) as exc:
         person(id_number="110105194912310021")
-    assert errors_of(exc) == {"id_number": ["身份证号校验位不正确,请核对后重新输入。"]}
+    assert errors_of(exc) == {"id_number": ["身份证号校验位不正确，请核对后重新输入。"]}
     assert not User.objects.exists()
 
 
@@ -75,14 +75,14 @@ def test_an_id_number_with_an_impossible_birth_date_says_so() -> None:
     first17 = "11010519490230002"
     with pytest.raises(ValidationError) as exc:
         person(id_number=first17 + "0")
-    assert errors_of(exc)["id_number"] == ["身份证号中的出生日期(第7至14位)无效。"]
+    assert errors_of(exc)["id_number"] == ["身份证号中的出生日期（第7至14位）无效。"]
 
 
 def test_a_future_birth_date_is_refused(time_machine: Any) -> None:
     time_machine.move_to(dt.datetime(2026, 11, 26, 10, 0))
     with pytest.raises(ValidationError) as exc:
         person(id_number=make_citizen_id("420700", dt.date(2026, 11, 27), 1))
-    assert errors_of(exc)["id_number"] == ["身份证号中的出生日期(第7至14位)无效。"]
+    assert errors_of(exc)["id_number"] == ["身份证号中的出生日期（第7至14位）无效。"]
 
 
 def test_an_id_number_registers_once() -> None:
@@ -98,7 +98,7 @@ def test_every_problem_is_reported_at_once() -> None:
         person(full_name="  ", id_number="123", phone="0711-1234567", email="nope", password="1")
     errors = errors_of(exc)
     assert set(errors) == {"full_name", "id_number", "phone", "email", "password"}
-    assert errors["phone"] == ["请输入11位手机号码,例如 13800138000。"]
+    assert errors["phone"] == ["请输入11位手机号码，例如 13800138000。"]
     assert errors["id_number"] == ["身份证号应为18位。"]
     assert not User.objects.exists()
 
@@ -148,7 +148,7 @@ def test_a_malformed_credit_code_is_refused_even_when_confirmed() -> None:
     with pytest.raises(ValidationError) as exc:
         enterprise(credit_code="9111000060003734IL", confirm_credit_code=True)
     assert errors_of(exc) == {
-        "credit_code": ["统一社会信用代码只能由数字和大写字母组成,且不使用字母I、O、Z、S、V。"]
+        "credit_code": ["统一社会信用代码只能由数字和大写字母组成，且不使用字母I、O、Z、S、V。"]
     }
     assert not User.objects.exists()
 

@@ -92,7 +92,7 @@ def test_a_page_past_the_end_is_a_404_that_says_how_many_pages_there_are(client)
     for page in ["2", "9" * 5000]:
         response = client.get("/api/v1/items/", {"page": page})
         assert response.status_code == 404
-        assert error(response) == {"code": "not_found", "message": "页码超出范围:共 1 页。"}
+        assert error(response) == {"code": "not_found", "message": "页码超出范围：共 1 页。"}
 
 
 def test_an_empty_page_parameter_means_the_first_page(client):
@@ -142,8 +142,8 @@ def test_a_valid_token_authenticates(client, alice):
     ("header", "message"),
     [
         ("Token not-a-real-key", "令牌无效或已失效。"),
-        ("Token", "令牌请求头无效:未提供令牌。"),
-        ("Token a b", "令牌请求头无效:令牌中不能包含空格。"),
+        ("Token", "令牌请求头无效：未提供令牌。"),
+        ("Token a b", "令牌请求头无效：令牌中不能包含空格。"),
     ],
 )
 def test_a_bad_token_is_a_401_with_a_chinese_message(client, header, message):
@@ -178,7 +178,7 @@ def test_a_session_write_without_the_csrf_token_is_a_chinese_403(alice):
     assert response.status_code == 403
     assert error(response) == {
         "code": "permission_denied",
-        "message": "CSRF 校验失败,请刷新页面后重试。",
+        "message": "CSRF 校验失败，请刷新页面后重试。",
     }
 
 
@@ -234,7 +234,7 @@ def test_an_exception_inside_an_api_view_is_a_json_500_and_is_logged(caplog):
     ):
         response = client.get("/api/v1/items/")
     assert response.status_code == 500
-    assert error(response) == {"code": "server_error", "message": "服务器内部错误,请稍后重试。"}
+    assert error(response) == {"code": "server_error", "message": "服务器内部错误，请稍后重试。"}
     assert "database on fire" not in response.content.decode()
     assert any(record.name == "onewindow.api" for record in caplog.records)
 
@@ -245,7 +245,7 @@ def test_an_exception_outside_drf_under_the_api_is_a_json_500(settings):
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/test/plain-failure/")
     assert response.status_code == 500
-    assert error(response) == {"code": "server_error", "message": "服务器内部错误,请稍后重试。"}
+    assert error(response) == {"code": "server_error", "message": "服务器内部错误，请稍后重试。"}
 
 
 def test_handler500_keeps_the_html_page_outside_the_api(rf):

@@ -41,7 +41,7 @@ def document(django_db_blocker) -> dict:
 
 def test_openapi_json_is_json_for_a_browser_without_a_format_parameter(document):
     assert document["openapi"].startswith("3.")
-    assert document["info"]["title"] == "OneWindow API (一窗通办)"
+    assert document["info"]["title"] == "OneWindow API（一窗通办）"
 
 
 def test_the_document_validates_against_the_openapi_3_schema(document):

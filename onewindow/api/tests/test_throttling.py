@@ -26,7 +26,7 @@ def test_an_anonymous_caller_over_the_rate_gets_a_chinese_429(client, two_per_mi
     assert response.status_code == 429
     body = response.json()
     assert body["code"] == "throttled"
-    assert re.fullmatch(r"请求过于频繁,请在 \d+ 秒后重试。", body["message"])
+    assert re.fullmatch(r"请求过于频繁，请在 \d+ 秒后重试。", body["message"])
     assert 0 < int(response["Retry-After"]) <= 60
 
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '法定节假日(休息)'), ('workday', '调休上班日')], max_length=10, verbose_name='类型')),
+                ('kind', models.CharField(choices=[('holiday', '法定节假日（休息）'), ('workday', '调休上班日')], max_length=10, verbose_name='类型')),
                 ('name', models.CharField(blank=True, max_length=50, verbose_name='节日名称')),
             ],
             options={
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('source', models.CharField(blank=True, help_text='例如:国务院办公厅关于2027年部分节假日安排的通知', max_length=200, verbose_name='来源')),
+                ('source', models.CharField(blank=True, help_text='例如：国务院办公厅关于2027年部分节假日安排的通知', max_length=200, verbose_name='来源')),
                 ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='载入时间')),
             ],
             options={

@@ -22,7 +22,7 @@ def unloaded_years_banner(context: template.Context) -> dict[str, Any]:
         return {"banner_messages": []}
     texts = [
         _(
-            "%(year)d年节假日安排尚未载入,涉及该年的期限为临时计算(provisional),"
+            "%(year)d年节假日安排尚未载入，涉及该年的期限为临时计算（provisional），"
             "请尽快载入国务院办公厅通知。"
         )
         % {"year": year}

@@ -18,9 +18,7 @@ from onewindow.calendars.tests.data import ARRANGEMENT_2027_CSV
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("late_november_2026")]
 
-BANNER_2027 = (
-    "2027年节假日安排尚未载入,涉及该年的期限为临时计算(provisional),请尽快载入国务院办公厅通知。"
-)
+BANNER_2027 = "2027年节假日安排尚未载入，涉及该年的期限为临时计算（provisional），请尽快载入国务院办公厅通知。"
 LOAD_URL = "/admin/calendars/holidayyear/load/"
 
 
@@ -78,7 +76,7 @@ def test_uploading_a_csv_loads_the_year(admin_client: Client) -> None:
     assert HolidayYear.objects.get().source == "国务院办公厅通知"
     assert get_calendar().is_loaded(2027)
     changelist = admin_client.get(response["Location"]).content.decode()
-    assert "已载入 2027 年节假日安排:放假 28 天,调休上班 3 天。" in changelist
+    assert "已载入 2027 年节假日安排：放假 28 天，调休上班 3 天。" in changelist
 
 
 def test_a_bad_upload_shows_why_and_changes_nothing(admin_client: Client) -> None:
@@ -86,7 +84,7 @@ def test_a_bad_upload_shows_why_and_changes_nothing(admin_client: Client) -> Non
     upload = SimpleUploadedFile("2027.csv", b"2027-01-01,\xe4\xbc\x91\n2027-02-22,workday\n")
     response = admin_client.post(LOAD_URL, {"file": upload})
     assert response.status_code == 200
-    assert "2027-02-22 是星期一,调休上班日只能是周六或周日" in response.content.decode()
+    assert "2027-02-22 是星期一，调休上班日只能是周六或周日" in response.content.decode()
     assert not HolidayYear.objects.exists()
     assert not CalendarDay.objects.exists()
     assert current_revision() == revision
@@ -124,7 +122,7 @@ def test_a_working_weekday_is_refused_in_the_admin(admin_client: Client) -> None
         {"date": "2025-03-03", "kind": DayKind.WORKDAY, "name": ""},
     )
     assert response.status_code == 200
-    assert "2025-03-03 是星期一,调休上班日只能是周六或周日" in response.content.decode()
+    assert "2025-03-03 是星期一，调休上班日只能是周六或周日" in response.content.decode()
     assert not CalendarDay.objects.exists()
 
 

@@ -74,7 +74,7 @@ def test_load_makes_2027_official(capsys: pytest.CaptureFixture[str], tmp_path: 
     path.write_text(ARRANGEMENT_2027_CSV, encoding="utf-8")
     status, out, _err = run(capsys, "load", str(path), "--source", "国务院办公厅通知")
     assert status == 0
-    assert "已载入 2027 年节假日安排:放假 28 天,调休上班 3 天" in out
+    assert "已载入 2027 年节假日安排：放假 28 天，调休上班 3 天" in out
     assert HolidayYear.objects.get().source == "国务院办公厅通知"
     # The same question now has a firm, different answer.
     assert run(capsys, "due", "2027-02-04", "1") == (0, "2027-02-15\n", "")
@@ -90,8 +90,8 @@ def test_load_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("2027-01-01,休\n2027-02-22,班\n", "2027-02-22 是星期一,调休上班日只能是周六或周日"),
-        ("2027-01-01,休\n2027-02-30,休\n", "第 2 行:日期“2027-02-30”不存在"),
+        ("2027-01-01,休\n2027-02-22,班\n", "2027-02-22 是星期一，调休上班日只能是周六或周日"),
+        ("2027-01-01,休\n2027-02-30,休\n", "第 2 行：日期“2027-02-30”不存在"),
         ('{"year": 2027, "holidays": [', "JSON 格式错误"),
     ],
 )
@@ -104,7 +104,7 @@ def test_a_bad_file_exits_2_and_changes_nothing(
     status, out, err = run(capsys, "load", str(path))
     assert status == 2
     assert out == ""
-    assert "文件未载入,日历未作任何修改 (file not loaded, nothing changed)" in err
+    assert "文件未载入，日历未作任何修改 (file not loaded, nothing changed)" in err
     assert message in err
     assert not HolidayYear.objects.exists()
     assert not CalendarDay.objects.exists()
@@ -120,7 +120,7 @@ def test_a_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 def test_show_a_provisional_year(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _err = run(capsys, "show", "2027")
     assert status == 3
-    assert "2027 年节假日安排:临时计算,尚未载入官方安排 (provisional: not loaded)" in out
+    assert "2027 年节假日安排：临时计算，尚未载入官方安排 (provisional: not loaded)" in out
     assert "2027-02-05 周五 春节" in out
     assert "调休上班日 (working weekend days): 0" in out
 

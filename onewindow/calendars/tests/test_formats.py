@@ -40,7 +40,7 @@ def test_the_csv_form() -> None:
 
 
 def test_csv_without_header_with_english_kinds_comments_and_blank_lines() -> None:
-    text = "# 2027\n\n2027-01-01,holiday,New Year\n2027/2/20,workday\n2027-02-06, 休 \n"
+    text = "# 2027\n\n2027-01-01,holiday,New Year\n2027/2/20,workday\n2027-02-06,休 \n"
     assert parse(text) == (
         2027,
         {D(2027, 1, 1): "New Year", D(2027, 2, 6): ""},
@@ -93,13 +93,13 @@ def test_an_explicit_year_wins_over_the_dates() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2025-02-30,休", "第 1 行:日期“2025-02-30”不存在"),
-        ("2027-01-01,休\nnot-a-date,休", "第 2 行:“not-a-date”不是日期"),
+        ("2025-02-30,休", "第 1 行：日期“2025-02-30”不存在"),
+        ("2027-01-01,休\nnot-a-date，休", "第 2 行：“not-a-date”不是日期"),
         ("2027-01-01,rest", "类型“rest”无效"),
-        ("2027-01-01", "应为“日期,类型[,名称]”三列,实际为 1 列"),
-        ("2027-01-01,休,元旦,多余", "实际为 4 列"),
-        ("2027-02-20,休\n2027-02-20,班", "第 2 行:2027-02-20 同时被列为放假日和调休上班日"),
-        ("2027-01-01,休\n2028-01-01,休", "多个年份(2027、2028)"),
+        ("2027-01-01", "应为“日期,类型[,名称]”三列，实际为 1 列"),
+        ("2027-01-01,休,元旦，多余", "实际为 4 列"),
+        ("2027-02-20,休\n2027-02-20,班", "第 2 行：2027-02-20 同时被列为放假日和调休上班日"),
+        ("2027-01-01,休\n2028-01-01,休", "多个年份（2027、2028）"),
         ("date,kind,name\n", "没有任何日期"),
         ("", "没有任何日期"),
     ],
@@ -111,8 +111,8 @@ def test_bad_csv_is_refused_with_the_line_and_reason(text: str, message: str) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"year": 2027, "holidays": ["2027-01-01",]}', "JSON 格式错误(第 1 行"),
-        ('{"year": 2027, "holidays": ["2027-13-01"]}', "holidays[1]:日期“2027-13-01”不存在"),
+        ('{"year": 2027, "holidays": ["2027-01-01",]}', "JSON 格式错误（第 1 行"),
+        ('{"year": 2027, "holidays": ["2027-13-01"]}', "holidays[1]：日期“2027-13-01”不存在"),
         ('{"year": 2027, "vacation": ["2027-01-01"]}', "无法识别的字段“vacation”"),
         ('{"year": "next", "holidays": ["2027-01-01"]}', "“year”应为年份数字"),
         ('{"holidays": "2027-01-01"}', "“holidays”应为日期列表"),

@@ -311,7 +311,7 @@ def test_the_cli_load_recomputes_and_says_how_many(dworld, capsys, tmp_path):
         status = main(["calendar", "load", str(path)])
     out = capsys.readouterr().out
     assert status == 0
-    assert "已重新计算受影响的期限:3 项 (deadlines recomputed: 3; cases 1, review_tasks 2)" in out
+    assert "已重新计算受影响的期限：3 项 (deadlines recomputed: 3; cases 1, review_tasks 2)" in out
     review.refresh_from_db()
     assert review.decision_due == D(2027, 1, 18)
 
@@ -324,7 +324,7 @@ def test_the_admin_upload_recomputes_and_tells_the_administrator(dworld, admin_c
     response = admin_client.post(LOAD_URL, {"file": upload, "source": "测试安排"})
     assert response.status_code == 302
     page = admin_client.get(response["Location"]).content.decode()
-    assert "已按新的节假日安排重新计算 3 项受影响的期限;日期有变化的,已通知申请人。" in page
+    assert "已按新的节假日安排重新计算 3 项受影响的期限；日期有变化的，已通知申请人。" in page
     log = admin_client.get("/admin/calendars/deadlinerecompute/").content.decode()
     assert "2027 年节假日安排已载入" in log
     review.refresh_from_db()
@@ -342,9 +342,9 @@ def test_the_public_progress_page_and_api_show_the_recomputation(dworld, client)
     note = "承诺办结期限由 2027-01-15 调整为 2027-01-18"
     report = client.get("/progress/", query).context["report"]
     step = report.steps[-1]
-    assert step.label == "节假日安排调整,期限重新计算" and note in step.note
+    assert step.label == "节假日安排调整，期限重新计算" and note in step.note
     body = client.get("/api/v1/progress/", query).json()
-    assert body["timeline"][-1]["label"] == "节假日安排调整,期限重新计算"
+    assert body["timeline"][-1]["label"] == "节假日安排调整，期限重新计算"
     assert {d["label"]: d["date"] for d in body["due_dates"]}["法定办结期限"] == "2027-01-18"
 
 

@@ -81,7 +81,7 @@ def test_the_csv_and_the_json_forms_load_the_same_arrangement() -> None:
         (
             {D(2027, 1, 1): ""},
             {D(2027, 2, 22): ""},
-            "2027-02-22 是星期一,调休上班日只能是周六或周日",
+            "2027-02-22 是星期一，调休上班日只能是周六或周日",
         ),
         ({}, {D(2027, 2, 20): ""}, "没有任何放假日"),
         ({D(2027, 1, 1): "元" * 51}, {}, "节日名称不能超过 50 个字"),
@@ -138,7 +138,7 @@ def test_a_single_day_can_be_set_changed_and_deleted() -> None:
 @pytest.mark.parametrize(
     ("day", "kind", "message"),
     [
-        (D(2025, 3, 3), DayKind.WORKDAY, "是星期一,调休上班日只能是周六或周日"),
+        (D(2025, 3, 3), DayKind.WORKDAY, "是星期一，调休上班日只能是周六或周日"),
         (D(2025, 3, 3), "weekend", "类型“weekend”无效"),
         (D(2100, 1, 2), DayKind.HOLIDAY, "超出日历覆盖范围"),
     ],

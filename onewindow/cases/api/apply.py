@@ -74,16 +74,16 @@ class ApplyPersonSerializer(serializers.Serializer):
 class ApplicantActionSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
         choices=["complete_draft", "answer_correction", "supply_tolerated", "none"],
-        help_text="需要申请人做的事:complete_draft 完善并提交;answer_correction 按补正通知补正;"
-        "supply_tolerated 补齐容缺材料;none 无需操作",
+        help_text="需要申请人做的事：complete_draft 完善并提交；answer_correction 按补正通知补正；"
+        "supply_tolerated 补齐容缺材料；none 无需操作",
     )
     text = serializers.CharField(help_text="中文说明")
 
 
 class CaseSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField(allow_null=True, help_text="办件编号,提交后生成")
-    query_code = serializers.CharField(help_text="查询码,提交后生成")
+    number = serializers.CharField(allow_null=True, help_text="办件编号，提交后生成")
+    query_code = serializers.CharField(help_text="查询码，提交后生成")
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     status_label = serializers.CharField()
     route = serializers.ChoiceField(choices=ApprovalRoute.choices)
@@ -100,7 +100,7 @@ class CaseSummarySerializer(serializers.Serializer):
 
 
 class ApplyFileSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="附件 id(用于下载和删除)")
+    id = serializers.IntegerField(help_text="附件 id（用于下载和删除）")
     name = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
@@ -109,7 +109,7 @@ class ApplyFileSerializer(serializers.Serializer):
 
 
 class ApplyLineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="材料行 id(上传地址中的 line_id)")
+    id = serializers.IntegerField(help_text="材料行 id（上传地址中的 line_id）")
     name = serializers.CharField()
     required = serializers.BooleanField()  # type: ignore[assignment]  # a field, not Field.required
     is_core = serializers.BooleanField(help_text="主要材料")
@@ -142,42 +142,42 @@ class CommitmentStatementSerializer(serializers.Serializer):
 class CaseDetailSerializer(CaseSummarySerializer):
     department = ApplyRefSerializer()
     received_on = serializers.DateField(allow_null=True)
-    form_data = serializers.DictField(help_text="申请表内容(字段标识 → 值)")
+    form_data = serializers.DictField(help_text="申请表内容（字段标识 → 值）")
     # Not "fields": that name is the serializer's own field registry.
     form_fields = ApplicationFieldSerializer(many=True, help_text="本事项申请表的字段定义")
     materials = ApplyLineSerializer(many=True)
     commitment_statement = CommitmentStatementSerializer(
-        allow_null=True, help_text="适用告知承诺制的事项:承诺内容与虚假承诺责任"
+        allow_null=True, help_text="适用告知承诺制的事项：承诺内容与虚假承诺责任"
     )
 
 
 class CaseCreateSerializer(serializers.Serializer):
     item_code = serializers.CharField(max_length=40, help_text="事项编码")
-    region_code = serializers.CharField(max_length=20, help_text="办理区域代码(事项的实施区域)")
+    region_code = serializers.CharField(max_length=20, help_text="办理区域代码（事项的实施区域）")
     route = serializers.ChoiceField(
         choices=ApprovalRoute.choices, default=ApprovalRoute.STANDARD, help_text="审批方式"
     )
     applicant_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="代办员代为申报时,委托人(申请人)的用户 id"
+        required=False, allow_null=True, help_text="代办员代为申报时，委托人（申请人）的用户 id"
     )
     form_data = serializers.DictField(required=False, default=dict, help_text="申请表内容")
 
 
 class CasePatchSerializer(serializers.Serializer):
     form_data = serializers.DictField(
-        required=False, help_text="要修改的申请表字段;与已保存的内容合并,值为 null 表示清空"
+        required=False, help_text="要修改的申请表字段；与已保存的内容合并，值为 null 表示清空"
     )
     route = serializers.ChoiceField(choices=ApprovalRoute.choices, required=False)
 
 
 class ApplyUploadSerializer(serializers.Serializer):
     files = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text="一个或多个文件(PDF、JPEG、PNG)"
+        child=serializers.FileField(), required=False, help_text="一个或多个文件（PDF、JPEG、PNG）"
     )
     reuse = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="复用已有材料:GET reusable-files 返回的文件 id",
+        help_text="复用已有材料：GET reusable-files 返回的文件 id",
     )
 
 
@@ -212,9 +212,9 @@ class ApplySubmitSerializer(serializers.Serializer):
 
 
 class SubmitLinksSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="申请详情(表单、材料、文件):GET")
-    notices = serializers.CharField(help_text="本办件的文书:GET")
-    progress = serializers.CharField(help_text="凭办件编号和查询码查询进度:GET")
+    detail = serializers.CharField(help_text="申请详情（表单、材料、文件）：GET")
+    notices = serializers.CharField(help_text="本办件的文书：GET")
+    progress = serializers.CharField(help_text="凭办件编号和查询码查询进度：GET")
 
 
 class SubmitReceiptSerializer(serializers.Serializer):
@@ -390,7 +390,7 @@ class CaseListView(ApplyView):
         data = _body(CaseCreateSerializer, request)
         version = published_guide(code=data["item_code"])
         if version is None:
-            raise exceptions.ValidationError({"item_code": [_("没有找到该事项,或该事项未发布。")]})
+            raise exceptions.ValidationError({"item_code": [_("没有找到该事项，或该事项未发布。")]})
         region = Region.objects.filter(code=data["region_code"]).first()
         if region is None:
             raise exceptions.ValidationError({"region_code": [_("没有该区域代码。")]})
@@ -595,7 +595,7 @@ IDEMPOTENCY_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description="幂等键:同一用户以同一个键重复提交,只产生一次提交,返回同一办件(HTTP 200)",
+    description="幂等键：同一用户以同一个键重复提交，只产生一次提交，返回同一办件（HTTP 200）",
 )
 
 

@@ -33,14 +33,14 @@ TAGS = ["intake"]
 
 class FeeRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    fee_id = serializers.IntegerField(allow_null=True, help_text="收费清单项目编号;清单外收费为空")
+    fee_id = serializers.IntegerField(allow_null=True, help_text="收费清单项目编号；清单外收费为空")
     name = serializers.CharField(help_text="收费项目")
     quantity = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="实收金额(元)")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="实收金额（元）")
     standard = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, help_text="收费标准 × 数量;清单外为空"
+        max_digits=14, decimal_places=2, allow_null=True, help_text="收费标准 × 数量；清单外为空"
     )
-    off_list = serializers.BooleanField(help_text="不在收费清单内或高于标准(电子监察发红牌)")
+    off_list = serializers.BooleanField(help_text="不在收费清单内或高于标准（电子监察发红牌）")
     receipt = serializers.CharField()
     charged_on = serializers.DateField()
     recorded_at = serializers.DateTimeField()
@@ -48,7 +48,7 @@ class FeeRecordSerializer(serializers.Serializer):
 
 class FeeChargeSerializer(serializers.Serializer):
     fee_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="本事项收费清单中的项目编号(与 name 二选一)"
+        required=False, allow_null=True, help_text="本事项收费清单中的项目编号（与 name 二选一）"
     )
     name = serializers.CharField(
         required=False, allow_blank=True, max_length=NAME_MAX, help_text="清单外收费的项目名称"
@@ -57,7 +57,11 @@ class FeeChargeSerializer(serializers.Serializer):
         required=False, default=1, min_value=1, max_value=QUANTITY_MAX
     )
     amount = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, max_value=AMOUNT_MAX, help_text="实收金额(元)"
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        max_value=AMOUNT_MAX,
+        help_text="实收金额（元）",
     )
     receipt = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=RECEIPT_MAX

@@ -74,10 +74,10 @@ class IntakePersonSerializer(serializers.Serializer):
 class IntakeDueSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(
         choices=["overdue", "today", "next", "later"],
-        help_text="overdue 已逾期;today 今日到期;next 下一工作日到期;later 尚有时间",
+        help_text="overdue 已逾期；today 今日到期；next 下一工作日到期；later 尚有时间",
     )
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
-    working_days_left = serializers.IntegerField(help_text="剩余工作日数,逾期为负数")
+    working_days_left = serializers.IntegerField(help_text="剩余工作日数，逾期为负数")
 
 
 class QueueItemSerializer(serializers.Serializer):
@@ -89,7 +89,7 @@ class QueueItemSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     submitted_at = serializers.DateTimeField()
     received_on = serializers.DateField(help_text="收件日期")
-    intake_due = DueDateSerializer(help_text="受理期限(收件后五个工作日)")
+    intake_due = DueDateSerializer(help_text="受理期限（收件后五个工作日）")
     due = IntakeDueSerializer()
 
 
@@ -108,7 +108,7 @@ class NoticeSerializer(serializers.Serializer):
     kind_label = serializers.CharField()
     number = serializers.CharField(help_text="文号")
     issued_at = serializers.DateTimeField()
-    pdf_url = serializers.CharField(help_text="PDF 下载地址(接口)")
+    pdf_url = serializers.CharField(help_text="PDF 下载地址（接口）")
 
 
 class IntakeFileSerializer(serializers.Serializer):
@@ -120,10 +120,10 @@ class IntakeFileSerializer(serializers.Serializer):
 
 
 class IntakeLineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="材料行 id(容缺和补正时引用)")
+    id = serializers.IntegerField(help_text="材料行 id（容缺和补正时引用）")
     name = serializers.CharField()
     required = serializers.BooleanField()  # type: ignore[assignment]  # a field, not Field.required
-    is_core = serializers.BooleanField(help_text="主要材料(不得容缺)")
+    is_core = serializers.BooleanField(help_text="主要材料（不得容缺）")
     status = serializers.ChoiceField(choices=MaterialStatus.choices)
     remark = serializers.CharField()
     files = IntakeFileSerializer(many=True)
@@ -146,7 +146,7 @@ class IntakeCaseSerializer(serializers.Serializer):
     number = serializers.CharField()
     query_code = serializers.CharField()
     revision = serializers.IntegerField(
-        help_text="并发控制:作出决定时原样提交,办件已变化则返回 409"
+        help_text="并发控制：作出决定时原样提交，办件已变化则返回 409"
     )
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     status_label = serializers.CharField()
@@ -177,7 +177,7 @@ class IntakeCaseSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     revision = serializers.IntegerField(
-        required=False, min_value=0, help_text="详情中的 revision;办件已变化时拒绝(409)"
+        required=False, min_value=0, help_text="详情中的 revision；办件已变化时拒绝（409）"
     )
 
 
@@ -186,10 +186,10 @@ class AcceptSerializer(DecisionSerializer):
         child=serializers.IntegerField(),
         required=False,
         default=list,
-        help_text="容缺受理:暂缺的次要材料行 id(materials[].id)",
+        help_text="容缺受理：暂缺的次要材料行 id(materials[].id)",
     )
     commitment_due = serializers.DateField(
-        required=False, allow_null=True, help_text="补齐期限,默认且最迟为承诺办结期限"
+        required=False, allow_null=True, help_text="补齐期限，默认且最迟为承诺办结期限"
     )
 
 
@@ -197,13 +197,13 @@ class FindingSerializer(serializers.Serializer):
     case_material_id = serializers.IntegerField()
     problem = serializers.ChoiceField(
         choices=[MaterialStatus.MISSING.value, MaterialStatus.DEFECTIVE.value],
-        help_text="missing 缺少;defective 不符合要求",
+        help_text="missing 缺少；defective 不符合要求",
     )
     remark = serializers.CharField(max_length=500, help_text="补正要求")
 
 
 class SignOffSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="签批人(电子监察人员或本部门首席代表)用户名")
+    username = serializers.CharField(help_text="签批人（电子监察人员或本部门首席代表）用户名")
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     reason = serializers.CharField(max_length=500, help_text="签批理由")
 
@@ -214,7 +214,7 @@ class CorrectionSerializer(DecisionSerializer):
 
 
 class RejectSerializer(DecisionSerializer):
-    reasons = serializers.CharField(max_length=2000, help_text="不予受理的理由(必填)")
+    reasons = serializers.CharField(max_length=2000, help_text="不予受理的理由（必填）")
     competent_agency = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="有权机关"
     )
@@ -249,17 +249,17 @@ class WalkInApplicantSerializer(serializers.Serializer):
 
 
 class WalkInSerializer(serializers.Serializer):
-    item_code = serializers.CharField(max_length=40, help_text="事项编码(本部门已发布的事项)")
+    item_code = serializers.CharField(max_length=40, help_text="事项编码（本部门已发布的事项）")
     region_code = serializers.CharField(max_length=20, help_text="办理区域代码")
     applicant = JSONObjectField(
-        help_text="申请人:kind(person/enterprise)、full_name、id_number 或 credit_code、"
+        help_text="申请人：kind（person/enterprise）、full_name、id_number 或 credit_code、"
         "legal_representative、phone、confirm_credit_code;multipart 时为 JSON 字符串"
     )
     form_data = JSONObjectField(required=False, default=dict, help_text="申请表内容")
 
 
 class FulfilSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="补齐的材料(PDF、JPEG、PNG)")
+    file = serializers.FileField(help_text="补齐的材料（PDF、JPEG、PNG）")
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -423,7 +423,7 @@ SORT_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     enum=["due", "submitted"],
     required=False,
-    description="due 按受理期限(默认);submitted 按提交时间",
+    description="due 按受理期限（默认）；submitted 按提交时间",
 )
 
 
@@ -473,7 +473,7 @@ def _fresh_check(case: Case, data: dict[str, Any]) -> None:
     if revision is not None and revision != case.revision:
         raise Conflict(
             _(
-                "该办件在您读取后已发生变化(例如申请人已撤回、重新提交或他人已处理),请重新读取后再操作。"
+                "该办件在您读取后已发生变化（例如申请人已撤回、重新提交或他人已处理），请重新读取后再操作。"
             )
         )
 
@@ -483,7 +483,7 @@ class AcceptView(IntakeView):
         operation_id="intake_cases_accept",
         summary="受理",
         description="Accept and issue the acceptance notice. With `tolerated_material_ids` this "
-        "is 容缺受理: only non-core materials, at most the item category's tolerance, with a "
+        "is 容缺受理：only non-core materials, at most the item category's tolerance, with a "
         "supplement due date no later than the committed limit.",
         request=AcceptSerializer,
         responses={200: IntakeCaseSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
@@ -506,7 +506,7 @@ class AcceptView(IntakeView):
 class CorrectionView(IntakeView):
     @extend_schema(
         operation_id="intake_cases_correction",
-        summary="补正告知(一次性告知)",
+        summary="补正告知（一次性告知）",
         description="Issue the one-time correction notice listing every missing or defective "
         "material with a remark. A second notice on the same case needs `sign_off`: the "
         "username and password of a supervisor (or the department's chief representative, not "
@@ -568,7 +568,7 @@ IDEMPOTENCY_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description="幂等键:同一窗口人员以同一个键重复登记,只产生一个办件(HTTP 200)",
+    description="幂等键：同一窗口人员以同一个键重复登记，只产生一个办件（HTTP 200）",
 )
 
 
@@ -621,7 +621,7 @@ class WalkInView(IntakeView):
         version = selectors.walk_in_items(request.user).filter(item__code=data["item_code"]).first()
         if version is None:
             raise exceptions.ValidationError(
-                {"item_code": [_("没有找到该事项,或该事项不属于本部门、未发布。")]}
+                {"item_code": [_("没有找到该事项，或该事项不属于本部门、未发布。")]}
             )
         region = selectors.implementing_regions(version).filter(code=data["region_code"]).first()
         if region is None:
@@ -702,7 +702,9 @@ class WindowMaterialRequestSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="需补充的材料及要求")
     pauses_clock = serializers.BooleanField(help_text="补充期间该部门审查期限是否暂停计算")
     requested_on = serializers.DateField()
-    answer_url = serializers.CharField(help_text="登记答复(补充说明及扫描件,multipart)的接口地址")
+    answer_url = serializers.CharField(
+        help_text="登记答复（补充说明及扫描件，multipart）的接口地址"
+    )
     page_url = serializers.CharField(help_text="窗口登记答复的页面地址")
 
 
@@ -769,7 +771,7 @@ class NoticeListView(ReaderView):
     @extend_schema(
         operation_id="cases_notices_list",
         summary="办件文书",
-        description="The notices issued on a case (acceptance, correction, rejection, 容缺, "
+        description="The notices issued on a case (acceptance, correction, rejection，容缺，"
         "commitment, termination), each with its PDF address.",
         responses={200: NoticeSerializer(many=True), **error_responses(401, 404)},
         tags=TAGS,

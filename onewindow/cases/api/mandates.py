@@ -51,23 +51,23 @@ class MandatePartySerializer(serializers.Serializer):
 
 class MandateItemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="事项编码")
-    name = serializers.CharField(help_text="事项名称(现行版本)")
+    name = serializers.CharField(help_text="事项名称（现行版本）")
 
 
 class MandateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     direction = serializers.ChoiceField(
         choices=["given", "held"],
-        help_text="given:本人作出的委托(我是委托人);held:委托本人办理(我是代办员)",
+        help_text="given：本人作出的委托（我是委托人）；held：委托本人办理（我是代办员）",
     )
-    applicant = MandatePartySerializer(help_text="委托人(申请人)")
+    applicant = MandatePartySerializer(help_text="委托人（申请人）")
     agent = MandatePartySerializer(help_text="代办员")
     scope = serializers.ChoiceField(
-        choices=[SCOPE_ALL, SCOPE_ITEM], help_text="all:全部事项;item:指定一个事项"
+        choices=[SCOPE_ALL, SCOPE_ITEM], help_text="all：全部事项；item：指定一个事项"
     )
     item = MandateItemSerializer(allow_null=True, help_text="scope 为 item 时的委托事项")
-    valid_until = serializers.DateField(help_text="有效期至(含当日)")
-    status = serializers.CharField(help_text="valid 有效;expired 已过期;revoked 已撤销")
+    valid_until = serializers.DateField(help_text="有效期至（含当日）")
+    status = serializers.CharField(help_text="valid 有效；expired 已过期；revoked 已撤销")
     status_label = serializers.CharField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -76,14 +76,14 @@ class MandateSerializer(serializers.Serializer):
 
 class MandateCreateSerializer(serializers.Serializer):
     agent = serializers.CharField(help_text="代办员的用户名或登记的手机号码")
-    scope = serializers.CharField(help_text="all(全部事项)或 item(指定一个事项)")
+    scope = serializers.CharField(help_text="all（全部事项）或 item（指定一个事项）")
     item = serializers.CharField(
-        required=False, allow_blank=True, help_text="scope 为 item 时必填:事项编码或名称"
+        required=False, allow_blank=True, help_text="scope 为 item 时必填：事项编码或名称"
     )
     valid_until = serializers.CharField(
-        help_text=f"有效期至,YYYY-MM-DD;不早于今天,最长 {services.MANDATE_LONGEST_YEARS} 年"
+        help_text=f"有效期至，YYYY-MM-DD；不早于今天，最长 {services.MANDATE_LONGEST_YEARS} 年"
     )
-    note = serializers.CharField(required=False, allow_blank=True, help_text="备注(选填)")
+    note = serializers.CharField(required=False, allow_blank=True, help_text="备注（选填）")
 
 
 def _party(user: Any) -> dict[str, Any]:
@@ -205,7 +205,7 @@ class MandateRevokeView(APIView):
             cast(HttpRequest, request), mandate_id=mandate_id
         )
         if mandate.revoked_at is not None:
-            raise Refused(_("该委托已撤销,无需重复操作。"), "already_revoked")
+            raise Refused(_("该委托已撤销，无需重复操作。"), "already_revoked")
         services.mandate_revoke(mandate=mandate)
         data = mandate_data(_fresh(mandate), user=request.user)
         return Response(MandateSerializer(data).data)

@@ -72,8 +72,8 @@ class ProgressDeliverySerializer(serializers.Serializer):
     method_label = serializers.CharField()
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
     status_label = serializers.CharField()
-    carrier = serializers.CharField(help_text="快递公司(邮寄)")
-    tracking_number = serializers.CharField(help_text="运单号(邮寄)")
+    carrier = serializers.CharField(help_text="快递公司（邮寄）")
+    tracking_number = serializers.CharField(help_text="运单号（邮寄）")
     sent_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
 
@@ -86,15 +86,15 @@ class ProgressSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     status_colour = serializers.CharField()
     stage = serializers.CharField()
-    holder = serializers.CharField(help_text="当前办理部门(或申请人)")
+    holder = serializers.CharField(help_text="当前办理部门（或申请人）")
     due_dates = ProgressDueDateSerializer(many=True)
     expected_completion = ProgressDueDateSerializer(source="expected", allow_null=True)
     expected_note = serializers.CharField()
     timeline = ProgressStepSerializer(
-        source="steps", many=True, help_text="公开的办理过程,不含工作人员信息"
+        source="steps", many=True, help_text="公开的办理过程，不含工作人员信息"
     )
     delivery = ProgressDeliverySerializer(
-        allow_null=True, help_text="证照送达(准予许可后选择送达方式起);未选择时为 null"
+        allow_null=True, help_text="证照送达（准予许可后选择送达方式起）；未选择时为 null"
     )
 
 
@@ -110,7 +110,7 @@ def _answer(data: Any) -> Response:
 
 _DOC: dict[str, Any] = {
     "summary": "办件进度查询",
-    "description": "凭办件编号和查询码查询办件进度,无需登录;按客户端地址限流。"
+    "description": "凭办件编号和查询码查询办件进度，无需登录；按客户端地址限流。"
     "编号或查询码错误时均返回同样的 404。",
     "responses": {200: ProgressSerializer, **error_responses(400, 404, 429)},
     "tags": ["cases"],

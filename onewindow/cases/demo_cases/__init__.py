@@ -80,7 +80,7 @@ def demo_cases_load(
                 applicant=applicant,
                 valid_until=mandate_latest_end(first),
                 recorded_by=applicant,
-                note="委托代办员办理本单位(本人)全部政务服务事项。",
+                note="委托代办员办理本单位（本人）全部政务服务事项。",
                 today=first,
             )
         plans_schedule(sim, plans)

@@ -198,7 +198,7 @@ class Sim:
             if confirm:
                 self._act(
                     lambda c=card: card_confirm(
-                        card=c, actor=supervisor, reason="情况属实,请限期整改。", now=self.now
+                        card=c, actor=supervisor, reason="情况属实，请限期整改。", now=self.now
                     )
                 )
             else:
@@ -206,7 +206,7 @@ class Sim:
                     lambda c=card: card_cancel(
                         card=c,
                         actor=supervisor,
-                        reason="说明理由成立,予以撤销。",
+                        reason="说明理由成立，予以撤销。",
                         now=self.now,
                     )
                 )
@@ -220,7 +220,7 @@ class Sim:
                 lambda c=card, h=head: card_rectify(
                     card=c,
                     actor=h,
-                    text="已对相关人员进行提醒谈话,并完善限时办结台账。",
+                    text="已对相关人员进行提醒谈话，并完善限时办结台账。",
                     now=self.now,
                 )
             )
@@ -244,10 +244,10 @@ class Sim:
     @staticmethod
     def _explanation(card: Any) -> str:
         if card.rule.code == "task_due":
-            return "因申请材料需现场核实,审查时间较长,已督促承办人抓紧办理。"
+            return "因申请材料需现场核实，审查时间较长，已督促承办人抓紧办理。"
         if card.rule.code in ("deemed_consent", "deemed_acceptance"):
-            return "经办人员休假期间交接不到位,未能在期限内处理。"
-        return "因业务量集中,办理时间临近期限,已调配人员加快办理。"
+            return "经办人员休假期间交接不到位，未能在期限内处理。"
+        return "因业务量集中，办理时间临近期限，已调配人员加快办理。"
 
 
 # --- supervision letters ----------------------------------------------------------------------
@@ -277,7 +277,7 @@ def letter_steps(sim: Sim, day: dt.date, kind: str, n: int) -> Iterator[dt.datet
                 department=card.department,
                 card=card,
                 subject=f"关于办件{card.case.number if card.case else ''}{card.rule.name}的督办函",
-                text="请你单位对该办件超期情况进行核查,说明原因并提出整改措施,按期书面回复。",
+                text="请你单位对该办件超期情况进行核查，说明原因并提出整改措施，按期书面回复。",
                 response_days=5,
                 now=sim.now,
             )
@@ -295,7 +295,7 @@ def letter_steps(sim: Sim, day: dt.date, kind: str, n: int) -> Iterator[dt.datet
         lambda: letter_respond(
             letter=letter,
             actor=head,
-            text="已核查:超期系材料核实耗时所致,已对承办人员提醒谈话并建立期限预警台账。",
+            text="已核查：超期系材料核实耗时所致，已对承办人员提醒谈话并建立期限预警台账。",
             now=sim.now,
         ),
     ):
@@ -304,7 +304,7 @@ def letter_steps(sim: Sim, day: dt.date, kind: str, n: int) -> Iterator[dt.datet
     sim.act(
         None,
         lambda: letter_close(
-            letter=letter, actor=supervisor, note="整改措施可行,予以办结。", now=sim.now
+            letter=letter, actor=supervisor, note="整改措施可行，予以办结。", now=sim.now
         ),
     )
 

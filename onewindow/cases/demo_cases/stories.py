@@ -308,7 +308,7 @@ class Story:
                 case_material_id=line.pk,
                 problem="defective",
                 remark=self.r.choice(
-                    ("复印件不清晰,请重新提交", "未加盖公章", "签字不完整", "内容与申请表不一致")
+                    ("复印件不清晰，请重新提交", "未加盖公章", "签字不完整", "内容与申请表不一致")
                 ),
             )
             for line in chosen
@@ -331,7 +331,7 @@ class Story:
             ):
                 case_file_add(
                     case_material=line,
-                    upload=upload(f"{line.material.name[:36]}(补正).pdf"),
+                    upload=upload(f"{line.material.name[:36]}（补正）.pdf"),
                     actor=by,
                     now=self.now,
                 )
@@ -369,8 +369,8 @@ class Story:
         reasons = self.r.choice(
             (
                 "申请事项依法不需要取得行政许可。",
-                "申请事项不属于本机关职权范围,请向有权机关申请。",
-                "申请人不具备申请资格:营业执照经营范围不含申请事项。",
+                "申请事项不属于本机关职权范围，请向有权机关申请。",
+                "申请人不具备申请资格：营业执照经营范围不含申请事项。",
             )
         )
         agency = "鄂州市相关主管部门" if "职权" in reasons else ""
@@ -388,7 +388,7 @@ class Story:
         application_withdraw(
             case=self.fresh(),
             actor=self.actor,
-            reason="申请人经营计划调整,申请撤回。",
+            reason="申请人经营计划调整，申请撤回。",
             now=self.now,
         )
 
@@ -438,7 +438,7 @@ class Story:
                 lambda c=commitment: commitment_fulfil(
                     commitment=c,
                     actor=self.clerk,
-                    upload=upload(f"{c.material.name[:36]}(补齐).pdf"),
+                    upload=upload(f"{c.material.name[:36]}（补齐）.pdf"),
                     now=self.now,
                 ),
             )
@@ -514,7 +514,7 @@ class Story:
             lambda: suspension_end(
                 suspension=suspension,
                 actor=self.handler,
-                result="程序已结束,符合要求。",
+                result="程序已结束，符合要求。",
                 now=self.now,
             ),
         )
@@ -574,7 +574,7 @@ class Story:
                 task_step_complete(task=task, actor=actor, revision=None, now=self.now)
                 return
             if task is refuse_by:
-                kind, text = "disagree", "经审查,申请人的条件不符合本部门的要求,不同意。"
+                kind, text = "disagree", "经审查，申请人的条件不符合本部门的要求，不同意。"
             elif self.r.random() < 0.12:
                 kind, text = "agree_conditions", "须在开业前完成设施整改并报本部门备案。"
             else:
@@ -600,7 +600,7 @@ class Story:
                 case=self.fresh(),
                 actor=self.handler,
                 days=days,
-                reasons="案情复杂,需进一步核实申请材料。",
+                reasons="案情复杂，需进一步核实申请材料。",
                 now=self.now,
             ),
         ):
@@ -673,7 +673,7 @@ class Story:
                     case=self.fresh(),
                     actor=decider,
                     kind="refuse",
-                    reasons="经审查,申请人提交的材料不能证明其符合法定条件。",
+                    reasons="经审查，申请人提交的材料不能证明其符合法定条件。",
                     remedies=str(APPEAL_RIGHTS),
                     now=self.now,
                 ),
@@ -685,7 +685,7 @@ class Story:
                 case=self.fresh(),
                 actor=decider,
                 kind="grant",
-                reasons="" if not self._disagreed() else "经综合审查,相关问题已整改到位。",
+                reasons="" if not self._disagreed() else "经综合审查，相关问题已整改到位。",
                 now=self.now,
             ),
         )

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
                 ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates_held', to=settings.AUTH_USER_MODEL, verbose_name='代办员')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates_given', to=settings.AUTH_USER_MODEL, verbose_name='委托人(申请人)')),
+                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates_given', to=settings.AUTH_USER_MODEL, verbose_name='委托人（申请人）')),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.item', verbose_name='委托事项')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
             ],

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='case',
             name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交,待受理'), ('correction', '待补正材料'), ('accepted', '已受理'), ('rejected', '不予受理'), ('withdrawn', '已撤回'), ('terminated', '已终止'), ('in_review', '审查中'), ('suspended', '特别程序中(暂停计时)'), ('granted', '准予许可,待送达'), ('refused', '不予许可'), ('completed', '已办结')], db_index=True, default='draft', max_length=20, verbose_name='状态'),
+            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交，待受理'), ('correction', '待补正材料'), ('accepted', '已受理'), ('rejected', '不予受理'), ('withdrawn', '已撤回'), ('terminated', '已终止'), ('in_review', '审查中'), ('suspended', '特别程序中（暂停计时）'), ('granted', '准予许可，待送达'), ('refused', '不予许可'), ('completed', '已办结')], db_index=True, default='draft', max_length=20, verbose_name='状态'),
         ),
         migrations.AlterField(
             model_name='caseflag',
             name='kind',
-            field=models.CharField(choices=[('deemed_acceptance', '逾期未作受理决定,视为受理'), ('second_correction', '第二次补正告知(已签批)'), ('commitment_overdue', '容缺承诺逾期未补齐'), ('tolerated_acceptance', '容缺受理'), ('deemed_consent', '部门逾期未回复,默许同意'), ('certificate_overdue', '准予许可后逾期未发证送达')], max_length=30, verbose_name='类型'),
+            field=models.CharField(choices=[('deemed_acceptance', '逾期未作受理决定，视为受理'), ('second_correction', '第二次补正告知（已签批）'), ('commitment_overdue', '容缺承诺逾期未补齐'), ('tolerated_acceptance', '容缺受理'), ('deemed_consent', '部门逾期未回复，默许同意'), ('certificate_overdue', '准予许可后逾期未发证送达')], max_length=30, verbose_name='类型'),
         ),
         migrations.AlterField(
             model_name='notice',
             name='kind',
-            field=models.CharField(choices=[('acceptance', '受理通知书'), ('correction', '补正材料通知书(一次性告知书)'), ('rejection', '不予受理决定书'), ('tolerated', '容缺受理通知书'), ('commitment', '告知承诺书'), ('termination', '终止办理通知书'), ('extension', '延期告知书'), ('special_procedure', '特别程序告知书'), ('grant', '准予行政许可决定书'), ('refusal', '不予行政许可决定书'), ('material_request', '补充材料通知书(审查阶段)')], max_length=20, verbose_name='文书类型'),
+            field=models.CharField(choices=[('acceptance', '受理通知书'), ('correction', '补正材料通知书（一次性告知书）'), ('rejection', '不予受理决定书'), ('tolerated', '容缺受理通知书'), ('commitment', '告知承诺书'), ('termination', '终止办理通知书'), ('extension', '延期告知书'), ('special_procedure', '特别程序告知书'), ('grant', '准予行政许可决定书'), ('refusal', '不予行政许可决定书'), ('material_request', '补充材料通知书（审查阶段）')], max_length=20, verbose_name='文书类型'),
         ),
     ]

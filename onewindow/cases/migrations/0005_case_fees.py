@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='收费项目')),
                 ('quantity', models.PositiveIntegerField(default=1, verbose_name='数量')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='实收金额(元)')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='实收金额（元）')),
                 ('receipt', models.CharField(blank=True, max_length=50, verbose_name='票据号')),
                 ('charged_on', models.DateField(verbose_name='收费日期')),
                 ('recorded_at', models.DateTimeField(verbose_name='登记时间')),

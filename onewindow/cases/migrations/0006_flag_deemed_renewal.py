@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='caseflag',
             name='kind',
-            field=models.CharField(choices=[('deemed_acceptance', '逾期未作受理决定,视为受理'), ('second_correction', '第二次补正告知(已签批)'), ('commitment_overdue', '容缺承诺逾期未补齐'), ('tolerated_acceptance', '容缺受理'), ('deemed_consent', '部门逾期未回复,默许同意'), ('certificate_overdue', '准予许可后逾期未发证送达'), ('deemed_renewal', '有效期届满未作延续决定，视为准予延续')], max_length=30, verbose_name='类型'),
+            field=models.CharField(choices=[('deemed_acceptance', '逾期未作受理决定，视为受理'), ('second_correction', '第二次补正告知（已签批）'), ('commitment_overdue', '容缺承诺逾期未补齐'), ('tolerated_acceptance', '容缺受理'), ('deemed_consent', '部门逾期未回复，默许同意'), ('certificate_overdue', '准予许可后逾期未发证送达'), ('deemed_renewal', '有效期届满未作延续决定，视为准予延续')], max_length=30, verbose_name='类型'),
         ),
     ]

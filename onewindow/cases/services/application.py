@@ -52,7 +52,7 @@ def case_create_draft(
 ) -> Case:
     """A draft application against the item's published version, with its checklist lines."""
     if item_version.status != VersionStatus.PUBLISHED:
-        raise CaseError(_("该事项版本未发布,不能申报。"))
+        raise CaseError(_("该事项版本未发布，不能申报。"))
     if route == ApprovalRoute.COMMITMENT and not item_version.commitment_allowed:
         raise CaseError(_("该事项不适用告知承诺制。"))
     case = Case.objects.create(
@@ -129,7 +129,7 @@ def _draft_submit(*, case: Case, actor: Any, idempotency_key: str, now: dt.datet
     """
     missing = _missing_required(case)
     if missing:
-        raise CaseError(_("以下必需材料尚未上传:%(names)s") % {"names": "、".join(missing)})
+        raise CaseError(_("以下必需材料尚未上传：%(names)s") % {"names": "、".join(missing)})
     now = now or clock.now()
     for check in SUBMIT_CHECKS:
         check(case, clock.local_date(now))
@@ -193,7 +193,7 @@ def case_resubmit(*, case: Case, actor: Any, now: dt.datetime | None = None) -> 
     """The applicant answers the correction notice; the intake period starts again on receipt."""
     missing = _missing_required(case)
     if missing:
-        raise CaseError(_("以下必需材料尚未上传:%(names)s") % {"names": "、".join(missing)})
+        raise CaseError(_("以下必需材料尚未上传：%(names)s") % {"names": "、".join(missing)})
     now = now or clock.now()
     dates = deadlines.intake_dates(clock.local_date(now))
     transition(

@@ -68,13 +68,13 @@ def _fulfil(
     line = case.materials.select_related("material", "case").get(material=fresh.material)
     attached, duplicates = case_files_attach(line=line, written=written, actor=actor, now=now)
     if duplicates:
-        raise CaseError(_("该文件与本材料已有的文件相同,请上传申请人补交的材料。"))
+        raise CaseError(_("该文件与本材料已有的文件相同，请上传申请人补交的材料。"))
     CaseMaterial.objects.filter(pk=line.pk).update(status=MaterialStatus.OK, remark="")
     updated = Commitment.objects.filter(pk=fresh.pk, status=CommitmentStatus.OPEN).update(
         status=CommitmentStatus.FULFILLED, closed_at=now
     )
     if updated != 1:
-        raise ConcurrentChange(_("该承诺刚刚已被他人处理,请刷新后查看最新状态。"))
+        raise ConcurrentChange(_("该承诺刚刚已被他人处理，请刷新后查看最新状态。"))
     material = fresh.material.name if fresh.material else ""
     event_record(
         case,
@@ -98,16 +98,16 @@ def _check_fulfillable(case: Case, commitment: Commitment, today: dt.date) -> No
         raise CaseError(_("只有容缺后补的材料承诺可以登记补齐。"))
     if commitment.status != CommitmentStatus.OPEN:
         raise WrongStatus(
-            _("该承诺当前状态为“%(s)s”,不能再登记补齐。")
+            _("该承诺当前状态为“%(s)s”，不能再登记补齐。")
             % {"s": CommitmentStatus(commitment.status).label}
         )
     if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能登记补齐材料。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能登记补齐材料。") % {"s": CaseStatus(case.status).label}
         )
     if commitment.due_on is not None and today > commitment.due_on:
         # G2: nothing by the due date terminates the case; a late file cannot save it.
         raise CaseError(
-            _("补齐期限 %(d)s 已过,不能再登记补齐,本办件将依法终止办理。")
+            _("补齐期限 %(d)s 已过，不能再登记补齐，本办件将依法终止办理。")
             % {"d": commitment.due_on}
         )

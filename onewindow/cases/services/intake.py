@@ -33,7 +33,7 @@ from onewindow.core import clock
 
 # ALL Art. 38 / Administrative Reconsideration Law: every refusal names the remedies.
 APPEAL_RIGHTS = gettext_lazy(
-    "如对本决定不服,可以自收到本决定书之日起六十日内依法申请行政复议,"
+    "如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
     "或者在六个月内依法向人民法院提起行政诉讼。"
 )
 
@@ -174,21 +174,21 @@ def _check_tolerance(case: Case, lines: dict[int, CaseMaterial], tolerated: set[
     core = [lines[pk].material.name for pk in tolerated if lines[pk].material.is_core]
     if core:
         # G2: core (主要) materials must be complete; only non-core ones may be missing.
-        raise CaseError(_("主要材料不得容缺:%(names)s") % {"names": "、".join(core)})
+        raise CaseError(_("主要材料不得容缺：%(names)s") % {"names": "、".join(core)})
     missing = [
         line.material.name
         for pk, line in lines.items()
         if pk not in tolerated and line.material.required and not line.files.exists()
     ]
     if missing:
-        raise CaseError(_("以下必需材料缺失,不能受理:%(names)s") % {"names": "、".join(missing)})
+        raise CaseError(_("以下必需材料缺失，不能受理：%(names)s") % {"names": "、".join(missing)})
     if not tolerated:
         return
     limit = _tolerance_limit(case.item_version)
     if len(tolerated) > limit:
         raise CaseError(
             _(
-                "该事项属于“%(cat)s”,最多可容缺 %(n)s 项次要材料,本次申请容缺 %(m)s 项,不能容缺受理。"
+                "该事项属于“%(cat)s”，最多可容缺 %(n)s 项次要材料，本次申请容缺 %(m)s 项，不能容缺受理。"
             )
             % {
                 "cat": case.item_version.get_tolerance_category_display(),
@@ -207,7 +207,7 @@ def _tolerated_commitments(
             case=case,
             kind=CommitmentKind.TOLERATED,
             material=line.material,
-            text=_("申请人承诺于 %(d)s 前补齐“%(m)s”,逾期未补齐的,本办件终止办理。")
+            text=_("申请人承诺于 %(d)s 前补齐“%(m)s”，逾期未补齐的，本办件终止办理。")
             % {"d": due, "m": line.material.name},
             due_on=due,
             due_provisional=provisional,
@@ -326,7 +326,7 @@ def _check_sign_off(case: Case, actor: Any, signer: Any, reason: str) -> None:
     if signer.pk == getattr(actor, "pk", None):
         raise CaseError(_("第二次补正告知须由经办人以外的人员签批。"))
     if signer.role in DEPARTMENT_ROLES and signer.department_id != case.department_id:
-        raise CaseError(_("签批人不是本办件受理部门的人员,不能签批。"))
+        raise CaseError(_("签批人不是本办件受理部门的人员，不能签批。"))
     if not reason.strip():
         raise CaseError(_("请填写第二次补正告知的签批理由。"))
 

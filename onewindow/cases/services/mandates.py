@@ -31,7 +31,7 @@ def application_fields_set(
         .first()
     )
     if status != VersionStatus.DRAFT:
-        raise PublishedVersionError(_("已发布的版本不可修改,请创建新的草稿版本。"))
+        raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
     problems = [problem for spec in specs for problem in form_fields.spec_check(spec)]
     names = [spec.name for spec in specs]
     problems += [
@@ -110,7 +110,7 @@ def mandate_check(
 ) -> None:
     """Every rule ``mandate_record`` enforces, for forms that must answer before saving."""
     if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
-        raise CaseError(_("受托人不是代办员,不能登记代办委托。"))
+        raise CaseError(_("受托人不是代办员，不能登记代办委托。"))
     if applicant.role != Role.APPLICANT:
         raise CaseError(_("委托人须为申请人。"))
     if recorded_by.pk != applicant.pk and not has_perm(recorded_by, Perm.USER_MANAGE):
@@ -144,17 +144,17 @@ def _mandate_scope_check(
         raise CaseError(_("不能委托自己。"))
     if valid_until > mandate_latest_end(today):
         raise CaseError(
-            _("委托有效期最长 %(n)s 年,请选择 %(d)s 或更早的日期。")
+            _("委托有效期最长 %(n)s 年，请选择 %(d)s 或更早的日期。")
             % {"n": MANDATE_LONGEST_YEARS, "d": mandate_latest_end(today).isoformat()}
         )
     if item is not None and item.published_version_id is None:
-        raise CaseError(_("该事项尚未发布,不能委托办理。"))
+        raise CaseError(_("该事项尚未发布，不能委托办理。"))
     in_force = Mandate.objects.filter(
         agent_id=agent.pk, applicant_id=applicant.pk, revoked_at__isnull=True, item=item
     ).filter(valid_until__gte=today)
     if in_force.exists():
         raise CaseError(
-            _("您已有一份相同范围、仍在有效期内的委托给该代办员;如需变更有效期,请先撤销原委托。")
+            _("您已有一份相同范围、仍在有效期内的委托给该代办员；如需变更有效期，请先撤销原委托。")
         )
 
 

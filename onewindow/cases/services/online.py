@@ -95,16 +95,18 @@ def _acting_check(case: Case, actor: Any, today: dt.date | None = None) -> None:
             today=today or clock.today(),
         ):
             return
-        raise CaseError(_("您对该申请人的代办委托已失效、已撤销或不包括该事项,不能继续代为办理。"))
+        raise CaseError(_("您对该申请人的代办委托已失效、已撤销或不包括该事项，不能继续代为办理。"))
     raise CaseError(_("您无权办理该办件。"))
 
 
 def _commitment_check(version: ItemVersion, applicant: Any) -> None:
     """G1: not for items that do not allow it, nor for applicants with a false-commitment record."""
     if not version.commitment_allowed:
-        raise CaseError(_("该事项不适用告知承诺制,请按一般程序提交证明材料。"))
+        raise CaseError(_("该事项不适用告知承诺制，请按一般程序提交证明材料。"))
     if selectors.has_false_commitment(applicant):
-        raise CaseError(_("申请人有虚假承诺记录,依法不再适用告知承诺制,请按一般程序提交证明材料。"))
+        raise CaseError(
+            _("申请人有虚假承诺记录，依法不再适用告知承诺制，请按一般程序提交证明材料。")
+        )
 
 
 @transaction.atomic
@@ -128,20 +130,20 @@ def application_start(
             agent=actor, applicant_id=applicant.pk, item_id=item_version.item_id, today=today
         ):
             raise CaseError(
-                _("您没有“%(a)s”有效的代办委托(或委托不包括该事项),不能代为申报。")
+                _("您没有“%(a)s”有效的代办委托（或委托不包括该事项），不能代为申报。")
                 % {"a": applicant}
             )
         agent = actor
     elif has_perm(actor, Perm.CASE_APPLY):
         if applicant is not None and applicant.pk != actor.pk:
-            raise CaseError(_("只能以本人名义申报;代他人申报须由代办员在委托范围内办理。"))
+            raise CaseError(_("只能以本人名义申报；代他人申报须由代办员在委托范围内办理。"))
         applicant = actor
     else:
         raise CaseError(_("只有申请人或代办员可以网上申报。"))
     if route not in ApprovalRoute.values:
         raise CaseError(_("审批方式无效。"))
     if not selectors.implementing_regions(item_version).filter(pk=region.pk).exists():
-        raise CaseError(_("该事项不在“%(r)s”办理,请在事项的实施区域中选择。") % {"r": region.name})
+        raise CaseError(_("该事项不在“%(r)s”办理，请在事项的实施区域中选择。") % {"r": region.name})
     if route == ApprovalRoute.COMMITMENT:
         _commitment_check(item_version, applicant)
     return case_create_draft(
@@ -221,12 +223,12 @@ def application_save(
 def _save_form(case: Case, actor: Any, changes: ApplicationChanges, now: dt.datetime) -> None:
     if case.status not in (CaseStatus.DRAFT, CaseStatus.CORRECTION):
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能再修改。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能再修改。") % {"s": CaseStatus(case.status).label}
         )
     if changes.form_data is None and changes.route in (None, case.route):
         return
     if case.status != CaseStatus.DRAFT:
-        raise CaseError(_("补正阶段只需补充材料,申请表内容和审批方式不能再修改。"))
+        raise CaseError(_("补正阶段只需补充材料，申请表内容和审批方式不能再修改。"))
     data = case.form_data
     if changes.form_data is not None:
         merged = {**case.form_data, **changes.form_data} if changes.merge else changes.form_data
@@ -271,7 +273,7 @@ def _attach_all(
     for line_id, ids in reuse.items():
         for pk in dict.fromkeys(ids):
             if pk not in reusable:
-                raise CaseError(_("所选的已有材料不存在,或不能在本办件中复用。"))
+                raise CaseError(_("所选的已有材料不存在，或不能在本办件中复用。"))
             case_file_reuse(case_material=lines[line_id], stored=reusable[pk], actor=actor)
             count += 1
     return count, duplicates
@@ -294,7 +296,7 @@ class Submission:
 
 
 def _key_for_another_case() -> CaseError:
-    return CaseError(_("该幂等键(Idempotency-Key)已用于另一办件,请为每次提交生成新的键。"))
+    return CaseError(_("该幂等键（Idempotency-Key）已用于另一办件，请为每次提交生成新的键。"))
 
 
 def _already_sent(case: Case, actor: Any, key: str) -> Submission | None:
@@ -352,13 +354,13 @@ def application_submit(
 
 def _signature_check(case: Case, commitment: CommitmentSignature | None) -> str:
     if commitment is None or not commitment.agreed:
-        raise CaseError(_("选择告知承诺制的,请阅读告知承诺书并勾选“我已阅读并作出上述承诺”。"))
+        raise CaseError(_("选择告知承诺制的，请阅读告知承诺书并勾选“我已阅读并作出上述承诺”。"))
     applicant = case.applicant
     names = {n.strip() for n in (applicant.full_name, applicant.legal_representative) if n.strip()}
     signature = commitment.signature.strip()
     if signature not in names:
         raise CaseError(
-            _("请在告知承诺书上签署申请人姓名(名称)“%(n)s”。")
+            _("请在告知承诺书上签署申请人姓名（名称）“%(n)s”。")
             % {"n": applicant.full_name or applicant.username}
         )
     return signature

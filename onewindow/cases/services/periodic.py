@@ -71,7 +71,7 @@ def _accept_deemed(case: Case, now: dt.datetime | None = None) -> None:
         action="accepted_deemed",
         now=now,
         deemed_accepted=True,
-        reason=_("受理期限 %(d)s 届满未作出受理决定,依法自收到申请材料之日起视为受理。")
+        reason=_("受理期限 %(d)s 届满未作出受理决定，依法自收到申请材料之日起视为受理。")
         % {"d": case.intake_due},
         **fields,
     )
@@ -118,7 +118,7 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
         ).select_related("material")
     )
     names = "、".join(c.material.name for c in overdue if c.material)
-    reason = _("容缺受理承诺的材料(%(m)s)未在承诺期限内补齐,本办件终止办理。") % {"m": names}
+    reason = _("容缺受理承诺的材料（%(m)s）未在承诺期限内补齐，本办件终止办理。") % {"m": names}
     transition(
         case,
         allowed_from=[CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED],

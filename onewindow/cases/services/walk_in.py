@@ -76,7 +76,7 @@ def _identity_holder(kind: str, number: str) -> User | None:
     field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
     holder = User.objects.filter(**{field: number}).first()
     if holder is not None and holder.role not in (Role.APPLICANT, Role.AGENT):
-        raise ValidationError({field: _("该证件号码属于工作人员账号,不能作为申请人办件。")})
+        raise ValidationError({field: _("该证件号码属于工作人员账号，不能作为申请人办件。")})
     return holder
 
 
@@ -86,7 +86,7 @@ def _matching(user: User, data: WalkInApplicant) -> User:
         raise ValidationError(
             {
                 "full_name": _(
-                    "该证件号码已登记的名称为“%(name)s”,与填写的“%(given)s”不一致,请核对证件。"
+                    "该证件号码已登记的名称为“%(name)s”，与填写的“%(given)s”不一致，请核对证件。"
                 )
                 % {"name": user.full_name, "given": name}
             }
@@ -205,7 +205,7 @@ def case_register_walk_in(
         files_delete(w.path for ws in written.values() for w in ws)
         if idempotency_key and (previous := _keyed_case(clerk, idempotency_key)) is not None:
             return previous  # the same form submitted twice at once: the first one won
-        raise ConcurrentChange(_("保存时与另一项操作冲突,请重新提交。")) from exc
+        raise ConcurrentChange(_("保存时与另一项操作冲突，请重新提交。")) from exc
     except BaseException:
         files_delete(w.path for ws in written.values() for w in ws)
         raise

@@ -65,7 +65,7 @@ def make_version(
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品经营许可(测试)",
+        name="食品经营许可（测试）",
         legal_basis="《食品安全法》第三十五条",
         statutory_days=statutory,
         committed_days=committed,

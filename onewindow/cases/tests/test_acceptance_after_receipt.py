@@ -44,8 +44,8 @@ def test_a_case_accepted_on_the_sunday_it_was_submitted_is_accepted_on_the_recei
     notice = case.notices.get(kind=NoticeKind.ACCEPTANCE)
     assert notice.content["accepted_on"] == notice.content["received_on"] == "2025-10-13"
     text = _cells(notice_document(notice))
-    assert "收件日期:2025年10月13日" in text and "受理日期:2025年10月13日" in text
-    assert "承诺办结期限:2025年10月27日" in text and "法定办结期限:2025年11月10日" in text
+    assert "收件日期：2025年10月13日" in text and "受理日期：2025年10月13日" in text
+    assert "承诺办结期限：2025年10月27日" in text and "法定办结期限：2025年11月10日" in text
 
 
 def test_tolerated_acceptance_on_a_sunday_counts_from_the_receipt_day(world):
@@ -98,7 +98,7 @@ def test_deemed_acceptance_of_a_sunday_submission_dates_from_the_deemed_receipt(
     assert case.accepted_on == MONDAY
     assert case.decision_due == dt.date(2025, 10, 27)
     text = _cells(notice_document(case.notices.get(kind=NoticeKind.ACCEPTANCE)))
-    assert "自收到申请材料之日(2025年10月13日)起即为受理" in text
+    assert "自收到申请材料之日（2025年10月13日）起即为受理" in text
 
 
 def test_a_weekday_acceptance_after_receipt_keeps_its_own_date(world):

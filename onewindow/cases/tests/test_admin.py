@@ -152,7 +152,7 @@ def test_the_admin_revokes_mandates_with_an_action_and_cannot_edit_them(
     again = admin.post(
         f"{ADMIN}mandate/", {"action": "revoke", "_selected_action": [mandate.pk]}, follow=True
     )
-    assert "1 份委托此前已撤销,已跳过" in html(again)
+    assert "1 份委托此前已撤销，已跳过" in html(again)
 
 
 def test_false_commitments_are_listed_for_the_admin_but_recorded_only_with_g1_rights(

@@ -187,7 +187,7 @@ def test_submit_answers_a_compact_receipt_that_links_to_the_case(api, aw):
     case.refresh_from_db()
     assert receipt["id"] == case.pk
     assert (receipt["number"], receipt["query_code"]) == (case.number, case.query_code)
-    assert (receipt["status"], receipt["status_label"]) == ("submitted", "已提交,待受理")
+    assert (receipt["status"], receipt["status_label"]) == ("submitted", "已提交，待受理")
     assert receipt["received_on"] == case.received_on.isoformat()
     assert receipt["intake_due"]["date"] == case.intake_due.isoformat()
     assert receipt["intake_due"]["provisional"] is case.due_provisional

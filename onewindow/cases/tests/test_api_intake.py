@@ -140,7 +140,7 @@ def test_restricted_item_tolerance_is_refused_with_the_message(api, world):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "case_error"
-    assert "该事项属于“限制类”,最多可容缺 0 项次要材料" in response.json()["message"]
+    assert "该事项属于“限制类”，最多可容缺 0 项次要材料" in response.json()["message"]
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
 
@@ -155,7 +155,7 @@ def test_accepting_a_withdrawn_case_is_400_and_a_stale_revision_409(api, world):
     assert response.status_code == 400
     assert response.json() == {
         "code": "wrong_status",
-        "message": "办件当前状态为“已撤回”,不能执行此操作。",
+        "message": "办件当前状态为“已撤回”，不能执行此操作。",
     }
 
 
@@ -299,7 +299,7 @@ def test_walk_in_with_a_bad_id_number_creates_nothing(api, world, settings, tmp_
     )
     assert response.status_code == 400
     assert response.json()["errors"]["applicant"]["id_number"] == [
-        "身份证号校验位不正确,请核对后重新输入。"
+        "身份证号校验位不正确，请核对后重新输入。"
     ]
     assert Case.objects.count() == 0 and User.objects.count() == users
     assert [p for p in (tmp_path / "files").rglob("*") if p.is_file()] == [

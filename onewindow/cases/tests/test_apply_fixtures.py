@@ -74,7 +74,7 @@ def make_commitment_version(world: World) -> ItemVersion:
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="公共场所卫生许可(测试)",
+        name="公共场所卫生许可（测试）",
         legal_basis="《公共场所卫生管理条例》第八条",
         statutory_days=20,
         committed_days=5,
@@ -100,7 +100,7 @@ def aw(world: World) -> ApplyWorld:
     world.applicant.save()
     return ApplyWorld(
         world=world,
-        agent=_user("agent_li", Role.AGENT, "李娜(代办员)"),
+        agent=_user("agent_li", Role.AGENT, "李娜（代办员）"),
         other_applicant=_user("lisi", Role.APPLICANT, "李四"),
         commitment_version=make_commitment_version(world),
     )

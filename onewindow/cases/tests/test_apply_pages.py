@@ -72,7 +72,7 @@ def test_start_refuses_a_region_where_the_item_is_not_implemented(applicant_clie
 def test_application_page_shows_fields_materials_and_an_upload_input(applicant_client, aw):
     case = draft(aw)
     html = applicant_client.get(page(case)).content.decode()
-    for label in ("项目名称", "经营场所(项目)地址", "联系电话", "申请日期", "申请类型"):
+    for label in ("项目名称", "经营场所（项目）地址", "联系电话", "申请日期", "申请类型"):
         assert label in html
     for line in case.materials.all():
         assert f'name="files-{line.pk}" multiple' in html
@@ -115,7 +115,7 @@ def test_invalid_field_value_changes_nothing_and_stores_no_file(applicant_client
     html = response.content.decode()
     assert response.status_code == 200
     assert "“联系电话”不是有效的电话号码" in html
-    assert "“申请类型”只能选择:新办、变更、延续" in html
+    assert "“申请类型”只能选择：新办、变更、延续" in html
     case.refresh_from_db()
     assert case.form_data == {}
     assert not StoredFile.objects.exists()
@@ -247,12 +247,12 @@ def test_withdraw_asks_for_confirmation_then_records_the_reason(applicant_client
     assert "确认撤回" in confirm.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED  # a GET changes nothing
-    response = applicant_client.post(url, {"reason": "经营场所变更,重新申请"})
+    response = applicant_client.post(url, {"reason": "经营场所变更，重新申请"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN
     event = CaseEvent.objects.get(case=case, action="withdrawn")
-    assert event.reason == "经营场所变更,重新申请"
+    assert event.reason == "经营场所变更，重新申请"
     again = applicant_client.post(url, {"reason": ""})
     assert "已不能撤回" in again.content.decode()
 

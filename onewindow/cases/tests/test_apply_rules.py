@@ -89,14 +89,14 @@ def test_valid_values_come_back_cleaned():
         ("area", "NaN", "“面积”应填写数字"),
         ("day", "2025-02-30", "“日期”应为有效日期"),
         ("day", "1800-01-01", "“日期”的年份不合理"),
-        ("kind", "注销", "“类型”只能选择:新办、变更"),
+        ("kind", "注销", "“类型”只能选择：新办、变更"),
         ("addr", "湖北鄂州", "“地址”至少填写 8 个字"),
         (
             "addr",
             {"province": "湖北省", "city": "鄂州市", "detail": "古楼街1号"},
-            "请填写“地址(区(县))”",
+            "请填写“地址（区（县））”",
         ),
-        ("addr", {"street": "x"}, "“地址”应填写省、市、区(县)和详细地址"),
+        ("addr", {"street": "x"}, "“地址”应填写省、市、区（县）和详细地址"),
     ],
 )
 def test_each_bad_value_gets_a_chinese_message_on_its_field(name, value, message):
@@ -295,7 +295,7 @@ def test_commitment_route_is_refused_for_an_item_that_does_not_allow_it(aw):
 
 def test_commitment_route_is_refused_to_an_applicant_with_a_false_commitment(aw):
     services.false_commitment_record(
-        applicant=aw.applicant, note="承诺持有健康证明,核查发现无证上岗", recorded_by=aw.clerk
+        applicant=aw.applicant, note="承诺持有健康证明，核查发现无证上岗", recorded_by=aw.clerk
     )
     with pytest.raises(CaseError, match="虚假承诺记录"):
         draft(aw, version=aw.commitment_version, route=ApprovalRoute.COMMITMENT)

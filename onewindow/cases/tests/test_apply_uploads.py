@@ -62,7 +62,7 @@ def test_an_executable_renamed_pdf_is_refused(setup):
     client, case, line = setup
     exe = SimpleUploadedFile("营业执照.pdf", EXE_BYTES, "application/pdf")
     html = _upload(client, case, line, exe).content.decode()
-    assert "文件“营业执照.pdf”不是 PDF、JPEG 或 PNG 格式(按文件内容判断)" in html
+    assert "文件“营业执照.pdf”不是 PDF、JPEG 或 PNG 格式（按文件内容判断）" in html
     _nothing_written(case)
 
 

@@ -76,8 +76,8 @@ def test_each_case_says_what_the_applicant_must_do_and_where(client, world):
     assert rows[a_draft.pk].progress_url is None
     assert rows[corrected.pk].action.text == "补正材料"
     assert rows[corrected.pk].action.url == f"/cases/{corrected.pk}/application/"
-    assert rows[tolerated.pk].action.text == "补齐容缺材料,截止 2026年5月18日"
-    assert rows[waiting.pk].action.text == "等待受理(受理期限 2026年3月9日)"
+    assert rows[tolerated.pk].action.text == "补齐容缺材料，截止 2026年5月18日"
+    assert rows[waiting.pk].action.text == "等待受理（受理期限 2026年3月9日）"
     assert rows[waiting.pk].action.url is None
     assert rows[waiting.pk].progress_url == (
         f"/progress/?number={waiting.number}&code={waiting.query_code}"
@@ -87,7 +87,7 @@ def test_each_case_says_what_the_applicant_must_do_and_where(client, world):
     )
     assert rows[tolerated.pk].notice_label == "容缺受理通知书"
     page = response.text
-    assert "补齐容缺材料,截止 2026年5月18日" in page
+    assert "补齐容缺材料，截止 2026年5月18日" in page
     # The open commitments section lists the tolerated material and its due date.
     [commitment] = response.context["commitments"]
     assert (commitment.case_id, commitment.due_on) == (tolerated.pk, dt.date(2026, 5, 18))

@@ -31,7 +31,7 @@ def _real_database_file() -> None:
         pytest.skip("SQLite in-memory test database: set SQLITE_TEST_NAME to a file path")
 
 
-JUST_HANDLED = "该办件刚刚已被他人处理,请刷新后查看最新状态。"
+JUST_HANDLED = "该办件刚刚已被他人处理，请刷新后查看最新状态。"
 CHANGED_SINCE_OPENED = "该办件在您打开页面后已发生变化"
 
 

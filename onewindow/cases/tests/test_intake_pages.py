@@ -163,7 +163,7 @@ def test_accepting_issues_an_acceptance_notice(clerk_client, world):
     assert case.accepted_on == dt.date(2026, 3, 3)
     notice = case.notices.get(kind=NoticeKind.ACCEPTANCE)
     page = clerk_client.get(response["Location"])
-    assert "已受理,受理通知书已生成" in page.content.decode()
+    assert "已受理，受理通知书已生成" in page.content.decode()
     assert reverse("cases:notice_pdf", args=[case.pk, notice.pk]) in page.content.decode()
 
 
@@ -175,7 +175,7 @@ def test_tolerated_acceptance_records_the_commitment_due_by_the_committed_limit(
     with time_machine.travel(at("2026-04-30"), tick=False):
         page = clerk_client.get(_case_url(case)).content.decode()
         assert 'value="2026-05-18"' in page  # the default and latest due date (G2 example)
-        assert "次要材料2(未上传)" in page and "次要材料1(未上传)" not in page
+        assert "次要材料2（未上传）" in page and "次要材料1（未上传）" not in page
         response = _post(clerk_client, case, "intake_accept", {"tolerated": [missing.pk]})
     assert response.status_code == 302
     commitment = Commitment.objects.get(case=case)
@@ -213,7 +213,7 @@ def test_restricted_item_with_a_missing_non_core_material_shows_the_tolerance_me
     response = _post(clerk_client, case, "intake_accept", {"tolerated": [line.pk]})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "该事项属于“限制类”,最多可容缺 0 项次要材料" in html
+    assert "该事项属于“限制类”，最多可容缺 0 项次要材料" in html
     assert "办件未作任何改动" in html
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
@@ -231,7 +231,7 @@ def test_accepting_a_withdrawn_case_is_refused_with_the_status_message(clerk_cli
     # Even with the current revision the service refuses: the status is checked first.
     response = _post(clerk_client, case, "intake_accept", {})
     assert response.status_code == 400
-    assert "办件当前状态为“已撤回”,不能执行此操作" in response.content.decode()
+    assert "办件当前状态为“已撤回”，不能执行此操作" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.WITHDRAWN and not case.notices.exists()
 
@@ -252,7 +252,7 @@ def _findings(case: Case) -> dict[str, Any]:
     core, second = lines["食品经营许可申请书"], lines["次要材料1"]
     return {
         f"problem_{core.pk}": "defective",
-        f"remark_{core.pk}": "签名缺失,请法定代表人签字",
+        f"remark_{core.pk}": "签名缺失，请法定代表人签字",
         f"problem_{second.pk}": "missing",
         f"remark_{second.pk}": "请补交营业执照复印件",
     }
@@ -269,7 +269,7 @@ def test_correction_lists_every_finding_in_one_notice(clerk_client, world):
         "食品经营许可申请书",
         "次要材料1",
     ]
-    assert notice.content["lines"][0]["remark"] == "签名缺失,请法定代表人签字"
+    assert notice.content["lines"][0]["remark"] == "签名缺失，请法定代表人签字"
     # The case is now in the "awaiting correction" tab.
     assert case.number in clerk_client.get(reverse("cases:intake_corrections")).content.decode()
 
@@ -298,7 +298,7 @@ def test_second_correction_without_sign_off_is_refused(clerk_client, world):
     case = submitted_case(world, when="2026-03-02")
     _second_round(world, case)
     page = clerk_client.get(_case_url(case)).content.decode()
-    assert "第二次补正告知:须经签批" in page
+    assert "第二次补正告知：须经签批" in page
     response = _post(clerk_client, case, "intake_correction", _findings(case))
     assert response.status_code == 400
     assert "第二次补正告知须由监察人员或首席代表签批" in response.content.decode()

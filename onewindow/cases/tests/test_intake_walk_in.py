@@ -113,7 +113,7 @@ def test_bad_id_number_is_refused_and_nothing_is_created(clerk_client, world, se
     response = clerk_client.post(_url(world), _data(world, id_number="110105194912310021"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "身份证号校验位不正确,请核对后重新输入。" in html
+    assert "身份证号校验位不正确，请核对后重新输入。" in html
     assert "本次上传的文件没有保存" in html
     assert Case.objects.count() == 0 and User.objects.count() == users
     assert StoredFile.objects.count() == 0 and _files_on_disk(settings) == []
@@ -129,7 +129,7 @@ def test_existing_applicant_is_linked_and_the_name_must_match(clerk_client, worl
     )
     response = clerk_client.post(_url(world), _data(world, full_name="李五"))
     assert response.status_code == 400
-    assert "已登记的名称为“李四”,与填写的“李五”不一致" in response.content.decode()
+    assert "已登记的名称为“李四”，与填写的“李五”不一致" in response.content.decode()
     assert Case.objects.count() == 0
     response = clerk_client.post(_url(world), _data(world, full_name="", phone=""))
     assert response.status_code == 302
@@ -144,7 +144,7 @@ def test_lookup_tells_whether_the_applicant_is_known(clerk_client, world):
         username="li4", role=Role.APPLICANT, full_name="李四", id_number=ID_NUMBER
     )
     html = clerk_client.post(_url(world), data).content.decode()
-    assert "已登记的申请人:李四" in html
+    assert "已登记的申请人：李四" in html
     assert "未能提交" not in html  # a look-up does not judge the unfinished form
     assert f'value="{ID_NUMBER}"' in html
     assert Case.objects.count() == 0
@@ -177,7 +177,7 @@ def test_missing_core_material_is_refused_and_no_file_is_left(clerk_client, worl
     del data[f"material_{core.pk}"]
     response = clerk_client.post(_url(world), data)
     assert response.status_code == 400
-    assert "以下必需材料尚未上传:食品经营许可申请书" in response.content.decode()
+    assert "以下必需材料尚未上传：食品经营许可申请书" in response.content.decode()
     assert Case.objects.count() == 0 and StoredFile.objects.count() == 0
     assert _files_on_disk(settings) == []
     assert not User.objects.filter(id_number=ID_NUMBER).exists()

@@ -48,7 +48,7 @@ def test_an_applicant_mandates_an_agent_for_every_item_and_sees_it_listed(client
     assert (mandate.agent, mandate.applicant, mandate.item) == (agent, aw.applicant, None)
     assert (mandate.valid_until, mandate.recorded_by) == (dt.date(2026, 12, 31), aw.applicant)
     html = client.get(URL).content.decode()
-    assert "我的代办委托" in html and "李娜(代办员)" in html
+    assert "我的代办委托" in html and "李娜（代办员）" in html
     assert "全部事项" in html and "2026-12-31" in html and "有效" in html
     assert reverse("cases:mandate_revoke", args=[mandate.pk]) in html
 
@@ -94,7 +94,7 @@ def test_the_agent_sees_the_applicants_who_mandated_them(client, aw, agent):
         ({"scope": "item", "item": "NO-SUCH"}, "没有找到已发布的事项“NO-SUCH”"),
         ({"scope": "some"}, "委托范围只能是"),
         ({"valid_until": "2026-05-05"}, "委托有效期不能早于今天"),
-        ({"valid_until": "2028-05-07"}, "委托有效期最长 2 年,请选择 2028-05-06 或更早的日期"),
+        ({"valid_until": "2028-05-07"}, "委托有效期最长 2 年，请选择 2028-05-06 或更早的日期"),
         ({"valid_until": "31/12/2026"}, "请填写有效的日期"),
         ({"valid_until": ""}, "请填写委托有效期"),
     ],
@@ -144,7 +144,7 @@ def test_revoking_asks_for_confirmation_then_ends_the_mandate(client, aw, agent)
     html = client.get(URL).content.decode()
     assert "已撤销" in html and url not in html
     again = client.post(url, follow=True).content.decode()
-    assert "该委托已于 2026-05-06 撤销,无需重复操作" in again
+    assert "该委托已于 2026-05-06 撤销，无需重复操作" in again
 
 
 def test_an_expired_mandate_shows_as_expired(client, aw, agent):

@@ -95,8 +95,8 @@ def _commitment_notice(world: World) -> Notice:
             "applicant": str(case.applicant),
             "received_on": case.received_on.isoformat(),
             "conditions": ["有与经营的食品品种、数量相适应的经营场所"],
-            "text": "本申请人郑重承诺:符合上述全部条件。",
-            "liability": "作出不实承诺的,撤销行政许可并记入信用记录。",
+            "text": "本申请人郑重承诺：符合上述全部条件。",
+            "liability": "作出不实承诺的，撤销行政许可并记入信用记录。",
             "signed_by": "zhangsan",
             "signed_at": case.submitted_at.isoformat(),
         },
@@ -137,24 +137,24 @@ def test_every_kind_names_case_item_department_dates_and_links_the_progress_page
         text = _cells(document)
         assert document.title == TITLES.get(kind, "告知承诺书"), kind
         assert str(case.number) in text and case.query_code in text, kind
-        assert "食品经营许可(测试)" in text, kind
+        assert "食品经营许可（测试）" in text, kind
         assert document.issuer == "测试市场监督管理局", kind
-        assert document.number == f"编号:{notice.number}", kind
+        assert document.number == f"编号：{notice.number}", kind
         assert document.qr_url == f"/progress/?number={case.number}&code={case.query_code}"
 
 
 def test_acceptance_states_the_committed_and_statutory_due_dates(world):
     text = _cells(notice_document(_notices(world)["acceptance"]))
-    assert "第三十二条第一款第(五)项" in text
+    assert "第三十二条第一款第（五）项" in text
     # Accepted 2026-03-03: 10 working days → 03-17 (committed), 20 → 03-31 (statutory).
-    assert "受理日期:2026年3月3日" in text
-    assert "承诺办结期限:2026年3月17日" in text and "法定办结期限:2026年3月31日" in text
+    assert "受理日期：2026年3月3日" in text
+    assert "承诺办结期限：2026年3月17日" in text and "法定办结期限：2026年3月31日" in text
     assert "将于2026年3月17日前作出决定" in text
 
 
 def test_deemed_acceptance_cites_the_receipt_date(world):
     text = _cells(notice_document(_notices(world)["deemed"]))
-    assert "自收到申请材料之日(2025年4月30日)起即为受理" in text
+    assert "自收到申请材料之日（2025年4月30日）起即为受理" in text
 
 
 def test_correction_lists_each_material_with_problem_and_remark(world):
@@ -189,7 +189,7 @@ def test_commitment_prints_the_conditions_text_and_liability(world):
     assert "有与经营的食品品种、数量相适应的经营场所" in text
     assert "本申请人郑重承诺" in text
     assert "撤销行政许可并记入信用记录" in text
-    assert "zhangsan(于2026年3月2日在网上签署)" in text
+    assert "zhangsan（于2026年3月2日在网上签署）" in text
 
 
 def test_progress_url_is_absolute_with_a_request(world, settings):
@@ -220,8 +220,8 @@ def test_cid_font_is_used_when_no_truetype_font_is_installed(monkeypatch, tmp_pa
             pdflib.Document(
                 issuer="测试局",
                 title="受理通知书",
-                number="编号:1",
-                addressee="张三:",
+                number="编号：1",
+                addressee="张三：",
                 blocks=["正文"],
                 issued_on="2026年3月2日",
             )
@@ -240,7 +240,7 @@ def test_pdf_text_contains_title_case_number_and_item(world):
         squeezed = re.sub(r"\s+", "", text)
         assert TITLES[kind] in squeezed, kind
         assert str(notice.case.number) in squeezed, kind
-        assert "食品经营许可(测试)" in squeezed, kind
+        assert "食品经营许可（测试）" in squeezed, kind
 
 
 def _qr_image(data: bytes, tmp_path: Path) -> Image.Image:

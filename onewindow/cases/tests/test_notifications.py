@@ -92,13 +92,13 @@ def test_a_submission_queues_one_message_per_channel_and_sends_it_after_commit(
         callbacks[0]()
     email = rows.get(channel=Channel.EMAIL)
     assert email.status == MessageStatus.SENT and email.backend == "outbox"
-    assert email.subject == f"办件 {case.number}:已提交,待受理"
+    assert email.subject == f"办件 {case.number}：已提交，待受理"
     assert email.attempts == 1 and email.sent_at is not None
     body = email.body
     for words in (
         str(case.number),
-        "食品经营许可(测试)",
-        "已提交,待受理",
+        "食品经营许可（测试）",
+        "已提交，待受理",
         "2025年5月12日",
         case.query_code,
     ):
@@ -134,8 +134,8 @@ def test_the_correction_text_lists_every_material_with_the_clerks_remark(
         services.case_request_correction(case=case, actor=reachable.clerk, findings=findings)
     text = bodies(case)[-1]
     assert "待补正材料" in text
-    assert "1. 次要材料1(不符合要求):复印件模糊" in text
-    assert "2. 次要材料2(缺少):须加盖公章" in text
+    assert "1. 次要材料1（不符合要求）：复印件模糊" in text
+    assert "2. 次要材料2（缺少）：须加盖公章" in text
     assert "请补正以下材料后重新提交" in text
 
 
@@ -152,7 +152,7 @@ def test_the_tolerated_acceptance_text_names_the_materials_and_the_g2_due_date(
     ):
         services.case_accept(case=case, actor=reachable.clerk, tolerated_material_ids=[missing.pk])
     text = bodies(case)[-1]
-    assert "请于 2026年5月18日 前补齐以下材料:次要材料2" in text
+    assert "请于 2026年5月18日 前补齐以下材料：次要材料2" in text
     assert "终止办理" in text
     assert "承诺办结期限 2026年5月18日" in text
 
@@ -183,7 +183,7 @@ def test_the_rejection_text_gives_the_reasons_the_competent_agency_and_remedies(
             competent_agency="鄂州市住房和城乡建设局",
         )
     text = bodies(case, Channel.EMAIL)[-1]
-    assert "不予受理的理由:不属于本部门职权范围" in text
+    assert "不予受理的理由：不属于本部门职权范围" in text
     assert "请向 鄂州市住房和城乡建设局 提出申请" in text
     assert "行政复议" in text and "行政诉讼" in text
 
@@ -260,6 +260,6 @@ def test_the_email_backend_sends_through_django_mail(
     sent = mail.outbox[0]
     assert sent.to == ["zhangsan@example.cn"]
     assert sent.from_email == "zwfw@ezhou.example.cn"
-    assert sent.subject == f"办件 {case.number}:已提交,待受理"
+    assert sent.subject == f"办件 {case.number}：已提交，待受理"
     assert str(case.number) in str(sent.body)
     assert OutboxMessage.objects.get(channel=Channel.EMAIL).backend == "email"

@@ -17,7 +17,7 @@ from onewindow.cases.transitions import event_record
 from onewindow.cases.uploads import case_file_add
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOT_FOUND = "未找到该办件,请核对办件编号和查询码"
+NOT_FOUND = "未找到该办件，请核对办件编号和查询码"
 API = "/api/v1/progress/"
 
 
@@ -56,7 +56,7 @@ def accepted(world: World) -> Case:
     missing = case.materials.get(material=world.non_core[-1])
     with time_machine.travel(at("2026-04-30"), tick=False):
         services.case_accept(case=case, actor=world.clerk, tolerated_material_ids=[missing.pk])
-        event_record(case, actor=world.clerk, action="note_added", reason="内部意见:申请人态度差")
+        event_record(case, actor=world.clerk, action="note_added", reason="内部意见：申请人态度差")
         event_record(
             case, actor=world.clerk, action="accepted", public=False, reason="科长口头同意"
         )
@@ -87,7 +87,7 @@ def test_the_qr_link_shows_status_stage_department_due_dates_and_public_steps(cl
     assert dates["受理日期"] == dt.date(2026, 4, 30)
     assert dates["承诺办结期限"] == dt.date(2026, 5, 18)  # 10 working days (May 1-5 off, 9th on)
     assert dates["法定办结期限"] == dt.date(2026, 6, 1)  # 20 working days
-    assert dates["容缺材料补齐期限:次要材料2"] == dt.date(2026, 5, 18)
+    assert dates["容缺材料补齐期限：次要材料2"] == dt.date(2026, 5, 18)
     assert report.expected.date == dt.date(2026, 5, 18)
     assert [step.label for step in report.steps] == ["提交申请", "容缺受理", "各部门并联审查开始"]
     page = response.text
@@ -186,7 +186,7 @@ def test_lookups_are_limited_per_address_on_page_and_api_together(client, accept
         assert client.get("/progress/", query).status_code == 200
         page = client.get("/progress/", query)
         assert page.status_code == 429
-        assert "查询过于频繁,请在 60 秒后再试。" in page.text
+        assert "查询过于频繁，请在 60 秒后再试。" in page.text
         api = client.get(API, query)
         assert api.status_code == 429 and api["Retry-After"] == "60"
         assert api.json()["code"] == "throttled"

@@ -132,7 +132,7 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
             {
                 "revision": hidden(intake_page, "revision"),
                 f"problem_{defective}": "defective",
-                f"remark_{defective}": "复印件模糊,请重新扫描上传",
+                f"remark_{defective}": "复印件模糊，请重新扫描上传",
             },
         )
     assert corrected.status_code == 302
@@ -142,7 +142,7 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
         dashboard = applicant.get("/my/cases/").content.decode()
         assert "补正材料" in dashboard
         page = applicant.get(application).content.decode()
-        assert "复印件模糊,请重新扫描上传" in page
+        assert "复印件模糊，请重新扫描上传" in page
     with at("2026-04-29", 10), commit(execute=True):
         resubmitted = applicant.post(
             application,
@@ -181,7 +181,7 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
     assert "2026年5月18日" in page and world.department.name in page
     assert [step.label for step in report.steps] == [
         "提交申请",
-        "出具补正材料通知书(一次性告知)",
+        "出具补正材料通知书（一次性告知）",
         "补正材料后重新提交",
         "受理",
         "各部门并联审查开始",
@@ -195,6 +195,6 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
         .values_list("status", "body")
     )
     assert [status for status, _body in texts] == ["sent"] * 4
-    assert "复印件模糊,请重新扫描上传" in texts[1][1]
+    assert "复印件模糊，请重新扫描上传" in texts[1][1]
     assert "承诺办结期限 2026年5月18日" in texts[3][1]
     assert OutboxMessage.objects.filter(channel=Channel.EMAIL).count() == 4

@@ -66,7 +66,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     _require_applicant(request)
     version = published_guide(code=code[:40])
     if version is None:
-        raise Http404(_("没有找到该事项,或该事项暂不能网上申报。"))
+        raise Http404(_("没有找到该事项，或该事项暂不能网上申报。"))
     user: Any = request.user
     applicants = None
     if has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
@@ -91,7 +91,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         except CaseError as err:
             form.add_error(None, err.message)
         else:
-            messages.success(request, _("申请草稿已创建,请填写申请表并上传材料。"))
+            messages.success(request, _("申请草稿已创建，请填写申请表并上传材料。"))
             return redirect("cases:application", case_id=case.pk)
     context = {
         "version": version,
@@ -167,14 +167,14 @@ def _application_post(request: HttpRequest, case: Case) -> HttpResponse:
     action = request.POST.get("action", "")
     token = request.POST.get("token", "")
     if action not in ("save", "submit", "resubmit"):
-        return _application_page(request, case, error=_("请求无效,请刷新页面后重试。"))
+        return _application_page(request, case, error=_("请求无效，请刷新页面后重试。"))
     specs = form_fields.fields_for(case.item_version)
     page_forms = forms.ApplicationForms.for_case(
         case, specs, request.POST, complete=action == "submit"
     )
     again = partial(_application_page, request, case, page_forms=page_forms, token=token)
     if not page_forms.is_valid():
-        return again(error=_("申请表填写有误,请按提示更正。"))
+        return again(error=_("申请表填写有误，请按提示更正。"))
     try:
         changes = _changes(request, case, page_forms)
         if action == "save":
@@ -191,7 +191,7 @@ def _application_post(request: HttpRequest, case: Case) -> HttpResponse:
     except FormInvalid as err:
         if page_forms.application is not None:
             page_forms.application.add_invalid(err)
-        error = _("申请表尚未填写完整,请按提示补充后再提交。")
+        error = _("申请表尚未填写完整，请按提示补充后再提交。")
         return again(error=error)
     except CaseError as err:
         return again(error=err.message)
@@ -219,7 +219,7 @@ def _saved(request: HttpRequest, result: services.SaveResult) -> HttpResponse:
             "n": result.attached
         }
     if result.duplicates:
-        text += _("以下文件与该材料已有的文件完全相同,未重复保存:%(names)s。") % {
+        text += _("以下文件与该材料已有的文件完全相同，未重复保存：%(names)s。") % {
             "names": "、".join(result.duplicates)
         }
     messages.success(request, text)

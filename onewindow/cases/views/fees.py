@@ -44,7 +44,7 @@ def fee_record(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get_for_clerk(request, case_id=case_id)
     form = FeeForm(request.POST, case=case)
     if not form.is_valid():
-        error = _("未能登记收费,请按“收费登记”中的提示更正。")
+        error = _("未能登记收费，请按“收费登记”中的提示更正。")
         return render_case(request, case, status=400, error=error, fee_form=form)
     try:
         record = case_fee_record(case=case, actor=request.user, charge=form.charge())
@@ -54,12 +54,12 @@ def fee_record(request: HttpRequest, case_id: int) -> HttpResponse:
     if fee_is_off_list(record):
         messages.warning(
             request,
-            _("已登记收费。该笔收费不在收费清单内或高于收费标准,电子监察将对其发红牌。"),
+            _("已登记收费。该笔收费不在收费清单内或高于收费标准，电子监察将对其发红牌。"),
         )
     else:
         messages.success(
             request,
-            _("已登记收费:%(name)s,实收 %(amount)s 元。")
+            _("已登记收费：%(name)s，实收 %(amount)s 元。")
             % {
                 "name": record.name,
                 "amount": record.amount,

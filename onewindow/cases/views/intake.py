@@ -48,7 +48,7 @@ from onewindow.core.access import deny
 from onewindow.review.material_selectors import material_requests_for_window
 
 STALE = gettext_lazy(
-    "该办件在您打开页面后已发生变化(例如申请人已撤回、重新提交或他人已处理),请查看最新情况后再操作。"
+    "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"
 )
 
 
@@ -69,9 +69,9 @@ EVENT_LABELS = {
     "rejected": gettext_lazy("不予受理"),
     "commitment_signed": gettext_lazy("签署告知承诺书"),
     "commitment_fulfilled": gettext_lazy("容缺材料补齐"),
-    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
+    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐，终止办理"),
     "fee_recorded": gettext_lazy("登记收费"),
-    "deadline_recomputed": gettext_lazy("节假日安排调整,期限重新计算"),
+    "deadline_recomputed": gettext_lazy("节假日安排调整，期限重新计算"),
 }
 
 
@@ -267,7 +267,7 @@ def _decide(
     lines = list(selectors.case_lines(case))
     form = _forms(request, case, lines, request.POST)[form_key]
     if not form.is_valid():
-        error = _("未能提交,请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
+        error = _("未能提交，请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
         return render_case(request, case, status=400, error=error, **{form_key: form})
     if form.stale():
         form.add_error(None, str(STALE))
@@ -294,8 +294,8 @@ def accept(request: HttpRequest, case_id: int) -> HttpResponse:
             commitment_due=form.due(),
         )
         if form.tolerated_ids():
-            return _("已容缺受理,容缺受理通知书已生成;补齐期限已记入承诺台账。")
-        return _("已受理,受理通知书已生成。")
+            return _("已容缺受理，容缺受理通知书已生成；补齐期限已记入承诺台账。")
+        return _("已受理，受理通知书已生成。")
 
     return _decide(request, case_id, form_key="accept_form", act=act)
 
@@ -312,7 +312,7 @@ def correction(request: HttpRequest, case_id: int) -> HttpResponse:
             sign_off_by=form.signer,
             sign_off_reason=form.cleaned_data.get("sign_off_reason", ""),
         )
-        return _("已出具补正材料通知书(一次性告知),办件等待申请人补正。")
+        return _("已出具补正材料通知书（一次性告知），办件等待申请人补正。")
 
     return _decide(request, case_id, form_key="correction_form", act=act)
 
@@ -327,7 +327,7 @@ def reject(request: HttpRequest, case_id: int) -> HttpResponse:
             reasons=form.cleaned_data["reasons"],
             competent_agency=form.cleaned_data["competent_agency"],
         )
-        return _("已作出不予受理决定,不予受理决定书已生成。")
+        return _("已作出不予受理决定，不予受理决定书已生成。")
 
     return _decide(request, case_id, form_key="reject_form", act=act)
 
@@ -504,7 +504,7 @@ def walk_in(request: HttpRequest, version_id: int) -> HttpResponse:
         return _render_walk_in(request, version, form, materials, status=400)
     messages.success(
         request,
-        _("已登记并提交。办件编号 %(n)s,查询码 %(c)s,请告知申请人。现在可以作出受理决定。")
+        _("已登记并提交。办件编号 %(n)s，查询码 %(c)s，请告知申请人。现在可以作出受理决定。")
         % {"n": case.number, "c": case.query_code},
     )
     return redirect("cases:intake_case", case_id=case.pk)

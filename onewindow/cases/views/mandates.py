@@ -61,17 +61,17 @@ class MandateForm(forms.Form):
         label=gettext_lazy("委托事项"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("委托范围为“指定一个事项”时选择(按事项编码或名称)。"),
+        help_text=gettext_lazy("委托范围为“指定一个事项”时选择（按事项编码或名称）。"),
     )
     valid_until = forms.DateField(
         label=gettext_lazy("有效期至"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
             "required": gettext_lazy("请填写委托有效期。"),
-            "invalid": gettext_lazy("请填写有效的日期,例如 2027-06-30。"),
+            "invalid": gettext_lazy("请填写有效的日期，例如 2027-06-30。"),
         },
     )
-    note = forms.CharField(label=gettext_lazy("备注(选填)"), required=False, max_length=300)
+    note = forms.CharField(label=gettext_lazy("备注（选填）"), required=False, max_length=300)
 
     def __init__(self, *args: Any, today: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,7 +88,7 @@ class MandateForm(forms.Form):
             min=self.today.isoformat(), max=latest.isoformat()
         )
         self.fields["valid_until"].help_text = _(
-            "委托自登记之日起生效,最长 %(n)s 年(不晚于 %(d)s)。"
+            "委托自登记之日起生效，最长 %(n)s 年（不晚于 %(d)s）。"
         ) % {"n": services.MANDATE_LONGEST_YEARS, "d": latest.isoformat()}
 
     def clean_agent(self) -> User:
@@ -98,7 +98,7 @@ class MandateForm(forms.Form):
             raise ValidationError(
                 _(
                     "未找到用户名或手机号码为“%(v)s”的代办员。只能委托在中心登记并已启用的"
-                    "代办员账号;手机号码对应多个账号时请填写用户名。"
+                    "代办员账号；手机号码对应多个账号时请填写用户名。"
                 )
                 % {"v": identifier.strip()[:50]},
                 code="agent_not_found",
@@ -112,7 +112,7 @@ class MandateForm(forms.Form):
         latest = services.mandate_latest_end(self.today)
         if until > latest:
             raise ValidationError(
-                _("委托有效期最长 %(n)s 年,请选择 %(d)s 或更早的日期。")
+                _("委托有效期最长 %(n)s 年，请选择 %(d)s 或更早的日期。")
                 % {"n": services.MANDATE_LONGEST_YEARS, "d": latest.isoformat()},
                 code="too_far",
             )
@@ -126,10 +126,11 @@ class MandateForm(forms.Form):
         text = data.get("item") or ""
         item = selectors.mandate_item_find(text)
         if not text.strip():
-            self.add_error("item", _("委托范围为“指定一个事项”时,请选择委托事项。"))
+            self.add_error("item", _("委托范围为“指定一个事项”时，请选择委托事项。"))
         elif item is None:
             self.add_error(
-                "item", _("没有找到已发布的事项“%(v)s”,请按事项编码或名称选择。") % {"v": text[:50]}
+                "item",
+                _("没有找到已发布的事项“%(v)s”，请按事项编码或名称选择。") % {"v": text[:50]},
             )
         data["item"] = item
         return data
@@ -201,7 +202,7 @@ def my_mandates(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("已委托代办员“%(a)s”办理%(s)s,有效期至 %(d)s。")
+                    _("已委托代办员“%(a)s”办理%(s)s，有效期至 %(d)s。")
                     % {
                         "a": mandate.agent,
                         "s": scope_label(mandate),
@@ -229,14 +230,14 @@ def mandate_revoke(request: HttpRequest, mandate_id: int) -> HttpResponse:
         if mandate.revoked_at is not None:
             messages.error(
                 request,
-                _("该委托已于 %(t)s 撤销,无需重复操作。")
+                _("该委托已于 %(t)s 撤销，无需重复操作。")
                 % {"t": clock.local_date(mandate.revoked_at).isoformat()},
             )
         else:
             services.mandate_revoke(mandate=mandate)
             messages.success(
                 request,
-                _("已撤销对代办员“%(a)s”的委托,该代办员不能再查看或办理您的相关办件。")
+                _("已撤销对代办员“%(a)s”的委托，该代办员不能再查看或办理您的相关办件。")
                 % {"a": mandate.agent},
             )
         return redirect("cases:my_mandates")

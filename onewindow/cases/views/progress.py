@@ -52,7 +52,7 @@ from onewindow.review import selectors as review_selectors
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-NOT_FOUND = gettext_lazy("未找到该办件,请核对办件编号和查询码")
+NOT_FOUND = gettext_lazy("未找到该办件，请核对办件编号和查询码")
 # Lookups per client address per minute, page and API together (a fixed one-minute window).
 DEFAULT_PER_MINUTE = 20
 _LONGEST_NUMBER, _LONGEST_CODE = 40, 12  # Case.number / Case.query_code max_length
@@ -64,16 +64,16 @@ CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, Case
 EVENT_LABELS: dict[str, StrOrPromise] = {
     "submitted": gettext_lazy("提交申请"),
     "resubmitted": gettext_lazy("补正材料后重新提交"),
-    "correction_requested": gettext_lazy("出具补正材料通知书(一次性告知)"),
+    "correction_requested": gettext_lazy("出具补正材料通知书（一次性告知）"),
     "accepted": gettext_lazy("受理"),
     "accepted_tolerated": gettext_lazy("容缺受理"),
-    "accepted_deemed": gettext_lazy("受理期限届满,依法视为受理"),
+    "accepted_deemed": gettext_lazy("受理期限届满，依法视为受理"),
     "rejected": gettext_lazy("不予受理"),
     "withdrawn": gettext_lazy("申请人撤回申请"),
-    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐,终止办理"),
+    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐，终止办理"),
     "commitment_fulfilled": gettext_lazy("容缺材料已补齐"),
     "commitment_signed": gettext_lazy("申请人签署告知承诺书"),
-    "deadline_recomputed": gettext_lazy("节假日安排调整,期限重新计算"),
+    "deadline_recomputed": gettext_lazy("节假日安排调整，期限重新计算"),
 }
 # Reasons written for the applicant (the decision's own words); other remarks stay internal.
 PUBLIC_REASONS = frozenset(
@@ -216,9 +216,9 @@ def _status_label(status: str) -> str:
 
 def _holder(case: Case) -> str:
     if case.status in CLOSED:
-        return _("已办结,无办理部门")
+        return _("已办结，无办理部门")
     if case.status == CaseStatus.CORRECTION:
-        return _("申请人(补正材料中),受理部门:%(d)s") % {"d": case.department.name}
+        return _("申请人（补正材料中），受理部门：%(d)s") % {"d": case.department.name}
     if case.status == CaseStatus.IN_REVIEW and (
         names := review_selectors.departments_holding(case)
     ):
@@ -233,7 +233,7 @@ def _due_dates(case: Case) -> list[DueDate]:
     if case.intake_due and case.status == CaseStatus.SUBMITTED:  # once decided, history
         dates += _line(_("受理期限"), dues.case_intake_due(case), _("5个工作日内作出受理决定"))
     if case.accepted_on:
-        note = _("期限届满未作决定,视为受理") if case.deemed_accepted else ""
+        note = _("期限届满未作决定，视为受理") if case.deemed_accepted else ""
         dates.append(DueDate(_("受理日期"), case.accepted_on, False, note))
     dates += _line(_("承诺办结期限"), dues.case_decision_due(case))
     dates += _line(_("法定办结期限"), dues.case_statutory_due(case))
@@ -242,7 +242,7 @@ def _due_dates(case: Case) -> list[DueDate]:
     ]
     for commitment in _tolerated(case):
         dates += _line(
-            _("容缺材料补齐期限:%(m)s")
+            _("容缺材料补齐期限：%(m)s")
             % {"m": commitment.material.name if commitment.material else ""},
             dues.commitment_due(commitment),
             str(CommitmentStatus(commitment.status).label),
@@ -272,7 +272,7 @@ def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
         # Accepted at the latest on the intake due date (or deemed accepted from receipt).
         due = get_calendar().add_working_days(case.intake_due, case.item_version.committed_days)
         return DueDate(label, due.date, due.provisional), _(
-            "最迟受理后 %(n)s 个工作日内办结,受理后以承诺办结期限为准"
+            "最迟受理后 %(n)s 个工作日内办结，受理后以承诺办结期限为准"
         ) % {"n": case.item_version.committed_days}
     if case.status == CaseStatus.CORRECTION:
         return None, _("补正材料重新提交后重新计算")
@@ -347,21 +347,21 @@ def next_action(case: Case) -> NextAction:
             (c for c in tolerated if c.due_on), key=lambda c: c.due_on or dt.date.max, default=None
         )
         due = dues.commitment_due(soonest) if soonest else None
-        text = _("补齐容缺材料,截止 %(d)s") % {"d": _due_text(due)}
+        text = _("补齐容缺材料，截止 %(d)s") % {"d": _due_text(due)}
         return NextAction(text, _("请将材料交到受理窗口。"), application, True)
     if (requested := _material_requested(case)) is not None:
         return requested
     if case.status == CaseStatus.SUBMITTED:
-        text = _("等待受理(受理期限 %(d)s)") % {"d": _due_text(dues.case_intake_due(case))}
+        text = _("等待受理（受理期限 %(d)s）") % {"d": _due_text(dues.case_intake_due(case))}
         return NextAction(text, "", None, False)
     if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
         url = _url("certificates:case", case.pk)
         return NextAction(
-            _("选择送达方式、领取证照"), _("准予许可,请选择窗口领取、邮寄或电子证照。"), url, True
+            _("选择送达方式、领取证照"), _("准予许可，请选择窗口领取、邮寄或电子证照。"), url, True
         )
     if case.status == CaseStatus.ACCEPTED:
         due = dues.case_decision_due(case)
-        text = _("等待审批结果(承诺办结期限 %(d)s)") % {"d": _due_text(due)}
+        text = _("等待审批结果（承诺办结期限 %(d)s）") % {"d": _due_text(due)}
         return NextAction(text, "", None, False)
     return NextAction(str(action.text), "", None, False)
 
@@ -387,7 +387,7 @@ def _material_requested(case: Case) -> NextAction | None:
     if not requests:
         return None
     first = requests[0]
-    text = _("补充材料(%(d)s)") % {"d": first.task.department.name}
+    text = _("补充材料（%(d)s）") % {"d": first.task.department.name}
     return NextAction(text, first.text, _url("review:material_answer", first.pk), True)
 
 
@@ -431,7 +431,7 @@ def progress(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/progress/query.html", context)
     wait = progress_rate_spend(progress_client(request))
     if wait:
-        context["error"] = _("查询过于频繁,请在 %(s)d 秒后再试。") % {"s": wait}
+        context["error"] = _("查询过于频繁，请在 %(s)d 秒后再试。") % {"s": wait}
         return render(request, "cases/progress/query.html", context, status=429)
     case = progress_lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
     if case is None:

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='material',
             name='sample',
-            field=models.FileField(blank=True, help_text='表格类文件,或 JPEG、PNG 图片。', upload_to='catalog/samples/', validators=[onewindow.catalog.validators.validate_sample], verbose_name='示例样表'),
+            field=models.FileField(blank=True, help_text='表格类文件，或 JPEG、PNG 图片。', upload_to='catalog/samples/', validators=[onewindow.catalog.validators.validate_sample], verbose_name='示例样表'),
         ),
         migrations.AlterConstraint(
             model_name='itemversion',

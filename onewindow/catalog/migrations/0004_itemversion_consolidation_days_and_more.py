@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='itemversion',
             name='consolidation_days',
-            field=models.PositiveSmallIntegerField(default=1, help_text='各部门意见齐备后,牵头部门汇总并作出决定的时间。', verbose_name='牵头部门汇总决定时间(工作日)'),
+            field=models.PositiveSmallIntegerField(default=1, help_text='各部门意见齐备后，牵头部门汇总并作出决定的时间。', verbose_name='牵头部门汇总决定时间（工作日）'),
         ),
         migrations.AddField(
             model_name='itemversion',
             name='material_request_pauses',
-            field=models.BooleanField(default=True, help_text='审查部门通过窗口要求申请人补充材料时,该部门的审查时限是否暂停计算。', verbose_name='补充材料期间暂停计时'),
+            field=models.BooleanField(default=True, help_text='审查部门通过窗口要求申请人补充材料时，该部门的审查时限是否暂停计算。', verbose_name='补充材料期间暂停计时'),
         ),
         migrations.CreateModel(
             name='ProcessBranch',
@@ -28,14 +28,14 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
                 ('is_lead', models.BooleanField(default=False, verbose_name='牵头部门')),
-                ('allotted_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='审查时限(工作日)')),
+                ('allotted_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='审查时限（工作日）')),
                 ('steps', models.JSONField(default=list, verbose_name='办理环节')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.department', verbose_name='部门')),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_branches', to='catalog.itemversion')),
             ],
             options={
-                'verbose_name': '审批流程(部门)',
-                'verbose_name_plural': '审批流程(部门)',
+                'verbose_name': '审批流程（部门）',
+                'verbose_name_plural': '审批流程（部门）',
                 'ordering': ['sort', 'pk'],
                 'abstract': False,
                 'constraints': [models.UniqueConstraint(fields=('version', 'department'), name='processbranch_version_department'), models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('version',), name='processbranch_one_lead')],

@@ -184,7 +184,7 @@ def test_adding_an_item_with_committed_longer_than_statutory_is_refused(admin_cl
 
 def test_a_draft_is_edited_through_the_admin(admin_client, dept):
     draft = b.checklist(b.draft(dept))
-    data = version_post(draft, name="食品经营许可(新办)")
+    data = version_post(draft, name="食品经营许可（新办）")
     data |= {
         "conditions-TOTAL_FORMS": 3,
         "conditions-2-text": "有固定经营场所",
@@ -193,9 +193,9 @@ def test_a_draft_is_edited_through_the_admin(admin_client, dept):
     response = admin_client.post(change_url(draft), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     draft.refresh_from_db()
-    assert draft.name == "食品经营许可(新办)"
+    assert draft.name == "食品经营许可（新办）"
     assert draft.conditions.count() == 3
-    assert draft.search_text.startswith("食品经营许可(新办)")
+    assert draft.search_text.startswith("食品经营许可（新办）")
 
 
 def test_the_admin_form_refuses_committed_longer_than_statutory(admin_client, dept):
@@ -272,7 +272,7 @@ def test_the_publish_action_explains_why_a_draft_cannot_be_published(admin_clien
         {"action": "publish", "_selected_action": [draft.pk]},
         follow=True,
     )
-    assert texts(response) == ["SP-001 食品经营许可 第1版未发布:至少需要一项申请材料才能发布。"]
+    assert texts(response) == ["SP-001 食品经营许可 第1版未发布：至少需要一项申请材料才能发布。"]
     assert ItemVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 
 
@@ -283,7 +283,7 @@ def test_the_new_draft_action_copies_the_version_once(admin_client, dept):
     response = admin_client.post(url, action, follow=True)
     assert texts(response) == ["已为事项“SP-001”创建第2版草稿。"]
     response = admin_client.post(url, action, follow=True)
-    assert "已有草稿版本(第2版)" in texts(response)[0]
+    assert "已有草稿版本（第2版）" in texts(response)[0]
     assert version.item.versions.count() == 2
 
 

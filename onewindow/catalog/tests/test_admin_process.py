@@ -69,14 +69,14 @@ def test_an_administrator_sets_up_a_parallel_template(admin_client, draft, marke
                 "allotted_days": 4,
                 "steps": "承办 → 审核 → 批准",
             },
-            {"department": fire.pk, "allotted_days": 3, "steps": "承办:承办人 → 批准:首席代表"},
+            {"department": fire.pk, "allotted_days": 3, "steps": "承办：承办人 → 批准：首席代表"},
         ],
     )
     response = admin_client.post(change_url(draft), data)
     assert response.status_code == 302, response.content.decode()
     assert stored(draft) == [
-        ("SCJG", True, 4, "承办:承办人 → 审核:审核人 → 批准:批准人"),
-        ("XFZD", False, 3, "承办:承办人 → 批准:首席代表"),
+        ("SCJG", True, 4, "承办：承办人 → 审核：审核人 → 批准：批准人"),
+        ("XFZD", False, 3, "承办：承办人 → 批准：首席代表"),
     ]
 
 
@@ -109,7 +109,7 @@ def test_the_template_is_checked_against_the_limits_posted_with_it(admin_client,
         change_url(draft), with_branches(draft, rows, committed_days=4, consolidation_days=0)
     )
     assert response.status_code == 302
-    assert stored(draft) == [("SCJG", True, 4, "承办:承办人 → 批准:批准人")]
+    assert stored(draft) == [("SCJG", True, 4, "承办：承办人 → 批准：批准人")]
 
 
 def test_a_template_without_a_lead_is_refused(admin_client, draft, market, fire):
@@ -176,9 +176,9 @@ def test_deleting_every_row_falls_back_to_the_items_department(admin_client, dra
 def test_the_draft_page_shows_the_flowchart_and_the_steps_as_text(admin_client, draft, market):
     process.process_branch_add(version=draft, department=market, allotted_days=4, is_lead=True)
     html = admin_client.get(change_url(draft)).content.decode()
-    assert "审批流程(权力运行流程)" in html
+    assert "审批流程（权力运行流程）" in html
     assert 'role="img"' in html and "食品经营许可 审批流程图" in html
-    assert 'value="承办:承办人 → 审核:审核人 → 批准:批准人"' in html
+    assert 'value="承办：承办人 → 审核：审核人 → 批准：批准人"' in html
 
 
 def test_a_published_version_shows_its_template_read_only(admin_client, draft, market, fire):
@@ -187,6 +187,6 @@ def test_a_published_version_shows_its_template_read_only(admin_client, draft, m
     published = services.item_version_publish(version=draft, now=b.NOW)
     html = admin_client.get(change_url(published)).content.decode()
     assert "鄂州市消防救援支队" in html
-    assert "承办:承办人 → 审核:审核人 → 批准:批准人" in html
+    assert "承办：承办人 → 审核：审核人 → 批准：批准人" in html
     assert 'name="process_branches-0-steps"' not in html
     assert "<svg" in html and "牵头" in html

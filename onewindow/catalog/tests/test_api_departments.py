@@ -38,7 +38,7 @@ def test_the_list_shows_each_active_department_with_its_published_item_count(cli
     d.guide("SP-002", "食品生产许可", dept=market)
     d.draft(Item.objects.create(code="SP-003", department=market), "草稿事项")
     superseded = d.guide("WS-001", "公共场所卫生许可", dept=health)
-    d.publish(d.draft(superseded.item, "公共场所卫生许可(新版)"))
+    d.publish(d.draft(superseded.item, "公共场所卫生许可（新版）"))
     response = client.get("/api/v1/departments/")
     assert response.status_code == 200
     body = response.json()

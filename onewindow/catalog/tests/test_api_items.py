@@ -67,9 +67,9 @@ def test_the_list_leaves_out_items_without_a_published_version(client, market):
 
 
 def test_the_list_shows_the_current_version_not_a_superseded_or_draft_one(client, market):
-    first = d.guide("SP-001", "食品经营许可(旧)", dept=market)
+    first = d.guide("SP-001", "食品经营许可（旧）", dept=market)
     d.publish(d.draft(first.item, "食品经营许可"))
-    d.draft(first.item, "食品经营许可(修订草稿)")
+    d.draft(first.item, "食品经营许可（修订草稿）")
     body = client.get("/api/v1/items/").json()
     assert [(row["name"], row["version"]) for row in body["results"]] == [("食品经营许可", 2)]
 
@@ -276,7 +276,7 @@ def test_the_detail_is_the_full_guide_of_the_published_version(client, food):
             "level": "district",
             "level_label": "区/新区",
             "mode": "accepts",
-            "mode_label": "代收代办(受理点)",
+            "mode_label": "代收代办（受理点）",
             "delegated": True,
         },
     ]
@@ -320,10 +320,10 @@ def test_an_item_without_fees_is_free(client, market):
 
 
 def test_the_detail_shows_the_current_version_after_a_new_one_is_published(client, food):
-    d.publish(d.draft(food.item, "食品经营许可(2025版)", conditions=["新条件"]))
+    d.publish(d.draft(food.item, "食品经营许可（2025版）", conditions=["新条件"]))
     body = client.get("/api/v1/items/SP-001/").json()
     assert (body["name"], body["version"], body["conditions"]) == (
-        "食品经营许可(2025版)",
+        "食品经营许可（2025版）",
         2,
         ["新条件"],
     )

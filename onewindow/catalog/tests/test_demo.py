@@ -150,7 +150,7 @@ def test_streets_the_sources_do_not_place_say_so(demo_db):
 def test_items_keep_the_limits_the_seed_describes(demo_db):
     food = ItemVersion.objects.get(item__code="420700-SCJG-001")
     assert (food.statutory_days, food.committed_days) == (20, 5)
-    assert food.handling_place == "鄂州市市民中心(古城路129号)政务服务大厅 C区 C02号窗口"
+    assert food.handling_place == "鄂州市市民中心（古城路129号）政务服务大厅 C区 C02号窗口"
     on_the_spot = published_versions().filter(on_the_spot=True)
     assert on_the_spot.count() >= 5
     assert set(on_the_spot.values_list("committed_days", flat=True)) == {0}
@@ -181,7 +181,7 @@ def test_all_rows_of_items_csv_are_in_the_catalog(demo_db):
     covered = {name for entry in plan.items(plan.random.Random(0)) for name in entry.from_csv}
     assert covered == csv_names
     catalog = set(published_versions().values_list("name", flat=True))
-    assert {"公共场所卫生许可(新办)", "燃气经营许可证核发", "建筑工程施工许可证核发"} <= catalog
+    assert {"公共场所卫生许可（新办）", "燃气经营许可证核发", "建筑工程施工许可证核发"} <= catalog
 
 
 def test_the_guides_conditions_and_materials_are_used(demo_db):
@@ -190,10 +190,10 @@ def test_the_guides_conditions_and_materials_are_used(demo_db):
     materials = list(Material.objects.values_list("name", flat=True))
     # Wording adapted from a county's guide to the city's (the items.toml header says so).
     adapted = {
-        "节能审查:属于需县级发展部门出具节能审查意见的范围,申请材料齐全": (
-            "节能审查:属于需市级发展部门出具节能审查意见的范围,申请材料齐全"
+        "节能审查：属于需县级发展部门出具节能审查意见的范围，申请材料齐全": (
+            "节能审查：属于需市级发展部门出具节能审查意见的范围，申请材料齐全"
         ),
-        "按县城市容市貌管理规定设置,规范合理": "按市城市容市貌管理规定设置,规范合理",
+        "按县城市容市貌管理规定设置，规范合理": "按市城市容市貌管理规定设置，规范合理",
     }
     for guide in guides:
         for text in guide["conditions"]:

@@ -97,7 +97,7 @@ def test_full_clean_explains_committed_longer_than_statutory():
     with pytest.raises(ValidationError) as caught:
         draft.full_clean(exclude=["item", "number"])
     assert caught.value.message_dict["committed_days"] == [
-        "承诺时限不得超过法定时限:承诺21个工作日,法定20个工作日。"
+        "承诺时限不得超过法定时限：承诺21个工作日，法定20个工作日。"
     ]
 
 

@@ -110,7 +110,7 @@ def test_a_branch_longer_than_the_committed_limit_is_refused_and_not_saved(draft
 def test_an_inactive_department_is_refused(draft, fire):
     Department.objects.filter(pk=fire.pk).update(is_active=False)
     fire.refresh_from_db()
-    refused(lambda: add(draft, fire, 3), "部门“鄂州市消防救援支队”已停用,不能承担审查。")
+    refused(lambda: add(draft, fire, 3), "部门“鄂州市消防救援支队”已停用，不能承担审查。")
     assert not ProcessBranch.objects.exists()
 
 
@@ -132,7 +132,7 @@ def test_a_step_done_by_a_role_that_is_not_a_department_reviewer_is_refused(draf
     steps = [{"kind": "handle", "role": role}, CHAIN[2]]
     refused(
         lambda: add(draft, market, 3, steps=steps),
-        f"第1个环节的角色“{role}”不是部门审查角色(承办人、审核人、批准人、首席代表)",
+        f"第1个环节的角色“{role}”不是部门审查角色（承办人、审核人、批准人、首席代表）",
     )
     assert not ProcessBranch.objects.exists()
 
@@ -152,7 +152,7 @@ def test_a_second_lead_is_refused(draft, market, fire):
     add(draft, market, 4, is_lead=True)
     refused(
         lambda: add(draft, fire, 3, is_lead=True),
-        "只能有一个牵头部门:“鄂州市市场监督管理局”已是牵头部门。",
+        "只能有一个牵头部门：“鄂州市市场监督管理局”已是牵头部门。",
     )
     assert ProcessBranch.objects.count() == 1
 
@@ -212,7 +212,9 @@ def test_without_joint_handling_a_long_path_within_the_committed_limit_is_fine(m
 def test_committed_above_statutory_is_reported_with_the_template(draft, market):
     draft.committed_days = 25  # unsaved: the admin checks the edited values before saving
     errors = process.template_errors(draft, [BranchSpec(market, True, 4, CHAIN)])
-    assert errors["committed_days"] == ["承诺时限不得超过法定时限:承诺25个工作日,法定20个工作日。"]
+    assert errors["committed_days"] == [
+        "承诺时限不得超过法定时限：承诺25个工作日，法定20个工作日。"
+    ]
 
 
 def test_every_problem_of_a_template_is_listed_at_once(draft, market, fire):
@@ -227,8 +229,8 @@ def test_every_problem_of_a_template_is_listed_at_once(draft, market, fire):
         "部门“鄂州市消防救援支队”的审查时限至少为1个工作日。",
         "部门“鄂州市消防救援支队”的办理环节须以“批准”环节结束。",
         "部门“鄂州市消防救援支队”在流程中重复出现。",
-        "只能有一个牵头部门,现为:鄂州市市场监督管理局、鄂州市消防救援支队。",
-        "审批流程的关键路径为10个工作日(最长的部门审查9个工作日 + 牵头部门汇总1个工作日),"
+        "只能有一个牵头部门，现为：鄂州市市场监督管理局、鄂州市消防救援支队。",
+        "审批流程的关键路径为10个工作日（最长的部门审查9个工作日 + 牵头部门汇总1个工作日），"
         "超过承诺时限5个工作日。",
     ]
 
@@ -324,10 +326,10 @@ def test_a_new_draft_copies_the_template_and_the_published_one_stays_frozen(draf
 @pytest.mark.parametrize(
     "text",
     [
-        "承办:承办人 → 审核:审核人 → 批准:批准人",
+        "承办：承办人 → 审核：审核人 → 批准：批准人",
         "承办 → 审核 → 批准",
         "handle:handler -> review:reviewer -> approve:approver",
-        "承办:承办人,审核:审核人,批准:批准人",
+        "承办：承办人，审核：审核人，批准：批准人",
     ],
 )
 def test_steps_can_be_typed_as_one_line(text):
@@ -336,15 +338,15 @@ def test_steps_can_be_typed_as_one_line(text):
 
 def test_steps_print_with_their_chinese_names():
     steps = [CHAIN[0], {"kind": "approve", "role": "chief"}]
-    assert process.steps_format(steps) == "承办:承办人 → 批准:首席代表"
+    assert process.steps_format(steps) == "承办：承办人 → 批准：首席代表"
     assert process.steps_parse(process.steps_format(steps)) == steps
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("签收 → 批准", "第1个环节“签收”无法识别:环节须为承办、审核或批准。"),
-        ("承办:窗口受理人员 → 批准", "第1个环节“承办:窗口受理人员”的角色无法识别"),
+        ("签收 → 批准", "第1个环节“签收”无法识别：环节须为承办、审核或批准。"),
+        ("承办：窗口受理人员 → 批准", "第1个环节“承办：窗口受理人员”的角色无法识别"),
     ],
 )
 def test_unreadable_steps_are_refused_with_the_part_named(text, message):

@@ -28,10 +28,10 @@ def names(versions) -> list[str]:
 def test_published_versions_leave_out_drafts_and_superseded_versions(market):
     food = f.guide("食品经营许可", dept=market)
     f.guide("食品生产许可", dept=market, status=VersionStatus.DRAFT)
-    f.version(food.item, "食品经营许可(草稿)", status=VersionStatus.DRAFT)
+    f.version(food.item, "食品经营许可（草稿）", status=VersionStatus.DRAFT)
     republished = f.guide("药品经营许可", dept=market)
-    f.version(republished.item, "药品经营许可(新版)")
-    assert names(published_versions()) == ["药品经营许可(新版)", "食品经营许可"]
+    f.version(republished.item, "药品经营许可（新版）")
+    assert names(published_versions()) == ["药品经营许可（新版）", "食品经营许可"]
 
 
 def test_guide_search_finds_a_chinese_substring_of_the_name(market):
@@ -100,7 +100,7 @@ def test_published_guide_returns_the_published_version_with_its_rows(
         materials=[f.MaterialSpec("申请书")],
         fees=[("工本费", "10.00", "件", "依据")],
     )
-    f.version(food.item, "食品经营许可(草稿)", status=VersionStatus.DRAFT)
+    f.version(food.item, "食品经营许可（草稿）", status=VersionStatus.DRAFT)
     guide = published_guide(code="SP-JY-001")
     assert guide is not None and guide.pk == food.pk
     with django_assert_max_num_queries(0):

@@ -69,9 +69,9 @@ def test_updating_a_draft_refuses_committed_longer_than_statutory(dept):
 
 def test_updating_a_draft_changes_its_fields(dept):
     draft = b.draft(dept)
-    services.item_version_update(version=draft, name="食品经营许可(新办)", committed_days=3)
+    services.item_version_update(version=draft, name="食品经营许可（新办）", committed_days=3)
     draft.refresh_from_db()
-    assert (draft.name, draft.committed_days) == ("食品经营许可(新办)", 3)
+    assert (draft.name, draft.committed_days) == ("食品经营许可（新办）", 3)
 
 
 def test_publishing_makes_the_draft_the_items_guide(dept):
@@ -140,14 +140,14 @@ def test_only_one_draft_at_a_time(dept):
     services.item_version_create_draft(item=current.item)
     with pytest.raises(ValidationError) as caught:
         services.item_version_create_draft(item=current.item)
-    assert "已有草稿版本(第2版)" in str(caught.value)
+    assert "已有草稿版本（第2版）" in str(caught.value)
     assert current.item.versions.count() == 2
 
 
 def test_editing_the_draft_leaves_the_published_version_alone(dept):
     current = b.published(dept)
     draft = services.item_version_create_draft(item=current.item)
-    services.item_version_update(version=draft, name="食品经营许可(2025版)")
+    services.item_version_update(version=draft, name="食品经营许可（2025版）")
     services.condition_remove(condition=draft.conditions.all()[0])
     services.material_update(material=draft.materials.all()[0], copies=3)
     current.refresh_from_db()
@@ -160,14 +160,14 @@ def test_editing_the_draft_leaves_the_published_version_alone(dept):
 def test_publishing_a_new_draft_supersedes_the_old_version(dept):
     first = b.published(dept)
     second = services.item_version_create_draft(item=first.item)
-    services.item_version_update(version=second, name="食品经营许可(2025版)")
+    services.item_version_update(version=second, name="食品经营许可（2025版）")
     services.item_version_publish(version=second, now=b.NOW)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == VersionStatus.SUPERSEDED
     assert second.status == VersionStatus.PUBLISHED
     assert Item.objects.get(pk=first.item_id).published_version == second
-    assert [v.name for v in published_versions()] == ["食品经营许可(2025版)"]
+    assert [v.name for v in published_versions()] == ["食品经营许可（2025版）"]
     # The old version keeps its checklist for the cases filed under it.
     assert first.conditions.count() == 2
     assert first.materials.count() == 2

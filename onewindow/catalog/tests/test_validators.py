@@ -48,7 +48,7 @@ def test_an_exe_renamed_pdf_is_refused():
     with pytest.raises(ValidationError) as caught:
         validate_form_template(b.upload("申请书.pdf", b.EXE))
     assert message(caught) == (
-        "文件“申请书.pdf”的内容不是PDF文件,与扩展名“.pdf”不符。请上传真实的PDF文件。"
+        "文件“申请书.pdf”的内容不是PDF文件，与扩展名“.pdf”不符。请上传真实的PDF文件。"
     )
 
 
@@ -62,7 +62,7 @@ def test_an_html_page_is_refused_by_its_extension():
 def test_an_html_page_saved_as_doc_is_refused_by_its_content():
     with pytest.raises(ValidationError) as caught:
         validate_form_template(b.upload("申请表.doc", b"<html><body>x</body></html>"))
-    assert "不是Word(DOC)文件" in message(caught)
+    assert "不是Word（DOC）文件" in message(caught)
 
 
 def test_an_empty_file_is_refused():
@@ -139,4 +139,4 @@ def test_a_stored_form_is_checked_again_from_storage_and_a_lost_one_is_reported(
     default_storage.delete(material.form_template.name)
     with pytest.raises(ValidationError) as caught:
         material.full_clean()
-    assert caught.value.message_dict["form_template"] == ["文件已丢失,请重新上传。"]
+    assert caught.value.message_dict["form_template"] == ["文件已丢失，请重新上传。"]

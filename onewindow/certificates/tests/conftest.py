@@ -56,7 +56,7 @@ def certificate_version(
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品经营许可(测试)",
+        name="食品经营许可（测试）",
         legal_basis="《食品安全法》第三十五条",
         statutory_days=20,
         committed_days=10,
@@ -148,7 +148,7 @@ def version(personas: Personas) -> ItemVersion:
 def granted(personas: Personas, version: ItemVersion, region: Region) -> Case:
     """A case of 张伟 granted on 2025-09-30 by approver_a, certificate not yet issued."""
     case = accepted_case(version, applicant=personas.applicant, clerk=personas.clerk, region=region)
-    grant_for_test(case, approver=personas.approver_a, conditions="经营项目:预包装食品销售")
+    grant_for_test(case, approver=personas.approver_a, conditions="经营项目：预包装食品销售")
     return case
 
 

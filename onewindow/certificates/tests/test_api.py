@@ -68,7 +68,7 @@ def test_handover_with_a_bad_id_is_a_400_with_nothing_recorded(client, certifica
     assert response.status_code == 400
     assert response.json() == {
         "code": "certificate_error",
-        "message": "领取人身份证号有误:身份证号校验位不正确,请核对后重新输入。",
+        "message": "领取人身份证号有误：身份证号校验位不正确，请核对后重新输入。",
     }
     assert not Delivery.objects.filter(case=certificate.case).exists()
     ok = client.post(

@@ -60,7 +60,7 @@ def test_a_method_the_item_does_not_offer_or_post_without_address_is_refused(per
     version = certificate_version(personas.dept_a, code="WINDOW-ONLY", methods=["window"])
     case = accepted_case(version, applicant=personas.applicant, clerk=personas.clerk, region=region)
     issue(case, grant_for_test(case, approver=personas.approver_a))
-    with pytest.raises(CaseError, match="可选:窗口领取"):
+    with pytest.raises(CaseError, match="可选：窗口领取"):
         services.delivery_choose(case=case, actor=personas.applicant, method="post")
     assert not Delivery.objects.filter(case=case).exists()
 
@@ -130,7 +130,7 @@ def test_a_wrong_id_check_digit_is_refused_with_nothing_recorded(certificate, pe
         {"receiver_name": "张伟", "receiver_id_number": BAD_CHECK_DIGIT},
     )
     assert response.status_code == 400
-    assert "领取人身份证号有误:身份证号校验位不正确" in response.content.decode()
+    assert "领取人身份证号有误：身份证号校验位不正确" in response.content.decode()
     assert not Delivery.objects.filter(case=case).exists()
     assert _case(case).status == CaseStatus.GRANTED
     assert not _events(case, "delivered")
@@ -302,7 +302,7 @@ def test_after_delivery_the_progress_query_shows_the_case_closed(certificate, pe
     assert body["expected_completion"]["label"] == "办结日期"
     assert body["expected_completion"]["date"] == "2025-10-10"
     assert body["delivery"]["status"] == "delivered"
-    assert [step["label"] for step in body["timeline"]][-1] == "证照已送达,办结"
+    assert [step["label"] for step in body["timeline"]][-1] == "证照已送达，办结"
     assert "receiver" not in str(body) and GOOD_ID not in str(body)
     cache.clear()
 

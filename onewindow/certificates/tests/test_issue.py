@@ -34,9 +34,9 @@ def test_the_certificate_copies_holder_item_department_scope_and_dates_from_the_
     assert certificate.title == "食品经营许可证"
     assert certificate.holder_name == "张伟"
     assert certificate.holder_id_number == applicant.id_number
-    assert (certificate.item_code, certificate.item_name) == ("CERT-T-001", "食品经营许可(测试)")
+    assert (certificate.item_code, certificate.item_name) == ("CERT-T-001", "食品经营许可（测试）")
     assert certificate.department_name == "鄂州市市场监督管理局"
-    assert certificate.scope == "经营项目:预包装食品销售"
+    assert certificate.scope == "经营项目：预包装食品销售"
     assert certificate.issued_on == certificate.valid_from == dt.date(2025, 9, 30)
     # Five years from the issue date, the last day included.
     assert certificate.valid_until == dt.date(2030, 9, 29)

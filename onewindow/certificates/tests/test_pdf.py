@@ -41,13 +41,13 @@ def test_the_document_states_every_field_the_holder_relies_on(certificate, perso
     facts = dict(next(block for block in document.blocks if isinstance(block, Facts)).rows)
     assert document.title == "食品经营许可证"
     assert document.issuer == "鄂州市市场监督管理局"
-    assert document.number == "证书编号:SCJG-2025-000001"
+    assert document.number == "证书编号：SCJG-2025-000001"
     assert facts == {
         "证书编号": "SCJG-2025-000001",
         "持证人": "张伟",
         "证件号码": personas.applicant.id_number,
-        "许可事项": "食品经营许可(测试)(CERT-T-001)",
-        "许可内容": "经营项目:预包装食品销售",
+        "许可事项": "食品经营许可（测试）（CERT-T-001）",
+        "许可内容": "经营项目：预包装食品销售",
         "有效期限": "2025年9月30日 至 2030年9月29日",
         "发证机关": "鄂州市市场监督管理局",
         "发证日期": "2025年9月30日",
@@ -58,7 +58,7 @@ def test_the_document_states_every_field_the_holder_relies_on(certificate, perso
 def test_a_revoked_certificate_says_so_on_the_pdf(certificate, personas):
     services.certificate_revoke(certificate=certificate, actor=personas.approver_a, reason="欺骗")
     text = " ".join(b for b in certificate_document(certificate).blocks if isinstance(b, str))
-    assert "本证照已撤销(欺骗),不再有效。" in text
+    assert "本证照已撤销（欺骗），不再有效。" in text
 
 
 def test_the_pdf_embeds_the_truetype_cjk_font_when_installed(certificate):

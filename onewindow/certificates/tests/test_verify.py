@@ -16,7 +16,7 @@ from onewindow.certificates.models import Certificate, CertificateStatus
 from onewindow.certificates.selectors import mask_name, mask_number
 from onewindow.certificates.tests.conftest import at
 
-NOT_FOUND = "未找到该证照,请核对证书编号或二维码。"
+NOT_FOUND = "未找到该证照，请核对证书编号或二维码。"
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def test_a_valid_certificate_reads_valid_with_the_holder_masked(client, certific
         {"holder_name": "李四"},
         {"valid_until": dt.date(2040, 12, 31)},
         {"status": CertificateStatus.REVOKED},
-        {"scope": "经营项目:全部食品"},
+        {"scope": "经营项目：全部食品"},
         {"holder_id_number": "110105194912310021"},
     ],
     ids=lambda change: next(iter(change)),
@@ -82,7 +82,7 @@ def test_a_revoked_certificate_reads_revoked_with_date_and_reason(client, certif
     html = page(client, certificate).content.decode()
     assert 'data-state="revoked"' in html and 'data-state="tampered"' not in html
     assert "已撤销" in html and "2025-11-03" in html and "申请人以欺骗手段取得许可" in html
-    assert "已于 2025-11-03 被撤销,不再有效" in html
+    assert "已于 2025-11-03 被撤销，不再有效" in html
     body = api(client, certificate).json()
     assert body["state"] == "revoked"
     assert body["status_changed_on"] == "2025-11-03"

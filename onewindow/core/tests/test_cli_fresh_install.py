@@ -53,7 +53,7 @@ def onewindow(data_dir: Path, *argv: str, **extra: str) -> subprocess.CompletedP
     [
         (["calendar", "due", "2026-01-05", "3"], 0, "2026-01-08"),
         (["calendar", "count", "2025-09-30", "2025-10-14"], 0, "5"),
-        (["calendar", "show", "2026"], 0, "2026 年节假日安排:已载入"),
+        (["calendar", "show", "2026"], 0, "2026 年节假日安排：已载入"),
         (["supervise"], 0, '"total": 0'),
     ],
     ids=[
@@ -142,5 +142,5 @@ def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误 (error): 无法使用数据库"), lines
+    assert len(lines) == 1 and lines[0].startswith("错误 （error）：无法使用数据库"), lines
     assert result.stdout == ""

@@ -12,10 +12,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 CHAIN = (Step("承办", "承办人"), Step("审核", "审核人"), Step("批准", "批准人"))
 
 
-def chart(*lanes: Lane, summary: str = "关键路径:4 + 1 = 5个工作日") -> Chart:
+def chart(*lanes: Lane, summary: str = "关键路径：4 + 1 = 5个工作日") -> Chart:
     return Chart(
         title="食品经营许可 审批流程图",
-        description="窗口受理后,各部门同时审查。",
+        description="窗口受理后，各部门同时审查。",
         intake="窗口受理",
         intake_note="一窗受理 · 抄告相关部门",
         lanes=lanes,
@@ -68,7 +68,7 @@ def test_the_chart_is_an_accessible_image_with_title_and_description():
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == "flow-title flow-desc"
     assert root.findtext(f"{SVG}title") == "食品经营许可 审批流程图"
-    assert root.findtext(f"{SVG}desc") == "窗口受理后,各部门同时审查。"
+    assert root.findtext(f"{SVG}desc") == "窗口受理后，各部门同时审查。"
     assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
 
 

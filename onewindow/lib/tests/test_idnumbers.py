@@ -40,7 +40,7 @@ def test_the_f1_example_is_valid() -> None:
 def test_the_f1_counter_example_fails_its_check_digit() -> None:
     result = check_citizen_id("110105194912310021", today=TODAY)
     assert result.problem is CitizenIdProblem.CHECK_DIGIT
-    assert result.message == "身份证号校验位不正确,请核对后重新输入。"
+    assert result.message == "身份证号校验位不正确，请核对后重新输入。"
 
 
 def test_a_lowercase_x_is_read_as_uppercase() -> None:
@@ -66,7 +66,7 @@ def test_full_width_digits_and_spaces_from_an_ime_are_normalised() -> None:
         (
             "1101051949123100XX",
             CitizenIdProblem.CHARACTERS,
-            "身份证号前17位应为数字,最后一位应为数字或字母X。",
+            "身份证号前17位应为数字，最后一位应为数字或字母X。",
         ),
         ("11010519491231002Y", CitizenIdProblem.CHARACTERS, None),
         ("11010519491231002-", CitizenIdProblem.CHARACTERS, None),
@@ -75,7 +75,7 @@ def test_full_width_digits_and_spaces_from_an_ime_are_normalised() -> None:
         (
             "110105194902300023",
             CitizenIdProblem.BIRTH_DATE,
-            "身份证号中的出生日期(第7至14位)无效。",
+            "身份证号中的出生日期（第7至14位）无效。",
         ),
     ],
 )

@@ -138,7 +138,7 @@ def test_a_nul_character_in_a_query_is_a_400_on_the_api(
     client.force_login(personas.supervisor)
     response = client.get(url)
     assert response.status_code == 400
-    message = "请求中含有不允许的空字符(NUL),请检查链接或查询条件。"
+    message = "请求中含有不允许的空字符（NUL），请检查链接或查询条件。"
     body = response.json()
     assert (body["code"], body["message"]) == ("invalid", message)
     name = url.split("?")[1].split("=")[0].replace("%00", "\\x00")

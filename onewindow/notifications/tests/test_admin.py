@@ -29,7 +29,7 @@ def test_the_outbox_is_listed_and_filtered_but_never_edited(client, superuser):
         OutboxMessage.objects.create(
             channel=channel,
             recipient=f"{channel}-recipient",
-            subject="办件 4207002026030200001:已受理",
+            subject="办件 4207002026030200001：已受理",
             body="您好!",
             status=status,
             next_attempt_at=now,

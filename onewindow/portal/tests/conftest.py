@@ -9,8 +9,8 @@ import pytest
 from onewindow.catalog.models import Department, ItemVersion, ToleranceCategory
 from onewindow.portal.tests import factories as f
 
-FORM_BYTES = "食品经营许可申请书(空白)".encode()
-SAMPLE_BYTES = "食品经营许可申请书(示例)".encode()
+FORM_BYTES = "食品经营许可申请书（空白）".encode()
+SAMPLE_BYTES = "食品经营许可申请书（示例）".encode()
 
 
 @dataclass

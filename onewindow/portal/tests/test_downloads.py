@@ -43,7 +43,7 @@ def test_the_sample_downloads_with_its_own_name(client, application_form):
     response = download(client, "SP-JY-001", application_form.pk, "sample")
     assert response.status_code == 200
     assert content(response) == SAMPLE_BYTES
-    assert quote("食品经营许可申请书(示例样表).pdf") in response["Content-Disposition"]
+    assert quote("食品经营许可申请书（示例样表）.pdf") in response["Content-Disposition"]
     assert response["Content-Type"] == "application/pdf"
 
 
@@ -56,7 +56,9 @@ def test_a_material_without_that_file_is_404(client, catalog):
 def test_a_draft_versions_material_is_404(client, catalog):
     draft = f.version(
         catalog.food.item,
-        f.GuideSpec("食品经营许可(草稿)", materials=[f.MaterialSpec("新表", form=("n.pdf", b"n"))]),
+        f.GuideSpec(
+            "食品经营许可（草稿）", materials=[f.MaterialSpec("新表", form=("n.pdf", b"n"))]
+        ),
         status=VersionStatus.DRAFT,
     )
     material = draft.materials.get()
@@ -64,7 +66,7 @@ def test_a_draft_versions_material_is_404(client, catalog):
 
 
 def test_a_superseded_versions_material_is_404(client, catalog, application_form):
-    f.version(catalog.food.item, "食品经营许可(新版)")
+    f.version(catalog.food.item, "食品经营许可（新版）")
     assert download(client, "SP-JY-001", application_form.pk).status_code == 404
 
 

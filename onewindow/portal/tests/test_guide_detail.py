@@ -31,7 +31,7 @@ def test_the_guide_shows_every_part_of_the_published_version(client, catalog):
         "承诺件",
         "鼓励类",
         "最多可容缺 2 项次要材料",
-        "适用:申请人可以书面承诺",
+        "适用：申请人可以书面承诺",
         "《中华人民共和国食品安全法》第三十五条",
         "20 个工作日",
         "5 个工作日",
@@ -84,7 +84,7 @@ def test_fees_are_shown_with_their_legal_basis(client, catalog):
 
 def test_an_on_the_spot_item_says_so(client, catalog):
     html = detail(client, "SP-XJY-002").content.decode()
-    assert "即办件(材料齐全、符合法定形式的,当场办结)" in html
+    assert "即办件（材料齐全、符合法定形式的，当场办结）" in html
     assert "当场办结" in html
 
 
@@ -94,8 +94,8 @@ def test_implementing_regions_are_listed(client, catalog):
     f.implement(catalog.food.item, city)
     f.implement(catalog.food.item, district, delegated=True)
     html = detail(client, "SP-JY-001").content.decode()
-    assert "鄂州市:受理并办理" in html
-    assert "葛店开发区:受理并办理(下放事项)" in html
+    assert "鄂州市：受理并办理" in html
+    assert "葛店开发区：受理并办理（下放事项）" in html
 
 
 def test_unknown_codes_are_404(client, catalog):
@@ -119,7 +119,7 @@ def test_a_superseded_versions_content_is_not_shown(client, catalog):
     new = f.version(
         catalog.food.item,
         f.GuideSpec(
-            "食品经营许可(新版)",
+            "食品经营许可（新版）",
             conditions=["新版条件"],
             materials=[f.MaterialSpec("新版申请书")],
             fields={"legal_basis": "新版依据"},
@@ -134,9 +134,9 @@ def test_a_superseded_versions_content_is_not_shown(client, catalog):
 
 
 def test_a_newer_draft_does_not_replace_the_published_guide(client, catalog):
-    f.version(catalog.food.item, "食品经营许可(草稿)", status=VersionStatus.DRAFT)
+    f.version(catalog.food.item, "食品经营许可（草稿）", status=VersionStatus.DRAFT)
     html = detail(client, "SP-JY-001").content.decode()
-    assert "食品经营许可(草稿)" not in html
+    assert "食品经营许可（草稿）" not in html
     assert "有食品安全专业技术人员" in html
 
 
@@ -150,7 +150,7 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, catalog, django_asse
     city = f.region("鄂州市", "420700", RegionLevel.CITY)
     f.implement(catalog.food.item, city)
     many = f.GuideSpec(
-        "食品经营许可(多材料)",
+        "食品经营许可（多材料）",
         conditions=[f"条件{n}" for n in range(15)],
         materials=[f.MaterialSpec(f"材料{n}", form=(f"m{n}.pdf", b"x")) for n in range(25)],
         fees=[(f"费用{n}", "1.00", "次", "依据") for n in range(5)],
@@ -174,7 +174,7 @@ def test_the_guide_reads_in_english(client, catalog):
         "Free of charge",
         "Encouraged (with all core materials present, up to 2 non-core materials may be missing)",
         "Collect at the window, Express delivery",
-        "鄂州市: Accepts and decides (delegated item)",
+        "鄂州市：Accepts and decides (delegated item)",
         "Print this page",
     ]:
         assert text in html, text

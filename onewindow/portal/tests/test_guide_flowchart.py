@@ -53,8 +53,8 @@ def test_the_guide_has_a_flowchart_section_linked_from_its_contents(client, para
     for name in ("鄂州市市场监督管理局", "鄂州市卫生健康委员会", "鄂州市消防救援支队", "牵头"):
         assert name in drawn
     assert "3 个部门同时审查" in body
-    assert "承办(承办人) → 批准(首席代表)" in body
-    assert "5 个工作日(最长的部门审查时限加牵头部门汇总时间" in body
+    assert "承办（承办人） → 批准（首席代表）" in body
+    assert "5 个工作日（最长的部门审查时限加牵头部门汇总时间" in body
     assert f'href="{reverse("portal:guide_flowchart", args=["SP-001"])}" download' in body
 
 
@@ -73,7 +73,7 @@ def test_a_guide_without_a_template_draws_its_own_department_alone(client):
     b.published(b.department("ZJJ", "鄂州市住房和城乡建设局"), code="ZJ-001", name="燃气经营许可")
     html = page(client, "ZJ-001")
     assert "本事项由实施部门单独审查" in html
-    assert "承办(承办人) → 审核(审核人) → 批准(批准人)" in html
+    assert "承办（承办人） → 审核（审核人） → 批准（批准人）" in html
     svg = client.get(reverse("portal:guide_flowchart", args=["ZJ-001"])).content.decode()
     assert "鄂州市住房和城乡建设局" in svg
 
@@ -82,7 +82,7 @@ def test_a_department_name_with_markup_is_escaped_on_the_page_and_in_the_file(cl
     Department.objects.filter(code="WJW").update(name="<script>alert(1)</script>卫健委")
     html = page(client, "SP-001")
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;卫健委" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt；卫健委" in html
     svg = client.get(reverse("portal:guide_flowchart", args=["SP-001"])).content.decode()
     assert "<script" not in svg
     ET.fromstring(svg)
@@ -109,7 +109,7 @@ def test_an_on_the_spot_item_says_it_is_decided_on_the_spot(client):
     assert section is not None
     body = section.group(0)
     assert "本事项由实施部门审查并作出决定" in body
-    assert "当场办结(即办件)" in body
+    assert "当场办结（即办件）" in body
     assert "1 个工作日" not in body and "1个工作日" not in body
     svg = re.search(r"<svg.*?</svg>", body, re.S)
     assert svg is not None

@@ -85,9 +85,9 @@ def test_a_draft_only_item_is_not_listed(client, catalog):
 
 
 def test_only_the_current_version_of_a_republished_item_is_listed(client, catalog):
-    f.version(catalog.food.item, "食品经营许可(2026年版)")
+    f.version(catalog.food.item, "食品经营许可（2026年版）")
     response = client.get(URL, {"q": "食品经营"})
-    assert names(response) == ["食品经营许可(2026年版)"]
+    assert names(response) == ["食品经营许可（2026年版）"]
 
 
 def test_pages_of_twenty_keep_the_search_in_the_links(client, catalog):
@@ -99,7 +99,7 @@ def test_pages_of_twenty_keep_the_search_in_the_links(client, catalog):
     assert f"?q={quote('食品')}&amp;page=2" in html
     second = client.get(URL, {"q": "食品", "page": 2})
     assert len(names(second)) == 7
-    assert "第 2 页,共 2 页" in second.content.decode()
+    assert "第 2 页，共 2 页" in second.content.decode()
 
 
 def test_an_out_of_range_page_shows_the_last_page(client, catalog):

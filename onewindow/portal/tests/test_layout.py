@@ -163,7 +163,7 @@ def test_a_signed_in_user_sees_their_name_and_a_logout_form(client, catalog, set
     )
     client.force_login(user)
     html = client.get("/").content.decode()
-    assert "您好,张三" in html
+    assert "您好，张三" in html
     assert re.search(r'<form class="inline-form" action="/accounts/logout/" method="post">', html)
     assert 'href="/accounts/password/"' in html
     assert "/accounts/login/" not in html

@@ -54,7 +54,7 @@ def test_form_downloads_list_published_materials_with_files_by_department(client
         materials=[f.MaterialSpec("草稿表格", form=("d.pdf", b"d"))],
     )
     f.guide(
-        "公共场所卫生许可(延续)",
+        "公共场所卫生许可（延续）",
         dept=catalog.health,
         materials=[f.MaterialSpec("延续申请表", sample=("s.pdf", b"s"))],
     )
@@ -72,7 +72,7 @@ def test_form_downloads_list_published_materials_with_files_by_department(client
 
 def test_form_downloads_can_be_searched(client, catalog):
     f.guide(
-        "公共场所卫生许可(延续)",
+        "公共场所卫生许可（延续）",
         dept=catalog.health,
         materials=[f.MaterialSpec("延续申请表", form=("s.pdf", b"s"))],
     )
@@ -121,7 +121,7 @@ def test_the_power_list_costs_a_fixed_number_of_queries(
 def test_the_fee_list_shows_each_published_fee_and_says_the_rest_are_free(client, catalog):
     f.version(
         catalog.food.item,
-        f.GuideSpec("食品经营许可(草稿)", fees=[("草稿费", "9.00", "件", "无")]),
+        f.GuideSpec("食品经营许可（草稿）", fees=[("草稿费", "9.00", "件", "无")]),
         status=VersionStatus.DRAFT,
     )
     html = get(client, "fee_list")

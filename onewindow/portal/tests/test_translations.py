@@ -53,3 +53,21 @@ def test_the_compiled_catalogue_matches_the_po_file():
             assert compiled.ngettext(msgid, entry["msgid_plural"], 1) == entry["msgstr[0]"], msgid
         else:
             assert compiled.gettext(msgid) == entry["msgstr"], msgid
+
+
+# Issue 10 item 19: Chinese text takes full-width punctuation (，：；（）). The calendar file format's
+# description ("日期,类型[,名称]") is the one place where ASCII commas are the thing described.
+HALF_WIDTH_IN_CHINESE = re.compile(
+    r"[\u4e00-\u9fff“”。）][,;:()]|[,;:(][\u4e00-\u9fff“”（]|[\u4e00-\u9fff]\s\(|\)\s[\u4e00-\u9fff，。]"
+)
+FORMAT_DESCRIPTIONS = ("日期,类型[,名称]",)
+
+
+def test_chinese_messages_use_full_width_punctuation():
+    offending = [
+        e["msgid"]
+        for e in po_entries()
+        if HALF_WIDTH_IN_CHINESE.search(e["msgid"])
+        and not any(f in e["msgid"] for f in FORMAT_DESCRIPTIONS)
+    ]
+    assert offending == []

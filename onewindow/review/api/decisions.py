@@ -78,7 +78,7 @@ class DecisionOutSerializer(serializers.Serializer):
     conditions = serializers.CharField()
     decided_on = serializers.DateField()
     certificate_due = DueDateSerializer(
-        allow_null=True, help_text="发证送达期限(准予许可后十个工作日,行政许可法第四十四条)"
+        allow_null=True, help_text="发证送达期限（准予许可后十个工作日，行政许可法第四十四条）"
     )
 
 
@@ -103,7 +103,7 @@ class SuspensionOutSerializer(serializers.Serializer):
     expected_days = serializers.IntegerField()
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
-    days_spent = serializers.IntegerField(help_text="实际用时(工作日),各项期限按此顺延")
+    days_spent = serializers.IntegerField(help_text="实际用时（工作日），各项期限按此顺延")
     result = serializers.CharField()
 
 
@@ -118,7 +118,7 @@ class ReviewNoticeSerializer(serializers.Serializer):
 class ReviewSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
-    revision = serializers.IntegerField(help_text="并发控制:操作时原样提交,办件已变化则返回 409")
+    revision = serializers.IntegerField(help_text="并发控制：操作时原样提交，办件已变化则返回 409")
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     item = ReviewRefSerializer()
     applicant = serializers.CharField()
@@ -129,11 +129,11 @@ class ReviewSummarySerializer(serializers.Serializer):
     opinions_complete = serializers.BooleanField()
     opinions = ReviewOpinionSerializer(many=True)
     decision = DecisionOutSerializer(allow_null=True)
-    extension_limit = serializers.IntegerField(help_text="依法可延长的最多工作日数(10 或 15)")
+    extension_limit = serializers.IntegerField(help_text="依法可延长的最多工作日数（10 或 15）")
     extensions = ExtensionOutSerializer(many=True)
     suspensions = SuspensionOutSerializer(many=True)
     notices = ReviewNoticeSerializer(many=True)
-    remedies_default = serializers.CharField(help_text="不予许可时的标准救济途径文字,可修改")
+    remedies_default = serializers.CharField(help_text="不予许可时的标准救济途径文字，可修改")
     allowed_actions = serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
 
 
@@ -155,7 +155,7 @@ class PendingDecisionPageSerializer(serializers.Serializer):
 
 class RevisionSerializer(serializers.Serializer):
     revision = serializers.IntegerField(
-        required=False, min_value=0, help_text="摘要中的 revision;办件已变化时拒绝(409)"
+        required=False, min_value=0, help_text="摘要中的 revision；办件已变化时拒绝（409）"
     )
 
 
@@ -166,14 +166,14 @@ class DecisionInSerializer(RevisionSerializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="理由:不予许可必填;有部门不同意而准予许可时必填",
+        help_text="理由：不予许可必填；有部门不同意而准予许可时必填",
     )
     remedies = serializers.CharField(
         max_length=TEXT_MAX,
         required=False,
         allow_blank=True,
         default="",
-        help_text="救济途径:不予许可必填(行政复议或行政诉讼的权利)",
+        help_text="救济途径：不予许可必填（行政复议或行政诉讼的权利）",
     )
     conditions = serializers.CharField(
         max_length=TEXT_MAX, required=False, allow_blank=True, default=""
@@ -181,8 +181,8 @@ class DecisionInSerializer(RevisionSerializer):
 
 
 class ExtensionInSerializer(RevisionSerializer):
-    days = serializers.IntegerField(help_text="延长的工作日数,最多 10(联合办理 15)")
-    reasons = serializers.CharField(max_length=TEXT_MAX, help_text="延期理由(告知申请人)")
+    days = serializers.IntegerField(help_text="延长的工作日数，最多 10（联合办理 15）")
+    reasons = serializers.CharField(max_length=TEXT_MAX, help_text="延期理由（告知申请人）")
 
 
 class ExtensionDecideSerializer(serializers.Serializer):
@@ -192,7 +192,7 @@ class ExtensionDecideSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="批示意见;不批准时必填",
+        help_text="批示意见；不批准时必填",
     )
 
 
@@ -200,7 +200,7 @@ class SuspensionInSerializer(RevisionSerializer):
     kind = serializers.ChoiceField(choices=SuspensionKind.choices)
     reason = serializers.CharField(max_length=TEXT_MAX)
     expected_days = serializers.IntegerField(
-        min_value=1, max_value=MAX_EXPECTED_DAYS, help_text="预计所需时间(工作日)"
+        min_value=1, max_value=MAX_EXPECTED_DAYS, help_text="预计所需时间（工作日）"
     )
 
 
@@ -298,7 +298,7 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
 def _fresh_check(case: Case, data: dict[str, Any]) -> None:
     revision = data.get("revision")
     if revision is not None and revision != case.revision:
-        raise Conflict(_("该办件在您读取后已发生变化,请重新读取后再操作。"))
+        raise Conflict(_("该办件在您读取后已发生变化，请重新读取后再操作。"))
 
 
 # --- views ------------------------------------------------------------------------------------

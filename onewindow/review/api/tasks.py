@@ -68,7 +68,7 @@ class TaskCaseSerializer(serializers.Serializer):
     item = serializers.CharField(help_text="事项名称")
     applicant = serializers.CharField()
     accepted_on = serializers.DateField(allow_null=True)
-    decision_due = DueDateSerializer(allow_null=True, help_text="办件办结期限(C3)")
+    decision_due = DueDateSerializer(allow_null=True, help_text="办件办结期限（C3）")
 
 
 class TaskStepSerializer(serializers.Serializer):
@@ -81,11 +81,11 @@ class TaskStepSerializer(serializers.Serializer):
 
 class InboxTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    revision = serializers.IntegerField(help_text="乐观并发版本号,操作时原样提交")
+    revision = serializers.IntegerField(help_text="乐观并发版本号，操作时原样提交")
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     department = TaskRefSerializer()
     is_lead = serializers.BooleanField()
-    step = serializers.IntegerField(help_text="当前环节序号(从 0 开始)")
+    step = serializers.IntegerField(help_text="当前环节序号（从 0 开始）")
     steps = TaskStepSerializer(many=True)
     opened_on = serializers.DateField()
     due = DueDateSerializer(help_text="本部门审查期限")
@@ -136,7 +136,7 @@ class MaterialRequestOutSerializer(serializers.Serializer):
     answer = serializers.CharField()
     paused_days = serializers.IntegerField()
     files = MaterialAnswerFileSerializer(
-        many=True, help_text="随答复提交的文件(申请人、受托代理人、办件相关部门及监察人员可下载)"
+        many=True, help_text="随答复提交的文件（申请人、受托代理人、办件相关部门及监察人员可下载）"
     )
 
 
@@ -147,7 +147,7 @@ class MaterialLineSerializer(serializers.Serializer):
 
 
 class TaskActionResultSerializer(InboxTaskSerializer):
-    opinion = OpinionOutSerializer(allow_null=True, help_text="本部门意见(已提出时)")
+    opinion = OpinionOutSerializer(allow_null=True, help_text="本部门意见（已提出时）")
 
 
 class TaskDetailSerializer(InboxTaskSerializer):
@@ -175,7 +175,7 @@ class OpinionBodySerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=4000,
-        help_text="不同意的理由或所附条件(不同意、附条件同意时必填)",
+        help_text="不同意的理由或所附条件（不同意、附条件同意时必填）",
     )
 
 
@@ -190,12 +190,12 @@ class AnswerBodySerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=4000,
-        help_text="补充说明;与 files 至少提交一项",
+        help_text="补充说明；与 files 至少提交一项",
     )
     files = serializers.ListField(
         child=serializers.FileField(),
         required=False,
-        help_text="补充的材料文件(multipart 重复字段 files;PDF、JPEG、PNG,按内容判断类型)",
+        help_text="补充的材料文件（multipart 重复字段 files;PDF、JPEG、PNG，按内容判断类型）",
     )
 
 
@@ -330,17 +330,17 @@ INBOX_PARAMS = [
         OpenApiTypes.STR,
         enum=list(selectors.STATUS_FILTERS),
         required=False,
-        description="pending(默认:审查中及待补充材料)、all 或任务状态",
+        description="pending（默认：审查中及待补充材料）、all 或任务状态",
     ),
     OpenApiParameter(
         "urgency",
         OpenApiTypes.STR,
         enum=["overdue", "soon"],
         required=False,
-        description="overdue 已逾期;soon 两个工作日内到期",
+        description="overdue 已逾期；soon 两个工作日内到期",
     ),
     OpenApiParameter("item", OpenApiTypes.INT, required=False, description="事项 ID"),
-    OpenApiParameter("number", OpenApiTypes.STR, required=False, description="办件编号(包含)"),
+    OpenApiParameter("number", OpenApiTypes.STR, required=False, description="办件编号（包含）"),
 ]
 
 

@@ -83,7 +83,7 @@ def task_material_request(
         actor=actor,
         action="material_requested",
         old=task.case.status,
-        reason=_("%(d)s要求补充材料:%(t)s") % {"d": task.department.name, "t": text},
+        reason=_("%(d)s要求补充材料：%(t)s") % {"d": task.department.name, "t": text},
         public=True,
         now=now,
         data={"task": task.pk, "request": request.pk, "pauses_clock": pauses},
@@ -149,10 +149,11 @@ def _answer(
     if not _may_answer(request, actor):
         raise TaskNotAllowed(_("您无权答复该补充材料要求。"))
     if request.answered_on is not None or task.status != TaskStatus.WAITING_MATERIAL:
-        raise ConcurrentChange(_("该补充材料要求已答复,无需重复提交。"))
+        raise ConcurrentChange(_("该补充材料要求已答复，无需重复提交。"))
     if case.status not in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能答复补充材料要求。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能答复补充材料要求。")
+            % {"s": CaseStatus(case.status).label}
         )
     today = clock.local_date(now)
     paused = working_days_between(request.requested_on, today) if request.pauses_clock else 0
@@ -169,7 +170,7 @@ def _answer(
         answered_on=today, answer=answer, paused_days=paused
     )
     if answered != 1:
-        raise ConcurrentChange(_("该补充材料要求已答复,无需重复提交。"))
+        raise ConcurrentChange(_("该补充材料要求已答复，无需重复提交。"))
     request.answered_on, request.answer, request.paused_days = today, answer, paused
     names, duplicates = _answer_files_attach(request, case, actor, written)
     case_due = _case_due_after_pause(case) if paused else None
@@ -192,10 +193,10 @@ def _answer(
     )
     # The reviewing department learns that its branch runs again (and until when).
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("补充材料已提交:办件 %(n)s") % {"n": case.number or ""}
+        subject = _("补充材料已提交：办件 %(n)s") % {"n": case.number or ""}
         body = _(
-            "%(d)s:办件 %(n)s(事项:%(item)s)的申请人已答复本部门的补充材料要求,"
-            "审查继续,本部门审查期限 %(due)s。请登录政务服务平台“部门审查”栏目办理。"
+            "%(d)s：办件 %(n)s（事项：%(item)s）的申请人已答复本部门的补充材料要求，"
+            "审查继续，本部门审查期限 %(due)s。请登录政务服务平台“部门审查”栏目办理。"
         ) % {
             "d": task.department.name,
             "n": case.number,

@@ -34,7 +34,7 @@ def review_open(*, case: Case, now: dt.datetime | None = None, actor: Any = None
     now = now or clock.now()
     if case.status != CaseStatus.ACCEPTED:
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能开始审查。") % {"s": CaseStatus(case.status).label}
+            _("办件当前状态为“%(s)s”，不能开始审查。") % {"s": CaseStatus(case.status).label}
         )
     version = case.item_version
     opened_on = case.accepted_on or clock.local_date(now)
@@ -72,7 +72,7 @@ def review_open(*, case: Case, now: dt.datetime | None = None, actor: Any = None
         to=CaseStatus.IN_REVIEW,
         actor=actor,
         action="review_opened",
-        reason=_("并联审查开始,审查部门:%(d)s。") % {"d": "、".join(names)},
+        reason=_("并联审查开始，审查部门：%(d)s。") % {"d": "、".join(names)},
         now=now,
         data={"departments": names, "decision_due": decision_due.isoformat()},
         decision_due=decision_due,
@@ -93,15 +93,15 @@ def _department_notify(case: Case, task: Task, name: str, now: dt.datetime) -> N
         actor=None,
         action="task_opened",
         old=case.status,
-        reason=_("已抄告%(d)s,审查期限 %(due)s。") % {"d": name, "due": task.due},
+        reason=_("已抄告%(d)s，审查期限 %(due)s。") % {"d": name, "due": task.due},
         public=False,
         now=now,
         data={"task": task.pk, "department": name, "due": task.due.isoformat()},
     )
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("新审查任务:办件 %(n)s") % {"n": case.number or ""}
+        subject = _("新审查任务：办件 %(n)s") % {"n": case.number or ""}
         body = _(
-            "%(d)s:办件 %(n)s(事项:%(item)s)已受理,请于 %(due)s 前完成本部门审查并提出意见。"
+            "%(d)s：办件 %(n)s（事项：%(item)s）已受理，请于 %(due)s 前完成本部门审查并提出意见。"
             "请登录政务服务平台“部门审查”栏目办理。"
         ) % {"d": name, "n": case.number, "item": case.item_version.name, "due": task.due}
     _staff_email(case, task.department_id, event, subject, body, now)

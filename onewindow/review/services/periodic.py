@@ -93,7 +93,7 @@ def _deem_batch(
             Opinion(
                 task=task,
                 kind=OpinionKind.DEEMED_CONSENT,
-                text=_("审查期限 %(d)s 届满未提出意见,视为同意。") % {"d": task.due},
+                text=_("审查期限 %(d)s 届满未提出意见，视为同意。") % {"d": task.due},
                 actor=None,
                 at=now,
             )
@@ -101,7 +101,7 @@ def _deem_batch(
         ]
     )
     for task in tasks:
-        note = _("%(dep)s 审查期限 %(d)s 届满未回复,视为同意(默许同意)。") % {
+        note = _("%(dep)s 审查期限 %(d)s 届满未回复，视为同意（默许同意）。") % {
             "dep": task.department.name,
             "d": task.due,
         }

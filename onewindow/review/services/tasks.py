@@ -45,11 +45,11 @@ class OpinionRefused(CaseError):
     code = "reasons_required"
 
 
-CONFLICT_MESSAGE = "该审查任务刚刚已被他人处理,请刷新后查看最新状态。"
+CONFLICT_MESSAGE = "该审查任务刚刚已被他人处理，请刷新后查看最新状态。"
 
 
 def _conflict() -> TaskConflict:
-    return TaskConflict(_("该审查任务刚刚已被他人处理,请刷新后查看最新状态。"))
+    return TaskConflict(_("该审查任务刚刚已被他人处理，请刷新后查看最新状态。"))
 
 
 def _text(value: str | None) -> str:
@@ -89,24 +89,24 @@ def may_do_step(actor: Any, task: Task, step: int | None = None) -> bool:
 
 def _check(task: Task, actor: Any, revision: int | None, *, statuses: tuple[str, ...]) -> None:
     if not staff_in_department(actor, task.department_id):
-        raise TaskNotAllowed(_("您不是该审查部门的工作人员,不能办理此任务。"))
+        raise TaskNotAllowed(_("您不是该审查部门的工作人员，不能办理此任务。"))
     if revision is not None and revision != task.revision:
         raise _conflict()
     if task.case.status == CaseStatus.SUSPENDED:
-        raise WrongStatus(_("办件正在特别程序中(暂停计时),暂不能办理审查任务。"))
+        raise WrongStatus(_("办件正在特别程序中（暂停计时），暂不能办理审查任务。"))
     if task.case.status != CaseStatus.IN_REVIEW:
         raise WrongStatus(
-            _("办件当前状态为“%(s)s”,不能办理审查任务。")
+            _("办件当前状态为“%(s)s”，不能办理审查任务。")
             % {"s": CaseStatus(task.case.status).label}
         )
     if task.status not in statuses:
         raise WrongStatus(
-            _("审查任务当前状态为“%(s)s”,不能执行此操作。") % {"s": TaskStatus(task.status).label}
+            _("审查任务当前状态为“%(s)s”，不能执行此操作。") % {"s": TaskStatus(task.status).label}
         )
     if not may_do_step(actor, task):
         role = (task.steps[task.step] or {}).get("role", "") if task.step < len(task.steps) else ""
         label = Role(role).label if role in Role.values else role
-        raise TaskNotAllowed(_("当前环节须由“%(r)s”办理,您的角色不能办理。") % {"r": label})
+        raise TaskNotAllowed(_("当前环节须由“%(r)s”办理，您的角色不能办理。") % {"r": label})
 
 
 def _claim(task: Task, revision: int, **fields: Any) -> None:
@@ -161,7 +161,7 @@ def task_step_complete(
     task = _fresh(task, revision)
     _check(task, actor, revision, statuses=(TaskStatus.OPEN,))
     if task.step >= len(task.steps) - 1:
-        raise CaseError(_("已是最后一个环节,请直接提出部门审查意见。"))
+        raise CaseError(_("已是最后一个环节，请直接提出部门审查意见。"))
     index = task.step
     _claim(task, _revision(task, revision), step=index + 1)
     record = _record(task, actor, index, "pass", comment, now)
@@ -182,7 +182,7 @@ def task_return(
     task = _fresh(task, revision)
     _check(task, actor, revision, statuses=(TaskStatus.OPEN,))
     if task.step == 0:
-        raise CaseError(_("已是第一个环节,不能再退回。"))
+        raise CaseError(_("已是第一个环节，不能再退回。"))
     index = task.step
     _claim(task, _revision(task, revision), step=index - 1)
     record = _record(task, actor, index, "return", comment, now)
@@ -212,7 +212,7 @@ def _opinion_text_check(kind: str, text: str) -> None:
     _long(text)
     if kind == OpinionKind.DISAGREE and not text:
         # DOMAIN-RULES C2: a 不同意 without reasons is not accepted.
-        raise OpinionRefused(_("提出“不同意”意见必须说明理由,请填写不同意的理由。"))
+        raise OpinionRefused(_("提出“不同意”意见必须说明理由，请填写不同意的理由。"))
     if kind == OpinionKind.AGREE_CONDITIONS and not text:
         raise OpinionRefused(_("提出“附条件同意”意见必须写明所附条件。"))
 
@@ -237,7 +237,7 @@ def task_opinion_give(
     _check(task, actor, revision, statuses=(TaskStatus.OPEN,))
     if task.step < len(task.steps) - 1:
         raise CaseError(
-            _("部门审查意见须在最后一个环节(%(k)s)提出,请先完成当前环节。")
+            _("部门审查意见须在最后一个环节（%(k)s）提出，请先完成当前环节。")
             % {"k": _step_label(_step_kind(task, len(task.steps) - 1))}
         )
     _claim(task, _revision(task, revision), status=TaskStatus.DONE, closed_at=now)
@@ -284,7 +284,7 @@ def _join_if_complete(case: Case, now: dt.datetime) -> bool:
         actor=None,
         action=OPINIONS_COMPLETE,
         old=case.status,
-        reason=_("各审查部门意见已齐备,由牵头部门汇总并作出决定。"),
+        reason=_("各审查部门意见已齐备，由牵头部门汇总并作出决定。"),
         public=True,
         now=now,
     )

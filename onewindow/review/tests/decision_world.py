@@ -69,7 +69,7 @@ def make_item(
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品经营许可(并联审批测试)",
+        name="食品经营许可（并联审批测试）",
         legal_basis="《食品安全法》第三十五条",
         statutory_days=20,
         committed_days=20,

@@ -67,7 +67,7 @@ def make_item(
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品生产许可(并联审查测试)",
+        name="食品生产许可（并联审查测试）",
         legal_basis="《食品安全法》第三十五条",
         statutory_days=20,
         committed_days=committed,

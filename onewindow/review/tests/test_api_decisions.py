@@ -29,7 +29,7 @@ def dworld(personas):
     return make_world(personas)
 
 
-REMEDIES = "可以在六十日内申请行政复议,或者在六个月内提起行政诉讼。"
+REMEDIES = "可以在六十日内申请行政复议，或者在六个月内提起行政诉讼。"
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_a_refusal_without_reasons_is_a_400_with_a_clear_message(dworld, frozen)
     assert response.status_code == 400
     assert response.json() == {
         "code": "reasons_required",
-        "message": "不予行政许可必须说明理由(行政许可法第三十八条)。",
+        "message": "不予行政许可必须说明理由（行政许可法第三十八条）。",
     }
     assert not Decision.objects.filter(case=case).exists()
 

@@ -28,7 +28,7 @@ def dworld(personas):
     return make_world(personas)
 
 
-REMEDIES = "如不服本决定,可以在六十日内申请行政复议,或者在六个月内提起行政诉讼。"
+REMEDIES = "如不服本决定，可以在六十日内申请行政复议，或者在六个月内提起行政诉讼。"
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_a_decision_before_every_opinion_is_in_is_refused_on_the_page(client, dw
         {"revision": case.revision, "kind": "grant"},
     )
     assert response.status_code == 400
-    assert "尚缺:鄂州市住房和城乡建设局" in response.content.decode()
+    assert "尚缺：鄂州市住房和城乡建设局" in response.content.decode()
     assert not Decision.objects.filter(case=case).exists()
 
 

@@ -30,8 +30,8 @@ def dworld(personas):
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-JUST_HANDLED = "该办件刚刚已被他人处理,请刷新后查看最新状态。"
-REMEDIES = "可以在六十日内申请行政复议,或者在六个月内提起行政诉讼。"
+JUST_HANDLED = "该办件刚刚已被他人处理，请刷新后查看最新状态。"
+REMEDIES = "可以在六十日内申请行政复议，或者在六个月内提起行政诉讼。"
 
 
 @pytest.fixture(autouse=True)

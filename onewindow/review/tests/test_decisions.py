@@ -40,7 +40,7 @@ def dworld(personas):
 
 
 REMEDIES = (
-    "申请人如对本决定不服,可以自收到本决定书之日起六十日内向鄂州市人民政府申请行政复议,"
+    "申请人如对本决定不服，可以自收到本决定书之日起六十日内向鄂州市人民政府申请行政复议，"
     "或者在六个月内依法向人民法院提起行政诉讼。"
 )
 
@@ -122,7 +122,7 @@ def test_a_refusal_with_reasons_and_remedies_closes_the_case_and_issues_its_noti
     assert "经营场所不符合要求" in texts
     assert REMEDIES in texts
     body = compose(case.events.get(action="decision_refused")).body
-    assert "不予行政许可决定。理由:经营场所不符合要求" in body and REMEDIES in body
+    assert "不予行政许可决定。理由：经营场所不符合要求" in body and REMEDIES in body
 
 
 def test_a_refusal_after_a_disagreeing_department_quotes_its_opinion(dworld):
@@ -132,7 +132,7 @@ def test_a_refusal_after_a_disagreeing_department_quotes_its_opinion(dworld):
     decision = _decide(
         case, dworld.p.approver_a, "refuse", reasons="住建部门审查不通过", remedies=REMEDIES
     )
-    quote = "鄂州市住房和城乡建设局:不同意。消防通道不符合规范"
+    quote = "鄂州市住房和城乡建设局：不同意。消防通道不符合规范"
     assert decision.reasons.startswith("住建部门审查不通过")
     assert quote in decision.reasons
     doc = notices.notice_document(case.notices.get(kind=NoticeKind.REFUSAL))
@@ -147,7 +147,7 @@ def test_a_refusal_that_already_quotes_the_disagreement_is_not_quoted_twice(dwor
     case = case_in_review(dworld)
     give_opinion(dworld, case, dworld.p.dept_a)
     give_opinion(dworld, case, dworld.p.dept_b, OpinionKind.DISAGREE, "消防通道不符合规范")
-    reasons = "鄂州市住房和城乡建设局:不同意。消防通道不符合规范"
+    reasons = "鄂州市住房和城乡建设局：不同意。消防通道不符合规范"
     decision = _decide(case, dworld.p.approver_a, "refuse", reasons=reasons, remedies=REMEDIES)
     assert decision.reasons == reasons
 
@@ -168,7 +168,7 @@ def test_a_decision_before_every_opinion_is_in_is_refused_naming_the_silent_depa
     case = case_in_review(dworld)
     give_opinion(dworld, case, dworld.p.dept_a)
     revision = case.revision
-    with pytest.raises(OpinionsIncomplete, match="尚缺:鄂州市住房和城乡建设局"):
+    with pytest.raises(OpinionsIncomplete, match="尚缺：鄂州市住房和城乡建设局"):
         _decide(case, dworld.p.approver_a, "grant")
     _unchanged(case, revision)
     assert sel.decisions_pending(dworld.p.approver_a).count() == 0
@@ -247,7 +247,7 @@ def test_the_decision_pdf_lists_every_departments_opinion_and_the_dates(dworld):
     doc = notices.notice_document(case.notices.get(kind=NoticeKind.GRANT))
     table = next(b for b in doc.blocks if isinstance(b, Table))
     assert [list(r) for r in table.rows] == [
-        ["1", "鄂州市市场监督管理局(牵头)", "同意。"],
+        ["1", "鄂州市市场监督管理局（牵头）", "同意。"],
         ["2", "鄂州市住房和城乡建设局", "附条件同意。开业前完成消防验收"],
     ]
     facts = dict(next(b for b in doc.blocks if isinstance(b, Facts)).rows)

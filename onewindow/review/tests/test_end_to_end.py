@@ -90,7 +90,7 @@ def three_departments(personas):
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品经营许可(三部门并联)",
+        name="食品经营许可（三部门并联）",
         legal_basis="《中华人民共和国食品安全法》第三十五条",
         statutory_days=20,
         committed_days=12,

@@ -66,14 +66,14 @@ def test_an_approved_extension_moves_both_due_dates_by_ten_working_days(dworld):
     # The applicant is notified (the event's outbox rows) and gets the written notice.
     assert OutboxMessage.objects.filter(event=event).exists()
     body = texts.compose(event).body
-    assert "因需现场核查经营场所,经本机关负责人批准,审查期限延长 10 个工作日" in body
+    assert "因需现场核查经营场所，经本机关负责人批准，审查期限延长 10 个工作日" in body
     assert "新的承诺办结期限 2025年11月18日" in body
     notice = case.notices.get(kind=NoticeKind.EXTENSION)
     doc = notices.notice_document(notice)
     assert doc.title == "延期告知书"
     assert "需现场核查经营场所" in doc.blocks
     facts = dict(next(b for b in doc.blocks if isinstance(b, Facts)).rows)
-    assert facts["承诺办结期限(延长后)"] == "2025年11月18日"
+    assert facts["承诺办结期限（延长后）"] == "2025年11月18日"
     assert facts["延长期限"] == "10个工作日"
 
 

@@ -30,7 +30,7 @@ from onewindow.review.tests.decision_world import (
     make_world,
 )
 
-REMEDIES = "可以在六十日内申请行政复议,或者在六个月内提起行政诉讼。"
+REMEDIES = "可以在六十日内申请行政复议，或者在六个月内提起行政诉讼。"
 LEAD_MISSING = "牵头部门鄂州市市场监督管理局尚未提出本部门的审查意见"
 
 
@@ -69,7 +69,7 @@ def test_with_everyone_silent_only_the_co_department_is_deemed_and_no_one_may_gr
     revision = case.revision
     with (
         time_machine.travel(at("2025-11-04"), tick=False),
-        pytest.raises(OpinionsIncomplete, match="尚缺:鄂州市市场监督管理局"),
+        pytest.raises(OpinionsIncomplete, match="尚缺：鄂州市市场监督管理局"),
     ):
         decision_make(case=case, actor=dworld.p.approver_a, kind="grant")
     _unchanged(case, revision)

@@ -159,7 +159,7 @@ def test_the_public_progress_shows_the_request_and_the_answer(tworld):
     _answer(_request(case, tworld), tworld.p.applicant)
     steps = [(s.label, s.note) for s in progress_report(case).steps]
     labels = [label for label, _note in steps]
-    assert "审查部门要求补充材料" in labels and "申请人已补充材料,继续审查" in labels
+    assert "审查部门要求补充材料" in labels and "申请人已补充材料，继续审查" in labels
     assert any("请补充消防安全检查合格证明" in note for _label, note in steps)
 
 

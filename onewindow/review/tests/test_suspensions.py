@@ -97,7 +97,7 @@ def test_starting_a_procedure_tells_the_applicant_its_expected_duration_in_writi
     assert any("2025年10月15日" in b for b in doc.blocks if isinstance(b, str))
     assert notices.notice_pdf(notice).startswith(b"%PDF")
     body = texts.compose(case.events.get(action="suspension_started")).body
-    assert "本件依法需要进行专家评审,预计需要 5 个工作日" in body
+    assert "本件依法需要进行专家评审，预计需要 5 个工作日" in body
 
 
 def test_only_one_procedure_may_be_open_at_a_time(dworld):

@@ -29,7 +29,7 @@ def tworld(personas):
 
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-JUST_HANDLED = "该审查任务刚刚已被他人处理,请刷新后查看最新状态。"
+JUST_HANDLED = "该审查任务刚刚已被他人处理，请刷新后查看最新状态。"
 
 
 @pytest.fixture(autouse=True)

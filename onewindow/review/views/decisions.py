@@ -41,7 +41,7 @@ from onewindow.review.decision_forms import (
 from onewindow.review.models import DecisionKind, Extension
 
 STALE = gettext_lazy(
-    "该办件在您打开页面后已发生变化(例如他人已作出决定、延期或启动特别程序),"
+    "该办件在您打开页面后已发生变化（例如他人已作出决定、延期或启动特别程序），"
     "请查看最新情况后再操作。"
 )
 
@@ -52,11 +52,11 @@ EVENT_LABELS = {
     "extension_requested": gettext_lazy("申请延期"),
     "extension_approved": gettext_lazy("批准延期"),
     "extension_refused": gettext_lazy("不批准延期"),
-    "suspension_started": gettext_lazy("启动特别程序(暂停计时)"),
-    "suspension_ended": gettext_lazy("结束特别程序(恢复计时)"),
+    "suspension_started": gettext_lazy("启动特别程序（暂停计时）"),
+    "suspension_ended": gettext_lazy("结束特别程序（恢复计时）"),
     # Written once by migration review 0004 (DOMAIN-RULES C2: the lead is never deemed).
     "lead_deemed_consent_withdrawn": gettext_lazy("撤销牵头部门的默许同意，重新开启审查"),
-    "task_due_recomputed": gettext_lazy("节假日安排调整,部门审查期限重新计算"),
+    "task_due_recomputed": gettext_lazy("节假日安排调整，部门审查期限重新计算"),
 }
 FORM_TITLES = {
     "decision_form": gettext_lazy("审批决定"),
@@ -192,7 +192,7 @@ def _act(
     """Validate the posted form, refuse a stale one, call the service, report the outcome."""
     form: Any = _forms(case, request.POST)[form_key]
     if not form.is_valid():
-        error = _("未能提交,请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
+        error = _("未能提交，请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
         return _render_case(request, case, status=400, error=error, **{form_key: form})
     if form.stale():
         form.add_error(None, str(STALE))
@@ -223,10 +223,10 @@ def decide(request: HttpRequest, case_id: int) -> HttpResponse:
             conditions=data["conditions"],
         )
         if decision.kind == DecisionKind.GRANT:
-            return _("已作出准予行政许可决定,决定书已生成;发证送达期限 %(d)s。") % {
+            return _("已作出准予行政许可决定，决定书已生成；发证送达期限 %(d)s。") % {
                 "d": decision.certificate_due
             }
-        return _("已作出不予行政许可决定,决定书已生成,办件已办结。")
+        return _("已作出不予行政许可决定，决定书已生成，办件已办结。")
 
     return _act(request, case, form_key="decision_form", act=act)
 
@@ -260,7 +260,7 @@ def suspension_start(request: HttpRequest, case_id: int) -> HttpResponse:
             reason=data["reason"],
             expected_days=data["expected_days"],
         )
-        return _("特别程序已启动,审查暂停计时;特别程序告知书已生成。")
+        return _("特别程序已启动，审查暂停计时；特别程序告知书已生成。")
 
     return _act(request, case, form_key="suspension_start_form", act=act)
 
@@ -275,7 +275,9 @@ def suspension_end(request: HttpRequest, suspension_id: int) -> HttpResponse:
         done = services.suspension_end(
             suspension=suspension, actor=request.user, result=data["result"]
         )
-        return _("特别程序已结束,用时 %(n)s 个工作日,各项期限已相应顺延。") % {"n": done.days_spent}
+        return _("特别程序已结束，用时 %(n)s 个工作日，各项期限已相应顺延。") % {
+            "n": done.days_spent
+        }
 
     return _act(request, case, form_key="suspension_end_form", act=act)
 
@@ -308,7 +310,7 @@ def extension_decide(request: HttpRequest, extension_id: int) -> HttpResponse:
         case.refresh_from_db()
         messages.success(
             request,
-            _("已批准办件 %(n)s 延期 %(d)s 个工作日,新的承诺办结期限 %(due)s,延期告知书已生成。")
+            _("已批准办件 %(n)s 延期 %(d)s 个工作日，新的承诺办结期限 %(due)s，延期告知书已生成。")
             % {"n": case.number, "d": extension.days, "due": case.decision_due},
         )
     else:

@@ -44,7 +44,7 @@ from onewindow.supervision.selectors import open_card_count, open_cards_by_case_
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 STATUS_CHOICES = [
-    ("pending", gettext_lazy("待办(审查中及待补充材料)")),
+    ("pending", gettext_lazy("待办（审查中及待补充材料）")),
     *TaskStatus.choices,
     ("all", gettext_lazy("全部")),
 ]
@@ -83,7 +83,7 @@ class OpinionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label=gettext_lazy("理由/所附条件(不同意、附条件同意时必填)"),
+        label=gettext_lazy("理由/所附条件（不同意、附条件同意时必填）"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -101,7 +101,7 @@ class AnswerForm(forms.Form):
     checked by the service (``cases.uploads``), as the application's materials are."""
 
     answer = forms.CharField(
-        label=gettext_lazy("补充说明(已补充的材料及内容)"),
+        label=gettext_lazy("补充说明（已补充的材料及内容）"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
@@ -259,7 +259,7 @@ def task_step(request: HttpRequest, task_id: int) -> HttpResponse:
         services.task_step_complete(
             task=task, actor=request.user, comment=data["comment"], revision=data["revision"]
         )
-        return _("本环节已办结,已转下一环节。")
+        return _("本环节已办结，已转下一环节。")
 
     return _act(request, task_id, ActionForm, "step_form", run)
 
@@ -287,7 +287,7 @@ def task_opinion(request: HttpRequest, task_id: int) -> HttpResponse:
             text=data["text"],
             revision=data["revision"],
         )
-        return _("已提出部门审查意见:%(k)s。") % {"k": OpinionKind(opinion.kind).label}
+        return _("已提出部门审查意见：%(k)s。") % {"k": OpinionKind(opinion.kind).label}
 
     return _act(request, task_id, OpinionForm, "opinion_form", run)
 
@@ -346,11 +346,11 @@ def material_answer(request: HttpRequest, request_id: int) -> HttpResponse:
                 if at_window:
                     messages.success(
                         request,
-                        _("办件 %(n)s 的补充材料已登记,审查部门将继续审查。")
+                        _("办件 %(n)s 的补充材料已登记，审查部门将继续审查。")
                         % {"n": found.task.case.number},
                     )
                     return redirect("cases:intake_material_requests")
-                messages.success(request, _("补充材料已提交,审查部门将继续审查。"))
+                messages.success(request, _("补充材料已提交，审查部门将继续审查。"))
                 return redirect("review:material_answer", request_id=found.pk)
         else:
             error, status = _("请检查补充说明。"), 400

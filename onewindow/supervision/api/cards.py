@@ -37,7 +37,7 @@ class CardSerializer(serializers.Serializer):
     rule = serializers.CharField(source="rule.code", help_text="规则编码")
     rule_name = serializers.CharField(source="rule.name", help_text="规则名称")
     level = serializers.ChoiceField(choices=["yellow", "red"], help_text="黄牌 / 红牌")
-    object_kind = serializers.CharField(help_text="对象类型:case、task、decision …")
+    object_kind = serializers.CharField(help_text="对象类型：case、task、decision …")
     object_id = serializers.IntegerField()
     case_id = serializers.IntegerField(allow_null=True, help_text="无办件的督办函逾期牌为空")
     case_number = serializers.CharField(source="case.number", allow_null=True, default=None)
@@ -53,7 +53,7 @@ class CardSerializer(serializers.Serializer):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     rectification = serializers.CharField()
     rectified_at = serializers.DateTimeField(allow_null=True)
-    revision = serializers.IntegerField(help_text="并发控制:操作时原样提交")
+    revision = serializers.IntegerField(help_text="并发控制：操作时原样提交")
 
 
 class CardActionBodySerializer(serializers.Serializer):
@@ -130,7 +130,7 @@ def _action(
             body.is_valid(raise_exception=True)
             revision = body.validated_data.get("revision")
             if revision is not None and revision != card.revision:
-                raise Conflict(_("该监察牌在您读取后已发生变化,请重新读取后再操作。"))
+                raise Conflict(_("该监察牌在您读取后已发生变化，请重新读取后再操作。"))
             try:
                 card = service(card=card, actor=user, **{field: body.validated_data["text"]})
             except services.CardForbidden as err:  # 403, logged by onewindow.api.errors

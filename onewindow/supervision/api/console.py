@@ -72,7 +72,7 @@ class ConsoleCaseSerializer(serializers.Serializer):
 class ConsoleEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(help_text="操作人姓名(系统自动操作为空)")
+    actor = serializers.CharField(help_text="操作人姓名（系统自动操作为空）")
     actor_role = serializers.CharField()
     action = serializers.CharField()
     action_label = serializers.CharField()
@@ -125,7 +125,7 @@ class ConsoleCaseDetailSerializer(ConsoleCaseSerializer):
 
 
 class FeedEventSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="事件编号,作为下一次请求的 after 参数")
+    id = serializers.IntegerField(help_text="事件编号，作为下一次请求的 after 参数")
     at = serializers.DateTimeField()
     case_id = serializers.IntegerField()
     case_number = serializers.CharField()
@@ -144,7 +144,7 @@ class FeedEventSerializer(serializers.Serializer):
 
 
 class FeedCardSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="监察牌编号,作为下一次请求的 cards_after 参数")
+    id = serializers.IntegerField(help_text="监察牌编号，作为下一次请求的 cards_after 参数")
     at = serializers.DateTimeField(help_text="发牌时间")
     case_id = serializers.IntegerField(allow_null=True, help_text="无办件的督办函逾期牌为空")
     case_number = serializers.CharField()
@@ -156,19 +156,21 @@ class FeedCardSerializer(serializers.Serializer):
     level_label = serializers.CharField()
     rule = serializers.CharField(help_text="规则编码")
     rule_name = serializers.CharField()
-    text = serializers.CharField(help_text="发出黄牌/红牌:规则名称")
+    text = serializers.CharField(help_text="发出黄牌/红牌：规则名称")
     status = serializers.CharField()
     status_label = serializers.CharField()
 
 
 class FeedSerializer(serializers.Serializer):
     results = FeedEventSerializer(many=True)
-    last_id = serializers.IntegerField(help_text="最新事件编号(无新事件时为请求的 after)")
+    last_id = serializers.IntegerField(help_text="最新事件编号（无新事件时为请求的 after）")
     cards = FeedCardSerializer(
-        many=True, required=False, help_text="发牌动态,最新的在最前(请求 cards=1 或 cards_after 时)"
+        many=True,
+        required=False,
+        help_text="发牌动态，最新的在最前（请求 cards=1 或 cards_after 时）",
     )
     cards_last_id = serializers.IntegerField(
-        required=False, help_text="最新监察牌编号(无新发牌时为请求的 cards_after)"
+        required=False, help_text="最新监察牌编号（无新发牌时为请求的 cards_after）"
     )
 
 
@@ -178,7 +180,7 @@ class RiskPointSerializer(serializers.Serializer):
     department = ConsoleRefSerializer()
     step_kind = serializers.ChoiceField(choices=StepKind.choices)
     step_label = serializers.CharField()
-    level = serializers.CharField(help_text="high 高;medium 中;low 低")
+    level = serializers.CharField(help_text="high 高；medium 中；low 低")
     level_label = serializers.CharField()
     risk = serializers.CharField(help_text="廉政风险点")
     measure = serializers.CharField(help_text="防控措施")
@@ -321,7 +323,7 @@ def _positive(request: Request, name: str) -> int | None:
 
 
 DEPARTMENT_PARAM = OpenApiParameter(
-    "department", OpenApiTypes.INT, description="只看该部门(部门编号)"
+    "department", OpenApiTypes.INT, description="只看该部门（部门编号）"
 )
 
 
@@ -339,16 +341,16 @@ class ConsoleCasesView(SupervisorView):
 
     @extend_schema(
         operation_id="supervision_cases_list",
-        summary="监察台:全部办件",
+        summary="监察台：全部办件",
         description="Every submitted case of every department, open ones first by nearest "
         "deadline. Supervisors only (others: logged 404).",
         parameters=[
             DEPARTMENT_PARAM,
             OpenApiParameter("status", OpenApiTypes.STR, description="办件状态"),
             OpenApiParameter("item", OpenApiTypes.STR, description="事项编码"),
-            OpenApiParameter("overdue", OpenApiTypes.STR, description="1:只看已逾期"),
-            OpenApiParameter("flagged", OpenApiTypes.STR, description="1:只看有监察标记的"),
-            OpenApiParameter("q", OpenApiTypes.STR, description="办件编号(部分)"),
+            OpenApiParameter("overdue", OpenApiTypes.STR, description="1：只看已逾期"),
+            OpenApiParameter("flagged", OpenApiTypes.STR, description="1：只看有监察标记的"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="办件编号（部分）"),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
@@ -378,7 +380,7 @@ class ConsoleCasesView(SupervisorView):
 class ConsoleCaseView(SupervisorView):
     @extend_schema(
         operation_id="supervision_cases_retrieve",
-        summary="监察台:办件详情",
+        summary="监察台：办件详情",
         description="The whole case read-only: dates and due dates, departments' tasks with "
         "opinions, notices, supervision flags and the full event trail with staff names.",
         responses={200: ConsoleCaseDetailSerializer, **error_responses(401, 404)},
@@ -392,23 +394,23 @@ class ConsoleCaseView(SupervisorView):
 class FeedView(SupervisorView):
     @extend_schema(
         operation_id="supervision_feed",
-        summary="现场直播:最新办件动态",
+        summary="现场直播：最新办件动态",
         description="Case events newest first, at most 100; with `after` only those recorded "
         "after that event id (poll with the returned `last_id`). `cards` lists the yellow/red "
-        "cards issued (发牌动态; with `cards=1` or `cards_after`), newest first, at most 100, "
+        "cards issued（发牌动态；with `cards=1` or `cards_after`），newest first, at most 100, "
         "with their own cursor "
         "`cards_after` / `cards_last_id`. `rule` keeps only the events of cases having a card "
         "of that rule, and only that rule's cards.",
         parameters=[
             OpenApiParameter("after", OpenApiTypes.INT, description="只返回该事件之后的事件"),
-            OpenApiParameter("cards", OpenApiTypes.STR, description="1:同时返回发牌动态"),
+            OpenApiParameter("cards", OpenApiTypes.STR, description="1：同时返回发牌动态"),
             OpenApiParameter(
                 "cards_after", OpenApiTypes.INT, description="只返回该监察牌之后发出的牌"
             ),
             DEPARTMENT_PARAM,
             OpenApiParameter("action", OpenApiTypes.STR, description="只看该动作"),
             OpenApiParameter(
-                "rule", OpenApiTypes.STR, description="规则编码:只看有该规则监察牌的办件"
+                "rule", OpenApiTypes.STR, description="规则编码：只看有该规则监察牌的办件"
             ),
         ],
         responses={200: FeedSerializer, **error_responses(400, 401, 404)},

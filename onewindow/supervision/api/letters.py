@@ -47,7 +47,7 @@ TAGS = ["supervision"]
 
 class SupervisionLetterSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField(help_text="文号,如 督〔2025〕001号")
+    number = serializers.CharField(help_text="文号，如 督〔2025〕001号")
     department_id = serializers.IntegerField()
     department = serializers.CharField(source="department.name", help_text="被督办部门")
     case_id = serializers.IntegerField(allow_null=True)
@@ -55,7 +55,7 @@ class SupervisionLetterSerializer(serializers.Serializer):
     card_id = serializers.IntegerField(allow_null=True)
     subject = serializers.CharField(help_text="督办事由")
     text = serializers.CharField(help_text="督办内容")
-    response_days = serializers.IntegerField(help_text="回复期限(工作日)")
+    response_days = serializers.IntegerField(help_text="回复期限（工作日）")
     response_due = serializers.SerializerMethodField(help_text="回复截止日期")
     status = serializers.ChoiceField(choices=LetterStatus.values)
     status_label = serializers.CharField(source="get_status_display")
@@ -65,7 +65,7 @@ class SupervisionLetterSerializer(serializers.Serializer):
     close_note = serializers.CharField(help_text="办结意见")
     closed_at = serializers.DateTimeField(allow_null=True)
     escalated_at = serializers.DateTimeField(allow_null=True)
-    revision = serializers.IntegerField(help_text="并发控制:操作时原样提交")
+    revision = serializers.IntegerField(help_text="并发控制：操作时原样提交")
 
     @extend_schema_field(DueDateSerializer)
     def get_response_due(self, letter: SupervisionLetter) -> dict[str, Any] | None:
@@ -75,12 +75,12 @@ class SupervisionLetterSerializer(serializers.Serializer):
 
 class SupervisionLetterIssueSerializer(serializers.Serializer):
     department = serializers.IntegerField(help_text="被督办部门编号")
-    case = serializers.IntegerField(required=False, allow_null=True, help_text="办件编号(id)")
+    case = serializers.IntegerField(required=False, allow_null=True, help_text="办件编号（id）")
     card = serializers.IntegerField(required=False, allow_null=True, help_text="监察牌编号")
     subject = serializers.CharField(max_length=letters.SUBJECT_MAX, allow_blank=True)
     text = serializers.CharField(max_length=letters.TEXT_MAX, allow_blank=True)
     response_days = serializers.IntegerField(
-        required=False, default=letters.RESPONSE_DAYS_DEFAULT, help_text="1–20 个工作日,默认 5"
+        required=False, default=letters.RESPONSE_DAYS_DEFAULT, help_text="1–20 个工作日，默认 5"
     )
 
 
@@ -192,7 +192,7 @@ def _act(request: Request, letter_id: int, action: str) -> Response:
     body.is_valid(raise_exception=True)
     revision = body.validated_data.get("revision")
     if revision is not None and revision != letter.revision:
-        raise Conflict(_("该督办函在您读取后已发生变化,请重新读取后再操作。"))
+        raise Conflict(_("该督办函在您读取后已发生变化，请重新读取后再操作。"))
     text = body.validated_data["text"]
     try:
         if action == "respond":

@@ -39,21 +39,21 @@ TAGS = ["supervision"]
 
 class SituationReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    number = serializers.CharField(allow_null=True, help_text="期号,如 情况通报〔2026〕第3期")
+    number = serializers.CharField(allow_null=True, help_text="期号，如 情况通报〔2026〕第3期")
     period_kind = serializers.ChoiceField(choices=PeriodKind.values, help_text="月度或季度")
     period_label = serializers.SerializerMethodField(help_text="如 2026年11月、2026年第4季度")
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    scheduled = serializers.BooleanField(help_text="定期生成(否则为临时生成)")
+    scheduled = serializers.BooleanField(help_text="定期生成（否则为临时生成）")
     status = serializers.ChoiceField(choices=ReportStatus.values)
     status_label = serializers.CharField(source="get_status_display")
-    progress = serializers.IntegerField(help_text="生成进度(%)")
+    progress = serializers.IntegerField(help_text="生成进度（%）")
     stage = serializers.CharField(help_text="当前步骤")
     requested_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(help_text="生成失败时的错误信息")
-    pdf_url = serializers.SerializerMethodField(help_text="PDF 下载地址(生成后)")
+    pdf_url = serializers.SerializerMethodField(help_text="PDF 下载地址（生成后）")
 
     def get_period_label(self, report: SituationReport) -> str:
         return period_label(report.period_kind, report.period_start)
@@ -64,9 +64,9 @@ class SituationReportSerializer(serializers.Serializer):
         return reverse("api:supervision-report-pdf", args=[report.pk])
 
     figures = serializers.SerializerMethodField(
-        help_text="统计数据(生成后,仅在详情中;列表中为 null):headline 本期指标、previous 上期指标、change 增减"
-        "(件数之差;比率为百分点)、departments 各部门、rules 各监察规则、overdue 逾期最长办件。"
-        "比率为百分数,办结数为零时为 null。"
+        help_text="统计数据（生成后，仅在详情中；列表中为 null）：headline 本期指标、previous 上期指标、change 增减"
+        "（件数之差；比率为百分点）、departments 各部门、rules 各监察规则、overdue 逾期最长办件。"
+        "比率为百分数，办结数为零时为 null。"
     )
 
     def get_figures(self, report: SituationReport) -> dict[str, Any] | None:
@@ -78,10 +78,10 @@ class SituationReportSerializer(serializers.Serializer):
 class SituationReportRequestSerializer(serializers.Serializer):
     period_kind = serializers.ChoiceField(
         choices=PeriodKind.values,
-        error_messages={"invalid_choice": "通报周期须为 month(月度)或 quarter(季度)。"},
+        error_messages={"invalid_choice": "通报周期须为 month（月度）或 quarter（季度）。"},
     )
     period_start = serializers.DateField(
-        help_text="周期内任一日期(取其所在的月或季度)",
+        help_text="周期内任一日期（取其所在的月或季度）",
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
     )
 

@@ -33,7 +33,7 @@ from onewindow.supervision import scores
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
 
 TAGS = ["supervision"]
-RATE_HELP = "0–1,4 位小数;null 表示暂无数据(无办结件、暂无评价数据或不适用)"
+RATE_HELP = "0–1,4 位小数；null 表示暂无数据（无办结件、暂无评价数据或不适用）"
 
 
 def _rate() -> serializers.DecimalField:
@@ -51,11 +51,11 @@ class PerformanceScoreSerializer(serializers.Serializer):
     department_id = serializers.IntegerField(allow_null=True)
     window_id = serializers.IntegerField(allow_null=True)
     name = serializers.SerializerMethodField(help_text="部门名称或窗口号及名称")
-    received = serializers.IntegerField(help_text="收件数(窗口:受理决定数)")
-    closed = serializers.IntegerField(help_text="办结数(窗口:受理决定数)")
+    received = serializers.IntegerField(help_text="收件数（窗口：受理决定数）")
+    closed = serializers.IntegerField(help_text="办结数（窗口：受理决定数）")
     closed_on_time = serializers.IntegerField()
     closed_early = serializers.IntegerField()
-    ratings = serializers.IntegerField(help_text="评价数(好差评尚未建设:0)")
+    ratings = serializers.IntegerField(help_text="评价数（好差评尚未建设：0）")
     satisfied = serializers.IntegerField()
     on_time_rate = _rate()
     early_rate = _rate()
@@ -66,10 +66,10 @@ class PerformanceScoreSerializer(serializers.Serializer):
     letters = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="0–100")
     grade = serializers.ChoiceField(
-        choices=[*Grade.values, ""], help_text="季度等次;月度及不参与排名者为空"
+        choices=[*Grade.values, ""], help_text="季度等次；月度及不参与排名者为空"
     )
     grade_label = serializers.CharField(source="get_grade_display")
-    rank = serializers.IntegerField(help_text="并列同名次;0 表示本期无办结件,不参与排名")
+    rank = serializers.IntegerField(help_text="并列同名次；0 表示本期无办结件，不参与排名")
     computed_at = serializers.DateTimeField()
 
     def get_name(self, row: PerformanceScore) -> str:
@@ -80,7 +80,7 @@ class ScoreListSerializer(serializers.Serializer):
     period_kind = serializers.ChoiceField(choices=PeriodKind.values, allow_null=True)
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
-    provisional = serializers.BooleanField(help_text="周期尚未结束:暂定得分")
+    provisional = serializers.BooleanField(help_text="周期尚未结束：暂定得分")
     results = PerformanceScoreSerializer(many=True)
 
 
@@ -111,13 +111,13 @@ class ScoreSchemeSerializer(serializers.Serializer):
     weight_on_time = _number("按时办结率权重")
     weight_early = _number("提前办结率权重")
     weight_satisfaction = _number("满意率权重")
-    weight_compression = _number("时限压缩率权重(四项合计 100)")
+    weight_compression = _number("时限压缩率权重（四项合计 100）")
     yellow_penalty = _number("每张黄牌扣分")
     red_penalty = _number("每张红牌扣分")
     letter_penalty = _number("每份督办函扣分")
     grade_excellent = _number("优秀分数线")
     grade_good = _number("良好分数线")
-    grade_pass = _number("合格分数线(优秀 > 良好 > 合格)")
+    grade_pass = _number("合格分数线（优秀 > 良好 > 合格）")
     updated_at = serializers.DateTimeField(read_only=True)
 
 

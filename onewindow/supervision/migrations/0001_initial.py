@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('level', models.CharField(choices=[('yellow', '黄牌'), ('red', '红牌')], max_length=10, verbose_name='级别')),
                 ('object_kind', models.CharField(choices=[('case', '办件'), ('task', '审查任务'), ('decision', '审批决定'), ('commitment', '容缺承诺'), ('suspension', '特别程序'), ('correction', '补正告知')], max_length=20, verbose_name='对象类型')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='对象编号')),
-                ('status', models.CharField(choices=[('issued', '已发牌,待说明'), ('explained', '已说明,待确认'), ('confirmed', '已确认,待整改'), ('cancelled', '已撤销'), ('rectified', '已整改')], default='issued', max_length=12, verbose_name='状态')),
+                ('status', models.CharField(choices=[('issued', '已发牌，待说明'), ('explained', '已说明，待确认'), ('confirmed', '已确认，待整改'), ('cancelled', '已撤销'), ('rectified', '已整改')], default='issued', max_length=12, verbose_name='状态')),
                 ('detail', models.TextField(blank=True, verbose_name='情况')),
                 ('due', models.DateField(blank=True, null=True, verbose_name='相关期限')),
                 ('issued_at', models.DateTimeField(verbose_name='发牌时间')),

@@ -13,7 +13,7 @@ def seed_letter_rule(apps, schema_editor):
             "name": "督办函逾期未回复",
             "kind": "deadline",
             "enabled": True,
-            "description": "PRODUCT.md §C10:被督办部门未在督办函规定的回复期限内回复,"
+            "description": "PRODUCT.md §C10：被督办部门未在督办函规定的回复期限内回复，"
             "督办函升级并发红牌。",
             "yellow_enabled": False,
             "red_days_after": 1,
@@ -77,17 +77,17 @@ class Migration(migrations.Migration):
                 ("text", models.TextField(verbose_name="督办内容")),
                 (
                     "response_days",
-                    models.PositiveSmallIntegerField(verbose_name="回复期限(工作日)"),
+                    models.PositiveSmallIntegerField(verbose_name="回复期限（工作日）"),
                 ),
                 ("response_due", models.DateField(verbose_name="回复截止日期")),
                 (
                     "status",
                     models.CharField(
                         choices=[
-                            ("issued", "已发函,待回复"),
-                            ("responded", "已回复,待办结"),
+                            ("issued", "已发函，待回复"),
+                            ("responded", "已回复，待办结"),
                             ("closed", "已办结"),
-                            ("escalated", "逾期未复,已升级"),
+                            ("escalated", "逾期未复，已升级"),
                         ],
                         default="issued",
                         max_length=12,

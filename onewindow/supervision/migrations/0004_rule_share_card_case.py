@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(verbose_name='截止日期')),
                 ('scheduled', models.BooleanField(default=False, verbose_name='定期生成')),
                 ('status', models.CharField(choices=[('pending', '排队中'), ('running', '生成中'), ('done', '已生成'), ('failed', '生成失败')], default='pending', max_length=10, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度(%)')),
+                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度（%）')),
                 ('stage', models.CharField(blank=True, max_length=100, verbose_name='当前步骤')),
                 ('requested_at', models.DateTimeField(verbose_name='申请时间')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rule',
             name='yellow_share',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='留空则只按到期前工作日数预警;例如 80 表示已用去 80% 的办理时限时预警。', null=True, verbose_name='已用时限比例达到(%)时发黄牌'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='留空则只按到期前工作日数预警；例如 80 表示已用去 80% 的办理时限时预警。', null=True, verbose_name='已用时限比例达到（%）时发黄牌'),
         ),
         migrations.AlterField(
             model_name='card',

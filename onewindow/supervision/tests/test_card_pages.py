@@ -100,9 +100,9 @@ def test_the_card_list_pages_by_50_and_keeps_the_filters_on_the_next_page(card, 
     client = _client(personas.supervisor)
     query = f"?status={CardStatus.ISSUED}&department={personas.dept_a.pk}"
     first = client.get(reverse("supervision:cards") + query).content.decode()
-    assert "第 1 页,共 2 页" in first
+    assert "第 1 页，共 2 页" in first
     next_link = f"?status={CardStatus.ISSUED}&amp;department={personas.dept_a.pk}&amp;page=2"
     assert next_link in first
     second = client.get(reverse("supervision:cards") + query + "&page=2").content.decode()
-    assert "第 2 页,共 2 页" in second
+    assert "第 2 页，共 2 页" in second
     assert 'rel="prev"' in second

@@ -36,9 +36,9 @@ def card(personas) -> Card:
 
 
 def test_the_full_lifecycle_records_who_did_what(card, personas):
-    card = card_explain(card=card, actor=personas.handler_a, text="节假日后材料集中,已加派人手")
+    card = card_explain(card=card, actor=personas.handler_a, text="节假日后材料集中，已加派人手")
     assert card.status == CardStatus.EXPLAINED and card.explained_by == personas.handler_a
-    card = card_confirm(card=card, actor=personas.supervisor, reason="说明不成立,请整改")
+    card = card_confirm(card=card, actor=personas.supervisor, reason="说明不成立，请整改")
     assert card.status == CardStatus.CONFIRMED and card.reviewed_by == personas.supervisor
     card = card_rectify(card=card, actor=personas.chief_a, text="已完成审查并建立提醒制度")
     assert card.status == CardStatus.RECTIFIED and card.rectified_at is not None
@@ -53,7 +53,7 @@ def test_a_supervisor_may_cancel_an_issued_or_explained_card(card, personas):
 
 
 def test_confirming_before_the_explanation_is_refused(card, personas):
-    with pytest.raises(CardWrongStatus, match="已发牌,待说明"):
+    with pytest.raises(CardWrongStatus, match="已发牌，待说明"):
         card_confirm(card=card, actor=personas.supervisor, reason="确认")
     card.refresh_from_db()
     assert card.status == CardStatus.ISSUED and card.revision == 0

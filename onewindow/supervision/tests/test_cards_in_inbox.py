@@ -97,7 +97,7 @@ def test_the_task_page_shows_the_open_cards_of_its_case_for_its_department(world
     client = _client(w.p.handler_a)
     page = client.get(reverse("review:task", args=[task_of(first, w.p.dept_a).pk])).content
     text = page.decode()
-    assert _url(cards["a_red"]) in text and "已发牌,待说明" in text
+    assert _url(cards["a_red"]) in text and "已发牌，待说明" in text
     assert _url(cards["b_on_first"]) not in text and _url(cards["a_cancelled"]) not in text
     other = client.get(reverse("review:task", args=[task_of(second, w.p.dept_a).pk])).content
     assert _url(cards["a_red"]) not in other.decode()

@@ -37,7 +37,7 @@ def test_the_page_lists_the_actions_newest_first_with_actor_and_status_change(
     page = client.get(reverse("supervision:feed")).content.decode()
     assert page.index(b.number) < page.index(a.number)  # b was submitted after a was accepted
     assert "受理" in page and tworld.p.clerk.full_name in page
-    assert "已提交,待受理 → 已受理" in page
+    assert "已提交，待受理 → 已受理" in page
     assert reverse("supervision:console_case", args=[a.pk]) in page
     assert "js/feed.js" in page
 

@@ -95,7 +95,7 @@ def test_the_cards_issued_are_listed_newest_first_with_their_own_cursor(client, 
     assert [row["id"] for row in data["cards"]] == [on_b.pk, on_a.pk]
     assert data["cards_last_id"] == on_b.pk
     red = data["cards"][1]
-    assert red["text"] == f"发出红牌:{on_a.rule.name}" and red["case_id"] == a.pk
+    assert red["text"] == f"发出红牌：{on_a.rule.name}" and red["case_id"] == a.pk
     assert red["card_url"] == reverse("supervision:card", args=[on_a.pk])
     newer = _get(client, w.p.supervisor, cards_after=on_a.pk).json()
     assert [row["id"] for row in newer["cards"]] == [on_b.pk]
@@ -115,7 +115,7 @@ def test_the_page_lists_the_cards_issued_linking_to_each_card(client, feed):
     client.force_login(w.p.supervisor)
     page = client.get(reverse("supervision:feed")).content.decode()
     section = page.split('id="feed-cards"')[1]
-    assert f"发出红牌:{on_a.rule.name}" in section and f"发出黄牌:{on_b.rule.name}" in section
+    assert f"发出红牌：{on_a.rule.name}" in section and f"发出黄牌：{on_b.rule.name}" in section
     assert section.index(reverse("supervision:card", args=[on_b.pk])) < section.index(
         reverse("supervision:card", args=[on_a.pk])
     )

@@ -77,9 +77,9 @@ def test_the_department_head_is_notified_by_email(personas, case):
 
 def test_respond_then_close_records_who_did_what(personas, case):
     letter = issue(personas, case)
-    letter = letter_respond(letter=letter, actor=personas.handler_a, text="已加派人手,本周办结")
+    letter = letter_respond(letter=letter, actor=personas.handler_a, text="已加派人手，本周办结")
     assert letter.status == LetterStatus.RESPONDED and letter.responded_by == personas.handler_a
-    letter = letter_close(letter=letter, actor=personas.supervisor, note="回复属实,同意办结")
+    letter = letter_close(letter=letter, actor=personas.supervisor, note="回复属实，同意办结")
     assert letter.status == LetterStatus.CLOSED and letter.closed_by == personas.supervisor
 
 

@@ -135,7 +135,7 @@ def test_the_admin_records_a_risk_point_on_a_draft(client, tworld):
         "risk_points-0-step_kind": "review",
         "risk_points-0-level": "low",
         "risk_points-0-risk": "利用职务便利索取财物",
-        "risk_points-0-measure": "公开监督电话,接受举报",
+        "risk_points-0-measure": "公开监督电话，接受举报",
     }
     response = client.post(change_url(draft), data)
     assert response.status_code == 302, response.context and response.context["errors"]

@@ -287,7 +287,7 @@ def _correction(case: Case, tworld, sequence: int, reason: str) -> CorrectionNot
 def test_a_second_correction_notice_without_a_real_sign_off_is_carded(tworld):
     case = submitted_case(tworld)
     _correction(case, tworld, 1, "")
-    signed = _correction(case, tworld, 2, "申请人新增经营项目,需补充相应材料")
+    signed = _correction(case, tworld, 2, "申请人新增经营项目，需补充相应材料")
     assert hits("second_correction_unsigned", "2025-10-10") == []
     CorrectionNotice.objects.filter(pk=signed.pk).update(sign_off_reason=" ")
     assert hits("second_correction_unsigned", "2025-10-10") == [

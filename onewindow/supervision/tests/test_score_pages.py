@@ -50,7 +50,7 @@ def test_the_ranking_defaults_to_the_latest_quarter_and_shows_the_weights(scored
     assert "91.1%" in page  # compression 56 → 5 days
     assert "100.0%" in page  # on time
     assert "暂无评价数据" in page  # no satisfaction number invented
-    assert "按时办结率 40,提前办结率 20,满意率 20,时限压缩率 20" in page
+    assert "按时办结率 40，提前办结率 20，满意率 20，时限压缩率 20" in page
     assert "按其余指标的权重比例分配" in page
     # (40×1 + 20×1 + 20×0.9107) ÷ 80 × 100 = 97.7675 → 97.77: 优秀, as text with its colour.
     assert "97.77" in page
@@ -70,8 +70,8 @@ def test_every_staff_role_reads_the_ranking_and_sees_its_own_department(scored, 
         response = _get(user)
         assert response.status_code == 200, user.role
     page = _get(personas.chief_a).content.decode()
-    assert "(本部门)" in page and "重新计算" not in page
-    assert "(本窗口)" in _get(personas.clerk).content.decode()
+    assert "（本部门）" in page and "重新计算" not in page
+    assert "（本窗口）" in _get(personas.clerk).content.decode()
 
 
 def test_applicants_and_anonymous_visitors_are_refused(scored, personas):
@@ -169,7 +169,7 @@ def test_a_bad_scheme_is_shown_in_chinese_and_nothing_is_saved(personas):
     assert "提前办结率权重不能为负数" in response.content.decode()
     data |= {"weight_early": "10", "grade_good": "95"}
     page = client.post(url, data).content.decode()
-    assert "四项指标权重之和须为 100,当前为 110" in page and "等次分数线须从高到低" in page
+    assert "四项指标权重之和须为 100，当前为 110" in page and "等次分数线须从高到低" in page
     assert ScoreScheme.objects.filter(pk=1).values().get() == before
 
 

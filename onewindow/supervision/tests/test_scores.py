@@ -294,7 +294,7 @@ def test_an_administrator_changes_the_scheme(personas):
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"weight_on_time": "50"}, "四项指标权重之和须为 100,当前为 110"),
+        ({"weight_on_time": "50"}, "四项指标权重之和须为 100，当前为 110"),
         ({"weight_on_time": "-10", "weight_early": "70"}, "按时办结率权重不能为负数"),
         ({"red_penalty": "-1"}, "每张红牌扣分不能为负数"),
         ({"red_penalty": "abc"}, "每张红牌扣分须为数字"),

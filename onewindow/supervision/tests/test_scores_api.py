@@ -135,7 +135,7 @@ def test_the_scheme_is_read_by_staff_and_written_by_administrators(personas):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"weight_on_time": "45"}, "non_field_errors", "四项指标权重之和须为 100,当前为 105"),
+        ({"weight_on_time": "45"}, "non_field_errors", "四项指标权重之和须为 100，当前为 105"),
         ({"yellow_penalty": "-1"}, "yellow_penalty", "每张黄牌扣分不能为负数"),
         ({"red_penalty": "三"}, "red_penalty", "每张红牌扣分须为数字"),
         ({"grade_good": "90"}, "non_field_errors", "等次分数线须从高到低"),

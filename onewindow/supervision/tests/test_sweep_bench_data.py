@@ -58,7 +58,7 @@ def test_a_pass_of_many_batches_sends_each_head_one_email_per_rule_and_level(
     crossings = set(Card.objects.values_list("department_id", "rule__name", "level"))
     assert result.emails == len(mails) == len(crossings) > 4  # one chief per department
     for mail in mails:
-        rule_name, rest = mail.subject.removeprefix("电子监察:").split(" 新发 ")
+        rule_name, rest = mail.subject.removeprefix("电子监察：").split(" 新发 ")
         count = int(rest.split(" ")[0])
         lines = mail.body.split("\n")[1:]
         level = "yellow" if "黄牌" in lines[0] else "red"

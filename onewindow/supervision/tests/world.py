@@ -37,7 +37,7 @@ def single_branch_version(w: TaskWorld) -> ItemVersion:
     version = ItemVersion.objects.create(
         item=item,
         number=1,
-        name="食品小作坊登记(电子监察测试)",
+        name="食品小作坊登记（电子监察测试）",
         legal_basis="《食品安全法》第三十六条",
         statutory_days=20,
         committed_days=12,

@@ -140,7 +140,7 @@ def card_act(request: HttpRequest, card_id: int, action: str) -> HttpResponse:
         ctx = _context(request, card, error=_("请填写内容后再提交。"))
         return render(request, "supervision/cards/detail.html", ctx, status=400)
     if form.cleaned_data["revision"] != card.revision:
-        ctx = _context(request, card, error=_("该监察牌在您打开页面后已发生变化,请查看最新状态。"))
+        ctx = _context(request, card, error=_("该监察牌在您打开页面后已发生变化，请查看最新状态。"))
         return render(request, "supervision/cards/detail.html", ctx, status=409)
     try:
         service(card=card, actor=user, **{keyword: form.cleaned_data["text"]})

@@ -37,7 +37,7 @@ class LetterIssueForm(forms.Form):
         queryset=Department.objects.order_by("code"),
         error_messages={"required": gettext_lazy("请选择被督办部门。")},
     )
-    case_number = forms.CharField(label=gettext_lazy("办件编号(可选)"), required=False)
+    case_number = forms.CharField(label=gettext_lazy("办件编号（可选）"), required=False)
     card = forms.IntegerField(required=False, widget=forms.HiddenInput)
     subject = forms.CharField(
         label=gettext_lazy("督办事由"),
@@ -51,7 +51,7 @@ class LetterIssueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     response_days = forms.IntegerField(
-        label=gettext_lazy("回复期限(工作日,1–20)"),
+        label=gettext_lazy("回复期限（工作日，1–20）"),
         initial=letters.RESPONSE_DAYS_DEFAULT,
         error_messages={
             "required": gettext_lazy("请填写回复期限。"),
@@ -180,7 +180,7 @@ def _act(request: HttpRequest, letter_id: int, action: str) -> HttpResponse:
         return render(request, page, ctx, status=400)
     if form.cleaned_data["revision"] != letter.revision:
         ctx = _context(
-            request, letter, error=_("该督办函在您打开页面后已发生变化,请查看最新状态。")
+            request, letter, error=_("该督办函在您打开页面后已发生变化，请查看最新状态。")
         )
         return render(request, page, ctx, status=409)
     text = form.cleaned_data["text"]

@@ -110,7 +110,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         ctx = _list_context(request, error=err.message)
         return render(request, "supervision/reports/list.html", ctx, status=400)
     reports.report_generate_soon(report.pk)
-    messages.success(request, _("已开始生成情况通报,完成后可在本页查看和下载。"))
+    messages.success(request, _("已开始生成情况通报，完成后可在本页查看和下载。"))
     return redirect("supervision:report", report_id=report.pk)
 
 

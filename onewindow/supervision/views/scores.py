@@ -221,7 +221,7 @@ class SchemeForm(forms.Form):
 
 def _groups() -> list[tuple[str, tuple[str, ...]]]:
     return [
-        (_("指标权重(合计 100)"), scores.WEIGHTS),
+        (_("指标权重（合计 100）"), scores.WEIGHTS),
         (_("扣分"), scores.PENALTIES),
         (_("季度等次分数线"), scores.GRADES),
     ]
@@ -254,7 +254,7 @@ def score_scheme(request: HttpRequest) -> HttpResponse:
                 form.add_error(None if field == scores.NON_FIELD else field, message)
         ctx = {"form": form, "can_edit": can_edit, "scheme": scheme, "groups": _groups()}
         return render(request, page, ctx, status=400)
-    messages.success(request, _("绩效考核方案已保存;之后计算的得分按新方案计算。"))
+    messages.success(request, _("绩效考核方案已保存；之后计算的得分按新方案计算。"))
     return redirect("supervision:score_scheme")
 
 
