@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,7 +16,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-sweep  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
@@ -31,6 +31,9 @@ bench-cases:  ## API submissions/s and progress-query p50/p99 at 50 clients, bes
 bench-review:  ## review task completions/s (opinion API with the join) vs a bare conditional UPDATE, and inbox p50/p99 with 100,000 open tasks (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	.venv/bin/python -m bench.review_bench
 	@if [ -n "$$TEST_DATABASE_URL" ]; then .venv/bin/python -m bench.review_bench --database-url "$$TEST_DATABASE_URL"; fi
+
+bench-reports:  ## situation reports queued at start-up: time until all are generated, per-report median/max (200 demo cases, SQLite under /tmp)
+	.venv/bin/python -m bench.report_bench --cases 200
 
 # Scale of bench-sweep: make bench-sweep SWEEP_ROWS=10000000 SWEEP_TASKS=1000000 (the issue's scale).
 SWEEP_ROWS ?= 1000000

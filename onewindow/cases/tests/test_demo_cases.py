@@ -6,7 +6,6 @@ runs in its own transaction on top of it.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,13 +38,11 @@ DAYS = 100
 COUNT = 60
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING = dt.datetime(2026, 6, 15, 7, 30, tzinfo=SHANGHAI)
-BUDGET_SECONDS = 120  # one load on a shared 2-CPU machine (a few seconds when idle)
 
 
-def load() -> tuple[object, float]:
-    started = time.monotonic()
-    result = demo_cases_load(today=TODAY, count=COUNT, days=DAYS)
-    return result, time.monotonic() - started
+def load() -> object:
+    # How long this takes is measured by the benchmarks, not asserted here (README, Benchmarks).
+    return demo_cases_load(today=TODAY, count=COUNT, days=DAYS)
 
 
 def statuses() -> dict[str, int]:
@@ -64,8 +61,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         time_machine.travel(MORNING, tick=False),
     ):
         demo.load_demo(progress=False, cases=0)
-        result, seconds = load()
-        yield {"media": media, "result": result, "seconds": seconds}
+        yield {"media": media, "result": load()}
         demo.demo_reset()
 
 
@@ -82,7 +78,6 @@ def test_the_year_loads_through_the_services_without_a_refused_step(year):
     # The stories' cases, plus the renewal a demo persona files at the end (certificates.demo).
     assert Renewal.objects.filter(case__status=CaseStatus.SUBMITTED).count() == 1
     assert result.cases == Case.objects.count() == COUNT + 1
-    assert year["seconds"] < BUDGET_SECONDS
 
 
 def test_every_stage_an_evaluator_looks_for_is_there(year):
@@ -261,21 +256,15 @@ def test_every_staff_persona_finds_real_work_in_their_queue_today(year):
         assert extensions_pending(head).exists(), head.username
 
 
-REPORT_SECONDS = 20  # on a shared 2-CPU machine; about 0.3 s when idle
-
-
-def test_a_situation_report_of_the_demo_is_generated_in_seconds(year):
+def test_a_situation_report_of_the_demo_is_generated_by_the_next_tick_of_the_worker(year):
     """Issue 10 item 21: a report requested by the supervisor is made by the worker's job at
-    once and quickly (the figure in the closing note is from the 200-case demo)."""
+    once (how long it takes is a benchmark figure: `make bench-reports`)."""
     from onewindow.supervision import jobs
     from onewindow.supervision.models import PeriodKind, ReportStatus
     from onewindow.supervision.reports import report_request
 
     supervisor = User.objects.get(username="supervisor")
     report = report_request(kind=PeriodKind.QUARTER, period_start=TODAY, actor=supervisor)
-    started = time.monotonic()
     assert jobs.reports() == 1
-    seconds = time.monotonic() - started
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.data["headline"]["received"] > 0
-    assert seconds < REPORT_SECONDS
