@@ -32,7 +32,7 @@ def _text_extractor() -> Any:
     try:
         import pypdf  # type: ignore[import-not-found]
     except ImportError:
-        pypdf = None
+        pypdf = None  # type: ignore[assignment]  # (pypdf is a dependency since issue 10)
     if pypdf is not None:
         return lambda data: "".join(
             p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages
