@@ -53,7 +53,7 @@ def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
     if not opens(content, mime):  # issue 10 item 12: parsed, not only its first bytes
         raise CaseError(
             _(
-                "文件“%(n)s”无法打开（文件已损坏或并非真正的 PDF、JPEG、PNG 文件），请重新导出后上传。"
+                "文件“%(n)s”无法打开（文件已损坏、设有打开密码，或并非真正的 PDF、JPEG、PNG 文件），请重新导出后上传。"
             )
             % {"n": name}
         )

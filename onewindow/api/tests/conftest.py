@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 from django.core import signals
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import close_old_connections
 from rest_framework.authtoken.models import Token
 
@@ -20,10 +20,13 @@ from onewindow.wsgi import application
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    """Throttle counters live in the cache; one test's requests must not count against the next."""
+    """Throttle counters live in the caches (the rate limits' shared store too); one test's
+    requests must not count against the next."""
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

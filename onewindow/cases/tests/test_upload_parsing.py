@@ -135,3 +135,27 @@ def test_a_body_within_the_limit_is_read(client, aw, settings):
     response = client.post(reverse("cases:application", args=[case.pk]), data)
     assert response.status_code in (200, 302)
     assert CaseFile.objects.count() == 1
+
+
+def _encrypted_pdf(user_password: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_locked_with_an_opening_password_is_refused(aw):
+    case = draft(aw)
+    locked = SimpleUploadedFile("locked.pdf", _encrypted_pdf("open-sesame"))
+    with pytest.raises(CaseError, match="设有打开密码"):
+        _save(aw, case, locked)
+
+
+def test_a_pdf_with_only_permission_restrictions_is_accepted(aw):
+    case = draft(aw)
+    _save(aw, case, SimpleUploadedFile("restricted.pdf", _encrypted_pdf("")))
+    assert StoredFile.objects.count() == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -90,7 +90,7 @@ def assert_json_answer(response, allowed: set[int]) -> None:
 
 
 def get(path: str, **kwargs):
-    cache.clear()  # throttle counters: hundreds of examples from one address
+    caches["ratelimit"].clear()  # throttle counters: hundreds of examples from one address
     return Client(raise_request_exception=False).get(path, **kwargs)
 
 

@@ -31,7 +31,10 @@ PRODUCTION = {
 
 
 def _check_deploy(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if name not in PRODUCTION}
+    # Only what a deployment would set: no test-run switches (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy rightly refuses).
+    test_only = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}
+    env = {name: value for name, value in os.environ.items() if name not in test_only}
     env = {
         **env,
         "ONEWINDOW_DATA_DIR": str(tmp_path),
