@@ -21,8 +21,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts import services
+from onewindow.accounts.lockout import lockout_lift
 from onewindow.accounts.models import ApplicantKind, User
-from onewindow.accounts.roles import Role, permissions_of
+from onewindow.accounts.roles import Perm, Role, permissions_of
+from onewindow.accounts.selectors import require_perm
 from onewindow.accounts.validators import CREDIT_CODE_UNCONFIRMED
 from onewindow.api.schema import ERROR, error_responses
 
@@ -301,8 +303,53 @@ def _raise_unconfirmed(exc: ValidationError) -> None:
         raise CreditCodeUnconfirmed(errors["credit_code"][0].messages[0]) from exc
 
 
+class UnlockSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="登录名(用户名、身份证号、信用代码或手机号)",
+    )
+    ip = serializers.IPAddressField(required=False, allow_blank=True, default="", help_text="地址")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["username"] and not attrs["ip"]:
+            raise exceptions.ValidationError({"username": [_("请填写要解锁的账号或地址。")]})
+        return attrs
+
+
+class UnlockResultSerializer(serializers.Serializer):
+    removed = serializers.IntegerField(help_text="删除的失败登录记录数")
+
+
+class LockoutUnlockView(APIView):
+    """Issue 10 item 9: the administrator lifts a sign-in lockout (as in the admin or CLI)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_lockouts_unlock",
+        summary="解除登录锁定(管理员)",
+        description="Delete the failed sign-in attempts of an account (by any of its login "
+        "names) and/or an address, lifting its lockout at once. Administrators only "
+        "(user.manage); anyone else gets a logged 404.",
+        request=UnlockSerializer,
+        responses={200: UnlockResultSerializer, **error_responses(400, 401, 404)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        actor = require_perm(request, Perm.USER_MANAGE, target="lockouts")
+        body = UnlockSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        removed = lockout_lift(
+            username=body.validated_data["username"], ip=body.validated_data["ip"], actor=actor
+        )
+        return Response(UnlockResultSerializer({"removed": removed}).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("auth/token", AuthTokenView.as_view(), name="auth_token"),
+    path("auth/lockouts/unlock", LockoutUnlockView.as_view(), name="auth_lockouts_unlock"),
     path("me", MeView.as_view(), name="me"),
     path("accounts/register", RegisterView.as_view(), name="accounts_register"),
 ]

@@ -22,15 +22,16 @@ def unlock_command(args: argparse.Namespace) -> int:
     from onewindow.cli import setup_django
 
     setup_django()
-    from axes.utils import reset
+    from onewindow.accounts.lockout import lockout_lift
 
-    from onewindow.accounts.lockout import login_name
-
-    lifted = []
-    if args.username:
-        username = login_name(None, {"username": args.username}) or args.username
-        lifted.append(f"账号 {username}: {reset(username=username)}")
-    if args.ip:
-        lifted.append(f"地址 {args.ip}: {reset(ip=args.ip)}")
-    print("已解除登录锁定，删除的失败记录数 (attempt records removed): " + "；".join(lifted))
+    removed = lockout_lift(username=args.username or "", ip=args.ip or "")
+    target = "；".join(
+        part
+        for part in (
+            f"账号 {args.username}" if args.username else "",
+            f"地址 {args.ip}" if args.ip else "",
+        )
+        if part
+    )
+    print(f"已解除登录锁定（{target}），删除失败记录 {removed} 条 (attempt records removed).")
     return 0

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.utils import reset
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -60,6 +61,27 @@ def login_name(request: HttpRequest | None, credentials: dict[str, Any] | None) 
         return None
     user = user_find_for_login(str(typed))
     return user.username if user is not None else str(typed).strip()[:255]
+
+
+def lockout_lift(*, username: str = "", ip: str = "", actor: Any = None) -> int:
+    """Lift a lockout before its cool-off ends (admin API, ``onewindow unlock``): delete the
+    failed attempts of the account (by any of its login names) and/or the address; logged.
+    Returns the number of attempt records removed."""
+    removed = 0
+    account = login_name(None, {"username": username}) if username else None
+    if account:
+        removed += reset(username=account)
+    if ip:
+        removed += reset(ip=ip)
+    shown = mask_id_number(account) if account and check_citizen_id(account).ok else account
+    log.warning(
+        "sign-in lockout lifted: account=%s address=%s by=%s removed=%d",
+        shown or "-",
+        ip or "-",
+        getattr(actor, "username", None) or "cli",
+        removed,
+    )
+    return removed
 
 
 def cool_off() -> dt.timedelta:

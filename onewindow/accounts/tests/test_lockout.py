@@ -167,3 +167,32 @@ def test_a_success_in_between_does_not_reset_the_address_count(personas: Persona
         page_login(Client(), name, "wrong-pass-123", ip=ip)
     assert page_login(Client(), "reviewer_a", PASSWORD, ip=ip).status_code == 302
     assert page_login(Client(), "chief_a", "wrong-pass-123", ip=ip).status_code == 429
+
+
+def test_an_administrator_unlocks_through_the_api(personas: Personas) -> None:
+    fail(LIMIT)
+    admin = Client()
+    admin.force_login(personas.admin)
+    url = "/api/v1/auth/lockouts/unlock"
+    bad = admin.post(url, {}, content_type="application/json")
+    assert bad.status_code == 400
+    assert "请填写要解锁的账号或地址" in bad.json()["message"] + str(bad.json().get("errors"))
+    response = admin.post(url, {"username": "reviewer_a"}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["removed"] >= 1
+    assert page_login(Client(), "reviewer_a", PASSWORD, ip="203.0.113.3").status_code == 302
+
+
+@pytest.mark.parametrize("name", ["supervisor", "clerk", "applicant"])
+def test_nobody_else_unlocks_through_the_api(personas: Personas, name: str) -> None:
+    from onewindow.core.models import AccessDenied
+
+    fail(LIMIT)
+    client = Client()
+    client.force_login(personas.get(name))
+    response = client.post(
+        "/api/v1/auth/lockouts/unlock", {"username": "reviewer_a"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert AccessDenied.objects.filter(target="lockouts").exists()
+    assert AccessAttempt.objects.filter(username="reviewer_a").exists()
