@@ -57,12 +57,12 @@ def covered_year(value: str) -> int:
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "calendar",
-        help="working-day calendar（工作日历）",
+        help="working-day calendar (工作日历)",
         description="Working days per DOMAIN-RULES §A. Exit 3 means the answer is provisional.",
     )
     commands = parser.add_subparsers(dest="calendar_command", required=True)
 
-    due = commands.add_parser("due", help="the N-th working day after START（期限到期日）")
+    due = commands.add_parser("due", help="the N-th working day after START (期限到期日)")
     due.add_argument("start", type=iso_date, help="YYYY-MM-DD; the start day is not counted")
     due.add_argument("days", type=working_days, help="working days, 0 or more")
     due.set_defaults(func=_due)
@@ -195,7 +195,7 @@ def _show(args: argparse.Namespace) -> int:
     if view.provisional:
         state = "临时计算，尚未载入官方安排 (provisional: not loaded)"
     else:
-        state = f"已载入 （loaded），来源 (source): {view.source}"
+        state = f"已载入 (loaded)，来源 (source): {view.source}"
     print(f"{args.year} 年节假日安排：{state}")
     _print_days("放假日 (holidays)", view.arrangement.holidays)
     _print_days("调休上班日 (working weekend days)", view.arrangement.workdays)

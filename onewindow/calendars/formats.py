@@ -2,7 +2,8 @@
 
 CSV: one day a line, ``date,kind[,name]``; ``kind`` is ``holiday``/``workday`` or 休/班 (also
 假, 休息, 上班, 补班, 调休上班); a header line and lines starting with ``#`` are skipped. Files
-saved by Excel (UTF-8 with BOM, or GB18030) are read as well.
+saved by Excel (UTF-8 with BOM, or GB18030) are read as well. Cells may also be separated by the
+full-width ``，`` a Chinese input method types (``2027-01-01，休``); a quoted cell keeps its ``，``.
 
 JSON: ``{"year": 2027, "source": "...", "holidays": [...], "workdays": [...]}`` where each list
 holds dates (``"2027-01-01"``), ``{"date": ..., "name": ...}``, ranges
@@ -67,7 +68,7 @@ class ArrangementFile:
         )
         if day in other:
             self.errors.append(
-                _("%(where)s:%(date)s 同时被列为放假日和调休上班日。")
+                _("%(where)s：%(date)s 同时被列为放假日和调休上班日。")
                 % {"where": where, "date": day.isoformat()}
             )
             return
@@ -139,7 +140,7 @@ def _single_year(parsed: ArrangementFile) -> int | None:
 
 def _parse_csv(text: str) -> ArrangementFile:
     parsed = ArrangementFile()
-    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for line_no, row in enumerate(csv.reader(io.StringIO(_ascii_separators(text))), start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -155,10 +156,25 @@ def _parse_csv(text: str) -> ArrangementFile:
         try:
             day, kind = parse_date(cells[0]), parse_kind(cells[1])
         except ValueError as exc:
-            parsed.errors.append(f"{where}:{exc}")
+            parsed.errors.append(_located(where, exc))
             continue
         parsed.add(day, kind, cells[2] if len(cells) == 3 else "", where)
     return parsed
+
+
+def _ascii_separators(text: str) -> str:
+    """A full-width ``，`` outside quotes separates cells like ``,`` (typed with a Chinese IME)."""
+    chars, quoted = list(text), False
+    for i, ch in enumerate(chars):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "，" and not quoted:
+            chars[i] = ","
+    return "".join(chars)
+
+
+def _located(where: str, exc: ValueError) -> str:
+    return _("%(where)s：%(reason)s") % {"where": where, "reason": exc}
 
 
 def _parse_json(text: str) -> ArrangementFile:
@@ -210,7 +226,7 @@ def _read_records(parsed: ArrangementFile, records: list[Any]) -> None:
         try:
             day, kind = parse_date(record.get("date")), parse_kind(record.get("kind"))
         except ValueError as exc:
-            parsed.errors.append(f"{where}:{exc}")
+            parsed.errors.append(_located(where, exc))
             continue
         parsed.add(day, kind, str(record.get("name") or ""), where)
 
@@ -227,7 +243,7 @@ def _read_day_list(parsed: ArrangementFile, value: Any, kind: DayKind, key: str)
             for day, name in _expand(item):
                 parsed.add(day, kind, name, where)
         except ValueError as exc:
-            parsed.errors.append(f"{where}:{exc}")
+            parsed.errors.append(_located(where, exc))
 
 
 def _expand(item: Any) -> list[tuple[dt.date, str]]:

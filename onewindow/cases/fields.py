@@ -314,7 +314,7 @@ def _clean_address(spec: FieldSpec, raw: Any) -> str | dict[str, str]:
         raise ValueError(_("“%(label)s”应填写省、市、区（县）和详细地址。") % {"label": spec.label})
     parts = {}
     for part in ADDRESS_PARTS:
-        label = f"{spec.label}({ADDRESS_PART_LABELS[part]})"
+        label = f"{spec.label}（{ADDRESS_PART_LABELS[part]}）"
         value = "" if raw.get(part) is None else _text(spec, raw.get(part), label=label)
         if not value:
             raise ValueError(_("请填写“%(label)s”。") % {"label": label})

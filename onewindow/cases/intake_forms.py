@@ -381,7 +381,7 @@ def _spec_fields(spec: form_fields.FieldSpec) -> list[tuple[str, forms.Field]]:
             (
                 f"f_{spec.name}__{part}",
                 forms.CharField(
-                    label=f"{label}({form_fields.ADDRESS_PART_LABELS[part]})",
+                    label=f"{label}（{form_fields.ADDRESS_PART_LABELS[part]}）",
                     required=False,
                     help_text=help_text if part == "province" else "",
                 ),

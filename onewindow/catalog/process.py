@@ -81,26 +81,29 @@ class BranchSpec:
 
 
 # --- steps as text ------------------------------------------------------------------------------
-_ARROW = re.compile(r"\s*(?:→|->|=>|>|,|,|;|;|、|\n)\s*")
-_COLON = re.compile(r"\s*[::]\s*")
+# The admin types these with or without a Chinese input method: "，" and "；" part steps like
+# "," and ";", and "：" parts a step's kind from its role like ":".
+_ARROW = re.compile(r"\s*(?:→|->|=>|>|,|，|;|；|、|\n)\s*")
+_COLON = re.compile(r"\s*[:：]\s*")
 
 
 def steps_format(steps: Any) -> str:
-    """The admin's text for a chain of steps: "承办:承办人 → 审核:审核人 → 批准:批准人"."""
+    """The admin's text for a chain of steps: "承办：承办人 → 审核：审核人 → 批准：批准人"."""
     kinds, roles = dict(StepKind.choices), dict(Role.choices)
     parts = []
     for step in steps if isinstance(steps, list) else []:
         if not isinstance(step, dict):
             continue
         kind, role = step.get("kind", ""), step.get("role", "")
-        parts.append(f"{kinds.get(kind, kind)}:{roles.get(role, role)}")
+        parts.append(f"{kinds.get(kind, kind)}：{roles.get(role, role)}")
     return " → ".join(str(p) for p in parts)
 
 
 def steps_parse(text: str) -> list[dict[str, str]]:
-    """Read the admin's text back into steps. Each step is "环节:角色" (Chinese labels or the
-    codes, e.g. "review:reviewer"); a step given as its kind alone gets that kind's usual role.
-    Raises ``ValidationError`` naming the first part it cannot read."""
+    """Read the admin's text back into steps. Each step is "环节：角色" (Chinese labels or the
+    codes, e.g. "review:reviewer"; the ASCII and the full-width marks alike); a step given as its
+    kind alone gets that kind's usual role. Raises ``ValidationError`` naming the first part it
+    cannot read."""
     kinds = _lookup(StepKind.choices)
     roles = _lookup([(r.value, r.label) for r in STEP_ROLES])
     steps = []
@@ -471,11 +474,11 @@ def process_flowchart(version: ItemVersion) -> flowchart.Chart:
     )
     summary = _summary(version, view)
     lane_texts = [
-        _("%(d)s%(lead)s:%(steps)s,%(days)s。")
+        _("%(d)s%(lead)s：%(steps)s，%(days)s。")
         % {
             "d": lane.department,
             "lead": _("（牵头）") if lane.lead and len(lanes) > 1 else "",
-            "steps": " → ".join(f"{s.kind}({s.role})" for s in lane.steps),
+            "steps": " → ".join(f"{s.kind}（{s.role}）" for s in lane.steps),
             "days": lane.days,
         }
         for lane in lanes

@@ -80,16 +80,17 @@ def _head(handle: IO[bytes], size: int) -> bytes:
     return handle.read(size)
 
 
-# extension → (type name shown to the user, content check)
+# extension → (type name shown to the user, content check); the names are read inside Chinese
+# messages ("不是Word（DOC）文件"), so their parentheses are full-width.
 FileKinds = dict[str, tuple[str, Callable[[IO[bytes]], bool]]]
 DOCUMENT_KINDS: FileKinds = {
     ".pdf": ("PDF", _is_pdf),
-    ".doc": ("Word(DOC)", _is_word_ole2),
+    ".doc": ("Word（DOC）", _is_word_ole2),
     ".wps": ("WPS文字", _is_word_ole2),
-    ".docx": ("Word(DOCX)", _is_docx),
-    ".xls": ("Excel(XLS)", _is_excel_ole2),
+    ".docx": ("Word（DOCX）", _is_docx),
+    ".xls": ("Excel（XLS）", _is_excel_ole2),
     ".et": ("WPS表格", _is_excel_ole2),
-    ".xlsx": ("Excel(XLSX)", _is_xlsx),
+    ".xlsx": ("Excel（XLSX）", _is_xlsx),
 }
 IMAGE_KINDS: FileKinds = {
     ".jpg": ("JPEG", _is_jpeg),

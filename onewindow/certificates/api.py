@@ -589,6 +589,8 @@ class RenewalStartView(APIView):
 
 
 class RenewalListView(APIView):
+    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
+    pagination_class = Pagination
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -597,7 +599,7 @@ class RenewalListView(APIView):
         description="Renewal applications of the caller's department (department staff only), "
         "those awaiting a decision and expiring first: the expiry date is the date by which "
         "the agency must decide (ALL Art. 50), after which renewal is deemed granted.",
-        responses={200: RenewalRowSerializer(many=True), **error_responses(401, 404)},
+        responses={200: RenewalRowSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:

@@ -62,7 +62,7 @@ def certificate_document(
                         if identity_visible
                         else mask_id_number(certificate.holder_id_number),
                     ),
-                    (str(words.item), f"{certificate.item_name}({certificate.item_code})"),
+                    (str(words.item), f"{certificate.item_name}（{certificate.item_code}）"),
                     (str(words.scope), certificate.scope),
                     (_("有效期限"), validity),
                     (_("发证机关"), certificate.department_name),

@@ -29,7 +29,7 @@ def _issued(case: Case, event: CaseEvent) -> list[str]:
     if certificate is not None and certificate.valid_until is not None:
         until = _("有效期至 %(d)s") % {"d": day(certificate.valid_until)}
     return [
-        _("您的证照已制发，证书编号 %(s)s,%(until)s。")
+        _("您的证照已制发，证书编号 %(s)s，%(until)s。")
         % {"s": event.data.get("serial", ""), "until": until},
         _("请登录网上办事大厅“我的办件”选择领取方式（窗口领取、邮政寄递或电子证照下载）。"),
     ]

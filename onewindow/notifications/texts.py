@@ -35,7 +35,7 @@ class Text:
 def subject_for(case: Case, new_status: str) -> str:
     """The email subject, known at the moment of the transition."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _("办件 %(number)s:%(status)s") % {
+        return _("办件 %(number)s：%(status)s") % {
             "number": case.number or "",
             "status": status_label(new_status),
         }
@@ -47,7 +47,7 @@ def compose(event: CaseEvent) -> Text:
     with translation.override(settings.LANGUAGE_CODE):
         action = _ACTIONS.get(event.action, _status_changed)
         lines = [
-            _("您好!您的办件（编号 %(number)s，事项：%(item)s）当前状态：%(status)s。")
+            _("您好！您的办件（编号 %(number)s，事项：%(item)s）当前状态：%(status)s。")
             % {
                 "number": case.number or "",
                 "item": case.item_version.name,
@@ -99,8 +99,8 @@ def _correction(case: Case, event: CaseEvent) -> list[str]:
         .first()
     )
     items = (notice.content.get("lines", []) if notice else []) or []
-    listed = ";".join(
-        _("%(n)d. %(material)s(%(problem)s):%(remark)s")
+    listed = "；".join(
+        _("%(n)d. %(material)s（%(problem)s）：%(remark)s")
         % {
             "n": i,
             "material": line["material"],

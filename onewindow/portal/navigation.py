@@ -93,12 +93,14 @@ COLUMNS: tuple[Column, ...] = (
         _("延期审批"),
         _("审批延长审查期限的申请"),
         perm=Perm.EXTENSION_APPROVE,
+        workbench=True,
     ),
     Column(
         "review:extensions",
         _("延期审批"),
         _("审批联合办理办件延长期限的申请"),
         perm=Perm.EXTENSION_APPROVE_JOINT,
+        workbench=True,
     ),
     Column(
         "certificates:queue",

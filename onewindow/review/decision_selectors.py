@@ -148,15 +148,15 @@ class OpinionRow:
 
     @property
     def summary(self) -> str:
-        """``鄂州市住房和城乡建设局:不同意。理由……`` for the decision and its PDF."""
+        """``鄂州市住房和城乡建设局：不同意。理由……`` for the decision and its PDF."""
         department = self.task.department.name
         if self.opinion is None:
             return _("%(d)s：尚未提出意见。") % {"d": department}
         label = str(OpinionKind(self.opinion.kind).label)
         text = self.opinion.remark  # "同意" under 同意 is said once
         if text:
-            return _("%(d)s:%(k)s。%(t)s") % {"d": department, "k": label, "t": text}
-        return _("%(d)s:%(k)s。") % {"d": department, "k": label}
+            return _("%(d)s：%(k)s。%(t)s") % {"d": department, "k": label, "t": text}
+        return _("%(d)s：%(k)s。") % {"d": department, "k": label}
 
 
 def opinion_rows(case: Case) -> list[OpinionRow]:

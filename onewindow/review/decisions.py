@@ -209,7 +209,9 @@ def _refusal_check(reasons: str, remedies: str) -> None:
 
 
 def _with_quotes(reasons: str, quotes: list[str]) -> str:
-    missing = [q for q in quotes if q not in reasons]
+    # The decider may already have typed the quote, with a full-width or an ASCII colon.
+    typed = reasons.replace(":", "：")
+    missing = [q for q in quotes if q.replace(":", "：") not in typed]
     if not missing:
         return reasons
     heading = _("相关部门审查意见：")
@@ -471,7 +473,7 @@ def suspension_start(
         to=CaseStatus.SUSPENDED,
         actor=actor,
         action="suspension_started",
-        reason=_("%(k)s:%(r)s") % {"k": label, "r": reason},
+        reason=_("%(k)s：%(r)s") % {"k": label, "r": reason},
         now=now,
         data={"kind": kind, "expected_days": expected_days},
     )

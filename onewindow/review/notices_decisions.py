@@ -7,6 +7,7 @@ service in review/decisions.py, so the document always says what the applicant w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -37,6 +38,9 @@ def _facts(case: Case, content: dict[str, Any], *extra: tuple[str, str]) -> Fact
     return Facts([*rows, *((label, value) for label, value in extra if value)])
 
 
+_SUMMARY_COLON = re.compile("[:：]")
+
+
 def _opinions(content: dict[str, Any]) -> list[Block]:
     rows = content.get("opinions") or []
     if not rows:
@@ -49,7 +53,9 @@ def _opinions(content: dict[str, Any]) -> list[Block]:
                 [
                     str(i),
                     row.get("department", "") + (_("（牵头）") if row.get("lead") else ""),
-                    row.get("summary", "").split(":", 1)[-1],
+                    # "部门：意见" without the department (notices stored before the
+                    # full-width colon say "部门:意见")
+                    _SUMMARY_COLON.split(row.get("summary", ""), maxsplit=1)[-1],
                 ]
                 for i, row in enumerate(rows, start=1)
             ],

@@ -285,7 +285,7 @@ def card_feed_row(card: Card) -> dict[str, Any]:
         "level_label": str(card.get_level_display()),
         "rule": card.rule.code,
         "rule_name": card.rule.name,
-        "text": str(gettext_lazy("发出%(level)s:%(rule)s"))
+        "text": str(gettext_lazy("发出%(level)s：%(rule)s"))
         % {"level": card.get_level_display(), "rule": card.rule.name},
         "status": card.status,
         "status_label": str(card.get_status_display()),

@@ -189,7 +189,7 @@ def _head_notify(letter: SupervisionLetter, now: dt.datetime) -> None:
     rows: list[OutboxMessage] = []
     with translation.override(settings.LANGUAGE_CODE):
         for head in heads:
-            subject = _("督办函 %(n)s:%(s)s") % {"n": letter.number, "s": letter.subject}
+            subject = _("督办函 %(n)s：%(s)s") % {"n": letter.number, "s": letter.subject}
             body = _(
                 "%(d)s：电子监察发出督办函 %(n)s，事由：%(s)s。请于 %(due)s 前在“督办函”栏目中回复。"
             ) % {

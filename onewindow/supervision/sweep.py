@@ -224,7 +224,7 @@ def _batch_prepare(
     )
     with translation.override(settings.LANGUAGE_CODE):
         level_name = {CardLevel.YELLOW: _("黄牌"), CardLevel.RED: _("红牌")}[CardLevel(level)]
-        line, case_name = _("%(n)s:%(level)s,%(detail)s"), _("办件 %(n)s")
+        line, case_name = _("%(n)s：%(level)s，%(detail)s"), _("办件 %(n)s")
         kind_name = str(ObjectKind(spec.object_kind).label)
         subject = _("电子监察：%(rule)s 新发 %(count)s 张监察牌")
         body = _("%(d)s：电子监察系统按规则“%(rule)s”发出以下监察牌，请在“监察牌”栏目中说明情况。")

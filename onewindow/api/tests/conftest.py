@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,16 +18,28 @@ from onewindow.review.tests.decision_world import case_in_review, make_world
 from onewindow.testing import Personas
 from onewindow.wsgi import application
 
+_DB_FIXTURES = {"db", "transactional_db"}
+
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
+def _fresh_throttle(request: pytest.FixtureRequest) -> Iterator[None]:
     """Throttle counters live in the caches (the rate limits' shared store too); one test's
-    requests must not count against the next."""
-    cache.clear()
-    caches["ratelimit"].clear()
+    requests must not count against the next. The shared store is the database cache table
+    unless REDIS_URL is set: a test without database access cannot have written to it."""
+    shared = request.node.get_closest_marker("django_db") is not None or bool(
+        _DB_FIXTURES & set(request.fixturenames)
+    )
+    for name in _DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue(name)  # database access before the shared store is cleared
+
+    def clear() -> None:
+        cache.clear()
+        if shared:
+            caches["ratelimit"].clear()
+
+    clear()
     yield
-    cache.clear()
-    caches["ratelimit"].clear()
+    clear()
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_the_csv_form() -> None:
 
 
 def test_csv_without_header_with_english_kinds_comments_and_blank_lines() -> None:
-    text = "# 2027\n\n2027-01-01,holiday,New Year\n2027/2/20,workday\n2027-02-06,休 \n"
+    text = "# 2027\n\n2027-01-01,holiday,New Year\n2027/2/20,workday\n2027-02-06, 休 \n"
     assert parse(text) == (
         2027,
         {D(2027, 1, 1): "New Year", D(2027, 2, 6): ""},
@@ -80,6 +80,28 @@ def test_other_reasonable_json_shapes(document: object) -> None:
     )
 
 
+def test_cells_typed_with_a_chinese_input_method_may_be_separated_by_a_full_width_comma() -> None:
+    text = '2027-01-01，休，元旦\n2027-02-20,班，春节调休\n2027-10-01,休,"国庆节，中秋节"\n'
+    assert parse(text) == (
+        2027,
+        {D(2027, 1, 1): "元旦", D(2027, 10, 1): "国庆节，中秋节"},
+        {D(2027, 2, 20): "春节调休"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027-01-01，休\nnot-a-date，休", "第 2 行：“not-a-date”不是日期"),
+        ("2027-01-01，休，元旦，多余", "实际为 4 列"),
+    ],
+)
+def test_full_width_separated_lines_are_refused_like_the_ascii_ones(
+    text: str, message: str
+) -> None:
+    assert any(message in error for error in errors_of(text))
+
+
 def test_a_file_without_extension_is_recognised_by_its_content() -> None:
     assert parse('{"holidays": ["2027-01-01"]}', name="upload")[0] == 2027
     assert parse("2027-01-01,休", name="upload")[0] == 2027
@@ -94,10 +116,10 @@ def test_an_explicit_year_wins_over_the_dates() -> None:
     ("text", "message"),
     [
         ("2025-02-30,休", "第 1 行：日期“2025-02-30”不存在"),
-        ("2027-01-01,休\nnot-a-date，休", "第 2 行：“not-a-date”不是日期"),
+        ("2027-01-01,休\nnot-a-date,休", "第 2 行：“not-a-date”不是日期"),
         ("2027-01-01,rest", "类型“rest”无效"),
         ("2027-01-01", "应为“日期,类型[,名称]”三列，实际为 1 列"),
-        ("2027-01-01,休,元旦，多余", "实际为 4 列"),
+        ("2027-01-01,休,元旦,多余", "实际为 4 列"),
         ("2027-02-20,休\n2027-02-20,班", "第 2 行：2027-02-20 同时被列为放假日和调休上班日"),
         ("2027-01-01,休\n2028-01-01,休", "多个年份（2027、2028）"),
         ("date,kind,name\n", "没有任何日期"),

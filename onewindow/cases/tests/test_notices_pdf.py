@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,24 @@ from onewindow.lib.pdf import Facts, Table
 TTF_AVAILABLE = any(path.is_file() for path, _index in pdflib.CJK_FONT_FILES)
 
 
-def _text_extractor() -> Any:
-    """pypdf (a dependency: uploads are parsed with it) reads the text back out of a PDF."""
+def _pdftotext(data: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def _pypdf_text(data: bytes) -> str:
     import pypdf
 
-    return lambda data: "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def _text_extractor() -> Callable[[bytes], str]:
+    """Poppler's ``pdftotext -layout`` when it is on PATH (the assertions below were written
+    against its layout), else pypdf (a dependency: uploads are parsed with it)."""
+    if shutil.which("pdftotext"):
+        return _pdftotext
+    return _pypdf_text
 
 
 extract_text = _text_extractor()
@@ -110,7 +124,7 @@ def _cells(document: Any) -> str:
         if isinstance(block, str):
             parts.append(block)
         elif isinstance(block, Facts):
-            parts += [f"{label}:{value}" for label, value in block.rows]
+            parts += [f"{label}：{value}" for label, value in block.rows]
         elif isinstance(block, Table):
             parts += [*block.header, *(cell for row in block.rows for cell in row)]
         else:

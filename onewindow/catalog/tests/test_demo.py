@@ -181,19 +181,20 @@ def test_all_rows_of_items_csv_are_in_the_catalog(demo_db):
     covered = {name for entry in plan.items(plan.random.Random(0)) for name in entry.from_csv}
     assert covered == csv_names
     catalog = set(published_versions().values_list("name", flat=True))
-    assert {"公共场所卫生许可（新办）", "燃气经营许可证核发", "建筑工程施工许可证核发"} <= catalog
+    assert {"公共场所卫生许可(新办)", "燃气经营许可证核发", "建筑工程施工许可证核发"} <= catalog
 
 
 def test_the_guides_conditions_and_materials_are_used(demo_db):
     guides = json.loads((plan.DATA_DIR / "guides.json").read_text(encoding="utf-8"))["guides"]
     conditions = set(Condition.objects.values_list("text", flat=True))
     materials = list(Material.objects.values_list("name", flat=True))
-    # Wording adapted from a county's guide to the city's (the items.toml header says so).
+    # Wording adapted from a county's guide to the city's (the items.toml header says so). The
+    # guides' text is quoted as published (ASCII punctuation included), not retyped.
     adapted = {
-        "节能审查：属于需县级发展部门出具节能审查意见的范围，申请材料齐全": (
-            "节能审查：属于需市级发展部门出具节能审查意见的范围，申请材料齐全"
+        "节能审查:属于需县级发展部门出具节能审查意见的范围,申请材料齐全": (
+            "节能审查:属于需市级发展部门出具节能审查意见的范围,申请材料齐全"
         ),
-        "按县城市容市貌管理规定设置，规范合理": "按市城市容市貌管理规定设置，规范合理",
+        "按县城市容市貌管理规定设置,规范合理": "按市城市容市貌管理规定设置,规范合理",
     }
     for guide in guides:
         for text in guide["conditions"]:

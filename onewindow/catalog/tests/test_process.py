@@ -326,10 +326,14 @@ def test_a_new_draft_copies_the_template_and_the_published_one_stays_frozen(draf
 @pytest.mark.parametrize(
     "text",
     [
+        # Typed with a Chinese input method (full-width marks) or without one (ASCII marks).
         "承办：承办人 → 审核：审核人 → 批准：批准人",
+        "承办:承办人 → 审核:审核人 → 批准:批准人",
         "承办 → 审核 → 批准",
         "handle:handler -> review:reviewer -> approve:approver",
         "承办：承办人，审核：审核人，批准：批准人",
+        "承办:承办人,审核:审核人,批准:批准人",
+        "承办 ： 承办人；审核:审核人;批准：批准人",
     ],
 )
 def test_steps_can_be_typed_as_one_line(text):
@@ -347,6 +351,7 @@ def test_steps_print_with_their_chinese_names():
     [
         ("签收 → 批准", "第1个环节“签收”无法识别：环节须为承办、审核或批准。"),
         ("承办：窗口受理人员 → 批准", "第1个环节“承办：窗口受理人员”的角色无法识别"),
+        ("承办:窗口受理人员 → 批准", "第1个环节“承办:窗口受理人员”的角色无法识别"),
     ],
 )
 def test_unreadable_steps_are_refused_with_the_part_named(text, message):

@@ -142,5 +142,5 @@ def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("错误 （error）：无法使用数据库"), lines
+    assert len(lines) == 1 and lines[0].startswith("错误 (error): 无法使用数据库"), lines
     assert result.stdout == ""

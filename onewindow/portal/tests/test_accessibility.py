@@ -14,17 +14,12 @@ row; screenshots of a few pages are left in /tmp for a look (``SHOTS``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still
-# synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/ow-axe")
@@ -70,7 +65,13 @@ def demo_ids() -> dict[str, Any]:
     dept = approver.department_id
     assert dept is not None
     lead = Task.objects.filter(is_lead=True, department_id=dept)
-    certificate = Certificate.objects.select_related("case").order_by("-pk").first()
+    # The clerk may read the results of their own department's cases only.
+    certificate = (
+        Certificate.objects.select_related("case")
+        .filter(case__department_id=dept)
+        .order_by("-pk")
+        .first()
+    )
     return {
         "item": Item.objects.filter(published_version__isnull=False, department_id=dept)
         .order_by("code")
@@ -178,9 +179,12 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("decisions", "/review/decisions/"),
                 Stop("decision", f"/review/decisions/{ids['decision_case']}/"),
                 Stop("decided", f"/review/decisions/{ids['decided_case']}/", shot=True),
-                Stop("extensions", "/review/extensions/"),
             ],
         ),
+        # ALL Art. 42 (issue 10 item 7): extensions are the agency head's (joint handling: the
+        # government head's) to approve, not the approver's.
+        ("head", [Stop("extensions", "/review/extensions/")]),
+        ("gov_head", [Stop("extensions (joint handling)", "/review/extensions/")]),
         (
             "supervisor",
             [
@@ -264,6 +268,14 @@ def nav_rows(page: Any, selector: str = ".site-nav .nav-list > li") -> int:
             ".map(li => Math.round(li.getBoundingClientRect().top))).size"
         )
     )
+
+
+@pytest.fixture(autouse=True)
+def _async_unsafe_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here are still
+    # synchronous and safe. Set for these tests only: set at import, it leaked into every later
+    # test and the subprocesses they start (check --deploy reports it as async.E001).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

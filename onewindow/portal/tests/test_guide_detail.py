@@ -174,7 +174,7 @@ def test_the_guide_reads_in_english(client, catalog):
         "Free of charge",
         "Encouraged (with all core materials present, up to 2 non-core materials may be missing)",
         "Collect at the window, Express delivery",
-        "鄂州市：Accepts and decides (delegated item)",
+        "鄂州市: Accepts and decides (delegated item)",
         "Print this page",
     ]:
         assert text in html, text

@@ -82,7 +82,7 @@ def test_a_department_name_with_markup_is_escaped_on_the_page_and_in_the_file(cl
     Department.objects.filter(code="WJW").update(name="<script>alert(1)</script>卫健委")
     html = page(client, "SP-001")
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt；卫健委" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;卫健委" in html
     svg = client.get(reverse("portal:guide_flowchart", args=["SP-001"])).content.decode()
     assert "<script" not in svg
     ET.fromstring(svg)

@@ -13,6 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Role
 from onewindow.cases.models import CaseEvent, CaseStatus, Notice, NoticeKind
 from onewindow.review.decision_forms import RevisionForm
 from onewindow.review.models import Decision, Extension
@@ -134,8 +136,17 @@ def test_two_heads_approving_the_same_extension_at_once_move_the_dates_once(dwor
     case = case_in_review(dworld)
     extension = extension_request(case=case, actor=dworld.p.handler_a, days=10, reasons="核查")
     url = reverse("review:extension_decide", args=[extension.pk])
+    # ALL Art. 42 (issue 10 item 7): the agency heads of the lead department approve, not its
+    # approver or chief; department A's head and its deputy head race here.
+    deputy = User.objects.create_user(
+        username="deputy_head_a",
+        password=dworld.p.password,
+        role=Role.HEAD,
+        full_name="钱学军（副局长）",
+        department=dworld.p.dept_a,
+    )
     responses = _race(
-        _clients(dworld.p.approver_a, dworld.p.chief_a),
+        _clients(dworld.p.head_a, deputy),
         [lambda c: c.post(url, {"approve": "1"})] * 2,
     )
     assert not [r for r in responses if isinstance(r, BaseException)], responses

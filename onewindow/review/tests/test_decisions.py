@@ -143,11 +143,12 @@ def test_a_refusal_after_a_disagreeing_department_quotes_its_opinion(dworld):
     ]
 
 
-def test_a_refusal_that_already_quotes_the_disagreement_is_not_quoted_twice(dworld):
+@pytest.mark.parametrize("colon", ["：", ":"])  # as typed: full-width or ASCII
+def test_a_refusal_that_already_quotes_the_disagreement_is_not_quoted_twice(dworld, colon):
     case = case_in_review(dworld)
     give_opinion(dworld, case, dworld.p.dept_a)
     give_opinion(dworld, case, dworld.p.dept_b, OpinionKind.DISAGREE, "消防通道不符合规范")
-    reasons = "鄂州市住房和城乡建设局：不同意。消防通道不符合规范"
+    reasons = f"鄂州市住房和城乡建设局{colon}不同意。消防通道不符合规范"
     decision = _decide(case, dworld.p.approver_a, "refuse", reasons=reasons, remedies=REMEDIES)
     assert decision.reasons == reasons
 

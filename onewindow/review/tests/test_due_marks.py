@@ -63,7 +63,9 @@ def _pages(w: Any, case: Case) -> list[tuple[Any, str]]:
         (p.clerk, f"/intake/{case.pk}/"),
         (p.handler_a, "/review/"),
         (p.handler_a, f"/review/tasks/{lead.pk}/"),
-        (p.reviewer_b, "/review/"),
+        # B's task is at its handle step, which the reviewer's pending inbox leaves out (the
+        # inbox holds the tasks at the user's own step, issue 10 item 22): the whole list has it.
+        (p.reviewer_b, "/review/?status=all"),
         (p.reviewer_b, f"/review/tasks/{co.pk}/"),
         (p.approver_a, f"/review/decisions/{case.pk}/"),
         (p.supervisor, "/supervision/cases/"),

@@ -75,7 +75,7 @@ def test_an_opinion_that_repeats_its_kind_is_said_once_on_every_page(client, dwo
 def test_the_opinion_summary_and_the_decision_pdf_say_agree_once(dworld):
     case = _reviewed(dworld)
     summaries = [row.summary for row in sel.opinion_rows(case)]
-    assert [re.split("[：：]", s) for s in summaries] == [
+    assert [re.split("[:：]", s) for s in summaries] == [
         ["鄂州市市场监督管理局", "同意。"],
         ["鄂州市住房和城乡建设局", "同意。"],
     ]
@@ -89,7 +89,7 @@ def test_the_opinion_summary_and_the_decision_pdf_say_agree_once(dworld):
 def test_an_opinion_with_more_to_say_keeps_its_text(dworld):
     case = _reviewed(dworld, text_a="同意，请按期换证。")
     summary = sel.opinion_rows(case)[0].summary
-    assert re.split("[：：]", summary)[1] == "同意。同意，请按期换证。"
+    assert re.split("[:：]", summary)[1] == "同意。同意，请按期换证。"
 
 
 def test_the_task_api_gives_each_step_its_label(dworld):

@@ -207,6 +207,8 @@ def _report_jobs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Job]:
         for name in ("supervision.reports_schedule", "supervision.reports")
     }
     monkeypatch.setattr(core_jobs, "JOBS", loop)
+    # The loop closes stale connections between jobs: here that would end the test transaction.
+    monkeypatch.setattr(core_jobs, "close_old_connections", lambda: None)
     return loop
 
 
