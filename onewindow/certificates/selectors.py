@@ -43,7 +43,7 @@ from onewindow.core.access import deny
 from onewindow.core.ratelimit import rate_spend
 from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
-# Public names of this app's case events on the progress page (cases.views.progress merges them).
+# Public names of this app's case events on the progress page (portal.progress merges them).
 PUBLIC_EVENT_LABELS = {
     "certificate_issued": gettext_lazy("证照已制发"),
     "delivery_chosen": gettext_lazy("选择送达方式"),

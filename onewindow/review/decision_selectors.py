@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
 from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice, NoticeKind
+from onewindow.catalog.deadlines import extension_limit
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
-from onewindow.review.deadlines import extension_limit
 from onewindow.review.models import (
     TASK_PENDING,
     Decision,

@@ -26,10 +26,10 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import Case, CaseStatus, Notice, NoticeKind
 from onewindow.cases.services import notice_issue
 from onewindow.cases.transitions import event_record, transition
+from onewindow.catalog.deadlines import certificate_due as certificate_due_of
+from onewindow.catalog.deadlines import extension_limit, shift, working_days_between
 from onewindow.core import clock
 from onewindow.review import decision_selectors as sel
-from onewindow.review.deadlines import certificate_due as certificate_due_of
-from onewindow.review.deadlines import extension_limit, shift, working_days_between
 from onewindow.review.models import (
     TASK_PENDING,
     Decision,

@@ -18,7 +18,7 @@ def add_parser(sub: Any) -> None:
 
 
 def supervise_command(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from onewindow.supervision.sweep import supervision_sweep, sweep_summary

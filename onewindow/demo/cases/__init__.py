@@ -24,7 +24,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from onewindow.cases.demo_cases.run import Result
+from onewindow.demo.cases.run import Result
 
 # Each case costs about 0.2 s of CPU through the services (some 180 queries) and the year's
 # sweeps and jobs about 15 s, so the default loads (with the catalog) in about a minute.
@@ -50,11 +50,11 @@ def demo_cases_load(
     from tqdm import tqdm
 
     from onewindow.accounts.models import User
-    from onewindow.cases.demo_cases import planning
-    from onewindow.cases.demo_cases.people import cast_create
-    from onewindow.cases.demo_cases.run import Sim, letter_plan, letter_steps, plans_schedule
     from onewindow.cases.models import Case
     from onewindow.cases.services import mandate_latest_end, mandate_record
+    from onewindow.demo.cases import planning
+    from onewindow.demo.cases.people import cast_create
+    from onewindow.demo.cases.run import Sim, letter_plan, letter_steps, plans_schedule
     from onewindow.notifications.models import OutboxMessage
     from onewindow.supervision.models import Card, SupervisionLetter
 
@@ -95,7 +95,7 @@ def demo_cases_load(
         ) as bar:
             sim.year(first, bar)
         # ALL Art. 50: a renewal application in the queues (certificates app, real services).
-        from onewindow.certificates.demo import renewals_demo
+        from onewindow.demo.renewals import renewals_demo
 
         holders = [cast.demo["applicant"], cast.demo["enterprise"]]
         renewals_demo(holders=holders, now=sim.now, today=today)
@@ -157,8 +157,8 @@ def _demo_people() -> Any:
     from django.db.models import Q
 
     from onewindow.accounts.models import User
-    from onewindow.cases.demo_cases.people import GENERATED_DOMAIN
-    from onewindow.catalog.demo import DEMO_USERNAMES
+    from onewindow.demo.cases.people import GENERATED_DOMAIN
+    from onewindow.demo.catalog import DEMO_USERNAMES
 
     return User.objects.filter(
         Q(username__in=DEMO_USERNAMES) | Q(email__endswith=f"@{GENERATED_DOMAIN}")
@@ -177,7 +177,6 @@ def demo_cases_reset() -> None:
     from django.db import transaction
     from django.db.models import Q
 
-    from onewindow.cases.demo_cases.people import generated_users
     from onewindow.cases.models import (
         Case,
         CaseNumberSequence,
@@ -186,6 +185,7 @@ def demo_cases_reset() -> None:
         StoredFile,
     )
     from onewindow.certificates.models import Certificate, CertificateSequence
+    from onewindow.demo.cases.people import generated_users
     from onewindow.notifications.models import OutboxMessage
     from onewindow.supervision.models import (
         Card,

@@ -10,9 +10,9 @@ import datetime as dt
 import random
 from typing import Any
 
-from onewindow.cases.demo_cases.people import Cast
-from onewindow.cases.demo_cases.run import Sim
-from onewindow.cases.demo_cases.stories import HELD_AT, QUEUE_FATES, ItemInfo, Plan
+from onewindow.demo.cases.people import Cast
+from onewindow.demo.cases.run import Sim
+from onewindow.demo.cases.stories import HELD_AT, QUEUE_FATES, ItemInfo, Plan
 
 # Share of the cases per fate (the rest are completed on time) and the least number of each.
 SHARES: dict[str, tuple[float, int]] = {
@@ -133,7 +133,7 @@ def fate_counts(count: int) -> dict[str, int]:
 def make_plans(
     rng: random.Random, sim: Sim, cast: Cast, items: list[ItemInfo], count: int
 ) -> list[Plan]:
-    from onewindow.catalog.demo import DEMO_DEPARTMENT
+    from onewindow.demo.catalog import DEMO_DEPARTMENT
 
     fates: list[tuple[str, str | None]] = []
     for username, own in PERSONA_FATES.items():

@@ -21,16 +21,16 @@ from rest_framework.views import APIView
 
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.schema import error_responses
-from onewindow.cases.views.progress import (
+from onewindow.catalog.models import DeliveryMethod
+from onewindow.certificates.models import DeliveryStatus
+from onewindow.core.ratelimit import client_address
+from onewindow.portal.progress import (
     NOT_FOUND,
     ProgressReport,
-    progress_client,
     progress_lookup,
     progress_rate_spend,
     progress_report,
 )
-from onewindow.catalog.models import DeliveryMethod
-from onewindow.certificates.models import DeliveryStatus
 
 
 class ProgressThrottle(BaseThrottle):
@@ -40,7 +40,7 @@ class ProgressThrottle(BaseThrottle):
         self.seconds = 0
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        self.seconds = progress_rate_spend(progress_client(request))
+        self.seconds = progress_rate_spend(client_address(request))
         return self.seconds == 0
 
     def wait(self) -> float | None:

@@ -16,8 +16,6 @@ from django.core.files.storage import default_storage
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
-from onewindow.catalog import demo
-from onewindow.catalog.demo_data import plan
 from onewindow.catalog.models import (
     Condition,
     Department,
@@ -34,6 +32,8 @@ from onewindow.catalog.models import (
 from onewindow.catalog.selectors import published_versions
 from onewindow.catalog.validators import validate_form_template, validate_sample
 from onewindow.cli import main
+from onewindow.demo import catalog as demo
+from onewindow.demo.data import plan
 from onewindow.lib.idnumbers import check_citizen_id, check_credit_code
 
 LOAD_BUDGET_SECONDS = 30

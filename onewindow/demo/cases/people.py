@@ -103,9 +103,9 @@ def cast_create(
 ) -> Cast:
     """Create staff for ``departments`` (other than the demo department) and the applicants."""
     from onewindow.accounts.models import User
-    from onewindow.catalog.demo import DEMO_DEPARTMENT, DEMO_USERNAMES
-    from onewindow.catalog.demo_data import plan
     from onewindow.catalog.models import Department, Window
+    from onewindow.demo.catalog import DEMO_DEPARTMENT, DEMO_USERNAMES
+    from onewindow.demo.data import plan
 
     demo = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     used_names = {u.full_name for u in demo.values()}

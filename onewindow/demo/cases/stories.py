@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 if TYPE_CHECKING:
-    from onewindow.cases.demo_cases.run import Sim
+    from onewindow.demo.cases.run import Sim
 
 Steps = Generator[dt.datetime, None, None]
 

@@ -6,7 +6,8 @@ page cannot be used to find out which numbers exist. It shows only what the appl
 tell anyone holding the code: status, stage, department, due dates and the public events
 (never staff names or internal remarks).
 
-The read side (``progress_*`` functions) is shared with the API in ``cases.api.progress``.
+The read side of the progress page and the dashboard: the pages are in ``portal.views``, the
+API in ``portal.api``.
 """
 
 from __future__ import annotations
@@ -17,20 +18,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import BaseThrottle
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases import dues, selectors
@@ -123,11 +116,6 @@ def progress_lookup(*, number: str, code: str) -> Case | None:
     expected = case.query_code if case is not None and case.query_code else _DUMMY_CODE
     matches = hmac.compare_digest(expected.encode(), code.encode())
     return case if matches and case is not None else None
-
-
-def progress_client(request: HttpRequest) -> str | None:
-    """The caller's address as the API throttles see it (X-Forwarded-For through NUM_PROXIES)."""
-    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
 def progress_rate_spend(ip: str | None) -> int:
@@ -317,7 +305,7 @@ class DashboardRow:
     notice_label: str
 
 
-def _url(name: str, *args: Any) -> str | None:
+def url_or_none(name: str, *args: Any) -> str | None:
     """The URL, or None while the page it names does not exist (the dashboard renders anyway)."""
     try:
         return reverse(name, args=args)
@@ -330,13 +318,13 @@ def progress_url(case: Case) -> str | None:
     if not case.number or not case.query_code:
         return None
     query = urlencode({"number": case.number, "code": case.query_code})
-    return f"{reverse('cases:progress')}?{query}"
+    return f"{reverse('portal:progress')}?{query}"
 
 
 def next_action(case: Case) -> NextAction:
     """``selectors.applicant_action`` in the dashboard's short words, with the page to use."""
     action = selectors.applicant_action(case)
-    application = _url("cases:application", case.pk)
+    application = url_or_none("cases:application", case.pk)
     if action.code == "complete_draft":
         return NextAction(_("继续填写"), action.text, application, True)
     if action.code == "answer_correction":
@@ -355,7 +343,7 @@ def next_action(case: Case) -> NextAction:
         text = _("等待受理（受理期限 %(d)s）") % {"d": _due_text(dues.case_intake_due(case))}
         return NextAction(text, "", None, False)
     if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
-        url = _url("certificates:case", case.pk)
+        url = url_or_none("certificates:case", case.pk)
         return NextAction(
             _("选择送达方式、领取证照"), _("准予许可，请选择窗口领取、邮寄或电子证照。"), url, True
         )
@@ -388,7 +376,7 @@ def _material_requested(case: Case) -> NextAction | None:
         return None
     first = requests[0]
     text = _("补充材料（%(d)s）") % {"d": first.task.department.name}
-    return NextAction(text, first.text, _url("review:material_answer", first.pk), True)
+    return NextAction(text, first.text, url_or_none("review:material_answer", first.pk), True)
 
 
 def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:
@@ -397,7 +385,7 @@ def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:
     for case in cases:
         notices = list(case.notices.all())  # prefetched, oldest first
         latest = notices[-1] if notices else None
-        notice_url = _url("cases:notice_pdf", case.pk, latest.pk) if latest else None
+        notice_url = url_or_none("cases:notice_pdf", case.pk, latest.pk) if latest else None
         label = latest.get_kind_display() if latest else ""
         rows.append(DashboardRow(case, next_action(case), progress_url(case), notice_url, label))
     return rows
@@ -408,55 +396,3 @@ def dashboard_cases(user: Any) -> QuerySet[Case]:
     return selectors.applicant_cases(user).prefetch_related(
         Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "pk"))
     )
-
-
-# --- views --------------------------------------------------------------------------------------
-
-
-class ProgressQueryForm(forms.Form):
-    # No length limits here: a too-long number is just another number that is not found.
-    number = forms.CharField(label=gettext_lazy("办件编号"), strip=True)
-    code = forms.CharField(label=gettext_lazy("查询码"), strip=True)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def progress(request: HttpRequest) -> HttpResponse:
-    """The public look-up; also answers ``?number=&code=`` (the QR code on every notice)."""
-    data = request.POST if request.method == "POST" else request.GET
-    asked = "number" in data or "code" in data
-    form = ProgressQueryForm(data if asked else None)
-    context: dict[str, Any] = {"form": form, "report": None, "error": ""}
-    if not asked or not form.is_valid():
-        return render(request, "cases/progress/query.html", context)
-    wait = progress_rate_spend(progress_client(request))
-    if wait:
-        context["error"] = _("查询过于频繁，请在 %(s)d 秒后再试。") % {"s": wait}
-        return render(request, "cases/progress/query.html", context, status=429)
-    case = progress_lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
-    if case is None:
-        context["error"] = str(NOT_FOUND)  # a search without result: the page itself is fine
-        return render(request, "cases/progress/query.html", context)
-    context["report"] = progress_report(case)
-    return render(request, "cases/progress/query.html", context)
-
-
-@login_required
-@require_http_methods(["GET"])
-def my_cases(request: HttpRequest) -> HttpResponse:
-    """我的办件: every case of the signed-in applicant (or agent) and what each needs from them."""
-    page = Paginator(dashboard_cases(request.user), 20).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": dashboard_rows(list(page.object_list)),
-        "commitments": list(selectors.open_commitments_for_applicant(request.user)),
-        "apply_url": _url("cases:apply_home") or _url("portal:guide_list"),
-        "closed_statuses": [str(status) for status in CLOSED],
-    }
-    return render(request, "cases/progress/my_cases.html", context)
-
-
-urlpatterns: list[URLPattern] = [
-    path("progress/", progress, name="progress"),
-    path("my/cases/", my_cases, name="my_cases"),
-]

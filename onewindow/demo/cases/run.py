@@ -27,8 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from onewindow.cases.demo_cases.people import Cast
-from onewindow.cases.demo_cases.stories import Plan, Story
+from onewindow.demo.cases.people import Cast
+from onewindow.demo.cases.stories import Plan, Story
 
 log = logging.getLogger("onewindow.demo")
 
@@ -81,7 +81,7 @@ class Sim:
         return day
 
     def wd_between(self, start: dt.date, end: dt.date) -> int:
-        from onewindow.review.deadlines import working_days_between
+        from onewindow.catalog.deadlines import working_days_between
 
         return working_days_between(start, end)
 
@@ -327,7 +327,7 @@ def letter_plan(sim: Sim, first: dt.date) -> list[tuple[dt.date, str]]:
 
 
 def plans_schedule(sim: Sim, plans: list[Plan]) -> None:
-    from onewindow.cases.demo_cases.stories import story_steps
+    from onewindow.demo.cases.stories import story_steps
 
     for plan in plans:
         sim.schedule(story_steps(sim, plan))

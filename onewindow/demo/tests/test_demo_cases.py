@@ -14,8 +14,6 @@ import pytest
 import time_machine
 
 from onewindow.accounts.models import User
-from onewindow.cases.demo_cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
-from onewindow.cases.demo_cases.people import GENERATED_DOMAIN, generated_users
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -24,10 +22,12 @@ from onewindow.cases.models import (
     Commitment,
     StoredFile,
 )
-from onewindow.catalog import demo
 from onewindow.catalog.models import Item
 from onewindow.certificates.models import Renewal
 from onewindow.cli import build_parser
+from onewindow.demo import catalog as demo
+from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
+from onewindow.demo.cases.people import GENERATED_DOMAIN, generated_users
 from onewindow.lib.idnumbers import check_citizen_id, check_credit_code
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import Decision, Task
@@ -75,7 +75,7 @@ def year(loaded, db, settings):
 def test_the_year_loads_through_the_services_without_a_refused_step(year):
     result = year["result"]
     assert result.skipped == Counter()
-    # The stories' cases, plus the renewal a demo persona files at the end (certificates.demo).
+    # The stories' cases, plus the renewal a demo persona files at the end (onewindow.demo.renewals).
     assert Renewal.objects.filter(case__status=CaseStatus.SUBMITTED).count() == 1
     assert result.cases == Case.objects.count() == COUNT + 1
 

@@ -24,9 +24,9 @@ def renewals_demo(*, holders: list[Any], now: dt.datetime, today: dt.date) -> in
 
 
 def _renew_one(holder: Any, *, now: dt.datetime, today: dt.date) -> bool:
-    from onewindow.cases.demo_cases.stories import upload
     from onewindow.cases.services import application_submit
     from onewindow.cases.uploads import case_file_add
+    from onewindow.demo.cases.stories import upload
 
     candidates = Certificate.objects.filter(
         status=CertificateStatus.VALID,

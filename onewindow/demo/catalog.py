@@ -1,12 +1,12 @@
 """``onewindow demo``: the demo data, modelled on the seed (鄂州市, 2015) and the researched
-public data in ``demo_data/`` (SOURCES.md there says what is real and what is not).
+public data in ``data/`` (SOURCES.md there says what is real and what is not).
 
 29 departments, the region tree (city → the 7 new districts → streets/towns → communities, some
 of them community points), the hall's windows, 92 published items with 637 conditions, their
 materials with generated PDF forms and samples, fees, where each item is implemented, and one
 demo user per role. Deterministic: a fixed seed, so every load gives the same catalog.
 
-Then a year of generated cases ending today (``onewindow.cases.demo_cases``), unless the
+Then a year of generated cases ending today (``onewindow.demo.cases``), unless the
 command says ``--no-cases``.
 """
 
@@ -79,7 +79,7 @@ class DemoDataPresent(Exception):
 
 # --- command line -----------------------------------------------------------------------------
 def add_parser(sub: Any) -> None:
-    from onewindow.cases.demo_cases import DEFAULT_COUNT
+    from onewindow.demo.cases import DEFAULT_COUNT
 
     parser = sub.add_parser(
         "demo",
@@ -121,7 +121,7 @@ def _case_count(value: str) -> int:
 
 
 def demo_command(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()  # migrates a fresh database first
     from django.db.models import ProtectedError
@@ -199,7 +199,7 @@ def demo_reset() -> None:
         for name in pair
         if name
     ]
-    from onewindow.cases.demo_cases import demo_cases_reset
+    from onewindow.demo.cases import demo_cases_reset
 
     with transaction.atomic():
         demo_cases_reset()
@@ -225,11 +225,11 @@ def load_demo(
     """Load the demo data into a database without catalog data, then ``cases`` generated cases
     over the year ending ``today`` (default: the demo's count, today). All or nothing.
 
-    Returns the cases' summary (``demo_cases.Result``), or None without cases."""
+    Returns the cases' summary (``onewindow.demo.cases.Result``), or None without cases."""
     from django.db import transaction
 
-    from onewindow.cases.demo_cases import DEFAULT_COUNT, demo_cases_load
     from onewindow.core import clock
+    from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load
 
     present = demo_data_present()
     if present:
@@ -246,7 +246,7 @@ def _load_catalog(progress: bool) -> None:
     from django.db import transaction
     from tqdm import tqdm
 
-    from onewindow.catalog.demo_data import plan
+    from onewindow.demo.data import plan
 
     rng = random.Random(SEED)
     items = plan.items(rng)
@@ -413,8 +413,8 @@ def _load_checklists(
 ) -> None:
     """Conditions, materials (with their PDF forms), fees and the process template of every
     draft, in bulk."""
-    from onewindow.catalog.demo_data.risks import RISKS
     from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch, RiskPoint
+    from onewindow.demo.data.risks import RISKS
 
     conditions, materials, fees, branches = [], [], [], []
     risks: list[RiskPoint] = []
@@ -488,7 +488,7 @@ def _load_checklists(
 def _attach_forms(
     material: Any, line: Any, entry: Any, draft: Any, departments: dict[str, Any], n: int
 ) -> None:
-    from onewindow.catalog.demo_data.forms import FormText, application_form
+    from onewindow.demo.data.forms import FormText, application_form
 
     text = FormText(
         title=line.name.strip("《》"),

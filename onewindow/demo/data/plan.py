@@ -1,6 +1,6 @@
 """What the demo loads, read from the files in this folder: pure data, no database.
 
-``onewindow.catalog.demo`` writes it. Everything here is deterministic: the same files and seed
+``onewindow.demo.catalog`` writes it. Everything here is deterministic: the same files and seed
 give the same plan, row for row.
 """
 
