@@ -61,7 +61,8 @@ def transition(
         now=now,
         data=data,
     )
-    # §C9: the applicant's email/SMS is queued in this same transaction, sent after commit.
+    # docs/product.md §C9: the applicant's email/SMS is queued in this same transaction, sent after
+    # commit.
     case_event_notify(case=case, event=event)
     return event
 

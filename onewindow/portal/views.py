@@ -1,5 +1,5 @@
-"""Public pages of the online hall (PRODUCT.md §C1): guides, form downloads, power and fee lists;
-the progress query and the applicant's dashboard (§C9)."""
+"""Public pages of the online hall (docs/product.md §C1): guides, form downloads, power and fee
+lists; the progress query and the applicant's dashboard (docs/product.md §C9)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,8 @@ def guide_flowchart(request: HttpRequest, code: str) -> HttpResponse:
 def material_download(
     request: HttpRequest, code: str, material_id: int, kind: Literal["form", "sample"]
 ) -> FileResponse:
-    """A blank form or sample of a published checklist line, never a draft's file (§C1)."""
+    """A blank form or sample of a published checklist line, never a draft's file
+    (docs/product.md §C1)."""
     material = (
         Material.objects.filter(
             pk=material_id, version__status=VersionStatus.PUBLISHED, version__item__code=code
@@ -164,7 +165,7 @@ def fee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/fee_list.html", {"fees": selectors.fee_list()})
 
 
-# --- progress query and dashboard (§C9) --------------------------------------------------------------------------------------
+# --- progress query and dashboard (docs/product.md §C9) -------------------------------------------
 
 
 class ProgressQueryForm(forms.Form):
