@@ -46,7 +46,7 @@ from onewindow.cases.views.fees import fee_context
 from onewindow.catalog import deadlines
 from onewindow.core import clock
 from onewindow.core.access import deny
-from onewindow.review.material_selectors import material_requests_for_window
+from onewindow.review.selectors.materials import material_requests_for_window
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"
