@@ -155,7 +155,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 def extension_limit(*, joint_handling: bool) -> int:
     """ALL Art. 42: +10 working days approved by the agency head; +15 for joint / centralised
-    handling approved by the government head (who approves: ``decision_selectors.
+    handling approved by the government head (who approves: ``review.selectors.decisions.
     may_approve_extension``). The joint limit itself is capped at 45 working days when the item
     is published, unless its version records the law and article allowing more
     (``catalog.process.joint_limit_errors``)."""

@@ -40,7 +40,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.catalog.models import DeliveryMethod
-from onewindow.certificates import renewals, selectors, services
+from onewindow.certificates import selectors, services
 from onewindow.certificates.models import (
     Certificate,
     CertificateStatus,
@@ -49,6 +49,7 @@ from onewindow.certificates.models import (
     Renewal,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
+from onewindow.certificates.services import renewals
 from onewindow.core.ratelimit import client_address
 from onewindow.review.dues import certificate_due
 

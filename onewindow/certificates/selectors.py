@@ -205,7 +205,7 @@ def allowed_actions(
     if manager and certificate.status == CertificateStatus.VALID:
         actions += ["revoke", "withdraw", "cancel"]
     if applicant:
-        from onewindow.certificates import renewals
+        from onewindow.certificates.services import renewals
 
         under_way = renewals.open_renewal(certificate)
         submitted = under_way is not None and under_way.case.status != CaseStatus.DRAFT
@@ -456,7 +456,7 @@ class RenewalInfo:
 
 
 def renewal_info(certificate: Certificate, *, today: dt.date | None = None) -> RenewalInfo:
-    from onewindow.certificates import renewals
+    from onewindow.certificates.services import renewals
 
     today = today or clock.today()
     version = renewals.renewal_version(certificate)

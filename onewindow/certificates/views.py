@@ -25,7 +25,7 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
-from onewindow.certificates import renewals, selectors, services
+from onewindow.certificates import selectors, services
 from onewindow.certificates.forms import (
     DeliveryChoiceForm,
     HandoverForm,
@@ -38,6 +38,7 @@ from onewindow.certificates.models import (
     DeliveryMethodChoice,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
+from onewindow.certificates.services import renewals
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.ratelimit import client_address

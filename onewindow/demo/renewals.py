@@ -11,7 +11,7 @@ from typing import Any
 
 from onewindow.cases.models import CaseStatus
 from onewindow.certificates.models import Certificate, CertificateStatus
-from onewindow.certificates.renewals import open_renewal, renewal_refusal, renewal_start
+from onewindow.certificates.services.renewals import open_renewal, renewal_refusal, renewal_start
 
 
 def renewals_demo(*, holders: list[Any], now: dt.datetime, today: dt.date) -> int:

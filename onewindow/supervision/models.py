@@ -2,8 +2,8 @@
 cards.
 
 A ``Rule`` is one trigger of docs/rules/supervision.md §D1 with thresholds administrators may edit
-(D2); the sweep (``onewindow.supervision.sweep``) issues a ``Card`` when an object crosses a rule's
-threshold. The unique constraint on (rule, object kind, object id, level) makes the sweep
+(D2); the sweep (``onewindow.supervision.services.sweep``) issues a ``Card`` when an object crosses
+a rule's threshold. The unique constraint on (rule, object kind, object id, level) makes the sweep
 idempotent: any number of workers and any restart give exactly one card per crossing.
 """
 

@@ -38,7 +38,7 @@ from onewindow.catalog.models import Material
 from onewindow.certificates import jobs, services, signing
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
 from onewindow.certificates.pdf import certificate_document
-from onewindow.certificates.renewals import (
+from onewindow.certificates.services.renewals import (
     RenewalRefused,
     latest_application_day,
     renewal_start,

@@ -92,8 +92,8 @@ class Sim:
     def act(self, story: Story | None, fn: Any) -> bool:
         """Run one step all or nothing; a refusal ends the story (counted, logged)."""
         from onewindow.cases.errors import CaseError
-        from onewindow.supervision.letters import LetterError
         from onewindow.supervision.services import CardError
+        from onewindow.supervision.services.letters import LetterError
 
         try:
             with transaction.atomic():
@@ -149,8 +149,8 @@ class Sim:
     def morning_jobs(self, day: dt.date) -> None:
         from onewindow.cases.services import cases_accept_deemed
         from onewindow.review.services import tasks_deem_consent
-        from onewindow.supervision.letters import letters_escalate
-        from onewindow.supervision.sweep import supervision_sweep
+        from onewindow.supervision.services.letters import letters_escalate
+        from onewindow.supervision.services.sweep import supervision_sweep
 
         now = self.now
         started = time.perf_counter()
@@ -254,8 +254,8 @@ class Sim:
 def letter_steps(sim: Sim, day: dt.date, kind: str, n: int) -> Iterator[dt.datetime]:
     """A 督办函 on the most recent red card: answered and closed, left open, or never answered
     (escalated by the job and carded by the next sweep)."""
-    from onewindow.supervision.letters import letter_close, letter_issue, letter_respond
     from onewindow.supervision.models import Card
+    from onewindow.supervision.services.letters import letter_close, letter_issue, letter_respond
 
     yield sim.at(day, 10.5)
     card = (

@@ -481,7 +481,7 @@ class Story:
         )
 
     def suspension(self) -> Steps:
-        from onewindow.review.decisions import suspension_end, suspension_start
+        from onewindow.review.services.decisions import suspension_end, suspension_start
 
         fate = self.plan.fate
         yield self.at(self.wd(self.today(), 1), 11.2)
@@ -586,8 +586,8 @@ class Story:
         return act
 
     def extension(self) -> Steps:
-        from onewindow.review.decisions import extension_decide, extension_request
         from onewindow.review.models import Extension
+        from onewindow.review.services.decisions import extension_decide, extension_request
 
         case = self.fresh()
         if case.decision_due is None:
@@ -623,7 +623,7 @@ class Story:
     def extension_requested(self) -> Steps:
         """The handler asks for more time the working day after the opinions are in; the
         request waits for approval at the cut-off (docs/decisions.md §O2)."""
-        from onewindow.review.decisions import extension_request
+        from onewindow.review.services.decisions import extension_request
 
         yield self.at(self.wd(self.today(), 1), 9.5)
         self.sim.act(
@@ -638,8 +638,8 @@ class Story:
         )
 
     def decide(self) -> Steps:
-        from onewindow.review.decisions import decision_make
         from onewindow.review.selectors import case_opinions_complete
+        from onewindow.review.services.decisions import decision_make
 
         p, case = self.plan, self.fresh()
         due = case.decision_due or self.today()

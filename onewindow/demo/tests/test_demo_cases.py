@@ -230,8 +230,8 @@ def test_every_staff_persona_finds_real_work_in_their_queue_today(year):
     from onewindow.accounts.roles import Perm, has_perm
     from onewindow.cases.selectors import intake_queue
     from onewindow.certificates.selectors import deliveries_pending
-    from onewindow.review.decision_selectors import decisions_pending, extensions_pending
     from onewindow.review.selectors import tasks_for_inbox
+    from onewindow.review.selectors.decisions import decisions_pending, extensions_pending
     from onewindow.supervision.models import CardStatus
 
     staff = {u.username: u for u in User.objects.filter(username__in=demo.DEMO_USERNAMES)}
@@ -261,7 +261,7 @@ def test_a_situation_report_of_the_demo_is_generated_by_the_next_tick_of_the_wor
     job at once (how long it takes is a benchmark figure: `make bench-reports`)."""
     from onewindow.supervision import jobs
     from onewindow.supervision.models import PeriodKind, ReportStatus
-    from onewindow.supervision.reports import report_request
+    from onewindow.supervision.services.reports import report_request
 
     supervisor = User.objects.get(username="supervisor")
     report = report_request(kind=PeriodKind.QUARTER, period_start=TODAY, actor=supervisor)

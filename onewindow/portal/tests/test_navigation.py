@@ -14,8 +14,8 @@ from django.urls import reverse
 from onewindow.review.tests.decision_world import all_agree, case_in_review
 from onewindow.review.tests.decision_world import make_world as make_decision_world
 from onewindow.review.tests.task_world import at
-from onewindow.supervision import letters
 from onewindow.supervision.models import Card
+from onewindow.supervision.services import letters
 from onewindow.supervision.tests.world import sweep_on
 
 pytestmark = pytest.mark.django_db

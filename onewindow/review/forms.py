@@ -12,8 +12,8 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases.models import Case
-from onewindow.review.decisions import MAX_EXPECTED_DAYS, TEXT_MAX
 from onewindow.review.models import DecisionKind, SuspensionKind
+from onewindow.review.services.decisions import MAX_EXPECTED_DAYS, TEXT_MAX
 
 
 class RevisionForm(forms.Form):

@@ -6,7 +6,7 @@ idempotent in any number of processes) and generates pending ones; supervisors a
 on demand (``report_request``), e.g. for the current month so far.
 
 ``report_generate`` claims a pending report with a conditional UPDATE (pending → running, the
-revision is the claim token), computes the figures (``report_data``) while writing its progress
+revision is the claim token), computes the figures (``selectors.report_figures``) while writing its progress
 in small committed UPDATEs that a polling page sees, renders the PDF and stores everything with
 a number ``情况通报〔2026〕第3期`` (per year, in order of completion; unique, retried on a clash).
 A worker that died leaves its report running: after ``STALE_AFTER`` another worker reclaims it.
@@ -41,15 +41,15 @@ from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.lib.workdays import FIRST_YEAR
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
-from onewindow.supervision.report_data import (
+from onewindow.supervision.pdf.reports import report_pdf
+from onewindow.supervision.selectors import _django
+from onewindow.supervision.selectors.report_figures import (
     add_months,
     period_bounds,
     previous_period,
     report_figures,
 )
-from onewindow.supervision.report_pdf import report_pdf
-from onewindow.supervision.scores import period_label
-from onewindow.supervision.selectors import _django
+from onewindow.supervision.services.scores import period_label
 
 __all__ = [
     "ReportError",

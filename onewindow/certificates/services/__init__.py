@@ -85,7 +85,7 @@ def certificate_issue(
     _issue_check(case, decision, actor)
     renewal = Renewal.objects.filter(case_id=case.pk).first()
     if renewal is not None:  # ALL Art. 50: a renewal extends the certificate it renews
-        from onewindow.certificates.renewals import renewal_grant
+        from onewindow.certificates.services.renewals import renewal_grant
 
         return renewal_grant(renewal=renewal, case=case, actor=actor, now=now)
     version = case.item_version

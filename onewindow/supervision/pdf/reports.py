@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from onewindow.core import clock
 from onewindow.lib.pdf import Block, Document, Heading, Table, render_document
 from onewindow.supervision.models import SituationReport
-from onewindow.supervision.report_data import previous_period
-from onewindow.supervision.scores import period_label
+from onewindow.supervision.selectors.report_figures import previous_period
+from onewindow.supervision.services.scores import period_label
 
 ISSUER = "电子监察"
 DASH = "—"

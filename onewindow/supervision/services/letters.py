@@ -40,7 +40,7 @@ from onewindow.supervision.models import (
     SupervisionLetter,
 )
 from onewindow.supervision.rules import red_last_due
-from onewindow.supervision.sweep import HEAD_ROLES
+from onewindow.supervision.services.sweep import HEAD_ROLES
 
 # docs/rules/supervision.md §D8: default 5 working days, the supervisor may choose 1–20.
 RESPONSE_DAYS_DEFAULT = 5

@@ -1,7 +1,7 @@
 """Performance scores (绩效考核, docs/product.md §C10, docs/rules/supervision.md §D3, §D4, §D10).
 
 Per department and per window, per month and per quarter, from the D4 indicators
-(``score_figures``), cards and letters, with the weights of the one ``ScoreScheme`` row that
+(``selectors.score_figures``), cards and letters, with the weights of the one ``ScoreScheme`` row that
 administrators edit (``scheme_update``).
 
 The score::
@@ -53,7 +53,7 @@ from onewindow.supervision.models import (
     ScoreScheme,
     SubjectKind,
 )
-from onewindow.supervision.score_figures import (
+from onewindow.supervision.selectors.score_figures import (
     Figures,
     day_bounds,
     department_figures,

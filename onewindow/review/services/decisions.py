@@ -30,7 +30,6 @@ from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog.deadlines import certificate_due as certificate_due_of
 from onewindow.catalog.deadlines import extension_limit, shift, working_days_between
 from onewindow.core import clock
-from onewindow.review import decision_selectors as sel
 from onewindow.review.models import (
     TASK_PENDING,
     Decision,
@@ -41,6 +40,7 @@ from onewindow.review.models import (
     SuspensionKind,
     Task,
 )
+from onewindow.review.selectors import decisions as sel
 
 # Longest special procedure a notice may announce; anything longer is a typing error.
 MAX_EXPECTED_DAYS = 250

@@ -19,8 +19,8 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import STAFF_ROLES, Perm, has_perm
 from onewindow.core.access import deny
 from onewindow.supervision.models import PerformanceScore, PeriodKind, SubjectKind
-from onewindow.supervision.scores import period_end, period_label, period_provisional
 from onewindow.supervision.selectors import _django
+from onewindow.supervision.services.scores import period_end, period_label, period_provisional
 
 TARGET = "supervision.scores"
 
