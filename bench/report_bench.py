@@ -35,9 +35,9 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from onewindow.catalog import demo
+    from onewindow.demo import catalog as demo
     from onewindow.supervision.models import ReportStatus, SituationReport
-    from onewindow.supervision.reports import report_generate_pending, reports_schedule
+    from onewindow.supervision.services.reports import report_generate_pending, reports_schedule
 
     demo.load_demo(progress=False, cases=args.cases)
     SituationReport.objects.all().delete()

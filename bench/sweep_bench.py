@@ -128,7 +128,7 @@ def baseline_run(today: dt.date, into: str) -> dict[str, Any]:
 
 
 def sweep_run(today: dt.date, batch: int) -> dict[str, Any]:
-    from onewindow.supervision.sweep import supervision_sweep, sweep_summary
+    from onewindow.supervision.services.sweep import supervision_sweep, sweep_summary
 
     started = time.perf_counter()
     result = supervision_sweep(today=today, batch=batch)

@@ -14,7 +14,7 @@ import sys
 import threading
 from typing import Any
 
-from onewindow.cli import setup_django
+from onewindow.core.commands import setup_django
 
 
 def add_parsers(sub: Any) -> None:
@@ -43,10 +43,10 @@ def add_parsers(sub: Any) -> None:
 def prepare(*, load_demo: bool, demo_cases: int | None = None) -> bool:
     """Migrate and, on an empty database, load the demo data. True when demo data was loaded."""
     setup_django()  # migrates first
-    from onewindow.catalog.demo import demo_data_present
+    from onewindow.demo.catalog import demo_data_present
 
     if load_demo and not any(demo_data_present().values()):
-        from onewindow.catalog.demo import load_demo as load
+        from onewindow.demo.catalog import load_demo as load
 
         load(progress=True, cases=demo_cases)
         return True
@@ -63,7 +63,7 @@ def run_command(args: argparse.Namespace) -> int:
     prepare(load_demo=not args.no_demo, demo_cases=args.demo_cases)
     from django.conf import settings
 
-    from onewindow.catalog.demo import print_logins
+    from onewindow.demo.catalog import print_logins
 
     url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
     print(f"\nOneWindow 一窗通办 正在运行 / running at {url}")

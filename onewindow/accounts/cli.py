@@ -19,7 +19,7 @@ def unlock_command(args: argparse.Namespace) -> int:
     if not args.username and not args.ip:
         print("参数错误 （invalid arguments）：请指定 --username 或 --ip")
         raise SystemExit(2)
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from onewindow.accounts.lockout import lockout_lift

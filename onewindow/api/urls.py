@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
     path("", include("onewindow.supervision.api")),
+    path("", include("onewindow.portal.api")),
 ]

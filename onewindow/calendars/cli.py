@@ -99,7 +99,7 @@ def _warn_provisional(calendar: WorkCalendar, start: dt.date, end: dt.date) -> N
 
 
 def _due(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from onewindow.calendars.selectors import get_calendar
@@ -118,7 +118,7 @@ def _due(args: argparse.Namespace) -> int:
 
 
 def _count(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from onewindow.calendars.selectors import get_calendar
@@ -137,7 +137,7 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from django.core.exceptions import ValidationError
@@ -186,7 +186,7 @@ def _print_loaded(year: int) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
     from onewindow.calendars.selectors import year_view

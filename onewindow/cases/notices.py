@@ -23,7 +23,7 @@ from onewindow.cases.models import Case, CommitmentKind, Notice, NoticeKind
 from onewindow.cases.services import APPEAL_RIGHTS
 from onewindow.lib.pdf import Block, Document, Facts, Heading, Signature, Table, render_document
 
-# The public progress page (views/progress.py); the query string is its documented interface.
+# The public progress page (``portal.views.progress``); the query string is its documented interface.
 PROGRESS_PATH = "/progress/"
 LAW = "《中华人民共和国行政许可法》"
 

@@ -24,7 +24,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.recompute import CalendarChange
-from onewindow.cases import deadlines
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
@@ -33,6 +32,7 @@ from onewindow.cases.models import (
     CommitmentStatus,
 )
 from onewindow.cases.transitions import event_record
+from onewindow.catalog import deadlines
 from onewindow.core import clock
 from onewindow.lib.workdays import Due
 from onewindow.notifications.services import case_event_notify

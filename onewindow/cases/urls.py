@@ -1,7 +1,7 @@
-"""Case pages: online application (apply), window intake (intake), progress and dashboard,
+"""Case pages: online application (apply), window intake (intake), fees
 and the applicant's mandates to agents (mandates)."""
 
-from onewindow.cases.views import apply, fees, intake, mandates, progress
+from onewindow.cases.views import apply, fees, intake, mandates
 
 app_name = "cases"
 
@@ -9,6 +9,5 @@ urlpatterns = [
     *apply.urlpatterns,
     *intake.urlpatterns,
     *fees.urlpatterns,
-    *progress.urlpatterns,
     *mandates.urlpatterns,
 ]

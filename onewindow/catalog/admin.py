@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from onewindow.catalog import process, risks, services
+from onewindow.catalog.deadlines import DEFAULT_STEPS
 from onewindow.catalog.models import (
     Condition,
     DeliveryMethod,
@@ -45,7 +46,6 @@ from onewindow.catalog.models import (
 )
 from onewindow.core import clock
 from onewindow.lib.flowchart import render_svg
-from onewindow.review.deadlines import DEFAULT_STEPS
 
 DEPTH = {RegionLevel.CITY: 0, RegionLevel.DISTRICT: 1, RegionLevel.STREET: 2}
 # Colours and indents live in static/css/admin.css: the CSP allows no style="" (issue 10 item 11).

@@ -5,7 +5,7 @@ lead's consolidation time.
 Validation lives here, in one pure function over the would-be template (``template_errors``), so
 the admin can check a whole edited template before anything is saved and publication can check
 the stored one (``process_template_errors``). A version without branches is valid: the review
-then falls back to one branch for the item's own department (``review.deadlines.process_plan``).
+then falls back to one branch for the item's own department (``catalog.deadlines.process_plan``).
 
 The row services check what one row can get wrong (department, steps, days, its own path, a
 second lead, a repeated department); "exactly one lead" is a rule of the whole template and is
@@ -25,16 +25,16 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Role
-from onewindow.catalog.models import Department, Item, ItemVersion, ProcessBranch, StepKind
-from onewindow.catalog.services import _locked_draft
-from onewindow.lib import flowchart
-from onewindow.review.deadlines import (
+from onewindow.catalog.deadlines import (
     DEFAULT_STEPS,
     EXTENSION_MAX_DAYS_JOINT,
     JOINT_HANDLING_DAYS,
     critical_path_days,
     process_plan,
 )
+from onewindow.catalog.models import Department, Item, ItemVersion, ProcessBranch, StepKind
+from onewindow.catalog.services import _locked_draft
+from onewindow.lib import flowchart
 
 __all__ = [
     "BRANCH_FIELDS",
@@ -434,7 +434,7 @@ class ProcessView:
 
 
 def process_view(version: ItemVersion) -> ProcessView:
-    """``review.deadlines.process_plan`` with the departments, for display (lead first)."""
+    """``catalog.deadlines.process_plan`` with the departments, for display (lead first)."""
     plan = process_plan(version)
     ids = {p.department_id for p in plan}
     departments = {d.pk: d for d in _departments(version, ids)}

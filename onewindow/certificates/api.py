@@ -38,9 +38,8 @@ from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.errors import CaseError
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus
-from onewindow.cases.views.progress import progress_client
 from onewindow.catalog.models import DeliveryMethod
-from onewindow.certificates import renewals, selectors, services
+from onewindow.certificates import selectors, services
 from onewindow.certificates.models import (
     Certificate,
     CertificateStatus,
@@ -49,6 +48,8 @@ from onewindow.certificates.models import (
     Renewal,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
+from onewindow.certificates.services import renewals
+from onewindow.core.ratelimit import client_address
 from onewindow.review.dues import certificate_due
 
 TAGS = ["certificates"]
@@ -62,7 +63,7 @@ class VerifyThrottle(BaseThrottle):
         self.seconds = 0
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        self.seconds = selectors.verify_rate_spend(progress_client(request))
+        self.seconds = selectors.verify_rate_spend(client_address(request))
         return self.seconds == 0
 
     def wait(self) -> float | None:

@@ -16,7 +16,7 @@ class CertificatesConfig(AppConfig):
         texts._ACTIONS.update(action_texts())
         # ALL Art. 50: a renewal case's submission is refused when it comes too late.
         from onewindow.cases.services import SUBMIT_CHECKS
-        from onewindow.certificates.renewals import renewal_submit_check
+        from onewindow.certificates.services.renewals import renewal_submit_check
 
         if renewal_submit_check not in SUBMIT_CHECKS:
             SUBMIT_CHECKS.append(renewal_submit_check)

@@ -25,7 +25,7 @@ def flag_overdue() -> int:
 def deem_renewals() -> int:
     """ALL Art. 50 (DOMAIN-RULES B6): no decision on a renewal by the expiry date → deemed
     renewed, the certificate extended, the holder told, the case flagged for supervision."""
-    from onewindow.certificates.renewals import renewals_deem
+    from onewindow.certificates.services.renewals import renewals_deem
 
     found = renewals_deem()
     if found:

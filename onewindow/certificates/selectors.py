@@ -43,7 +43,7 @@ from onewindow.core.access import deny
 from onewindow.core.ratelimit import rate_spend
 from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
-# Public names of this app's case events on the progress page (cases.views.progress merges them).
+# Public names of this app's case events on the progress page (portal.progress merges them).
 PUBLIC_EVENT_LABELS = {
     "certificate_issued": gettext_lazy("证照已制发"),
     "delivery_chosen": gettext_lazy("选择送达方式"),
@@ -205,7 +205,7 @@ def allowed_actions(
     if manager and certificate.status == CertificateStatus.VALID:
         actions += ["revoke", "withdraw", "cancel"]
     if applicant:
-        from onewindow.certificates import renewals
+        from onewindow.certificates.services import renewals
 
         under_way = renewals.open_renewal(certificate)
         submitted = under_way is not None and under_way.case.status != CaseStatus.DRAFT
@@ -455,7 +455,7 @@ class RenewalInfo:
 
 
 def renewal_info(certificate: Certificate, *, today: dt.date | None = None) -> RenewalInfo:
-    from onewindow.certificates import renewals
+    from onewindow.certificates.services import renewals
 
     today = today or clock.today()
     version = renewals.renewal_version(certificate)

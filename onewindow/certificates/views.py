@@ -25,8 +25,7 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
-from onewindow.cases.views.progress import progress_client
-from onewindow.certificates import renewals, selectors, services
+from onewindow.certificates import selectors, services
 from onewindow.certificates.forms import (
     DeliveryChoiceForm,
     HandoverForm,
@@ -39,8 +38,10 @@ from onewindow.certificates.models import (
     DeliveryMethodChoice,
 )
 from onewindow.certificates.pdf import certificate_response, verify_url
+from onewindow.certificates.services import renewals
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.ratelimit import client_address
 
 ACTION_TITLES = {
     "revoke": gettext_lazy("撤销"),
@@ -53,7 +54,7 @@ ACTION_TITLES = {
 
 
 def _throttled(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse | None:
-    wait = selectors.verify_rate_spend(progress_client(request))
+    wait = selectors.verify_rate_spend(client_address(request))
     if not wait:
         return None
     context["error"] = _("查询过于频繁，请在 %(s)d 秒后再试。") % {"s": wait}

@@ -17,6 +17,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
+from django.http import HttpRequest
+from rest_framework.throttling import BaseThrottle
 
 from onewindow.core import clock
 
@@ -59,3 +61,8 @@ def rate_spend(*, scope: str, ident: str | None, limit: int) -> int:
     if count <= limit:
         return 0
     return max(1, WINDOW_SECONDS - int(now % WINDOW_SECONDS))
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The caller's address as the API throttles see it (X-Forwarded-For through NUM_PROXIES)."""
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]

@@ -32,4 +32,6 @@ urlpatterns = [
     path("forms/", views.form_list, name="form_list"),
     path("power-list/", views.power_list, name="power_list"),
     path("fee-list/", views.fee_list, name="fee_list"),
+    path("progress/", views.progress, name="progress"),
+    path("my/cases/", views.my_cases, name="my_cases"),
 ]

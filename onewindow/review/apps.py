@@ -11,7 +11,7 @@ class ReviewConfig(AppConfig):
         # The review notices (DOMAIN-RULES B7) register their PDF bodies with cases.notices.
         # DOMAIN-RULES A4: a calendar change recomputes the tasks' and certificates' due dates.
         from onewindow.calendars.recompute import recomputer_register
-        from onewindow.review import notices_decisions, notices_tasks  # noqa: F401
+        from onewindow.review.notices import decisions, tasks  # noqa: F401
         from onewindow.review.recompute import certificate_dues_recompute, tasks_recompute
 
         recomputer_register("review_tasks", tasks_recompute)

@@ -18,10 +18,10 @@ def add_parser(sub: Any) -> None:
 
 
 def supervise_command(args: argparse.Namespace) -> int:
-    from onewindow.cli import setup_django
+    from onewindow.core.commands import setup_django
 
     setup_django()
-    from onewindow.supervision.sweep import supervision_sweep, sweep_summary
+    from onewindow.supervision.services.sweep import supervision_sweep, sweep_summary
 
     if args.batch < 1:
         print("参数错误 (invalid arguments): --batch 必须为正整数")

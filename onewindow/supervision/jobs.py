@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 
 from onewindow.core.jobs import periodic
-from onewindow.supervision.sweep import supervision_sweep
+from onewindow.supervision.services.sweep import supervision_sweep
 
 log = logging.getLogger("onewindow.supervision")
 
@@ -29,7 +29,7 @@ def sweep() -> int:
 def letters_escalate() -> int:
     """Issue 5 item 4: mark unanswered 督办函 past their due date escalated (the sweep's rule
     ``letter_overdue`` issues their red card)."""
-    from onewindow.supervision.letters import letters_escalate as escalate
+    from onewindow.supervision.services.letters import letters_escalate as escalate
 
     count = escalate()
     if count:
@@ -49,7 +49,7 @@ REPORT_BUDGET_SECONDS = 30.0
 @periodic("supervision.reports_schedule", interval=settings.BACKGROUND_INTERVAL)
 def reports_schedule() -> int:
     """Issue 5 item 5: queue the situation report of each month and quarter that ended."""
-    from onewindow.supervision.reports import reports_schedule as schedule
+    from onewindow.supervision.services.reports import reports_schedule as schedule
 
     queued = schedule()
     if queued:
@@ -61,7 +61,7 @@ def reports_schedule() -> int:
 def reports() -> int:
     """Generate the queued situation reports now (requested ones first; claimed one by one, so
     safe in several processes)."""
-    from onewindow.supervision.reports import report_generate_pending
+    from onewindow.supervision.services.reports import report_generate_pending
 
     done = report_generate_pending(seconds=REPORT_BUDGET_SECONDS)
     if done:
@@ -73,7 +73,7 @@ def reports() -> int:
 def scores() -> int:
     """Issue 5 item 6: compute each month and quarter once after it ends, and keep the current
     period's provisional scores at most an hour old (``scores.scores_refresh``)."""
-    from onewindow.supervision.scores import scores_refresh
+    from onewindow.supervision.services.scores import scores_refresh
 
     count = scores_refresh()
     if count:

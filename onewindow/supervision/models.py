@@ -1,7 +1,7 @@
 """Electronic supervision (电子监察, PRODUCT.md §C10, DOMAIN-RULES D): rules and cards.
 
 A ``Rule`` is one trigger of DOMAIN-RULES D1 with thresholds administrators may edit (D2); the
-sweep (``onewindow.supervision.sweep``) issues a ``Card`` when an object crosses a rule's
+sweep (``onewindow.supervision.services.sweep``) issues a ``Card`` when an object crosses a rule's
 threshold. The unique constraint on (rule, object kind, object id, level) makes the sweep
 idempotent: any number of workers and any restart give exactly one card per crossing.
 """

@@ -30,7 +30,6 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases.deadlines import INTAKE_DAYS
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
@@ -43,8 +42,8 @@ from onewindow.cases.models import (
     CorrectionNotice,
     MaterialStatus,
 )
+from onewindow.catalog.deadlines import CERTIFICATE_DAYS, INTAKE_DAYS, critical_path_days
 from onewindow.catalog.models import ItemVersion, ProcessBranch
-from onewindow.review.deadlines import CERTIFICATE_DAYS, critical_path_days
 from onewindow.review.dues import task_paused_q
 from onewindow.review.models import (
     TASK_PENDING,
@@ -181,7 +180,7 @@ def _case_allotted() -> list[tuple[Q, int]]:
     ):
         if not longest and committed is None:
             continue
-        branch = longest or max(1, committed - consolidation)  # as review.deadlines.process_plan
+        branch = longest or max(1, committed - consolidation)  # as catalog.deadlines.process_plan
         days = critical_path_days([branch], consolidation)
         by_days.setdefault(days, []).append(pk)
     return [(Q(item_version_id__in=pks), n) for n, pks in sorted(by_days.items())]

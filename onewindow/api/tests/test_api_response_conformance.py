@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import (
 from onewindow.api.tests.conftest import token_headers
 from onewindow.cases.models import Case, Notice
 from onewindow.core import clock
-from onewindow.supervision import reports
-from onewindow.supervision.letters import letter_issue
 from onewindow.supervision.models import PeriodKind, SituationReport, SupervisionLetter
+from onewindow.supervision.services import reports
+from onewindow.supervision.services.letters import letter_issue
 from onewindow.testing import Personas
 
 pytestmark = pytest.mark.django_db

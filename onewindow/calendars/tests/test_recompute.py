@@ -30,8 +30,8 @@ from onewindow.catalog.models import ToleranceCategory, ToleranceSetting
 from onewindow.cli import main
 from onewindow.notifications.models import OutboxMessage
 from onewindow.notifications.texts import compose
-from onewindow.review.decisions import decision_make
 from onewindow.review.models import Decision, Task
+from onewindow.review.services.decisions import decision_make
 from onewindow.review.tests.decision_world import (
     DecisionWorld,
     at,

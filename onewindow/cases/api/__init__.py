@@ -1,11 +1,10 @@
-"""Case endpoints under /api/v1/: application, intake, progress, mandates."""
+"""Case endpoints under /api/v1/: application, intake, mandates."""
 
-from onewindow.cases.api import apply, fees, intake, mandates, progress
+from onewindow.cases.api import apply, fees, intake, mandates
 
 urlpatterns = [
     *apply.urlpatterns,
     *intake.urlpatterns,
     *fees.urlpatterns,
-    *progress.urlpatterns,
     *mandates.urlpatterns,
 ]

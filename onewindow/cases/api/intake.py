@@ -45,7 +45,7 @@ from onewindow.cases.models import (
     Notice,
     NoticeKind,
 )
-from onewindow.review.material_selectors import material_requests_for_window
+from onewindow.review.selectors.materials import material_requests_for_window
 
 TAGS = ["cases: intake"]
 MAX_KEY = 100

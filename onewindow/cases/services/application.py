@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.cases import deadlines, selectors
+from onewindow.cases import selectors
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import (
     WITHDRAWABLE,
@@ -26,6 +26,7 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.numbers import case_number_next, query_code_new
 from onewindow.cases.transitions import event_record, transition
+from onewindow.catalog import deadlines
 from onewindow.catalog.models import ItemVersion, Region, VersionStatus
 from onewindow.core import clock
 

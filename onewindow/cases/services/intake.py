@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases import deadlines
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import (
     AWAITING_INTAKE,
@@ -29,6 +28,9 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.services.application import _tolerance_limit
 from onewindow.cases.transitions import flag_raise, transition
+from onewindow.catalog import deadlines
+from onewindow.catalog.deadlines import process_plan
+from onewindow.catalog.models import Department
 from onewindow.core import clock
 
 # ALL Art. 38 / Administrative Reconsideration Law: every refusal names the remedies.
@@ -159,9 +161,6 @@ def _review_open(case: Case, actor: Any, now: dt.datetime) -> None:
 
 def _departments_involved(case: Case) -> list[str]:
     """DOMAIN-RULES C1: the acceptance notice lists every department of the review."""
-    from onewindow.catalog.models import Department
-    from onewindow.review.deadlines import process_plan
-
     ids = [plan.department_id for plan in process_plan(case.item_version)]
     names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
     return [names[pk] for pk in ids if pk in names]

@@ -14,7 +14,7 @@ from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import World, pdf
 from onewindow.cases.uploads import case_file_add
-from onewindow.cases.views.progress import DashboardRow
+from onewindow.portal.progress import DashboardRow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -87,11 +87,11 @@ def test_after_revocation_the_agent_gets_a_logged_404_and_the_applicant_keeps_ac
 def test_the_case_leaves_the_agents_dashboard_when_the_mandate_ends(client, aw, filed):
     mandate, case, _attached = filed
     client.force_login(aw.agent)
-    assert case.number in client.get(reverse("cases:my_cases")).content.decode()
+    assert case.number in client.get(reverse("portal:my_cases")).content.decode()
     services.mandate_revoke(mandate=mandate)
-    assert case.number not in client.get(reverse("cases:my_cases")).content.decode()
+    assert case.number not in client.get(reverse("portal:my_cases")).content.decode()
     client.force_login(aw.applicant)
-    assert case.number in client.get(reverse("cases:my_cases")).content.decode()
+    assert case.number in client.get(reverse("portal:my_cases")).content.decode()
 
 
 def test_an_expired_mandate_hides_the_case_from_the_agent(aw, filed):

@@ -194,12 +194,12 @@ def test_staff_have_no_mandate_page(client, aw):
 
 def test_the_dashboard_links_to_the_mandates(client, aw):
     client.force_login(aw.applicant)
-    html = client.get(reverse("cases:my_cases")).content.decode()
+    html = client.get(reverse("portal:my_cases")).content.decode()
     assert URL in html and "我的代办委托" in html
     client.force_login(aw.agent)
-    assert "我的委托人" in client.get(reverse("cases:my_cases")).content.decode()
+    assert "我的委托人" in client.get(reverse("portal:my_cases")).content.decode()
     client.force_login(aw.clerk)  # staff have no mandates: no link to a page they cannot open
-    assert URL not in client.get(reverse("cases:my_cases")).content.decode()
+    assert URL not in client.get(reverse("portal:my_cases")).content.decode()
 
 
 # --- API ------------------------------------------------------------------------------------

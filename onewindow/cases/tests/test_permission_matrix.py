@@ -105,9 +105,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:intake_fee": page("POST", INTAKE_OF_CASE),
     "cases:intake_file": page("GET", READERS),
     "cases:notice_pdf": page("GET", READERS),
-    # progress and dashboard (views/progress.py)
-    "cases:progress": PUBLIC,
-    "cases:my_cases": page("GET", SIGNED_IN),
+    # progress and dashboard (portal.views)
+    "portal:progress": PUBLIC,
+    "portal:my_cases": page("GET", SIGNED_IN),
     # API: application (api/apply.py) — staff are refused by role before any lookup
     "api:case-list": page("GET", APPLICANT_ROLES, forbidden=STAFF),
     "api:case-detail": page("GET", OWNERS, forbidden=STAFF),
@@ -216,7 +216,7 @@ class Objects:
         unknown = set(route.kwargs) - set(values)
         assert not unknown, f"{route.name}: no test object for URL parameter(s) {unknown}"
         url = reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
-        if route.name in ("cases:progress", "api:progress_query"):
+        if route.name in ("portal:progress", "api:progress_query"):
             url += f"?number={self.case.number}&code={self.case.query_code}"
         return url
 

@@ -30,8 +30,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
-from onewindow.cases import deadlines, notices, selectors, services
 from onewindow.cases import fields as form_fields
+from onewindow.cases import notices, selectors, services
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.intake_forms import (
@@ -43,9 +43,10 @@ from onewindow.cases.intake_forms import (
 )
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.cases.views.fees import fee_context
+from onewindow.catalog import deadlines
 from onewindow.core import clock
 from onewindow.core.access import deny
-from onewindow.review.material_selectors import material_requests_for_window
+from onewindow.review.selectors.materials import material_requests_for_window
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from onewindow.catalog import process, services
-from onewindow.catalog.demo_data import plan
 from onewindow.catalog.models import ItemVersion, VersionStatus
 from onewindow.catalog.tests import builders as b
+from onewindow.demo.data import plan
 
 pytestmark = pytest.mark.django_db
 

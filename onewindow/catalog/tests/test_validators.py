@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from onewindow.catalog.demo_data.forms import FormText, application_form
 from onewindow.catalog.models import Material
 from onewindow.catalog.tests import builders as b
 from onewindow.catalog.validators import validate_form_template, validate_sample
+from onewindow.demo.data.forms import FormText, application_form
 
 GOOD_FORMS = [
     ("申请书.pdf", b.PDF),

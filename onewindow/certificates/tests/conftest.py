@@ -20,6 +20,7 @@ from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.transitions import transition
 from onewindow.cases.uploads import case_file_add
+from onewindow.catalog.deadlines import certificate_due
 from onewindow.catalog.models import (
     Department,
     Item,
@@ -31,7 +32,6 @@ from onewindow.catalog.models import (
 )
 from onewindow.certificates import services
 from onewindow.certificates.models import Certificate
-from onewindow.review.deadlines import certificate_due
 from onewindow.review.models import Decision, DecisionKind
 from onewindow.testing import Personas
 

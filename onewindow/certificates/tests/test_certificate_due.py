@@ -8,10 +8,10 @@ import datetime as dt
 import time_machine
 
 from onewindow.cases.models import CaseFlag, CaseStatus, FlagKind
+from onewindow.catalog.deadlines import certificate_due
 from onewindow.certificates import jobs, services
 from onewindow.certificates.tests.conftest import accepted_case, at, grant_for_test, issue
 from onewindow.core.jobs import JOBS
-from onewindow.review.deadlines import certificate_due
 
 
 def _flags(case):

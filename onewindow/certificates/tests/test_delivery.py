@@ -267,7 +267,7 @@ def test_the_progress_query_shows_method_status_and_tracking_number(posted, pers
         case=posted, actor=personas.clerk, carrier="中国邮政EMS", tracking_number="1234567890123"
     )
     params = {"number": posted.number, "code": posted.query_code}
-    html = client.get(reverse("cases:progress"), params).content.decode()
+    html = client.get(reverse("portal:progress"), params).content.decode()
     assert "邮政寄递" in html and "已寄出" in html and "1234567890123" in html
     assert "滨湖南路" not in html  # never the address
     assert "证照已寄出" in html  # the public step
@@ -280,7 +280,7 @@ def test_the_progress_query_shows_method_status_and_tracking_number(posted, pers
 
 def test_a_granted_case_asks_the_applicant_to_choose_on_my_cases(certificate, personas, client):
     client.force_login(personas.applicant)
-    html = client.get(reverse("cases:my_cases")).content.decode()
+    html = client.get(reverse("portal:my_cases")).content.decode()
     assert "选择送达方式、领取证照" in html
     assert reverse("certificates:case", args=[certificate.case_id]) in html
     page = client.get(reverse("certificates:case", args=[certificate.case_id])).content.decode()

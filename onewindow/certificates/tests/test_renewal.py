@@ -36,10 +36,9 @@ from onewindow.cases.tests.test_apply_fixtures import VALID_FORM
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Material
 from onewindow.certificates import jobs, services, signing
-from onewindow.certificates.demo import renewals_demo
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
 from onewindow.certificates.pdf import certificate_document
-from onewindow.certificates.renewals import (
+from onewindow.certificates.services.renewals import (
     RenewalRefused,
     latest_application_day,
     renewal_start,
@@ -54,6 +53,7 @@ from onewindow.certificates.tests.conftest import (
 )
 from onewindow.core.jobs import JOBS
 from onewindow.core.models import AccessDenied
+from onewindow.demo.renewals import renewals_demo
 from onewindow.notifications.models import OutboxMessage
 from onewindow.supervision.models import CardLevel, Rule
 from onewindow.supervision.rules import crossed

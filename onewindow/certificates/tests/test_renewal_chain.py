@@ -25,9 +25,9 @@ from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import ItemVersion
 from onewindow.certificates import services
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
-from onewindow.certificates.renewals import renewal_start
-from onewindow.review.decisions import decision_make
+from onewindow.certificates.services.renewals import renewal_start
 from onewindow.review.models import DecisionKind
+from onewindow.review.services.decisions import decision_make
 from onewindow.review.tests.decision_world import (
     all_agree,
     at,

@@ -24,7 +24,7 @@ import django
 django.setup()
 from django.test import RequestFactory
 from onewindow.api.throttling import AnonThrottle
-from onewindow.cases.views.progress import progress_rate_spend
+from onewindow.portal.progress import progress_rate_spend
 from onewindow.certificates.selectors import verify_rate_spend
 
 tries = int(sys.argv[1])

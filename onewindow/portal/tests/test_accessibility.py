@@ -292,7 +292,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_role_s_pages_have_no_axe_violations(live_server, browser):
-    from onewindow.catalog.demo import load_demo
+    from onewindow.demo.catalog import load_demo
 
     load_demo(cases=DEMO_CASES)
     ids = demo_ids()

@@ -14,8 +14,8 @@ from django.urls import reverse
 from onewindow.review.tests.decision_world import all_agree, case_in_review
 from onewindow.review.tests.decision_world import make_world as make_decision_world
 from onewindow.review.tests.task_world import at
-from onewindow.supervision import letters
 from onewindow.supervision.models import Card
+from onewindow.supervision.services import letters
 from onewindow.supervision.tests.world import sweep_on
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +153,9 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
     assert links[-1][0] == reverse("cases:intake_queue")  # the chief's first column
 
     applicant = _client(personas.applicant)
-    name, links = _nav(_page(applicant, reverse("cases:my_cases")))
+    name, links = _nav(_page(applicant, reverse("portal:my_cases")))
     assert name == "网上办事大厅栏目"
-    assert _current(_page(applicant, reverse("cases:my_cases"))) == [("我的办件", "page")]
+    assert _current(_page(applicant, reverse("portal:my_cases"))) == [("我的办件", "page")]
     assert "工作台" not in [label for _h, _m, label in links]
 
 

@@ -27,9 +27,6 @@ from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
 from onewindow.cases.dues import case_decision_due, case_statutory_due
 from onewindow.cases.models import Case, CaseStatus, NoticeKind
-from onewindow.review import decision_selectors as sel
-from onewindow.review import decisions as services
-from onewindow.review.decisions import MAX_EXPECTED_DAYS, TEXT_MAX
 from onewindow.review.dues import certificate_due, task_due
 from onewindow.review.models import (
     DecisionKind,
@@ -40,6 +37,9 @@ from onewindow.review.models import (
     SuspensionKind,
     TaskStatus,
 )
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services import decisions as services
+from onewindow.review.services.decisions import MAX_EXPECTED_DAYS, TEXT_MAX
 
 TAGS = ["review: decisions"]
 ACTIONS = ["decide", "extension_request", "extension_decide", "suspension_start", "suspension_end"]

@@ -25,9 +25,9 @@ from onewindow.cases.uploads import (
     files_write,
     uploads_check,
 )
+from onewindow.catalog.deadlines import case_decision_due, shift, working_days_between
 from onewindow.core import clock
 from onewindow.notifications.services import case_event_notify
-from onewindow.review.deadlines import case_decision_due, shift, working_days_between
 from onewindow.review.models import MaterialAnswerFile, MaterialRequest, Task, TaskStatus
 from onewindow.review.services.opening import _staff_email
 from onewindow.review.services.tasks import (

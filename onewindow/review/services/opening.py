@@ -16,11 +16,11 @@ from onewindow.accounts.roles import Role
 from onewindow.cases.errors import WrongStatus
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.transitions import event_record, transition
+from onewindow.catalog.deadlines import branch_due, case_decision_due, process_plan
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.services import outbox_deliver
-from onewindow.review.deadlines import branch_due, case_decision_due, process_plan
 from onewindow.review.models import TASK_PENDING, Task, TaskStatus
 
 

@@ -23,6 +23,7 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
+from onewindow.catalog import deadlines
 from onewindow.catalog.models import (
     Item,
     ItemVersion,
@@ -32,7 +33,6 @@ from onewindow.catalog.models import (
     RegionLevel,
     VersionStatus,
 )
-from onewindow.review import deadlines
 from onewindow.review.models import Opinion, OpinionKind, Task
 from onewindow.review.services import (
     review_open,

@@ -8,10 +8,8 @@ import datetime as dt
 import pytest
 
 from onewindow.calendars.selectors import calendar_cache_clear
-from onewindow.catalog import process
-from onewindow.catalog.tests import builders as b
-from onewindow.review import deadlines
-from onewindow.review.deadlines import (
+from onewindow.catalog import deadlines, process
+from onewindow.catalog.deadlines import (
     branch_due,
     case_decision_due,
     certificate_due,
@@ -19,6 +17,7 @@ from onewindow.review.deadlines import (
     shift,
     working_days_between,
 )
+from onewindow.catalog.tests import builders as b
 
 pytestmark = pytest.mark.django_db
 

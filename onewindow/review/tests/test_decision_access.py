@@ -201,7 +201,7 @@ def test_an_extension_past_the_maximum_through_the_page_is_refused(client, dworl
 def test_a_head_of_another_department_cannot_decide_an_extension(client, dworld, frozen):
     case = case_in_review(dworld)
     with time_machine.travel(at("2025-10-20"), tick=False):
-        from onewindow.review.decisions import extension_request
+        from onewindow.review.services.decisions import extension_request
 
         extension = extension_request(case=case, actor=dworld.p.handler_a, days=5, reasons="x")
     head_b = User.objects.create_user(  # an agency head, but of a co-department
@@ -244,7 +244,7 @@ def test_special_procedure_start_and_end_through_the_pages(client, dworld):
 
 def test_a_co_department_reviewer_cannot_end_a_procedure(client, dworld):
     case = case_in_review(dworld)
-    from onewindow.review.decisions import suspension_start
+    from onewindow.review.services.decisions import suspension_start
 
     with time_machine.travel(at("2025-10-09"), tick=False):
         suspension = suspension_start(

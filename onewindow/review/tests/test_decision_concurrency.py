@@ -16,7 +16,7 @@ from django.urls import reverse
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.cases.models import CaseEvent, CaseStatus, Notice, NoticeKind
-from onewindow.review.decision_forms import RevisionForm
+from onewindow.review.forms import RevisionForm
 from onewindow.review.models import Decision, Extension
 from onewindow.review.tests.decision_world import (
     all_agree,
@@ -131,7 +131,7 @@ def test_two_deciders_racing_without_coordination_still_decide_once(dworld):
 
 
 def test_two_heads_approving_the_same_extension_at_once_move_the_dates_once(dworld):
-    from onewindow.review.decisions import extension_request
+    from onewindow.review.services.decisions import extension_request
 
     case = case_in_review(dworld)
     extension = extension_request(case=case, actor=dworld.p.handler_a, days=10, reasons="核查")

@@ -13,8 +13,9 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import CaseEvent, CaseStatus, Notice, NoticeKind
 from onewindow.lib.pdf import Facts, Table
 from onewindow.notifications.texts import compose
-from onewindow.review import decision_selectors as sel
-from onewindow.review.decisions import (
+from onewindow.review.models import Decision, OpinionKind
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services.decisions import (
     NotAllowed,
     OpinionsIncomplete,
     ReasonsRequired,
@@ -22,7 +23,6 @@ from onewindow.review.decisions import (
     decision_make,
     suspension_start,
 )
-from onewindow.review.models import Decision, OpinionKind
 from onewindow.review.tests.decision_world import (
     all_agree,
     at,

@@ -20,7 +20,7 @@ from onewindow.review.models import Opinion, OpinionKind, Task, TaskStatus
 from onewindow.review.selectors import case_opinions_complete
 from onewindow.review.tests.task_world import accepted_case, at, make_world, task_of
 from onewindow.supervision.models import Card
-from onewindow.supervision.sweep import supervision_sweep
+from onewindow.supervision.services.sweep import supervision_sweep
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
-from onewindow.review.decisions import suspension_start
 from onewindow.review.models import Task
+from onewindow.review.services.decisions import suspension_start
 from onewindow.review.tests.decision_world import at, case_in_review, make_world
 
 FAR_MARKED = {"2027-01-07", "2027-01-13", "2027-01-14"}

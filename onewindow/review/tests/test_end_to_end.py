@@ -41,6 +41,7 @@ from onewindow.cases.models import Case, CaseFlag, CaseStatus, FlagKind
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.tests.test_apply_fixtures import VALID_FORM
 from onewindow.cases.uploads import case_file_add
+from onewindow.catalog import deadlines
 from onewindow.catalog.models import (
     Department,
     Item,
@@ -52,7 +53,6 @@ from onewindow.catalog.models import (
     VersionStatus,
 )
 from onewindow.certificates.models import Certificate
-from onewindow.review import deadlines
 from onewindow.review.models import OpinionKind, Task, TaskStatus
 from onewindow.review.services import tasks_deem_consent
 

@@ -20,8 +20,8 @@ from onewindow.cases import notices
 from onewindow.cases.models import NoticeKind
 from onewindow.core.models import AccessDenied
 from onewindow.notifications import texts
-from onewindow.review.decisions import NotAllowed, extension_decide, extension_request
 from onewindow.review.models import ExtensionStatus
+from onewindow.review.services.decisions import NotAllowed, extension_decide, extension_request
 from onewindow.review.tests.decision_world import at, case_in_review, make_item, make_world
 
 

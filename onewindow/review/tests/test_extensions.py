@@ -14,15 +14,15 @@ from onewindow.cases.models import CaseEvent, CaseStatus, NoticeKind
 from onewindow.lib.pdf import Facts
 from onewindow.notifications import texts
 from onewindow.notifications.models import OutboxMessage
-from onewindow.review import decision_selectors as sel
-from onewindow.review.decisions import (
+from onewindow.review.models import Extension, ExtensionStatus
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services.decisions import (
     ExtensionRefused,
     NotAllowed,
     ReasonsRequired,
     extension_decide,
     extension_request,
 )
-from onewindow.review.models import Extension, ExtensionStatus
 from onewindow.review.tests.decision_world import (
     at,
     case_in_review,

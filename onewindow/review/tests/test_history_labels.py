@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from onewindow.cases import notices
 from onewindow.cases.models import NoticeKind
 from onewindow.lib.pdf import Table
-from onewindow.review import decision_selectors as sel
-from onewindow.review.decisions import decision_make
 from onewindow.review.models import OpinionKind, Task
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services.decisions import decision_make
 from onewindow.review.tests.decision_world import (
     at,
     case_in_review,

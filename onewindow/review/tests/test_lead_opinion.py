@@ -19,9 +19,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from onewindow.cases.models import CaseStatus
-from onewindow.review import decision_selectors as sel
-from onewindow.review.decisions import LeadOpinionMissing, OpinionsIncomplete, decision_make
 from onewindow.review.models import Decision, Opinion, OpinionKind, Task, TaskStatus
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services.decisions import (
+    LeadOpinionMissing,
+    OpinionsIncomplete,
+    decision_make,
+)
 from onewindow.review.tests.decision_world import (
     at,
     case_in_review,

@@ -132,7 +132,7 @@ def test_the_applicant_sees_the_request_on_the_dashboard_and_answers_it(client, 
     req = _request(case, tworld)
     client.force_login(tworld.p.applicant)
     with time_machine.travel(at("2025-10-14"), tick=False):
-        dashboard = client.get(reverse("cases:my_cases")).content.decode()
+        dashboard = client.get(reverse("portal:my_cases")).content.decode()
         url = reverse("review:material_answer", args=[req.pk])
         assert url in dashboard and "补充材料" in dashboard
         page = client.get(url)
@@ -153,7 +153,7 @@ def test_another_applicant_gets_a_logged_404_on_the_answer_page(client, tworld):
 
 
 def test_the_public_progress_shows_the_request_and_the_answer(tworld):
-    from onewindow.cases.views.progress import progress_report
+    from onewindow.portal.progress import progress_report
 
     case = accepted_case(tworld)
     _answer(_request(case, tworld), tworld.p.applicant)

@@ -13,15 +13,15 @@ from onewindow.cases.errors import ConcurrentChange
 from onewindow.cases.models import CaseStatus, NoticeKind
 from onewindow.lib.pdf import Facts
 from onewindow.notifications import texts
-from onewindow.review import decision_selectors as sel
-from onewindow.review.decisions import (
+from onewindow.review.models import Suspension, Task
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services.decisions import (
     NotAllowed,
     ReasonsRequired,
     SuspensionRefused,
     suspension_end,
     suspension_start,
 )
-from onewindow.review.models import Suspension, Task
 from onewindow.review.tests.decision_world import (
     at,
     case_in_review,

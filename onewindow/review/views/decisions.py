@@ -29,9 +29,7 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import DueState, due_state
 from onewindow.core import clock
-from onewindow.review import decision_selectors as sel
-from onewindow.review import decisions as services
-from onewindow.review.decision_forms import (
+from onewindow.review.forms import (
     DecisionMakeForm,
     ExtensionDecideForm,
     ExtensionRequestForm,
@@ -39,6 +37,8 @@ from onewindow.review.decision_forms import (
     SuspensionStartForm,
 )
 from onewindow.review.models import DecisionKind, Extension
+from onewindow.review.selectors import decisions as sel
+from onewindow.review.services import decisions as services
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如他人已作出决定、延期或启动特别程序），"

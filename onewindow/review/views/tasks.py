@@ -29,7 +29,7 @@ from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.catalog.models import Item, StepKind
 from onewindow.catalog.risks import risk_points_at_step
 from onewindow.core import clock
-from onewindow.review import material_selectors, selectors, services
+from onewindow.review import selectors, services
 from onewindow.review.models import (
     MaterialAnswerFile,
     MaterialRequest,
@@ -37,6 +37,7 @@ from onewindow.review.models import (
     Task,
     TaskStatus,
 )
+from onewindow.review.selectors import materials as material_selectors
 from onewindow.review.views.decisions import history_context
 from onewindow.supervision.selectors import open_card_count, open_cards_by_case_department
 

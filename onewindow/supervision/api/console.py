@@ -31,7 +31,7 @@ from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.lib.ids import parse_id
 from onewindow.review.dues import task_due
-from onewindow.supervision import console_selectors as sel
+from onewindow.supervision.selectors import console as sel
 from onewindow.supervision.views.console import case_filter
 
 TAGS = ["supervision: console"]

@@ -36,11 +36,12 @@ from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
-from onewindow.supervision import letter_selectors, letters
 from onewindow.supervision.api.filters import status_and_department
-from onewindow.supervision.letter_pdf import letter_response
-from onewindow.supervision.letters import letter_response_due
 from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
+from onewindow.supervision.pdf.letters import letter_response
+from onewindow.supervision.selectors import letters as letter_selectors
+from onewindow.supervision.services import letters
+from onewindow.supervision.services.letters import letter_response_due
 
 TAGS = ["supervision"]
 

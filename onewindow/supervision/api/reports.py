@@ -29,10 +29,10 @@ from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
 from onewindow.core.access import deny
-from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
-from onewindow.supervision.report_pdf import report_response
-from onewindow.supervision.scores import period_label
+from onewindow.supervision.pdf.reports import report_response
+from onewindow.supervision.services import reports
+from onewindow.supervision.services.scores import period_label
 
 TAGS = ["supervision"]
 

@@ -28,9 +28,9 @@ from rest_framework.views import APIView
 from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
 from onewindow.lib.ids import parse_id
-from onewindow.supervision import score_selectors as sel
-from onewindow.supervision import scores
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
+from onewindow.supervision.selectors import scores as sel
+from onewindow.supervision.services import scores
 
 TAGS = ["supervision"]
 RATE_HELP = "0–1,4 位小数；null 表示暂无数据（无办结件、暂无评价数据或不适用）"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import template
 
 from onewindow.lib.workdays import Due
-from onewindow.supervision.letters import letter_response_due
 from onewindow.supervision.models import SupervisionLetter
+from onewindow.supervision.services.letters import letter_response_due
 
 register = template.Library()
 

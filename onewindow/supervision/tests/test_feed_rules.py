@@ -11,8 +11,8 @@ from django.urls import reverse
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import clock
 from onewindow.review.tests.task_world import accepted_case, at, make_world
-from onewindow.supervision.console_selectors import DRAFT_ACTIONS
 from onewindow.supervision.models import Card, Rule
+from onewindow.supervision.selectors.console import DRAFT_ACTIONS
 from onewindow.supervision.tests.console_world import submitted_case_of_b
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,10 @@ from onewindow.cases.tests.test_notices_pdf import extract_text, needs_extractor
 from onewindow.core.models import AccessDenied
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.tests.task_world import accepted_case, at, make_world
-from onewindow.supervision import letter_selectors
-from onewindow.supervision.letter_pdf import letter_document, letter_pdf
-from onewindow.supervision.letters import (
+from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
+from onewindow.supervision.pdf.letters import letter_document, letter_pdf
+from onewindow.supervision.selectors import letters as letter_selectors
+from onewindow.supervision.services.letters import (
     LetterConflict,
     LetterError,
     LetterForbidden,
@@ -30,7 +31,6 @@ from onewindow.supervision.letters import (
     letter_respond,
     letters_escalate,
 )
-from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
 from onewindow.supervision.tests.world import sweep_on
 
 pytestmark = pytest.mark.django_db

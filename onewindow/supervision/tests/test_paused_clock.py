@@ -20,8 +20,8 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from onewindow.review.decisions import suspension_end, suspension_start
 from onewindow.review.models import Suspension
+from onewindow.review.services.decisions import suspension_end, suspension_start
 from onewindow.review.tests.task_world import accepted_case, at, make_world, task_of
 from onewindow.supervision.models import Card
 from onewindow.supervision.rules import crossed

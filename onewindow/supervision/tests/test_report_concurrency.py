@@ -14,8 +14,8 @@ import time_machine
 from django.db import connection
 
 from onewindow.review.tests.task_world import at
-from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
+from onewindow.supervision.services import reports
 from onewindow.supervision.tests.world import D
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -15,9 +15,10 @@ from onewindow.core import jobs as core_jobs
 from onewindow.core.jobs import Job
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import at
-from onewindow.supervision import jobs, reports
+from onewindow.supervision import jobs
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
-from onewindow.supervision.report_pdf import report_document
+from onewindow.supervision.pdf.reports import report_document
+from onewindow.supervision.services import reports
 from onewindow.supervision.tests.world import D
 
 pytestmark = pytest.mark.django_db

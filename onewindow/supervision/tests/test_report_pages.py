@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import accepted_case, at, make_world
-from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
+from onewindow.supervision.services import reports
 from onewindow.supervision.tests.world import D, single_branch_version
 
 pytestmark = pytest.mark.django_db

@@ -20,14 +20,14 @@ from django.utils import timezone
 from onewindow.cases.models import Case
 from onewindow.review.models import Task
 from onewindow.review.tests.task_world import TaskWorld, accepted_case, at, make_world
-from onewindow.supervision.letters import letter_issue
 from onewindow.supervision.models import Card, CardLevel, PeriodKind, SupervisionLetter
-from onewindow.supervision.report_data import (
+from onewindow.supervision.selectors.report_figures import (
     change,
     period_bounds,
     previous_period,
     report_figures,
 )
+from onewindow.supervision.services.letters import letter_issue
 from onewindow.supervision.tests.world import (
     D,
     finish_task_a,

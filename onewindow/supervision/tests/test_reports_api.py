@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import at
-from onewindow.supervision import reports
 from onewindow.supervision.models import ReportStatus, SituationReport
+from onewindow.supervision.services import reports
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/supervision/reports"

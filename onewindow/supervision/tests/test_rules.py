@@ -230,7 +230,7 @@ def test_a_refusal_with_blank_reasons_is_carded_and_a_reasoned_one_is_not(tworld
     finish_task_a(tworld, Task.objects.get(case=case), "2025-10-14")
     case.refresh_from_db()
     with time_machine.travel(at("2025-10-14", 15), tick=False):
-        from onewindow.review.decisions import decision_make
+        from onewindow.review.services.decisions import decision_make
 
         decision = decision_make(
             case=case,

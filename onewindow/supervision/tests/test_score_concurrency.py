@@ -14,7 +14,7 @@ from django.db import connection
 
 from onewindow.review.tests.task_world import at
 from onewindow.supervision.models import PerformanceScore
-from onewindow.supervision.scores import scheme_get, scores_compute
+from onewindow.supervision.services.scores import scheme_get, scores_compute
 from onewindow.supervision.tests.score_world import decided_case, make_score_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import at
 from onewindow.supervision.models import PerformanceScore, ScoreScheme
-from onewindow.supervision.scores import scheme_get, scores_compute
+from onewindow.supervision.services.scores import scheme_get, scores_compute
 from onewindow.supervision.tests.score_world import decided_case, make_score_world
 from onewindow.supervision.tests.world import D
 

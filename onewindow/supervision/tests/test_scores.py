@@ -17,7 +17,6 @@ from onewindow.catalog.models import Window
 from onewindow.core.jobs import JOBS
 from onewindow.review.tests.task_world import at
 from onewindow.supervision import jobs
-from onewindow.supervision.letters import letter_issue
 from onewindow.supervision.models import (
     CardLevel,
     Grade,
@@ -26,8 +25,9 @@ from onewindow.supervision.models import (
     ScoreScheme,
     SubjectKind,
 )
-from onewindow.supervision.score_figures import Figures, department_figures
-from onewindow.supervision.scores import (
+from onewindow.supervision.selectors.score_figures import Figures, department_figures
+from onewindow.supervision.services.letters import letter_issue
+from onewindow.supervision.services.scores import (
     SchemeInvalid,
     ScoreError,
     ScoreForbidden,

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import at
 from onewindow.supervision.models import PerformanceScore, ScoreScheme
-from onewindow.supervision.scores import scheme_get, scores_compute
+from onewindow.supervision.services.scores import scheme_get, scores_compute
 from onewindow.supervision.tests.score_world import decided_case, make_score_world
 
 pytestmark = pytest.mark.django_db

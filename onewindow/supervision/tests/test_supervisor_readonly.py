@@ -13,9 +13,8 @@ from onewindow.cases import services as case_services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import CaseEvent, CaseStatus
 from onewindow.core.models import AccessDenied
-from onewindow.review import decisions
 from onewindow.review.models import Decision, Suspension, Task
-from onewindow.review.services import task_opinion_give, task_step_complete
+from onewindow.review.services import decisions, task_opinion_give, task_step_complete
 from onewindow.review.tests.task_world import accepted_case, make_world, task_of
 from onewindow.supervision.tests.world import finish_task_a, single_branch_version, submitted_case
 

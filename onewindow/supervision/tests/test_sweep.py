@@ -12,9 +12,9 @@ from onewindow.accounts.models import User
 from onewindow.core.jobs import JOBS
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.tests.task_world import accepted_case, make_world
-from onewindow.supervision import sweep as sweep_module
 from onewindow.supervision.models import Card, Rule
 from onewindow.supervision.rules import LEVELS, crossed
+from onewindow.supervision.services import sweep as sweep_module
 from onewindow.supervision.tests.world import D, submitted_case, sweep_on
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from bench import sweep_data
 from bench.sweep_bench import baseline_run
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import Task, TaskStatus
-from onewindow.supervision import sweep
 from onewindow.supervision.models import Card, Rule
 from onewindow.supervision.rules import crossed
-from onewindow.supervision.sweep import supervision_sweep
+from onewindow.supervision.services import sweep
+from onewindow.supervision.services.sweep import supervision_sweep
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.db import connection
 
 from onewindow.review.tests.task_world import accepted_case, at, make_world
 from onewindow.supervision.models import Card
-from onewindow.supervision.sweep import SweepResult, supervision_sweep
+from onewindow.supervision.services.sweep import SweepResult, supervision_sweep
 from onewindow.supervision.tests.world import D, submitted_case
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

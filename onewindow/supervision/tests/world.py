@@ -21,12 +21,12 @@ from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Item, ItemVersion, Material, ProcessBranch
-from onewindow.review.decisions import decision_make
 from onewindow.review.models import Decision, Task
 from onewindow.review.services import task_opinion_give, task_step_complete
+from onewindow.review.services.decisions import decision_make
 from onewindow.review.tests.task_world import THREE_STEPS, TaskWorld, at
 from onewindow.supervision.models import Card, Rule
-from onewindow.supervision.sweep import SweepResult, supervision_sweep
+from onewindow.supervision.services.sweep import SweepResult, supervision_sweep
 
 D = dt.date.fromisoformat
 

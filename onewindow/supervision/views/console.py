@@ -25,8 +25,8 @@ from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.lib.ids import parse_id
 from onewindow.review.views.decisions import history_context
-from onewindow.supervision import console_selectors as sel
 from onewindow.supervision.selectors import cards_by_case
+from onewindow.supervision.selectors import console as sel
 
 
 def _int(value: str | None) -> int | None:

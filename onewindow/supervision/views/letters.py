@@ -2,7 +2,7 @@
 
 Supervisors list every letter (by status / department), issue one (also from a card page:
 ``?card=<id>``) and close a replied letter; the department's staff see their letters and reply.
-The PDF is downloadable by both. Anyone else: 404, logged (``letter_selectors``).
+The PDF is downloadable by both. Anyone else: 404, logged (``selectors.letters``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
 from onewindow.lib.ids import parse_id
-from onewindow.supervision import letter_selectors, letters
-from onewindow.supervision.letter_pdf import letter_response
 from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
+from onewindow.supervision.pdf.letters import letter_response
+from onewindow.supervision.selectors import letters as letter_selectors
+from onewindow.supervision.services import letters
 
 
 class LetterIssueForm(forms.Form):

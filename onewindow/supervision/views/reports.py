@@ -1,7 +1,7 @@
 """Situation report pages (情况通报, issue 5 item 5).
 
 The archive (by period kind and year), a form for supervisors to request a report of a recent
-period, the report as HTML (the same tables as the PDF, ``report_pdf.report_sections``) with a
+period, the report as HTML (the same tables as the PDF, ``pdf.reports.report_sections``) with a
 progress indicator while it is generated, a small JSON status for the indicator's script, and
 the PDF download. Who reads what: ``reports.reports_for`` / ``reports.report_get``.
 """
@@ -25,9 +25,8 @@ from onewindow.accounts.models import User
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.lib.ids import parse_id
-from onewindow.supervision import reports
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
-from onewindow.supervision.report_pdf import (
+from onewindow.supervision.pdf.reports import (
     Section,
     period_label,
     period_text,
@@ -35,6 +34,7 @@ from onewindow.supervision.report_pdf import (
     report_response,
     report_sections,
 )
+from onewindow.supervision.services import reports
 
 WORKING = (ReportStatus.PENDING, ReportStatus.RUNNING)
 

@@ -3,7 +3,7 @@
 The ranking of departments and windows for one month or quarter (every staff role: scores are
 circulated), one department's or window's history, the recompute button (supervisors and
 administrators) and the scheme page (administrators edit, supervisors read). Applicants,
-agents and anonymous visitors: 404, logged (``score_selectors``).
+agents and anonymous visitors: 404, logged (``selectors.scores``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.catalog.models import Department, Window
 from onewindow.core import clock
 from onewindow.core.access import deny
-from onewindow.supervision import score_selectors as sel
-from onewindow.supervision import scores
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
+from onewindow.supervision.selectors import scores as sel
+from onewindow.supervision.services import scores
 
 GRADE_COLOURS = {
     Grade.EXCELLENT: "green",

@@ -1,0 +1,596 @@
+"""``onewindow demo``: the demo data, modelled on the seed (鄂州市, 2015) and the researched
+public data in ``data/`` (SOURCES.md there says what is real and what is not).
+
+29 departments, the region tree (city → the 7 new districts → streets/towns → communities, some
+of them community points), the hall's windows, 92 published items with 637 conditions, their
+materials with generated PDF forms and samples, fees, where each item is implemented, and one
+demo user per role. Deterministic: a fixed seed, so every load gives the same catalog.
+
+Then a year of generated cases ending today (``onewindow.demo.cases``), unless the
+command says ``--no-cases``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SEED = 2015
+DEMO_PASSWORD = "demo-2015"
+HALL = "鄂州市市民中心（古城路129号）政务服务大厅"
+HALL_HOURS = "法定工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）"
+# The service centre website's contact number (departments.csv, 鄂州市行政审批局): the line
+# for departments whose own number the sources do not give.
+HALL_PHONE = "027-60858577"
+SUPERVISION_PHONE = "12345"
+PUBLISHED_AT = dt.datetime(2025, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+DEMO_DEPARTMENT = "SCJG"
+MAX_CASES = 20_000
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    full_name: str
+    title: str  # what print_logins shows beside the name
+    department: str = ""
+    windows: tuple[str, ...] = ()
+    applicant_kind: str = ""
+
+
+# One persona per role; the department staff work in 鄂州市市场监督管理局.
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("applicant", "applicant", "张明", "申请人（自然人）", applicant_kind="person"),
+    DemoUser(
+        "enterprise",
+        "applicant",
+        "鄂州市楚韵食品有限公司",
+        "申请人（法人）",
+        applicant_kind="enterprise",
+    ),
+    DemoUser("agent", "agent", "李娜", "代办员（绿色通道服务队）", applicant_kind="person"),
+    DemoUser("clerk", "clerk", "陈静", "窗口受理人员", DEMO_DEPARTMENT, ("C01", "C02")),
+    DemoUser("handler", "handler", "刘洋", "承办人", DEMO_DEPARTMENT),
+    DemoUser("reviewer", "reviewer", "赵敏", "审核人", DEMO_DEPARTMENT),
+    DemoUser("approver", "approver", "孙伟", "批准人", DEMO_DEPARTMENT),
+    DemoUser("chief", "chief", "周强", "首席代表", DEMO_DEPARTMENT, ("C01", "C02")),
+    # ALL Art. 42: extensions are approved by the agency head; for joint handling by the head of
+    # the city government, who sits in no department.
+    DemoUser("head", "head", "钱国栋", "机关负责人（批准延期）", DEMO_DEPARTMENT),
+    DemoUser("gov_head", "gov_head", "何志刚", "本级人民政府负责人（批准联合办理延期）"),
+    DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
+    DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
+    DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
+)
+DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)
+
+
+class DemoDataPresent(Exception):
+    """The database already holds catalog data or demo users; loading would mix the two."""
+
+
+# --- command line -----------------------------------------------------------------------------
+def add_parser(sub: Any) -> None:
+    from onewindow.demo.cases import DEFAULT_COUNT
+
+    parser = sub.add_parser(
+        "demo",
+        help="load the demo data (catalog, users and a year of generated cases) into an empty "
+        "database (--reset: wipe the demo data and reload)",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete all cases (with their tasks, decisions, certificates, cards, letters and "
+        "files), the catalog and the demo users first, then load the demo data again",
+    )
+    cases = parser.add_mutually_exclusive_group()
+    cases.add_argument(
+        "--cases",
+        type=_case_count,
+        default=DEFAULT_COUNT,
+        metavar="N",
+        help=f"generate N cases over the year ending today (default {DEFAULT_COUNT})",
+    )
+    cases.add_argument(
+        "--no-cases",
+        dest="cases",
+        action="store_const",
+        const=0,
+        help="load the catalog and the demo users only, without generated cases",
+    )
+    parser.set_defaults(func=demo_command)
+
+
+def _case_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"办件数须为整数：{value!r}") from None
+    if not 0 <= number <= MAX_CASES:
+        raise argparse.ArgumentTypeError(f"办件数须在 0 至 {MAX_CASES} 之间。")
+    return number
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    from onewindow.core.commands import setup_django
+
+    setup_django()  # migrates a fresh database first
+    from django.db.models import ProtectedError
+
+    present = demo_data_present()
+    if present and not args.reset:
+        print(
+            _present_message(present)
+            + "如需删除这些目录数据和演示用户并重新加载，请运行：onewindow demo --reset",
+            file=sys.stderr,
+        )
+        return 1
+    started = time.monotonic()
+    try:
+        if args.reset:
+            demo_reset()
+        generated = load_demo(progress=True, cases=args.cases)
+    except ProtectedError:
+        print(
+            "无法重置演示数据：其他数据（如非演示用户或办件）仍引用这些部门、窗口或事项。",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"演示数据已加载，用时 {time.monotonic() - started:.1f} 秒。")
+    if generated is not None:
+        print(
+            f"已生成近一年的办件 {generated.cases} 件、监察牌 {generated.cards} 张、"
+            f"督办函 {generated.letters} 份。"
+        )
+    print_logins()
+    return 0
+
+
+def demo_data_present() -> dict[str, int]:
+    """What the database already holds that the demo would create, by Chinese label."""
+    from onewindow.accounts.models import User
+    from onewindow.catalog.models import Department, Item, Region, Window
+
+    counts = {
+        "部门": Department.objects.count(),
+        "行政区域": Region.objects.count(),
+        "窗口": Window.objects.count(),
+        "事项": Item.objects.count(),
+        "演示用户": User.objects.filter(username__in=DEMO_USERNAMES).count(),
+    }
+    return {label: n for label, n in counts.items() if n}
+
+
+def _present_message(present: dict[str, int]) -> str:
+    counts = "、".join(f"{label}{n}条" for label, n in present.items())
+    return f"数据库中已有数据（{counts}），未加载演示数据。"
+
+
+def demo_reset() -> None:
+    """Delete what the demo owns: every case and what hangs off it (``demo_cases_reset``), the
+    generated people, the whole catalog and the demo users (tolerance settings, which a
+    migration provides, stay). Raises ProtectedError when other data still refers to it;
+    nothing is deleted then."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from onewindow.accounts.models import User
+    from onewindow.catalog.models import (
+        Department,
+        Item,
+        Material,
+        Region,
+        RegionLevel,
+        Window,
+    )
+
+    files = [
+        name
+        for pair in Material.objects.values_list("form_template", "sample")
+        for name in pair
+        if name
+    ]
+    from onewindow.demo.cases import demo_cases_reset
+
+    with transaction.atomic():
+        demo_cases_reset()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+        Item.objects.all().delete()
+        Window.objects.all().delete()
+        for level in (RegionLevel.COMMUNITY, RegionLevel.STREET, RegionLevel.DISTRICT):
+            Region.objects.filter(level=level).delete()
+        Region.objects.all().delete()
+        Department.objects.all().delete()
+
+        def delete_files() -> None:
+            for name in set(files):
+                default_storage.delete(name)
+
+        transaction.on_commit(delete_files)
+
+
+# --- loading ----------------------------------------------------------------------------------
+def load_demo(
+    *, progress: bool = False, cases: int | None = None, today: dt.date | None = None
+) -> Any:
+    """Load the demo data into a database without catalog data, then ``cases`` generated cases
+    over the year ending ``today`` (default: the demo's count, today). All or nothing.
+
+    Returns the cases' summary (``onewindow.demo.cases.Result``), or None without cases."""
+    from django.db import transaction
+
+    from onewindow.core import clock
+    from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load
+
+    present = demo_data_present()
+    if present:
+        raise DemoDataPresent(_present_message(present))
+    count = DEFAULT_COUNT if cases is None else cases
+    with transaction.atomic():
+        _load_catalog(progress)
+        if not count:
+            return None
+        return demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+
+
+def _load_catalog(progress: bool) -> None:
+    from django.db import transaction
+    from tqdm import tqdm
+
+    from onewindow.demo.data import plan
+
+    rng = random.Random(SEED)
+    items = plan.items(rng)
+    with (
+        tqdm(
+            total=4 + 3 * len(items),
+            desc="加载演示数据",
+            unit="步",
+            disable=not progress,
+            file=sys.stderr,
+        ) as bar,
+        transaction.atomic(),
+    ):
+        departments = _load_departments(plan)
+        bar.update()
+        regions = _load_regions(plan)
+        bar.update()
+        windows = _load_windows(plan, departments)
+        bar.update()
+        _load_users(departments, windows)
+        bar.update()
+        drafts = {}
+        for entry in _each(items, bar):
+            drafts[entry.code] = _create_item(entry, departments[entry.department], windows)
+        _load_checklists(_each(items, bar), drafts, departments)
+        for entry in _each(items, bar):
+            _publish(drafts[entry.code])
+        _load_implementations(items, drafts, regions)
+
+
+def _each(items: list[Any], bar: Any) -> Iterator[Any]:
+    for entry in items:
+        yield entry
+        bar.update()
+
+
+def _load_departments(plan: Any) -> dict[str, Any]:
+    from onewindow.catalog.models import Department
+
+    windows_by_department: dict[str, list[Any]] = {}
+    for window in plan.WINDOWS:
+        for code in window.departments:
+            windows_by_department.setdefault(code, []).append(window)
+    rows = []
+    for sort, dept in enumerate(plan.departments(), start=1):
+        own = windows_by_department.get(dept.code, [])
+        where = f"{own[0].area} " + "、".join(w.number for w in own) + "号窗口" if own else ""
+        rows.append(
+            Department(
+                code=dept.code,
+                name=dept.name,
+                short_name=dept.short_name,
+                address=dept.address,
+                phone=dept.phone,
+                hall_location=dept.hall_location or where,
+                sort=sort,
+            )
+        )
+    Department.objects.bulk_create(rows)
+    return {d.code: d for d in Department.objects.all()}
+
+
+def _load_regions(plan: Any) -> dict[str, Any]:
+    from onewindow.catalog.models import Region
+
+    by_code: dict[str, Region] = {}
+    # Level by level, so each parent has its primary key before its children are inserted.
+    rows = plan.regions()
+    for level in ("city", "district", "street", "community"):
+        batch = [
+            Region(
+                code=r.code,
+                name=r.name,
+                level=r.level,
+                parent=by_code.get(r.parent_code) if r.parent_code else None,
+                note=r.note,
+                has_service_point=r.service_point,
+                sort=sort,
+            )
+            for sort, r in enumerate(rows, start=1)
+            if r.level == level
+        ]
+        Region.objects.bulk_create(batch)
+        by_code.update({r.code: r for r in Region.objects.filter(level=level)})
+    return by_code
+
+
+def _load_windows(plan: Any, departments: dict[str, Any]) -> dict[str, Any]:
+    from onewindow.catalog.models import Window
+
+    Window.objects.bulk_create(
+        Window(number=w.number, name=w.name, area=w.area) for w in plan.WINDOWS
+    )
+    windows = {w.number: w for w in Window.objects.all()}
+    links = [
+        Window.departments.through(window_id=windows[w.number].pk, department_id=departments[d].pk)
+        for w in plan.WINDOWS
+        for d in w.departments
+    ]
+    Window.departments.through.objects.bulk_create(links)
+    return windows
+
+
+def _load_users(departments: dict[str, Any], windows: dict[str, Any]) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from onewindow.accounts.models import User
+    from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
+
+    # One hash for everyone: hashing is deliberately slow and the password is the same.
+    password = make_password(DEMO_PASSWORD)
+    born = {"applicant": dt.date(1985, 3, 15), "agent": dt.date(1990, 8, 21)}
+    users = []
+    for n, spec in enumerate(DEMO_USERS, start=1):
+        user = User(
+            username=spec.username,
+            password=password,
+            role=spec.role,
+            full_name=spec.full_name,
+            applicant_kind=spec.applicant_kind,
+            department=departments[spec.department] if spec.department else None,
+            phone=f"1390711{n:04d}",
+            email=f"{spec.username}@demo.onewindow.invalid",
+            is_staff=spec.role == "admin",
+            # Django's admin needs model permissions; the demo administrator simply has all.
+            is_superuser=spec.role == "admin",
+        )
+        if spec.username in born:
+            user.id_number = make_citizen_id("420704", born[spec.username], 100 + n)
+        if spec.applicant_kind == "enterprise":
+            user.credit_code = make_credit_code("91420700MA4F2K7Q1")
+            user.legal_representative = "王磊"
+        users.append(user)
+    User.objects.bulk_create(users)
+    stored = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    links = [
+        User.windows.through(user_id=stored[spec.username].pk, window_id=windows[number].pk)
+        for spec in DEMO_USERS
+        for number in spec.windows
+    ]
+    User.windows.through.objects.bulk_create(links)
+
+
+def _create_item(entry: Any, department: Any, windows: dict[str, Any]) -> Any:
+    from onewindow.catalog.services import item_create
+
+    window = windows[entry.window]
+    letter = window.number[0]
+    return item_create(
+        code=entry.code,
+        department=department,
+        item_type=entry.item_type,
+        sort=int(entry.code.rsplit("-", 1)[1]) + 100 * department.sort,
+        handling_place=f"{HALL} {letter}区 {window.number}号窗口",
+        handling_hours=HALL_HOURS,
+        contact_phone=department.phone or HALL_PHONE,
+        supervision_phone=SUPERVISION_PHONE,
+        **entry.version,
+    )
+
+
+def _load_checklists(
+    items: Iterator[Any], drafts: dict[str, Any], departments: dict[str, Any]
+) -> None:
+    """Conditions, materials (with their PDF forms), fees and the process template of every
+    draft, in bulk."""
+    from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch, RiskPoint
+    from onewindow.demo.data.risks import RISKS
+
+    conditions, materials, fees, branches = [], [], [], []
+    risks: list[RiskPoint] = []
+    for index, entry in enumerate(items):
+        draft = drafts[entry.code]
+        conditions += [
+            Condition(version=draft, text=text, sort=n) for n, text in enumerate(entry.conditions)
+        ]
+        for n, line in enumerate(entry.materials):
+            material = Material(
+                version=draft,
+                sort=n,
+                name=line.name,
+                required=line.required,
+                is_core=line.is_core,
+                original_or_copy=line.original_or_copy,
+                copies=line.copies,
+                for_renewal=line.for_renewal,
+                note=line.note,
+                source="申请人自备" if not line.form else "窗口领取或网上下载",
+            )
+            if line.form:
+                _attach_forms(material, line, entry, draft, departments, n)
+            materials.append(material)
+        fees += [
+            Fee(
+                version=draft,
+                sort=n,
+                name=f.name,
+                amount=f.amount,
+                unit=f.unit,
+                legal_basis=f.legal_basis,
+            )
+            for n, f in enumerate(entry.fees)
+        ]
+        branches += [
+            ProcessBranch(
+                version=draft,
+                sort=n,
+                department=departments[b.department],
+                is_lead=b.lead,
+                allotted_days=b.days,
+                steps=[{"kind": kind, "role": role} for kind, role in b.steps],
+            )
+            for n, b in enumerate(entry.process.branches)
+        ]
+        # §C10 risk register: every multi-department item and every fifth other item.
+        if entry.process.joint or index % 5 == 0:
+            risks += [
+                RiskPoint(
+                    version=draft,
+                    sort=len(risks),
+                    department=departments[b.department],
+                    step_kind=kind,
+                    level=level,
+                    risk=risk,
+                    measure=measure,
+                )
+                for b in entry.process.branches
+                for kind in dict(b.steps)
+                for level, risk, measure in RISKS.get(kind, ())
+            ]
+    Condition.objects.bulk_create(conditions)
+    Material.objects.bulk_create(materials)
+    Fee.objects.bulk_create(fees)
+    # Checked with the rest of the guide when each draft is published (process_template_errors).
+    ProcessBranch.objects.bulk_create(branches)
+    RiskPoint.objects.bulk_create(risks)
+
+
+def _attach_forms(
+    material: Any, line: Any, entry: Any, draft: Any, departments: dict[str, Any], n: int
+) -> None:
+    from onewindow.demo.data.forms import FormText, application_form
+
+    text = FormText(
+        title=line.name.strip("《》"),
+        department=departments[entry.department].name,
+        item_name=entry.name,
+        item_code=entry.code,
+        place=draft.handling_place,
+    )
+    material.form_template.name = _store(
+        f"catalog/forms/{entry.code}-{n + 1}.pdf", application_form(text)
+    )
+    if line.sample:
+        material.sample.name = _store(
+            f"catalog/samples/{entry.code}-{n + 1}.pdf", application_form(text, sample=True)
+        )
+
+
+def _store(name: str, content: bytes) -> str:
+    """Save under exactly ``name`` (a leftover file of an earlier load is replaced)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def _publish(draft: Any) -> None:
+    from onewindow.catalog.services import item_version_publish
+
+    item_version_publish(version=draft, now=PUBLISHED_AT)
+
+
+def _load_implementations(
+    items: list[Any], drafts: dict[str, Any], regions: dict[str, Any]
+) -> None:
+    """Seed: all 92 items delegated to the 7 new districts; 66 accepted at community points."""
+    from onewindow.catalog.models import ImplementationMode, ItemImplementation, RegionLevel
+
+    city = next(r for r in regions.values() if r.level == RegionLevel.CITY)
+    districts = [r for r in regions.values() if r.level == RegionLevel.DISTRICT]
+    points = [r for r in regions.values() if r.has_service_point]
+    rows = []
+    for entry in items:
+        item = drafts[entry.code].item
+        rows.append(ItemImplementation(item=item, region=city))
+        rows += [ItemImplementation(item=item, region=d, delegated=True) for d in districts]
+        if entry.community:
+            rows += [
+                ItemImplementation(
+                    item=item, region=p, mode=ImplementationMode.ACCEPTS, delegated=True
+                )
+                for p in points
+            ]
+    ItemImplementation.objects.bulk_create(rows)
+
+
+# --- logins -----------------------------------------------------------------------------------
+def print_logins() -> None:
+    """The demo logins that exist in the database, as a table (nothing when none exist)."""
+    from onewindow.accounts.models import User
+
+    present = set(
+        User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
+    )
+    rows = [u for u in DEMO_USERS if u.username in present]
+    if not rows:
+        return
+    print(f"\n演示账号 / demo logins (密码 password: {DEMO_PASSWORD})")
+    header = ("角色 role", "用户名 username", "密码 password", "姓名/部门 name")
+    table = [header] + [
+        (
+            u.title,
+            u.username,
+            DEMO_PASSWORD,
+            u.full_name + (f"({_department_name(u.department)})" if u.department else ""),
+        )
+        for u in rows
+    ]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
+    for n, row in enumerate(table):
+        cells = (_pad(cell, width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * width for width in widths))
+    if User.objects.filter(username="zjj_clerk").exists():
+        print(
+            "其他部门的工作人员（办件生成时创建，密码相同）：部门代码小写加角色，"
+            "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief、zjj_head。"
+        )
+
+
+def _department_name(code: str) -> str:
+    from onewindow.catalog.models import Department
+
+    return Department.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
