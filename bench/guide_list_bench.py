@@ -38,7 +38,8 @@ def main() -> int:
     args = parser.parse_args()
     port = free_port()
     env = {"ONEWINDOW_DATA_DIR": tempfile.mkdtemp(prefix="ow-bench-")}
-    with serving(onewindow_run_command(port), env, port, timeout=120.0):
+    # `onewindow run` migrates and loads the demo data first: minutes on a busy machine.
+    with serving(onewindow_run_command(port), env, port, timeout=300.0):
         run_clients(port, 1, queue(calls(20)))  # warm up
         total = max(1, args.requests // args.clients) * args.clients
         tally = run_clients(port, args.clients, queue(calls(total)))
