@@ -35,7 +35,7 @@ from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
-from onewindow.cases.intake_forms import signer_authenticate
+from onewindow.cases.forms.intake import signer_authenticate
 from onewindow.cases.models import (
     Case,
     CaseStatus,

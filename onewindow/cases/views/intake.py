@@ -33,14 +33,14 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases import fields as form_fields
 from onewindow.cases import notices, selectors, services
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.cases.identity import identity_visible
-from onewindow.cases.intake_forms import (
+from onewindow.cases.forms.intake import (
     AcceptForm,
     CorrectionForm,
     FulfilForm,
     RejectForm,
     WalkInForm,
 )
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.views.fees import fee_context
