@@ -53,7 +53,7 @@ from onewindow.certificates.tests.conftest import (
 )
 from onewindow.core.jobs import JOBS
 from onewindow.core.models import AccessDenied
-from onewindow.demo.renewals import renewals_demo
+from onewindow.demo.cases.renewals import renewals_demo
 from onewindow.notifications.models import OutboxMessage
 from onewindow.supervision.models import CardLevel, Rule
 from onewindow.supervision.rules import crossed

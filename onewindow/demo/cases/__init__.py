@@ -44,9 +44,9 @@ from onewindow.certificates.models import Certificate, CertificateSequence
 from onewindow.demo import DEFAULT_COUNT
 from onewindow.demo.cases import planning
 from onewindow.demo.cases.people import GENERATED_DOMAIN, cast_create, generated_users
+from onewindow.demo.cases.renewals import renewals_demo
 from onewindow.demo.cases.run import Result, Sim, letter_plan, letter_steps, plans_schedule
 from onewindow.demo.personas import DEMO_USERNAMES
-from onewindow.demo.renewals import renewals_demo
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import MaterialAnswerFile
 from onewindow.supervision.models import (

@@ -75,7 +75,7 @@ def year(loaded, db, settings):
 def test_the_year_loads_through_the_services_without_a_refused_step(year):
     result = year["result"]
     assert result.skipped == Counter()
-    # The stories' cases, plus the renewal a demo persona files at the end (onewindow.demo.renewals).
+    # The stories' cases, plus the renewal a demo persona files at the end (onewindow.demo.cases.renewals).
     assert Renewal.objects.filter(case__status=CaseStatus.SUBMITTED).count() == 1
     assert result.cases == Case.objects.count() == COUNT + 1
 
