@@ -92,8 +92,7 @@ class Sim:
     def act(self, story: Story | None, fn: Any) -> bool:
         """Run one step all or nothing; a refusal ends the story (counted, logged)."""
         from onewindow.cases.errors import CaseError
-        from onewindow.supervision.services import CardError
-        from onewindow.supervision.services.letters import LetterError
+        from onewindow.supervision.errors import CardError, LetterError
 
         try:
             with transaction.atomic():
