@@ -273,15 +273,15 @@ def letters_escalate(*, today: dt.date | None = None, now: dt.datetime | None = 
     overdue = SupervisionLetter.objects.filter(status=LetterStatus.ISSUED, response_due__lte=bound)
     changed = 0
     for letter in overdue.order_by("pk"):
-        try:
-            with transaction.atomic():
-                LETTER_MACHINE.move(
-                    letter,
-                    to=LetterStatus.ESCALATED,
-                    record=lambda old, new, letter=letter: _event(letter, None, old, new, "", now),
-                    escalated_at=now,
-                )
-        except LetterConflict:
-            continue
-        changed += 1
+        changed += _escalate(letter, now)
     return changed
+
+
+def _escalate(letter: SupervisionLetter, now: dt.datetime) -> bool:
+    """One letter escalated with its event row; False when another process changed it first."""
+    try:
+        with transaction.atomic():
+            _move(letter, None, to=LetterStatus.ESCALATED, note="", now=now, escalated_at=now)
+    except LetterConflict:
+        return False
+    return True

@@ -295,12 +295,14 @@ def _issued_events(batch: _Batch) -> None:
     it), in one INSERT … SELECT: a card that already has its row (a page retried) is skipped."""
     qn = connection.ops.quote_name
     card, event = Card._meta, CardEvent._meta
+    card_column = {f.name: f.column for f in card.concrete_fields}
+    event_column = {f.name: f.column for f in event.concrete_fields}
 
     def c(name: str) -> str:
-        return "c." + qn(card.get_field(name).column)
+        return "c." + qn(card_column[name])
 
     columns = ", ".join(
-        qn(event.get_field(name).column)
+        qn(event_column[name])
         for name in ("card", "at", "actor", "action", "old_status", "new_status", "note")
     )
     ids = ", ".join(["%s"] * len(batch.object_ids))
@@ -310,9 +312,9 @@ def _issued_events(batch: _Batch) -> None:
         f"WHERE {c('sweep_run')} = %s AND {c('rule')} = %s AND {c('level')} = %s "
         f"AND {c('object_kind')} = %s AND {c('object_id')} IN ({ids}) "
         f"AND NOT EXISTS (SELECT 1 FROM {qn(event.db_table)} e "
-        f"WHERE e.{qn(event.get_field('card').column)} = {c('id')})"
+        f"WHERE e.{qn(event_column['card'])} = {c('id')})"
     )
-    params = [
+    params: list[Any] = [
         CardStatus.ISSUED.value,
         CardStatus.ISSUED.value,
         batch.run,
