@@ -3,6 +3,8 @@
 Every state change goes through ``transition`` inside the calling service's transaction. The
 conditional UPDATE (status and revision must still be what the caller read) makes two clerks
 deciding the same case at once produce exactly one decision; the loser gets ConcurrentChange.
+The check and the UPDATE are ``CASE_MACHINE`` (``onewindow.core.statemachine``), declared next to
+the ``Case`` model; the caller's ``allowed_from`` names the statuses this action starts from.
 """
 
 from __future__ import annotations
