@@ -112,4 +112,4 @@ def test_escalation_writes_one_row_once_and_a_lost_reply_none(personas):
     with pytest.raises(LetterConflict):
         letter_respond(letter=stale, actor=personas.chief_a, text="再复")
     assert LetterEvent.objects.filter(letter=letter).count() == 3
-    assert letter.events.last().new_status == LetterStatus.RESPONDED
+    assert [e.new_status for e in letter.events.all()][-1] == LetterStatus.RESPONDED

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 def test_a_move_checks_updates_bumps_and_records(personas):
     letter = _issue(personas, accepted_case(make_world(personas)))
     seen = []
-    result = LETTER_MACHINE.move(
-        letter,
-        to=LetterStatus.RESPONDED,
-        record=lambda old, new: seen.append((old, new)) or "row",
-        response="好",
-    )
+
+    def record(old: str, new: str) -> str:
+        seen.append((old, new))
+        return "row"
+
+    result = LETTER_MACHINE.move(letter, to=LetterStatus.RESPONDED, record=record, response="好")
     assert result == "row" and seen == [("issued", "responded")]
     assert (letter.status, letter.revision, letter.response) == ("responded", 1, "好")
     stored = SupervisionLetter.objects.get(pk=letter.pk)
