@@ -29,6 +29,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from onewindow.core import errors as domain
+from onewindow.core.access import deny
 from onewindow.core.errors import error_body
 
 __all__ = ["Conflict", "Refused", "api_error", "error_body", "exception_handler"]
@@ -129,8 +130,6 @@ def _log_refusal(request: Any, view: Any) -> None:
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return
-    from onewindow.core.access import deny
-
     deny(request._request, target=type(view).__name__, reason="permission denied")
 
 
