@@ -35,7 +35,7 @@ bench-review:  ## review task completions/s (opinion API with the join) vs a bar
 bench-reports:  ## situation reports queued at start-up: time until all are generated, per-report median/max (200 demo cases, SQLite under /tmp)
 	.venv/bin/python -m bench.report_bench --cases 200
 
-# Scale of bench-sweep: make bench-sweep SWEEP_ROWS=10000000 SWEEP_TASKS=1000000 (the issue's scale).
+# Scale of bench-sweep: make bench-sweep SWEEP_ROWS=10000000 SWEEP_TASKS=1000000 (the goal's scale, docs/rules/supervision.md §D6).
 SWEEP_ROWS ?= 1000000
 SWEEP_TASKS ?= 100000
 bench-sweep:  ## supervision sweep over generated data (SWEEP_ROWS rows, SWEEP_TASKS open tasks): first/steady pass and longest write batch vs a set-based INSERT…SELECT, submission p50/p99 idle vs during the sweep (SQLite under /tmp; PostgreSQL database ow_sweep_bench too when TEST_DATABASE_URL is set)

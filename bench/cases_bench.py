@@ -57,7 +57,7 @@ from bench.harness import (
 if TYPE_CHECKING:
     from django.core.handlers.wsgi import WSGIHandler
 
-# A one-page PDF pypdf opens (uploads are parsed since issue 10 item 12).
+# A one-page PDF pypdf opens (uploads are parsed since docs/decisions.md §S4).
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -1,4 +1,5 @@
-"""Situation reports (issue 10 item 21): how long the reports queued at start-up take to generate.
+"""Situation reports (docs/rules/supervision.md §D9): how long the reports queued at start-up take
+to generate.
 
 Usage: .venv/bin/python -m bench.report_bench [--cases 200]
 Builds a scratch SQLite data directory under /tmp/ow-report-bench (replaced each run), loads the

@@ -22,8 +22,9 @@ the benchmark's "today" (``sweep_data.TODAY``):
    /api/v1/cases/<id>/submit/ on prepared drafts: ``--seconds`` idle, then (cards reset) while
    a first pass runs, then while the baseline runs; p50 / p99 of each.
 
-Goals (issue 5): each pass ≤ 3 × the baseline; no batch holds the write lock > 50 ms. A batch's
-time is measured by the sweep itself around its write transaction (``SweepResult``).
+Goals (docs/rules/supervision.md §D6, docs/decisions.md §O3): each pass ≤ 3 × the baseline; no batch
+holds the write lock > 50 ms. A batch's time is measured by the sweep itself around its write
+transaction (``SweepResult``).
 """
 
 from __future__ import annotations

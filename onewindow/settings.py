@@ -48,7 +48,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Issue 10 item 11: HTTPS behind a reverse proxy, set per deployment (README "Production").
+# docs/decisions.md §S3: HTTPS behind a reverse proxy, set per deployment (README "Production").
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
@@ -161,8 +161,8 @@ IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
-# Issue 10 item 10: rate limits (progress query, verification, API throttles) are counted in the
-# "ratelimit" cache, which every worker process shares: Redis when configured, else the database
+# docs/decisions.md §S2: rate limits (progress query, verification, API throttles) are counted in
+# the "ratelimit" cache, which every worker process shares: Redis when configured, else the database
 # cache table (created by the core migrations). "default" holds only per-process conveniences.
 if REDIS_URL:
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -184,14 +184,14 @@ else:
 
 # --- accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# First the lockout check (issue 10 item 9), then: username, or for applicants their ID number /
-# credit code / phone; the admin role's permissions.
+# First the lockout check (docs/decisions.md §S1), then: username, or for applicants their ID number
+# / credit code / phone; the admin role's permissions.
 AUTHENTICATION_BACKENDS = [
     "onewindow.accounts.lockout.LockoutBackend",
     "onewindow.accounts.backends.IdentifierBackend",
 ]
-# Issue 10 item 9: brute-force protection (django-axes). After LOGIN_FAILURE_LIMIT failures the
-# account (any of its login names) and, separately, the client address are locked for
+# docs/decisions.md §S1: brute-force protection (django-axes). After LOGIN_FAILURE_LIMIT failures
+# the account (any of its login names) and, separately, the client address are locked for
 # LOGIN_COOLOFF_MINUTES; every further attempt during the lock restarts it. Attempts are kept
 # in the database (shared by every worker), listed in the admin and logged ("axes" logger).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -244,7 +244,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
-# Issue 10 item 12: a body announcing more than this is refused before it is read
+# docs/decisions.md §S4: a body announcing more than this is refused before it is read
 # (core.middleware.refuse_oversized_bodies); each file is held to MAX_UPLOAD_MB on its own.
 MAX_REQUEST_MB = env_int("MAX_REQUEST_MB", max(100, MAX_UPLOAD_MB), minimum=MAX_UPLOAD_MB)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
@@ -306,24 +306,26 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- domain settings --------------------------------------------------------------------------
-# DOMAIN-RULES A2: a submission on a non-working day is deemed received on the next working day.
+# docs/rules/workdays.md §A2: a submission on a non-working day is deemed received on the next
+# working day.
 RECEIVE_ON_NON_WORKING_DAY = env_choice("RECEIVE_ON_NON_WORKING_DAY", "next", ("next", "same"))
-# PRODUCT §C9: the public progress query is rate-limited per client address.
+# docs/product.md §C9: the public progress query is rate-limited per client address.
 PROGRESS_QUERY_PER_MINUTE = env_int("PROGRESS_QUERY_PER_MINUTE", 20, minimum=1)
-# DOMAIN-RULES C2: silence counts as consent (configurable, default on).
+# docs/rules/licensing.md §C2: silence counts as consent (configurable, default on).
 DEEMED_CONSENT = env_bool("DEEMED_CONSENT", True)
-# §C6: certificates are signed with HMAC-SHA256 under this key (never sent to a client).
+# docs/product.md §C6: certificates are signed with HMAC-SHA256 under this key (never sent to a
+# client).
 CERTIFICATE_SIGNING_KEY = (
     env_str("CERTIFICATE_SIGNING_KEY", "")
     or hashlib.sha256(f"onewindow-certificate:{SECRET_KEY}".encode()).hexdigest()
 )
-# §C6: the public certificate verification is rate-limited per client address.
+# docs/product.md §C6: the public certificate verification is rate-limited per client address.
 CERTIFICATE_VERIFY_PER_MINUTE = env_int("CERTIFICATE_VERIFY_PER_MINUTE", 30, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 
-# --- notifications (PRODUCT.md §C9): backends per channel, retries, SMTP -----------------------
+# --- notifications (docs/product.md §C9): backends per channel, retries, SMTP ---------------------
 _OUTBOX_ONLY = "onewindow.notifications.backends.OutboxOnlyBackend"
 NOTIFICATION_BACKENDS = {
     "email": env_str("NOTIFY_EMAIL_BACKEND", _OUTBOX_ONLY),

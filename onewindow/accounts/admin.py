@@ -1,4 +1,4 @@
-"""The center administrator manages users here (PRODUCT.md §C2, §C16).
+"""The center administrator manages users here (docs/product.md §C2, §C16).
 
 Staff and agent accounts are created here with their role, department and windows. ``is_staff``
 (the admin site) follows the role: only the admin role and superusers get it. Only a superuser

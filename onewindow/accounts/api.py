@@ -323,7 +323,7 @@ class UnlockResultSerializer(serializers.Serializer):
 
 
 class LockoutUnlockView(APIView):
-    """Issue 10 item 9: the administrator lifts a sign-in lockout (as in the admin or CLI)."""
+    """docs/decisions.md §S1: the administrator lifts a sign-in lockout (as in the admin or CLI)."""
 
     permission_classes = [IsAuthenticated]
 

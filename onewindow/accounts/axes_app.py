@@ -1,4 +1,5 @@
-"""django-axes under a Chinese heading in the admin (issue 10 item 19: the admin speaks Chinese)."""
+"""django-axes under a Chinese heading in the admin (docs/decisions.md §U5: the admin speaks
+Chinese)."""
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""``onewindow unlock``: lift a sign-in lockout (issue 10 item 9) before its cool-off ends."""
+"""``onewindow unlock``: lift a sign-in lockout (docs/decisions.md §S1) before its cool-off ends."""
 
 from __future__ import annotations
 

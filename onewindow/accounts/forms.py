@@ -111,7 +111,7 @@ class RegistrationForm(forms.Form):
 
 
 class PersonRegistrationForm(RegistrationForm):
-    """A natural person (自然人) registers with a checked ID number (DOMAIN-RULES F1)."""
+    """A natural person (自然人) registers with a checked ID number (docs/rules/identity.md §F1)."""
 
     kind = ApplicantKind.PERSON
 
@@ -141,7 +141,7 @@ class PersonRegistrationForm(RegistrationForm):
 
 
 class EnterpriseRegistrationForm(RegistrationForm):
-    """An enterprise (法人) registers with a unified social credit code (DOMAIN-RULES F2).
+    """An enterprise (法人) registers with a unified social credit code (docs/rules/identity.md §F2).
 
     A code failing only its check digit is refused with a warning until the applicant ticks
     ``confirm_credit_code``; the template shows that box only once the warning was given.

@@ -1,4 +1,4 @@
-"""Brute-force protection of every sign-in (issue 10 item 9), by django-axes.
+"""Brute-force protection of every sign-in (docs/decisions.md §S1), by django-axes.
 
 The login page, the admin login and ``POST /api/v1/auth/token`` all call ``authenticate()`` with
 the request; axes records each failure (``AccessAttempt``, ``AccessFailureLog``, the ``axes``

@@ -1,4 +1,4 @@
-"""Users: applicants (persons and enterprises), agents and staff (PRODUCT.md §C2)."""
+"""Users: applicants (persons and enterprises), agents and staff (docs/product.md §C2)."""
 
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ class User(AbstractUser):
     applicant_kind = models.CharField(
         _("申请人类型"), max_length=20, choices=ApplicantKind.choices, blank=True
     )
-    # GB 11643 citizen ID number, checked per DOMAIN-RULES F1; unique among users who have one.
+    # GB 11643 citizen ID number, checked per docs/rules/identity.md §F1; unique among users who
+    # have one.
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    # GB 32100 unified social credit code, checked per DOMAIN-RULES F2.
+    # GB 32100 unified social credit code, checked per docs/rules/identity.md §F2.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     # F2: a few real codes fail their own check digit. The applicant confirms it matches the
     # business licence; the account is then flagged until staff confirm it too.

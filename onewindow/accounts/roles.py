@@ -1,4 +1,4 @@
-"""Roles (PRODUCT.md §C2) and the one permission table every later check uses."""
+"""Roles (docs/product.md §C2) and the one permission table every later check uses."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Role(models.TextChoices):
     # ALL Art. 42: the head of the agency (the lead department) approves an extension …
     HEAD = "head", _("机关负责人")
     # … and for joint / centralised handling the head of the government at that level, who sits
-    # in no department (ALL Art. 26, 42 para. 2; DOMAIN-RULES B2).
+    # in no department (ALL Art. 26, 42 para. 2; docs/rules/licensing.md §B2).
     GOV_HEAD = "gov_head", _("本级人民政府负责人")
     SUPERVISOR = "supervisor", _("电子监察人员")
     ADMIN = "admin", _("中心管理员")
@@ -89,7 +89,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CORRECTION_SIGN_OFF,
         }
     ),
-    # ALL Art. 42 (DOMAIN-RULES B2): an extension is the head's decision, not an approver's.
+    # ALL Art. 42 (docs/rules/licensing.md §B2): an extension is the head's decision, not an
+    # approver's.
     Role.HEAD: frozenset(_DEPT_READ | {Perm.EXTENSION_APPROVE}),
     Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
     Role.SUPERVISOR: frozenset(

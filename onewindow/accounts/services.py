@@ -68,7 +68,7 @@ class _Errors:
             raise ValidationError(self.by_field)  # type: ignore[arg-type]
 
 
-# --- applicants register themselves (PRODUCT.md §C2) ------------------------------------------
+# --- applicants register themselves (docs/product.md §C2) -----------------------------------------
 @transaction.atomic
 def applicant_register_person(
     *, full_name: str, id_number: str, phone: str, password: str, email: str = ""

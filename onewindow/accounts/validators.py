@@ -28,7 +28,7 @@ CREDIT_CODE_UNCONFIRMED = "credit_code_unconfirmed"
 
 
 def citizen_id_clean(value: str) -> str:
-    """A valid, normalised GB 11643 citizen ID number (DOMAIN-RULES F1)."""
+    """A valid, normalised GB 11643 citizen ID number (docs/rules/identity.md §F1)."""
     result = check_citizen_id(value, today=clock.today())
     if result.problem is not None:
         raise ValidationError(_(result.message), code=f"id_number_{result.problem}")
@@ -41,7 +41,7 @@ def citizen_id_available(number: str) -> None:
 
 
 def credit_code_clean(value: str, *, confirmed: bool) -> tuple[str, bool]:
-    """A well-formed credit code and whether its check digit failed (DOMAIN-RULES F2).
+    """A well-formed credit code and whether its check digit failed (docs/rules/identity.md §F2).
 
     A malformed code is refused. A code failing only its check digit is refused unless the
     applicant ``confirmed`` it matches the business licence; then it passes, flagged.

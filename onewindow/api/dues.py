@@ -1,4 +1,4 @@
-"""The one shape of a due date in every API answer (issue 10 items 3 and 6).
+"""The one shape of a due date in every API answer (docs/rules/workdays.md §A5).
 
 ``{"date": "2027-01-08", "provisional": true, "paused": false}`` — the ``Due`` value of
 ``calendars.selectors.stored_due``, documented once as the ``DueDate`` schema component.
@@ -12,9 +12,9 @@ from rest_framework import serializers
 class DueDateSerializer(serializers.Serializer):
     """Every due date of the API has this shape: ``date``; ``provisional``, true when its
     counting reaches a year whose holiday arrangement is not published yet, so it may change
-    (DOMAIN-RULES A4); ``paused``, true while the clock stands still (a special procedure, or a
-    material request that stops the branch's clock): the date will move and is not overdue
-    (DOMAIN-RULES B4)."""
+    (docs/rules/workdays.md §A4); ``paused``, true while the clock stands still (a special
+    procedure, or a material request that stops the branch's clock): the date will move and is not
+    overdue (docs/rules/licensing.md §B4)."""
 
     date = serializers.DateField(help_text="期限日期 YYYY-MM-DD（按工作日计算，起算日不计入）")
     provisional = serializers.BooleanField(

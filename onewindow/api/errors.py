@@ -126,7 +126,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def _log_refusal(request: Any, view: Any) -> None:
     """A signed-in user refused by a permission class (e.g. a supervisor trying a case action,
-    issue 5) is logged like every other refused access (onewindow.core.access.deny)."""
+    docs/decisions.md §S5) is logged like every other refused access
+    (onewindow.core.access.deny)."""
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return

@@ -12,7 +12,7 @@ from onewindow.lib.idnumbers import mask_id_number
 class IdentityNumberField(serializers.CharField):
     """An identity number (ID card, credit code), masked (``1101**********002X``) unless the
     serializer's context says ``identity_visible`` (``cases.identity.identity_visible``):
-    the one place the API decides, issue 10 item 13."""
+    the one place the API decides, docs/rules/identity.md §F3."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(

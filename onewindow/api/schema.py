@@ -46,7 +46,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 # The 400 of ``core.middleware.refuse_nul_characters``: a NUL character anywhere in the query
-# string is refused before any view runs, so every operation may answer it (issue 10 item 23).
+# string is refused before any view runs, so every operation may answer it (docs/decisions.md §P2).
 NUL_REFUSED = "参数无效：查询参数含有不允许的空字符（NUL）"
 
 

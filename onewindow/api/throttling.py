@@ -1,4 +1,5 @@
-"""Throttles for public endpoints, counted in the cache every worker shares (issue 10 item 10)."""
+"""Throttles for public endpoints, counted in the cache every worker shares
+(docs/decisions.md §S2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The OpenAPI document and its two readers, served without any internet access.
 
-Government intranets often have no internet (PRODUCT.md §C13): Swagger UI and Redoc come from
+Government intranets often have no internet (docs/product.md §C13): Swagger UI and Redoc come from
 drf-spectacular-sidecar's static files, Swagger UI's online validator badge is off, and Redoc's
 page leaves out its Google Fonts links.
 """

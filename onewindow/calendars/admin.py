@@ -1,4 +1,4 @@
-"""Admin for the calendar (PRODUCT.md §C16): load a year's arrangement, edit single days.
+"""Admin for the calendar (docs/product.md §C16): load a year's arrangement, edit single days.
 
 Every change goes through ``services`` so the revision is bumped and every process rebuilds its
 cached calendar. A loaded year is added only through the upload page (a HolidayYear row without
@@ -132,7 +132,8 @@ class HolidayYearAdmin(admin.ModelAdmin):
 
 
 def _recomputed_message(request: HttpRequest, recomputed: dict[str, int]) -> None:
-    """DOMAIN-RULES A4: tell the administrator how many stored deadlines were counted again."""
+    """docs/rules/workdays.md §A4: tell the administrator how many stored deadlines were counted
+    again."""
     total = sum(recomputed.values())
     if total:
         messages.info(

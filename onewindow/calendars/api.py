@@ -1,7 +1,7 @@
 """REST endpoints of this app, included under /api/v1/: due dates, counts, a year's arrangement.
 
 Public and read-only. A result that touches a year without a loaded official arrangement
-carries ``"provisional": true`` (DOMAIN-RULES A4).
+carries ``"provisional": true`` (docs/rules/workdays.md §A4).
 """
 
 from __future__ import annotations

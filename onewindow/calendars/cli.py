@@ -1,7 +1,7 @@
 """``onewindow calendar ...``: due dates, working-day counts, loading and showing a year.
 
 Exit status: 0 success; 2 bad arguments or a bad file (nothing changed); 3 the answer touches a
-year whose official arrangement is not loaded, so it is provisional (DOMAIN-RULES A4).
+year whose official arrangement is not loaded, so it is provisional (docs/rules/workdays.md §A4).
 """
 
 from __future__ import annotations
@@ -163,7 +163,8 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _print_recomputed(recomputed: dict[str, int]) -> None:
-    """DOMAIN-RULES A4: how many stored deadlines the load counted again (0 when none moved)."""
+    """docs/rules/workdays.md §A4: how many stored deadlines the load counted again (0 when none
+    moved)."""
     total = sum(recomputed.values())
     detail = ", ".join(f"{name} {count}" for name, count in sorted(recomputed.items()) if count)
     print(

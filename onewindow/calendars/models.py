@@ -1,4 +1,5 @@
-"""The administrator-editable layer over the chinesecalendar package (DOMAIN-RULES A4)."""
+"""The administrator-editable layer over the chinesecalendar package
+(docs/rules/workdays.md §A4)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Recomputing stored deadlines after the working-day calendar changed (DOMAIN-RULES A4).
+"""Recomputing stored deadlines after the working-day calendar changed (docs/rules/workdays.md §A4).
 
-Deadlines are stored columns, computed once (STYLE). When a year's arrangement is loaded (or
-unloaded, or one override day is set or removed), every open deadline whose counting touched the
-changed days is counted again: the same number of working days after the same start, on the new
-calendar, and its provisional mark follows the new calendar too.
+Deadlines are stored columns, computed once (docs/rules/workdays.md §A7). When a year's arrangement
+is loaded (or unloaded, or one override day is set or removed), every open deadline whose counting
+touched the changed days is counted again: the same number of working days after the same start, on
+the new calendar, and its provisional mark follows the new calendar too.
 
 The working-day count of a stored date is what the calendar in force when it was computed gave
 between its start and it — the calendar just before the change, because every change

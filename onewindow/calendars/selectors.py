@@ -1,9 +1,9 @@
 """Reads of the working-day calendar: the per-process WorkCalendar and what it says.
 
 The calendar is built from the chinesecalendar package plus the administrator's override
-tables (DOMAIN-RULES A4) and cached per process. Each process compares the cached revision with
-the ``CalendarRevision`` row at most every ``CHECK_SECONDS`` seconds, so a change made in any
-process (another gunicorn worker, the background worker, another machine) is picked up within
+tables (docs/rules/workdays.md §A4) and cached per process. Each process compares the cached
+revision with the ``CalendarRevision`` row at most every ``CHECK_SECONDS`` seconds, so a change made
+in any process (another gunicorn worker, the background worker, another machine) is picked up within
 that time; the process that made the change rebuilds right after its commit.
 
 Precedence, per year: a ``HolidayYear`` row means the override rows of that year are its whole
@@ -137,7 +137,7 @@ def add_working_days(start: dt.date, n: int) -> Due:
 def receipt_date(day: dt.date) -> Due:
     """The day a submission made on ``day`` counts as received, per the deployment's setting.
 
-    DOMAIN-RULES A2: on a non-working day it is deemed received on the next working day
+    docs/rules/workdays.md §A2: on a non-working day it is deemed received on the next working day
     (``RECEIVE_ON_NON_WORKING_DAY=next``, the default) or on that day (``same``).
     """
     policy: ReceiptPolicy = "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
@@ -151,15 +151,15 @@ def stored_due(
     provisional: bool | None = None,
     paused: bool = False,
 ) -> Due | None:
-    """A stored due date as every page and API answer shows it (issue 10 items 3 and 6).
+    """A stored due date as every page and API answer shows it (docs/rules/workdays.md §A5).
 
-    DOMAIN-RULES A4: a date is provisional exactly when its counting, from ``counted_from`` (the
-    day the period started; suspensions and extensions only move the end later) to the date,
-    reaches a year whose arrangement is not loaded. With the start known the calendar decides
-    for each date: a case stores one ``due_provisional`` for its intake, decision and statutory
-    dates together, so the stored flag (``provisional``) alone would mark an intake date inside
-    a loaded year. The calendar is skipped only when the stored flag is False and every year
-    counted is one chinesecalendar carries (those can never become unloaded), so lists of
+    docs/rules/workdays.md §A4: a date is provisional exactly when its counting, from
+    ``counted_from`` (the day the period started; suspensions and extensions only move the end
+    later) to the date, reaches a year whose arrangement is not loaded. With the start known the
+    calendar decides for each date: a case stores one ``due_provisional`` for its intake, decision
+    and statutory dates together, so the stored flag (``provisional``) alone would mark an intake
+    date inside a loaded year. The calendar is skipped only when the stored flag is False and every
+    year counted is one chinesecalendar carries (those can never become unloaded), so lists of
     ordinary dates cost no look-up. ``paused``: the clock stands still (B4), the date will move
     and is not due.
     """
@@ -182,8 +182,8 @@ def _package_span(start: dt.date, end: dt.date) -> bool:
 def unloaded_years_alert(today: dt.date | None = None) -> list[int]:
     """The current and next year when their official arrangement is not loaded.
 
-    DOMAIN-RULES A4: administrators see a warning from the moment a deadline can fall in an
-    unloaded year; in late November the next year's notice is usually out but not yet loaded.
+    docs/rules/workdays.md §A4: administrators see a warning from the moment a deadline can fall in
+    an unloaded year; in late November the next year's notice is usually out but not yet loaded.
     """
     today = today or clock.today()
     calendar = get_calendar()

@@ -45,9 +45,9 @@ log = logging.getLogger("onewindow.calendars")
 def _recomputing(write: Callable[[], T], *, reason: Callable[[], str]) -> tuple[T, dict[str, int]]:
     """Run ``write`` in one transaction, then recompute the stored deadlines it moved.
 
-    DOMAIN-RULES A4: every open deadline whose counting touched a changed day is counted again
-    (``calendars.recompute``). The change is recorded with the override tables before and after
-    it in the write's transaction (the revision row locked, so "before" is exactly what the
+    docs/rules/workdays.md §A4: every open deadline whose counting touched a changed day is counted
+    again (``calendars.recompute``). The change is recorded with the override tables before and
+    after it in the write's transaction (the revision row locked, so "before" is exactly what the
     stored dates were computed with); the recomputation then runs in batches of one transaction
     each. Should it stop half-way, the background job resumes it.
     """
@@ -69,8 +69,8 @@ def calendar_year_load(
     """Make ``holidays`` and ``workdays`` the whole official arrangement of ``year``.
 
     Replaces that year's override rows and marks the year loaded, so deadlines touching it stop
-    being provisional and are recomputed (DOMAIN-RULES A4; ``row.recomputed`` counts the rows
-    changed). Validates everything before writing anything.
+    being provisional and are recomputed (docs/rules/workdays.md §A4; ``row.recomputed`` counts the
+    rows changed). Validates everything before writing anything.
     """
     holiday_names, workday_names = _named(holidays), _named(workdays)
     _validate_year(year, holiday_names, workday_names, source)

@@ -1,4 +1,5 @@
-"""Cases in the Django admin: inspection, mandates (§C8) and false-commitment records (G1).
+"""Cases in the Django admin: inspection, mandates (docs/product.md §C8) and false-commitment
+records (G1).
 
 Cases change only through the services (and ``transitions.transition``), so Case, CaseEvent
 and Notice are read-only here, for every user, superusers included. Mandates are recorded and
@@ -148,7 +149,7 @@ class NoticeAdmin(_ByRole):
     date_hierarchy = "issued_at"
 
 
-# --- mandates (§C8) ------------------------------------------------------------------------------
+# --- mandates (docs/product.md §C8) ---------------------------------------------------------------
 
 
 class MandateAddForm(forms.ModelForm):

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self) -> None:
-        # DOMAIN-RULES A4: a calendar change recomputes the cases' stored deadlines.
+        # docs/rules/workdays.md §A4: a calendar change recomputes the cases' stored deadlines.
         from onewindow.calendars.recompute import recomputer_register
         from onewindow.cases.recompute import cases_recompute
 

@@ -1,10 +1,10 @@
-"""A case's stored due dates as the value pages and the API show (issue 10 items 3 and 6).
+"""A case's stored due dates as the value pages and the API show (docs/rules/workdays.md §A5).
 
 Each function turns one stored date into a ``Due`` (date, provisional, paused) through
 ``calendars.selectors.stored_due``: provisional exactly when the date's counting, from the day its
-period started, reaches a year whose holiday arrangement is not loaded (DOMAIN-RULES A4); paused
-while a special procedure stops the case's clock (B4, ALL Art. 45: its time does not count, so the
-decision dates move by the days spent and are not due meanwhile).
+period started, reaches a year whose holiday arrangement is not loaded (docs/rules/workdays.md §A4);
+paused while a special procedure stops the case's clock (B4, ALL Art. 45: its time does not count,
+so the decision dates move by the days spent and are not due meanwhile).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The per-item application form (issue 3, item 2): field specs and their server-side validation.
+"""The per-item application form (docs/decisions.md §U6): field specs and their server-side
+validation.
 
 An item version lists its extra fields as ``ApplicationField`` rows; a version without any gets
 ``default_fields_for(version)``, so every item has a working form. ``validate`` is pure: it

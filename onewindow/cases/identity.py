@@ -1,4 +1,4 @@
-"""Who reads an applicant's full identity number (issue 10 item 13).
+"""Who reads an applicant's full identity number (docs/rules/identity.md §F3).
 
 Full: the applicant themselves and an agent holding their mandate (they file with it), staff of
 the case's department (the window clerk at intake, the handler, reviewer, approver and chief

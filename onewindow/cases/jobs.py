@@ -18,7 +18,8 @@ log = logging.getLogger("onewindow.cases")
 
 @periodic("cases.accept_deemed", interval=settings.BACKGROUND_INTERVAL)
 def accept_deemed() -> int:
-    """ALL Art. 32 / DOMAIN-RULES B1: no intake decision in time → accepted from receipt."""
+    """ALL Art. 32 / docs/rules/licensing.md §B1: no intake decision in time → accepted from
+    receipt."""
     done = services.cases_accept_deemed()
     if done:
         log.info("deemed acceptance: %s case(s) accepted from their receipt date", done)
@@ -27,7 +28,8 @@ def accept_deemed() -> int:
 
 @periodic("cases.terminate_overdue_commitments", interval=settings.BACKGROUND_INTERVAL)
 def terminate_overdue_commitments() -> int:
-    """DOMAIN-RULES G2: a tolerated material not supplied by its due date ends the case."""
+    """docs/rules/licensing.md §G2: a tolerated material not supplied by its due date ends the
+    case."""
     done = services.commitments_terminate_overdue()
     if done:
         log.info("overdue 容缺 commitments: %s case(s) terminated", done)

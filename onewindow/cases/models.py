@@ -1,4 +1,5 @@
-"""Cases (办件): online application, window intake and their event trail (PRODUCT.md §C3, §C4)."""
+"""Cases (办件): online application, window intake and their event trail
+(docs/product.md §C3, §C4)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class CaseStatus(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
     WITHDRAWN = "withdrawn", _("已撤回")
     TERMINATED = "terminated", _("已终止")
-    # §C5/§C6: after acceptance the review app moves the case on.
+    # docs/product.md §C5, §C6: after acceptance the review app moves the case on.
     IN_REVIEW = "in_review", _("审查中")
     SUSPENDED = "suspended", _("特别程序中（暂停计时）")
     GRANTED = "granted", _("准予许可，待送达")
@@ -128,7 +129,7 @@ class Case(models.Model):
     # Optimistic concurrency: every transition bumps it with a conditional UPDATE.
     revision = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    # DOMAIN-RULES A2: receipt on a non-working day counts from the next working day.
+    # docs/rules/workdays.md §A2: receipt on a non-working day counts from the next working day.
     received_on = models.DateField(_("收件日期"), null=True, blank=True)
     intake_due = models.DateField(_("受理期限"), null=True, blank=True, db_index=True)
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
@@ -137,7 +138,8 @@ class Case(models.Model):
     statutory_due = models.DateField(_("法定办结期限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("期限为临时计算"), default=False)
     correction_count = models.PositiveSmallIntegerField(_("补正次数"), default=0)
-    # The hall window whose clerk made the intake decision (window performance, §C10).
+    # The hall window whose clerk made the intake decision (window performance,
+    # docs/product.md §C10).
     intake_window = models.ForeignKey(
         "catalog.Window",
         verbose_name=_("受理窗口"),
@@ -258,7 +260,8 @@ class CaseEvent(models.Model):
 
 
 class FlagKind(models.TextChoices):
-    """Facts about a case that electronic supervision must look at (DOMAIN-RULES D1)."""
+    """Facts about a case that electronic supervision must look at
+    (docs/rules/supervision.md §D1)."""
 
     DEEMED_ACCEPTANCE = "deemed_acceptance", _("逾期未作受理决定，视为受理")
     SECOND_CORRECTION = "second_correction", _("第二次补正告知（已签批）")
@@ -379,7 +382,8 @@ class SubmissionKey(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    """Written notices of DOMAIN-RULES B7 (intake here; review and decision in the review app)."""
+    """Written notices of docs/rules/licensing.md §B7 (intake here; review and decision in the
+    review app)."""
 
     ACCEPTANCE = "acceptance", _("受理通知书")
     CORRECTION = "correction", _("补正材料通知书（一次性告知书）")
@@ -496,7 +500,7 @@ class Commitment(models.Model):
 
 
 class FieldType(models.TextChoices):
-    """Kinds of extra application-form fields an item may ask for (issue 3, item 2)."""
+    """Kinds of extra application-form fields an item may ask for (docs/decisions.md §U6)."""
 
     TEXT = "text", _("文本")
     NUMBER = "number", _("数字")
@@ -560,7 +564,8 @@ class ApplicationField(models.Model):
         return f"{self.version_id} {self.name}"
 
     def _check_editable(self) -> None:
-        # Cases keep the version they were filed under (§C1): its form never changes afterwards.
+        # Cases keep the version they were filed under (docs/product.md §C1): its form never changes
+        # afterwards.
         from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
 
         if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
@@ -576,7 +581,8 @@ class ApplicationField(models.Model):
 
 
 class Mandate(models.Model):
-    """An applicant's recorded authorisation for an agent to file and follow cases (§C8)."""
+    """An applicant's recorded authorisation for an agent to file and follow cases
+    (docs/product.md §C8)."""
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -659,7 +665,8 @@ class FalseCommitmentRecord(models.Model):
 
 class CaseFee(models.Model):
     """A fee actually charged on a case (收费登记): the ledger the supervision fee rule checks
-    against the item's fee list (DOMAIN-RULES D1 "fees not on the fee list or above it").
+    against the item's fee list (docs/rules/supervision.md §D1 "fees not on the fee list or above
+    it").
 
     ``fee`` is the fee-list line charged under; empty when the charge is not on the list.
     """

@@ -1,4 +1,4 @@
-"""Intake notices as PDF documents (DOMAIN-RULES B7), rendered from ``Notice.content``.
+"""Intake notices as PDF documents (docs/rules/licensing.md §B7), rendered from ``Notice.content``.
 
 A notice row is written once by the service that issued it and keeps everything the document
 says; the PDF is rendered from it on every download, so the document never disagrees with the
@@ -180,7 +180,7 @@ def _acceptance(case: Case, content: dict[str, Any]) -> list[Block]:
 
 
 def _departments(content: dict[str, Any]) -> list[Block]:
-    """DOMAIN-RULES C1: one acceptance notice listing every department of the review."""
+    """docs/rules/licensing.md §C1: one acceptance notice listing every department of the review."""
     names = content.get("departments") or []
     if not names:
         return []
@@ -294,7 +294,8 @@ def _termination(case: Case, content: dict[str, Any]) -> list[Block]:
 
 
 def _commitment(case: Case, content: dict[str, Any]) -> list[Block]:
-    """告知承诺书 (DOMAIN-RULES G1): what the agency requires, the commitment, the liability."""
+    """告知承诺书 (docs/rules/licensing.md §G1): what the agency requires, the commitment, the
+    liability."""
     rows = [
         (c.text, c.liability)
         for c in case.commitments.filter(kind=CommitmentKind.NOTIFICATION).order_by("pk")

@@ -1,4 +1,4 @@
-"""The case's stored deadlines counted again after a calendar change (DOMAIN-RULES A4).
+"""The case's stored deadlines counted again after a calendar change (docs/rules/workdays.md §A4).
 
 Registered with ``calendars.recompute`` by ``CasesConfig.ready``. Dates and their starts:
 

@@ -51,7 +51,8 @@ def transition(
         case, to=to, allowed_from=allowed_from, record=record, updated_at=now, **fields
     )
     assert event is not None
-    # §C9: the applicant's email/SMS is queued in this same transaction, sent after commit.
+    # docs/product.md §C9: the applicant's email/SMS is queued in this same transaction, sent after
+    # commit.
     case_event_notify(case=case, event=event)
     return event
 

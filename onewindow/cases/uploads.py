@@ -50,7 +50,7 @@ def upload_check(upload: UploadedFile) -> tuple[str, bytes]:
             _("文件“%(n)s”不是 PDF、JPEG 或 PNG 格式（按文件内容判断），请转换后上传。")
             % {"n": name}
         )
-    if not opens(content, mime):  # issue 10 item 12: parsed, not only its first bytes
+    if not opens(content, mime):  # docs/decisions.md §S4: parsed, not only its first bytes
         raise CaseError(
             _(
                 "文件“%(n)s”无法打开（文件已损坏、设有打开密码，或并非真正的 PDF、JPEG、PNG 文件），请重新导出后上传。"

@@ -1,4 +1,4 @@
-"""Admin for the catalog (PRODUCT.md §C1, §C16): departments, regions, windows, tolerances,
+"""Admin for the catalog (docs/product.md §C1, §C16): departments, regions, windows, tolerances,
 items and their guide versions.
 
 A published or superseded version is shown read-only, checklist rows included: cases keep the
@@ -48,7 +48,8 @@ from onewindow.core import clock
 from onewindow.lib.flowchart import render_svg
 
 DEPTH = {RegionLevel.CITY: 0, RegionLevel.DISTRICT: 1, RegionLevel.STREET: 2}
-# Colours and indents live in static/css/admin.css: the CSP allows no style="" (issue 10 item 11).
+# Colours and indents live in static/css/admin.css: the CSP allows no style=""
+# (docs/decisions.md §S3).
 STATUS_CLASSES = {
     VersionStatus.DRAFT: "version-status version-status--draft",
     VersionStatus.PUBLISHED: "version-status version-status--published",
@@ -106,7 +107,7 @@ class WindowAdmin(admin.ModelAdmin):
 
 @admin.register(ToleranceSetting)
 class ToleranceSettingAdmin(admin.ModelAdmin):
-    """DOMAIN-RULES G2: how many non-core materials each category may be missing."""
+    """docs/rules/licensing.md §G2: how many non-core materials each category may be missing."""
 
     list_display = ("category", "max_missing")
 
@@ -415,8 +416,8 @@ class ProcessBranchFormSet(BaseInlineFormSet):
 
 
 class ProcessBranchInline(DraftOnlyInline):
-    """§C5 process template: one row per department, the lead marked; without rows, the item's
-    own department reviews alone (承办 → 审核 → 批准, committed limit less consolidation)."""
+    """docs/product.md §C5 process template: one row per department, the lead marked; without rows,
+    the item's own department reviews alone (承办 → 审核 → 批准, committed limit less consolidation)."""
 
     model = ProcessBranch
     form = ProcessBranchForm
@@ -437,8 +438,8 @@ class ProcessBranchInline(DraftOnlyInline):
 
 
 class RiskPointInline(DraftOnlyInline):
-    """§C10 integrity-risk register: risk points and control measures of each department's
-    step, shown to the handler at that step and to supervisors."""
+    """docs/product.md §C10 integrity-risk register: risk points and control measures of each
+    department's step, shown to the handler at that step and to supervisors."""
 
     model = RiskPoint
     fields = ("sort", "department", "step_kind", "level", "risk", "measure")
@@ -598,7 +599,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.status != VersionStatus.DRAFT:
-            return False  # published and superseded versions are read-only (§C1)
+            return False  # published and superseded versions are read-only (docs/product.md §C1)
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -1,4 +1,4 @@
-"""REST endpoints of the public catalog (§C1), included under /api/v1/.
+"""REST endpoints of the public catalog (docs/product.md §C1), included under /api/v1/.
 
 Read-only and public; anonymous callers are throttled. Only published versions are ever shown.
 """

@@ -2,7 +2,8 @@
 certificates — pure functions over the working-day calendar.
 
 The process plan sits here next to the process template it reads (``catalog.models``); services
-store what these functions return (STYLE: deadlines are stored columns computed once).
+store what these functions return (docs/rules/workdays.md §A7: deadlines are stored columns computed
+once).
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ class DecisionDates:
 
 
 def receipt_policy() -> ReceiptPolicy:
-    """DOMAIN-RULES A2: a non-working day's submission counts from the next working day
+    """docs/rules/workdays.md §A2: a non-working day's submission counts from the next working day
     ("next") or that day ("same"), as the deployment configures."""
     return "same" if settings.RECEIVE_ON_NON_WORKING_DAY == "same" else "next"
 
 
 def intake_dates(submitted_on: dt.date) -> IntakeDates:
-    """DOMAIN-RULES A2: receipt on a non-working day counts from the next working day (setting)."""
+    """docs/rules/workdays.md §A2: receipt on a non-working day counts from the next working day
+    (setting)."""
     calendar = get_calendar()
     received = calendar.receipt_date(submitted_on, receipt_policy())
     due = calendar.add_working_days(received.date, INTAKE_DAYS)
@@ -54,9 +56,9 @@ def intake_dates(submitted_on: dt.date) -> IntakeDates:
 def acceptance_date(received_on: dt.date | None, decided_on: dt.date) -> dt.date:
     """The acceptance date of an intake decision taken on ``decided_on``: never before receipt.
 
-    DOMAIN-RULES A2: a submission on a non-working day is deemed received on the next working
-    day, so a clerk accepting it at the window that weekend must not date the acceptance a day
-    before the receipt; the periods run from the later of the two (B1, B2).
+    docs/rules/workdays.md §A2: a submission on a non-working day is deemed received on the next
+    working day, so a clerk accepting it at the window that weekend must not date the acceptance a
+    day before the receipt; the periods run from the later of the two (B1, B2).
     """
     return max(decided_on, received_on) if received_on else decided_on
 
@@ -74,12 +76,14 @@ def decision_dates(
 
 # --- review branches, extensions and certificates ------------------------------------------
 
-# ALL Art. 42 (DOMAIN-RULES B2): one extension of at most 10 working days, 15 for joint handling.
+# ALL Art. 42 (docs/rules/licensing.md §B2): one extension of at most 10 working days, 15 for joint
+# handling.
 EXTENSION_MAX_DAYS = 10
 EXTENSION_MAX_DAYS_JOINT = 15
-# ALL Art. 44 (DOMAIN-RULES B3): certificate issued and delivered within 10 working days.
+# ALL Art. 44 (docs/rules/licensing.md §B3): certificate issued and delivered within 10 working
+# days.
 CERTIFICATE_DAYS = 10
-# ALL Art. 26/42 (DOMAIN-RULES C3): joint handling is decided within 45 working days.
+# ALL Art. 26/42 (docs/rules/licensing.md §C3): joint handling is decided within 45 working days.
 JOINT_HANDLING_DAYS = 45
 
 DEFAULT_STEPS: tuple[dict[str, str], ...] = (
@@ -114,7 +118,8 @@ def process_plan(version: Any) -> list[BranchPlan]:
 
 
 def critical_path_days(allotted: Iterable[int], consolidation_days: int) -> int:
-    """DOMAIN-RULES C3: the latest branch plus the lead's consolidation, never the sum."""
+    """docs/rules/licensing.md §C3: the latest branch plus the lead's consolidation, never the
+    sum."""
     return max(allotted, default=0) + consolidation_days
 
 
@@ -124,7 +129,7 @@ def branch_due(opened_on: dt.date, allotted_days: int) -> Due:
 
 
 def case_decision_due(branch_dues: Iterable[dt.date], consolidation_days: int) -> Due:
-    """DOMAIN-RULES C3: the case deadline is the latest branch deadline plus the lead's
+    """docs/rules/licensing.md §C3: the case deadline is the latest branch deadline plus the lead's
     consolidation time — never the sum of the branches."""
     latest = max(branch_dues)
     return get_calendar().add_working_days(latest, consolidation_days)
@@ -132,7 +137,7 @@ def case_decision_due(branch_dues: Iterable[dt.date], consolidation_days: int) -
 
 def shift(due: dt.date, days: int) -> Due:
     """``due`` moved later by ``days`` working days (a special procedure's or a paused branch's
-    time is not counted: ALL Art. 45, DOMAIN-RULES B4)."""
+    time is not counted: ALL Art. 45, docs/rules/licensing.md §B4)."""
     return get_calendar().add_working_days(due, days)
 
 

@@ -1,4 +1,4 @@
-"""The catalog (PRODUCT.md §C1): departments, regions, windows, items and their versions."""
+"""The catalog (docs/product.md §C1): departments, regions, windows, items and their versions."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ class Window(models.Model):
 
 
 class ToleranceCategory(models.TextChoices):
-    """容缺受理 categories (DOMAIN-RULES G2)."""
+    """容缺受理 categories (docs/rules/licensing.md §G2)."""
 
     ENCOURAGED = "encouraged", _("鼓励类")
     CAUTIOUS = "cautious", _("审慎类")
@@ -180,7 +180,8 @@ class PublishedVersionError(ValidationError):
 
 
 class ItemVersion(models.Model):
-    """One version of an item's service guide. Published versions never change (§C1)."""
+    """One version of an item's service guide. Published versions never change
+    (docs/product.md §C1)."""
 
     item = models.ForeignKey(
         Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="versions"
@@ -206,8 +207,9 @@ class ItemVersion(models.Model):
         default=False,
         help_text=_("行政许可法第二十六条：联合办理时限为45个工作日，可延长15个工作日。"),
     )
-    # ALL Art. 42 para. 2 (DOMAIN-RULES B2): joint handling is decided within 45 working days
-    # "unless laws or regulations provide otherwise"; a longer limit names that law and article.
+    # ALL Art. 42 para. 2 (docs/rules/licensing.md §B2): joint handling is decided within 45 working
+    # days "unless laws or regulations provide otherwise"; a longer limit names that law and
+    # article.
     limit_basis_law = models.CharField(
         _("时限另有规定的法律、法规"),
         max_length=200,
@@ -231,7 +233,8 @@ class ItemVersion(models.Model):
         default=ToleranceCategory.RESTRICTED,
     )
     commitment_allowed = models.BooleanField(_("适用告知承诺制"), default=False)
-    # §C5 process template: the branches are ProcessBranch rows; these two belong to the whole.
+    # docs/product.md §C5 process template: the branches are ProcessBranch rows; these two belong to
+    # the whole.
     consolidation_days = models.PositiveSmallIntegerField(
         _("牵头部门汇总决定时间（工作日）"),
         default=1,
@@ -250,8 +253,8 @@ class ItemVersion(models.Model):
     )
     result_name = models.CharField(_("审批结果名称"), max_length=200)
     delivery_methods = models.JSONField(_("送达方式"), default=list)
-    # ALL Art. 50 (DOMAIN-RULES B6): whether the licence can be renewed and for how long a
-    # certificate (first issued or renewed) is valid. Blank validity: the certificates app's
+    # ALL Art. 50 (docs/rules/licensing.md §B6): whether the licence can be renewed and for how long
+    # a certificate (first issued or renewed) is valid. Blank validity: the certificates app's
     # default (5 years, or long-term when the result name says 长期).
     validity_years = models.PositiveSmallIntegerField(
         _("证照有效期（年）"),
@@ -288,7 +291,7 @@ class ItemVersion(models.Model):
             models.UniqueConstraint(
                 fields=["item"], condition=Q(status="published"), name="itemversion_one_published"
             ),
-            # DOMAIN-RULES B2: committed ≤ statutory is a catalog invariant.
+            # docs/rules/licensing.md §B2: committed ≤ statutory is a catalog invariant.
             models.CheckConstraint(
                 condition=Q(committed_days__lte=F("statutory_days")),
                 name="itemversion_committed_le_statutory",
@@ -337,7 +340,8 @@ class ItemVersion(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        # Cases keep the version they were filed under (§C1): only a draft may be thrown away.
+        # Cases keep the version they were filed under (docs/product.md §C1): only a draft may be
+        # thrown away.
         stored = ItemVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
         if stored not in (None, VersionStatus.DRAFT):
             raise PublishedVersionError(_("已发布的版本不可删除。"))
@@ -477,8 +481,8 @@ class StepKind(models.TextChoices):
 
 
 class ProcessBranch(VersionChild):
-    """One department's part of an item's process template (§C5): lead or co-department, its
-    allotted working days and ordered steps, each done by a staff role.
+    """One department's part of an item's process template (docs/product.md §C5): lead or
+    co-department, its allotted working days and ordered steps, each done by a staff role.
 
     ``steps`` is a list of ``{"kind": StepKind, "role": Role}``; stored with the row so a new
     draft copies the whole template with the other checklist rows.
@@ -520,7 +524,7 @@ class RiskLevel(models.TextChoices):
 
 class RiskPoint(VersionChild):
     """An integrity risk (廉政风险点) at one department's step of an item's process, with its
-    control measure (防控措施) — PRODUCT.md §C10: shown to the handler at that step and to
+    control measure (防控措施) — docs/product.md §C10: shown to the handler at that step and to
     supervisors. A version child, so a new draft copies it and publication freezes it."""
 
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="risk_points")

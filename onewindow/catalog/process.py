@@ -1,4 +1,4 @@
-"""The process template of an item version (权力运行流程, PRODUCT.md §C5): which departments
+"""The process template of an item version (权力运行流程, docs/product.md §C5): which departments
 review a case, who leads, each department's ordered steps and allotted working days, and the
 lead's consolidation time.
 
@@ -55,8 +55,8 @@ __all__ = [
     "template_errors",
 ]
 
-# The roles that do a department's review steps: staff bound to a department (§C2), the window
-# clerk excepted — intake is not review.
+# The roles that do a department's review steps: staff bound to a department (docs/product.md §C2),
+# the window clerk excepted — intake is not review.
 STEP_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF)
 # The role a step of each kind gets when the text names only the kind ("承办 → 审核 → 批准").
 DEFAULT_ROLE = {StepKind.HANDLE: Role.HANDLER, StepKind.REVIEW: Role.REVIEWER}
@@ -194,7 +194,8 @@ def branch_errors(version: ItemVersion, spec: BranchSpec, *, path: bool = True) 
 
 def _path_errors(version: ItemVersion, allotted: list[int], who: str = "") -> list[str]:
     consolidation = version.consolidation_days or 0
-    # DOMAIN-RULES C3: the case deadline is the latest branch plus consolidation, never the sum.
+    # docs/rules/licensing.md §C3: the case deadline is the latest branch plus consolidation, never
+    # the sum.
     path = critical_path_days(allotted, consolidation)
     longest = max(allotted, default=0)
     values = {"p": path, "b": longest, "c": consolidation, "who": who}
@@ -213,8 +214,8 @@ def _path_errors(version: ItemVersion, allotted: list[int], who: str = "") -> li
                 "汇总%(c)s个工作日），超过承诺时限%(l)s个工作日。"
             )
         errors.append((_("部门“%(who)s”：") % values if who else "") + message % values)
-    # ALL Art. 42 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working days,
-    # unless a law or regulation recorded on the version provides otherwise.
+    # ALL Art. 42 (docs/rules/licensing.md §B2, §C3): joint handling is decided within 45 working
+    # days, unless a law or regulation recorded on the version provides otherwise.
     if version.joint_handling and path > JOINT_HANDLING_DAYS and not limit_basis_recorded(version):
         values["j"] = JOINT_HANDLING_DAYS
         errors.append(
@@ -239,8 +240,8 @@ def limit_basis_recorded(version: ItemVersion) -> bool:
 
 
 def joint_limit_errors(version: ItemVersion) -> dict[str, list[str]]:
-    """ALL Art. 26, 42 para. 2 (DOMAIN-RULES B2, C3): joint handling is decided within 45 working
-    days, +15 once with the government head's approval — "法律、法规另有规定的，依照其规定". A
+    """ALL Art. 26, 42 para. 2 (docs/rules/licensing.md §B2, §C3): joint handling is decided within
+    45 working days, +15 once with the government head's approval — "法律、法规另有规定的，依照其规定". A
     joint-handling version with a longer statutory limit must record that law and article."""
     errors: dict[str, list[str]] = {}
     law = (version.limit_basis_law or "").strip()
@@ -271,7 +272,7 @@ def template_errors(version: ItemVersion, branches: Sequence[BranchSpec]) -> dic
     valid. ``version``'s limits are read from the instance (unsaved edits count)."""
     errors: dict[str, list[str]] = {}
     committed, statutory = version.committed_days, version.statutory_days
-    # DOMAIN-RULES B2: committed ≤ statutory is a catalog invariant.
+    # docs/rules/licensing.md §B2: committed ≤ statutory is a catalog invariant.
     if committed is not None and statutory is not None and committed > statutory:
         errors["committed_days"] = [
             _("承诺时限不得超过法定时限：承诺%(c)s个工作日，法定%(s)s个工作日。")
@@ -305,7 +306,7 @@ def _duplicate_errors(branches: Sequence[BranchSpec]) -> list[str]:
 
 
 def _lead_errors(branches: Sequence[BranchSpec]) -> list[str]:
-    """§C5: one lead department consolidates the opinions and decides."""
+    """docs/product.md §C5: one lead department consolidates the opinions and decides."""
     leads = [_name(s) for s in branches if s.is_lead]
     if not leads:
         return [_("请指定一个牵头部门（负责汇总各部门意见并作出决定）。")]

@@ -1,4 +1,4 @@
-"""Integrity-risk register (廉政风险点及防控措施, PRODUCT.md §C10): writes and reads.
+"""Integrity-risk register (廉政风险点及防控措施, docs/product.md §C10): writes and reads.
 
 Each risk point sits at one department's step (承办/审核/批准) of an item version; like the other
 checklist rows it is edited only on a draft and copied into every new draft.

@@ -1,4 +1,5 @@
-"""What the public catalog API says about departments, regions and published guides (§C1).
+"""What the public catalog API says about departments, regions and published guides
+(docs/product.md §C1).
 
 Read-only. Every choice is given as its code (an enum in the OpenAPI document) and a
 ``*_label`` in the request's language; download links point at the portal's views.

@@ -1,4 +1,4 @@
-"""Writes to the catalog (PRODUCT.md §C1): items, their guide versions and checklist rows.
+"""Writes to the catalog (docs/product.md §C1): items, their guide versions and checklist rows.
 
 A guide is versioned so that a case keeps the version it was filed under: a published version
 never changes (the model refuses), so every edit happens on a draft copy that is then published
@@ -207,9 +207,9 @@ def item_version_update(*, version: ItemVersion, **fields: Any) -> ItemVersion:
 def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersion:
     """Publish a draft: it becomes the item's guide, the old published version is superseded.
 
-    Checked first, all at once: committed ≤ statutory (DOMAIN-RULES B2), a joint-handling limit
-    past 45 working days only with its recorded statutory basis (ALL Art. 42), at least one
-    material, at least one valid delivery method, and the model's own validation.
+    Checked first, all at once: committed ≤ statutory (docs/rules/licensing.md §B2), a
+    joint-handling limit past 45 working days only with its recorded statutory basis (ALL Art. 42),
+    at least one material, at least one valid delivery method, and the model's own validation.
     """
     item = Item.objects.select_for_update().get(pk=version.item_id)
     version = _locked_draft(version)
@@ -234,7 +234,8 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
 
     for field, found in joint_limit_errors(version).items():
         errors.setdefault(field, []).extend(found)
-    # §C5: the process template (critical path ≤ committed limit, C3; one lead; valid steps).
+    # docs/product.md §C5: the process template (critical path ≤ committed limit, C3; one lead;
+    # valid steps).
 
     for field, found in process_template_errors(version).items():
         known = errors.setdefault(field, [])
@@ -363,7 +364,8 @@ def fee_add(
     unit: str = "",
     sort: int | None = None,
 ) -> Fee:
-    """A fee on the fee list; §C10 flags any fee charged that is not on the list or above it."""
+    """A fee on the fee list; docs/product.md §C10 flags any fee charged that is not on the list or
+    above it."""
     values = {
         "name": name.strip(),
         "amount": amount,

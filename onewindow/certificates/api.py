@@ -1,4 +1,5 @@
-"""Certificate, verification and delivery endpoints under /api/v1/ (PRODUCT.md §C6, issue 4 item 8).
+"""Certificate, verification and delivery endpoints under /api/v1/ (docs/product.md §C6,
+docs/decisions.md §P1).
 
 * Public: ``certificates/verify/<token>/`` and ``certificates/verify/?serial=`` — no login,
   rate-limited per address, an unknown token or serial is a plain 404.

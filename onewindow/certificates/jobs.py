@@ -14,7 +14,8 @@ log = logging.getLogger("onewindow.certificates")
 
 @periodic("certificates.flag_overdue", interval=settings.BACKGROUND_INTERVAL)
 def flag_overdue() -> int:
-    """ALL Art. 44 (DOMAIN-RULES B3): granted, not delivered by Decision.certificate_due → flag."""
+    """ALL Art. 44 (docs/rules/licensing.md §B3): granted, not delivered by Decision.certificate_due
+    → flag."""
     found = services.certificates_flag_overdue()
     if found:
         log.info("certificate overdue: %s case(s) flagged for supervision", found)
@@ -23,8 +24,8 @@ def flag_overdue() -> int:
 
 @periodic("certificates.deem_renewals", interval=settings.BACKGROUND_INTERVAL)
 def deem_renewals() -> int:
-    """ALL Art. 50 (DOMAIN-RULES B6): no decision on a renewal by the expiry date → deemed
-    renewed, the certificate extended, the holder told, the case flagged for supervision."""
+    """ALL Art. 50 (docs/rules/licensing.md §B6): no decision on a renewal by the expiry date →
+    deemed renewed, the certificate extended, the holder told, the case flagged for supervision."""
     from onewindow.certificates.services.renewals import renewals_deem
 
     found = renewals_deem()

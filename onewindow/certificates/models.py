@@ -1,4 +1,4 @@
-"""Certificates with QR verification and delivery of the result (PRODUCT.md §C6, ALL Art. 44).
+"""Certificates with QR verification and delivery of the result (docs/product.md §C6, ALL Art. 44).
 
 A certificate's fields are signed on the server (HMAC-SHA256 with a key only the server holds);
 the public verification page recomputes the signature and says valid, revoked / withdrawn /
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificateStatus(models.TextChoices):
-    """A licence's lifecycle (ALL Arts. 8, 69, 70; DOMAIN-RULES B6)."""
+    """A licence's lifecycle (ALL Arts. 8, 69, 70; docs/rules/licensing.md §B6)."""
 
     VALID = "valid", _("有效")
     REVOKED = "revoked", _("已撤销")
@@ -50,7 +50,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("发证日期"))
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)  # None: 长期有效
-    # ALL Art. 50 (DOMAIN-RULES B6): the last renewal, granted or deemed (视为准予延续).
+    # ALL Art. 50 (docs/rules/licensing.md §B6): the last renewal, granted or deemed (视为准予延续).
     renewed_on = models.DateField(_("延续日期"), null=True, blank=True)
     renewal_deemed = models.BooleanField(_("视为准予延续"), default=False)
     status = models.CharField(

@@ -39,8 +39,8 @@ def certificate_document(
 ) -> Document:
     """What the certificate says, as a layout-independent document (tests read this directly).
 
-    A reader who does not need the holder's full identity number (a supervisor: issue 10 item
-    13, ``cases.identity``) gets a copy with it masked."""
+    A reader who does not need the holder's full identity number (a supervisor:
+    docs/rules/identity.md §F3, ``cases.identity``) gets a copy with it masked."""
     with translation.override("zh-hans"):
         url = verify_url(certificate, request)
         validity = (

@@ -311,7 +311,7 @@ class Verification:
     long_term: bool = False
     status_changed_on: dt.date | None = None
     status_reason: str = ""
-    # Issue 10 item 20: the wording of the item's kind (许可 / 备案 / 确认 / 办理).
+    # docs/rules/licensing.md §B9: the wording of the item's kind (许可 / 备案 / 确认 / 办理).
     kind: str = ""
     kind_label: str = ""
     statement: str = ""
@@ -324,7 +324,8 @@ class Verification:
 
 
 def mask_number(number: str) -> str:
-    """``420704198506150111`` → ``4207**********0111`` (the one mask, issue 10 item 13)."""
+    """``420704198506150111`` → ``4207**********0111`` (the one mask,
+    docs/rules/identity.md §F3)."""
     return mask_id_number(number)
 
 

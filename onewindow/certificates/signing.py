@@ -1,4 +1,4 @@
-"""The server-side signature of a certificate (PRODUCT.md §C6): HMAC-SHA256 over its fields.
+"""The server-side signature of a certificate (docs/product.md §C6): HMAC-SHA256 over its fields.
 
 The signature covers every field the holder and a verifier rely on, serialised canonically
 (sorted-key JSON, UTF-8, dates in ISO format, the time of a status change in UTC). The key is

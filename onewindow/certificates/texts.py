@@ -1,4 +1,4 @@
-"""The applicant's email/SMS texts for this app's case events (§C9), registered with
+"""The applicant's email/SMS texts for this app's case events (docs/product.md §C9), registered with
 ``notifications.texts`` by ``CertificatesConfig.ready``.
 
 Each reads what it says from the event's own data, so a text composed after later changes still

@@ -1,5 +1,5 @@
-"""Certificate pages (PRODUCT.md §C6): the public verification, the certificate and delivery page
-of a case, the licence lifecycle actions and the clerk's 待送达 queue.
+"""Certificate pages (docs/product.md §C6): the public verification, the certificate and delivery
+page of a case, the licence lifecycle actions and the clerk's 待送达 queue.
 
 Thin views: a selector fetches and checks access (anyone else gets a logged 404), a form parses
 the input, a service decides. A refused action shows the service's message and changes nothing.

@@ -1,4 +1,4 @@
-"""What a certificate says, by the kind of its item (issue 10 item 20).
+"""What a certificate says, by the kind of its item (docs/rules/licensing.md §B9).
 
 Only an administrative licence (行政许可) is "准予行政许可，特发此证"; a filing (备案) is
 recorded, a confirmation (行政确认) confirmed, other powers and public services handled. The

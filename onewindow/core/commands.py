@@ -25,9 +25,10 @@ def setup_django() -> None:
 
 
 def ensure_database() -> None:
-    """Apply pending migrations, so every command works on a fresh data directory (issue 10
-    item 14: ``calendar due`` on a fresh install printed a traceback). Migrating is what
-    ``onewindow run`` does anyway; an unreachable database is one line, not a traceback."""
+    """Apply pending migrations, so every command works on a fresh data directory
+    (docs/decisions.md §O1: ``calendar due`` on a fresh install printed a traceback). Migrating
+    is what ``onewindow run`` does anyway; an unreachable database is one line, not a
+    traceback."""
     from django.core.management import call_command
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor

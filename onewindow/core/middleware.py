@@ -53,7 +53,7 @@ def refuse_oversized_bodies(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
     """A body whose Content-Length exceeds ``MAX_REQUEST_MB`` is a 413 before a byte of it is
-    read (issue 10 item 12): no temporary file, no parsing, nothing of the draft touched.
+    read (docs/decisions.md §S4): no temporary file, no parsing, nothing of the draft touched.
 
     Every upload form and endpoint posts its files in one body; a file on its own is still held
     to ``MAX_UPLOAD_MB`` by ``cases.uploads.upload_check`` once the body has been read.

@@ -1,4 +1,4 @@
-"""Per-client budgets counted in the cache every worker process shares (issue 10 item 10).
+"""Per-client budgets counted in the cache every worker process shares (docs/decisions.md §S2).
 
 The store is ``CACHES["ratelimit"]``: the database cache table ``onewindow_cache`` (created by
 the core migrations), or Redis when ``REDIS_URL`` is set. A count is a read and a write; on the

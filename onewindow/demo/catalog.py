@@ -336,7 +336,8 @@ def _load_checklists(
             )
             for n, b in enumerate(entry.process.branches)
         ]
-        # §C10 risk register: every multi-department item and every fifth other item.
+        # docs/product.md §C10 risk register: every multi-department item and every fifth other
+        # item.
         if entry.process.joint or index % 5 == 0:
             risks += [
                 RiskPoint(

@@ -1,4 +1,4 @@
-"""Identity numbers (DOMAIN-RULES §F). Pure Python, no Django.
+"""Identity numbers (docs/rules/identity.md §F). Pure Python, no Django.
 
 * F1: the citizen ID number of GB 11643-1999 (公民身份号码), 18 characters: a 6-digit region
   code, the date of birth as YYYYMMDD, a 3-digit sequence and a check character computed over
@@ -242,8 +242,9 @@ def make_credit_code(prefix17: str) -> str:
 
 def mask_id_number(number: str) -> str:
     """An identity number (citizen ID, credit code, passport…) for readers who need to tell it
-    apart but not to use it (issue 10 item 13): the first and last four characters, the middle
-    starred. ``11010519491231002X`` → ``1101**********002X``; eight or fewer: the first only."""
+    apart but not to use it (docs/rules/identity.md §F3): the first and last four characters, the
+    middle starred. ``11010519491231002X`` → ``1101**********002X``; eight or fewer: the first
+    only."""
     number = number or ""
     if len(number) <= 8:
         return number[:1] + "*" * max(0, len(number) - 1)

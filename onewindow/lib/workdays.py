@@ -1,4 +1,5 @@
-"""Working-day arithmetic for statutory time limits (DOMAIN-RULES §A). Pure Python, no Django.
+"""Working-day arithmetic for statutory time limits (docs/rules/workdays.md §A). Pure Python, no
+Django.
 
 A ``WorkCalendar`` is built once from the official arrangements of the loaded years and covers
 the fixed span ``FIRST_YEAR``..``LAST_YEAR``. Years without a loaded arrangement get a
@@ -43,7 +44,8 @@ class Due:
 
     The same value carries a stored due date to every page and API answer
     (``calendars.selectors.stored_due``); there ``paused`` says the clock of the case or branch
-    stands still (a special procedure, DOMAIN-RULES B4), so the date moves later and is not due.
+    stands still (a special procedure, docs/rules/licensing.md §B4), so the date moves later and is
+    not due.
     """
 
     date: dt.date
@@ -197,14 +199,15 @@ class WorkCalendar:
         return year in self.loaded_years
 
     def is_working_day(self, day: dt.date) -> bool:
-        """DOMAIN-RULES A1: Mon-Fri that is not a holiday, plus declared working weekend days."""
+        """docs/rules/workdays.md §A1: Mon-Fri that is not a holiday, plus declared working weekend
+        days."""
         return bool(self._working[self._index(day)])
 
     def add_working_days(self, start: dt.date, n: int) -> Due:
         """The ``n``-th working day after ``start``.
 
-        DOMAIN-RULES A2 / Civil Code Art. 201: the start day is not counted, so 5 working days
-        from 2025-09-30 end on 2025-10-14. ``n == 0`` returns ``start`` itself (no time
+        docs/rules/workdays.md §A2 / Civil Code Art. 201: the start day is not counted, so 5 working
+        days from 2025-09-30 end on 2025-10-14. ``n == 0`` returns ``start`` itself (no time
         allowed). The result is provisional when any year from ``start`` to it is unloaded.
         """
         # Hot path: a few list look-ups; everything else goes to _add_checked.
@@ -263,7 +266,7 @@ class WorkCalendar:
         return Due(found, self.is_provisional(found, day))
 
     def receipt_date(self, day: dt.date, policy: ReceiptPolicy = "next") -> Due:
-        """The day a submission made on ``day`` counts as received (DOMAIN-RULES A2).
+        """The day a submission made on ``day`` counts as received (docs/rules/workdays.md §A2).
 
         On a non-working day it is deemed received on the next working day ("next", the
         default) or on that day itself ("same"), as the deployment configures.

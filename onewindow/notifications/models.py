@@ -1,4 +1,5 @@
-"""The outbox: every email and SMS, written in the transaction of the change it reports (§C9)."""
+"""The outbox: every email and SMS, written in the transaction of the change it reports
+(docs/product.md §C9)."""
 
 from __future__ import annotations
 

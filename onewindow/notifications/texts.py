@@ -1,4 +1,5 @@
-"""The words of a status notification: stand-alone Chinese text, no link needed (§C9).
+"""The words of a status notification: stand-alone Chinese text, no link needed
+(docs/product.md §C9).
 
 Every text names the case number, the item, the new status, the deadline that matters now and
 what the applicant has to do. Details the service writes after the status change in the same
@@ -194,8 +195,8 @@ def _status_changed(case: Case, event: CaseEvent) -> list[str]:
 
 
 def _deadline_recomputed(case: Case, event: CaseEvent) -> list[str]:
-    """DOMAIN-RULES A4: a date the applicant was told moved when a holiday arrangement was
-    loaded; the event's data carries each old → new date as it was at that moment."""
+    """docs/rules/workdays.md §A4: a date the applicant was told moved when a holiday arrangement
+    was loaded; the event's data carries each old → new date as it was at that moment."""
     provisional = bool(event.data.get("provisional"))
     lines = [
         _("因法定节假日安排调整，%(label)s由 %(old)s 调整为 %(new)s。")

@@ -1,4 +1,5 @@
-"""``/api/v1/progress/``: the public progress query (§C9) for apps, kiosks and the QR code.
+"""``/api/v1/progress/``: the public progress query (docs/product.md §C9) for apps, kiosks and the
+QR code.
 
 No login. Every look-up spends the caller's per-address budget shared with the page
 (``progress_rate_spend``); a wrong number and a wrong code give the same 404 body.

@@ -1,4 +1,4 @@
-"""Progress query (进度查询, PRODUCT.md §C9) and the applicant's dashboard (我的办件).
+"""Progress query (进度查询, docs/product.md §C9) and the applicant's dashboard (我的办件).
 
 The public look-up needs no login: case number + query code, rate-limited per client address,
 compared in constant time, and one answer for "no such number" and "wrong code" alike, so the
@@ -79,10 +79,11 @@ PUBLIC_REASONS = frozenset(
         "deadline_recomputed",
     }
 )
-# Certificates and delivery (§C6): their public steps and reasons.
+# Certificates and delivery (docs/product.md §C6): their public steps and reasons.
 EVENT_LABELS.update(certificate_selectors.PUBLIC_EVENT_LABELS)
 PUBLIC_REASONS = PUBLIC_REASONS | certificate_selectors.PUBLIC_REASONS
-# Parallel review (§C5): material requests and the join of the departments' opinions.
+# Parallel review (docs/product.md §C5): material requests and the join of the departments'
+# opinions.
 EVENT_LABELS.update(review_selectors.PUBLIC_EVENT_LABELS)
 PUBLIC_REASONS = PUBLIC_REASONS | review_selectors.PUBLIC_REASONS
 
@@ -96,7 +97,7 @@ STAGES: dict[str, StrOrPromise] = {
     CaseStatus.GRANTED: gettext_lazy("证照制发与送达"),
     CaseStatus.COMPLETED: gettext_lazy("已办结"),
 }
-STAGES.update(review_selectors.PUBLIC_STAGES)  # §C5: the parallel review
+STAGES.update(review_selectors.PUBLIC_STAGES)  # docs/product.md §C5: the parallel review
 
 
 # --- read side: look-up, report, rate limit ----------------------------------------------------
@@ -122,7 +123,7 @@ def progress_lookup(*, number: str, code: str) -> Case | None:
 def progress_rate_spend(ip: str | None) -> int:
     """Count one look-up for ``ip``: 0 while under the limit, else seconds until it resets.
 
-    Counted in the store every worker shares (``core.ratelimit``, issue 10 item 10)."""
+    Counted in the store every worker shares (``core.ratelimit``, docs/decisions.md §S2)."""
     limit: int = getattr(settings, "PROGRESS_QUERY_PER_MINUTE", DEFAULT_PER_MINUTE)
     return rate_spend(scope="progress", ident=ip, limit=limit)
 
@@ -167,7 +168,8 @@ class ProgressReport:
     expected: DueDate | None
     expected_note: str
     steps: list[Step] = field(default_factory=list)
-    # §C6: how the result is delivered (method, status, tracking number); None before a choice.
+    # docs/product.md §C6: how the result is delivered (method, status, tracking number); None
+    # before a choice.
     delivery: DeliveryInfo | None = None
 
     @property
@@ -343,7 +345,8 @@ def next_action(case: Case) -> NextAction:
     if case.status == CaseStatus.SUBMITTED:
         text = _("等待受理（受理期限 %(d)s）") % {"d": _due_text(dues.case_intake_due(case))}
         return NextAction(text, "", None, False)
-    if case.status == CaseStatus.GRANTED:  # §C6: choose how the certificate reaches you
+    # docs/product.md §C6: choose how the certificate reaches you
+    if case.status == CaseStatus.GRANTED:
         url = url_or_none("certificates:case", case.pk)
         return NextAction(
             _("选择送达方式、领取证照"), _("准予许可，请选择窗口领取、邮寄或电子证照。"), url, True
@@ -360,7 +363,8 @@ def _date(value: dt.date | None) -> str:
 
 
 def _due_text(due: Due | None) -> str:
-    """A due date in running text, marked as ``{% due_date %}`` marks it (DOMAIN-RULES A4, B4)."""
+    """A due date in running text, marked as ``{% due_date %}`` marks it
+    (docs/rules/workdays.md §A4; docs/rules/licensing.md §B4)."""
     if due is None:
         return _date(None)
     if due.paused:
@@ -369,7 +373,8 @@ def _due_text(due: Due | None) -> str:
 
 
 def _material_requested(case: Case) -> NextAction | None:
-    """A department asked for more material during review (§C5): the applicant answers it."""
+    """A department asked for more material during review (docs/product.md §C5): the applicant
+    answers it."""
     if case.status not in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         return None
     requests = review_selectors.open_requests_of_case(case)

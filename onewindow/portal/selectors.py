@@ -108,7 +108,8 @@ def fee_list() -> QuerySet[Fee]:
 
 
 def tolerance_allowance(*, category: str) -> int | None:
-    """How many non-core materials an item of ``category`` may miss (DOMAIN-RULES G2)."""
+    """How many non-core materials an item of ``category`` may miss
+    (docs/rules/licensing.md §G2)."""
     return (
         ToleranceSetting.objects.filter(category=category)
         .values_list("max_missing", flat=True)

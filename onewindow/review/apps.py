@@ -8,8 +8,9 @@ class ReviewConfig(AppConfig):
     verbose_name = _("并联审批")
 
     def ready(self) -> None:
-        # The review notices (DOMAIN-RULES B7) register their PDF bodies with cases.notices.
-        # DOMAIN-RULES A4: a calendar change recomputes the tasks' and certificates' due dates.
+        # The review notices (docs/rules/licensing.md §B7) register their PDF bodies with
+        # cases.notices. docs/rules/workdays.md §A4: a calendar change recomputes the tasks' and
+        # certificates' due dates.
         from onewindow.calendars.recompute import recomputer_register
         from onewindow.review.notices import decisions, tasks  # noqa: F401
         from onewindow.review.recompute import certificate_dues_recompute, tasks_recompute

@@ -1,9 +1,9 @@
-"""Review due dates as the value pages and the API show (issue 10 items 3 and 6).
+"""Review due dates as the value pages and the API show (docs/rules/workdays.md §A5).
 
 A pending task's clock stands still (``paused``) while its case is in a special procedure
-(DOMAIN-RULES B4, ALL Art. 45: the time does not count and every pending due date moves by the
-working days spent when it ends) or while it waits for material under a request that stops the
-branch's clock (the item's setting). A paused task is neither due nor overdue: pages show
+(docs/rules/licensing.md §B4, ALL Art. 45: the time does not count and every pending due date moves
+by the working days spent when it ends) or while it waits for material under a request that stops
+the branch's clock (the item's setting). A paused task is neither due nor overdue: pages show
 暂停计时, the supervision sweep issues no deadline card for it (the special procedure's own
 overrun rule, ``suspension_overdue``, still applies) and deemed consent waits.
 """

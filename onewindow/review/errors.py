@@ -22,7 +22,8 @@ class TaskNotAllowed(CaseError):
 
 
 class OpinionRefused(CaseError):
-    """A 不同意 without reasons (or conditions without text) is not accepted."""
+    """docs/rules/licensing.md §C2: a 不同意 without reasons (or conditions without text) is not
+    accepted."""
 
     code = "reasons_required"
 

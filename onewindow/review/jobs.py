@@ -18,7 +18,7 @@ log = logging.getLogger("onewindow.review")
 
 @periodic("review.deem_consent", interval=settings.BACKGROUND_INTERVAL)
 def deem_consent() -> int:
-    """DOMAIN-RULES C2: a department silent past its due date is recorded as 默许同意."""
+    """docs/rules/licensing.md §C2: a department silent past its due date is recorded as 默许同意."""
     done = services.tasks_deem_consent()
     if done:
         log.info("deemed consent: %s task(s)", done)

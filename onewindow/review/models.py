@@ -1,4 +1,5 @@
-"""Parallel approval (并联审批, PRODUCT.md §C5) and the decision (§C6, DOMAIN-RULES B2–B5, C).
+"""Parallel approval (并联审批, docs/product.md §C5) and the decision (docs/product.md §C6,
+docs/rules/licensing.md §B2–§B5, §C).
 
 On acceptance one Task opens per ProcessBranch of the case's item version, all at the same
 moment; each moves through its branch's steps and ends with the department's Opinion. When every
@@ -170,7 +171,7 @@ class StepRecord(models.Model):
 
 
 class OpinionKind(models.TextChoices):
-    """A department's answer (DOMAIN-RULES C2: 不同意 needs reasons)."""
+    """A department's answer (docs/rules/licensing.md §C2: 不同意 needs reasons)."""
 
     AGREE = "agree", _("同意")
     AGREE_CONDITIONS = "agree_conditions", _("附条件同意")
@@ -198,7 +199,8 @@ class Opinion(models.Model):
         verbose_name = _("部门意见")
         verbose_name_plural = _("部门意见")
         constraints = [
-            # DOMAIN-RULES C2: a 不同意 without reasons is not accepted; conditions need text.
+            # docs/rules/licensing.md §C2: a 不同意 without reasons is not accepted; conditions need
+            # text.
             models.CheckConstraint(
                 condition=~Q(kind__in=["disagree", "agree_conditions"]) | ~Q(text=""),
                 name="opinion_reasons_required",
@@ -304,7 +306,8 @@ class Decision(models.Model):
         related_name="+",
     )
     decided_on = models.DateField(_("决定日期"), db_index=True)  # reports and scores by period
-    # Art. 44 (DOMAIN-RULES B3): certificate issued and delivered within 10 working days.
+    # Art. 44 (docs/rules/licensing.md §B3): certificate issued and delivered within 10 working
+    # days.
     certificate_due = models.DateField(_("发证送达期限"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("时间"))
 
@@ -396,7 +399,7 @@ EXTENSION_MACHINE: Machine[Extension] = Machine(
 
 
 class SuspensionKind(models.TextChoices):
-    """Procedures whose time does not count (ALL Art. 45, DOMAIN-RULES B4)."""
+    """Procedures whose time does not count (ALL Art. 45, docs/rules/licensing.md §B4)."""
 
     HEARING = "hearing", _("听证")
     BIDDING = "bidding", _("招标、拍卖")

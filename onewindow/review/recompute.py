@@ -1,4 +1,4 @@
-"""Review deadlines counted again after a calendar change (DOMAIN-RULES A4).
+"""Review deadlines counted again after a calendar change (docs/rules/workdays.md §A4).
 
 Registered with ``calendars.recompute`` by ``ReviewConfig.ready``:
 

@@ -1,5 +1,6 @@
 """The applicant's email/SMS words for the decision, extension and special-procedure events
-(§C9), registered with notifications.texts like the notice bodies are with cases.notices.
+(docs/product.md §C9), registered with notifications.texts like the notice bodies are with
+cases.notices.
 
 Each names the reasons, the new deadline and where the written notice is; the transition that
 writes the event queues the message (cases.transitions → notifications.case_event_notify).

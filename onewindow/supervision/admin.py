@@ -1,4 +1,4 @@
-"""Admin: administrators (Perm.RULES_EDIT) edit the rules' thresholds (PRODUCT.md §C16 "rule
+"""Admin: administrators (Perm.RULES_EDIT) edit the rules' thresholds (docs/product.md §C16 "rule
 thresholds"); supervisors may look. Rules are code (``rules.RULES``): seeded by a migration, never
 added or deleted here. Cards are read-only: they change only through the lifecycle services.
 Permissions come from the role table, as in onewindow/cases/admin.py."""

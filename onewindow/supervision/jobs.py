@@ -18,7 +18,7 @@ log = logging.getLogger("onewindow.supervision")
 
 @periodic("supervision.sweep", interval=settings.BACKGROUND_INTERVAL)
 def sweep() -> int:
-    """DOMAIN-RULES D1/D2: issue the yellow and red cards due at today's date."""
+    """docs/rules/supervision.md §D1, §D2: issue the yellow and red cards due at today's date."""
     result = supervision_sweep()
     if result.total:
         log.info("supervision sweep issued %s card(s): %s", result.total, dict(result.issued))
@@ -27,7 +27,8 @@ def sweep() -> int:
 
 @periodic("supervision.letters_escalate", interval=settings.BACKGROUND_INTERVAL)
 def letters_escalate() -> int:
-    """Issue 5 item 4: mark unanswered 督办函 past their due date escalated (the sweep's rule
+    """docs/rules/supervision.md §D8: mark unanswered 督办函 past their due date escalated (the sweep's
+    rule
     ``letter_overdue`` issues their red card)."""
     from onewindow.supervision.services.letters import letters_escalate as escalate
 
@@ -37,9 +38,9 @@ def letters_escalate() -> int:
     return count
 
 
-# Issue 10 item 21: reports queued at start-up stayed at 0 % for minutes because this job made
-# three reports per BACKGROUND_INTERVAL (60 s: fifteen reports took five minutes) although each
-# takes about a second. Now a cheap indexed query every second finds queued reports and they
+# docs/rules/supervision.md §D9: reports queued at start-up stayed at 0 % for minutes because this
+# job made three reports per BACKGROUND_INTERVAL (60 s: fifteen reports took five minutes) although
+# each takes about a second. Now a cheap indexed query every second finds queued reports and they
 # are generated at once, one after another; the budget lets the loop's other jobs have their
 # turn between batches.
 REPORT_POLL_SECONDS = 1.0
@@ -48,7 +49,8 @@ REPORT_BUDGET_SECONDS = 30.0
 
 @periodic("supervision.reports_schedule", interval=settings.BACKGROUND_INTERVAL)
 def reports_schedule() -> int:
-    """Issue 5 item 5: queue the situation report of each month and quarter that ended."""
+    """docs/rules/supervision.md §D9: queue the situation report of each month and quarter that
+    ended."""
     from onewindow.supervision.services.reports import reports_schedule as schedule
 
     queued = schedule()
@@ -71,8 +73,8 @@ def reports() -> int:
 
 @periodic("supervision.scores", interval=settings.BACKGROUND_INTERVAL)
 def scores() -> int:
-    """Issue 5 item 6: compute each month and quarter once after it ends, and keep the current
-    period's provisional scores at most an hour old (``scores.scores_refresh``)."""
+    """docs/rules/supervision.md §D10: compute each month and quarter once after it ends, and keep
+    the current period's provisional scores at most an hour old (``scores.scores_refresh``)."""
     from onewindow.supervision.services.scores import scores_refresh
 
     count = scores_refresh()

@@ -1,8 +1,9 @@
-"""Electronic supervision (电子监察, PRODUCT.md §C10, DOMAIN-RULES D): rules and cards.
+"""Electronic supervision (电子监察, docs/product.md §C10, docs/rules/supervision.md §D): rules and
+cards.
 
-A ``Rule`` is one trigger of DOMAIN-RULES D1 with thresholds administrators may edit (D2); the
-sweep (``onewindow.supervision.services.sweep``) issues a ``Card`` when an object crosses a rule's
-threshold. The unique constraint on (rule, object kind, object id, level) makes the sweep
+A ``Rule`` is one trigger of docs/rules/supervision.md §D1 with thresholds administrators may edit
+(D2); the sweep (``onewindow.supervision.services.sweep``) issues a ``Card`` when an object crosses
+a rule's threshold. The unique constraint on (rule, object kind, object id, level) makes the sweep
 idempotent: any number of workers and any restart give exactly one card per crossing.
 """
 
@@ -37,7 +38,8 @@ class Rule(models.Model):
     description = models.TextField(_("说明"), blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=RuleKind.choices)
     enabled = models.BooleanField(_("启用"), default=True)
-    # DOMAIN-RULES D2: yellow on the working day(s) before the due date (0: on the due date) …
+    # docs/rules/supervision.md §D2: yellow on the working day(s) before the due date (0: on the due
+    # date) …
     yellow_enabled = models.BooleanField(_("发黄牌预警"), default=True)
     yellow_days_before = models.PositiveSmallIntegerField(_("到期前几个工作日发黄牌"), default=1)
     # … red on the first working day after it (1), or later.
@@ -77,7 +79,7 @@ class CardLevel(models.TextChoices):
 
 
 class CardStatus(models.TextChoices):
-    """issued → explained → confirmed | cancelled; confirmed → rectified (PRODUCT.md §C10)."""
+    """issued → explained → confirmed | cancelled; confirmed → rectified (docs/product.md §C10)."""
 
     ISSUED = "issued", _("已发牌，待说明")
     EXPLAINED = "explained", _("已说明，待确认")
@@ -376,7 +378,7 @@ class LetterEvent(SupervisionEvent):
         return f"{self.letter_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-# --- situation reports (情况通报, issue 5 item 5) -------------------------------------------------
+# --- situation reports (情况通报, docs/rules/supervision.md §D9) --------------------------------------
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("月度")
     QUARTER = "quarter", _("季度")
@@ -446,12 +448,12 @@ class SituationReport(models.Model):
         return self.number or f"{self.period_kind} {self.period_start}"
 
 
-# --- performance scores (绩效考核, issue 5 item 6) -------------------------------------------------
+# --- performance scores (绩效考核, docs/rules/supervision.md §D10) ------------------------------------
 class ScoreScheme(models.Model):
     """The weights and grade bounds of performance scoring, edited by administrators.
 
-    One row (pk 1). Indicator weights are points out of 100 (DOMAIN-RULES D4 indicators); card
-    and letter penalties are points taken off per item; grades are quarterly (D3).
+    One row (pk 1). Indicator weights are points out of 100 (docs/rules/supervision.md §D4
+    indicators); card and letter penalties are points taken off per item; grades are quarterly (D3).
     """
 
     weight_on_time = models.DecimalField(

@@ -1,4 +1,4 @@
-"""The supervision rules (DOMAIN-RULES D1), one small named query each.
+"""The supervision rules (docs/rules/supervision.md §D1), one small named query each.
 
 Every rule function takes ``(rule, level, today)`` and returns a queryset of
 ``(object id, case id, department id, due date)`` tuples for the rows that crossed the rule's
@@ -6,10 +6,11 @@ threshold at ``today`` on that level, or ``None`` when the rule has no such leve
 are red only) or no data source. Each is one set-based query on indexed columns; the sweep adds
 "no card yet" and keyset paging on top, and ``crossed`` turns the rows into ``Hit`` values.
 
-DOMAIN-RULES D2 timing, with ``n = rule.yellow_days_before`` and ``r = rule.red_days_after``:
-yellow from the n-th working day before a due date, red from the r-th working day after it if
-still open. Example (n = r = 1): due 2025-10-14 → yellow 2025-10-13, red 2025-10-15. Both turn
-into plain date bounds computed once per sweep, so "due ≤ bound" is an index range scan.
+docs/rules/supervision.md §D2 timing, with ``n = rule.yellow_days_before`` and
+``r = rule.red_days_after``: yellow from the n-th working day before a due date, red from the r-th
+working day after it if still open. Example (n = r = 1): due 2025-10-14 → yellow 2025-10-13, red
+2025-10-15. Both turn into plain date bounds computed once per sweep, so "due ≤ bound" is an index
+range scan.
 
 D2 "or at a share of the allotted time used": with ``rule.yellow_share = s`` (%) an object with
 ``N`` allotted working days is also yellow once ``k = ⌈s·N/100⌉`` of them are used, i.e. when at
@@ -302,7 +303,7 @@ def _violation(level: str) -> bool:
 
 
 def decision_without_acceptance(rule: Rule, level: str, today: dt.date) -> Rows | None:
-    """PRODUCT.md §C10: a decision on a case that was never accepted nor deemed accepted."""
+    """docs/product.md §C10: a decision on a case that was never accepted nor deemed accepted."""
     if not _violation(level):
         return None
     return Decision.objects.filter(
@@ -395,8 +396,8 @@ def deemed_consent(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 
 def deemed_renewal(rule: Rule, level: str, today: dt.date) -> Rows | None:
-    """ALL Art. 50 (DOMAIN-RULES B6): a licence renewed by law because no decision on a timely
-    renewal application came by its expiry date (the renewal case's deemed_renewal CaseFlag;
+    """ALL Art. 50 (docs/rules/licensing.md §B6): a licence renewed by law because no decision on a
+    timely renewal application came by its expiry date (the renewal case's deemed_renewal CaseFlag;
     the card goes to the case's department, dated with the expiry it let pass)."""
     if not _violation(level):
         return None
@@ -406,8 +407,8 @@ def deemed_renewal(rule: Rule, level: str, today: dt.date) -> Rows | None:
 
 
 def letter_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
-    """Issue 5 item 4: a 督办函 not answered by its response_due (red only; the letter is
-    marked escalated by ``letters.letters_escalate``). A letter about a department in general
+    """docs/rules/supervision.md §D8: a 督办函 not answered by its response_due (red only; the letter
+    is marked escalated by ``letters.letters_escalate``). A letter about a department in general
     has no case: its card has none either."""
     window = _deadline(rule, level, today)
     if window is None or level != CardLevel.RED:

@@ -221,8 +221,8 @@ def test_the_admin_action_confirms_flagged_credit_codes(admin: Client, personas:
 
 
 def test_the_admin_index_names_every_app_and_model_in_chinese(admin: Client) -> None:
-    """Issue 10 item 19: under zh-hans every app heading and model of the admin index is Chinese
-    (django-axes through our zh_Hans catalogue of third-party strings)."""
+    """docs/decisions.md §U5: under zh-hans every app heading and model of the admin index is
+    Chinese (django-axes through our zh_Hans catalogue of third-party strings)."""
     html = page(admin.get("/admin/"))
     headings = re.findall(r'<caption>\s*<a[^>]*class="section"[^>]*>(.*?)</a>', html, re.S)
     models = re.findall(r'<th scope="row"[^>]*>\s*<a[^>]*>(.*?)</a>', html, re.S)

@@ -1,5 +1,5 @@
-"""Issue 10 item 9: repeated failed sign-ins lock the account and the client address out, on the
-login page, the admin and the token API, with a Chinese message saying when to retry; an
+"""docs/decisions.md §S1: repeated failed sign-ins lock the account and the client address out, on
+the login page, the admin and the token API, with a Chinese message saying when to retry; an
 administrator unlocks (admin or CLI); every attempt is logged.
 
 Limits are the defaults: LOGIN_FAILURE_LIMIT 5 failures, LOGIN_COOLOFF_MINUTES 15.

@@ -1,4 +1,5 @@
-"""The one permission table (roles.ROLE_PERMISSIONS), checked against PRODUCT.md's roles.
+"""The one permission table (roles.ROLE_PERMISSIONS), checked against the roles of
+docs/product.md §ROLES.
 
 The expected table is written out here on purpose: changing what a role may do must change
 this test too.

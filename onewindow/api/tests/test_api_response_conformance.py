@@ -1,4 +1,4 @@
-"""Every list and PDF endpoint answers what the OpenAPI document says (issue 10 item 23).
+"""Every list and PDF endpoint answers what the OpenAPI document says (docs/decisions.md §P2).
 
 The paginated lists were documented as arrays while they answer ``{count, next, previous,
 results}``, and the PDF endpoints answered statuses the document did not list. Here each GET

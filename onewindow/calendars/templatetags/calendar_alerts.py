@@ -15,7 +15,8 @@ register = template.Library()
 
 @register.inclusion_tag("calendars/unloaded_banner.html", takes_context=True)
 def unloaded_years_banner(context: template.Context) -> dict[str, Any]:
-    """DOMAIN-RULES A4: staff see the warning from the moment a deadline can be provisional."""
+    """docs/rules/workdays.md §A4: staff see the warning from the moment a deadline can be
+    provisional."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_active or not user.is_staff:

@@ -30,7 +30,7 @@ def test_admins_see_the_banner_while_next_year_is_not_loaded(admin_client: Clien
 
 
 def test_the_banner_is_an_alert_around_its_list(admin_client: Client) -> None:
-    """Issue 10 item 17: a role on the <ul> took the list semantics from its <li>s (axe
+    """docs/decisions.md §U3: a role on the <ul> took the list semantics from its <li>s (axe
     "listitem", serious)."""
     page = admin_client.get("/admin/").content.decode()
     assert re.search(

@@ -1,4 +1,5 @@
-"""Issue 10 item 2: loading a year's arrangement recomputes the stored deadlines (DOMAIN-RULES A4).
+"""docs/rules/workdays.md §A6: loading a year's arrangement recomputes the stored deadlines
+(docs/rules/workdays.md §A4).
 
 chinesecalendar 1.11 carries 2004–2026, so 2027 is unloaded: its dates are counted on the
 provisional calendar (weekends + 元旦 Fri 2027-01-01, 春节 Feb 5–8, …) and marked provisional.
@@ -332,8 +333,8 @@ def test_the_admin_upload_recomputes_and_tells_the_administrator(dworld, admin_c
 
 
 def test_the_public_progress_page_and_api_show_the_recomputation(dworld, client):
-    """§C9 progress query after the load: the step and its old → new dates, and the new due
-    dates (2027-01-18, counted in the first test), on the page and in the API."""
+    """docs/product.md §C9 progress query after the load: the step and its old → new dates, and the
+    new due dates (2027-01-18, counted in the first test), on the page and in the API."""
     cache.clear()  # the per-address progress-query counters
     review = in_review(dworld)
     load_made_up_2027()

@@ -1,5 +1,5 @@
 """``stored_due``: a stored date is provisional exactly when its counting reaches a year whose
-arrangement is not loaded (DOMAIN-RULES A4; issue 10 item 3), whatever the stored flag says.
+arrangement is not loaded (docs/rules/workdays.md §A4, §A5), whatever the stored flag says.
 
 chinesecalendar carries 2026; 2027 is unloaded until a (made-up) arrangement is loaded here.
 """

@@ -1,4 +1,4 @@
-"""Online application endpoints under /api/v1/cases/ (PRODUCT.md §C3, issue 3 item 9).
+"""Online application endpoints under /api/v1/cases/ (docs/product.md §C3, docs/decisions.md §P1).
 
 The same selectors and services as the pages: another user's case is a logged 404, every
 change goes through a service, a refused action is ``400 {"code", "message"}`` (a concurrent

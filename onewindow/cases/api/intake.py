@@ -1,4 +1,5 @@
-"""Window intake endpoints under /api/v1/ (PRODUCT.md §C4, issue 3 item 9, the staff half).
+"""Window intake endpoints under /api/v1/ (docs/product.md §C4, docs/decisions.md §P1, the staff
+half).
 
 Staff with Perm.CASE_INTAKE only (others 403); a case of another department is a logged 404,
 exactly like the pages. Decisions go through the same services: a refused one is

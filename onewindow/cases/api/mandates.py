@@ -1,4 +1,4 @@
-"""Mandate endpoints under /api/v1/mandates/ (代办委托, PRODUCT.md §C8).
+"""Mandate endpoints under /api/v1/mandates/ (代办委托, docs/product.md §C8).
 
 The same checks as the page ``/my/mandates/``: the input is validated by the page's
 ``MandateForm`` (agent by username or mobile number, active agents only; scope all items or one

@@ -76,7 +76,7 @@ class DecisionForm(forms.Form):
 
 
 class AcceptForm(DecisionForm):
-    """受理; with tolerated non-core materials ticked it is 容缺受理 (DOMAIN-RULES G2)."""
+    """受理; with tolerated non-core materials ticked it is 容缺受理 (docs/rules/licensing.md §G2)."""
 
     tolerated = forms.TypedMultipleChoiceField(
         label=gettext_lazy("容缺后补的次要材料"),

@@ -45,8 +45,8 @@ def _cases() -> QuerySet[Case]:
 def cases_of_applicant(user: Any, *, today: dt.date | None = None) -> QuerySet[Case]:
     """The user's own cases, and those they filed as agent while the applicant's mandate lasts.
 
-    §C8: a mandate is scoped and revocable. Once it is revoked, has expired or does not cover
-    the case's item, the agent no longer sees (nor acts on) the cases filed under it; the
+    docs/product.md §C8: a mandate is scoped and revocable. Once it is revoked, has expired or does
+    not cover the case's item, the agent no longer sees (nor acts on) the cases filed under it; the
     applicant always sees their own.
     """
     if not getattr(user, "is_authenticated", False):
@@ -93,7 +93,8 @@ def mandating_applicants(*, agent: Any, item_id: int, today: dt.date) -> QuerySe
 
 
 def agent_may_act(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
-    """True when ``user`` is the case's agent and a mandate in force covers its item (§C8)."""
+    """True when ``user`` is the case's agent and a mandate in force covers its item
+    (docs/product.md §C8)."""
     return (
         case.agent_id is not None
         and case.agent_id == getattr(user, "pk", None)
@@ -212,7 +213,8 @@ def _commitments() -> QuerySet[Commitment]:
 
 
 def commitments_open_for_department(user: Any) -> QuerySet[Commitment]:
-    """Open 容缺 commitments (DOMAIN-RULES G2) of the clerk's department, the earliest due first."""
+    """Open 容缺 commitments (docs/rules/licensing.md §G2) of the clerk's department, the earliest due
+    first."""
     department_id = _clerk_department(user)
     if department_id is None:
         return Commitment.objects.none()
@@ -295,7 +297,8 @@ class DueLevel(StrEnum):
     TODAY = "today"
     NEXT = "next"  # the next working day
     LATER = "later"
-    PAUSED = "paused"  # the clock stands still (DOMAIN-RULES B4): neither due nor overdue
+    # the clock stands still (docs/rules/licensing.md §B4): neither due nor overdue
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)

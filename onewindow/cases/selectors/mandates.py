@@ -1,4 +1,4 @@
-"""Reads of mandates (代办委托, PRODUCT.md §C8): who gave or holds which, their state, finding an
+"""Reads of mandates (代办委托, docs/product.md §C8): who gave or holds which, their state, finding an
 agent or an item for a new mandate."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.lib.idnumbers import normalise
 
-# --- mandates (代办委托, PRODUCT.md §C8) --------------------------------------------------------
+# --- mandates (代办委托, docs/product.md §C8) --------------------------------------------------------
 
 
 class MandateState(StrEnum):

@@ -1,4 +1,5 @@
-"""Writes on cases: application, submission and the intake decisions (ALL Art. 32, DOMAIN-RULES B1, G).
+"""Writes on cases: application, submission and the intake decisions (ALL Art. 32,
+docs/rules/licensing.md §B1, §G).
 
 Every service is atomic, takes keyword arguments, checks the current state through
 ``transitions.transition`` and records an event. Views and API handlers only call these.

@@ -30,7 +30,7 @@ from onewindow.cases.uploads import (
 )
 from onewindow.core import clock
 
-# --- 容缺 commitments: the material arrives (DOMAIN-RULES G2) ---------------------------------
+# --- 容缺 commitments: the material arrives (docs/rules/licensing.md §G2) ---------------------------
 
 
 def commitment_fulfil(

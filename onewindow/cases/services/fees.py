@@ -4,8 +4,8 @@ The catalog's fee list (收费清单, ``catalog.Fee``) says what an item may cos
 what was charged, by the window clerk at the counter or by a department system through the API.
 The ledger is a record of fact, so a charge that is not on the list, or above its standard, is
 recorded as it happened and the electronic supervision rule ``fee_off_list`` gives it a red card
-(DOMAIN-RULES D1 "fees not on the fee list or above it") — refusing to record it would only hide
-it. The form says so before the clerk submits.
+(docs/rules/supervision.md §D1 "fees not on the fee list or above it") — refusing to record it would
+only hide it. The form says so before the clerk submits.
 """
 
 from __future__ import annotations

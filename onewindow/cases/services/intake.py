@@ -108,7 +108,7 @@ def case_accept(
     commitment_due: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """Accept (受理). With ``tolerated_material_ids`` this is 容缺受理 (DOMAIN-RULES G2)."""
+    """Accept (受理). With ``tolerated_material_ids`` this is 容缺受理 (docs/rules/licensing.md §G2)."""
     _require_intake_rights(case, actor)
     now = now or clock.now()
     tolerated = set(tolerated_material_ids or [])
@@ -153,14 +153,15 @@ def case_accept(
 
 
 def _review_open(case: Case, actor: Any, now: dt.datetime) -> None:
-    """§C5 / DOMAIN-RULES C1: on acceptance the review opens in every department at once."""
+    """docs/product.md §C5 / docs/rules/licensing.md §C1: on acceptance the review opens in every
+    department at once."""
     from onewindow.review.services import review_open
 
     review_open(case=case, now=now, actor=actor)
 
 
 def _departments_involved(case: Case) -> list[str]:
-    """DOMAIN-RULES C1: the acceptance notice lists every department of the review."""
+    """docs/rules/licensing.md §C1: the acceptance notice lists every department of the review."""
     ids = [plan.department_id for plan in process_plan(case.item_version)]
     names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
     return [names[pk] for pk in ids if pk in names]
@@ -319,7 +320,7 @@ def case_request_correction(
 
 def _check_sign_off(case: Case, actor: Any, signer: Any, reason: str) -> None:
     """A second correction notice needs someone else's sign-off: a supervisor, or the chief
-    representative of the case's own department, with a reason (DOMAIN-RULES D1)."""
+    representative of the case's own department, with a reason (docs/rules/supervision.md §D1)."""
     if signer is None or not has_perm(signer, Perm.CORRECTION_SIGN_OFF):
         raise CaseError(_("同一办件第二次补正告知须经监察人员签批。"))
     if signer.pk == getattr(actor, "pk", None):

@@ -122,8 +122,8 @@ def mandate_check(
     )
 
 
-# §C8: a mandate is a scoped, time-limited authorisation; two years is the longest we record,
-# after which the applicant renews it (an open-ended power of attorney is not a mandate).
+# docs/product.md §C8: a mandate is a scoped, time-limited authorisation; two years is the longest
+# we record, after which the applicant renews it (an open-ended power of attorney is not a mandate).
 MANDATE_LONGEST_YEARS = 2
 
 

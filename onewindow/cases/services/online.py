@@ -49,7 +49,7 @@ from onewindow.cases.uploads import (
 from onewindow.catalog.models import ItemVersion, Region
 from onewindow.core import clock
 
-# --- online application (网上申报 §C3, 告知承诺制 G1) ------------------------------------------
+# --- online application (网上申报 docs/product.md §C3, 告知承诺制 G1) --------------------------------------
 
 
 def _locked(case: Case, related: tuple[str, ...] = ()) -> Case:

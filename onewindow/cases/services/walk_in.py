@@ -26,7 +26,7 @@ from onewindow.cases.uploads import (
 )
 from onewindow.catalog.models import ItemVersion, Region
 
-# --- walk-in registration at the window (PRODUCT.md §C4) --------------------------------------
+# --- walk-in registration at the window (docs/product.md §C4) -------------------------------------
 
 
 @dataclass(frozen=True)

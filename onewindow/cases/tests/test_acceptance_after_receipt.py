@@ -1,7 +1,8 @@
-"""Issue 10 item 4: acceptance is never dated before receipt (DOMAIN-RULES A2, B1), frozen clock.
+"""docs/rules/licensing.md §B8: acceptance is never dated before receipt
+(docs/rules/workdays.md §A2; docs/rules/licensing.md §B1), frozen clock.
 
-Calendar facts used below (State Council arrangement for 2025, DOMAIN-RULES A3): Oct 1–8 are
-holidays, Sat Oct 11 is a working weekend day, Sun 2025-10-12 is an ordinary Sunday (no work).
+Calendar facts used below (State Council arrangement for 2025, docs/rules/workdays.md §A3): Oct 1–8
+are holidays, Sat Oct 11 is a working weekend day, Sun 2025-10-12 is an ordinary Sunday (no work).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The online application API under /api/v1/cases/ (issue 3, item 9, applicant half)."""
+"""The online application API under /api/v1/cases/ (docs/decisions.md §P1, applicant half)."""
 
 from __future__ import annotations
 

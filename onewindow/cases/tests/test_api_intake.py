@@ -109,7 +109,7 @@ def test_accept_issues_the_notice(api, world):
         )
     assert response.status_code == 200
     body = response.json()
-    # Accepted, and the parallel review opened at once (§C5).
+    # Accepted, and the parallel review opened at once (docs/product.md §C5).
     assert body["status"] == "in_review" and body["accepted_on"] == "2026-03-03"
     assert [n["kind"] for n in body["notices"]] == ["acceptance"]
 

@@ -1,4 +1,4 @@
-"""The online application pages end to end with the Django test client (issue 3, item 2)."""
+"""The online application pages end to end with the Django test client (docs/decisions.md §U6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Bad uploads get a clear message and leave nothing behind: no row, no file on disk (issue 3)."""
+"""Bad uploads get a clear message and leave nothing behind: no row, no file on disk
+(docs/decisions.md §S4)."""
 
 from __future__ import annotations
 

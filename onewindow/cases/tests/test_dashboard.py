@@ -1,4 +1,4 @@
-"""我的办件: the applicant's cases and what each one needs from them (§C9)."""
+"""我的办件: the applicant's cases and what each one needs from them (docs/product.md §C9)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_only_the_users_own_cases_and_those_they_file_as_agent_are_listed(client
     mine = submitted(world, "2026-03-02")
     theirs = submitted(world, "2026-03-02", applicant=other)
     filed_by_agent = submitted(world, "2026-03-02", applicant=other, agent=agent)
-    # §C8: the agent sees the case only while the applicant's mandate is in force
+    # docs/product.md §C8: the agent sees the case only while the applicant's mandate is in force
     services.mandate_record(
         agent=agent,
         applicant=other,

@@ -1,6 +1,6 @@
 """收费登记: the window records what it charged; the ledger is checked against the item's fee
-list (DOMAIN-RULES D1 "fees not on the fee list or above it") — by the page, the API and the
-supervision rule ``fee_off_list``. Bad input changes nothing."""
+list (docs/rules/supervision.md §D1 "fees not on the fee list or above it") — by the page, the API
+and the supervision rule ``fee_off_list``. Bad input changes nothing."""
 
 from __future__ import annotations
 

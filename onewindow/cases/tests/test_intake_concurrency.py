@@ -76,7 +76,8 @@ def _accept(case: Case) -> Callable[[Client], Any]:
 
 def _one_acceptance(case: Case) -> None:
     case.refresh_from_db()
-    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
+    # accepted; the review opened at once (docs/product.md §C5)
+    assert case.status == CaseStatus.IN_REVIEW
     assert CaseEvent.objects.filter(case=case, action="accepted").count() == 1
     assert Notice.objects.filter(case=case).count() == 1
 

@@ -1,4 +1,4 @@
-"""The window intake pages (PRODUCT.md §C4): queue, case file, the three decisions, sign-off,
+"""The window intake pages (docs/product.md §C4): queue, case file, the three decisions, sign-off,
 access refusals, and the 容缺 commitments ledger."""
 
 from __future__ import annotations
@@ -159,7 +159,8 @@ def test_accepting_issues_an_acceptance_notice(clerk_client, world):
         response = _post(clerk_client, case, "intake_accept", {})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
+    # accepted; the review opened at once (docs/product.md §C5)
+    assert case.status == CaseStatus.IN_REVIEW
     assert case.accepted_on == dt.date(2026, 3, 3)
     notice = case.notices.get(kind=NoticeKind.ACCEPTANCE)
     page = clerk_client.get(response["Location"])

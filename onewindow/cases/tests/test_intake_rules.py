@@ -1,4 +1,5 @@
-"""The intake rules of ALL Art. 32 and DOMAIN-RULES B1/G2, through the services, frozen clock."""
+"""The intake rules of ALL Art. 32 and docs/rules/licensing.md §B1, §G2, through the services,
+frozen clock."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_deemed_acceptance_example_of_b1(world):
     with time_machine.travel(at("2025-05-13", 0), tick=False):
         assert services.cases_accept_deemed() == 1
     case.refresh_from_db()
-    assert case.status == CaseStatus.IN_REVIEW  # accepted; the review opened at once (§C5)
+    # accepted; the review opened at once (docs/product.md §C5)
+    assert case.status == CaseStatus.IN_REVIEW
     assert case.deemed_accepted
     assert case.accepted_on == dt.date(2025, 4, 30)
     assert case.flags.filter(kind=FlagKind.DEEMED_ACCEPTANCE).exists()
@@ -211,7 +213,8 @@ def test_submit_refuses_a_required_material_without_file(world):
 
 
 def test_the_intake_decision_records_the_clerks_window_serving_the_department(world):
-    # Window performance (§C10) counts each intake decision for the window it was made at.
+    # Window performance (docs/product.md §C10) counts each intake decision for the window it was
+    # made at.
     from onewindow.catalog.models import Window
 
     elsewhere = Window.objects.create(number="01", name="综合窗口")

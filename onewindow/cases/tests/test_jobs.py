@@ -87,7 +87,8 @@ def test_the_loop_accepts_deemed_cases_terminates_overdue_commitments_and_retrie
     assert set(OURS) <= set(ran)
     late.refresh_from_db()
     tolerated.refresh_from_db()
-    # Accepted from receipt; the parallel review opens at once (§C5), so the case is in review.
+    # Accepted from receipt; the parallel review opens at once (docs/product.md §C5), so the case is
+    # in review.
     assert late.status == CaseStatus.IN_REVIEW and late.accepted_on == dt.date(2025, 4, 30)
     assert late.flags.filter(kind=FlagKind.DEEMED_ACCEPTANCE).exists()
     assert tolerated.status == CaseStatus.TERMINATED
@@ -98,6 +99,6 @@ def test_the_loop_accepts_deemed_cases_terminates_overdue_commitments_and_retrie
     assert OutboxMessage.objects.filter(case=tolerated, body__contains="终止原因").count() == 1
 
     # Within the interval nothing runs again but the queue of situation reports, which the loop
-    # looks at every second (issue 10 item 21).
+    # looks at every second (docs/rules/supervision.md §D9).
     again = jobs.run_due_jobs(now=1000.0 + settings.BACKGROUND_INTERVAL - 1)
     assert again == ["supervision.reports"]

@@ -1,4 +1,5 @@
-"""An agent reaches a case they filed only while the applicant's mandate covers it (§C8).
+"""An agent reaches a case they filed only while the applicant's mandate covers it
+(docs/product.md §C8).
 
 Revoked, expired or narrowed to another item: the agent gets a logged 404 on the case page,
 the API and the file download, and the case leaves their dashboard; the applicant keeps access.

@@ -1,4 +1,5 @@
-"""我的代办委托 (§C8): granting, listing and revoking mandates, in pages and through the API."""
+"""我的代办委托 (docs/product.md §C8): granting, listing and revoking mandates, in pages and through the
+API."""
 
 from __future__ import annotations
 

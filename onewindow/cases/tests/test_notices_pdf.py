@@ -1,5 +1,5 @@
-"""Intake notices as PDF (DOMAIN-RULES B7): every kind renders with the case number, the item,
-the dates and a QR code to the progress page, in an embedded CJK font."""
+"""Intake notices as PDF (docs/rules/licensing.md §B7): every kind renders with the case number, the
+item, the dates and a QR code to the progress page, in an embedded CJK font."""
 
 from __future__ import annotations
 

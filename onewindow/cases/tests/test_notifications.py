@@ -1,4 +1,4 @@
-"""Status notifications (§C9, issue item 7): queued with the transition, sent after commit."""
+"""Status notifications (docs/product.md §C9): queued with the transition, sent after commit."""
 
 from __future__ import annotations
 

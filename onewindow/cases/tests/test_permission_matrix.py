@@ -245,7 +245,7 @@ def objects(personas: Personas, settings) -> Objects:  # noqa: F811
     users["clerk_b"] = User.objects.create_user(
         username="clerk_b", password="x" * 12, role=Role.CLERK, department=personas.dept_b
     )
-    # §C8: the agent reaches the case only under the applicant's mandate in force
+    # docs/product.md §C8: the agent reaches the case only under the applicant's mandate in force
     services.mandate_record(
         agent=personas.agent,
         applicant=personas.applicant,

@@ -1,4 +1,5 @@
-"""The public progress query (§C9): page and API, by case number + query code, no login."""
+"""The public progress query (docs/product.md §C9): page and API, by case number + query code, no
+login."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def submitted(world: World, when: str, *, skip: int = 0) -> Case:
 
 @pytest.fixture
 def accepted(world: World) -> Case:
-    """DOMAIN-RULES G2's example: accepted 2026-04-30 with one tolerated non-core material."""
+    """The example of docs/rules/licensing.md §G2: accepted 2026-04-30 with one tolerated non-core
+    material."""
     world.clerk.full_name = "王芳"
     world.clerk.save()
     case = submitted(world, "2026-04-29", skip=1)
@@ -79,7 +81,7 @@ def test_the_qr_link_shows_status_stage_department_due_dates_and_public_steps(cl
     response = client.get(f"/progress/?number={accepted.number}&code={accepted.query_code}")
     assert response.status_code == 200
     report = response.context["report"]
-    # Accepted, and the parallel review opened at once (§C5).
+    # Accepted, and the parallel review opened at once (docs/product.md §C5).
     assert (report.status_label, report.status_colour) == ("审查中", "blue")
     assert report.stage == "部门并联审查"
     assert report.holder == "测试市场监督管理局"
@@ -165,7 +167,7 @@ def test_the_api_answers_get_and_post_with_the_same_report(client, accepted):
     query = {"number": accepted.number, "code": accepted.query_code}
     body = client.get(API, query).json()
     assert client.post(API, query, content_type="application/json").json() == body
-    assert body["status"] == "in_review" and body["status_label"] == "审查中"  # §C5
+    assert body["status"] == "in_review" and body["status_label"] == "审查中"  # docs/product.md §C5
     assert body["department"] == "测试市场监督管理局"
     assert body["expected_completion"]["date"] == "2026-05-18"
     assert {d["label"]: d["date"] for d in body["due_dates"]}["法定办结期限"] == "2026-06-01"

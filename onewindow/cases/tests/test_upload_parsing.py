@@ -1,5 +1,5 @@
-"""Issue 10 item 12: an upload is checked by parsing it, and an oversized body is refused from its
-Content-Length before Django reads it (page and API), losing none of the draft's files."""
+"""docs/decisions.md §S4: an upload is checked by parsing it, and an oversized body is refused from
+its Content-Length before Django reads it (page and API), losing none of the draft's files."""
 
 from __future__ import annotations
 

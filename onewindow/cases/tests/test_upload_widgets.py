@@ -1,4 +1,4 @@
-"""The application page's upload widgets (issue 10, item 18): each names its material, and
+"""The application page's upload widgets (docs/decisions.md §U4): each names its material, and
 "使用已有材料" offers first the documents on file that match the line (the same material name
 in an earlier case, or a document type naming it), the rest behind "显示其他材料" — a <details>,
 so it works without JavaScript. The API says which lines each document matches."""

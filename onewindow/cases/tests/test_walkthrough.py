@@ -1,10 +1,10 @@
-"""The whole journey in pages, as people click through it (issue 3, "Must show").
+"""The whole journey in pages, as people click through it (docs/product.md §C3, §C4, §C9).
 
 Register → apply → upload → submit → the clerk's correction notice → resubmit → accept →
 the public progress query shows the decision due date. Only the Django test client and the
 rendered pages are used to move the case on; the clock is frozen at each step.
 
-The decision due date is worked out by hand from DOMAIN-RULES §A: accepted on Thursday
+The decision due date is worked out by hand from docs/rules/workdays.md §A: accepted on Thursday
 2026-04-30; the committed limit is 10 working days, the start day not counted (A2). May 1–5 is
 the Labour Day holiday and Saturday May 9 a working day (A3), so the days are May 6, 7, 8, 9,
 11, 12, 13, 14, 15, 18 → due **2026-05-18** (also G2's example). The statutory 20 go on May 19,
@@ -170,7 +170,7 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
         response = public.get(html.unescape(progress_link.group(1)))
     assert response.status_code == 200
     report = response.context["report"]
-    # Accepted, and the parallel review opened at once (§C5).
+    # Accepted, and the parallel review opened at once (docs/product.md §C5).
     assert report.case.number == number and report.status_label == "审查中"
     dates = {due.label: due.date for due in report.due_dates}
     assert dates["受理日期"] == dt.date(2026, 4, 30)

@@ -1,4 +1,4 @@
-"""Online application pages (网上申报, PRODUCT.md §C3; 告知承诺制, DOMAIN-RULES G1).
+"""Online application pages (网上申报, docs/product.md §C3; 告知承诺制, docs/rules/licensing.md §G1).
 
 Thin views: selectors fetch and check access (another user's case is a logged 404), forms parse
 input, services decide and write. A refused action re-renders the page with the reason and

@@ -1,4 +1,4 @@
-"""Window intake pages (PRODUCT.md §C4): the clerk's queue, the case file with the three intake
+"""Window intake pages (docs/product.md §C4): the clerk's queue, the case file with the three intake
 decisions, walk-in registration, the 容缺 commitments ledger, and notice and file downloads.
 
 Views are thin: a selector fetches and checks access (a clerk of another department gets a
@@ -147,8 +147,8 @@ def corrections(request: HttpRequest) -> HttpResponse:
 @require_GET
 def material_requests(request: HttpRequest) -> HttpResponse:
     """Open material requests of the reviewing departments on cases this department accepted
-    (PRODUCT.md §C5: "through the window"): the clerk passes each on to the applicant and records
-    the answer, with the scanned files, on the request's answer page."""
+    (docs/product.md §C5: "through the window"): the clerk passes each on to the applicant and
+    records the answer, with the scanned files, on the request's answer page."""
     user = _clerk(request)
     return render(
         request,

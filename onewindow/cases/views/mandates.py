@@ -1,4 +1,5 @@
-"""我的代办委托: an applicant grants and revokes mandates; an agent sees who mandated them (§C8).
+"""我的代办委托: an applicant grants and revokes mandates; an agent sees who mandated them
+(docs/product.md §C8).
 
 A mandate is scoped (every item, or one published item), time-limited (at most
 ``services.MANDATE_LONGEST_YEARS`` years ahead) and revocable at once. The applicant grants it

@@ -1,8 +1,8 @@
 """The default 容缺受理 tolerances, so a production database has them without the demo data.
 
-DOMAIN-RULES G2: only non-core materials may be missing, up to the item category's tolerance
-(configurable, e.g. encouraged 2, cautious 1, restricted 0). Existing rows are left alone: an
-administrator may already have changed them.
+docs/rules/licensing.md §G2: only non-core materials may be missing, up to the item category's
+tolerance (configurable, e.g. encouraged 2, cautious 1, restricted 0). Existing rows are left alone:
+an administrator may already have changed them.
 """
 
 from django.db import migrations

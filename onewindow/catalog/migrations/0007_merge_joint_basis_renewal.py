@@ -1,5 +1,5 @@
-# Joins the two catalog migrations of issue 10 written side by side: the joint-handling limit basis
-# (item 5) and licence renewal fields (item 8). No operations.
+# Joins the two catalog migrations written side by side on separate branches: the joint-handling
+# limit basis (item 5) and licence renewal fields (item 8). No operations.
 from django.db import migrations
 
 

@@ -1,4 +1,4 @@
-"""The item detail of the catalog API carries the process template (§C5)."""
+"""The item detail of the catalog API carries the process template (docs/product.md §C5)."""
 
 from __future__ import annotations
 

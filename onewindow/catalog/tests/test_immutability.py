@@ -1,5 +1,5 @@
-"""A published version never changes (§C1: a case keeps the version it was filed under), and
-committed ≤ statutory holds in the database itself (DOMAIN-RULES B2)."""
+"""A published version never changes (docs/product.md §C1: a case keeps the version it was filed
+under), and committed ≤ statutory holds in the database itself (docs/rules/licensing.md §B2)."""
 
 from __future__ import annotations
 

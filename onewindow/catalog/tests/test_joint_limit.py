@@ -1,8 +1,8 @@
-"""Joint handling is capped (ALL Art. 26, 42 para. 2; DOMAIN-RULES B2, C3): decided within 45
-working days, +15 once with the government head's approval — unless a law or regulation provides
-otherwise, which the item version must then record (law and article). Publishing a joint-handling
-version with a longer limit and no recorded basis is refused with a clear message (service and
-admin, the places where publishing happens); nothing changes."""
+"""Joint handling is capped (ALL Art. 26, 42 para. 2; docs/rules/licensing.md §B2, §C3): decided
+within 45 working days, +15 once with the government head's approval — unless a law or regulation
+provides otherwise, which the item version must then record (law and article). Publishing a
+joint-handling version with a longer limit and no recorded basis is refused with a clear message
+(service and admin, the places where publishing happens); nothing changes."""
 
 from __future__ import annotations
 

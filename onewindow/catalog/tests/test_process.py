@@ -1,5 +1,5 @@
-"""Process templates (权力运行流程, §C5): each rule refused with a clear message and nothing
-saved; publication refused for an invalid template; a new draft copies the template."""
+"""Process templates (权力运行流程, docs/product.md §C5): each rule refused with a clear message and
+nothing saved; publication refused for an invalid template; a new draft copies the template."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 
 def item_types(apps, schema_editor):
-    """Certificates of filing / confirmation / other items learn their item's kind (issue 10
-    item 20) and are re-signed over it; a row that no longer verified stays as it was, so a
-    tampered row is not laundered."""
+    """Certificates of filing / confirmation / other items learn their item's kind
+    (docs/rules/licensing.md §B9) and are re-signed over it; a row that no longer verified stays
+    as it was, so a tampered row is not laundered."""
     from onewindow.certificates import signing
 
     Certificate = apps.get_model("certificates", "Certificate")

@@ -1,4 +1,5 @@
-"""Writes on certificates and deliveries (PRODUCT.md §C6, ALL Arts. 8, 44, 69, 70; DOMAIN-RULES B3, B6).
+"""Writes on certificates and deliveries (docs/product.md §C6, ALL Arts. 8, 44, 69, 70;
+docs/rules/licensing.md §B3, §B6).
 
 * ``certificate_issue``: on a grant, a signed certificate with a serial number per department and
   year and a random token for the QR code.
@@ -183,7 +184,7 @@ def years_later(day: dt.date, years: int) -> dt.date:
         return dt.date(day.year + years, 3, 1)
 
 
-# --- lifecycle (ALL Arts. 8, 69, 70; DOMAIN-RULES B6) --------------------------------------------
+# --- lifecycle (ALL Arts. 8, 69, 70; docs/rules/licensing.md §B6) ---------------------------------
 
 LIFECYCLE: dict[str, tuple[CertificateStatus, str]] = {
     "revoke": (CertificateStatus.REVOKED, "certificate_revoked"),  # 撤销, Art. 69
@@ -445,7 +446,7 @@ def delivery_handover(
     name = (receiver_name or "").strip()
     if not name:
         raise CertificateError(_("请填写领取人姓名。"))
-    # DOMAIN-RULES F1: the receiver's citizen ID, check digit and date of birth included.
+    # docs/rules/identity.md §F1: the receiver's citizen ID, check digit and date of birth included.
     check = check_citizen_id(receiver_id_number or "", today=clock.local_date(now))
     if not check.ok:
         raise CertificateError(_("领取人身份证号有误：%(m)s") % {"m": _(check.message)})
@@ -573,7 +574,7 @@ def _complete(case: Case, delivery: Delivery, *, actor: Any, now: dt.datetime, r
 def _notify(
     case: Case, *, actor: Any, action: str, now: dt.datetime, reason: str, data: dict[str, Any]
 ) -> CaseEvent:
-    """A status-keeping event, and the applicant's email/SMS about it (§C9)."""
+    """A status-keeping event, and the applicant's email/SMS about it (docs/product.md §C9)."""
     event = event_record(
         case,
         actor=actor,
@@ -587,7 +588,7 @@ def _notify(
     return event
 
 
-# --- supervision: certificate due (ALL Art. 44, DOMAIN-RULES B3) -----------------------------------
+# --- supervision: certificate due (ALL Art. 44, docs/rules/licensing.md §B3) ----------------------
 
 
 def _overdue_note(due: dt.date | None) -> str:

@@ -1,4 +1,4 @@
-"""Renewal of a licence (ALL Art. 50, DOMAIN-RULES B6): writes.
+"""Renewal of a licence (ALL Art. 50, docs/rules/licensing.md §B6): writes.
 
 行政许可法第五十条：被许可人需要延续依法取得的行政许可的有效期的，应当在该行政许可有效期届满
 三十日前向作出行政许可决定的行政机关提出申请。……行政机关应当根据被许可人的申请，在该行政许可

@@ -1,5 +1,6 @@
-"""ALL Art. 44 (DOMAIN-RULES B3): the certificate is issued and delivered within 10 working days
-of the grant; the periodic job flags granted cases past that date, once, with a frozen clock."""
+"""ALL Art. 44 (docs/rules/licensing.md §B3): the certificate is issued and delivered within 10
+working days of the grant; the periodic job flags granted cases past that date, once, with a frozen
+clock."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ def _flags(case):
 
 
 def test_ten_working_days_after_a_decision_on_30_september_2025_is_21_october(db):
-    # By hand from DOMAIN-RULES A3: Oct 1–8 are holidays; the working days after Sep 30 are
-    # Oct 9 (1), 10 (2), Sat 11 (3, 调休), 13 (4), 14 (5), 15 (6), 16 (7), 17 (8), 20 (9), 21 (10).
+    # By hand from docs/rules/workdays.md §A3: Oct 1–8 are holidays; the working days after Sep 30
+    # are Oct 9 (1), 10 (2), Sat 11 (3, 调休), 13 (4), 14 (5), 15 (6), 16 (7), 17 (8), 20 (9), 21
+    # (10).
     assert certificate_due(dt.date(2025, 9, 30)).date == dt.date(2025, 10, 21)
 
 

@@ -23,7 +23,7 @@ from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.notifications.models import OutboxMessage
 from onewindow.notifications.texts import compose
 
-GOOD_ID = "11010519491231002X"  # DOMAIN-RULES F1 example
+GOOD_ID = "11010519491231002X"  # docs/rules/identity.md §F1 example
 BAD_CHECK_DIGIT = "110105194912310021"
 
 

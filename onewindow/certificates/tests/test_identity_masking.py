@@ -1,5 +1,5 @@
-"""Issue 10 item 13: full identity numbers only for the roles that need them, masked for every
-other reader, in pages and API alike. One row per role and place; the applicant is 张伟 of the
+"""docs/rules/identity.md §F3: full identity numbers only for the roles that need them, masked for
+every other reader, in pages and API alike. One row per role and place; the applicant is 张伟 of the
 personas, his certificate issued by dept_a (市场监管局)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Renewal of a licence (ALL Art. 50, DOMAIN-RULES B6; issue 10 item 8).
+"""Renewal of a licence (ALL Art. 50, docs/rules/licensing.md §B6).
 
 The world: 张伟's 食品经营许可证 of an item whose version allows renewal with a validity of one
 year, granted and issued on 2025-04-01, so valid 2025-04-01 … 2026-03-31.

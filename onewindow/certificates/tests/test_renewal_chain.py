@@ -1,6 +1,6 @@
-"""A renewal runs through the ordinary chain (issue 10 item 8): the holder's renewal case is
-accepted at the window, reviewed in parallel, granted by the lead's decision service, and the
-renewed certificate is handed over at the window, completing the renewal case.
+"""A renewal runs through the ordinary chain (docs/rules/licensing.md §B6): the holder's renewal
+case is accepted at the window, reviewed in parallel, granted by the lead's decision service, and
+the renewed certificate is handed over at the window, completing the renewal case.
 
 Dates: the item (lead department A 19 working days, department B 15, one day of consolidation)
 grants licences valid one year. The licence is granted 2025-04-01: valid until 2026-03-31. The

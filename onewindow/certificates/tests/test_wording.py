@@ -1,4 +1,4 @@
-"""A certificate's wording follows its item's kind (issue 10 item 20): a filing (备案)
+"""A certificate's wording follows its item's kind (docs/rules/licensing.md §B9): a filing (备案)
 certificate never says "准予行政许可，特发此证", on the PDF or on the verification page."""
 
 from __future__ import annotations

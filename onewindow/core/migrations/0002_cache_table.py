@@ -1,4 +1,4 @@
-"""The database cache table (settings.CACHES, issue 10 item 10): rate-limit counts every worker
+"""The database cache table (settings.CACHES, docs/decisions.md §S2): rate-limit counts every worker
 process shares. A no-op when REDIS_URL points the cache at Redis."""
 
 from django.core.management import call_command

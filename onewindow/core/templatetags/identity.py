@@ -1,5 +1,5 @@
 """``{{ number|identity:visible }}``: an identity number in full only for readers who need it
-(``cases.identity.identity_visible``), masked otherwise (issue 10 item 13)."""
+(``cases.identity.identity_visible``), masked otherwise (docs/rules/identity.md §F3)."""
 
 from __future__ import annotations
 

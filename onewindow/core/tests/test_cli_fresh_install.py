@@ -1,4 +1,4 @@
-"""Every ``onewindow`` command on a fresh install (issue 10 item 14).
+"""Every ``onewindow`` command on a fresh install (docs/decisions.md §O1).
 
 ``onewindow calendar due`` on an empty data directory printed a traceback ("no such table"):
 only ``run`` and ``demo`` migrated. Now every command that uses the database migrates it first

@@ -1,4 +1,4 @@
-"""Issue 10 item 11: production headers. A Content-Security-Policy without 'unsafe-inline' on
+"""docs/decisions.md §S3: production headers. A Content-Security-Policy without 'unsafe-inline' on
 every response, HSTS, the HTTPS redirect and the proxy's HTTPS header set by environment
 variables, and ``manage.py check --deploy`` silent with the documented production variables."""
 

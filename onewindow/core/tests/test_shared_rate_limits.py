@@ -1,5 +1,5 @@
-"""Issue 10 item 10: the progress-query, verification and API limits are counted in a store every
-worker process shares (the database cache by default), so two workers do not double a limit.
+"""docs/decisions.md §S2: the progress-query, verification and API limits are counted in a store
+every worker process shares (the database cache by default), so two workers do not double a limit.
 
 Two real processes spend one client address's budget at the same time against one SQLite file;
 together they get exactly the documented limit, not twice it.

@@ -1,4 +1,4 @@
-"""A year of generated demo cases, made through the real services (PRODUCT.md "How it runs").
+"""A year of generated demo cases, made through the real services (docs/product.md §RUN).
 
 ``demo_cases_load`` simulates the year that ends at ``today`` on top of the demo catalog: a few
 dozen generated citizens and enterprises (valid ID numbers and credit codes) and the demo

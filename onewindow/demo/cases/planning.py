@@ -36,7 +36,7 @@ SHARES: dict[str, tuple[float, int]] = {
     "suspension_overdue": (0.002, 1),
     "granted_pending": (0.035, 2),
     "certificate_overdue": (0.003, 1),
-    # Today's work of the demo department's staff (issue 10 item 22; see stories.QUEUE_FATES).
+    # Today's work of the demo department's staff (docs/decisions.md §O2; see stories.QUEUE_FATES).
     "at_handle": (0.01, 1),
     "at_review": (0.01, 1),
     "at_approve": (0.01, 1),

@@ -95,7 +95,7 @@ IN_PROGRESS = (
     "granted_pending",
     "certificate_overdue",
     *(
-        # Issue 10 item 22: today's work for the demo department's staff (planning puts these
+        # docs/decisions.md §O2: today's work for the demo department's staff (planning puts these
         # cases there): the lead task waiting at the handler's, reviewer's or approver's step
         # (the other departments have answered), every opinion in and the decision to sign,
         # an extension waiting for approval.
@@ -642,7 +642,7 @@ class Story:
 
     def extension_requested(self) -> Steps:
         """The handler asks for more time the working day after the opinions are in; the
-        request waits for approval at the cut-off (issue 10 item 22)."""
+        request waits for approval at the cut-off (docs/decisions.md §O2)."""
 
         yield self.at(self.wd(self.today(), 1), 9.5)
         self.sim.act(

@@ -319,7 +319,7 @@ class FeePlan:
 
 @dataclass(frozen=True)
 class BranchPlan:
-    """One department's part of an item's process template (§C5)."""
+    """One department's part of an item's process template (docs/product.md §C5)."""
 
     department: str
     days: int

@@ -1,4 +1,4 @@
-"""Demo integrity-risk register (廉政风险点及防控措施, PRODUCT.md §C10).
+"""Demo integrity-risk register (廉政风险点及防控措施, docs/product.md §C10).
 
 Typical risk points of each step of a department's review, after the risk-point catalogues
 that Chinese administrative service centres publish for 承办/审核/批准; each with its level and

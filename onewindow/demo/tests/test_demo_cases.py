@@ -225,7 +225,7 @@ def test_the_catalog_reset_works_once_cases_exist(year):
 
 
 def test_every_staff_persona_finds_real_work_in_their_queue_today(year):
-    """Issue 10 item 22: on the demo's "today" each demo staff persona has something to do,
+    """docs/decisions.md §O2: on the demo's "today" each demo staff persona has something to do,
     and a handler's, reviewer's or approver's inbox holds only tasks at their own step."""
     from onewindow.accounts.roles import Perm, has_perm
     from onewindow.cases.selectors import intake_queue
@@ -257,8 +257,8 @@ def test_every_staff_persona_finds_real_work_in_their_queue_today(year):
 
 
 def test_a_situation_report_of_the_demo_is_generated_by_the_next_tick_of_the_worker(year):
-    """Issue 10 item 21: a report requested by the supervisor is made by the worker's job at
-    once (how long it takes is a benchmark figure: `make bench-reports`)."""
+    """docs/rules/supervision.md §D9: a report requested by the supervisor is made by the worker's
+    job at once (how long it takes is a benchmark figure: `make bench-reports`)."""
     from onewindow.supervision import jobs
     from onewindow.supervision.models import PeriodKind, ReportStatus
     from onewindow.supervision.services.reports import report_request

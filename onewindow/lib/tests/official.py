@@ -1,4 +1,5 @@
-"""DOMAIN-RULES A3 written out literally, for tests to check a calendar against day by day."""
+"""docs/rules/workdays.md §A3 written out literally, for tests to check a calendar against day by
+day."""
 
 from __future__ import annotations
 

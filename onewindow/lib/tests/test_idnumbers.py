@@ -1,4 +1,5 @@
-"""Citizen ID numbers (GB 11643) and unified social credit codes (GB 32100), DOMAIN-RULES §F."""
+"""Citizen ID numbers (GB 11643) and unified social credit codes (GB 32100),
+docs/rules/identity.md §F."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pure working-day calendar against DOMAIN-RULES §A (no database)."""
+"""The pure working-day calendar against docs/rules/workdays.md §A (no database)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def naive_add(cal: WorkCalendar, start: dt.date, n: int) -> dt.date:
     return day
 
 
-# --- DOMAIN-RULES A2 examples -----------------------------------------------------------------
+# --- docs/rules/workdays.md §A2 examples ----------------------------------------------------------
 @pytest.mark.parametrize(
     ("start", "n", "due"),
     [
@@ -74,12 +74,13 @@ def test_zero_days_is_the_start_day_itself(cal: WorkCalendar) -> None:
 
 
 def test_the_2025_correction_notice_example_of_b1(cal: WorkCalendar) -> None:
-    # DOMAIN-RULES B1: received 2025-04-30, the 5-working-day notice window ends 2025-05-12.
+    # docs/rules/licensing.md §B1: received 2025-04-30, the 5-working-day notice window ends
+    # 2025-05-12.
     assert cal.add_working_days(D(2025, 4, 30), 5).date == D(2025, 5, 12)
 
 
 def test_d2_yellow_and_red_card_days(cal: WorkCalendar) -> None:
-    # DOMAIN-RULES D2: due 2025-10-14 -> yellow 2025-10-13, red 2025-10-15.
+    # docs/rules/supervision.md §D2: due 2025-10-14 -> yellow 2025-10-13, red 2025-10-15.
     assert cal.previous_working_day(D(2025, 10, 14)).date == D(2025, 10, 13)
     assert cal.next_working_day(D(2025, 10, 14)).date == D(2025, 10, 15)
     # Before the first working day after the National Day break comes Sep 30.
@@ -87,11 +88,12 @@ def test_d2_yellow_and_red_card_days(cal: WorkCalendar) -> None:
 
 
 def test_g2_tolerated_material_example(cal: WorkCalendar) -> None:
-    # DOMAIN-RULES G2: 10 working days from 2026-04-30 -> 2026-05-18 (May 1-5 off, May 9 works).
+    # docs/rules/licensing.md §G2: 10 working days from 2026-04-30 -> 2026-05-18 (May 1-5 off, May 9
+    # works).
     assert cal.add_working_days(D(2026, 4, 30), 10).date == D(2026, 5, 18)
 
 
-# --- DOMAIN-RULES A3, every day of 2025 and 2026 ----------------------------------------------
+# --- docs/rules/workdays.md §A3, every day of 2025 and 2026 ---------------------------------------
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_every_day_is_classified_as_a3_says(cal: WorkCalendar, year: int) -> None:
     days = every_day(year)

@@ -1,4 +1,4 @@
-"""Zero axe violations on a journey through every role (issue 10, item 17).
+"""Zero axe violations on a journey through every role (docs/decisions.md §U3).
 
 The demo city (catalog, personas and a few dozen generated cases, all through the real services)
 is loaded into the test database; then a real browser signs in as each demo persona and visits
@@ -181,8 +181,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("decided", f"/review/decisions/{ids['decided_case']}/", shot=True),
             ],
         ),
-        # ALL Art. 42 (issue 10 item 7): extensions are the agency head's (joint handling: the
-        # government head's) to approve, not the approver's.
+        # ALL Art. 42 (docs/rules/licensing.md §B2): extensions are the agency head's (joint
+        # handling: the government head's) to approve, not the approver's.
         ("head", [Stop("extensions", "/review/extensions/")]),
         ("gov_head", [Stop("extensions (joint handling)", "/review/extensions/")]),
         (

@@ -1,4 +1,4 @@
-"""Issue 10 item 11 in a real browser: the main pages of every role, the admin and the API docs
+"""docs/decisions.md §S3 in a real browser: the main pages of every role, the admin and the API docs
 (Swagger UI, Redoc) run under the Content-Security-Policy without a single violation."""
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/progress/", "进度查询"),
         ("/verify/", "证照核验"),
     ]
-    # The guide is under 办事指南: the current section, not the page itself (issue 10 item 16).
+    # The guide is under 办事指南: the current section, not the page itself (docs/decisions.md §U2).
     assert '<a href="/guides/" aria-current="true">办事指南</a>' in nav.group(1)
 
 
@@ -95,7 +95,7 @@ def _column_labels(client, url: str = "/guides/") -> list[str]:
 
 
 def test_signed_in_and_staff_columns_show_only_to_those_who_can_use_them(client, personas):
-    """Staff columns are in the workbench's own navigation (issue 10 item 16); the portal's
+    """Staff columns are in the workbench's own navigation (docs/decisions.md §U2); the portal's
     offers staff one 工作台 link instead."""
     assert "我的办件" not in _column_labels(client)
     client.force_login(personas.applicant)

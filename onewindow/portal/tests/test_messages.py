@@ -1,4 +1,4 @@
-"""Flash messages (issue 10, item 17): the live region is a wrapper around the list, so the
+"""Flash messages (docs/decisions.md §U3): the live region is a wrapper around the list, so the
 <li>s keep their list (axe "listitem" was serious on every page showing a message), on the
 site's pages (the admin's calendar banner: calendars/tests/test_admin.py)."""
 

@@ -1,4 +1,4 @@
-"""Navigation (issue 10, item 16): staff pages use the workbench layout with its own columns;
+"""Navigation (docs/decisions.md §U2): staff pages use the workbench layout with its own columns;
 the current column stays marked on every page under it (the supervisor's card and letter pages
 with their sub-tabs too); one link at most says aria-current="page"."""
 

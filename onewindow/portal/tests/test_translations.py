@@ -55,8 +55,8 @@ def test_the_compiled_catalogue_matches_the_po_file():
             assert compiled.gettext(msgid) == entry["msgstr"], msgid
 
 
-# Issue 10 item 19: Chinese text takes full-width punctuation (，：；（）). The calendar file format's
-# description ("日期,类型[,名称]") is the one place where ASCII commas are the thing described.
+# docs/decisions.md §U5: Chinese text takes full-width punctuation (，：；（）). The calendar file
+# format's description ("日期,类型[,名称]") is the one place where ASCII commas are the thing described.
 HALF_WIDTH_IN_CHINESE = re.compile(
     r"[\u4e00-\u9fff“”。）][,;:()]|[,;:(][\u4e00-\u9fff“”（]|[\u4e00-\u9fff]\s\(|\)\s[\u4e00-\u9fff，。]"
 )

@@ -1,4 +1,5 @@
-"""Public pages of the online hall (PRODUCT.md §C1): guides, form downloads, power and fee lists."""
+"""Public pages of the online hall (docs/product.md §C1): guides, form downloads, power and fee
+lists."""
 
 from __future__ import annotations
 
@@ -102,7 +103,8 @@ def guide_flowchart(request: HttpRequest, code: str) -> HttpResponse:
 def material_download(
     request: HttpRequest, code: str, material_id: int, kind: Literal["form", "sample"]
 ) -> FileResponse:
-    """A blank form or sample of a published checklist line, never a draft's file (§C1)."""
+    """A blank form or sample of a published checklist line, never a draft's file
+    (docs/product.md §C1)."""
     material = (
         Material.objects.filter(
             pk=material_id, version__status=VersionStatus.PUBLISHED, version__item__code=code

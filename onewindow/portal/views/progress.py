@@ -1,4 +1,4 @@
-"""The progress query (进度查询) and the applicant's dashboard (我的办件), PRODUCT.md §C9.
+"""The progress query (进度查询) and the applicant's dashboard (我的办件), docs/product.md §C9.
 
 The read side is ``portal.progress``; the API of the same query is ``portal.api``.
 """

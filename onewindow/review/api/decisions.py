@@ -1,4 +1,5 @@
-"""Decision, extension and special-procedure endpoints under /api/v1/review/ (issue 4 item 8).
+"""Decision, extension and special-procedure endpoints under /api/v1/review/
+(docs/decisions.md §P1).
 
 The same selectors and services as the pages: a case, extension or procedure outside the user's
 lead department is a logged 404; a rule refusing the action is ``400 {"code", "message"}`` and

@@ -1,4 +1,4 @@
-"""Inbox, task detail and task action endpoints under /api/v1/review/ (PRODUCT.md §C5).
+"""Inbox, task detail and task action endpoints under /api/v1/review/ (docs/product.md §C5).
 
 Same rules as the pages: a reviewer reads and acts on their own department's tasks only (another
 department's task is a logged 404); supervisors read everything and change nothing. A refused

@@ -1,8 +1,8 @@
-"""Issue 10 item 1: the lead department is never deemed to consent (DOMAIN-RULES C2 covers
-co-departments only). The old job also deemed a silent lead; for cases still under review and
-undecided, that lead task is reopened (its deemed opinion removed, an event recording why), so
-the lead reviews and records its own opinion before anyone decides. Decided cases keep their
-history untouched."""
+"""docs/rules/licensing.md §C4: the lead department is never deemed to consent
+(docs/rules/licensing.md §C2 covers co-departments only). The old job also deemed a silent lead; for
+cases still under review and undecided, that lead task is reopened (its deemed opinion removed, an
+event recording why), so the lead reviews and records its own opinion before anyone decides. Decided
+cases keep their history untouched."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""PDF bodies of the decision, extension and special-procedure notices (DOMAIN-RULES B7),
-registered with cases.notices (``BUILDERS`` / ``TITLES``) when the review app is ready.
+"""PDF bodies of the decision, extension and special-procedure notices
+(docs/rules/licensing.md §B7), registered with cases.notices (``BUILDERS`` / ``TITLES``) when the
+review app is ready.
 
 Like the intake notices, each body is rendered from the ``Notice.content`` written by the
 service in review/decisions.py, so the document always says what the applicant was told.

@@ -33,7 +33,8 @@ from onewindow.review.models import (
     TaskStatus,
 )
 
-# The review's public steps on the progress page (§C9), and which of their reasons are public.
+# The review's public steps on the progress page (docs/product.md §C9), and which of their reasons
+# are public.
 PUBLIC_EVENT_LABELS = {
     "review_opened": gettext_lazy("各部门并联审查开始"),
     "material_requested": gettext_lazy("审查部门要求补充材料"),
@@ -45,14 +46,16 @@ PUBLIC_STAGES = {"in_review": gettext_lazy("部门并联审查")}
 
 
 def departments_holding(case: Case) -> list[str]:
-    """§C9 "department holding it": the departments whose review is still pending."""
+    """docs/product.md §C9 "department holding it": the departments whose review is still
+    pending."""
     pending = Task.objects.filter(case_id=case.pk, status__in=TASK_PENDING)
     return list(pending.order_by("-is_lead", "pk").values_list("department__name", flat=True))
 
 
 def public_task_dues(case: Case) -> list[tuple[str, Due, str]]:
-    """§C9 "each stage's due date": every department's review deadline and where it stands,
-    as (label, due, note) for the progress page (``due`` paused during a special procedure)."""
+    """docs/product.md §C9 "each stage's due date": every department's review deadline and where it
+    stands, as (label, due, note) for the progress page (``due`` paused during a special
+    procedure)."""
     tasks = with_paused(Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED))
     return [
         (
@@ -64,7 +67,7 @@ def public_task_dues(case: Case) -> list[tuple[str, Due, str]]:
     ]
 
 
-# DOMAIN-RULES D2 (inbox colours): yellow from two working days before the due date.
+# docs/rules/supervision.md §D2 (inbox colours): yellow from two working days before the due date.
 SOON_WORKING_DAYS = 2
 STATUS_FILTERS = ("pending", "all", *TaskStatus.values)
 URGENCY_FILTERS = ("", "overdue", "soon")
@@ -95,7 +98,7 @@ def soon_limit(today: dt.date) -> dt.date:
     return add_working_days(today, SOON_WORKING_DAYS).date
 
 
-# Issue 10 item 22: the handler's inbox held every task of the department, also those at the
+# docs/decisions.md §O2: the handler's inbox held every task of the department, also those at the
 # reviewer's and approver's steps. A handler, reviewer or approver now finds in the pending
 # inbox the tasks whose current step is done by their own role (承办 / 审核 / 批准, the
 # branch's steps); the chief, who may do any step, and supervisors see them all. Finished
@@ -243,7 +246,7 @@ def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
 
 def urgency(task: Task, *, today: dt.date | None = None) -> str:
     """``overdue`` (red), ``soon`` (yellow, due within two working days), ``paused`` (the clock
-    stands still, DOMAIN-RULES B4: neither) or ``""``."""
+    stands still, docs/rules/licensing.md §B4: neither) or ``""``."""
     if task.status not in TASK_PENDING:
         return ""
     if task_paused(task):
@@ -266,8 +269,8 @@ def task_get_for_staff(request: HttpRequest, *, task_id: int) -> Task:
 
 def task_get_for_action(request: HttpRequest, *, task_id: int) -> Task:
     """A task the user may act on: a supervisor (who reads every task) or anyone outside the
-    task's department gets a logged 404 instead of a refusal later (issue 5: supervisors change
-    no case, and their attempts are logged)."""
+    task's department gets a logged 404 instead of a refusal later (docs/rules/supervision.md §D13:
+    supervisors change no case, and their attempts are logged)."""
     task = task_get_for_staff(request, task_id=task_id)
     if not task_may_act(request.user, task):
         raise deny(request, target=f"review.task:{task_id}", reason="read-only access to task")
@@ -352,7 +355,8 @@ def open_requests_of_case(case: Case) -> list[MaterialRequest]:
 
 def material_request_get_for_answer(request: HttpRequest, *, request_id: int) -> MaterialRequest:
     """A request the user may answer: the case's applicant, their agent while a mandate covers
-    the case (§C8), or a clerk of the accepting department; anyone else gets a logged 404."""
+    the case (docs/product.md §C8), or a clerk of the accepting department; anyone else gets a
+    logged 404."""
     user: Any = request.user
     found = (
         MaterialRequest.objects.select_related(

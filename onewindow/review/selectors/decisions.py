@@ -1,5 +1,6 @@
-"""Reads for the decision, extensions and special procedures (§C5, §C6), access checked in the
-same call: staff outside the case's lead department get the logged 404 of ``core.access.deny``.
+"""Reads for the decision, extensions and special procedures (docs/product.md §C5, §C6), access
+checked in the same call: staff outside the case's lead department get the logged 404 of
+``core.access.deny``.
 
 The lead department is the department of the case's lead task (``Task.is_lead``); a case whose
 review opened without a process template falls back to the case's own department.
@@ -83,8 +84,8 @@ def is_lead_staff(user: Any, case: Case, perm: Perm = Perm.TASK_HANDLE) -> bool:
 
 
 def may_approve_extension(user: Any, case: Case) -> bool:
-    """ALL Art. 42 (DOMAIN-RULES B2): an extension is approved by the head of the agency (机关
-    负责人 of the lead department); for joint / centralised handling (Art. 26) by the head of
+    """ALL Art. 42 (docs/rules/licensing.md §B2): an extension is approved by the head of the agency
+    (机关 负责人 of the lead department); for joint / centralised handling (Art. 26) by the head of
     the government at that level (本级人民政府负责人), who belongs to no department."""
     if case.item_version.joint_handling:
         return bool(
@@ -118,7 +119,8 @@ def case_is_suspended(case: Case) -> bool:
 
 # --- opinions ---------------------------------------------------------------------------------
 def opinions_complete(case: Case) -> bool:
-    """Every department has answered, given or deemed (DOMAIN-RULES C1: the decision waits)."""
+    """Every department has answered, given or deemed (docs/rules/licensing.md §C1: the decision
+    waits)."""
     return case_opinions_complete(case)
 
 
@@ -130,8 +132,8 @@ def _lead_own_opinions() -> QuerySet[Opinion]:
 
 
 def lead_opinion_recorded(case: Case) -> bool:
-    """The lead department has recorded its own review opinion (DOMAIN-RULES C1, C2: deemed
-    consent is for co-departments only; a decision needs the lead's own review)."""
+    """The lead department has recorded its own review opinion (docs/rules/licensing.md §C1, §C2:
+    deemed consent is for co-departments only; a decision needs the lead's own review)."""
     return _lead_own_opinions().filter(task__case=case).exists()
 
 
@@ -190,7 +192,7 @@ def step_records(case: Case) -> QuerySet[StepRecord]:
     )
 
 
-# --- the standard remedies text (ALL Art. 38, DOMAIN-RULES B5) --------------------------------
+# --- the standard remedies text (ALL Art. 38, docs/rules/licensing.md §B5) ------------------------
 def remedies_default(case: Case) -> str:
     """The prefilled 救济途径 of a refusal; the decider may edit it."""
     government = _("%(region)s人民政府") % {"region": case.region.name}

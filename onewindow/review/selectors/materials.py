@@ -1,4 +1,4 @@
-"""Reads around material requests that check access in the same call (PRODUCT.md §C5: a
+"""Reads around material requests that check access in the same call (docs/product.md §C5: a
 department asks the applicant for more material through the window).
 
 - ``material_requests_for_window``: the open requests the clerk's window has to pass on.

@@ -1,4 +1,4 @@
-"""Writes of the parallel review (并联审批, PRODUCT.md §C5; DOMAIN-RULES C1–C3).
+"""Writes of the parallel review (并联审批, docs/product.md §C5; docs/rules/licensing.md §C1–§C3).
 
 - ``review_open``: on acceptance one task per department opens at the same moment (C1).
 - ``task_step_complete`` / ``task_return`` / ``task_opinion_give`` / ``task_material_request``:

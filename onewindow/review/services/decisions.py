@@ -1,10 +1,11 @@
-"""The lead department's decision, extensions and special procedures (PRODUCT.md §C5, §C6).
+"""The lead department's decision, extensions and special procedures (docs/product.md §C5, §C6).
 
 Services only: each validates first and raises a ``CaseError`` with a Chinese message (nothing is
 written), then changes the case through ``cases.transitions.transition`` (conditional UPDATE on
 status + revision, event row, notification outbox) in one transaction.
 
-- ``decision_make``: grant or refusal, once (ALL Art. 37–38, 44; DOMAIN-RULES B3, B5, C1).
+- ``decision_make``: grant or refusal, once (ALL Art. 37–38, 44;
+docs/rules/licensing.md §B3, §B5, §C1).
 - ``extension_request`` / ``extension_decide``: one extension approved by the agency head, for
   joint handling by the government head (Art. 42, B2).
 - ``suspension_start`` / ``suspension_end``: special procedures whose time is excluded (Art. 45,
@@ -104,15 +105,16 @@ def decision_make(
         raise CaseError(
             _("办件当前状态为“%(s)s”，不能作出审批决定。") % {"s": CaseStatus(case.status).label}
         )
-    # DOMAIN-RULES C1: the lead combines the opinions; the decision waits for all of them.
+    # docs/rules/licensing.md §C1: the lead combines the opinions; the decision waits for all of
+    # them.
     if not sel.opinions_complete(case):
         waiting = "、".join(sel.pending_departments(case)) or _("部分部门")
         raise OpinionsIncomplete(
             _("各部门意见尚未全部提出（尚缺：%(d)s），暂不能作出决定。") % {"d": waiting}
         )
-    # DOMAIN-RULES C2: silence counts as consent for co-departments only; the lead department
-    # reviews the application itself and combines the opinions (C1). No decision — least of all
-    # a licence — without the lead's own recorded opinion.
+    # docs/rules/licensing.md §C2: silence counts as consent for co-departments only; the lead
+    # department reviews the application itself and combines the opinions (C1). No decision — least
+    # of all a licence — without the lead's own recorded opinion.
     if not sel.lead_opinion_recorded(case):
         raise LeadOpinionMissing(
             _(
@@ -134,7 +136,8 @@ def decision_make(
         )
     decided_on = clock.local_date(now)
     grant = kind == DecisionKind.GRANT
-    # ALL Art. 44 (DOMAIN-RULES B3): certificate issued and delivered within 10 working days.
+    # ALL Art. 44 (docs/rules/licensing.md §B3): certificate issued and delivered within 10 working
+    # days.
     cert_due = certificate_due_of(decided_on) if grant else None
     closing: dict[str, Any] = {} if grant else {"closed_at": now}
     transition(
@@ -171,7 +174,7 @@ def decision_make(
 
 
 def _refusal_check(reasons: str, remedies: str) -> None:
-    """ALL Art. 38 (DOMAIN-RULES B5): a refusal states its reasons and the right to
+    """ALL Art. 38 (docs/rules/licensing.md §B5): a refusal states its reasons and the right to
     administrative reconsideration or litigation; the system refuses to issue one without both."""
     if not reasons:
         raise ReasonsRequired(_("不予行政许可必须说明理由（行政许可法第三十八条）。"))
@@ -236,7 +239,7 @@ def _certificate_issue(case: Case, decision: Decision, actor: Any, now: dt.datet
     certificate_issue(case=case, decision=decision, actor=actor, now=now)
 
 
-# --- extension (ALL Art. 42, DOMAIN-RULES B2) -------------------------------------------------
+# --- extension (ALL Art. 42, docs/rules/licensing.md §B2) -----------------------------------------
 @transaction.atomic
 def extension_request(
     *, case: Case, actor: Any, days: int, reasons: str, now: dt.datetime | None = None
@@ -324,7 +327,8 @@ def extension_decide(
     case = Case.objects.select_related("item_version", "department", "region", "applicant").get(
         pk=extension.case_id
     )
-    # ALL Art. 42 (DOMAIN-RULES B2): the agency head approves; joint handling the government head.
+    # ALL Art. 42 (docs/rules/licensing.md §B2): the agency head approves; joint handling the
+    # government head.
     if not sel.may_approve_extension(actor, case):
         raise NotAllowed(_extension_approver_message(case))
     if extension.requested_by_id == getattr(actor, "pk", None):
@@ -406,7 +410,7 @@ def _extension_apply(case: Case, extension: Extension, actor: Any, now: dt.datet
     )
 
 
-# --- special procedures (ALL Art. 45, DOMAIN-RULES B4) ----------------------------------------
+# --- special procedures (ALL Art. 45, docs/rules/licensing.md §B4) --------------------------------
 @transaction.atomic
 def suspension_start(
     *,

@@ -24,7 +24,7 @@ from onewindow.notifications.services import outbox_deliver
 from onewindow.review.models import TASK_MACHINE, Task, TaskStatus
 
 
-# --- opening the review (DOMAIN-RULES C1, C3) -------------------------------------------------
+# --- opening the review (docs/rules/licensing.md §C1, §C3) ----------------------------------------
 def review_open(*, case: Case, now: dt.datetime | None = None, actor: Any = None) -> list[Task]:
     """Open one task per department of the item's process, all on the acceptance date.
 

@@ -28,14 +28,14 @@ from onewindow.review.services.tasks import _join_if_complete, _lock_case
 log = logging.getLogger("onewindow.review")
 
 
-# --- deemed consent (DOMAIN-RULES C2) ---------------------------------------------------------
+# --- deemed consent (docs/rules/licensing.md §C2) -------------------------------------------------
 def _deemable(today: dt.date) -> Any:
     paused = MaterialRequest.objects.filter(
         task=OuterRef("pk"), answered_on__isnull=True, pauses_clock=True
     )
-    # DOMAIN-RULES C2: silence counts as consent for a *co-department* only. The lead department
-    # combines the opinions and decides (C1), so its own task is never deemed: it stays open and
-    # overdue (the supervision sweep cards it like any late task) until the lead answers.
+    # docs/rules/licensing.md §C2: silence counts as consent for a *co-department* only. The lead
+    # department combines the opinions and decides (C1), so its own task is never deemed: it stays
+    # open and overdue (the supervision sweep cards it like any late task) until the lead answers.
     return Task.objects.filter(
         status__in=TASK_PENDING, due__lt=today, case__status=CaseStatus.IN_REVIEW, is_lead=False
     ).filter(~Exists(paused))

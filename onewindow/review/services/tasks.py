@@ -187,13 +187,13 @@ def _task_event(
     )
 
 
-# --- the department's opinion (DOMAIN-RULES C2) -----------------------------------------------
+# --- the department's opinion (docs/rules/licensing.md §C2) ---------------------------------------
 def _opinion_text_check(kind: str, text: str) -> None:
     if kind not in GIVEN_KINDS:
         raise CaseError(_("请选择“同意”“附条件同意”或“不同意”。"))
     _long(text)
     if kind == OpinionKind.DISAGREE and not text:
-        # DOMAIN-RULES C2: a 不同意 without reasons is not accepted.
+        # docs/rules/licensing.md §C2: a 不同意 without reasons is not accepted.
         raise OpinionRefused(_("提出“不同意”意见必须说明理由，请填写不同意的理由。"))
     if kind == OpinionKind.AGREE_CONDITIONS and not text:
         raise OpinionRefused(_("提出“附条件同意”意见必须写明所附条件。"))

@@ -4,8 +4,8 @@ Department A (lead, 5 working days: handle → review → approve), department B
 step by a reviewer) and department C (3 days, one handling step; it has no staff, so it stays
 silent), with 2 days of consolidation; committed limit 12, statutory 20 working days.
 
-Accepted on 2025-09-30 (DOMAIN-RULES A3: Oct 1–8 holiday, Sat Oct 11 a working day), by hand:
-A due 2025-10-14, B due 2025-10-17, C due 2025-10-11; the case is due latest (10-17) + 2 =
+Accepted on 2025-09-30 (docs/rules/workdays.md §A3: Oct 1–8 holiday, Sat Oct 11 a working day), by
+hand: A due 2025-10-14, B due 2025-10-17, C due 2025-10-11; the case is due latest (10-17) + 2 =
 2025-10-21 (C3), where the sum of the branches (18 days) would give 2025-11-03 and the
 committed limit 2025-10-23.
 """

@@ -1,5 +1,6 @@
-"""Review deadlines against DOMAIN-RULES §A (dates worked out by hand from the 2025 official
-arrangement, A3) and the process plan behind them (§C3: latest branch plus consolidation)."""
+"""Review deadlines against docs/rules/workdays.md §A (dates worked out by hand from the 2025
+official arrangement, A3) and the process plan behind them (docs/rules/licensing.md §C3: latest
+branch plus consolidation)."""
 
 from __future__ import annotations
 

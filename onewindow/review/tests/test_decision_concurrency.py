@@ -136,8 +136,8 @@ def test_two_heads_approving_the_same_extension_at_once_move_the_dates_once(dwor
     case = case_in_review(dworld)
     extension = extension_request(case=case, actor=dworld.p.handler_a, days=10, reasons="核查")
     url = reverse("review:extension_decide", args=[extension.pk])
-    # ALL Art. 42 (issue 10 item 7): the agency heads of the lead department approve, not its
-    # approver or chief; department A's head and its deputy head race here.
+    # ALL Art. 42 (docs/rules/licensing.md §B2): the agency heads of the lead department approve,
+    # not its approver or chief; department A's head and its deputy head race here.
     deputy = User.objects.create_user(
         username="deputy_head_a",
         password=dworld.p.password,

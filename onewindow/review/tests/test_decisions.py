@@ -1,5 +1,5 @@
-"""The lead department's decision (ALL Art. 37–38, 44; DOMAIN-RULES B3, B5, C1), through the
-services with a frozen clock: refused decisions say why and change nothing."""
+"""The lead department's decision (ALL Art. 37–38, 44; docs/rules/licensing.md §B3, §B5, §C1),
+through the services with a frozen clock: refused decisions say why and change nothing."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Silence counts as consent (DOMAIN-RULES C2): a department that has not answered by its due
-date is recorded as 默许同意 and the case flagged for supervision — once, however many workers run
-the job."""
+"""Silence counts as consent (docs/rules/licensing.md §C2): a department that has not answered by
+its due date is recorded as 默许同意 and the case flagged for supervision — once, however many workers
+run the job."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 10 items 3 and 6: one due-date value (date, provisional, paused) on every page and API.
+"""docs/rules/workdays.md §A5: one due-date value (date, provisional, paused) on every page and API.
 
 The item of ``decision_world``: lead department A 19 working days, co-department B 15, one day of
 consolidation, committed and statutory limit 20. chinesecalendar carries 2026; 2027 has no
@@ -64,7 +64,8 @@ def _pages(w: Any, case: Case) -> list[tuple[Any, str]]:
         (p.handler_a, "/review/"),
         (p.handler_a, f"/review/tasks/{lead.pk}/"),
         # B's task is at its handle step, which the reviewer's pending inbox leaves out (the
-        # inbox holds the tasks at the user's own step, issue 10 item 22): the whole list has it.
+        # inbox holds the tasks at the user's own step, docs/decisions.md §O2): the whole list has
+        # it.
         (p.reviewer_b, "/review/?status=all"),
         (p.reviewer_b, f"/review/tasks/{co.pk}/"),
         (p.approver_a, f"/review/decisions/{case.pk}/"),

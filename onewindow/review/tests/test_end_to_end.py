@@ -1,9 +1,9 @@
-"""Issue 4 end to end, through the API: three departments review in parallel, one stays silent
-(deemed consent), one special procedure, one extension, a grant, a certificate verified by its
-QR token, delivery at the window, completion.
+"""The parallel review end to end (docs/product.md §C5, §C6), through the API: three departments
+review in parallel, one stays silent (deemed consent), one special procedure, one extension, a
+grant, a certificate verified by its QR token, delivery at the window, completion.
 
-Every date below was counted by hand from DOMAIN-RULES §A3 (2025: Oct 1–8 holiday, Saturday
-Oct 11 a working day; the start day is never counted, A2):
+Every date below was counted by hand from docs/rules/workdays.md §A3 (2025: Oct 1–8 holiday,
+Saturday Oct 11 a working day; the start day is never counted, A2):
 
   working days after 2025-09-30: 10-09 (1), 10-10 (2), 10-11 Sat (3), 10-13 (4), 10-14 (5),
   10-15 (6), 10-16 (7), 10-17 (8), 10-20 (9), 10-21 (10), … 11-03 (19), 11-04 (20).

@@ -1,5 +1,5 @@
-"""Who approves an extension (ALL Art. 42, DOMAIN-RULES B2): the head of the agency (机关负责人
-of the lead department) for +10 working days; for joint handling the government head (本级人民
+"""Who approves an extension (ALL Art. 42, docs/rules/licensing.md §B2): the head of the agency
+(机关负责人 of the lead department) for +10 working days; for joint handling the government head (本级人民
 政府负责人) for +15. An ordinary approver or chief representative gets the logged 404 on the page
 and the API, and the service refuses them too; nothing changes.
 

@@ -1,6 +1,7 @@
-"""Extensions of the decision period (ALL Art. 42, DOMAIN-RULES B2): asked by lead-department
-staff, approved by the agency head (joint handling: the government head), +10 working days (+15 for joint handling) at most, once per case.
-Due dates are the hand-computed ones of DOMAIN-RULES A2/A3."""
+"""Extensions of the decision period (ALL Art. 42, docs/rules/licensing.md §B2): asked by
+lead-department staff, approved by the agency head (joint handling: the government head), +10
+working days (+15 for joint handling) at most, once per case. Due dates are the hand-computed ones
+of docs/rules/workdays.md §A2, §A3."""
 
 from __future__ import annotations
 

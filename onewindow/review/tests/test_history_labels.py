@@ -1,4 +1,4 @@
-"""The approval history in words (issue 10, item 15): the steps read 承办 / 审核 / 批准, never
+"""The approval history in words (docs/decisions.md §U1): the steps read 承办 / 审核 / 批准, never
 their stored keys, and an opinion whose text only repeats its kind is said once ("同意。", not
 "同意。同意"), on the pages, in the decision PDF and in the API."""
 

@@ -121,7 +121,7 @@ def test_open_and_waiting_tasks_are_merged_in_due_order_page_by_page(tworld, thr
 
 
 def test_handler_reviewer_and_approver_find_only_the_tasks_at_their_own_step(tworld, three):
-    """Issue 10 item 22: the lead task goes 承办 (handler) → 审核 (reviewer) → 批准 (approver);
+    """docs/decisions.md §O2: the lead task goes 承办 (handler) → 审核 (reviewer) → 批准 (approver);
     each pending inbox holds the tasks at its own role's step, the chief's holds them all, and
     the "all" filter shows the department's tasks whatever their step."""
     from onewindow.review import services

@@ -1,6 +1,6 @@
-"""No licence without the lead department's own review (DOMAIN-RULES C1, C2): deemed consent is
-for co-departments only, and a decision needs the lead's recorded opinion — refused otherwise,
-with a clear message, by the service, the page and the API; nothing is written.
+"""No licence without the lead department's own review (docs/rules/licensing.md §C1, §C2): deemed
+consent is for co-departments only, and a decision needs the lead's recorded opinion — refused
+otherwise, with a clear message, by the service, the page and the API; nothing is written.
 
 Dates by hand (decision_world: accepted 2025-09-30; A3: Oct 1–8 holiday, Sat Oct 11 works):
 co-department B (15 working days) is due 2025-10-28, the lead A (19) 2025-11-03, the case (20)

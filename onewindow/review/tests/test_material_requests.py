@@ -1,5 +1,6 @@
 """Material requests through the window: the task waits, the applicant answers, and a stopped
-clock moves the due dates by the working days it stood still (DOMAIN-RULES A3, C3)."""
+clock moves the due dates by the working days it stood still (docs/rules/workdays.md §A3;
+docs/rules/licensing.md §C3)."""
 
 from __future__ import annotations
 
@@ -164,9 +165,9 @@ def test_the_public_progress_shows_the_request_and_the_answer(tworld):
 
 
 def test_a_task_waiting_under_a_clock_stopping_request_is_paused_not_overdue(client, tworld):
-    """Issue 10 item 6. B's review (8 working days from 2025-09-30: Oct 9, 10, 11 (Saturday
-    working), 13, 14, 15, 16, 17 → due 2025-10-17) waits for material asked on 10-13 under an
-    item that stops the clock; on 2025-10-20 the date has passed but the clock stands still:
+    """docs/rules/workdays.md §A5. B's review (8 working days from 2025-09-30: Oct 9, 10, 11
+    (Saturday working), 13, 14, 15, 16, 17 → due 2025-10-17) waits for material asked on 10-13 under
+    an item that stops the clock; on 2025-10-20 the date has passed but the clock stands still:
     暂停计时 in the inbox and on the task, not counted or filtered as overdue, paused in the API."""
     case = accepted_case(tworld)
     _request(case, tworld)

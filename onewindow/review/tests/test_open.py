@@ -1,4 +1,5 @@
-"""Opening the parallel review on acceptance (§C5; DOMAIN-RULES A3, C1, C3)."""
+"""Opening the parallel review on acceptance (docs/product.md §C5; docs/rules/workdays.md §A3;
+docs/rules/licensing.md §C1, §C3)."""
 
 from __future__ import annotations
 

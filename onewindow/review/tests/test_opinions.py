@@ -1,4 +1,5 @@
-"""Steps and opinions: each department's chain of steps ends with its opinion (DOMAIN-RULES C2)."""
+"""Steps and opinions: each department's chain of steps ends with its opinion
+(docs/rules/licensing.md §C2)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Special procedures (ALL Art. 45, DOMAIN-RULES B4): the time is excluded, the applicant is told
-the expected duration in writing, and every due date moves by the working days spent."""
+"""Special procedures (ALL Art. 45, docs/rules/licensing.md §B4): the time is excluded, the
+applicant is told the expected duration in writing, and every due date moves by the working days
+spent."""
 
 from __future__ import annotations
 

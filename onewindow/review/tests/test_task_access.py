@@ -82,7 +82,8 @@ def test_a_supervisor_reads_every_task_but_cannot_act(client, tworld, case):
     response = client.post(
         reverse("review:task_opinion", args=[task_b.pk]), {"revision": 0, "kind": "agree"}
     )
-    # Issue 5: a supervisor's attempt at a case action is a 404 and logged (was a 400).
+    # docs/rules/supervision.md §D13: a supervisor's attempt at a case action is a 404 and logged
+    # (was a 400).
     assert response.status_code == 404 and _denied(task_b)
     assert not Opinion.objects.exists()
 

@@ -1,4 +1,4 @@
-"""Decision, extension and special-procedure pages (§C5, §C6).
+"""Decision, extension and special-procedure pages (docs/product.md §C5, §C6).
 
 Thin views: a selector fetches and checks access (staff outside the case's lead department get
 the logged 404 of ``core.access.deny``), a form parses, a service in review/decisions.py decides.
@@ -54,7 +54,7 @@ EVENT_LABELS = {
     "extension_refused": gettext_lazy("不批准延期"),
     "suspension_started": gettext_lazy("启动特别程序（暂停计时）"),
     "suspension_ended": gettext_lazy("结束特别程序（恢复计时）"),
-    # Written once by migration review 0004 (DOMAIN-RULES C2: the lead is never deemed).
+    # Written once by migration review 0004 (docs/rules/licensing.md §C2: the lead is never deemed).
     "lead_deemed_consent_withdrawn": gettext_lazy("撤销牵头部门的默许同意，重新开启审查"),
     "task_due_recomputed": gettext_lazy("节假日安排调整，部门审查期限重新计算"),
 }

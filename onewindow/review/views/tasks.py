@@ -1,4 +1,4 @@
-"""Department inbox and task pages (PRODUCT.md §C5), and the applicant's answer to a material
+"""Department inbox and task pages (docs/product.md §C5), and the applicant's answer to a material
 request.
 
 Views are thin: a selector fetches and checks access (another department's task is a logged 404),
@@ -140,7 +140,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         number=data.get("number") or "",
     )
     tasks = selectors.InboxPage(user, filters, today=today)[0:500]
-    # PRODUCT.md §C10: each row shows the open cards of its case for the row's department, all
+    # docs/product.md §C10: each row shows the open cards of its case for the row's department, all
     # fetched in one query for the page (no query per row).
     cards = open_cards_by_case_department((t.case_id, t.department_id) for t in tasks)
     rows = [
@@ -204,9 +204,10 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
         "opinion_form": forms_in.get("opinion_form") or OpinionForm(initial=initial),
         "request_form": forms_in.get("request_form") or MaterialRequestForm(initial=initial),
         "error": forms_in.get("error", ""),
-        # §C10 integrity-risk register: the risk points of the step the task stands at.
+        # docs/product.md §C10 integrity-risk register: the risk points of the step the task stands
+        # at.
         "risk_points": _risk_points(task),
-        # §C10: the open yellow/red cards of this case for this task's department.
+        # docs/product.md §C10: the open yellow/red cards of this case for this task's department.
         "cards": open_cards_by_case_department([(task.case_id, task.department_id)]).get(
             (task.case_id, task.department_id), []
         ),

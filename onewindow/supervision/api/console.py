@@ -1,4 +1,4 @@
-"""Supervisor console API under /api/v1/supervision/ (PRODUCT.md §C10): every case (list and
+"""Supervisor console API under /api/v1/supervision/ (docs/product.md §C10): every case (list and
 detail, read-only), the live feed with an ``after`` cursor, and the integrity-risk register.
 
 Supervisors only (Perm.CASE_READ_ALL; the register: Perm.SUPERVISE); anyone else gets the logged

@@ -1,4 +1,4 @@
-"""Supervision API (letters, 督办函, issue 5 item 4).
+"""Supervision API (letters, 督办函, docs/rules/supervision.md §D8).
 
 ``GET /api/v1/supervision/letters/`` lists the caller's department's letters (department staff)
 or every letter (supervisors, by status and department); ``POST`` issues one (supervisors);

@@ -1,4 +1,4 @@
-"""Supervision API: situation reports (情况通报, issue 5 item 5).
+"""Supervision API: situation reports (情况通报, docs/rules/supervision.md §D9).
 
 ``GET /api/v1/supervision/reports/`` the archive (supervisors: every report, whatever its
 status; department staff and administrators: the finished ones), by period kind and year;

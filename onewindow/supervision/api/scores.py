@@ -1,4 +1,4 @@
-"""Supervision API (performance scores, 绩效考核, issue 5 item 6).
+"""Supervision API (performance scores, 绩效考核, docs/rules/supervision.md §D10).
 
 ``GET /api/v1/supervision/scores/`` one period's scores (``period_kind``, ``period_start``; default the
 latest quarter with scores, else the latest month), filterable by subject kind, department and

@@ -1,4 +1,4 @@
-"""Seed every trigger of DOMAIN-RULES D1 / issue 5 item 1 as an editable Rule."""
+"""Seed every trigger of docs/rules/supervision.md §D1, §D5 as an editable Rule."""
 
 from django.db import migrations
 

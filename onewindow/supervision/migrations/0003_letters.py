@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 
 def seed_letter_rule(apps, schema_editor):
-    """The letter_overdue rule (issue 5 item 4): a red card when a 督办函 is not answered."""
+    """The letter_overdue rule (docs/rules/supervision.md §D8): a red card when a 督办函 is not
+    answered."""
     apps.get_model("supervision", "Rule").objects.update_or_create(
         code="letter_overdue",
         defaults={

@@ -1,5 +1,5 @@
-"""Seed the deemed-renewal rule (issue 10 item 8): a licence renewed by law because the agency
-made no decision on a timely renewal application by the expiry date (ALL Art. 50) gets a red
+"""Seed the deemed-renewal rule (docs/rules/licensing.md §B6): a licence renewed by law because the
+agency made no decision on a timely renewal application by the expiry date (ALL Art. 50) gets a red
 card like deemed acceptance and deemed consent."""
 
 from django.db import migrations

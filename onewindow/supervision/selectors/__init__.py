@@ -65,7 +65,7 @@ def _django(request: HttpRequest | Request) -> Any:
 
 # --- cards next to their cases (department inbox, task page, supervisor console) ---------------
 # A card still asks for something (an explanation, the supervisor's confirmation, a
-# rectification) until it is cancelled or rectified (PRODUCT.md §C10).
+# rectification) until it is cancelled or rectified (docs/product.md §C10).
 OPEN_STATUSES = (CardStatus.ISSUED, CardStatus.EXPLAINED, CardStatus.CONFIRMED)
 
 

@@ -1,4 +1,4 @@
-"""Reads for the supervisor console, the live feed and the risk register (PRODUCT.md §C10).
+"""Reads for the supervisor console, the live feed and the risk register (docs/product.md §C10).
 
 Supervisors (Perm.CASE_READ_ALL) read every department's cases and change none: nothing here
 writes. Every read checks the permission first (``require_perm``: anyone else gets the logged 404

@@ -1,6 +1,7 @@
-"""The figures of a situation report (情况通报, issue 5 item 5), computed with aggregate queries.
+"""The figures of a situation report (情况通报, docs/rules/supervision.md §D9), computed with aggregate
+queries.
 
-Definitions (DOMAIN-RULES D4, written into the report's notes):
+Definitions (docs/rules/supervision.md §D4, written into the report's notes):
 
 - *received* (收件): cases whose ``received_on`` falls in the period;
 - *closed* (办结): cases whose decision (准予 / 不予许可, ``review.Decision``) is dated in the

@@ -1,4 +1,5 @@
-"""The DOMAIN-RULES D4 figures of departments and windows for one period (绩效考核, issue 5 item 6).
+"""The docs/rules/supervision.md §D4 figures of departments and windows for one period (绩效考核,
+docs/rules/supervision.md §D10).
 
 Every figure is one set-based aggregate query per period (``values(...).annotate(Count(...,
 filter=Q(...)))``), never a loop over cases. Special-procedure time is already excluded: a
@@ -29,7 +30,8 @@ Windows (the window where the clerk made the case's intake decision, ``Case.inta
 - cards: the intake rules' cards (``INTAKE_RULES``) on those windows' cases issued in the period;
   no letters (letters go to departments) and no compression (an intake period is fixed by law).
 
-Satisfaction (§C11 好差评) is not built yet: ratings stay 0 and the rate unavailable (None).
+Satisfaction (docs/product.md §C11 好差评) is not built yet: ratings stay 0 and the rate unavailable
+(None).
 """
 
 from __future__ import annotations

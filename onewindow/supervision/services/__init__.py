@@ -1,4 +1,4 @@
-"""Card lifecycle (PRODUCT.md §C10): issued → explained → confirmed | cancelled; confirmed →
+"""Card lifecycle (docs/product.md §C10): issued → explained → confirmed | cancelled; confirmed →
 rectified. The department of the card explains and rectifies; a supervisor confirms or cancels.
 
 Each step checks the actor and the state first, then writes with a conditional UPDATE on

@@ -1,8 +1,8 @@
-"""Supervision letters (督办函, PRODUCT.md §C10, issue 5 item 4).
+"""Supervision letters (督办函, docs/product.md §C10, docs/rules/supervision.md §D8).
 
 A supervisor issues a numbered letter to a department (optionally about a case and/or a card);
 the department head is notified by email; the department's staff reply by the response due date
-(default 5 working days, 1–20 allowed, counted per DOMAIN-RULES §A3 with the working-day
+(default 5 working days, 1–20 allowed, counted per docs/rules/workdays.md §A3 with the working-day
 calendar); the supervisor closes the letter after accepting the reply. A letter still without a
 reply after its due date is escalated (``letters_escalate``, set-based and idempotent) and the
 sweep issues one red card for it (rule ``letter_overdue`` in ``rules.RULES``).
@@ -49,13 +49,13 @@ from onewindow.supervision.models import (
 from onewindow.supervision.rules import red_last_due
 from onewindow.supervision.services.sweep import HEAD_ROLES
 
-# Issue 5 item 4: default 5 working days, the supervisor may choose 1–20.
+# docs/rules/supervision.md §D8: default 5 working days, the supervisor may choose 1–20.
 RESPONSE_DAYS_DEFAULT = 5
 RESPONSE_DAYS_MIN = 1
 RESPONSE_DAYS_MAX = 20
 SUBJECT_MAX = 200
 TEXT_MAX = 4000
-# Who may reply for the department (issue 5 item 4): its head and its case staff.
+# Who may reply for the department (docs/rules/supervision.md §D8): its head and its case staff.
 RESPONDER_ROLES = (Role.CHIEF, Role.APPROVER, Role.HANDLER, Role.REVIEWER)
 OPEN_STATUSES = (LetterStatus.ISSUED, LetterStatus.ESCALATED)
 
@@ -116,13 +116,14 @@ def letter_number_next(year: int) -> str:
 
 
 def response_due_for(issued_on: dt.date, days: int) -> dt.date:
-    """DOMAIN-RULES §A3: counting starts the day after issue; only working days count."""
+    """docs/rules/workdays.md §A3: counting starts the day after issue; only working days count."""
     return add_working_days(issued_on, days).date
 
 
 def letter_response_due(letter: SupervisionLetter) -> Due | None:
     """The reply deadline as pages and the API show it: provisional when its counting from the
-    day of issue reaches a year whose holiday arrangement is not loaded (DOMAIN-RULES A4)."""
+    day of issue reaches a year whose holiday arrangement is not loaded
+    (docs/rules/workdays.md §A4)."""
     return stored_due(letter.response_due, counted_from=clock.local_date(letter.issued_at))
 
 

@@ -1,4 +1,4 @@
-"""Situation reports (情况通报, PRODUCT.md §C10, DOMAIN-RULES D3, issue 5 item 5).
+"""Situation reports (情况通报, docs/product.md §C10, docs/rules/supervision.md §D3, §D9).
 
 A report covers one month or quarter. The background job schedules one report per period that
 ended (``reports_schedule``: the partial unique constraint ``report_scheduled_once`` makes it

@@ -1,4 +1,4 @@
-"""Performance scores (绩效考核, PRODUCT.md §C10, DOMAIN-RULES D3/D4, issue 5 item 6).
+"""Performance scores (绩效考核, docs/product.md §C10, docs/rules/supervision.md §D3, §D4, §D10).
 
 Per department and per window, per month and per quarter, from the D4 indicators
 (``selectors.score_figures``), cards and letters, with the weights of the one ``ScoreScheme`` row that
@@ -11,10 +11,10 @@ The score::
 
 clamped to [0, 100], two decimals (half up), from the rates as stored (4 decimals), so anyone
 can redo it from the ranking page. An indicator is unavailable (None) when there is nothing to
-measure — no closed case for the on-time and early rates, no rating for satisfaction (§C11 好差评
-is not built yet: always unavailable), compression for windows (an intake period is fixed by
-law) — and its weight is then shared out over the available ones in proportion to their
-weights (the ÷ Σ weight_i above): with the default 40/20/20/20 and no satisfaction data, the
+measure — no closed case for the on-time and early rates, no rating for satisfaction
+(docs/product.md §C11 好差评 is not built yet: always unavailable), compression for windows (an intake
+period is fixed by law) — and its weight is then shared out over the available ones in proportion to
+their weights (the ÷ Σ weight_i above): with the default 40/20/20/20 and no satisfaction data, the
 other three count 50 %, 25 % and 25 %. A subject with no available indicator (or only weight-0
 ones) has a base of 100: nothing measured, nothing lost; only penalties count.
 

@@ -1,9 +1,9 @@
 """The supervision sweep: issue a card for everything that crossed a rule's threshold.
 
-Set-based and idempotent (issue 5 item 2). For each enabled rule and level, the rule's query
-(``rules.RULES``) plus "no such card yet" is read in one query in primary-key order, outside any
-transaction, and cut into pages. Each page's rows and email text are prepared outside any
-transaction too; then the page is inserted (``INSERT … ON CONFLICT DO NOTHING``) with its
+Set-based and idempotent (docs/rules/supervision.md §D6). For each enabled rule and level, the
+rule's query (``rules.RULES``) plus "no such card yet" is read in one query in primary-key order,
+outside any transaction, and cut into pages. Each page's rows and email text are prepared outside
+any transaction too; then the page is inserted (``INSERT … ON CONFLICT DO NOTHING``) with its
 heads' emails in its own short transaction, which the sweep times (``longest_batch_ms``: from
 BEGIN, once SQLite's write lock is taken, to COMMIT). The unique constraint
 ``card_once_per_crossing`` decides: any number of sweeps at once, or a sweep killed half-way and
@@ -36,7 +36,7 @@ from onewindow.notifications.services import outbox_deliver
 from onewindow.supervision.models import Card, CardEvent, CardLevel, CardStatus, ObjectKind, Rule
 from onewindow.supervision.rules import LEVELS, RULES, RuleSpec, describer
 
-# Who answers for a department's cards (the department head, PRODUCT.md §C10).
+# Who answers for a department's cards (the department head, docs/product.md §C10).
 HEAD_ROLES = (Role.CHIEF, Role.APPROVER)
 
 

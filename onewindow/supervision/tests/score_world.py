@@ -1,10 +1,10 @@
 """Arrangement for the performance-score tests (绩效考核).
 
-Department A's only item is 56 → 5 working days (DOMAIN-RULES D4's compression example,
-91.07 %), reviewed by department A alone (5 days, handle → review → approve). Cases go through
-the real intake, review and decision services (``world`` helpers). Dates by hand from the 2025
-arrangement (DOMAIN-RULES A3: Oct 1–8 holiday, Sat Oct 11 a working day): accepted 2025-09-30
-→ decision due 2025-10-14; submitted 2025-10-09 → intake due 2025-10-15.
+Department A's only item is 56 → 5 working days (the compression example of
+docs/rules/supervision.md §D4, 91.07 %), reviewed by department A alone (5 days, handle → review →
+approve). Cases go through the real intake, review and decision services (``world`` helpers). Dates
+by hand from the 2025 arrangement (docs/rules/workdays.md §A3: Oct 1–8 holiday, Sat Oct 11 a working
+day): accepted 2025-09-30 → decision due 2025-10-14; submitted 2025-10-09 → intake due 2025-10-15.
 
 Cards are arranged as rows (the sweep that issues them is tested in test_sweep / test_timing);
 cancelling goes through the card lifecycle services.

@@ -1,4 +1,4 @@
-"""Card lifecycle (PRODUCT.md §C10): issued → explained (department) → confirmed | cancelled
+"""Card lifecycle (docs/product.md §C10): issued → explained (department) → confirmed | cancelled
 (supervisor) → rectified (department); everything else refused with a clear message, nothing
 changed. Reads of a card by anyone else are 404 and logged."""
 

@@ -1,6 +1,7 @@
-"""Cards next to their case (PRODUCT.md §C10, issue 5 item 3): the department's inbox and task
-page show the open cards of the case for that department only; the supervisor console shows every
-department's cards with their status; the inbox fetches the cards of a page in one query."""
+"""Cards next to their case (docs/product.md §C10, docs/rules/supervision.md §D7): the department's
+inbox and task page show the open cards of the case for that department only; the supervisor console
+shows every department's cards with their status; the inbox fetches the cards of a page in one
+query."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The supervisor console (电子监察, PRODUCT.md §C10): every department's cases, read-only, for
+"""The supervisor console (电子监察, docs/product.md §C10): every department's cases, read-only, for
 supervisors only; anyone else gets a logged 404."""
 
 from __future__ import annotations

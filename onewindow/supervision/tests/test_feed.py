@@ -1,4 +1,4 @@
-"""The live feed (现场直播, PRODUCT.md §C10): every case action, newest first; the page works on
+"""The live feed (现场直播, docs/product.md §C10): every case action, newest first; the page works on
 its own and ``feed.js`` polls the API with an ``after`` cursor."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The live feed by supervision rule and its 发牌动态 (issue 5 item 7): ``?rule=<code>`` keeps the
-events of the cases that have a card of that rule (the ``after`` cursor still works), and the
-cards issued are listed newest first with their own ``cards_after`` cursor."""
+"""The live feed by supervision rule and its 发牌动态 (docs/rules/supervision.md §D11): ``?rule=<code>``
+keeps the events of the cases that have a card of that rule (the ``after`` cursor still works), and
+the cards issued are listed newest first with their own ``cards_after`` cursor."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Supervision letters (督办函, issue 5 item 4): a supervisor issues, the department replies, the
-supervisor closes; an unanswered letter is escalated once and gets one red card; everything
-else refused with a clear message, nothing saved. Due dates by hand from DOMAIN-RULES §A3
-(2025: Oct 1–8 holiday, Sat Oct 11 a working day)."""
+"""Supervision letters (督办函, docs/rules/supervision.md §D8): a supervisor issues, the department
+replies, the supervisor closes; an unanswered letter is escalated once and gets one red card;
+everything else refused with a clear message, nothing saved. Due dates by hand from
+docs/rules/workdays.md §A3 (2025: Oct 1–8 holiday, Sat Oct 11 a working day)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Issue 10 item 6: a paused object gets no deadline card; the special procedure's own overrun
-rule still applies (DOMAIN-RULES B4, D1, D2).
+"""docs/rules/supervision.md §D2: a paused object gets no deadline card; the special procedure's own
+overrun rule still applies (docs/rules/licensing.md §B4; docs/rules/supervision.md §D1, §D2).
 
 The task world (``review/tests/task_world.py``), accepted 2025-09-30: A due 2025-10-14, B
 2025-10-17, C 2025-10-11 (a working Saturday), the case 2025-10-21. Counted by hand (A3: Oct 1–8

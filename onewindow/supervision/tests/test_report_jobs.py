@@ -1,6 +1,6 @@
-"""Situation reports requested, scheduled and generated (情况通报, issue 5 item 5): the claim
-makes generation happen once, scheduling is idempotent and looks back 12 months at most, numbers
-run per year in order of completion, failures are kept and may be requested again."""
+"""Situation reports requested, scheduled and generated (情况通报, docs/rules/supervision.md §D9): the
+claim makes generation happen once, scheduling is idempotent and looks back 12 months at most,
+numbers run per year in order of completion, failures are kept and may be requested again."""
 
 from __future__ import annotations
 
@@ -216,7 +216,7 @@ def _report_jobs(monkeypatch: pytest.MonkeyPatch) -> dict[str, Job]:
 def test_the_first_round_of_the_loop_generates_every_report_queued_at_start_up(
     personas, monkeypatch
 ):
-    """Issue 10 item 21: on 2026-12-01 fifteen reports are queued (twelve months, three
+    """docs/rules/supervision.md §D9: on 2026-12-01 fifteen reports are queued (twelve months, three
     quarters); the first round of the loop makes them all, not three a minute."""
     _report_jobs(monkeypatch)
     with time_machine.travel(at("2026-12-01", 1), tick=False):

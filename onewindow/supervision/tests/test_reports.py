@@ -1,8 +1,9 @@
-"""Situation report figures (情况通报, issue 5 item 5) on a small world with known numbers.
+"""Situation report figures (情况通报, docs/rules/supervision.md §D9) on a small world with known
+numbers.
 
 Department A's single-branch item (5 working days): four cases accepted 2025-09-30 are due
-2025-10-14 (DOMAIN-RULES A3: Oct 1–8 holiday). In October one is decided early (10-10), one on
-its due date (10-14), one late (10-16) and one stays open; a case received 10-09 waits for
+2025-10-14 (docs/rules/workdays.md §A3: Oct 1–8 holiday). In October one is decided early (10-10),
+one on its due date (10-14), one late (10-16) and one stays open; a case received 10-09 waits for
 intake; one accepted 10-20 (due 10-27) is decided late on 11-03. By hand: October received 2,
 closed 3, on time 2, early 1 (66.7 % / 33.3 %), two cases overdue at the month's end (13 and 4
 working days); September received 4 and closed none (rates "—").

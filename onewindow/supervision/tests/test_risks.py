@@ -1,4 +1,4 @@
-"""The integrity-risk register (廉政风险点及防控措施, PRODUCT.md §C10): risk points at a
+"""The integrity-risk register (廉政风险点及防控措施, docs/product.md §C10): risk points at a
 department's step of an item version, shown to the handler at that step and to supervisors,
 copied into every new draft."""
 

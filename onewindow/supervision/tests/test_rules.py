@@ -1,4 +1,5 @@
-"""Each supervision rule (DOMAIN-RULES D1) triggers on what it is about and stays quiet otherwise.
+"""Each supervision rule (docs/rules/supervision.md §D1) triggers on what it is about and stays
+quiet otherwise.
 
 Cases, tasks, decisions and commitments come from the real intake and review services; a few
 facts the services refuse to produce (a blank refusal reason, a decision on an unaccepted case —
@@ -68,8 +69,8 @@ def test_every_trigger_of_d1_is_seeded_as_a_rule():
         "suspension_without_reason",
         "deemed_acceptance",
         "deemed_consent",
-        "letter_overdue",  # issue 5 item 4 (migration 0003)
-        "deemed_renewal",  # ALL Art. 50, issue 10 item 8 (migration 0007)
+        "letter_overdue",  # docs/rules/supervision.md §D8 (migration 0003)
+        "deemed_renewal",  # ALL Art. 50, docs/rules/licensing.md §B6 (migration 0007)
     }
     assert rule("task_due").yellow_days_before == 1 and rule("task_due").red_days_after == 1
 

@@ -1,6 +1,6 @@
-"""Performance scores (绩效考核, issue 5 item 6): the D4 indicators, the score worked out by hand,
-weights shared out when an indicator is unavailable, grades, dense ranks, idempotent recompute,
-window scores from the intake window, the scheme's validation and the background job."""
+"""Performance scores (绩效考核, docs/rules/supervision.md §D10): the D4 indicators, the score worked
+out by hand, weights shared out when an indicator is unavailable, grades, dense ranks, idempotent
+recompute, window scores from the intake window, the scheme's validation and the background job."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ def test_a_department_score_worked_out_by_hand(sworld, personas):
     a = row(personas.dept_a)
     assert (a.closed, a.closed_on_time, a.closed_early) == (4, 3, 1)
     assert (a.on_time_rate, a.early_rate) == (Decimal("0.7500"), Decimal("0.2500"))
-    assert a.ratings == 0 and a.satisfaction_rate is None  # §C11 not built: no invented number
+    # docs/product.md §C11 not built: no invented number
+    assert a.ratings == 0 and a.satisfaction_rate is None
     assert a.compression_rate == Decimal("0.9107")  # (56 − 5) ÷ 56
     assert (a.yellow_cards, a.red_cards, a.letters) == (1, 1, 0)
     # Satisfaction's 20 shared out: (40×0.75 + 20×0.25 + 20×0.9107) ÷ 80 × 100 = 66.5175,
@@ -115,7 +116,7 @@ def test_a_letter_costs_five_points_when_the_period_is_recomputed(sworld, person
 def test_compression_is_the_plain_average_over_the_departments_published_items(sworld, personas):
     assert department_figures(Q4, D("2025-12-31"))[personas.dept_a.pk].compression == Decimal(
         "0.9107"
-    )  # DOMAIN-RULES D4: 56 → 5 days is 91.1 %
+    )  # docs/rules/supervision.md §D4: 56 → 5 days is 91.1 %
     item_version(personas, code="SCORE-T-002", statutory=20, committed=12)  # 0.4
     item_version(personas, code="SCORE-T-003", statutory=0, committed=0)  # 即办件: no limit
     figures = department_figures(Q4, D("2025-12-31"))

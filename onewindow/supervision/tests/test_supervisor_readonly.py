@@ -1,6 +1,6 @@
-"""Supervisors read everything and change no case (issue 5 item 9, PRODUCT.md §C10): every case
-transition they attempt — through the services, the pages or the API — is refused, nothing
-changes, and the page/API attempts are logged as AccessDenied."""
+"""Supervisors read everything and change no case (docs/rules/supervision.md §D13,
+docs/product.md §C10): every case transition they attempt — through the services, the pages or the
+API — is refused, nothing changes, and the page/API attempts are logged as AccessDenied."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""DOMAIN-RULES D2 with a frozen clock: due 2025-10-14 → yellow card on 2025-10-13 (the working
-day before), red card on 2025-10-15 (the first working day after) if still open; nothing on the
-days between, nothing red when closed in time. For a review task, a case's committed limit and
-an intake period."""
+"""docs/rules/supervision.md §D2 with a frozen clock: due 2025-10-14 → yellow card on 2025-10-13
+(the working day before), red card on 2025-10-15 (the first working day after) if still open;
+nothing on the days between, nothing red when closed in time. For a review task, a case's committed
+limit and an intake period."""
 
 from __future__ import annotations
 

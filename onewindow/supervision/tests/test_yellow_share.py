@@ -1,6 +1,6 @@
-"""DOMAIN-RULES D2 "or at a share of the allotted time used": with ``yellow_share`` set, the
-yellow card comes once that share of the allotted working days is used, or on the working day
-before the due date, whichever is first; the red card is unchanged.
+"""docs/rules/supervision.md §D2 "or at a share of the allotted time used": with ``yellow_share``
+set, the yellow card comes once that share of the allotted working days is used, or on the working
+day before the due date, whichever is first; the red card is unchanged.
 
 World (``world.py``): department A's task opens 2025-09-30 with 5 working days, due 2025-10-14
 (Oct 1–8 holiday, Oct 11 a working Saturday: the working days are Oct 9, 10, 11, 13, 14).

@@ -5,7 +5,7 @@ by department A (lead, 5 working days, handle → review → approve), B (8 days
 staff), accepted 2025-09-30 through the real intake services: A due 2025-10-14 (the D2 example
 date), B 2025-10-17, C 2025-10-11 (a working Saturday), the case 2025-10-21.
 ``single_branch_version`` has only department A's 5 days and no consolidation, so its case is
-due 2025-10-14 as well. Dates by hand from the 2025 arrangement (DOMAIN-RULES A3: Oct 1–8
+due 2025-10-14 as well. Dates by hand from the 2025 arrangement (docs/rules/workdays.md §A3: Oct 1–8
 holiday, Sat Oct 11 a working day).
 """
 

@@ -1,4 +1,4 @@
-"""Supervisor console (电子监察), live feed (现场直播) and risk register pages (PRODUCT.md §C10).
+"""Supervisor console (电子监察), live feed (现场直播) and risk register pages (docs/product.md §C10).
 
 Read-only: supervisors (Perm.CASE_READ_ALL) see every department's cases, the whole trail and
 the integrity-risk register; no page here posts to a case action. Anyone else: logged 404.
@@ -64,7 +64,7 @@ def console(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     cases = list(page.object_list)
-    # PRODUCT.md §C10: every department's cards of each case, one query for the page.
+    # docs/product.md §C10: every department's cards of each case, one query for the page.
     cards = cards_by_case(case.pk for case in cases)
     rows = [
         (

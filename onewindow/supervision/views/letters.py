@@ -1,4 +1,4 @@
-"""Supervision letter pages (督办函, issue 5 item 4).
+"""Supervision letter pages (督办函, docs/rules/supervision.md §D8).
 
 Supervisors list every letter (by status / department), issue one (also from a card page:
 ``?card=<id>``) and close a replied letter; the department's staff see their letters and reply.

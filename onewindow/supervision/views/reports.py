@@ -1,4 +1,4 @@
-"""Situation report pages (情况通报, issue 5 item 5).
+"""Situation report pages (情况通报, docs/rules/supervision.md §D9).
 
 The archive (by period kind and year), a form for supervisors to request a report of a recent
 period, the report as HTML (the same tables as the PDF, ``pdf.reports.report_sections``) with a

@@ -1,4 +1,4 @@
-"""Performance score pages (绩效考核, issue 5 item 6).
+"""Performance score pages (绩效考核, docs/rules/supervision.md §D10).
 
 The ranking of departments and windows for one month or quarter (every staff role: scores are
 circulated), one department's or window's history, the recompute button (supervisors and

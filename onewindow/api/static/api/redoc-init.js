@@ -1,4 +1,4 @@
-/* Starts Redoc on the schema named by this script tag's data attributes (issue 10 item 11: no
+/* Starts Redoc on the schema named by this script tag's data attributes (docs/decisions.md §S3: no
    inline script). Redoc's own styles are injected <style> elements: they carry this tag's CSP
    nonce. Redoc's sidebar always draws the Redocly logo from cdn.redoc.ly; intranets have no
    internet and the policy allows no CDN, so that one image is served from our static files. */
