@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from onewindow.accounts.selectors import user_find_for_login
-from onewindow.api.errors import error_body
 from onewindow.core import clock
+from onewindow.core.errors import error_body
 from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
 log = logging.getLogger(__name__)

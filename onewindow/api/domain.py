@@ -1,8 +1,9 @@
 """Domain errors as API answers, and permission classes from the one role table.
 
-Every app's API maps the services' errors the same way: a licensing rule that refuses the action
-(``CaseError``) is a 400 with its code and message, a concurrent change (``ConcurrentChange``) a
-409, form and model validation a 400 naming the fields.
+Every app's API maps the services' errors the same way (``onewindow.api.errors.api_error``): a
+rule that refuses the action (``DomainError``) is a 400 with its code and message, a concurrent
+change (``ConcurrentChange``) a 409, form values that break the item's schema a 400 naming the
+fields; ``domain_errors`` adds Django's model validation (a 400 naming the fields as they are).
 """
 
 from __future__ import annotations
@@ -18,41 +19,22 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from onewindow.accounts.roles import Perm, has_perm
+from onewindow.api.errors import Conflict, Refused, api_error
 from onewindow.api.schema import ERROR
-from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.core.errors import DomainError
 
 __all__ = ["CONFLICT", "Conflict", "HasPerm", "Refused", "domain_errors"]
 
 CONFLICT = {409: OpenApiResponse(ERROR, description="对象刚被他人处理或已发生变化，请刷新后重试")}
 
 
-class Refused(exceptions.APIException):
-    """A licensing rule forbids the action (CaseError)."""
-
-    status_code = 400
-    default_code = "case_error"
-
-
-class Conflict(exceptions.APIException):
-    """Someone else changed the object since it was read (ConcurrentChange)."""
-
-    status_code = 409
-    default_code = "conflict"
-
-
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """CaseError → 400, ConcurrentChange → 409, Django validation → 400 with field errors."""
-    from onewindow.cases import fields as form_fields
-
+    """Domain errors as ``api_error`` maps them; Django validation → 400 with field errors."""
     try:
         yield
-    except form_fields.FormInvalid as err:
-        raise exceptions.ValidationError({"form_data": err.errors}) from err
-    except ConcurrentChange as err:
-        raise Conflict(err.message, err.code) from err
-    except CaseError as err:
-        raise Refused(err.message, err.code) from err
+    except DomainError as err:
+        raise api_error(err) from err
     except DjangoValidationError as err:
         detail = (
             err.message_dict if hasattr(err, "error_dict") else {"non_field_errors": err.messages}

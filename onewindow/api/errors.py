@@ -3,6 +3,11 @@
 DRF's stock messages are English source strings that follow the request's language; the ones
 our endpoints can produce are replaced here by our own Chinese wording, whatever the client's
 Accept-Language. Messages our own code raises are kept as they are.
+
+The services' domain errors (``onewindow.core.errors``) are mapped to HTTP here and only here
+(``api_error``): a refusal is a 400 with its code, ``Forbidden`` a 403 (logged like every
+refused access), ``ConcurrentChange`` a 409, ``Invalid`` a 400 naming the fields. An endpoint
+lets them propagate; the exception handler answers them.
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from onewindow.core import errors as domain
+from onewindow.core.access import deny
+from onewindow.core.errors import error_body
+
+__all__ = ["Conflict", "Refused", "api_error", "error_body", "exception_handler"]
 
 log = logging.getLogger("onewindow.api")
 
@@ -59,11 +70,38 @@ SERVER_ERROR = gettext_lazy("服务器内部错误，请稍后重试。")
 NOT_FOUND = gettext_lazy("请求的资源不存在。")
 
 
-def error_body(code: str, message: str, errors: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if errors is not None:
-        body["errors"] = errors
-    return body
+class Refused(exceptions.APIException):
+    """A rule forbids the action (a ``DomainError``); the error's own code is kept."""
+
+    status_code = 400
+    default_code = "case_error"
+
+
+class Conflict(exceptions.APIException):
+    """Someone else changed the object since it was read (``ConcurrentChange``)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
+def api_error(err: domain.DomainError) -> exceptions.APIException:
+    """The one mapping of the domain errors to HTTP."""
+    if isinstance(err, domain.Forbidden):  # 403, logged by exception_handler
+        return exceptions.PermissionDenied(err.message)
+    if isinstance(err, domain.ConcurrentChange):
+        return Conflict(err.message, err.code)
+    if isinstance(err, domain.Invalid):
+        return exceptions.ValidationError(_field_errors(err))
+    return Refused(err.message, err.code)
+
+
+def _field_errors(err: domain.Invalid) -> dict[str, Any]:
+    if err.field:
+        return {err.field: err.errors}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key: value
+        for key, value in err.errors.items()
+    }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -93,13 +131,13 @@ def _log_refusal(request: Any, view: Any) -> None:
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return
-    from onewindow.core.access import deny
-
     deny(request._request, target=type(view).__name__, reason="permission denied")
 
 
 def _as_api_exception(exc: Exception) -> Exception:
     """Django's own exceptions carry English developer text ("No Item matches the given query.")."""
+    if isinstance(exc, domain.DomainError):
+        return api_error(exc)
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(NOT_FOUND))
     if isinstance(exc, DjangoPermissionDenied):

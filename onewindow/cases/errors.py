@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from onewindow.core import errors
 
-class CaseError(Exception):
+
+class CaseError(errors.DomainError):
     """A rule of the licensing procedure forbids this action. ``message`` is for the user."""
 
     code = "case_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class WrongStatus(CaseError):
+class WrongStatus(CaseError, errors.WrongState):
     code = "wrong_status"
 
 
-class ConcurrentChange(CaseError):
+class ConcurrentChange(CaseError, errors.ConcurrentChange):
     """Somebody else changed the case between reading and writing it."""
 
     code = "conflict"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationField, FieldType, TextFormat
 from onewindow.catalog.models import ItemType, ItemVersion
+from onewindow.core.errors import Invalid
 
 ADDRESS_PARTS = ("province", "city", "district", "detail")
 TEXT_MAX = 200  # when a text field names no maximum
@@ -44,15 +45,12 @@ FORMAT_PATTERNS = {
 }
 
 
-class FormInvalid(CaseError):
-    """Submitted form values break the item's field schema; ``errors`` maps field → messages."""
+class FormInvalid(CaseError, Invalid):
+    """Submitted form values break the item's field schema; ``errors`` maps field → messages
+    (the API answers them under ``form_data``)."""
 
     code = "invalid"
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        first = next(iter(errors.values()))[0]
-        super().__init__(first)
-        self.errors = errors
+    field = "form_data"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
+from onewindow.core.statemachine import Machine, lifecycle
 
 
 class CaseStatus(models.TextChoices):
@@ -183,6 +187,45 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.day} {self.last}"
+
+
+def _case_wrong_state(case: Case) -> CaseError:
+    return WrongStatus(
+        gettext("办件当前状态为“%(status)s”，不能执行此操作。")
+        % {"status": CaseStatus(case.status).label}
+    )
+
+
+def _case_conflict(case: Case) -> CaseError:
+    return ConcurrentChange(gettext("该办件刚刚已被他人处理，请刷新后查看最新状态。"))
+
+
+# The lifecycle of a case (ALL Arts. 29–50): each status and the statuses it is entered from.
+# ``onewindow.cases.transitions.transition`` moves a case; its callers name the statuses they
+# accept, always a part of these (an extension keeps the status: the case "moves" to itself).
+CASE_MACHINE: Machine[Case] = Machine(
+    model=Case,
+    transitions=lifecycle(
+        [
+            ((CaseStatus.DRAFT, CaseStatus.CORRECTION), CaseStatus.SUBMITTED),
+            (AWAITING_INTAKE, CaseStatus.ACCEPTED),
+            (AWAITING_INTAKE, CaseStatus.CORRECTION),
+            ((CaseStatus.SUBMITTED, CaseStatus.CORRECTION), CaseStatus.REJECTED),
+            (WITHDRAWABLE, CaseStatus.WITHDRAWN),
+            ((CaseStatus.ACCEPTED, CaseStatus.SUSPENDED), CaseStatus.IN_REVIEW),
+            ((CaseStatus.IN_REVIEW,), CaseStatus.SUSPENDED),
+            ((CaseStatus.IN_REVIEW,), CaseStatus.GRANTED),
+            ((CaseStatus.IN_REVIEW,), CaseStatus.REFUSED),
+            (
+                (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED),
+                CaseStatus.TERMINATED,
+            ),
+            ((CaseStatus.GRANTED,), CaseStatus.COMPLETED),
+        ]
+    ),
+    wrong_state=_case_wrong_state,
+    conflict=_case_conflict,
+)
 
 
 class CaseEvent(models.Model):

@@ -3,6 +3,8 @@
 Every state change goes through ``transition`` inside the calling service's transaction. The
 conditional UPDATE (status and revision must still be what the caller read) makes two clerks
 deciding the same case at once produce exactly one decision; the loser gets ConcurrentChange.
+The check and the UPDATE are ``CASE_MACHINE`` (``onewindow.core.statemachine``), declared next to
+the ``Case`` model; the caller's ``allowed_from`` names the statuses this action starts from.
 """
 
 from __future__ import annotations
@@ -11,11 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F
-from django.utils.translation import gettext as _
-
-from onewindow.cases.errors import ConcurrentChange, WrongStatus
-from onewindow.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, FlagKind
+from onewindow.cases.models import CASE_MACHINE, Case, CaseEvent, CaseFlag, FlagKind
 from onewindow.core import clock
 from onewindow.notifications.services import case_event_notify
 
@@ -34,33 +32,25 @@ def transition(
     **fields: Any,
 ) -> CaseEvent:
     """Move ``case`` to ``to`` if it is in one of ``allowed_from``; store ``fields`` with it."""
-    allowed = tuple(allowed_from)
-    if case.status not in allowed:
-        raise WrongStatus(
-            _("办件当前状态为“%(status)s”，不能执行此操作。")
-            % {"status": CaseStatus(case.status).label}
-        )
     now = now or clock.now()
-    updated = Case.objects.filter(pk=case.pk, status=case.status, revision=case.revision).update(
-        status=to, revision=F("revision") + 1, updated_at=now, **fields
+
+    def record(old: str, new: str) -> CaseEvent:
+        return event_record(
+            case,
+            actor=actor,
+            action=action,
+            old=old,
+            new=new,
+            reason=reason,
+            public=public,
+            now=now,
+            data=data,
+        )
+
+    event = CASE_MACHINE.move(
+        case, to=to, allowed_from=allowed_from, record=record, updated_at=now, **fields
     )
-    if updated != 1:
-        raise ConcurrentChange(_("该办件刚刚已被他人处理，请刷新后查看最新状态。"))
-    old = case.status
-    case.status, case.revision = to, case.revision + 1
-    for name, value in fields.items():
-        setattr(case, name, value)
-    event = event_record(
-        case,
-        actor=actor,
-        action=action,
-        old=old,
-        new=to,
-        reason=reason,
-        public=public,
-        now=now,
-        data=data,
-    )
+    assert event is not None
     # docs/product.md §C9: the applicant's email/SMS is queued in this same transaction, sent after
     # commit.
     case_event_notify(case=case, event=event)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from onewindow.api.errors import error_body
+from onewindow.core.errors import error_body
 
 NUL = "\x00"
 

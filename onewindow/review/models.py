@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.catalog.models import StepKind
+from onewindow.core.statemachine import Machine, lifecycle
+from onewindow.review.errors import TaskConflict
 
 if TYPE_CHECKING:
     from onewindow.cases.models import StoredFile
@@ -100,6 +104,38 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.department_id}"
+
+
+def _task_wrong_state(task: Task) -> CaseError:
+    return WrongStatus(
+        gettext("审查任务当前状态为“%(s)s”，不能执行此操作。")
+        % {"s": TaskStatus(task.status).label}
+    )
+
+
+def _task_conflict(task: Task) -> CaseError:
+    return TaskConflict(gettext("该审查任务刚刚已被他人处理，请刷新后查看最新状态。"))
+
+
+# A department's task: open until it asks the applicant for material (and reopens on the
+# answer) or gives its opinion; silence past the due date is consent for a non-lead department
+# (``tasks_deem_consent``); a withdrawn or terminated case cancels what is still pending. The last
+# two are set-based UPDATEs over many tasks, filtered on the statuses declared here. A step that
+# keeps the status (pass on, send back) is ``TASK_MACHINE.write``: still one conditional UPDATE.
+TASK_MACHINE: Machine[Task] = Machine(
+    model=Task,
+    transitions=lifecycle(
+        [
+            ((TaskStatus.OPEN,), TaskStatus.WAITING_MATERIAL),
+            ((TaskStatus.WAITING_MATERIAL,), TaskStatus.OPEN),
+            ((TaskStatus.OPEN,), TaskStatus.DONE),
+            (TASK_PENDING, TaskStatus.DEEMED),
+            (TASK_PENDING, TaskStatus.CANCELLED),
+        ]
+    ),
+    wrong_state=_task_wrong_state,
+    conflict=_task_conflict,
+)
 
 
 class StepRecord(models.Model):
@@ -340,6 +376,26 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} +{self.days}"
+
+
+def _extension_decided(extension: Extension) -> CaseError:
+    return ConcurrentChange(gettext("该延期申请已处理，请刷新后查看。"))
+
+
+# ALL Art. 42: a head approves or refuses the request, once. The row has no revision: the
+# conditional UPDATE on (pk, status) is enough, as nothing else changes a requested extension.
+EXTENSION_MACHINE: Machine[Extension] = Machine(
+    model=Extension,
+    transitions=lifecycle(
+        [
+            ((ExtensionStatus.REQUESTED,), ExtensionStatus.APPROVED),
+            ((ExtensionStatus.REQUESTED,), ExtensionStatus.REFUSED),
+        ]
+    ),
+    wrong_state=_extension_decided,
+    conflict=_extension_decided,
+    revision_field=None,
+)
 
 
 class SuspensionKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.supervision.models import (
     Card,
+    CardEvent,
     PerformanceScore,
     Rule,
     ScoreScheme,
@@ -75,8 +76,31 @@ class RuleAdmin(_ByRole):
         return _holds(request, (Perm.RULES_EDIT,))
 
 
+class CardEventInline(admin.TabularInline):
+    """The card's lifecycle steps, read-only."""
+
+    model = CardEvent
+    extra = 0
+    fields = ("at", "action", "old_status", "new_status", "actor", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _holds(request, VIEWERS)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Card)
 class CardAdmin(_ByRole):
+    inlines = (CardEventInline,)
     list_display = (
         "pk",
         "rule",

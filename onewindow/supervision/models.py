@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from onewindow.core.statemachine import Machine, lifecycle
+from onewindow.supervision.errors import (
+    CardConflict,
+    CardError,
+    CardWrongStatus,
+    LetterConflict,
+    LetterError,
+    LetterWrongStatus,
+)
 
 
 class RuleKind(models.TextChoices):
@@ -172,6 +182,70 @@ class Card(models.Model):
         return f"{self.rule_id} {self.level} {self.object_kind}#{self.object_id}"
 
 
+def _card_wrong_state(card: Card) -> CardError:
+    return CardWrongStatus(
+        gettext("该监察牌当前状态为“%(s)s”，不能进行此操作。")
+        % {"s": CardStatus(card.status).label}
+    )
+
+
+def _card_conflict(card: Card) -> CardError:
+    return CardConflict(gettext("该监察牌刚刚已被他人处理，请刷新后查看最新状态。"))
+
+
+# The department explains an issued card; a supervisor confirms it after the explanation or
+# cancels it (issued in error, or the explanation accepted); the department rectifies a
+# confirmed card. The sweep issues cards (``services.sweep``): no transition enters ISSUED.
+CARD_MACHINE: Machine[Card] = Machine(
+    model=Card,
+    transitions=lifecycle(
+        [
+            ((CardStatus.ISSUED,), CardStatus.EXPLAINED),
+            ((CardStatus.EXPLAINED,), CardStatus.CONFIRMED),
+            ((CardStatus.ISSUED, CardStatus.EXPLAINED), CardStatus.CANCELLED),
+            ((CardStatus.CONFIRMED,), CardStatus.RECTIFIED),
+        ]
+    ),
+    wrong_state=_card_wrong_state,
+    conflict=_card_conflict,
+)
+
+
+class SupervisionEvent(models.Model):
+    """One step of a card's or a letter's lifecycle: who, when, from which status to which."""
+
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=20)
+    old_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    new_status = models.CharField(_("新状态"), max_length=12)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class CardEvent(SupervisionEvent):
+    card = models.ForeignKey(
+        Card, verbose_name=_("监察牌"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(SupervisionEvent.Meta):
+        verbose_name = _("监察牌记录")
+        verbose_name_plural = _("监察牌记录")
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
 class LetterStatus(models.TextChoices):
     """issued → responded → closed; issued → escalated (no response by the due date)."""
 
@@ -262,6 +336,46 @@ class SupervisionLetter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def _letter_wrong_state(letter: SupervisionLetter) -> LetterError:
+    return LetterWrongStatus(
+        gettext("该督办函当前状态为“%(s)s”，不能进行此操作。")
+        % {"s": LetterStatus(letter.status).label}
+    )
+
+
+def _letter_conflict(letter: SupervisionLetter) -> LetterError:
+    return LetterConflict(gettext("该督办函刚刚已被他人处理，请刷新后查看最新状态。"))
+
+
+# A supervisor issues a letter; the department replies (also late, after escalation); the
+# supervisor closes a replied letter; the daily job escalates one unanswered past its due date.
+LETTER_MACHINE: Machine[SupervisionLetter] = Machine(
+    model=SupervisionLetter,
+    transitions=lifecycle(
+        [
+            ((LetterStatus.ISSUED, LetterStatus.ESCALATED), LetterStatus.RESPONDED),
+            ((LetterStatus.RESPONDED,), LetterStatus.CLOSED),
+            ((LetterStatus.ISSUED,), LetterStatus.ESCALATED),
+        ]
+    ),
+    wrong_state=_letter_wrong_state,
+    conflict=_letter_conflict,
+)
+
+
+class LetterEvent(SupervisionEvent):
+    letter = models.ForeignKey(
+        SupervisionLetter, verbose_name=_("督办函"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(SupervisionEvent.Meta):
+        verbose_name = _("督办函记录")
+        verbose_name_plural = _("督办函记录")
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- situation reports (情况通报, docs/rules/supervision.md §D9) --------------------------------------

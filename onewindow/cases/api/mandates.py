@@ -25,7 +25,6 @@ from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
 from onewindow.cases import services
-from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Mandate
 from onewindow.cases.selectors import mandates as mandates_selectors
 from onewindow.cases.views.mandates import SCOPE_ALL, SCOPE_ITEM, MandateForm, mandate_grant
@@ -178,10 +177,7 @@ class MandateListView(APIView):
                     for field, errors in form.errors.items()
                 }
             )
-        try:
-            mandate = mandate_grant(form, applicant=user)
-        except CaseError as err:
-            raise Refused(err.message, err.code) from err
+        mandate = mandate_grant(form, applicant=user)  # a CaseError is a 400 (api.errors)
         data = mandate_data(_fresh(mandate), user=user)
         return Response(MandateSerializer(data).data, status=status.HTTP_201_CREATED)
 

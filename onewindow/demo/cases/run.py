@@ -35,16 +35,15 @@ from onewindow.catalog.models import Department, Region, RegionLevel
 from onewindow.demo.cases.people import Cast
 from onewindow.demo.cases.stories import Plan, Story, story_steps
 from onewindow.review.services import tasks_deem_consent
+from onewindow.supervision.errors import CardError, LetterError
 from onewindow.supervision.models import Card
 from onewindow.supervision.services import (
-    CardError,
     card_cancel,
     card_confirm,
     card_explain,
     card_rectify,
 )
 from onewindow.supervision.services.letters import (
-    LetterError,
     letter_close,
     letter_issue,
     letter_respond,

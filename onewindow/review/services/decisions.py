@@ -30,7 +30,17 @@ from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog.deadlines import certificate_due as certificate_due_of
 from onewindow.catalog.deadlines import extension_limit, shift, working_days_between
 from onewindow.core import clock
+from onewindow.review.errors import (
+    ExtensionRefused,
+    LeadOpinionMissing,
+    NotAllowed,
+    OpinionsIncomplete,
+    ReasonsRequired,
+    RemediesRequired,
+    SuspensionRefused,
+)
 from onewindow.review.models import (
+    EXTENSION_MACHINE,
     TASK_PENDING,
     Decision,
     DecisionKind,
@@ -45,36 +55,6 @@ from onewindow.review.selectors import decisions as sel
 # Longest special procedure a notice may announce; anything longer is a typing error.
 MAX_EXPECTED_DAYS = 250
 TEXT_MAX = 4000
-
-
-class NotAllowed(CaseError):
-    """The user's role or department may not do this (views check and 404 first)."""
-
-    code = "forbidden"
-
-
-class OpinionsIncomplete(CaseError):
-    code = "opinions_incomplete"
-
-
-class LeadOpinionMissing(CaseError):
-    code = "lead_opinion_missing"
-
-
-class ReasonsRequired(CaseError):
-    code = "reasons_required"
-
-
-class RemediesRequired(CaseError):
-    code = "remedies_required"
-
-
-class ExtensionRefused(CaseError):
-    code = "extension_refused"
-
-
-class SuspensionRefused(CaseError):
-    code = "suspension_refused"
 
 
 def _text(value: str | None) -> str:
@@ -353,8 +333,8 @@ def extension_decide(
         raise NotAllowed(_extension_approver_message(case))
     if extension.requested_by_id == getattr(actor, "pk", None):
         raise NotAllowed(_("延期申请须由申请人以外的负责人批准。"))
-    if extension.status != ExtensionStatus.REQUESTED:
-        raise ConcurrentChange(_("该延期申请已处理，请刷新后查看。"))
+    to = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    EXTENSION_MACHINE.check(extension, to=to)
     if approve:
         if case.status not in sel.REVIEW_OPEN:
             raise ExtensionRefused(
@@ -363,14 +343,7 @@ def extension_decide(
         _extension_days_check(case, extension.days)
     elif not note:
         raise ReasonsRequired(_("不批准延期时请填写批示意见。"))
-    claimed = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.REQUESTED).update(
-        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
-        decided_by=actor,
-        decided_at=now,
-        decision_note=note,
-    )
-    if claimed != 1:
-        raise ConcurrentChange(_("该延期申请已处理，请刷新后查看。"))
+    EXTENSION_MACHINE.move(extension, to=to, decided_by=actor, decided_at=now, decision_note=note)
     extension.refresh_from_db()
     if approve:
         _extension_apply(case, extension, actor, now)

@@ -21,7 +21,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.services import outbox_deliver
-from onewindow.review.models import TASK_PENDING, Task, TaskStatus
+from onewindow.review.models import TASK_MACHINE, Task, TaskStatus
 
 
 # --- opening the review (docs/rules/licensing.md §C1, §C3) ----------------------------------------
@@ -139,6 +139,8 @@ def _staff_email(
 def review_cancel(*, case: Case, now: dt.datetime | None = None) -> int:
     """A withdrawn or terminated case: its pending tasks are cancelled (no opinion is owed)."""
     now = now or clock.now()
-    return Task.objects.filter(case=case, status__in=TASK_PENDING).update(
+    # One set-based UPDATE over the case's tasks, from the statuses TASK_MACHINE declares.
+    pending = TASK_MACHINE.allowed_from(TaskStatus.CANCELLED)
+    return Task.objects.filter(case=case, status__in=pending).update(
         status=TaskStatus.CANCELLED, revision=F("revision") + 1, closed_at=now
     )

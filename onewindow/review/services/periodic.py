@@ -15,6 +15,7 @@ from onewindow.cases.models import Case, CaseStatus, FlagKind
 from onewindow.cases.transitions import event_record, flag_raise
 from onewindow.core import clock
 from onewindow.review.models import (
+    TASK_MACHINE,
     TASK_PENDING,
     MaterialRequest,
     Opinion,
@@ -80,7 +81,9 @@ def _deem_batch(
         return []
     ids = [pk for pk, _case_id in rows]
     updated = (
-        Task.objects.filter(pk__in=ids, status__in=TASK_PENDING, is_lead=False)
+        Task.objects.filter(
+            pk__in=ids, status__in=TASK_MACHINE.allowed_from(TaskStatus.DEEMED), is_lead=False
+        )
         .filter(Q(due__lt=today))
         .update(status=TaskStatus.DEEMED, revision=F("revision") + 1, closed_at=now)
     )

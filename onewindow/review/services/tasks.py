@@ -6,17 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.accounts.selectors import staff_in_department
-from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
+from onewindow.cases.errors import CaseError, WrongStatus
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.cases.transitions import event_record
 from onewindow.catalog.models import StepKind
 from onewindow.core import clock
-from onewindow.review.models import Opinion, OpinionKind, StepRecord, Task, TaskStatus
+from onewindow.review.errors import OpinionRefused, TaskConflict, TaskNotAllowed
+from onewindow.review.models import TASK_MACHINE, Opinion, OpinionKind, StepRecord, Task, TaskStatus
 
 TEXT_MAX = 4000
 # A department role may do the steps of its own rank and below (the chief does anything in the
@@ -25,25 +25,6 @@ ROLE_RANK = {Role.CLERK: 1, Role.HANDLER: 1, Role.REVIEWER: 2, Role.APPROVER: 3,
 GIVEN_KINDS = (OpinionKind.AGREE, OpinionKind.AGREE_CONDITIONS, OpinionKind.DISAGREE)
 # The event a case gets once when its last department has answered (the join of the branches).
 OPINIONS_COMPLETE = "opinions_complete"
-
-
-class TaskConflict(ConcurrentChange):
-    """Someone else changed the task between reading and writing it."""
-
-    code = "conflict"
-
-
-class TaskNotAllowed(CaseError):
-    """The user's department or role may not act on this task or step."""
-
-    code = "forbidden"
-
-
-class OpinionRefused(CaseError):
-    """docs/rules/licensing.md §C2: a 不同意 without reasons (or conditions without text) is not
-    accepted."""
-
-    code = "reasons_required"
 
 
 CONFLICT_MESSAGE = "该审查任务刚刚已被他人处理，请刷新后查看最新状态。"
@@ -111,15 +92,15 @@ def _check(task: Task, actor: Any, revision: int | None, *, statuses: tuple[str,
 
 
 def _claim(task: Task, revision: int, **fields: Any) -> None:
-    """The conditional UPDATE: only the first of two concurrent writers matches the row."""
-    updated = Task.objects.filter(pk=task.pk, revision=revision).update(
-        revision=F("revision") + 1, **fields
-    )
-    if updated != 1:
+    """The conditional UPDATE (``TASK_MACHINE``): only the first of two concurrent writers
+    matches the row; ``status`` among ``fields`` must be a declared transition."""
+    if revision != task.revision:
         raise _conflict()
-    task.revision = revision + 1
-    for name, value in fields.items():
-        setattr(task, name, value)
+    to = fields.pop("status", None)
+    if to is None:
+        TASK_MACHINE.write(task, **fields)
+    else:
+        TASK_MACHINE.move(task, to=to, **fields)
 
 
 def _step_kind(task: Task, index: int) -> str:

@@ -15,14 +15,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
-from onewindow.api.domain import CONFLICT, Conflict, Refused
+from onewindow.api.domain import CONFLICT, Conflict
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses
 from onewindow.supervision import selectors, services
@@ -131,14 +131,8 @@ def _action(
             revision = body.validated_data.get("revision")
             if revision is not None and revision != card.revision:
                 raise Conflict(_("该监察牌在您读取后已发生变化，请重新读取后再操作。"))
-            try:
-                card = service(card=card, actor=user, **{field: body.validated_data["text"]})
-            except services.CardForbidden as err:  # 403, logged by onewindow.api.errors
-                raise exceptions.PermissionDenied(err.message) from err
-            except services.CardConflict as err:
-                raise Conflict(err.message, err.code) from err
-            except services.CardError as err:
-                raise Refused(err.message, err.code) from err
+            # CardForbidden → 403, CardConflict → 409, other CardErrors → 400 (onewindow.api.errors)
+            card = service(card=card, actor=user, **{field: body.validated_data["text"]})
             return Response(CardSerializer(card).data)
 
     ActionView.__name__ = f"Card{operation.title()}View"

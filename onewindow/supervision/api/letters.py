@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
-from onewindow.api.domain import CONFLICT, Conflict, Refused
+from onewindow.api.domain import CONFLICT, Conflict
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
@@ -88,14 +88,6 @@ class SupervisionLetterIssueSerializer(serializers.Serializer):
 class SupervisionLetterActionSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=letters.TEXT_MAX, help_text="回复内容或办结意见")
     revision = serializers.IntegerField(required=False, allow_null=True)
-
-
-def _refused(err: letters.LetterError) -> exceptions.APIException:
-    if isinstance(err, letters.LetterForbidden):  # 403, logged by onewindow.api.errors
-        return exceptions.PermissionDenied(err.message)
-    if isinstance(err, letters.LetterConflict):
-        return Conflict(err.message, err.code)
-    return Refused(err.message, err.code)
 
 
 class LetterListView(APIView):
@@ -158,18 +150,16 @@ class LetterListView(APIView):
             card = Card.objects.select_related("case").filter(pk=data["card"]).first()
             if card is None:
                 raise exceptions.ValidationError({"card": [_("没有这张监察牌。")]})
-        try:
-            letter = letters.letter_issue(
-                actor=user,
-                department=department,
-                case=case,
-                card=card,
-                subject=data["subject"],
-                text=data["text"],
-                response_days=data["response_days"],
-            )
-        except letters.LetterError as err:
-            raise _refused(err) from err
+        # LetterForbidden → 403, other LetterErrors → 400 (onewindow.api.errors)
+        letter = letters.letter_issue(
+            actor=user,
+            department=department,
+            case=case,
+            card=card,
+            subject=data["subject"],
+            text=data["text"],
+            response_days=data["response_days"],
+        )
         return Response(SupervisionLetterSerializer(letter).data, status=201)
 
 
@@ -195,13 +185,11 @@ def _act(request: Request, letter_id: int, action: str) -> Response:
     if revision is not None and revision != letter.revision:
         raise Conflict(_("该督办函在您读取后已发生变化，请重新读取后再操作。"))
     text = body.validated_data["text"]
-    try:
-        if action == "respond":
-            letter = letters.letter_respond(letter=letter, actor=user, text=text)
-        else:
-            letter = letters.letter_close(letter=letter, actor=user, note=text)
-    except letters.LetterError as err:
-        raise _refused(err) from err
+    # LetterForbidden → 403, LetterConflict → 409, other LetterErrors → 400 (onewindow.api.errors)
+    if action == "respond":
+        letter = letters.letter_respond(letter=letter, actor=user, text=text)
+    else:
+        letter = letters.letter_close(letter=letter, actor=user, note=text)
     return Response(SupervisionLetterSerializer(letter).data)
 
 

@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import User
-from onewindow.api.domain import Refused
 from onewindow.api.pagination import Pagination
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.api.intake import PDFRenderer
@@ -141,16 +140,12 @@ class ReportListView(APIView):
             raise deny(request._request, target=reports.TARGET, reason="may not request reports")
         body = SituationReportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            report = reports.report_request(
-                kind=body.validated_data["period_kind"],
-                period_start=body.validated_data["period_start"],
-                actor=cast(User, request.user),
-            )
-        except reports.ReportForbidden as err:  # 403, logged by onewindow.api.errors
-            raise exceptions.PermissionDenied(err.message) from err
-        except reports.ReportError as err:
-            raise Refused(err.message, err.code) from err
+        # ReportForbidden → 403, other ReportErrors → 400 (onewindow.api.errors)
+        report = reports.report_request(
+            kind=body.validated_data["period_kind"],
+            period_start=body.validated_data["period_start"],
+            actor=cast(User, request.user),
+        )
         reports.report_generate_soon(report.pk)
         return Response(SituationReportSerializer(report).data, status=201)
 

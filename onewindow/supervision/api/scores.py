@@ -22,10 +22,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
 from onewindow.lib.ids import parse_id
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
@@ -225,12 +223,8 @@ class ScoreRecomputeView(APIView):
         body = RecomputeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         kind, start = body.validated_data["period_kind"], body.validated_data["period_start"]
-        try:
-            count = scores.scores_recompute(actor=user, kind=kind, period_start=start)
-        except scores.ScoreForbidden as err:  # 403, logged by onewindow.api.errors
-            raise exceptions.PermissionDenied(err.message) from err
-        except scores.ScoreError as err:
-            raise Refused(err.message, err.code) from err
+        # ScoreForbidden → 403, other ScoreErrors → 400 (onewindow.api.errors)
+        count = scores.scores_recompute(actor=user, kind=kind, period_start=start)
         data = {"period_kind": kind, "period_start": start, "count": count}
         return Response(RecomputeResultSerializer(data).data)
 
@@ -264,14 +258,8 @@ class ScoreSchemeView(APIView):
             raise exceptions.PermissionDenied(_("只有中心管理员可以修改绩效考核方案。"))
         body = ScoreSchemeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            scheme = scores.scheme_update(actor=user, **body.validated_data)
-        except scores.SchemeInvalid as err:
-            errors = {
-                api_settings.NON_FIELD_ERRORS_KEY if key == scores.NON_FIELD else key: value
-                for key, value in err.errors.items()
-            }
-            raise exceptions.ValidationError(errors) from err
+        # SchemeInvalid → 400 naming the fields (onewindow.api.errors)
+        scheme = scores.scheme_update(actor=user, **body.validated_data)
         return Response(ScoreSchemeSerializer(_scheme_data(scheme)).data)
 
 

@@ -19,30 +19,8 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
 from onewindow.core import clock
-from onewindow.supervision.models import Card, CardStatus
-
-
-class CardError(Exception):
-    """The action is not allowed on this card now. ``message`` is for the user."""
-
-    code = "card_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class CardForbidden(CardError):
-    code = "forbidden"
-
-
-class CardWrongStatus(CardError):
-    code = "wrong_status"
-
-
-class CardConflict(CardError):
-    code = "conflict"
-
+from onewindow.supervision.errors import CardError, CardForbidden
+from onewindow.supervision.models import CARD_MACHINE, Card, CardEvent, CardStatus
 
 TEXT_MAX = 4000
 
@@ -66,19 +44,15 @@ def _require_supervisor(actor: User) -> None:
         raise CardForbidden(_("只有电子监察人员可以确认或撤销监察牌。"))
 
 
-def _require_status(card: Card, allowed: tuple[str, ...]) -> None:
-    if card.status not in allowed:
-        raise CardWrongStatus(
-            _("该监察牌当前状态为“%(s)s”，不能进行此操作。") % {"s": CardStatus(card.status).label}
+def _move(card: Card, actor: User, *, to: str, note: str, now: dt.datetime, **values: Any) -> Card:
+    """The conditional UPDATE of the card and its event row (``CARD_MACHINE``)."""
+
+    def record(old: str, new: str) -> CardEvent:
+        return CardEvent.objects.create(
+            card=card, at=now, actor=actor, action=new, old_status=old, new_status=new, note=note
         )
 
-
-def _update(card: Card, allowed: tuple[str, ...], **values: Any) -> Card:
-    done = Card.objects.filter(pk=card.pk, status__in=allowed, revision=card.revision).update(
-        revision=card.revision + 1, **values
-    )
-    if not done:
-        raise CardConflict(_("该监察牌刚刚已被他人处理，请刷新后查看最新状态。"))
+    CARD_MACHINE.move(card, to=to, record=record, **values)
     card.refresh_from_db()
     return card
 
@@ -87,16 +61,18 @@ def _update(card: Card, allowed: tuple[str, ...], **values: Any) -> Card:
 def card_explain(*, card: Card, actor: User, text: str, now: dt.datetime | None = None) -> Card:
     """The department explains the card (情况说明)."""
     _require_department(card, actor)
-    allowed = (CardStatus.ISSUED,)
-    _require_status(card, allowed)
+    CARD_MACHINE.check(card, to=CardStatus.EXPLAINED)
     text = _text(text, pgettext("supervision card", "情况说明"))
-    return _update(
+    now = now or clock.now()
+    return _move(
         card,
-        allowed,
-        status=CardStatus.EXPLAINED,
+        actor,
+        to=CardStatus.EXPLAINED,
+        note=text,
+        now=now,
         explanation=text,
         explained_by=actor,
-        explained_at=now or clock.now(),
+        explained_at=now,
     )
 
 
@@ -104,16 +80,18 @@ def card_explain(*, card: Card, actor: User, text: str, now: dt.datetime | None 
 def card_confirm(*, card: Card, actor: User, reason: str, now: dt.datetime | None = None) -> Card:
     """The supervisor confirms the card after reading the explanation: it stands, rectify."""
     _require_supervisor(actor)
-    allowed = (CardStatus.EXPLAINED,)
-    _require_status(card, allowed)
+    CARD_MACHINE.check(card, to=CardStatus.CONFIRMED)
     reason = _text(reason, _("确认意见"))
-    return _update(
+    now = now or clock.now()
+    return _move(
         card,
-        allowed,
-        status=CardStatus.CONFIRMED,
+        actor,
+        to=CardStatus.CONFIRMED,
+        note=reason,
+        now=now,
         review_note=reason,
         reviewed_by=actor,
-        reviewed_at=now or clock.now(),
+        reviewed_at=now,
     )
 
 
@@ -121,16 +99,18 @@ def card_confirm(*, card: Card, actor: User, reason: str, now: dt.datetime | Non
 def card_cancel(*, card: Card, actor: User, reason: str, now: dt.datetime | None = None) -> Card:
     """The supervisor cancels the card (issued in error, or the explanation is accepted)."""
     _require_supervisor(actor)
-    allowed = (CardStatus.ISSUED, CardStatus.EXPLAINED)
-    _require_status(card, allowed)
+    CARD_MACHINE.check(card, to=CardStatus.CANCELLED)
     reason = _text(reason, _("撤销理由"))
-    return _update(
+    now = now or clock.now()
+    return _move(
         card,
-        allowed,
-        status=CardStatus.CANCELLED,
+        actor,
+        to=CardStatus.CANCELLED,
+        note=reason,
+        now=now,
         review_note=reason,
         reviewed_by=actor,
-        reviewed_at=now or clock.now(),
+        reviewed_at=now,
     )
 
 
@@ -138,14 +118,16 @@ def card_cancel(*, card: Card, actor: User, reason: str, now: dt.datetime | None
 def card_rectify(*, card: Card, actor: User, text: str, now: dt.datetime | None = None) -> Card:
     """The department reports its rectification of a confirmed card."""
     _require_department(card, actor)
-    allowed = (CardStatus.CONFIRMED,)
-    _require_status(card, allowed)
+    CARD_MACHINE.check(card, to=CardStatus.RECTIFIED)
     text = _text(text, _("整改情况"))
-    return _update(
+    now = now or clock.now()
+    return _move(
         card,
-        allowed,
-        status=CardStatus.RECTIFIED,
+        actor,
+        to=CardStatus.RECTIFIED,
+        note=text,
+        now=now,
         rectification=text,
         rectified_by=actor,
-        rectified_at=now or clock.now(),
+        rectified_at=now,
     )

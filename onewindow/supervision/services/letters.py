@@ -32,8 +32,15 @@ from onewindow.core import clock
 from onewindow.lib.workdays import Due
 from onewindow.notifications.models import Channel, OutboxMessage
 from onewindow.notifications.services import outbox_deliver
+from onewindow.supervision.errors import (
+    LetterConflict,
+    LetterError,
+    LetterForbidden,
+)
 from onewindow.supervision.models import (
+    LETTER_MACHINE,
     Card,
+    LetterEvent,
     LetterSequence,
     LetterStatus,
     Rule,
@@ -51,28 +58,6 @@ TEXT_MAX = 4000
 # Who may reply for the department (docs/rules/supervision.md §D8): its head and its case staff.
 RESPONDER_ROLES = (Role.CHIEF, Role.APPROVER, Role.HANDLER, Role.REVIEWER)
 OPEN_STATUSES = (LetterStatus.ISSUED, LetterStatus.ESCALATED)
-
-
-class LetterError(Exception):
-    """The action is not allowed on this letter now. ``message`` is for the user."""
-
-    code = "letter_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class LetterForbidden(LetterError):
-    code = "forbidden"
-
-
-class LetterWrongStatus(LetterError):
-    code = "wrong_status"
-
-
-class LetterConflict(LetterError):
-    code = "conflict"
 
 
 def _text(text: str, what: str, limit: int = TEXT_MAX) -> str:
@@ -98,21 +83,28 @@ def may_respond(actor: Any, letter: SupervisionLetter) -> bool:
     )
 
 
-def _require_status(letter: SupervisionLetter, allowed: tuple[str, ...]) -> None:
-    if letter.status not in allowed:
-        raise LetterWrongStatus(
-            _("该督办函当前状态为“%(s)s”，不能进行此操作。")
-            % {"s": LetterStatus(letter.status).label}
-        )
-
-
-def _update(letter: SupervisionLetter, allowed: tuple[str, ...], **values: Any) -> None:
-    done = SupervisionLetter.objects.filter(
-        pk=letter.pk, status__in=allowed, revision=letter.revision
-    ).update(revision=letter.revision + 1, **values)
-    if not done:
-        raise LetterConflict(_("该督办函刚刚已被他人处理，请刷新后查看最新状态。"))
+def _move(
+    letter: SupervisionLetter,
+    actor: User | None,
+    *,
+    to: str,
+    note: str,
+    now: dt.datetime,
+    **values: Any,
+) -> None:
+    """The conditional UPDATE of the letter and its event row (``LETTER_MACHINE``)."""
+    LETTER_MACHINE.move(
+        letter, to=to, record=lambda old, new: _event(letter, actor, old, new, note, now), **values
+    )
     letter.refresh_from_db()
+
+
+def _event(
+    letter: SupervisionLetter, actor: User | None, old: str, new: str, note: str, now: dt.datetime
+) -> LetterEvent:
+    return LetterEvent.objects.create(
+        letter=letter, at=now, actor=actor, action=new, old_status=old, new_status=new, note=note
+    )
 
 
 def letter_number_next(year: int) -> str:
@@ -178,6 +170,7 @@ def letter_issue(
         issued_by=actor,
         issued_at=now,
     )
+    _event(letter, actor, "", LetterStatus.ISSUED, subject, now)
     _head_notify(letter, now)
     return letter
 
@@ -224,15 +217,18 @@ def letter_respond(
     """The department replies (also after escalation: a late reply is still recorded)."""
     if not may_respond(actor, letter):
         raise LetterForbidden(_("只有被督办部门的首席代表、批准人、承办人或审核人可以回复督办函。"))
-    _require_status(letter, OPEN_STATUSES)
+    LETTER_MACHINE.check(letter, to=LetterStatus.RESPONDED)
     text = _text(text, _("回复内容"))
-    _update(
+    now = now or clock.now()
+    _move(
         letter,
-        OPEN_STATUSES,
-        status=LetterStatus.RESPONDED,
+        actor,
+        to=LetterStatus.RESPONDED,
+        note=text,
+        now=now,
         response=text,
         responded_by=actor,
-        responded_at=now or clock.now(),
+        responded_at=now,
     )
     return letter
 
@@ -243,16 +239,18 @@ def letter_close(
 ) -> SupervisionLetter:
     """The supervisor accepts the reply and closes the letter."""
     _require_supervisor(actor)
-    allowed = (LetterStatus.RESPONDED,)
-    _require_status(letter, allowed)
+    LETTER_MACHINE.check(letter, to=LetterStatus.CLOSED)
     note = _text(note, _("办结意见"))
-    _update(
+    now = now or clock.now()
+    _move(
         letter,
-        allowed,
-        status=LetterStatus.CLOSED,
+        actor,
+        to=LetterStatus.CLOSED,
+        note=note,
+        now=now,
         close_note=note,
         closed_by=actor,
-        closed_at=now or clock.now(),
+        closed_at=now,
     )
     return letter
 
@@ -266,15 +264,25 @@ def letters_overdue_bound(today: dt.date) -> dt.date | None:
 
 @transaction.atomic
 def letters_escalate(*, today: dt.date | None = None, now: dt.datetime | None = None) -> int:
-    """Mark every letter still unanswered past its due date escalated: one UPDATE, idempotent
-    (only ``issued`` rows change). Returns how many letters changed now."""
+    """Mark every letter still unanswered past its due date escalated, each with its event row;
+    idempotent (only ``issued`` letters change; one another process changed first is skipped).
+    Returns how many letters changed now."""
     bound = letters_overdue_bound(today or clock.today())
     if bound is None:
         return 0
-    return SupervisionLetter.objects.filter(
-        status=LetterStatus.ISSUED, response_due__lte=bound
-    ).update(
-        status=LetterStatus.ESCALATED,
-        escalated_at=now or clock.now(),
-        revision=F("revision") + 1,
-    )
+    now = now or clock.now()
+    overdue = SupervisionLetter.objects.filter(status=LetterStatus.ISSUED, response_due__lte=bound)
+    changed = 0
+    for letter in overdue.order_by("pk"):
+        changed += _escalate(letter, now)
+    return changed
+
+
+def _escalate(letter: SupervisionLetter, now: dt.datetime) -> bool:
+    """One letter escalated with its event row; False when another process changed it first."""
+    try:
+        with transaction.atomic():
+            _move(letter, None, to=LetterStatus.ESCALATED, note="", now=now, escalated_at=now)
+    except LetterConflict:
+        return False
+    return True

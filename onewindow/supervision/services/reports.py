@@ -39,6 +39,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.errors import DomainError, Forbidden
 from onewindow.lib.workdays import FIRST_YEAR
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
 from onewindow.supervision.pdf.reports import report_pdf
@@ -90,17 +91,13 @@ STAGES = {
 }
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """The request is not allowed. ``message`` is for the user."""
 
     code = "report_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class ReportForbidden(ReportError):
+class ReportForbidden(ReportError, Forbidden):
     code = "forbidden"
 
 

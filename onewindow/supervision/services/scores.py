@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.core import clock
+from onewindow.core.errors import DomainError, Forbidden, Invalid
 from onewindow.supervision.models import (
     Grade,
     PerformanceScore,
@@ -73,28 +74,20 @@ HUNDRED = Decimal(100)
 PROVISIONAL_MAX_AGE = dt.timedelta(hours=1)
 
 
-class ScoreError(Exception):
+class ScoreError(DomainError):
     """The action is not allowed. ``message`` is for the user."""
 
     code = "score_error"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-class ScoreForbidden(ScoreError):
+class ScoreForbidden(ScoreError, Forbidden):
     code = "forbidden"
 
 
-class SchemeInvalid(ScoreError):
+class SchemeInvalid(ScoreError, Invalid):
     """Bad scheme values: ``errors`` maps a field (or ``__all__``) to its messages."""
 
     code = "invalid"
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(next(iter(errors.values()))[0])
-        self.errors = errors
 
 
 # --- who may ------------------------------------------------------------------------------------

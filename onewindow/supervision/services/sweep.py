@@ -33,7 +33,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, MessageStatus, OutboxMessage
 from onewindow.notifications.services import outbox_deliver
-from onewindow.supervision.models import Card, CardLevel, ObjectKind, Rule
+from onewindow.supervision.models import Card, CardEvent, CardLevel, CardStatus, ObjectKind, Rule
 from onewindow.supervision.rules import LEVELS, RULES, RuleSpec, describer
 
 # Who answers for a department's cards (the department head, docs/product.md §C10).
@@ -290,6 +290,43 @@ def _cards_insert(rows: list[tuple[Any, ...]]) -> int:
         return int(cursor.rowcount)
 
 
+def _issued_events(batch: _Batch) -> None:
+    """Each card this page inserted gets its "issued" event row (no actor: the sweep issued
+    it), in one INSERT … SELECT: a card that already has its row (a page retried) is skipped."""
+    qn = connection.ops.quote_name
+    card, event = Card._meta, CardEvent._meta
+    card_column = {f.name: f.column for f in card.concrete_fields}
+    event_column = {f.name: f.column for f in event.concrete_fields}
+
+    def c(name: str) -> str:
+        return "c." + qn(card_column[name])
+
+    columns = ", ".join(
+        qn(event_column[name])
+        for name in ("card", "at", "actor", "action", "old_status", "new_status", "note")
+    )
+    ids = ", ".join(["%s"] * len(batch.object_ids))
+    sql = (
+        f"INSERT INTO {qn(event.db_table)} ({columns}) "
+        f"SELECT {c('id')}, {c('issued_at')}, NULL, %s, '', %s, '' FROM {qn(card.db_table)} c "
+        f"WHERE {c('sweep_run')} = %s AND {c('rule')} = %s AND {c('level')} = %s "
+        f"AND {c('object_kind')} = %s AND {c('object_id')} IN ({ids}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {qn(event.db_table)} e "
+        f"WHERE e.{qn(event_column['card'])} = {c('id')})"
+    )
+    params: list[Any] = [
+        CardStatus.ISSUED.value,
+        CardStatus.ISSUED.value,
+        batch.run,
+        batch.rule.pk,
+        batch.level,
+        batch.object_kind,
+        *batch.object_ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _insert_batch(batch: _Batch, mail: dict[tuple[int, int, str], _Mail]) -> tuple[int, float]:
     """Insert one page of cards in one short transaction and tell the heads about the new
     ones (``mail``: this pass's emails, updated once the transaction committed); returns
@@ -297,6 +334,8 @@ def _insert_batch(batch: _Batch, mail: dict[tuple[int, int, str], _Mail]) -> tup
     with transaction.atomic():  # SQLite: BEGIN IMMEDIATE, the write lock is taken here
         began = time.perf_counter()
         inserted = _cards_insert(batch.rows)
+        if inserted:
+            _issued_events(batch)
         if inserted == len(batch.rows):  # every row new: no need to ask which
             new = set(batch.object_ids)
         else:

@@ -11,12 +11,9 @@ from django.test import RequestFactory
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import accepted_case, make_world
 from onewindow.supervision import selectors
+from onewindow.supervision.errors import CardConflict, CardError, CardForbidden, CardWrongStatus
 from onewindow.supervision.models import Card, CardStatus
 from onewindow.supervision.services import (
-    CardConflict,
-    CardError,
-    CardForbidden,
-    CardWrongStatus,
     card_cancel,
     card_confirm,
     card_explain,

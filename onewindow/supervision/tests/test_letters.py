@@ -18,14 +18,16 @@ from onewindow.cases.tests.test_notices_pdf import extract_text, needs_extractor
 from onewindow.core.models import AccessDenied
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.tests.task_world import accepted_case, at, make_world
-from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
-from onewindow.supervision.pdf.letters import letter_document, letter_pdf
-from onewindow.supervision.selectors import letters as letter_selectors
-from onewindow.supervision.services.letters import (
+from onewindow.supervision.errors import (
     LetterConflict,
     LetterError,
     LetterForbidden,
     LetterWrongStatus,
+)
+from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
+from onewindow.supervision.pdf.letters import letter_document, letter_pdf
+from onewindow.supervision.selectors import letters as letter_selectors
+from onewindow.supervision.services.letters import (
     letter_close,
     letter_issue,
     letter_respond,

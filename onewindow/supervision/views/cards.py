@@ -26,6 +26,7 @@ from onewindow.catalog.models import Department
 from onewindow.core.access import deny
 from onewindow.lib.ids import parse_id
 from onewindow.supervision import selectors, services
+from onewindow.supervision.errors import CardConflict, CardError, CardForbidden
 from onewindow.supervision.models import Card, CardStatus, ObjectKind, SupervisionLetter
 
 
@@ -144,14 +145,14 @@ def card_act(request: HttpRequest, card_id: int, action: str) -> HttpResponse:
         return render(request, "supervision/cards/detail.html", ctx, status=409)
     try:
         service(card=card, actor=user, **{keyword: form.cleaned_data["text"]})
-    except services.CardForbidden:
+    except CardForbidden:
         reason = f"may not {action}"
         raise deny(request, target=f"supervision.card:{card_id}", reason=reason) from None
-    except services.CardConflict as err:
+    except CardConflict as err:
         card.refresh_from_db()
         ctx = _context(request, card, error=err.message)
         return render(request, "supervision/cards/detail.html", ctx, status=409)
-    except services.CardError as err:
+    except CardError as err:
         ctx = _context(request, card, error=err.message)
         return render(request, "supervision/cards/detail.html", ctx, status=400)
     messages.success(request, _("已提交。"))

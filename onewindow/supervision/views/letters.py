@@ -26,6 +26,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
 from onewindow.lib.ids import parse_id
+from onewindow.supervision.errors import LetterConflict, LetterError, LetterForbidden
 from onewindow.supervision.models import Card, LetterStatus, SupervisionLetter
 from onewindow.supervision.pdf.letters import letter_response
 from onewindow.supervision.selectors import letters as letter_selectors
@@ -143,7 +144,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     response_days=form.cleaned_data["response_days"],
                 )
-            except letters.LetterError as err:
+            except LetterError as err:
                 form.add_error(None, err.message)
             else:
                 messages.success(request, _("督办函 %(n)s 已发出。") % {"n": letter.number})
@@ -190,13 +191,13 @@ def _act(request: HttpRequest, letter_id: int, action: str) -> HttpResponse:
             letters.letter_respond(letter=letter, actor=user, text=text)
         else:
             letters.letter_close(letter=letter, actor=user, note=text)
-    except letters.LetterForbidden:
+    except LetterForbidden:
         target = f"supervision.letter:{letter_id}"
         raise deny(request, target=target, reason=f"may not {action}") from None
-    except letters.LetterConflict as err:
+    except LetterConflict as err:
         letter.refresh_from_db()
         return render(request, page, _context(request, letter, error=err.message), status=409)
-    except letters.LetterError as err:
+    except LetterError as err:
         return render(request, page, _context(request, letter, error=err.message), status=400)
     messages.success(request, _("已提交。"))
     return redirect("supervision:letter", letter_id=letter.pk)
