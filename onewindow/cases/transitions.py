@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import ConcurrentChange, WrongStatus
 from onewindow.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, FlagKind
+from onewindow.cases.subscriptions import event_dispatch
 from onewindow.core import clock
-from onewindow.notifications.services import case_event_notify
 
 
 def transition(
@@ -61,8 +61,6 @@ def transition(
         now=now,
         data=data,
     )
-    # §C9: the applicant's email/SMS is queued in this same transaction, sent after commit.
-    case_event_notify(case=case, event=event)
     return event
 
 
@@ -78,8 +76,10 @@ def event_record(
     now: dt.datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Write one event row (also for actions that keep the status, e.g. an upload)."""
-    return CaseEvent.objects.create(
+    """Write one event row (also for actions that keep the status, e.g. an upload), then run its
+    subscribers in this same transaction (``cases.subscriptions``: the review opening on
+    acceptance, the applicant's email/SMS queued to be sent after commit, …)."""
+    event = CaseEvent.objects.create(
         case=case,
         at=now or clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -91,6 +91,8 @@ def event_record(
         public=public,
         data=data or {},
     )
+    event_dispatch(case, event, actor)
+    return event
 
 
 def flag_raise(
