@@ -3,10 +3,11 @@
 ``event_notify`` subscribes to every case event (``cases.subscriptions``) and runs inside the
 transaction that writes it, so a notification exists exactly when the change it reports does; the
 event's kind (``cases.events``) says who is told: the applicant and the agent
-(``case_event_notify``), or a department's reviewing staff (``staff_email``). Delivery happens after commit: one
-attempt right away (``transaction.on_commit``), further attempts from the background job with
-exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A backend that raises only marks its row;
-it can never block or undo the transition.
+(``case_event_notify``), or a department's reviewing staff (``staff_email``).
+
+Delivery happens after commit: one attempt right away (``transaction.on_commit``), further
+attempts from the background job with exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A
+backend that raises only marks its row; it can never block or undo the transition.
 
 A process owns a row while it tries to deliver it: the conditional UPDATE that stamps ``claim``
 (only rows still pending and due) is the lock, like healthchecks' ``sendalerts``. The lease
