@@ -251,7 +251,7 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize(
     ("app", "above"),
     [
-        ("cases", ("review", "certificates", "notifications")),
+        ("cases", ("review.services", "certificates", "notifications")),
         ("review", ("certificates", "notifications")),
         ("certificates", ("notifications",)),
     ],
