@@ -35,7 +35,6 @@ from onewindow.cases.transitions import event_record
 from onewindow.catalog import deadlines
 from onewindow.core import clock
 from onewindow.lib.workdays import Due
-from onewindow.notifications.services import case_event_notify
 
 # The case is accepted and no decision is made yet: its decision periods run.
 DECIDING = ("accepted", "in_review", "suspended")
@@ -69,7 +68,7 @@ def deadline_event_record(
 ) -> CaseEvent:
     """The event row of one recomputation (old → new per date). Every date recomputed here was
     told to the applicant (notice or message), so when one moved the event is public and the
-    applicant is notified; a mark alone changing stays an internal record."""
+    applicant is told (its kind's message); a mark alone changing stays an internal record."""
     lines = [
         _("%(label)s由 %(old)s 调整为 %(new)s") % {"label": m.label, "old": m.old, "new": m.new}
         for m in moved
@@ -77,7 +76,7 @@ def deadline_event_record(
     if not lines:
         lines = [_("日期不变，现为临时计算") if provisional else _("日期不变，不再为临时计算")]
     public = bool(moved)
-    event = event_record(
+    return event_record(
         case,
         actor=None,
         action=RECOMPUTED,
@@ -88,9 +87,6 @@ def deadline_event_record(
         now=change.now,
         data={"changes": [m.as_data() for m in moved], "provisional": provisional},
     )
-    if public:
-        case_event_notify(case=case, event=event)
-    return event
 
 
 def cases_recompute(change: CalendarChange) -> int:

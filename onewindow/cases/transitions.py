@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from onewindow.cases.models import CASE_MACHINE, Case, CaseEvent, CaseFlag, FlagKind
+from onewindow.cases.subscriptions import event_dispatch
 from onewindow.core import clock
-from onewindow.notifications.services import case_event_notify
 
 
 def transition(
@@ -51,9 +51,6 @@ def transition(
         case, to=to, allowed_from=allowed_from, record=record, updated_at=now, **fields
     )
     assert event is not None
-    # docs/product.md §C9: the applicant's email/SMS is queued in this same transaction, sent after
-    # commit.
-    case_event_notify(case=case, event=event)
     return event
 
 
@@ -69,8 +66,10 @@ def event_record(
     now: dt.datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Write one event row (also for actions that keep the status, e.g. an upload)."""
-    return CaseEvent.objects.create(
+    """Write one event row (also for actions that keep the status, e.g. an upload), then run its
+    subscribers in this same transaction (``cases.subscriptions``: the review opening on
+    acceptance, the applicant's email/SMS queued to be sent after commit, …)."""
+    event = CaseEvent.objects.create(
         case=case,
         at=now or clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -82,6 +81,8 @@ def event_record(
         public=public,
         data=data or {},
     )
+    event_dispatch(case, event, actor)
+    return event
 
 
 def flag_raise(

@@ -8,14 +8,11 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("证照与送达")
 
     def ready(self) -> None:
-        # The applicant's texts for certificate and delivery events (notifications.texts
-        # composes a body per event action; unknown actions get a generic line).
-        from onewindow.certificates.texts import action_texts
-        from onewindow.notifications import texts
-
-        texts._ACTIONS.update(action_texts())
+        # Its event kinds (labels, progress page, the applicant's texts) and the hand-off that
+        # issues the certificate on a grant register with cases (certificates.events).
         # ALL Art. 50: a renewal case's submission is refused when it comes too late.
         from onewindow.cases.services import SUBMIT_CHECKS
+        from onewindow.certificates import events  # noqa: F401
         from onewindow.certificates.services.renewals import renewal_submit_check
 
         if renewal_submit_check not in SUBMIT_CHECKS:

@@ -43,32 +43,6 @@ from onewindow.core.access import deny
 from onewindow.core.ratelimit import rate_spend
 from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
 
-# Public names of this app's case events on the progress page (portal.progress merges them).
-PUBLIC_EVENT_LABELS = {
-    "certificate_issued": gettext_lazy("证照已制发"),
-    "delivery_chosen": gettext_lazy("选择送达方式"),
-    "delivery_sent": gettext_lazy("证照已寄出"),
-    "delivered": gettext_lazy("证照已送达，办结"),
-    "certificate_revoked": gettext_lazy("证照被撤销"),
-    "certificate_withdrawn": gettext_lazy("证照被撤回"),
-    "certificate_cancelled": gettext_lazy("证照被注销"),
-    "renewal_started": gettext_lazy("申请延续证照"),  # not public: a label for staff feeds
-    "certificate_renewed": gettext_lazy("准予延续，证照有效期已延长"),
-    "renewal_deemed": gettext_lazy("逾期未作决定，视为准予延续"),
-}
-# Their reasons are written for the applicant (the method, tracking number, lifecycle reason).
-PUBLIC_REASONS = frozenset(
-    {
-        "delivery_chosen",
-        "delivery_sent",
-        "certificate_revoked",
-        "certificate_withdrawn",
-        "certificate_cancelled",
-        "certificate_renewed",
-        "renewal_deemed",
-    }
-)
-
 DEFAULT_VERIFY_PER_MINUTE = 30
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
 _LONGEST_SERIAL = 40

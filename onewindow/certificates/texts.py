@@ -1,5 +1,5 @@
-"""The applicant's email/SMS texts for this app's case events (docs/product.md §C9), registered with
-``notifications.texts`` by ``CertificatesConfig.ready``.
+"""The applicant's email/SMS texts for this app's case events (docs/product.md §C9); the kinds in
+``certificates.events`` name them.
 
 Each reads what it says from the event's own data, so a text composed after later changes still
 says what happened at that moment.
@@ -8,14 +8,18 @@ says what happened at that moment.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.services import APPEAL_RIGHTS
+from onewindow.cases.texts import day
 from onewindow.certificates.models import Certificate, DeliveryMethodChoice
 from onewindow.core import clock
-from onewindow.notifications.texts import day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _method(event: CaseEvent) -> str:
@@ -23,7 +27,7 @@ def _method(event: CaseEvent) -> str:
     return str(DeliveryMethodChoice(method).label) if method in DeliveryMethodChoice.values else ""
 
 
-def _issued(case: Case, event: CaseEvent) -> list[str]:
+def issued(case: Case, event: CaseEvent) -> list[str]:
     certificate = Certificate.objects.filter(case=case).first()
     until = _("长期有效")
     if certificate is not None and certificate.valid_until is not None:
@@ -35,7 +39,7 @@ def _issued(case: Case, event: CaseEvent) -> list[str]:
     ]
 
 
-def _chosen(case: Case, event: CaseEvent) -> list[str]:
+def chosen(case: Case, event: CaseEvent) -> list[str]:
     method = event.data.get("method")
     lines = [_("您选择的送达方式：%(m)s。") % {"m": _method(event)}]
     if method == DeliveryMethodChoice.WINDOW:
@@ -50,21 +54,21 @@ def _chosen(case: Case, event: CaseEvent) -> list[str]:
     return lines
 
 
-def _sent(case: Case, event: CaseEvent) -> list[str]:
+def sent(case: Case, event: CaseEvent) -> list[str]:
     return [
         _("您的证照已由 %(c)s 寄出，运单号 %(t)s，请注意查收。")
         % {"c": event.data.get("carrier", ""), "t": event.data.get("tracking_number", "")}
     ]
 
 
-def _delivered(case: Case, event: CaseEvent) -> list[str]:
+def delivered(case: Case, event: CaseEvent) -> list[str]:
     return [
         _("证照已送达（%(m)s），本办件已办结。感谢您的配合，欢迎对本次服务作出评价。")
         % {"m": _method(event)}
     ]
 
 
-def _lifecycle(word: str) -> Callable[[Case, CaseEvent], list[str]]:
+def lifecycle(word: StrOrPromise) -> Callable[[Case, CaseEvent], list[str]]:
     def lines(case: Case, event: CaseEvent) -> list[str]:
         return [
             _("您的证照（编号 %(s)s）已于 %(d)s 被发证机关%(w)s，理由：%(r)s。")
@@ -80,22 +84,8 @@ def _lifecycle(word: str) -> Callable[[Case, CaseEvent], list[str]]:
     return lines
 
 
-def _renewed(case: Case, event: CaseEvent) -> list[str]:
+def renewed(case: Case, event: CaseEvent) -> list[str]:
     lines = [event.reason] if event.reason else []
     if event.action == "renewal_deemed":
         lines.append(_("证照编号和二维码不变，可在网上办事大厅“证照核验”栏目查验新的有效期。"))
     return lines
-
-
-def action_texts() -> dict[str, Callable[[Case, CaseEvent], list[str]]]:
-    return {
-        "certificate_issued": _issued,
-        "delivery_chosen": _chosen,
-        "delivery_sent": _sent,
-        "delivered": _delivered,
-        "certificate_revoked": _lifecycle(_("撤销")),
-        "certificate_withdrawn": _lifecycle(_("撤回")),
-        "certificate_cancelled": _lifecycle(_("注销")),
-        "certificate_renewed": _renewed,
-        "renewal_deemed": _renewed,
-    }

@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("消息通知")
 
     def ready(self) -> None:
+        from onewindow.cases.subscriptions import on_event
         from onewindow.notifications import checks  # noqa: F401  (registers the system check)
+        from onewindow.notifications.services import event_notify
+
+        # Every case event: its messages are queued before any hand-off writes further events.
+        on_event(event_notify, order=0)

@@ -1,10 +1,13 @@
 """Queue notifications with the change they report; deliver them after commit, retry with backoff.
 
-``case_event_notify`` runs inside the transaction of a case transition (transitions.py), so a
-notification exists exactly when the status change does. Delivery happens after commit: one
-attempt right away (``transaction.on_commit``), further attempts from the background job with
-exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A backend that raises only marks its row;
-it can never block or undo the transition.
+``event_notify`` subscribes to every case event (``cases.subscriptions``) and runs inside the
+transaction that writes it, so a notification exists exactly when the change it reports does; the
+event's kind (``cases.events``) says who is told: the applicant and the agent
+(``case_event_notify``), or a department's reviewing staff (``staff_email``).
+
+Delivery happens after commit: one attempt right away (``transaction.on_commit``), further
+attempts from the background job with exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A
+backend that raises only marks its row; it can never block or undo the transition.
 
 A process owns a row while it tries to deliver it: the conditional UPDATE that stamps ``claim``
 (only rows still pending and due) is the lock, like healthchecks' ``sendalerts``. The lease
@@ -24,7 +27,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import translation
 
+from onewindow.accounts.models import User
+from onewindow.accounts.roles import Role
+from onewindow.cases.events import StaffMessage, ToApplicant, ToDepartment, event_kind
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import clock
 from onewindow.notifications import texts
@@ -36,6 +43,21 @@ log = logging.getLogger("onewindow.notifications")
 LEASE = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=6)
 RETRY_BATCH = 100
+
+
+def event_notify(case: Case, event: CaseEvent, actor: Any = None) -> list[OutboxMessage]:
+    """The subscriber to every case event: queue the messages its kind asks for.
+
+    The applicant hears only of public events (what the progress page shows them too)."""
+    notify = event_kind(event.action).notify
+    if isinstance(notify, ToApplicant):
+        if event.public and (notify.when is None or notify.when(event)):
+            return case_event_notify(case=case, event=event)
+    elif isinstance(notify, ToDepartment):
+        with translation.override(settings.LANGUAGE_CODE):
+            message = notify.message(case, event)
+        return staff_email(case=case, event=event, message=message)
+    return []
 
 
 def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
@@ -63,6 +85,35 @@ def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
         return []
     created = OutboxMessage.objects.bulk_create(rows)
     transaction.on_commit(lambda: _deliver_queued(created), robust=True)
+    return created
+
+
+def staff_email(*, case: Case, event: CaseEvent, message: StaffMessage) -> list[OutboxMessage]:
+    """An email to the department's reviewing staff, composed now, sent after commit."""
+    staff = User.objects.filter(
+        department_id=message.department_id,
+        is_active=True,
+        role__in=(Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF),
+    ).exclude(email="")
+    rows = [
+        OutboxMessage(
+            channel=Channel.EMAIL,
+            recipient=user.email,
+            user=user,
+            subject=message.subject[:200],
+            body=message.body,
+            case=case,
+            event=event,
+            next_attempt_at=event.at,
+            created_at=event.at,
+        )
+        for user in staff
+    ]
+    if not rows:
+        return []
+    created = OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
     return created
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases import dues
+from onewindow.cases.events import event_public_label, event_reason_public
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -54,50 +55,17 @@ _DUMMY_CODE = "X" * 8  # compared against when the number does not exist: same w
 
 CLOSED = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.COMPLETED)
 
-# Public names of the steps; an action not listed shows only when it changed the status.
-EVENT_LABELS: dict[str, StrOrPromise] = {
-    "submitted": gettext_lazy("提交申请"),
-    "resubmitted": gettext_lazy("补正材料后重新提交"),
-    "correction_requested": gettext_lazy("出具补正材料通知书（一次性告知）"),
-    "accepted": gettext_lazy("受理"),
-    "accepted_tolerated": gettext_lazy("容缺受理"),
-    "accepted_deemed": gettext_lazy("受理期限届满，依法视为受理"),
-    "rejected": gettext_lazy("不予受理"),
-    "withdrawn": gettext_lazy("申请人撤回申请"),
-    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐，终止办理"),
-    "commitment_fulfilled": gettext_lazy("容缺材料已补齐"),
-    "commitment_signed": gettext_lazy("申请人签署告知承诺书"),
-    "deadline_recomputed": gettext_lazy("节假日安排调整，期限重新计算"),
-}
-# Reasons written for the applicant (the decision's own words); other remarks stay internal.
-PUBLIC_REASONS = frozenset(
-    {
-        "rejected",
-        "accepted_deemed",
-        "terminated_commitment_overdue",
-        "commitment_fulfilled",
-        "deadline_recomputed",
-    }
-)
-# Certificates and delivery (docs/product.md §C6): their public steps and reasons.
-EVENT_LABELS.update(certificate_selectors.PUBLIC_EVENT_LABELS)
-PUBLIC_REASONS = PUBLIC_REASONS | certificate_selectors.PUBLIC_REASONS
-# Parallel review (docs/product.md §C5): material requests and the join of the departments'
-# opinions.
-EVENT_LABELS.update(review_selectors.PUBLIC_EVENT_LABELS)
-PUBLIC_REASONS = PUBLIC_REASONS | review_selectors.PUBLIC_REASONS
-
 STAGES: dict[str, StrOrPromise] = {
     CaseStatus.SUBMITTED: gettext_lazy("窗口受理"),
     CaseStatus.CORRECTION: gettext_lazy("申请人补正材料"),
     CaseStatus.ACCEPTED: gettext_lazy("审查与决定"),
+    CaseStatus.IN_REVIEW: gettext_lazy("部门并联审查"),  # docs/product.md §C5: the parallel review
     CaseStatus.REJECTED: gettext_lazy("已办结"),
     CaseStatus.WITHDRAWN: gettext_lazy("已办结"),
     CaseStatus.TERMINATED: gettext_lazy("已办结"),
     CaseStatus.GRANTED: gettext_lazy("证照制发与送达"),
     CaseStatus.COMPLETED: gettext_lazy("已办结"),
 }
-STAGES.update(review_selectors.PUBLIC_STAGES)  # docs/product.md §C5: the parallel review
 
 
 # --- read side: look-up, report, rate limit ----------------------------------------------------
@@ -274,13 +242,14 @@ def _public_steps(case: Case) -> list[Step]:
     steps = []
     events = CaseEvent.objects.filter(case=case, public=True).order_by("at", "pk")
     for event in events.only("at", "action", "old_status", "new_status", "reason"):
-        label = EVENT_LABELS.get(event.action)
+        # The step's public name (cases.events); a kind without one shows only as a status change.
+        label = event_public_label(event.action)
         if label is None:
             if not event.new_status or event.new_status == event.old_status:
                 continue
             label = _("办件状态变为“%(s)s”") % {"s": _status_label(event.new_status)}
-        note = event.reason if event.action in PUBLIC_REASONS else ""
-        steps.append(Step(timezone.localtime(event.at), str(label), note))
+        note = event.reason if event_reason_public(event.action) else ""
+        steps.append(Step(timezone.localtime(event.at), label, note))
     return steps
 
 

@@ -10,8 +10,10 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         # The review notices (docs/rules/licensing.md §B7) register their PDF bodies with
         # cases.notices. docs/rules/workdays.md §A4: a calendar change recomputes the tasks' and
-        # certificates' due dates.
+        # certificates' due dates. Its event kinds and hand-offs (the review opens on acceptance)
+        # register with cases.
         from onewindow.calendars.recompute import recomputer_register
+        from onewindow.review import events  # noqa: F401
         from onewindow.review.notices import decisions, tasks  # noqa: F401
         from onewindow.review.recompute import certificate_dues_recompute, tasks_recompute
 

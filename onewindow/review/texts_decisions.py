@@ -1,9 +1,8 @@
 """The applicant's email/SMS words for the decision, extension and special-procedure events
-(docs/product.md §C9), registered with notifications.texts like the notice bodies are with
-cases.notices.
+(docs/product.md §C9); the kinds in ``review.events`` name them.
 
-Each names the reasons, the new deadline and where the written notice is; the transition that
-writes the event queues the message (cases.transitions → notifications.case_event_notify).
+Each names the reasons, the new deadline and where the written notice is; the notifications app
+queues the message when the event is written (its kind asks for it).
 """
 
 from __future__ import annotations
@@ -11,11 +10,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.notifications import texts
+from onewindow.cases.texts import day
 from onewindow.review.models import Decision, DecisionKind, SuspensionKind
 
 
-def _extension_approved(case: Case, event: CaseEvent) -> list[str]:
+def extension_approved(case: Case, event: CaseEvent) -> list[str]:
     if event.data.get("joint"):  # ALL Art. 42 para. 2
         approved = _(
             "因%(reason)s，经本级人民政府负责人批准，审查期限延长 %(n)s 个工作日"
@@ -29,13 +28,13 @@ def _extension_approved(case: Case, event: CaseEvent) -> list[str]:
         approved % {"reason": event.reason.rstrip("。"), "n": event.data.get("days", "")},
         _("新的承诺办结期限 %(due)s，法定办结期限 %(statutory)s。详见延期告知书。")
         % {
-            "due": texts.day(case.decision_due, provisional=case.due_provisional),
-            "statutory": texts.day(case.statutory_due, provisional=case.due_provisional),
+            "due": day(case.decision_due, provisional=case.due_provisional),
+            "statutory": day(case.statutory_due, provisional=case.due_provisional),
         },
     ]
 
 
-def _suspension_started(case: Case, event: CaseEvent) -> list[str]:
+def suspension_started(case: Case, event: CaseEvent) -> list[str]:
     kind = event.data.get("kind", "")
     label = str(SuspensionKind(kind).label) if kind in SuspensionKind.values else kind
     return [
@@ -47,37 +46,26 @@ def _suspension_started(case: Case, event: CaseEvent) -> list[str]:
     ]
 
 
-def _suspension_ended(case: Case, event: CaseEvent) -> list[str]:
+def suspension_ended(case: Case, event: CaseEvent) -> list[str]:
     return [
         _("特别程序已结束，用时 %(n)s 个工作日，审查恢复；承诺办结期限顺延至 %(due)s。")
         % {
             "n": event.data.get("days_spent", 0),
-            "due": texts.day(case.decision_due, provisional=case.due_provisional),
+            "due": day(case.decision_due, provisional=case.due_provisional),
         }
     ]
 
 
-def _decided(case: Case, event: CaseEvent) -> list[str]:
+def decided(case: Case, event: CaseEvent) -> list[str]:
     decision = Decision.objects.filter(case=case).first()
     if decision is None or decision.kind == DecisionKind.GRANT:
         due = decision.certificate_due if decision else None
         return [
             _("本机关已作出准予行政许可决定，将于 %(due)s 前颁发、送达许可证件。详见决定书。")
-            % {"due": texts.day(due)}
+            % {"due": day(due)}
         ]
     return [
         _("本机关已作出不予行政许可决定。理由：%(reason)s")
         % {"reason": decision.reasons.replace("\n", ";")},
         decision.remedies,
     ]
-
-
-texts._ACTIONS.update(
-    {
-        "extension_approved": _extension_approved,
-        "suspension_started": _suspension_started,
-        "suspension_ended": _suspension_ended,
-        "decision_granted": _decided,
-        "decision_refused": _decided,
-    }
-)

@@ -178,15 +178,7 @@ def case_withdraw(
     Commitment.objects.filter(case=case, status=CommitmentStatus.OPEN).update(
         status=CommitmentStatus.CANCELLED, closed_at=now or clock.now()
     )
-    _review_cancel(case, now or clock.now())
     return case
-
-
-def _review_cancel(case: Case, now: dt.datetime) -> None:
-    """A withdrawn or terminated case owes no department opinion any more."""
-    from onewindow.review.services import review_cancel
-
-    review_cancel(case=case, now=now)
 
 
 @transaction.atomic

@@ -108,7 +108,10 @@ def case_accept(
     commitment_due: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """Accept (受理). With ``tolerated_material_ids`` this is 容缺受理 (docs/rules/licensing.md §G2)."""
+    """Accept (受理). With ``tolerated_material_ids`` this is 容缺受理 (docs/rules/licensing.md §G2).
+
+    Entering ACCEPTED opens the review in every department at once, in this transaction (the
+    review app subscribes to it: ``review.events``)."""
     _require_intake_rights(case, actor)
     now = now or clock.now()
     tolerated = set(tolerated_material_ids or [])
@@ -141,7 +144,6 @@ def case_accept(
     if tolerated:
         _tolerated_commitments(case, [lines[pk] for pk in tolerated], due, accepted_on, now)
         flag_raise(case, kind=FlagKind.TOLERATED_ACCEPTANCE, now=now)
-    _review_open(case, actor, now)
     notice_issue(
         case,
         kind=NoticeKind.TOLERATED if tolerated else NoticeKind.ACCEPTANCE,
@@ -150,14 +152,6 @@ def case_accept(
         content=_acceptance_content(case, lines, tolerated),
     )
     return case
-
-
-def _review_open(case: Case, actor: Any, now: dt.datetime) -> None:
-    """docs/product.md §C5 / docs/rules/licensing.md §C1: on acceptance the review opens in every
-    department at once."""
-    from onewindow.review.services import review_open
-
-    review_open(case=case, now=now, actor=actor)
 
 
 def _departments_involved(case: Case) -> list[str]:

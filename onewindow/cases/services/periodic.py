@@ -18,11 +18,9 @@ from onewindow.cases.models import (
     FlagKind,
     NoticeKind,
 )
-from onewindow.cases.services.application import _review_cancel
 from onewindow.cases.services.intake import (
     _acceptance_content,
     _decision_fields,
-    _review_open,
     notice_issue,
 )
 from onewindow.cases.transitions import flag_raise, transition
@@ -76,7 +74,6 @@ def _accept_deemed(case: Case, now: dt.datetime | None = None) -> None:
         **fields,
     )
     flag_raise(case, kind=FlagKind.DEEMED_ACCEPTANCE, now=now)
-    _review_open(case, None, now)
     notice_issue(
         case,
         kind=NoticeKind.ACCEPTANCE,
@@ -132,7 +129,6 @@ def _terminate_for_commitment(case: Case, today: dt.date) -> None:
     Commitment.objects.filter(pk__in=[c.pk for c in overdue]).update(
         status=CommitmentStatus.OVERDUE, closed_at=now
     )
-    _review_cancel(case, now)
     flag_raise(case, kind=FlagKind.COMMITMENT_OVERDUE, now=now, note=names)
     notice_issue(
         case, kind=NoticeKind.TERMINATION, actor=None, now=now, content={"reasons": reason}

@@ -33,6 +33,7 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases import fields as form_fields
 from onewindow.cases import notices, selectors, services
 from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.events import event_label
 from onewindow.cases.forms.intake import (
     AcceptForm,
     CorrectionForm,
@@ -52,29 +53,6 @@ from onewindow.review.selectors.materials import material_requests_for_window
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"
 )
-
-
-# What each event action means, for the case history (codes are written by the services).
-EVENT_LABELS = {
-    "draft_created": gettext_lazy("创建草稿"),
-    "draft_saved": gettext_lazy("保存草稿"),
-    "file_added": gettext_lazy("上传材料"),
-    "file_removed": gettext_lazy("删除材料"),
-    "file_reused": gettext_lazy("复用已有材料"),
-    "submitted": gettext_lazy("提交申请"),
-    "resubmitted": gettext_lazy("补正后重新提交"),
-    "withdrawn": gettext_lazy("撤回申请"),
-    "accepted": gettext_lazy("受理"),
-    "accepted_tolerated": gettext_lazy("容缺受理"),
-    "accepted_deemed": gettext_lazy("逾期视为受理"),
-    "correction_requested": gettext_lazy("出具补正材料通知书"),
-    "rejected": gettext_lazy("不予受理"),
-    "commitment_signed": gettext_lazy("签署告知承诺书"),
-    "commitment_fulfilled": gettext_lazy("容缺材料补齐"),
-    "terminated_commitment_overdue": gettext_lazy("容缺材料逾期未补齐，终止办理"),
-    "fee_recorded": gettext_lazy("登记收费"),
-    "deadline_recomputed": gettext_lazy("节假日安排调整，期限重新计算"),
-}
 
 
 def _clerk(request: HttpRequest) -> Any:
@@ -217,7 +195,7 @@ def render_case(
         "events": [
             (
                 event,
-                EVENT_LABELS.get(event.action, event.action),
+                event_label(event.action),
                 _status_label(event.old_status),
                 _status_label(event.new_status),
             )

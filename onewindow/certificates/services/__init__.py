@@ -46,7 +46,6 @@ from onewindow.certificates.models import (
 )
 from onewindow.core import clock
 from onewindow.lib.idnumbers import check_citizen_id
-from onewindow.notifications.services import case_event_notify
 from onewindow.review.models import Decision, DecisionKind
 
 # A licence is valid for the item version's validity_years from its issue date, by default this
@@ -76,7 +75,8 @@ class CertificateError(CaseError):
 def certificate_issue(
     *, case: Case, decision: Decision, actor: Any, now: dt.datetime | None = None
 ) -> Certificate:
-    """Issue the certificate of a granted case (called by the decision service, same transaction).
+    """Issue the certificate of a granted case (on the grant decision, in its transaction:
+    ``certificates.events``).
 
     The serial is ``<department code>-<year>-<6-digit sequence>``, sequential per issuing
     department and year; the token is random so the QR code reveals no other serial.
@@ -574,8 +574,9 @@ def _complete(case: Case, delivery: Delivery, *, actor: Any, now: dt.datetime, r
 def _notify(
     case: Case, *, actor: Any, action: str, now: dt.datetime, reason: str, data: dict[str, Any]
 ) -> CaseEvent:
-    """A status-keeping event, and the applicant's email/SMS about it (docs/product.md §C9)."""
-    event = event_record(
+    """A status-keeping event; its kind asks for the applicant's email/SMS about it
+    (docs/product.md §C9)."""
+    return event_record(
         case,
         actor=actor,
         action=action,
@@ -584,8 +585,6 @@ def _notify(
         now=now,
         data=data,
     )
-    case_event_notify(case=case, event=event)
-    return event
 
 
 # --- supervision: certificate due (ALL Art. 44, docs/rules/licensing.md §B3) ----------------------

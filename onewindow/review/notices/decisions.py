@@ -217,6 +217,3 @@ notices.BUILDERS.update(
         NoticeKind.SPECIAL_PROCEDURE: _special_procedure,
     }
 )
-
-# The applicant's email/SMS texts for the same events register alongside.
-from onewindow.review import texts_decisions  # noqa: E402, F401

@@ -33,17 +33,6 @@ from onewindow.review.models import (
     TaskStatus,
 )
 
-# The review's public steps on the progress page (docs/product.md §C9), and which of their reasons
-# are public.
-PUBLIC_EVENT_LABELS = {
-    "review_opened": gettext_lazy("各部门并联审查开始"),
-    "material_requested": gettext_lazy("审查部门要求补充材料"),
-    "material_answered": gettext_lazy("申请人已补充材料，继续审查"),
-    "opinions_complete": gettext_lazy("各部门审查意见已齐备，进入决定环节"),
-}
-PUBLIC_REASONS = frozenset({"review_opened", "material_requested"})
-PUBLIC_STAGES = {"in_review": gettext_lazy("部门并联审查")}
-
 
 def departments_holding(case: Case) -> list[str]:
     """docs/product.md §C9 "department holding it": the departments whose review is still

@@ -140,17 +140,6 @@ def decision_make(
     # days.
     cert_due = certificate_due_of(decided_on) if grant else None
     closing: dict[str, Any] = {} if grant else {"closed_at": now}
-    transition(
-        case,
-        allowed_from=(CaseStatus.IN_REVIEW,),
-        to=CaseStatus.GRANTED if grant else CaseStatus.REFUSED,
-        actor=actor,
-        action="decision_granted" if grant else "decision_refused",
-        reason="" if grant else reasons,
-        now=now,
-        data={"certificate_due": cert_due.date.isoformat()} if cert_due else {},
-        **closing,
-    )
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
@@ -168,8 +157,19 @@ def decision_make(
     except IntegrityError as err:  # the OneToOne: another decision won the race
         raise ConcurrentChange(_("本办件已作出审批决定，不能重复决定。")) from err
     _decision_notice(case, decision, rows, actor, now)
-    if grant and case.item_version.result_type == "certificate":
-        _certificate_issue(case, decision, actor, now)
+    # The decision and its notice are written first: entering GRANTED hands the case to the
+    # certificates app (``certificates.events``), which issues the licence from this decision.
+    transition(
+        case,
+        allowed_from=(CaseStatus.IN_REVIEW,),
+        to=CaseStatus.GRANTED if grant else CaseStatus.REFUSED,
+        actor=actor,
+        action="decision_granted" if grant else "decision_refused",
+        reason="" if grant else reasons,
+        now=now,
+        data={"certificate_due": cert_due.date.isoformat()} if cert_due else {},
+        **closing,
+    )
     return decision
 
 
@@ -229,14 +229,6 @@ def _decision_notice(
     }
     kind = NoticeKind.GRANT if grant else NoticeKind.REFUSAL
     return notice_issue(case, kind=kind, actor=actor, now=now, content=content)
-
-
-def _certificate_issue(case: Case, decision: Decision, actor: Any, now: dt.datetime) -> None:
-    """On a grant whose result is a certificate, the certificates app issues it in the same
-    transaction (imported here: the certificates app imports the review models)."""
-    from onewindow.certificates.services import certificate_issue
-
-    certificate_issue(case=case, decision=decision, actor=actor, now=now)
 
 
 # --- extension (ALL Art. 42, docs/rules/licensing.md §B2) -----------------------------------------

@@ -6,10 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Perm, has_perm
@@ -17,6 +15,7 @@ from onewindow.accounts.selectors import staff_in_department
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.cases.models import Case, CaseStatus, NoticeKind, StoredFile
 from onewindow.cases.selectors import agent_may_act
+from onewindow.cases.services import notice_issue
 from onewindow.cases.transitions import event_record
 from onewindow.cases.uploads import (
     MAX_FILES_PER_MATERIAL,
@@ -27,9 +26,7 @@ from onewindow.cases.uploads import (
 )
 from onewindow.catalog.deadlines import case_decision_due, shift, working_days_between
 from onewindow.core import clock
-from onewindow.notifications.services import case_event_notify
 from onewindow.review.models import MaterialAnswerFile, MaterialRequest, Task, TaskStatus
-from onewindow.review.services.opening import _staff_email
 from onewindow.review.services.tasks import (
     TaskNotAllowed,
     _check,
@@ -49,8 +46,6 @@ def task_material_request(
 ) -> MaterialRequest:
     """Ask the applicant for more material. Whether this branch's clock stops is the item's
     setting (``material_request_pauses``), recorded on the request either way."""
-    from onewindow.cases.services import notice_issue
-
     now = now or clock.now()
     text = _text(text)
     _long(text)
@@ -78,7 +73,7 @@ def task_material_request(
             "request": request.pk,
         },
     )
-    event = event_record(
+    event_record(
         task.case,
         actor=actor,
         action="material_requested",
@@ -88,7 +83,6 @@ def task_material_request(
         now=now,
         data={"task": task.pk, "request": request.pk, "pauses_clock": pauses},
     )
-    case_event_notify(case=task.case, event=event)
     return request
 
 
@@ -174,7 +168,8 @@ def _answer(
     request.answered_on, request.answer, request.paused_days = today, answer, paused
     names, duplicates = _answer_files_attach(request, case, actor, written)
     case_due = _case_due_after_pause(case) if paused else None
-    event = event_record(
+    # The reviewing department is emailed that its branch runs again (the kind's message).
+    event_record(
         case,
         actor=actor,
         action="material_answered",
@@ -191,19 +186,6 @@ def _answer(
             "files": names,
         },
     )
-    # The reviewing department learns that its branch runs again (and until when).
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("补充材料已提交：办件 %(n)s") % {"n": case.number or ""}
-        body = _(
-            "%(d)s：办件 %(n)s（事项：%(item)s）的申请人已答复本部门的补充材料要求，"
-            "审查继续，本部门审查期限 %(due)s。请登录政务服务平台“部门审查”栏目办理。"
-        ) % {
-            "d": task.department.name,
-            "n": case.number,
-            "item": case.item_version.name,
-            "due": task.due if moved is None else moved.date,
-        }
-    _staff_email(case, task.department_id, event, subject, body, now)
     return request, duplicates
 
 

@@ -26,6 +26,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.dues import case_decision_due
 from onewindow.cases.errors import CaseError, ConcurrentChange
+from onewindow.cases.events import event_label
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import DueState, due_state
 from onewindow.core import clock
@@ -45,19 +46,6 @@ STALE = gettext_lazy(
     "请查看最新情况后再操作。"
 )
 
-# What each event written by the decision services means, for the history tables.
-EVENT_LABELS = {
-    "decision_granted": gettext_lazy("作出准予行政许可决定"),
-    "decision_refused": gettext_lazy("作出不予行政许可决定"),
-    "extension_requested": gettext_lazy("申请延期"),
-    "extension_approved": gettext_lazy("批准延期"),
-    "extension_refused": gettext_lazy("不批准延期"),
-    "suspension_started": gettext_lazy("启动特别程序（暂停计时）"),
-    "suspension_ended": gettext_lazy("结束特别程序（恢复计时）"),
-    # Written once by migration review 0004 (docs/rules/licensing.md §C2: the lead is never deemed).
-    "lead_deemed_consent_withdrawn": gettext_lazy("撤销牵头部门的默许同意，重新开启审查"),
-    "task_due_recomputed": gettext_lazy("节假日安排调整，部门审查期限重新计算"),
-}
 FORM_TITLES = {
     "decision_form": gettext_lazy("审批决定"),
     "extension_form": gettext_lazy("申请延期"),
@@ -72,7 +60,7 @@ def history_context(case: Case) -> dict[str, Any]:
     summary = sel.review_summary(case)
     return {
         "review_summary": summary,
-        "review_events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in summary.events],
+        "review_events": [(e, event_label(e.action)) for e in summary.events],
     }
 
 

@@ -27,13 +27,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from rest_framework.request import Request
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role
 from onewindow.accounts.selectors import require_perm
+from onewindow.cases.events import event_kinds, event_label
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -42,14 +42,10 @@ from onewindow.cases.models import (
     CaseMaterial,
     CaseStatus,
 )
-from onewindow.cases.views.intake import EVENT_LABELS as INTAKE_LABELS
 from onewindow.catalog.models import Department
-from onewindow.certificates.selectors import PUBLIC_EVENT_LABELS as CERTIFICATE_LABELS
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.review.models import Task
-from onewindow.review.selectors import PUBLIC_EVENT_LABELS as REVIEW_LABELS
-from onewindow.review.views.decisions import EVENT_LABELS as DECISION_LABELS
 from onewindow.supervision.models import Card, Rule
 
 # The statuses in which no decision is running against ``decision_due`` any more: closed, or
@@ -64,18 +60,6 @@ CLOSED = (
 )
 NOT_RUNNING = (*CLOSED, CaseStatus.GRANTED, CaseStatus.SUSPENDED)
 
-# What every action code written to cases.CaseEvent means, for the console and the feed.
-ACTION_LABELS: dict[str, str | Promise] = {
-    **INTAKE_LABELS,
-    **REVIEW_LABELS,
-    **DECISION_LABELS,
-    **CERTIFICATE_LABELS,
-    "task_opened": gettext_lazy("部门审查任务开始"),
-    "opinion_given": gettext_lazy("部门出具审查意见"),
-    "deemed_consent": gettext_lazy("部门逾期未回复，视为同意"),
-    "note_added": gettext_lazy("添加办理备注"),
-    "granted": gettext_lazy("准予许可"),
-}
 # Actions of the applicant's draft, before a case exists for anyone else: not in the feed.
 DRAFT_ACTIONS = ("draft_created", "draft_saved")
 PAGE_SIZE = 50
@@ -83,7 +67,12 @@ FEED_LIMIT = 100
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return event_label(action)
+
+
+def action_known(action: str) -> bool:
+    """An action the feed can be filtered by: a registered kind with a staff name."""
+    return any(code == action for code, _label in feed_actions())
 
 
 def status_label(status: str) -> str:
@@ -293,7 +282,8 @@ def card_feed_row(card: Card) -> dict[str, Any]:
 
 
 def feed_actions() -> list[tuple[str, str]]:
-    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda x: x[0])
+    """Every action code with its staff name (``cases.events``), by code."""
+    return [(kind.code, str(kind.label)) for kind in event_kinds() if kind.label is not None]
 
 
 def feed_row(event: CaseEvent) -> dict[str, Any]:

@@ -159,7 +159,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     sel.require_supervisor(request, target="supervision:feed")
     department = _int(request.GET.get("department"))
     action = request.GET.get("action", "")
-    action = action if action in sel.ACTION_LABELS else ""
+    action = action if sel.action_known(action) else ""
     # ``?rule=<code>``: only cases with a card of that rule; an unknown code is ignored.
     rule = sel.feed_rule(request.GET.get("rule", ""))
     events = sel.feed_events(department=department, action=action, rule=rule)
