@@ -90,7 +90,7 @@ VARIABLES: list[Variable] = [
         "RECEIVE_ON_NON_WORKING_DAY",
         "next",
         "A submission on a non-working day counts as received "
-        "on the next working day (next) or on that day (same). DOMAIN-RULES A2.",
+        "on the next working day (next) or on that day (same). docs/rules/workdays.md §A2.",
     ),
     Variable(
         "LOGIN_FAILURE_LIMIT",
@@ -115,7 +115,7 @@ VARIABLES: list[Variable] = [
         "DEEMED_CONSENT",
         "true",
         "A co-department silent at its due date is recorded as consenting（默许同意） and flagged "
-        "(DOMAIN-RULES C2); false leaves the task open and overdue.",
+        "(docs/rules/licensing.md §C2); false leaves the task open and overdue.",
     ),
     Variable(
         "CERTIFICATE_SIGNING_KEY",

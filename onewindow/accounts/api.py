@@ -235,7 +235,7 @@ class RegisterView(APIView):
         operation_id="accounts_register",
         summary="申请人注册",
         description=(
-            "DOMAIN-RULES F1/F2. A person registers with a checked citizen ID number, an "
+            "docs/rules/identity.md §F1, §F2. A person registers with a checked citizen ID number, an "
             "enterprise with a unified social credit code. A code failing only its check digit "
             "is refused with code `credit_code_unconfirmed` until sent again with "
             "`confirm_credit_code: true`; the account is then flagged for staff confirmation."

@@ -18,9 +18,9 @@ class DueDateSerializer(serializers.Serializer):
 
     date = serializers.DateField(help_text="期限日期 YYYY-MM-DD（按工作日计算，起算日不计入）")
     provisional = serializers.BooleanField(
-        help_text="true：计算涉及节假日安排尚未公布的年份，为临时日期，公布后可能调整（DOMAIN-RULES A4）"
+        help_text="true：计算涉及节假日安排尚未公布的年份，为临时日期，公布后可能调整（docs/rules/workdays.md §A4）"
     )
     paused = serializers.BooleanField(
         help_text="true：暂停计时（特别程序或补充材料期间），期限将按暂停的工作日顺延，"
-        "不算逾期（DOMAIN-RULES B4）"
+        "不算逾期（docs/rules/licensing.md §B4）"
     )

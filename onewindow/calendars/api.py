@@ -95,7 +95,7 @@ class DueView(APIView):
     @extend_schema(
         operation_id="calendar_due",
         summary="期限到期日",
-        description="DOMAIN-RULES A2: the start day is not counted; N working days from D end "
+        description="docs/rules/workdays.md §A2: the start day is not counted; N working days from D end "
         "on the N-th working day after D. days=0 returns the start date.",
         parameters=[DueQuerySerializer],
         responses={200: DueSerializer, 400: BAD_REQUEST},

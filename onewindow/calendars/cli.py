@@ -58,7 +58,7 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "calendar",
         help="working-day calendar (工作日历)",
-        description="Working days per DOMAIN-RULES §A. Exit 3 means the answer is provisional.",
+        description="Working days per docs/rules/workdays.md §A. Exit 3 means the answer is provisional.",
     )
     commands = parser.add_subparsers(dest="calendar_command", required=True)
 

@@ -54,46 +54,6 @@ OUTSIDE = re.compile(
     )
 )
 
-# User-visible strings that still cite an outside document: help texts, OpenAPI descriptions,
-# `onewindow env` (and the README table generated from it) and the rule descriptions and event
-# text seeded by migrations. Changing them changes what users read, so it is a separate decision;
-# until it is taken each stays listed here, exactly, and an entry that no longer occurs fails.
-USER_VISIBLE: dict[str, tuple[str, ...]] = {
-    "onewindow/accounts/api.py": ("DOMAIN" + "-RULES F1/F2. A person registers",),
-    "onewindow/api/dues.py": (
-        "公布后可能调整（DOMAIN" + "-RULES A4）",
-        "不算逾期（DOMAIN" + "-RULES B4）",
-    ),
-    "onewindow/calendars/api.py": ("DOMAIN" + "-RULES A2: the start day is not counted",),
-    "onewindow/calendars/cli.py": ("Working days per DOMAIN" + "-RULES §A.",),
-    "onewindow/env.py": (
-        "(same). DOMAIN" + "-RULES A2.",
-        "(DOMAIN" + "-RULES C2); false leaves",
-    ),
-    "README.md": (
-        "(same). DOMAIN" + "-RULES A2.",
-        "(DOMAIN" + "-RULES C2); false leaves",
-    ),
-    "onewindow/review/api/tasks.py": ("(reasons required, DOMAIN" + "-RULES C2).",),
-    "onewindow/review/migrations/0004_lead_never_deemed.py": ("协办部门（DOMAIN" + "-RULES C2）",),
-    "onewindow/supervision/migrations/0002_seed_rules.py": (
-        "DOMAIN" + "-RULES D1“环节超时",
-        "DOMAIN" + "-RULES D1“超过承诺时限",
-        "第四十四条（DOMAIN" + "-RULES B3）",
-        "DOMAIN" + "-RULES G2：容缺受理的后补材料",
-        "DOMAIN" + "-RULES D1“特别程序超过告知时长",
-        "PRODUCT.md §C10：办件未经受理",
-        "DOMAIN" + "-RULES D1“收费不在收费清单内或高于标准”。",
-        "DOMAIN" + "-RULES G2：容缺受理仅限非核心",
-        "DOMAIN" + "-RULES C2：并联审批部门",
-    ),
-    "onewindow/supervision/migrations/0003_letters.py": ("PRODUCT.md §C10：被督办部门",),
-    "onewindow/supervision/migrations/0005_fee_rule.py": (
-        "DOMAIN" + "-RULES D1“收费不在收费清单内或高于标准”：",
-        "DOMAIN" + "-RULES D1“收费不在收费清单内或高于标准”。",
-    ),
-}
-
 
 def scanned_files(root: Path) -> Iterator[Path]:
     for name in SCANNED_DIRS:
@@ -117,19 +77,13 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
-def without_user_visible(rel: str, text: str) -> str:
-    for fragment in USER_VISIBLE.get(rel, ()):
-        text = text.replace(fragment, "")
-    return text
-
-
 def outside_citations(root: Path) -> list[str]:
     """``path:line: text`` of every citation of an outside document or an issue number."""
     found = []
     for path in scanned_files(root):
         rel = path.relative_to(root).as_posix()
         for number, line in enumerate(read(path).splitlines(), start=1):
-            if OUTSIDE.search(without_user_visible(rel, line)):
+            if OUTSIDE.search(line):
                 found.append(f"{rel}:{number}: {line.strip()}")
     return found
 
@@ -144,7 +98,7 @@ def broken_citations(root: Path, paths: list[Path]) -> list[str]:
     ids: dict[Path, set[str]] = {}
     for path in paths:
         rel = path.relative_to(root).as_posix()
-        text = without_user_visible(rel, read(path))
+        text = read(path)
         for match in CITATION.finditer(text):
             where = f"{rel}:{text.count(chr(10), 0, match.start()) + 1}"
             doc = root / "docs" / match["path"]
@@ -173,17 +127,6 @@ def test_no_citation_of_outside_documents_or_issues() -> None:
 def test_every_citation_resolves_to_a_docs_section() -> None:
     assert docs_files(ROOT), "docs/ is missing"
     assert broken_citations(ROOT, list(scanned_files(ROOT)) + docs_files(ROOT)) == []
-
-
-def test_the_user_visible_exceptions_are_still_there() -> None:
-    """A listed user-visible citation that was changed must leave the list too."""
-    stale = [
-        f"{rel}: {fragment}"
-        for rel, fragments in USER_VISIBLE.items()
-        for fragment in fragments
-        if fragment not in read(ROOT / rel)
-    ]
-    assert stale == []
 
 
 def test_the_code_cites_docs() -> None:

@@ -469,7 +469,7 @@ class OpinionView(TaskView):
         "review_tasks_opinion",
         "提出部门审查意见",
         "At the last step: agree, agree with conditions (conditions required) or disagree "
-        "(reasons required, DOMAIN-RULES C2). Two reviewers answering at once: one wins, the "
+        "(reasons required, docs/rules/licensing.md §C2). Two reviewers answering at once: one wins, the "
         "other gets 409.",
         OpinionBodySerializer,
     )

@@ -13,7 +13,7 @@ from django.db import migrations
 
 REVIEW_OPEN = ("in_review", "suspended")
 REASON = (
-    "逾期默许同意只适用于协办部门（DOMAIN-RULES C2），牵头部门%(d)s的“默许同意”已撤销，"
+    "逾期默许同意只适用于协办部门（docs/rules/licensing.md §C2），牵头部门%(d)s的“默许同意”已撤销，"
     "审查任务重新开启，须由牵头部门自行审查并提出意见后方可作出决定。"
 )
 

@@ -10,7 +10,7 @@ RULES = [
         "部门审查环节超时",
         DEADLINE,
         True,
-        "DOMAIN-RULES D1“环节超时（即使办件未超期）”：部门审查任务（审查中，或补充材料未暂停计时）"
+        "docs/rules/supervision.md §D1“环节超时（即使办件未超期）”：部门审查任务（审查中，或补充材料未暂停计时）"
         "临近或超过其审查期限。",
     ),
     (
@@ -18,7 +18,7 @@ RULES = [
         "办件超承诺时限",
         DEADLINE,
         True,
-        "DOMAIN-RULES D1“超过承诺时限”：已受理、审查中的办件临近或超过承诺办结期限"
+        "docs/rules/supervision.md §D1“超过承诺时限”：已受理、审查中的办件临近或超过承诺办结期限"
         "（特别程序期间暂停计时，不计）。",
     ),
     (
@@ -33,7 +33,7 @@ RULES = [
         "发证送达超时",
         DEADLINE,
         True,
-        "《行政许可法》第四十四条（DOMAIN-RULES B3）：准予许可后 10 个工作日内颁发、送达证件；"
+        "《行政许可法》第四十四条（docs/rules/licensing.md §B3）：准予许可后 10 个工作日内颁发、送达证件；"
         "准予许可但尚未办结的办件临近或超过发证送达期限。",
     ),
     (
@@ -41,21 +41,21 @@ RULES = [
         "容缺承诺到期未补齐",
         DEADLINE,
         True,
-        "DOMAIN-RULES G2：容缺受理的后补材料承诺临近或超过履行期限仍未履行。",
+        "docs/rules/licensing.md §G2：容缺受理的后补材料承诺临近或超过履行期限仍未履行。",
     ),
     (
         "suspension_overdue",
         "特别程序超过告知时长",
         DEADLINE,
         True,
-        "DOMAIN-RULES D1“特别程序超过告知时长”：特别程序自开始日期起超过预计所需工作日仍未结束。",
+        "docs/rules/supervision.md §D1“特别程序超过告知时长”：特别程序自开始日期起超过预计所需工作日仍未结束。",
     ),
     (
         "decision_without_acceptance",
         "未受理即作出审批决定",
         VIOLATION,
         True,
-        "PRODUCT.md §C10：办件未经受理（也未视为受理）即作出审批决定。",
+        "docs/product.md §C10：办件未经受理（也未视为受理）即作出审批决定。",
     ),
     (
         "refusal_without_reasons",
@@ -70,7 +70,7 @@ RULES = [
         "收费不在清单内或超标准",
         VIOLATION,
         False,
-        "DOMAIN-RULES D1“收费不在收费清单内或高于标准”。暂无数据来源：系统尚未记录实际收费，"
+        "docs/rules/supervision.md §D1“收费不在收费清单内或高于标准”。暂无数据来源：系统尚未记录实际收费，"
         "本规则在收费记录上线前停用，不会发牌。",
     ),
     (
@@ -78,7 +78,7 @@ RULES = [
         "核心材料缺失即受理",
         VIOLATION,
         True,
-        "DOMAIN-RULES G2：容缺受理仅限非核心（次要）材料；已受理的办件中核心（主要）材料缺少、"
+        "docs/rules/licensing.md §G2：容缺受理仅限非核心（次要）材料；已受理的办件中核心（主要）材料缺少、"
         "不符合要求或容缺。",
     ),
     (
@@ -108,7 +108,7 @@ RULES = [
         "部门逾期默许同意",
         VIOLATION,
         True,
-        "DOMAIN-RULES C2：并联审批部门逾期未提出意见，视为同意（办件监察标记）。",
+        "docs/rules/licensing.md §C2：并联审批部门逾期未提出意见，视为同意（办件监察标记）。",
     ),
 ]
 

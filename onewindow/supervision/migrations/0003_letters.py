@@ -14,7 +14,7 @@ def seed_letter_rule(apps, schema_editor):
             "name": "督办函逾期未回复",
             "kind": "deadline",
             "enabled": True,
-            "description": "PRODUCT.md §C10：被督办部门未在督办函规定的回复期限内回复，"
+            "description": "docs/product.md §C10：被督办部门未在督办函规定的回复期限内回复，"
             "督办函升级并发红牌。",
             "yellow_enabled": False,
             "red_days_after": 1,

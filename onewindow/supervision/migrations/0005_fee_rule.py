@@ -4,11 +4,11 @@ checks. Cards on a fee record carry object kind "fee"."""
 from django.db import migrations, models
 
 FEE_RULE_DESCRIPTION = (
-    "DOMAIN-RULES D1“收费不在收费清单内或高于标准”：办件的收费记录不属于该事项收费清单，"
+    "docs/rules/supervision.md §D1“收费不在收费清单内或高于标准”：办件的收费记录不属于该事项收费清单，"
     "或实收金额高于收费标准乘以数量的，发红牌。"
 )
 OLD_DESCRIPTION = (
-    "DOMAIN-RULES D1“收费不在收费清单内或高于标准”。暂无数据来源：系统尚未记录实际收费，"
+    "docs/rules/supervision.md §D1“收费不在收费清单内或高于标准”。暂无数据来源：系统尚未记录实际收费，"
     "本规则在收费记录上线前停用，不会发牌。"
 )
 
