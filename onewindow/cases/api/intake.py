@@ -20,17 +20,21 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import ApplicantKind
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.idempotency import idempotency_key, idempotency_param
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.permissions import HasPerm
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
@@ -48,16 +52,10 @@ from onewindow.cases.models import (
 from onewindow.review.selectors.materials import material_requests_for_window
 
 TAGS = ["cases: intake"]
-MAX_KEY = 100
 
 
-class CanIntake(BasePermission):
-    """Window clerks and chief representatives (Perm.CASE_INTAKE)."""
-
-    message = "只有窗口受理人员可以使用受理接口。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, Perm.CASE_INTAKE)
+# Window clerks and chief representatives.
+CanIntake = HasPerm.of(Perm.CASE_INTAKE, message="只有窗口受理人员可以使用受理接口。")
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -400,12 +398,6 @@ _CASE_FIELDS = (
 
 
 # --- views ------------------------------------------------------------------------------------
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class IntakeView(APIView):
     permission_classes = [IsAuthenticated, CanIntake]
 
@@ -449,10 +441,7 @@ class QueueView(IntakeView):
             if sort == "due"
             else selectors.intake_queue_by_submission(request.user)
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        rows = [queue_item(case) for case in page or []]
-        return paginator.get_paginated_response(QueueItemSerializer(rows, many=True).data)
+        return paginated(request, self, cases, QueueItemSerializer, queue_item)
 
 
 class IntakeCaseView(IntakeView):
@@ -491,7 +480,7 @@ class AcceptView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(AcceptSerializer, request)
+        data = request_body(AcceptSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             services.case_accept(
@@ -517,7 +506,7 @@ class CorrectionView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(CorrectionSerializer, request)
+        data = request_body(CorrectionSerializer, request)
         _fresh_check(case, data)
         signer, reason = None, ""
         if sign_off := data.get("sign_off"):
@@ -551,7 +540,7 @@ class RejectView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(RejectSerializer, request)
+        data = request_body(RejectSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             services.case_reject(
@@ -563,22 +552,9 @@ class RejectView(IntakeView):
         return self.detail(case)
 
 
-IDEMPOTENCY_PARAM = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="幂等键：同一窗口人员以同一个键重复登记，只产生一个办件（HTTP 200）",
+IDEMPOTENCY_PARAM = idempotency_param(
+    "幂等键：同一窗口人员以同一个键重复登记，只产生一个办件（HTTP 200）"
 )
-
-
-def _idempotency_key(request: Request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if key and (len(key) > MAX_KEY or not key.isascii() or not key.isprintable() or " " in key):
-        raise exceptions.ValidationError(
-            {"Idempotency-Key": [_("Idempotency-Key 须为 1 到 100 个可打印 ASCII 字符。")]}
-        )
-    return key
 
 
 def _walk_in_files(request: Request, version: Any) -> dict[int, list[Any]]:
@@ -614,10 +590,10 @@ class WalkInView(IntakeView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         if key and (previous := selectors.submission_for_key(request.user, key)) is not None:
             return self.detail(previous)
-        data = _body(WalkInSerializer, request)
+        data = request_body(WalkInSerializer, request)
         version = selectors.walk_in_items(request.user).filter(item__code=data["item_code"]).first()
         if version is None:
             raise exceptions.ValidationError(
@@ -659,12 +635,13 @@ class CommitmentListView(IntakeView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            selectors.commitments_open_for_department(request.user), request, view=self
+        return paginated(
+            request,
+            self,
+            selectors.commitments_open_for_department(request.user),
+            CommitmentSerializer,
+            commitment_data,
         )
-        rows = [commitment_data(c) for c in page or []]
-        return paginator.get_paginated_response(CommitmentSerializer(rows, many=True).data)
 
 
 class CommitmentFulfilView(IntakeView):
@@ -683,7 +660,7 @@ class CommitmentFulfilView(IntakeView):
         commitment = selectors.commitment_get_for_clerk(
             cast(HttpRequest, request), commitment_id=commitment_id
         )
-        data = _body(FulfilSerializer, request)
+        data = request_body(FulfilSerializer, request)
         with domain_errors():
             services.commitment_fulfil(
                 commitment=commitment, actor=request.user, upload=data["file"]
@@ -751,18 +728,6 @@ class MaterialRequestListView(IntakeView):
 
 
 # --- notices (applicant, agent, staff with read access) -----------------------------------------
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
 class ReaderView(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -31,9 +31,9 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.api.domain import CONFLICT, Conflict, Refused
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
-from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.supervision.api.filters import status_and_department
@@ -126,9 +126,7 @@ class LetterListView(APIView):
             )
         else:
             rows = letter_selectors.letters_for_department(request, status=status)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(SupervisionLetterSerializer(page, many=True).data)
+        return paginated(request, self, rows, SupervisionLetterSerializer)
 
     @extend_schema(
         operation_id="supervision_letters_create",

@@ -26,8 +26,8 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import User
 from onewindow.api.domain import Refused
 from onewindow.api.pagination import Pagination
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
-from onewindow.cases.api.intake import PDFRenderer
 from onewindow.core.access import deny
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
 from onewindow.supervision.pdf.reports import report_response
