@@ -39,12 +39,8 @@ class Conflict(exceptions.APIException):
 @contextmanager
 def domain_errors() -> Iterator[None]:
     """CaseError → 400, ConcurrentChange → 409, Django validation → 400 with field errors."""
-    from onewindow.cases import fields as form_fields
-
     try:
         yield
-    except form_fields.FormInvalid as err:
-        raise exceptions.ValidationError({"form_data": err.errors}) from err
     except ConcurrentChange as err:
         raise Conflict(err.message, err.code) from err
     except CaseError as err:

@@ -11,8 +11,20 @@ class ReviewConfig(AppConfig):
         # The review notices (DOMAIN-RULES B7) register their PDF bodies with cases.notices.
         # DOMAIN-RULES A4: a calendar change recomputes the tasks' and certificates' due dates.
         from onewindow.calendars.recompute import recomputer_register
+        from onewindow.cases.window_tabs import WindowTab, window_tab_add
         from onewindow.review.notices import decisions, tasks  # noqa: F401
         from onewindow.review.recompute import certificate_dues_recompute, tasks_recompute
+        from onewindow.review.views.window import TAB, open_request_count
 
         recomputer_register("review_tasks", tasks_recompute)
         recomputer_register("review_certificate_dues", certificate_dues_recompute)
+
+        # The window clerk's tab of the material requests reviewers send through the window.
+        window_tab_add(
+            WindowTab(
+                name=TAB,
+                label=_("审查补充材料"),
+                url_name="review:intake_material_requests",
+                count=open_request_count,
+            )
+        )

@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm
 from onewindow.api.body import request_body
-from onewindow.api.domain import CONFLICT, domain_errors
+from onewindow.api.domain import CONFLICT
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.idempotency import idempotency_key, idempotency_param
 from onewindow.api.pagination import Pagination, paginated
@@ -37,6 +37,7 @@ from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases import dues, selectors, services
 from onewindow.cases import fields as form_fields
+from onewindow.cases.api.errors import case_errors
 from onewindow.cases.models import (
     ApprovalRoute,
     Case,
@@ -390,7 +391,7 @@ class CaseListView(ApplyView):
             applicant = User.objects.filter(pk=data["applicant_id"]).first()
             if applicant is None:
                 raise exceptions.ValidationError({"applicant_id": [_("没有该申请人。")]})
-        with domain_errors():
+        with case_errors():
             case = _create(request, version, region, applicant, data)
         return self.detail_response(case, status.HTTP_201_CREATED)
 
@@ -438,7 +439,7 @@ class CaseDetailView(ApplyView):
         changes = services.ApplicationChanges(
             form_data=data.get("form_data"), merge=True, route=data.get("route")
         )
-        with domain_errors():
+        with case_errors():
             services.application_save(case=case, actor=request.user, changes=changes)
         return self.detail_response(case)
 
@@ -481,7 +482,7 @@ class MaterialFilesView(ApplyView):
         changes = services.ApplicationChanges(
             uploads={line.pk: files} if files else {}, reuse={line.pk: reuse} if reuse else {}
         )
-        with domain_errors():
+        with case_errors():
             result = services.application_save(case=case, actor=request.user, changes=changes)
         fresh = selectors.case_lines(case).get(pk=line.pk)
         body = {
@@ -539,7 +540,7 @@ class MaterialFileView(ApplyView):
     def delete(self, request: Request, case_id: int, line_id: int, file_id: int) -> Response:
         case = self.case(request, case_id)
         attached = self._file(request, case_id, line_id, file_id, case=case)
-        with domain_errors():
+        with case_errors():
             services.application_file_remove(case=case, case_file=attached, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -604,7 +605,7 @@ class CaseSubmitView(ApplyView):
         data = request_body(ApplySubmitSerializer, request)
         commitment = data.get("commitment")
         signature = services.CommitmentSignature(**commitment) if commitment else None
-        with domain_errors():
+        with case_errors():
             done = services.application_submit(
                 case=case, actor=request.user, idempotency_key=key, commitment=signature
             )
@@ -630,7 +631,7 @@ class CaseResubmitView(ApplyView):
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
         key = idempotency_key(request)
-        with domain_errors():
+        with case_errors():
             done = services.application_resubmit(case=case, actor=request.user, idempotency_key=key)
         return self.detail_response(done.case)
 
@@ -647,7 +648,7 @@ class CaseWithdrawView(ApplyView):
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
         data = request_body(ApplyWithdrawSerializer, request)
-        with domain_errors():
+        with case_errors():
             services.application_withdraw(case=case, actor=request.user, reason=data["reason"])
         return self.detail_response(case)
 

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from onewindow.api.body import request_body
-from onewindow.api.domain import domain_errors
 from onewindow.api.schema import error_responses
+from onewindow.cases.api.errors import case_errors
 from onewindow.cases.api.intake import IntakeView
 from onewindow.cases.fees import (
     AMOUNT_MAX,
@@ -123,7 +123,7 @@ class FeeListView(IntakeView):
             receipt=data["receipt"],
             charged_on=data.get("charged_on"),
         )
-        with domain_errors():
+        with case_errors():
             record = case_fee_record(case=case, actor=request.user, charge=charge)
         return Response(FeeRecordSerializer(fee_row(record)).data, status=status.HTTP_201_CREATED)
 

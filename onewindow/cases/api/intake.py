@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm
 from onewindow.api.body import request_body
-from onewindow.api.domain import CONFLICT, Conflict, domain_errors
+from onewindow.api.domain import CONFLICT, Conflict
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.idempotency import idempotency_key, idempotency_param
 from onewindow.api.pagination import Pagination, paginated
@@ -38,6 +38,7 @@ from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
+from onewindow.cases.api.errors import case_errors
 from onewindow.cases.intake_forms import signer_authenticate
 from onewindow.cases.models import (
     Case,
@@ -49,7 +50,6 @@ from onewindow.cases.models import (
     Notice,
     NoticeKind,
 )
-from onewindow.review.selectors.materials import material_requests_for_window
 
 TAGS = ["cases: intake"]
 
@@ -482,7 +482,7 @@ class AcceptView(IntakeView):
         case = self.case(request, case_id)
         data = request_body(AcceptSerializer, request)
         _fresh_check(case, data)
-        with domain_errors():
+        with case_errors():
             services.case_accept(
                 case=case,
                 actor=request.user,
@@ -517,7 +517,7 @@ class CorrectionView(IntakeView):
                 raise exceptions.ValidationError({"sign_off": [problem.message]})
             reason = sign_off["reason"]
         findings = [services.MaterialFinding(**finding) for finding in data["findings"]]
-        with domain_errors():
+        with case_errors():
             services.case_request_correction(
                 case=case,
                 actor=request.user,
@@ -542,7 +542,7 @@ class RejectView(IntakeView):
         case = self.case(request, case_id)
         data = request_body(RejectSerializer, request)
         _fresh_check(case, data)
-        with domain_errors():
+        with case_errors():
             services.case_reject(
                 case=case,
                 actor=request.user,
@@ -606,7 +606,7 @@ class WalkInView(IntakeView):
         if not applicant.is_valid():
             raise exceptions.ValidationError({"applicant": applicant.errors})
         files = _walk_in_files(request, version)
-        with domain_errors():
+        with case_errors():
             form_data = form_fields.validate(form_fields.fields_for(version), data["form_data"])
             try:
                 case = services.case_register_walk_in(
@@ -661,70 +661,12 @@ class CommitmentFulfilView(IntakeView):
             cast(HttpRequest, request), commitment_id=commitment_id
         )
         data = request_body(FulfilSerializer, request)
-        with domain_errors():
+        with case_errors():
             services.commitment_fulfil(
                 commitment=commitment, actor=request.user, upload=data["file"]
             )
         commitment.refresh_from_db()
         return Response(CommitmentSerializer(commitment_data(commitment)).data)
-
-
-class WindowMaterialRequestSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    case_id = serializers.IntegerField()
-    case_number = serializers.CharField()
-    item = serializers.CharField(help_text="事项名称")
-    applicant = IntakePersonSerializer()
-    department = serializers.CharField(help_text="提出要求的审查部门")
-    text = serializers.CharField(help_text="需补充的材料及要求")
-    pauses_clock = serializers.BooleanField(help_text="补充期间该部门审查期限是否暂停计算")
-    requested_on = serializers.DateField()
-    answer_url = serializers.CharField(
-        help_text="登记答复（补充说明及扫描件，multipart）的接口地址"
-    )
-    page_url = serializers.CharField(help_text="窗口登记答复的页面地址")
-
-
-class MaterialRequestListView(IntakeView):
-    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
-
-    @extend_schema(
-        operation_id="intake_material_requests_list",
-        summary="审查补充材料",
-        description="Open material requests of the reviewing departments on cases accepted by the "
-        "clerk's department, the oldest first. The clerk records the applicant's answer, with "
-        "the scanned files, at `answer_url`.",
-        responses={
-            200: WindowMaterialRequestSerializer(many=True),
-            **error_responses(400, 401, 403, 404),
-        },
-        tags=TAGS,
-    )
-    def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            material_requests_for_window(request.user), request, view=self
-        )
-        rows = [
-            {
-                "id": req.pk,
-                "case_id": req.task.case_id,
-                "case_number": req.task.case.number or "",
-                "item": req.task.case.item_version.name,
-                "applicant": _person(req.task.case.applicant),
-                "department": req.task.department.name,
-                "text": req.text,
-                "pauses_clock": req.pauses_clock,
-                "requested_on": req.requested_on,
-                "answer_url": reverse("api:review-material-answer", args=[req.pk]),
-                "page_url": reverse("review:material_answer", args=[req.pk]),
-            }
-            for req in page or []
-        ]
-        return paginator.get_paginated_response(
-            WindowMaterialRequestSerializer(rows, many=True).data
-        )
 
 
 # --- notices (applicant, agent, staff with read access) -----------------------------------------
@@ -782,11 +724,6 @@ urlpatterns: list[URLPattern] = [
     ),
     path("intake/cases/<id:case_id>/reject/", RejectView.as_view(), name="intake-reject"),
     path("intake/commitments/", CommitmentListView.as_view(), name="intake-commitments"),
-    path(
-        "intake/material-requests/",
-        MaterialRequestListView.as_view(),
-        name="intake-material-requests",
-    ),
     path(
         "intake/commitments/<id:commitment_id>/fulfil/",
         CommitmentFulfilView.as_view(),

@@ -94,7 +94,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:intake_queue": page("GET", INTAKE_ROLES),
     "cases:intake_corrections": page("GET", INTAKE_ROLES),
     "cases:intake_commitments": page("GET", INTAKE_ROLES),
-    "cases:intake_material_requests": page("GET", INTAKE_ROLES),
+    "review:intake_material_requests": page("GET", INTAKE_ROLES),
     "cases:intake_walk_in": page("GET", INTAKE_ROLES),
     "cases:intake_walk_in_form": page("GET", INTAKE_OF_CASE),
     "cases:intake_commitment_fulfil": page("POST", INTAKE_OF_CASE),
