@@ -1,4 +1,4 @@
-"""The validated body of a request, read through a serializer."""
+"""The validated body or query string of a request, read through a serializer."""
 
 from __future__ import annotations
 
@@ -15,3 +15,12 @@ def request_body(
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
+
+
+def request_query(
+    serializer_class: type[serializers.Serializer], request: Request
+) -> dict[str, Any]:
+    """``request.query_params`` cleaned by ``serializer_class``; a 400 names invalid ones."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)

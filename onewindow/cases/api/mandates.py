@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, Role
+from onewindow.api.body import request_body
 from onewindow.api.domain import Refused
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
@@ -163,9 +164,7 @@ class MandateListView(APIView):
         user: Any = request.user
         if user.role != Role.APPLICANT:
             raise exceptions.PermissionDenied(_("只有申请人可以委托代办员。"))
-        body = MandateCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = MandateForm(data=body.validated_data, today=clock.today())
+        form = MandateForm(data=request_body(MandateCreateSerializer, request), today=clock.today())
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, Conflict, Refused
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import Pagination, paginated
@@ -140,9 +141,7 @@ class LetterListView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = require_perm(request, Perm.SUPERVISE, target=letter_selectors.TARGET)
-        body = SupervisionLetterIssueSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = request_body(SupervisionLetterIssueSerializer, request)
         department = Department.objects.filter(pk=data["department"]).first()
         if department is None:
             raise exceptions.ValidationError({"department": [_("没有这个部门。")]})

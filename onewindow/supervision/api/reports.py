@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import User
+from onewindow.api.body import request_body
 from onewindow.api.domain import Refused
 from onewindow.api.pagination import Pagination
 from onewindow.api.renderers import PDFRenderer
@@ -139,12 +140,11 @@ class ReportListView(APIView):
     def post(self, request: Request) -> Response:
         if not reports.may_read_reports(request.user):
             raise deny(request._request, target=reports.TARGET, reason="may not request reports")
-        body = SituationReportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = request_body(SituationReportRequestSerializer, request)
         try:
             report = reports.report_request(
-                kind=body.validated_data["period_kind"],
-                period_start=body.validated_data["period_start"],
+                kind=data["period_kind"],
+                period_start=data["period_start"],
                 actor=cast(User, request.user),
             )
         except reports.ReportForbidden as err:  # 403, logged by onewindow.api.errors

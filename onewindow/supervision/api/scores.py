@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from onewindow.api.body import request_body
 from onewindow.api.domain import Refused
 from onewindow.api.schema import error_responses
 from onewindow.lib.ids import parse_id
@@ -222,9 +223,8 @@ class ScoreRecomputeView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = sel.scores_reader(request)
-        body = RecomputeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        kind, start = body.validated_data["period_kind"], body.validated_data["period_start"]
+        data = request_body(RecomputeSerializer, request)
+        kind, start = data["period_kind"], data["period_start"]
         try:
             count = scores.scores_recompute(actor=user, kind=kind, period_start=start)
         except scores.ScoreForbidden as err:  # 403, logged by onewindow.api.errors
@@ -262,10 +262,9 @@ class ScoreSchemeView(APIView):
         user = sel.scores_reader(request)
         if not scores.may_edit_scheme(user):
             raise exceptions.PermissionDenied(_("只有中心管理员可以修改绩效考核方案。"))
-        body = ScoreSchemeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = request_body(ScoreSchemeSerializer, request)
         try:
-            scheme = scores.scheme_update(actor=user, **body.validated_data)
+            scheme = scores.scheme_update(actor=user, **data)
         except scores.SchemeInvalid as err:
             errors = {
                 api_settings.NON_FIELD_ERRORS_KEY if key == scores.NON_FIELD else key: value
