@@ -14,7 +14,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 	bash .ci/run
 
 lint:  ## ruff and mypy only
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
 bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep  ## all benchmarks (figures go to stdout)
 

@@ -31,22 +31,31 @@ What it does, in about a minute:
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode, urlparse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from bench.harness import (
+    Call,
+    Tally,
+    alternate,
+    application_with,
+    free_port,
+    gunicorn_command,
+    queue,
+    run_clients,
+    scratch_database,
+    server_description,
+    serving,
+)
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
 
 # A one-page PDF pypdf opens (uploads are parsed since issue 10 item 12).
 PDF = (
@@ -61,24 +70,20 @@ ITEM_CODE = "BENCH-SUBMIT-001"
 # --- the server side: a WSGI factory for gunicorn ("bench.cases_bench:bench_application()") ----
 
 
-def bench_application() -> Any:
+def bench_application() -> WSGIHandler:
     """The project's WSGI app with the bare views added in front of its URLs."""
-    import types
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     import django
 
     django.setup()
     from django.db import transaction
     from django.http import HttpRequest, JsonResponse
-    from django.test.utils import override_settings
-    from django.urls import include, path
+    from django.urls import path
     from django.views.decorators.csrf import csrf_exempt
     from django.views.decorators.http import require_GET, require_POST
 
     from onewindow.cases.models import Case
     from onewindow.core.models import AccessDenied
-    from onewindow.wsgi import application
 
     @csrf_exempt
     @require_POST
@@ -95,15 +100,8 @@ def bench_application() -> Any:
         status = Case.objects.filter(number=number).values_list("status", flat=True).first()
         return JsonResponse({"status": status})
 
-    urls = types.ModuleType("cases_bench_urls")
-    urls.urlpatterns = [  # type: ignore[attr-defined]
-        path("bench/bare-insert/", bare_insert),
-        path("bench/bare-read/", bare_read),
-        path("", include("onewindow.urls")),
-    ]
-    sys.modules["cases_bench_urls"] = urls
-    override_settings(ROOT_URLCONF="cases_bench_urls", PROGRESS_QUERY_PER_MINUTE=10**9).enable()
-    return application
+    patterns = [path("bench/bare-insert/", bare_insert), path("bench/bare-read/", bare_read)]
+    return application_with("cases_bench_urls", patterns, PROGRESS_QUERY_PER_MINUTE=10**9)
 
 
 # --- the client side ---------------------------------------------------------------------------
@@ -114,34 +112,6 @@ class Seeded:
     token: str
     drafts: list[int]
     version_name: str
-
-
-def prepare_database(database_url: str | None) -> tuple[dict[str, str], Callable[[], None]]:
-    """Environment for a scratch database, and a function that removes it afterwards."""
-    data_dir = tempfile.mkdtemp(prefix="ow-cases-bench-")
-    env = {"ONEWINDOW_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "onewindow.settings"}
-    if not database_url:
-        return env, lambda: None
-    env["DATABASE_URL"] = database_url
-    parsed = urlparse(database_url)
-    if not parsed.scheme.startswith("postgres"):
-        return env, lambda: None
-    import psycopg
-
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        if exists:
-            return  # not ours: leave it
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return env, drop
 
 
 def seed(count: int) -> Seeded:
@@ -236,141 +206,19 @@ def seed(count: int) -> Seeded:
     return Seeded(token, drafts, version.name)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    from django.conf import settings
-
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen(
-        [
-            str(gunicorn),
-            "bench.cases_bench:bench_application()",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            str(settings.WEB_WORKERS),
-            "--threads",
-            str(settings.WEB_THREADS),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, **env},
-        cwd=Path(__file__).resolve().parent.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def wait_healthy(port: int, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(
-                f"server exited: {server.stderr.read().decode() if server.stderr else ''}"
-            )
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("server did not become healthy")
-
-
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, seconds: float, error: str = "") -> None:
-        with self.lock:
-            if error:
-                self.errors.append(error)
-            else:
-                self.latencies.append(seconds)
-
-
-Request = Callable[[], tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]]
-
-
-def run_clients(port: int, clients: int, seconds: float, make: Request) -> tuple[Tally, float]:
-    """``clients`` threads, one keep-alive connection each, sending ``make()`` until time is up."""
-    tally = Tally()
-    stop_at = time.perf_counter() + seconds
-    start = threading.Barrier(clients + 1)
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        start.wait()
-        while time.perf_counter() < stop_at:
-            try:
-                method, path, body, headers, ok = make()
-            except IndexError:  # no more prepared drafts
-                return
-            began = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                content = response.read()
-            except OSError as exc:
-                tally.add(0, f"{path}: {exc}")
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                continue
-            elapsed = time.perf_counter() - began
-            failed = f"{path}: {response.status} {content[:200].decode(errors='replace')}"
-            tally.add(elapsed, "" if response.status in ok else failed)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return tally, time.perf_counter() - began
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
-
-
-def bench_submissions(
-    port: int, seeded: Seeded, clients: int, seconds: float
-) -> tuple[float, float, list[str]]:
-    drafts = list(reversed(seeded.drafts))
-    lock = threading.Lock()
+def bench_submissions(port: int, seeded: Seeded, clients: int, seconds: float) -> dict[str, Tally]:
+    """The submit call and the bare insert view in turn, two rounds each."""
+    drafts = queue(seeded.drafts)  # IndexError ends a client when none are left
     auth = {"Authorization": f"Token {seeded.token}", "Content-Type": "application/json"}
 
-    def submit() -> tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]:
-        with lock:
-            case_id = drafts.pop()  # IndexError ends the client when none are left
+    def submit() -> Call:
         headers = {**auth, "Idempotency-Key": uuid.uuid4().hex}
-        return "POST", f"/api/v1/cases/{case_id}/submit/", b"{}", headers, (201,)
+        return Call("POST", f"/api/v1/cases/{drafts()}/submit/", b"{}", headers, (201,))
 
-    def insert() -> tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]:
-        return "POST", "/bench/bare-insert/", b"", {"Content-Length": "0"}, (201,)
+    def insert() -> Call:
+        return Call("POST", "/bench/bare-insert/", b"", {"Content-Length": "0"}, (201,))
 
-    counts = {"submit": [0, 0.0], "bare": [0, 0.0]}
-    errors: list[str] = []
-    for _round in range(2):
-        for name, make in (("bare", insert), ("submit", submit)):
-            tally, elapsed = run_clients(port, clients, seconds / 2, make)
-            counts[name][0] += len(tally.latencies)
-            counts[name][1] += elapsed
-            errors.extend(tally.errors)
-    rate = {name: done / elapsed for name, (done, elapsed) in counts.items()}
-    return rate["submit"], rate["bare"], errors
+    return alternate(port, clients, seconds, {"bare": insert, "submit": submit})
 
 
 def submitted_cases() -> list[tuple[str, str]]:
@@ -383,27 +231,19 @@ def submitted_cases() -> list[tuple[str, str]]:
 def bench_progress(
     port: int, cases: list[tuple[str, str]], clients: int, seconds: float
 ) -> dict[str, Tally]:
-    def page() -> tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]:
+    def page() -> Call:
         number, code = random.choice(cases)
-        query = urlencode({"number": number, "code": code})
-        return "GET", f"/progress/?{query}", None, {}, (200,)
+        return Call("GET", f"/progress/?{urlencode({'number': number, 'code': code})}")
 
-    def api() -> tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]:
+    def api() -> Call:
         number, code = random.choice(cases)
-        query = urlencode({"number": number, "code": code})
-        return "GET", f"/api/v1/progress/?{query}", None, {}, (200,)
+        return Call("GET", f"/api/v1/progress/?{urlencode({'number': number, 'code': code})}")
 
-    def bare() -> tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]:
+    def bare() -> Call:
         number, _code = random.choice(cases)
-        return "GET", f"/bench/bare-read/?{urlencode({'number': number})}", None, {}, (200,)
+        return Call("GET", f"/bench/bare-read/?{urlencode({'number': number})}")
 
-    tallies = {"bare": Tally(), "page": Tally(), "api": Tally()}
-    for _round in range(2):
-        for name, make in (("bare", bare), ("page", page), ("api", api)):
-            tally, _elapsed = run_clients(port, clients, seconds / 2, make)
-            tallies[name].latencies.extend(tally.latencies)
-            tallies[name].errors.extend(tally.errors)
-    return tallies
+    return alternate(port, clients, seconds, {"bare": bare, "page": page, "api": api})
 
 
 def main() -> int:
@@ -415,63 +255,64 @@ def main() -> int:
     parser.add_argument("--drafts", type=int, default=4000)
     args = parser.parse_args()
 
-    env, cleanup = prepare_database(args.database_url)
+    env, cleanup = scratch_database(args.database_url)
     os.environ.update(env)
-    server = None
     try:
         started = time.perf_counter()
         seeded = seed(args.drafts)
-        from django.conf import settings
-        from django.db import connection
-
         seed_seconds = time.perf_counter() - started
         port = free_port()
-        server = start_server(env, port)
-        wait_healthy(port, server)
-        # Warm up every worker: imports, calendar, template and URL caches.
-        run_clients(port, 8, 1.0, lambda: ("GET", "/progress/", None, {}, (200,)))
-        database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
-        print(f"database: {database}; seeded {len(seeded.drafts)} drafts in {seed_seconds:.1f} s")
-        print(
-            f"server: gunicorn gthread, {settings.WEB_WORKERS} workers x "
-            f"{settings.WEB_THREADS} threads; {os.cpu_count()} CPUs; notifications backend: "
-            f"{settings.NOTIFICATION_BACKENDS['sms'].rsplit('.', 1)[-1]}"
-        )
-
-        submit_rate, bare_rate, errors = bench_submissions(port, seeded, args.clients, args.seconds)
-        ratio = submit_rate / bare_rate if bare_rate else float("nan")
-        if errors:
-            print(f"submission errors: {len(errors)}, e.g. {errors[:3]}")
-        print(
-            f"submissions ({args.clients} clients, submit call on prepared drafts): "
-            f"{submit_rate:.0f}/s; bare insert view: {bare_rate:.0f}/s; ratio {ratio:.2f} "
-            f"(goal >= 0.6: {'met' if ratio >= 0.6 else 'NOT met'})"
-        )
-        cases = submitted_cases()
-        tallies = bench_progress(port, cases, args.progress_clients, args.seconds)
-        print(f"progress query, {args.progress_clients} concurrent clients, {len(cases)} cases:")
-        for name, label in (
-            ("page", "page /progress/"),
-            ("api", "API /api/v1/progress/"),
-            ("bare", "bare read view"),
-        ):
-            t = tallies[name]
-            print(
-                f"  {label:<22} p50 {statistics.median(t.latencies) * 1000:6.1f} ms  "
-                f"p99 {percentile(t.latencies, 0.99) * 1000:6.1f} ms  ({len(t.latencies)} requests)"
-            )
-            errors.extend(t.errors)
-        if errors:
-            print(f"errors: {len(errors)}, e.g. {errors[:5]}")
-        return 1 if errors else 0
+        with serving(gunicorn_command("bench.cases_bench:bench_application()", port), env, port):
+            # Warm up every worker: imports, calendar, template and URL caches.
+            run_clients(port, 8, lambda: Call("GET", "/progress/"), 1.0)
+            return measure(port, seeded, args, seed_seconds)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
         from django.db import connections
 
         connections.close_all()
         cleanup()
+
+
+def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: float) -> int:
+    """Print the server and database, then both measurements; 1 if any request failed."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
+    print(f"database: {database}; seeded {len(seeded.drafts)} drafts in {seed_seconds:.1f} s")
+    print(
+        f"server: {server_description()}; {os.cpu_count()} CPUs; notifications backend: "
+        f"{settings.NOTIFICATION_BACKENDS['sms'].rsplit('.', 1)[-1]}"
+    )
+
+    rates = bench_submissions(port, seeded, args.clients, args.seconds)
+    submit_rate, bare_rate = rates["submit"].per_second, rates["bare"].per_second
+    errors = rates["bare"].errors + rates["submit"].errors
+    ratio = submit_rate / bare_rate if bare_rate else float("nan")
+    if errors:
+        print(f"submission errors: {len(errors)}, e.g. {errors[:3]}")
+    print(
+        f"submissions ({args.clients} clients, submit call on prepared drafts): "
+        f"{submit_rate:.0f}/s; bare insert view: {bare_rate:.0f}/s; ratio {ratio:.2f} "
+        f"(goal >= 0.6: {'met' if ratio >= 0.6 else 'NOT met'})"
+    )
+    cases = submitted_cases()
+    tallies = bench_progress(port, cases, args.progress_clients, args.seconds)
+    print(f"progress query, {args.progress_clients} concurrent clients, {len(cases)} cases:")
+    for name, label in (
+        ("page", "page /progress/"),
+        ("api", "API /api/v1/progress/"),
+        ("bare", "bare read view"),
+    ):
+        t = tallies[name]
+        print(
+            f"  {label:<22} p50 {t.p50_ms:6.1f} ms  "
+            f"p99 {t.p99_ms:6.1f} ms  ({len(t.latencies)} requests)"
+        )
+        errors.extend(t.errors)
+    if errors:
+        print(f"errors: {len(errors)}, e.g. {errors[:5]}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

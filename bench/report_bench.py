@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import time
 from pathlib import Path
+
+from bench.harness import median
 
 DATA_DIR = Path("/tmp/ow-report-bench")
 
@@ -53,7 +54,7 @@ def main() -> None:
     )
     if timings:
         print(
-            f"per report: median {statistics.median(timings):.3f} s, max {max(timings):.3f} s "
+            f"per report: median {median(timings):.3f} s, max {max(timings):.3f} s "
             f"(the first one loads the CJK font)"
         )
 

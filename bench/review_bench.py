@@ -30,35 +30,37 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
-import subprocess
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.cases_bench import (
-    PDF,
+from bench.cases_bench import PDF
+from bench.harness import (
+    Call,
     Tally,
+    alternate,
+    application_with,
     free_port,
-    percentile,
-    prepare_database,
+    gunicorn_command,
+    queue,
     run_clients,
-    wait_healthy,
+    scratch_database,
+    server_description,
+    serving,
 )
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
 
 ITEM_CODE = "BENCH-REVIEW-001"
 APPROVE = [{"kind": "approve", "role": "approver"}]
 
 
 # --- the server side ---------------------------------------------------------------------------
-def bench_application() -> Any:
+def bench_application() -> WSGIHandler:
     """The project's WSGI app with a bare conditional-UPDATE view in front of its URLs."""
-    import types
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     import django
 
@@ -66,13 +68,11 @@ def bench_application() -> Any:
     from django.db import transaction
     from django.db.models import F
     from django.http import HttpRequest, JsonResponse
-    from django.test.utils import override_settings
-    from django.urls import include, path
+    from django.urls import path
     from django.views.decorators.csrf import csrf_exempt
     from django.views.decorators.http import require_POST
 
     from onewindow.review.models import Task
-    from onewindow.wsgi import application
 
     @csrf_exempt
     @require_POST
@@ -84,40 +84,8 @@ def bench_application() -> Any:
             )
         return JsonResponse({"updated": updated}, status=200 if updated else 409)
 
-    urls = types.ModuleType("review_bench_urls")
-    urls.urlpatterns = [  # type: ignore[attr-defined]
-        path("bench/bare-update/<int:task_id>/", bare_update),
-        path("", include("onewindow.urls")),
-    ]
-    sys.modules["review_bench_urls"] = urls
-    override_settings(ROOT_URLCONF="review_bench_urls").enable()
-    return application
-
-
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    from django.conf import settings
-
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen(
-        [
-            str(gunicorn),
-            "bench.review_bench:bench_application()",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            str(settings.WEB_WORKERS),
-            "--threads",
-            str(settings.WEB_THREADS),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, **env},
-        cwd=Path(__file__).resolve().parent.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    patterns = [path("bench/bare-update/<int:task_id>/", bare_update)]
+    return application_with("review_bench_urls", patterns)
 
 
 # --- seeding -----------------------------------------------------------------------------------
@@ -266,61 +234,39 @@ def seed(count: int) -> Seeded:
 
 
 # --- measurements ------------------------------------------------------------------------------
-Made = tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]
-
-
-def bench_completions(
-    port: int, seeded: Seeded, clients: int, seconds: float
-) -> tuple[float, float, list[str]]:
+def bench_completions(port: int, seeded: Seeded, clients: int, seconds: float) -> dict[str, Tally]:
     """Each case's two tasks in order (A then B) from one shared queue: the B call is the join."""
-    queue = [task for pair in reversed(seeded.pairs) for task in reversed(pair)]
-    lock = threading.Lock()
+    tasks = queue(task for pair in seeded.pairs for task in pair)
     body = json.dumps({"revision": 0, "kind": "agree"}).encode()
 
-    def opinion() -> Made:
-        with lock:
-            task_id, department_id = queue.pop()  # IndexError ends the client
+    def opinion() -> Call:
+        task_id, department_id = tasks()  # IndexError ends the client
         headers = {
             "Authorization": f"Token {seeded.tokens[department_id]}",
             "Content-Type": "application/json",
         }
-        return "POST", f"/api/v1/review/tasks/{task_id}/opinion/", body, headers, (200,)
+        return Call("POST", f"/api/v1/review/tasks/{task_id}/opinion/", body, headers)
 
-    def bare() -> Made:
+    def bare() -> Call:
         task_id = random.choice(seeded.bare)
         # 409: another client updated the same row first; the conditional UPDATE did its job.
         headers = {"Content-Length": "0"}
-        return "POST", f"/bench/bare-update/{task_id}/", b"", headers, (200, 409)
+        return Call("POST", f"/bench/bare-update/{task_id}/", b"", headers, (200, 409))
 
-    counts = {"opinion": [0, 0.0], "bare": [0, 0.0]}
-    errors: list[str] = []
-    for _round in range(2):
-        for name, make in (("bare", bare), ("opinion", opinion)):
-            tally, elapsed = run_clients(port, clients, seconds / 2, make)
-            counts[name][0] += len(tally.latencies)
-            counts[name][1] += elapsed
-            errors.extend(tally.errors)
-    rate = {name: done / elapsed for name, (done, elapsed) in counts.items()}
-    return rate["opinion"], rate["bare"], errors
+    return alternate(port, clients, seconds, {"bare": bare, "opinion": opinion})
 
 
 def bench_inbox(port: int, seeded: Seeded, clients: int, seconds: float) -> dict[str, Tally]:
     auth = {"Authorization": f"Token {seeded.tokens[seeded.dept_a]}"}
 
-    def api() -> Made:
+    def api() -> Call:
         page = random.randint(1, 50)
-        return "GET", f"/api/v1/review/inbox/?page={page}", None, auth, (200,)
+        return Call("GET", f"/api/v1/review/inbox/?page={page}", None, auth)
 
-    def api_overdue() -> Made:
-        return "GET", "/api/v1/review/inbox/?urgency=overdue", None, auth, (200,)
+    def api_overdue() -> Call:
+        return Call("GET", "/api/v1/review/inbox/?urgency=overdue", None, auth)
 
-    tallies = {"api": Tally(), "overdue": Tally()}
-    for _round in range(2):
-        for name, make in (("api", api), ("overdue", api_overdue)):
-            tally, _elapsed = run_clients(port, clients, seconds / 2, make)
-            tallies[name].latencies.extend(tally.latencies)
-            tallies[name].errors.extend(tally.errors)
-    return tallies
+    return alternate(port, clients, seconds, {"api": api, "overdue": api_overdue})
 
 
 def main() -> int:
@@ -332,65 +278,63 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=52000, help="cases in review (2 tasks each)")
     args = parser.parse_args()
 
-    env, cleanup = prepare_database(args.database_url)
+    env, cleanup = scratch_database(args.database_url)
     os.environ.update(env)
-    server = None
     try:
         started = time.perf_counter()
         seeded = seed(args.cases)
-        from django.conf import settings
-        from django.db import connection
-
-        from onewindow.review.models import TASK_PENDING, Task
-
         seed_seconds = time.perf_counter() - started
         port = free_port()
-        server = start_server(env, port)
-        wait_healthy(port, server)
-        warm = {"Authorization": f"Token {seeded.tokens[seeded.dept_a]}"}
-        run_clients(port, 8, 1.0, lambda: ("GET", "/api/v1/review/inbox/", None, warm, (200,)))
-        database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
-        print(f"database: {database}; seeded {args.cases} cases in {seed_seconds:.1f} s")
-        print(
-            f"server: gunicorn gthread, {settings.WEB_WORKERS} workers x "
-            f"{settings.WEB_THREADS} threads; {os.cpu_count()} CPUs"
-        )
-        done_rate, bare_rate, errors = bench_completions(port, seeded, args.clients, args.seconds)
-        ratio = done_rate / bare_rate if bare_rate else float("nan")
-        from onewindow.cases.models import CaseEvent
-
-        joins = CaseEvent.objects.filter(action="opinions_complete").count()
-        if errors:
-            print(f"completion errors: {len(errors)}, e.g. {errors[:3]}")
-        print(
-            f"task completions ({args.clients} clients, opinion API, {joins} cases joined): "
-            f"{done_rate:.0f}/s; bare conditional-UPDATE view: {bare_rate:.0f}/s; "
-            f"ratio {ratio:.2f} (goal >= 0.6: {'met' if ratio >= 0.6 else 'NOT met'})"
-        )
-        open_tasks = Task.objects.filter(status__in=TASK_PENDING).count()
-        tallies = bench_inbox(port, seeded, args.inbox_clients, args.seconds)
-        print(f"reviewer inbox, {args.inbox_clients} concurrent clients, {open_tasks} open tasks:")
-        for name, label in (
-            ("api", "API inbox (page 1-50)"),
-            ("overdue", "API inbox, overdue"),
-        ):
-            t = tallies[name]
-            print(
-                f"  {label:<24} p50 {statistics.median(t.latencies) * 1000:6.1f} ms  "
-                f"p99 {percentile(t.latencies, 0.99) * 1000:6.1f} ms  ({len(t.latencies)} requests)"
-            )
-            errors.extend(t.errors)
-        if errors:
-            print(f"errors: {len(errors)}, e.g. {errors[:5]}")
-        return 1 if errors else 0
+        with serving(gunicorn_command("bench.review_bench:bench_application()", port), env, port):
+            warm = {"Authorization": f"Token {seeded.tokens[seeded.dept_a]}"}
+            run_clients(port, 8, lambda: Call("GET", "/api/v1/review/inbox/", None, warm), 1.0)
+            return measure(port, seeded, args, seed_seconds)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
         from django.db import connections
 
         connections.close_all()
         cleanup()
+
+
+def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: float) -> int:
+    """Print the server and database, then both measurements; 1 if any request failed."""
+    from django.conf import settings
+    from django.db import connection
+
+    from onewindow.cases.models import CaseEvent
+    from onewindow.review.models import TASK_PENDING, Task
+
+    database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
+    print(f"database: {database}; seeded {args.cases} cases in {seed_seconds:.1f} s")
+    print(f"server: {server_description()}; {os.cpu_count()} CPUs")
+    rates = bench_completions(port, seeded, args.clients, args.seconds)
+    done_rate, bare_rate = rates["opinion"].per_second, rates["bare"].per_second
+    errors = rates["bare"].errors + rates["opinion"].errors
+    ratio = done_rate / bare_rate if bare_rate else float("nan")
+    joins = CaseEvent.objects.filter(action="opinions_complete").count()
+    if errors:
+        print(f"completion errors: {len(errors)}, e.g. {errors[:3]}")
+    print(
+        f"task completions ({args.clients} clients, opinion API, {joins} cases joined): "
+        f"{done_rate:.0f}/s; bare conditional-UPDATE view: {bare_rate:.0f}/s; "
+        f"ratio {ratio:.2f} (goal >= 0.6: {'met' if ratio >= 0.6 else 'NOT met'})"
+    )
+    open_tasks = Task.objects.filter(status__in=TASK_PENDING).count()
+    tallies = bench_inbox(port, seeded, args.inbox_clients, args.seconds)
+    print(f"reviewer inbox, {args.inbox_clients} concurrent clients, {open_tasks} open tasks:")
+    for name, label in (
+        ("api", "API inbox (page 1-50)"),
+        ("overdue", "API inbox, overdue"),
+    ):
+        t = tallies[name]
+        print(
+            f"  {label:<24} p50 {t.p50_ms:6.1f} ms  "
+            f"p99 {t.p99_ms:6.1f} ms  ({len(t.latencies)} requests)"
+        )
+        errors.extend(t.errors)
+    if errors:
+        print(f"errors: {len(errors)}, e.g. {errors[:5]}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

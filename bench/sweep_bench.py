@@ -32,7 +32,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,7 +40,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.cases_bench import Tally, free_port, percentile, run_clients, start_server, wait_healthy
+from bench.harness import (
+    ROOT,
+    Call,
+    Tally,
+    free_port,
+    gunicorn_command,
+    median,
+    percentile,
+    run_clients,
+    serving,
+)
 from bench.sweep_data import DEFAULT_URL, TODAY, bench_env, target_prepare
 
 MARKS = "bench_sweep_marks"
@@ -127,7 +136,7 @@ def sweep_run(today: dt.date, batch: int) -> dict[str, Any]:
     return {
         "seconds": time.perf_counter() - started,
         "emails": result.emails,
-        "batch_p50_ms": statistics.median(held) if held else 0.0,
+        "batch_p50_ms": median(held) if held else 0.0,
         "batch_p99_ms": percentile(held, 0.99) if held else 0.0,
         "batches_over_goal": sum(1 for ms in held if ms > BATCH_GOAL_MS),
         **sweep_summary(result),
@@ -150,7 +159,7 @@ def child(what: str, today: dt.date, batch: int) -> subprocess.Popen[bytes]:
             "--database-url",
             os.environ["DATABASE_URL"],
         ],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -183,9 +192,6 @@ def cards_reset() -> int:
     return deleted
 
 
-Made = tuple[str, str, bytes | None, dict[str, str], tuple[int, ...]]
-
-
 class Submitter:
     """POST /api/v1/cases/<id>/submit/ on the generated drafts (as cases_bench does)."""
 
@@ -203,7 +209,7 @@ class Submitter:
         self.lock = threading.Lock()
         self.until: subprocess.Popen[bytes] | None = None  # stop when this process ends
 
-    def make(self) -> Made:
+    def make(self) -> Call:
         if self.until is not None and self.until.poll() is not None:
             raise IndexError  # ends the client: the pass it ran beside is over
         with self.lock:
@@ -213,16 +219,15 @@ class Submitter:
             "Content-Type": "application/json",
             "Idempotency-Key": uuid.uuid4().hex,
         }
-        return "POST", f"/api/v1/cases/{case_id}/submit/", b"{}", headers, (201,)
+        return Call("POST", f"/api/v1/cases/{case_id}/submit/", b"{}", headers, (201,))
 
 
-def latency(tally: Tally, elapsed: float) -> dict[str, Any]:
-    values = tally.latencies
+def latency(tally: Tally) -> dict[str, Any]:
     return {
-        "requests": len(values),
-        "per_second": len(values) / elapsed if elapsed else 0.0,
-        "p50_ms": statistics.median(values) * 1000 if values else float("nan"),
-        "p99_ms": percentile(values, 0.99) * 1000,
+        "requests": len(tally.latencies),
+        "per_second": tally.per_second,
+        "p50_ms": tally.p50_ms,
+        "p99_ms": tally.p99_ms,
         "errors": len(tally.errors),
         "error_sample": tally.errors[:3],
     }
@@ -235,10 +240,10 @@ def beside(
     proc = child(what, today, batch)
     submitter.until = proc
     try:
-        tally, elapsed = run_clients(port, clients, 3600.0, submitter.make)
+        tally = run_clients(port, clients, submitter.make)  # until the child is done
     finally:
         submitter.until = None
-    return latency(tally, elapsed), child_result(proc)
+    return latency(tally), child_result(proc)
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -296,17 +301,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     env = bench_env(args.database_url)
     port = free_port()
-    server = start_server(env, port)
     submitter = Submitter()
-    try:
-        wait_healthy(port, server)
-        run_clients(port, 4, 1.0, lambda: ("GET", "/progress/", None, {}, (200,)))  # warm up
+    with serving(gunicorn_command("bench.cases_bench:bench_application()", port), env, port):
+        run_clients(port, 4, lambda: Call("GET", "/progress/"), 1.0)  # warm up
         print(
             f"submissions: {args.clients} clients, {len(submitter.drafts):,} drafts; "
             f"gunicorn gthread {settings.WEB_WORKERS} x {settings.WEB_THREADS}"
         )
-        tally, elapsed = run_clients(port, args.clients, args.seconds, submitter.make)
-        idle = latency(tally, elapsed)
+        idle = latency(run_clients(port, args.clients, submitter.make, args.seconds))
         cards_reset()
         connections.close_all()
         during, loaded = beside(port, submitter, args.clients, "sweep", today, args.batch)
@@ -316,9 +318,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             port, submitter, args.clients, "baseline", today, args.batch
         )
         cards_reset()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     for label, lat in (
         ("idle", idle),
         ("during first pass", during),

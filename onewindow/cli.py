@@ -1,7 +1,7 @@
 """The ``onewindow`` command: the operational entry point.
 
 Sub-commands live next to the code they drive; this module only dispatches:
-``run`` (onewindow.server), ``demo`` (onewindow.demo.catalog), ``calendar``
+``run`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
 (onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
 supervision sweep, onewindow.supervision.cli), ``unlock`` (lift a sign-in lockout,
 onewindow.accounts.cli), ``env`` (list settings).
@@ -29,13 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     from onewindow import server
     from onewindow.accounts import cli as accounts_cli
     from onewindow.calendars import cli as calendar_cli
-    from onewindow.demo import catalog as demo
+    from onewindow.demo import cli as demo_cli
     from onewindow.supervision import cli as supervision_cli
 
     parser = ChineseArgumentParser(prog="onewindow", description="OneWindow 一窗通办")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
     server.add_parsers(sub)
-    demo.add_parser(sub)
+    demo_cli.add_parser(sub)
     calendar_cli.add_parser(sub)
     supervision_cli.add_parser(sub)
     accounts_cli.add_parser(sub)

@@ -8,7 +8,7 @@ ensure_venv dev
 ensure_system_packages
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
-echo "== mypy"; .venv/bin/mypy onewindow
+echo "== mypy"; .venv/bin/mypy onewindow bench
 echo "== tests on SQLite"
 # A file database (not :memory:) so the concurrency tests run real threads against it.
 sqlite_test="${TMPDIR:-/tmp}/onewindow-test-$$.sqlite3"

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
-from onewindow.cases import selectors, services
+from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import (
     Case,
@@ -36,6 +36,7 @@ from onewindow.cases.models import (
     Mandate,
     Notice,
 )
+from onewindow.cases.selectors import mandates as mandates_selectors
 from onewindow.core import clock
 
 # Who may look at cases here: user administrators and supervisors (CASE_READ_ALL) who reach the
@@ -186,15 +187,17 @@ class MandateStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [(state.value, label) for state, label in selectors.MANDATE_STATE_LABELS.items()]
+        return [
+            (state.value, label) for state, label in mandates_selectors.MANDATE_STATE_LABELS.items()
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> QuerySet[Mandate]:
         today = clock.today()
-        if self.value() == selectors.MandateState.VALID:
+        if self.value() == mandates_selectors.MandateState.VALID:
             return queryset.filter(revoked_at__isnull=True, valid_until__gte=today)
-        if self.value() == selectors.MandateState.EXPIRED:
+        if self.value() == mandates_selectors.MandateState.EXPIRED:
             return queryset.filter(revoked_at__isnull=True, valid_until__lt=today)
-        if self.value() == selectors.MandateState.REVOKED:
+        if self.value() == mandates_selectors.MandateState.REVOKED:
             return queryset.filter(revoked_at__isnull=False)
         return queryset
 
@@ -251,7 +254,7 @@ class MandateAdmin(_ByRole):
 
     @admin.display(description=gettext_lazy("状态"))
     def state(self, obj: Mandate) -> str:
-        return str(selectors.MANDATE_STATE_LABELS[selectors.mandate_state(obj)])
+        return str(mandates_selectors.MANDATE_STATE_LABELS[mandates_selectors.mandate_state(obj)])
 
     def save_model(self, request: HttpRequest, obj: Mandate, form: Any, change: bool) -> None:
         if change:  # nothing on a recorded mandate is editable; revoke it instead

@@ -1,4 +1,4 @@
-"""``onewindow demo``: the demo data, modelled on the seed (鄂州市, 2015) and the researched
+"""The demo data (``onewindow demo``, whose command line is ``demo/cli.py``), modelled on the seed (鄂州市, 2015) and the researched
 public data in ``data/`` (SOURCES.md there says what is real and what is not).
 
 29 departments, the region tree (city → the 7 new districts → streets/towns → communities, some
@@ -12,153 +12,59 @@ command says ``--no-cases``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-SEED = 2015
-DEMO_PASSWORD = "demo-2015"
-HALL = "鄂州市市民中心（古城路129号）政务服务大厅"
-HALL_HOURS = "法定工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）"
-# The service centre website's contact number (departments.csv, 鄂州市行政审批局): the line
-# for departments whose own number the sources do not give.
-HALL_PHONE = "027-60858577"
-SUPERVISION_PHONE = "12345"
-PUBLISHED_AT = dt.datetime(2025, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-DEMO_DEPARTMENT = "SCJG"
-MAX_CASES = 20_000
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from tqdm import tqdm
 
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: str
-    full_name: str
-    title: str  # what print_logins shows beside the name
-    department: str = ""
-    windows: tuple[str, ...] = ()
-    applicant_kind: str = ""
-
-
-# One persona per role; the department staff work in 鄂州市市场监督管理局.
-DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("applicant", "applicant", "张明", "申请人（自然人）", applicant_kind="person"),
-    DemoUser(
-        "enterprise",
-        "applicant",
-        "鄂州市楚韵食品有限公司",
-        "申请人（法人）",
-        applicant_kind="enterprise",
-    ),
-    DemoUser("agent", "agent", "李娜", "代办员（绿色通道服务队）", applicant_kind="person"),
-    DemoUser("clerk", "clerk", "陈静", "窗口受理人员", DEMO_DEPARTMENT, ("C01", "C02")),
-    DemoUser("handler", "handler", "刘洋", "承办人", DEMO_DEPARTMENT),
-    DemoUser("reviewer", "reviewer", "赵敏", "审核人", DEMO_DEPARTMENT),
-    DemoUser("approver", "approver", "孙伟", "批准人", DEMO_DEPARTMENT),
-    DemoUser("chief", "chief", "周强", "首席代表", DEMO_DEPARTMENT, ("C01", "C02")),
-    # ALL Art. 42: extensions are approved by the agency head; for joint handling by the head of
-    # the city government, who sits in no department.
-    DemoUser("head", "head", "钱国栋", "机关负责人（批准延期）", DEMO_DEPARTMENT),
-    DemoUser("gov_head", "gov_head", "何志刚", "本级人民政府负责人（批准联合办理延期）"),
-    DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
-    DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
-    DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
+from onewindow.accounts.models import User
+from onewindow.catalog.models import (
+    Condition,
+    Department,
+    Fee,
+    ImplementationMode,
+    Item,
+    ItemImplementation,
+    Material,
+    ProcessBranch,
+    Region,
+    RegionLevel,
+    RiskPoint,
+    Window,
 )
-DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)
+from onewindow.catalog.services import item_create, item_version_publish
+from onewindow.core import clock
+from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
+from onewindow.demo.data import plan
+from onewindow.demo.data.forms import FormText, application_form
+from onewindow.demo.data.risks import RISKS
+from onewindow.demo.personas import (
+    DEMO_PASSWORD,
+    DEMO_USERNAMES,
+    DEMO_USERS,
+    HALL,
+    HALL_HOURS,
+    HALL_PHONE,
+    PUBLISHED_AT,
+    SEED,
+    SUPERVISION_PHONE,
+)
+from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
 
 
 class DemoDataPresent(Exception):
     """The database already holds catalog data or demo users; loading would mix the two."""
 
 
-# --- command line -----------------------------------------------------------------------------
-def add_parser(sub: Any) -> None:
-    from onewindow.demo.cases import DEFAULT_COUNT
-
-    parser = sub.add_parser(
-        "demo",
-        help="load the demo data (catalog, users and a year of generated cases) into an empty "
-        "database (--reset: wipe the demo data and reload)",
-    )
-    parser.add_argument(
-        "--reset",
-        action="store_true",
-        help="delete all cases (with their tasks, decisions, certificates, cards, letters and "
-        "files), the catalog and the demo users first, then load the demo data again",
-    )
-    cases = parser.add_mutually_exclusive_group()
-    cases.add_argument(
-        "--cases",
-        type=_case_count,
-        default=DEFAULT_COUNT,
-        metavar="N",
-        help=f"generate N cases over the year ending today (default {DEFAULT_COUNT})",
-    )
-    cases.add_argument(
-        "--no-cases",
-        dest="cases",
-        action="store_const",
-        const=0,
-        help="load the catalog and the demo users only, without generated cases",
-    )
-    parser.set_defaults(func=demo_command)
-
-
-def _case_count(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"办件数须为整数：{value!r}") from None
-    if not 0 <= number <= MAX_CASES:
-        raise argparse.ArgumentTypeError(f"办件数须在 0 至 {MAX_CASES} 之间。")
-    return number
-
-
-def demo_command(args: argparse.Namespace) -> int:
-    from onewindow.core.commands import setup_django
-
-    setup_django()  # migrates a fresh database first
-    from django.db.models import ProtectedError
-
-    present = demo_data_present()
-    if present and not args.reset:
-        print(
-            _present_message(present)
-            + "如需删除这些目录数据和演示用户并重新加载，请运行：onewindow demo --reset",
-            file=sys.stderr,
-        )
-        return 1
-    started = time.monotonic()
-    try:
-        if args.reset:
-            demo_reset()
-        generated = load_demo(progress=True, cases=args.cases)
-    except ProtectedError:
-        print(
-            "无法重置演示数据：其他数据（如非演示用户或办件）仍引用这些部门、窗口或事项。",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"演示数据已加载，用时 {time.monotonic() - started:.1f} 秒。")
-    if generated is not None:
-        print(
-            f"已生成近一年的办件 {generated.cases} 件、监察牌 {generated.cards} 张、"
-            f"督办函 {generated.letters} 份。"
-        )
-    print_logins()
-    return 0
-
-
 def demo_data_present() -> dict[str, int]:
     """What the database already holds that the demo would create, by Chinese label."""
-    from onewindow.accounts.models import User
-    from onewindow.catalog.models import Department, Item, Region, Window
 
     counts = {
         "部门": Department.objects.count(),
@@ -170,7 +76,7 @@ def demo_data_present() -> dict[str, int]:
     return {label: n for label, n in counts.items() if n}
 
 
-def _present_message(present: dict[str, int]) -> str:
+def present_message(present: dict[str, int]) -> str:
     counts = "、".join(f"{label}{n}条" for label, n in present.items())
     return f"数据库中已有数据（{counts}），未加载演示数据。"
 
@@ -180,18 +86,6 @@ def demo_reset() -> None:
     generated people, the whole catalog and the demo users (tolerance settings, which a
     migration provides, stay). Raises ProtectedError when other data still refers to it;
     nothing is deleted then."""
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    from onewindow.accounts.models import User
-    from onewindow.catalog.models import (
-        Department,
-        Item,
-        Material,
-        Region,
-        RegionLevel,
-        Window,
-    )
 
     files = [
         name
@@ -199,7 +93,6 @@ def demo_reset() -> None:
         for name in pair
         if name
     ]
-    from onewindow.demo.cases import demo_cases_reset
 
     with transaction.atomic():
         demo_cases_reset()
@@ -226,14 +119,10 @@ def load_demo(
     over the year ending ``today`` (default: the demo's count, today). All or nothing.
 
     Returns the cases' summary (``onewindow.demo.cases.Result``), or None without cases."""
-    from django.db import transaction
-
-    from onewindow.core import clock
-    from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load
 
     present = demo_data_present()
     if present:
-        raise DemoDataPresent(_present_message(present))
+        raise DemoDataPresent(present_message(present))
     count = DEFAULT_COUNT if cases is None else cases
     with transaction.atomic():
         _load_catalog(progress)
@@ -243,10 +132,6 @@ def load_demo(
 
 
 def _load_catalog(progress: bool) -> None:
-    from django.db import transaction
-    from tqdm import tqdm
-
-    from onewindow.demo.data import plan
 
     rng = random.Random(SEED)
     items = plan.items(rng)
@@ -284,7 +169,6 @@ def _each(items: list[Any], bar: Any) -> Iterator[Any]:
 
 
 def _load_departments(plan: Any) -> dict[str, Any]:
-    from onewindow.catalog.models import Department
 
     windows_by_department: dict[str, list[Any]] = {}
     for window in plan.WINDOWS:
@@ -310,7 +194,6 @@ def _load_departments(plan: Any) -> dict[str, Any]:
 
 
 def _load_regions(plan: Any) -> dict[str, Any]:
-    from onewindow.catalog.models import Region
 
     by_code: dict[str, Region] = {}
     # Level by level, so each parent has its primary key before its children are inserted.
@@ -335,7 +218,6 @@ def _load_regions(plan: Any) -> dict[str, Any]:
 
 
 def _load_windows(plan: Any, departments: dict[str, Any]) -> dict[str, Any]:
-    from onewindow.catalog.models import Window
 
     Window.objects.bulk_create(
         Window(number=w.number, name=w.name, area=w.area) for w in plan.WINDOWS
@@ -351,10 +233,6 @@ def _load_windows(plan: Any, departments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _load_users(departments: dict[str, Any], windows: dict[str, Any]) -> None:
-    from django.contrib.auth.hashers import make_password
-
-    from onewindow.accounts.models import User
-    from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
 
     # One hash for everyone: hashing is deliberately slow and the password is the same.
     password = make_password(DEMO_PASSWORD)
@@ -391,7 +269,6 @@ def _load_users(departments: dict[str, Any], windows: dict[str, Any]) -> None:
 
 
 def _create_item(entry: Any, department: Any, windows: dict[str, Any]) -> Any:
-    from onewindow.catalog.services import item_create
 
     window = windows[entry.window]
     letter = window.number[0]
@@ -413,8 +290,6 @@ def _load_checklists(
 ) -> None:
     """Conditions, materials (with their PDF forms), fees and the process template of every
     draft, in bulk."""
-    from onewindow.catalog.models import Condition, Fee, Material, ProcessBranch, RiskPoint
-    from onewindow.demo.data.risks import RISKS
 
     conditions, materials, fees, branches = [], [], [], []
     risks: list[RiskPoint] = []
@@ -488,7 +363,6 @@ def _load_checklists(
 def _attach_forms(
     material: Any, line: Any, entry: Any, draft: Any, departments: dict[str, Any], n: int
 ) -> None:
-    from onewindow.demo.data.forms import FormText, application_form
 
     text = FormText(
         title=line.name.strip("《》"),
@@ -508,8 +382,6 @@ def _attach_forms(
 
 def _store(name: str, content: bytes) -> str:
     """Save under exactly ``name`` (a leftover file of an earlier load is replaced)."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     if default_storage.exists(name):
         default_storage.delete(name)
@@ -517,7 +389,6 @@ def _store(name: str, content: bytes) -> str:
 
 
 def _publish(draft: Any) -> None:
-    from onewindow.catalog.services import item_version_publish
 
     item_version_publish(version=draft, now=PUBLISHED_AT)
 
@@ -526,7 +397,6 @@ def _load_implementations(
     items: list[Any], drafts: dict[str, Any], regions: dict[str, Any]
 ) -> None:
     """Seed: all 92 items delegated to the 7 new districts; 66 accepted at community points."""
-    from onewindow.catalog.models import ImplementationMode, ItemImplementation, RegionLevel
 
     city = next(r for r in regions.values() if r.level == RegionLevel.CITY)
     districts = [r for r in regions.values() if r.level == RegionLevel.DISTRICT]
@@ -549,7 +419,6 @@ def _load_implementations(
 # --- logins -----------------------------------------------------------------------------------
 def print_logins() -> None:
     """The demo logins that exist in the database, as a table (nothing when none exist)."""
-    from onewindow.accounts.models import User
 
     present = set(
         User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
@@ -582,7 +451,6 @@ def print_logins() -> None:
 
 
 def _department_name(code: str) -> str:
-    from onewindow.catalog.models import Department
 
     return Department.objects.filter(code=code).values_list("name", flat=True).first() or code
 

@@ -10,8 +10,11 @@ import datetime as dt
 from typing import Any
 
 from onewindow.cases.models import CaseStatus
+from onewindow.cases.services import application_submit
+from onewindow.cases.uploads import case_file_add
 from onewindow.certificates.models import Certificate, CertificateStatus
 from onewindow.certificates.services.renewals import open_renewal, renewal_refusal, renewal_start
+from onewindow.demo.cases.stories import upload
 
 
 def renewals_demo(*, holders: list[Any], now: dt.datetime, today: dt.date) -> int:
@@ -24,9 +27,6 @@ def renewals_demo(*, holders: list[Any], now: dt.datetime, today: dt.date) -> in
 
 
 def _renew_one(holder: Any, *, now: dt.datetime, today: dt.date) -> bool:
-    from onewindow.cases.services import application_submit
-    from onewindow.cases.uploads import case_file_add
-    from onewindow.demo.cases.stories import upload
 
     candidates = Certificate.objects.filter(
         status=CertificateStatus.VALID,

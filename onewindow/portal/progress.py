@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases import dues, selectors
+from onewindow.cases import dues
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -36,6 +36,7 @@ from onewindow.cases.models import (
     CommitmentStatus,
     Notice,
 )
+from onewindow.cases.selectors import application as application_selectors
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
 from onewindow.core.ratelimit import rate_spend
@@ -322,8 +323,8 @@ def progress_url(case: Case) -> str | None:
 
 
 def next_action(case: Case) -> NextAction:
-    """``selectors.applicant_action`` in the dashboard's short words, with the page to use."""
-    action = selectors.applicant_action(case)
+    """``application_selectors.applicant_action`` in the dashboard's short words, with the page to use."""
+    action = application_selectors.applicant_action(case)
     application = url_or_none("cases:application", case.pk)
     if action.code == "complete_draft":
         return NextAction(_("继续填写"), action.text, application, True)
@@ -392,7 +393,7 @@ def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:
 
 
 def dashboard_cases(user: Any) -> QuerySet[Case]:
-    """``selectors.applicant_cases`` with each case's notices, oldest first."""
-    return selectors.applicant_cases(user).prefetch_related(
+    """``application_selectors.applicant_cases`` with each case's notices, oldest first."""
+    return application_selectors.applicant_cases(user).prefetch_related(
         Prefetch("notices", queryset=Notice.objects.order_by("issued_at", "pk"))
     )

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from onewindow.portal import views
+from onewindow.portal.views import progress
 
 
 class DownloadKindConverter:
@@ -32,6 +33,6 @@ urlpatterns = [
     path("forms/", views.form_list, name="form_list"),
     path("power-list/", views.power_list, name="power_list"),
     path("fee-list/", views.fee_list, name="fee_list"),
-    path("progress/", views.progress, name="progress"),
-    path("my/cases/", views.my_cases, name="my_cases"),
+    path("progress/", progress.progress, name="progress"),
+    path("my/cases/", progress.my_cases, name="my_cases"),
 ]

@@ -324,7 +324,7 @@ def refusal_without_reasons(rule: Rule, level: str, today: dt.date) -> Rows | No
 def fee_off_list(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """D1 "fees not on the fee list or above it": a charge in the fee ledger (cases.CaseFee)
     under no line of the case's item version's fee list, or above the line's standard × the
-    quantity charged (cases.fees.fee_is_off_list says the same for one record)."""
+    quantity charged (cases.services.fees.fee_is_off_list says the same for one record)."""
     if not _violation(level):
         return None
     off_list = (

@@ -47,6 +47,7 @@ from onewindow.cases.models import (
     MaterialStatus,
     StoredFile,
 )
+from onewindow.cases.selectors import application as application_selectors
 from onewindow.catalog.models import Region
 from onewindow.catalog.selectors import published_guide
 
@@ -239,7 +240,7 @@ def _person(user: Any) -> dict[str, Any] | None:
 
 def case_summary(case: Case) -> dict[str, Any]:
     version = case.item_version
-    action = selectors.applicant_action(case)
+    action = application_selectors.applicant_action(case)
     return {
         "id": case.pk,
         "number": case.number,
@@ -287,14 +288,16 @@ def _line(case: Case, line: CaseMaterial) -> dict[str, Any]:
 
 def case_detail(case: Case) -> dict[str, Any]:
     version = case.item_version
-    statement = selectors.commitment_statement(version) if version.commitment_allowed else None
+    statement = (
+        application_selectors.commitment_statement(version) if version.commitment_allowed else None
+    )
     return {
         **case_summary(case),
         "department": {"code": case.department.code, "name": case.department.name},
         "received_on": case.received_on,
         "form_data": case.form_data,
         "form_fields": [spec.as_dict() for spec in form_fields.fields_for(version)],
-        "materials": [_line(case, line) for line in selectors.case_lines(case)],
+        "materials": [_line(case, line) for line in application_selectors.case_lines(case)],
         "commitment_statement": asdict(statement) if statement else None,
     }
 
@@ -363,7 +366,7 @@ class CaseListView(ApplyView):
         return paginated(
             request,
             self,
-            selectors.applicant_cases(request.user),
+            application_selectors.applicant_cases(request.user),
             CaseSummarySerializer,
             case_summary,
         )
@@ -484,7 +487,7 @@ class MaterialFilesView(ApplyView):
         )
         with case_errors():
             result = services.application_save(case=case, actor=request.user, changes=changes)
-        fresh = selectors.case_lines(case).get(pk=line.pk)
+        fresh = application_selectors.case_lines(case).get(pk=line.pk)
         body = {
             "material": _line(case, fresh),
             "attached": result.attached,
@@ -548,7 +551,9 @@ class MaterialFileView(ApplyView):
         self, request: Request, case_id: int, line_id: int, file_id: int, case: Case | None = None
     ) -> CaseFile:
         case = case or self.case(request, case_id)
-        attached = selectors.case_file_get(cast(HttpRequest, request), case=case, file_id=file_id)
+        attached = application_selectors.case_file_get(
+            cast(HttpRequest, request), case=case, file_id=file_id
+        )
         if attached.case_material_id != line_id:
             raise exceptions.NotFound(_("该材料下没有这个文件。"))
         return attached
@@ -567,8 +572,8 @@ class ReusableFilesView(ApplyView):
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        files = list(selectors.reusable_files(case)[:200])
-        matching = selectors.reuse_matching_lines(case, files)
+        files = list(application_selectors.reusable_files(case)[:200])
+        matching = application_selectors.reuse_matching_lines(case, files)
         rows = [_reusable(stored, matching[stored.pk]) for stored in files]
         return Response(ReusableFileSerializer(rows, many=True).data)
 

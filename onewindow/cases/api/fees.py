@@ -1,5 +1,5 @@
 """收费登记 under /api/v1/intake/cases/<id>/fees/: the window's (or a department system's)
-record of what was charged on a case. Same rules as the page (``cases.fees``); a charge off the
+record of what was charged on a case. Same rules as the page (``cases.services.fees``); a charge off the
 fee list or above its standard is recorded and reported back with ``off_list: true`` — the
 supervision sweep gives it a red card."""
 
@@ -17,7 +17,8 @@ from onewindow.api.body import request_body
 from onewindow.api.schema import error_responses
 from onewindow.cases.api.errors import case_errors
 from onewindow.cases.api.intake import IntakeView
-from onewindow.cases.fees import (
+from onewindow.cases.models import Case, CaseFee
+from onewindow.cases.services.fees import (
     AMOUNT_MAX,
     NAME_MAX,
     QUANTITY_MAX,
@@ -27,7 +28,6 @@ from onewindow.cases.fees import (
     fee_is_off_list,
     fee_standard,
 )
-from onewindow.cases.models import Case, CaseFee
 
 TAGS = ["intake"]
 

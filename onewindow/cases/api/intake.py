@@ -39,7 +39,7 @@ from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
 from onewindow.cases.api.errors import case_errors
-from onewindow.cases.intake_forms import signer_authenticate
+from onewindow.cases.forms.intake import signer_authenticate
 from onewindow.cases.models import (
     Case,
     CaseStatus,
@@ -50,6 +50,7 @@ from onewindow.cases.models import (
     Notice,
     NoticeKind,
 )
+from onewindow.cases.selectors import application as application_selectors
 
 TAGS = ["cases: intake"]
 
@@ -325,7 +326,7 @@ def _allowed(case: Case) -> list[str]:
 
 def intake_case(case: Case) -> dict[str, Any]:
     version = case.item_version
-    lines = selectors.case_lines(case)
+    lines = application_selectors.case_lines(case)
     return {
         **{key: getattr(case, key) for key in _CASE_FIELDS},
         "intake_due": dues.case_intake_due(case),
@@ -591,7 +592,11 @@ class WalkInView(IntakeView):
     )
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
-        if key and (previous := selectors.submission_for_key(request.user, key)) is not None:
+        if (
+            key
+            and (previous := application_selectors.submission_for_key(request.user, key))
+            is not None
+        ):
             return self.detail(previous)
         data = request_body(WalkInSerializer, request)
         version = selectors.walk_in_items(request.user).filter(item__code=data["item_code"]).first()
@@ -599,7 +604,11 @@ class WalkInView(IntakeView):
             raise exceptions.ValidationError(
                 {"item_code": [_("没有找到该事项，或该事项不属于本部门、未发布。")]}
             )
-        region = selectors.implementing_regions(version).filter(code=data["region_code"]).first()
+        region = (
+            application_selectors.implementing_regions(version)
+            .filter(code=data["region_code"])
+            .first()
+        )
         if region is None:
             raise exceptions.ValidationError({"region_code": [_("该事项不在这个区域办理。")]})
         applicant = WalkInApplicantSerializer(data=data["applicant"])

@@ -26,9 +26,10 @@ from onewindow.api.body import request_body
 from onewindow.api.domain import Refused
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
-from onewindow.cases import selectors, services
+from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Mandate
+from onewindow.cases.selectors import mandates as mandates_selectors
 from onewindow.cases.views.mandates import SCOPE_ALL, SCOPE_ITEM, MandateForm, mandate_grant
 from onewindow.core import clock
 
@@ -88,7 +89,7 @@ def _party(user: Any) -> dict[str, Any]:
 
 
 def mandate_data(mandate: Mandate, *, user: Any) -> dict[str, Any]:
-    state = selectors.mandate_state(mandate)
+    state = mandates_selectors.mandate_state(mandate)
     item = mandate.item
     version = item.published_version if item else None
     return {
@@ -100,7 +101,7 @@ def mandate_data(mandate: Mandate, *, user: Any) -> dict[str, Any]:
         "item": {"code": item.code, "name": version.name if version else ""} if item else None,
         "valid_until": mandate.valid_until,
         "status": state.value,
-        "status_label": str(selectors.MANDATE_STATE_LABELS[state]),
+        "status_label": str(mandates_selectors.MANDATE_STATE_LABELS[state]),
         "revoked_at": mandate.revoked_at,
         "created_at": mandate.created_at,
         "note": mandate.note,
@@ -129,7 +130,7 @@ class MandateListView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        rows = [*selectors.mandates_given(user), *selectors.mandates_held(user)]
+        rows = [*mandates_selectors.mandates_given(user), *mandates_selectors.mandates_held(user)]
         data = [mandate_data(m, user=user) for m in rows]
         return Response(MandateSerializer(data, many=True).data)
 
@@ -196,7 +197,7 @@ class MandateRevokeView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, mandate_id: int) -> Response:
-        mandate = selectors.mandate_get_for_revoke(
+        mandate = mandates_selectors.mandate_get_for_revoke(
             cast(HttpRequest, request), mandate_id=mandate_id
         )
         if mandate.revoked_at is not None:

@@ -27,6 +27,7 @@ from onewindow.cases.models import (
     NoticeKind,
     SubmissionKey,
 )
+from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.services.application import (
     _draft_submit,
     case_create_draft,
@@ -103,7 +104,7 @@ def _commitment_check(version: ItemVersion, applicant: Any) -> None:
     """G1: not for items that do not allow it, nor for applicants with a false-commitment record."""
     if not version.commitment_allowed:
         raise CaseError(_("该事项不适用告知承诺制，请按一般程序提交证明材料。"))
-    if selectors.has_false_commitment(applicant):
+    if application_selectors.has_false_commitment(applicant):
         raise CaseError(
             _("申请人有虚假承诺记录，依法不再适用告知承诺制，请按一般程序提交证明材料。")
         )
@@ -142,7 +143,7 @@ def application_start(
         raise CaseError(_("只有申请人或代办员可以网上申报。"))
     if route not in ApprovalRoute.values:
         raise CaseError(_("审批方式无效。"))
-    if not selectors.implementing_regions(item_version).filter(pk=region.pk).exists():
+    if not application_selectors.implementing_regions(item_version).filter(pk=region.pk).exists():
         raise CaseError(_("该事项不在“%(r)s”办理，请在事项的实施区域中选择。") % {"r": region.name})
     if route == ApprovalRoute.COMMITMENT:
         _commitment_check(item_version, applicant)
@@ -269,7 +270,7 @@ def _attach_all(
         count += len(attached)
         duplicates += skipped
     wanted = {pk for ids in reuse.values() for pk in ids}
-    reusable = {f.pk: f for f in selectors.reusable_files(case).filter(pk__in=wanted)}
+    reusable = {f.pk: f for f in application_selectors.reusable_files(case).filter(pk__in=wanted)}
     for line_id, ids in reuse.items():
         for pk in dict.fromkeys(ids):
             if pk not in reusable:
@@ -300,7 +301,7 @@ def _key_for_another_case() -> CaseError:
 
 
 def _already_sent(case: Case, actor: Any, key: str) -> Submission | None:
-    previous = selectors.submission_for_key(actor, key)
+    previous = application_selectors.submission_for_key(actor, key)
     if previous is None:
         return None
     if previous.pk != case.pk:
@@ -311,7 +312,7 @@ def _already_sent(case: Case, actor: Any, key: str) -> Submission | None:
 def _already_sent_locked(case: Case, actor: Any, key: str) -> Submission | None:
     """``_already_sent`` for a case just reloaded under its row lock: the key's case is ``case``
     itself (already fresh), so only its id is read."""
-    previous_id = selectors.submission_key_case_id(actor, key)
+    previous_id = application_selectors.submission_key_case_id(actor, key)
     if previous_id is None:
         return None
     if previous_id != case.pk:
@@ -367,7 +368,7 @@ def _signature_check(case: Case, commitment: CommitmentSignature | None) -> str:
 
 
 def _commitment_record(case: Case, actor: Any, signature: str, now: dt.datetime) -> None:
-    statement = selectors.commitment_statement(case.item_version)
+    statement = application_selectors.commitment_statement(case.item_version)
     Commitment.objects.create(
         case=case,
         kind=CommitmentKind.NOTIFICATION,

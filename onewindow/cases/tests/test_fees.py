@@ -12,8 +12,8 @@ import time_machine
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.cases.errors import CaseError
-from onewindow.cases.fees import FeeCharge, case_fee_record, fee_is_off_list
 from onewindow.cases.models import CaseEvent, CaseFee
+from onewindow.cases.services.fees import FeeCharge, case_fee_record, fee_is_off_list
 from onewindow.catalog.models import Fee
 from onewindow.core.models import AccessDenied
 from onewindow.review.tests.task_world import accepted_case, at, make_world

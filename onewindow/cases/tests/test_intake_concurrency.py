@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
-from onewindow.cases.intake_forms import DecisionForm
+from onewindow.cases.forms.intake import DecisionForm
 from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice
 from onewindow.cases.tests.test_intake_rules import submitted_case
 

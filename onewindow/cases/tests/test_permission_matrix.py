@@ -105,7 +105,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:intake_fee": page("POST", INTAKE_OF_CASE),
     "cases:intake_file": page("GET", READERS),
     "cases:notice_pdf": page("GET", READERS),
-    # progress and dashboard (portal.views)
+    # progress and dashboard (portal.views.progress)
     "portal:progress": PUBLIC,
     "portal:my_cases": page("GET", SIGNED_IN),
     # API: application (api/apply.py) — staff are refused by role before any lookup
@@ -132,7 +132,7 @@ EXPECTATIONS: dict[str, Rule] = {
     ),
     "api:case-notices": page("GET", READERS),
     "api:case-notice-pdf": page("GET", READERS),
-    # API: progress (api/progress.py)
+    # API: progress (portal/api.py)
     "api:progress_query": PUBLIC,
     # mandates (views/mandates.py, api/mandates.py): only the mandating applicant or a user
     # administrator may revoke; the agent holding the mandate may not
@@ -162,15 +162,24 @@ def _walk(
             yield namespace, pattern
 
 
+# The public progress query and the dashboard read cases; their pages and API live in portal.
+PROGRESS_MODULES = ("onewindow.portal.views.progress", "onewindow.portal.api")
+# The window's list of the reviewers' material requests (a tab of the intake pages) lives in review.
+WINDOW_MODULES = ("onewindow.review.views.window", "onewindow.review.api.window")
+
+
 def _is_case_route(namespace: str | None, pattern: URLPattern) -> bool:
     view = getattr(pattern.callback, "cls", pattern.callback)
-    return namespace == "cases" or (
-        namespace == "api" and view.__module__.startswith("onewindow.cases.")
+    return (
+        namespace == "cases"
+        or (namespace == "api" and view.__module__.startswith("onewindow.cases."))
+        or view.__module__ in PROGRESS_MODULES
+        or view.__module__ in WINDOW_MODULES
     )
 
 
 def case_routes() -> list[Route]:
-    """Every page of the ``cases`` namespace and every API view defined by the cases app."""
+    """Every page of the ``cases`` namespace, every API view defined by the cases app, and the\n    progress query and dashboard (page and API)."""
     routes = []
     for namespace, pattern in _walk(get_resolver().url_patterns):
         if _is_case_route(namespace, pattern):

@@ -112,7 +112,7 @@ def test_the_api_says_which_lines_each_document_matches(aw, earlier_and_new):
 
 
 def test_a_material_named_within_the_line_is_the_same_document():
-    from onewindow.cases.selectors import reuse_matches
+    from onewindow.cases.selectors.application import reuse_matches
 
     licence = StoredFile(reusable_kind="")
     line = "营业执照或者其他主体资格证明文件"

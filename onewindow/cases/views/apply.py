@@ -28,6 +28,7 @@ from onewindow.cases import forms, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.fields import FormInvalid
 from onewindow.cases.models import WITHDRAWABLE, Case, CaseStatus, MaterialStatus
+from onewindow.cases.selectors import application as application_selectors
 from onewindow.catalog.selectors import guide_search, published_guide
 from onewindow.core import clock
 
@@ -50,11 +51,11 @@ def apply_home(request: HttpRequest) -> HttpResponse:
     """网上申报: find an item to apply for; the user's drafts and cases needing them."""
     _require_applicant(request)
     query = request.GET.get("q", "").strip()[:100]
-    cases = list(selectors.applicant_cases(request.user)[:HOME_CASES])
+    cases = list(application_selectors.applicant_cases(request.user)[:HOME_CASES])
     context = {
         "query": query,
         "items": guide_search(query=query)[:HOME_ITEMS],
-        "rows": [(case, selectors.applicant_action(case)) for case in cases],
+        "rows": [(case, application_selectors.applicant_action(case)) for case in cases],
     }
     return render(request, "cases/apply/home.html", context)
 
@@ -75,7 +76,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         )
     form = forms.StartForm(
         request.POST or None,
-        regions=selectors.implementing_regions(version),
+        regions=application_selectors.implementing_regions(version),
         applicants=applicants,
         commitment_allowed=version.commitment_allowed,
     )
@@ -98,7 +99,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "is_agent": applicants is not None,
         "no_mandate": applicants is not None and not applicants.exists(),
-        "statement": selectors.commitment_statement(version)
+        "statement": application_selectors.commitment_statement(version)
         if version.commitment_allowed
         else None,
     }
@@ -132,8 +133,8 @@ def _application_page(
     editable = case.status in (CaseStatus.DRAFT, CaseStatus.CORRECTION)
     page_forms = page_forms or forms.ApplicationForms.for_case(case, specs)
     correction = case.corrections.select_related("notice").order_by("-sequence").first()
-    lines = list(selectors.case_lines(case))
-    choices = selectors.reuse_choices(case, lines) if editable else {}
+    lines = list(application_selectors.case_lines(case))
+    choices = application_selectors.reuse_choices(case, lines) if editable else {}
     for line in lines:  # each upload widget's "使用已有材料" (materials.html)
         setattr(line, "reuse", choices.get(line.pk))  # noqa: B010 (not a model field)
     context = {
@@ -143,7 +144,7 @@ def _application_page(
         "route_form": page_forms.route,
         "commitment_form": page_forms.commitment,
         "page_forms": [f for f in page_forms.members() if f is not None],
-        "statement": selectors.commitment_statement(version)
+        "statement": application_selectors.commitment_statement(version)
         if version.commitment_allowed
         else None,
         "values": [
@@ -275,8 +276,8 @@ def apply_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def case_file(request: HttpRequest, case_id: int, file_id: int) -> FileResponse:
     """A material file, always as an attachment, for whoever may read the case."""
-    case = selectors.case_get_with_files(request, case_id=case_id)
-    attached = selectors.case_file_get(request, case=case, file_id=file_id)
+    case = application_selectors.case_get_with_files(request, case_id=case_id)
+    attached = application_selectors.case_file_get(request, case=case, file_id=file_id)
     stored = attached.stored
     try:
         handle = default_storage.open(stored.path, "rb")
@@ -294,7 +295,7 @@ def case_file(request: HttpRequest, case_id: int, file_id: int) -> FileResponse:
 @require_POST
 def case_file_remove(request: HttpRequest, case_id: int, file_id: int) -> HttpResponse:
     case = selectors.case_get_for_applicant(request, case_id=case_id)
-    attached = selectors.case_file_get(request, case=case, file_id=file_id)
+    attached = application_selectors.case_file_get(request, case=case, file_id=file_id)
     try:
         services.application_file_remove(case=case, case_file=attached, actor=request.user)
     except CaseError as err:

@@ -1,7 +1,7 @@
 """收费登记 at the window: the charges recorded on a case (the intake case page's fee section).
 
 The clerk picks a line of the item's fee list (or names a charge off the list), the quantity
-and the amount; ``cases.fees.case_fee_record`` records it with an event row. Off-list or
+and the amount; ``cases.services.fees.case_fee_record`` records it with an event row. Off-list or
 above-standard charges are marked on the page and carded by electronic supervision.
 """
 
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors
 from onewindow.cases.errors import CaseError
-from onewindow.cases.fees import CHARGEABLE, case_fee_record, fee_is_off_list
-from onewindow.cases.intake_forms import FeeForm
+from onewindow.cases.forms.intake import FeeForm
 from onewindow.cases.models import Case
+from onewindow.cases.services.fees import CHARGEABLE, case_fee_record, fee_is_off_list
 
 
 def fee_context(case: Case, form: Any = None) -> dict[str, Any]:

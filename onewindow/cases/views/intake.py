@@ -33,15 +33,16 @@ from onewindow.accounts.selectors import require_perm
 from onewindow.cases import fields as form_fields
 from onewindow.cases import notices, selectors, services
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.cases.identity import identity_visible
-from onewindow.cases.intake_forms import (
+from onewindow.cases.forms.intake import (
     AcceptForm,
     CorrectionForm,
     FulfilForm,
     RejectForm,
     WalkInForm,
 )
+from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus, Commitment
+from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.views.fees import fee_context
 from onewindow.cases.window_tabs import tab_bar
 from onewindow.catalog import deadlines
@@ -178,7 +179,7 @@ def render_case(
     error: str = "",
     **bound: forms.Form,
 ) -> HttpResponse:
-    lines = list(selectors.case_lines(case))
+    lines = list(application_selectors.case_lines(case))
     forms = {**_forms(request, case, lines), **bound}
     status_value = CaseStatus(case.status)
     context = {
@@ -238,7 +239,7 @@ def _decide(
 ) -> HttpResponse:
     """Validate the posted decision form, call the service, report the outcome."""
     case = selectors.case_get_for_clerk(request, case_id=case_id)
-    lines = list(selectors.case_lines(case))
+    lines = list(application_selectors.case_lines(case))
     form = _forms(request, case, lines, request.POST)[form_key]
     if not form.is_valid():
         error = _("未能提交，请按“%(form)s”中的提示更正。") % {"form": FORM_TITLES[form_key]}
@@ -314,7 +315,7 @@ def reject(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_file(request: HttpRequest, case_id: int, file_id: int) -> FileResponse:
     """A material file of a case the user may read, always as an attachment."""
     case = selectors.case_get_for_reader(request, case_id=case_id)
-    attached = selectors.case_file_get(request, case=case, file_id=file_id)
+    attached = application_selectors.case_file_get(request, case=case, file_id=file_id)
     stored = attached.stored
     response = FileResponse(
         default_storage.open(stored.path, "rb"),
@@ -439,7 +440,7 @@ def walk_in(request: HttpRequest, version_id: int) -> HttpResponse:
     user = _clerk(request)
     version = _walk_in_version(request, user, version_id)
     specs = form_fields.fields_for(version)
-    regions = selectors.implementing_regions(version)
+    regions = application_selectors.implementing_regions(version)
     materials = list(version.materials.all())
     if request.method == "GET":
         form = WalkInForm(

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_http_methods
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
-from onewindow.cases import selectors, services
+from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Mandate
+from onewindow.cases.selectors import mandates as mandates_selectors
 from onewindow.catalog.models import Item
 from onewindow.core import clock
 
@@ -81,7 +82,7 @@ class MandateForm(forms.Form):
             choices=[("", _("—— 请选择事项 ——"))]
             + [
                 (item.code, f"{item.code} {item.published_version.name}")  # type: ignore[union-attr]
-                for item in selectors.mandate_items()
+                for item in mandates_selectors.mandate_items()
             ]
         )
         self.fields["valid_until"].widget.attrs.update(
@@ -93,7 +94,7 @@ class MandateForm(forms.Form):
 
     def clean_agent(self) -> User:
         identifier = self.cleaned_data["agent"]
-        agent = selectors.agent_find(identifier)
+        agent = mandates_selectors.agent_find(identifier)
         if agent is None:
             raise ValidationError(
                 _(
@@ -124,7 +125,7 @@ class MandateForm(forms.Form):
             data["item"] = None
             return data
         text = data.get("item") or ""
-        item = selectors.mandate_item_find(text)
+        item = mandates_selectors.mandate_item_find(text)
         if not text.strip():
             self.add_error("item", _("委托范围为“指定一个事项”时，请选择委托事项。"))
         elif item is None:
@@ -158,12 +159,12 @@ def mandate_grant(form: MandateForm, *, applicant: Any) -> Mandate:
 def mandate_rows(mandates: Any, today: dt.date) -> list[dict[str, Any]]:
     rows = []
     for mandate in mandates:
-        state = selectors.mandate_state(mandate, today=today)
+        state = mandates_selectors.mandate_state(mandate, today=today)
         rows.append(
             {
                 "mandate": mandate,
                 "state": state.value,
-                "state_label": selectors.MANDATE_STATE_LABELS[state],
+                "state_label": mandates_selectors.MANDATE_STATE_LABELS[state],
                 "scope": scope_label(mandate),
             }
         )
@@ -212,8 +213,10 @@ def my_mandates(request: HttpRequest) -> HttpResponse:
                 return redirect("cases:my_mandates")
     context = {
         "form": form,
-        "given": mandate_rows(selectors.mandates_given(user), today) if is_applicant else None,
-        "held": mandate_rows(selectors.mandates_held(user), today),
+        "given": mandate_rows(mandates_selectors.mandates_given(user), today)
+        if is_applicant
+        else None,
+        "held": mandate_rows(mandates_selectors.mandates_held(user), today),
         "is_agent": has_perm(user, Perm.CASE_APPLY_FOR_OTHERS),
         "longest_years": services.MANDATE_LONGEST_YEARS,
     }
@@ -224,8 +227,8 @@ def my_mandates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mandate_revoke(request: HttpRequest, mandate_id: int) -> HttpResponse:
     """Confirm (GET) and revoke (POST) a mandate; the agent loses access at once."""
-    mandate = selectors.mandate_get_for_revoke(request, mandate_id=mandate_id)
-    state = selectors.mandate_state(mandate)
+    mandate = mandates_selectors.mandate_get_for_revoke(request, mandate_id=mandate_id)
+    state = mandates_selectors.mandate_state(mandate)
     if request.method == "POST":
         if mandate.revoked_at is not None:
             messages.error(
@@ -245,7 +248,7 @@ def mandate_revoke(request: HttpRequest, mandate_id: int) -> HttpResponse:
         "mandate": mandate,
         "scope": scope_label(mandate),
         "state": state.value,
-        "state_label": selectors.MANDATE_STATE_LABELS[state],
+        "state_label": mandates_selectors.MANDATE_STATE_LABELS[state],
     }
     return render(request, "cases/mandates/revoke.html", context)
 

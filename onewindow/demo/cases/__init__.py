@@ -21,14 +21,42 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
-from onewindow.demo.cases.run import Result
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from tqdm import tqdm
 
-# Each case costs about 0.2 s of CPU through the services (some 180 queries) and the year's
-# sweeps and jobs about 15 s, so the default loads (with the catalog) in about a minute.
-DEFAULT_COUNT = 200
+from onewindow.accounts.models import User
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseFile,
+    CaseNumberSequence,
+    FalseCommitmentRecord,
+    Mandate,
+    StoredFile,
+)
+from onewindow.cases.services import mandate_latest_end, mandate_record
+from onewindow.certificates.models import Certificate, CertificateSequence
+from onewindow.demo import DEFAULT_COUNT
+from onewindow.demo.cases import planning
+from onewindow.demo.cases.people import GENERATED_DOMAIN, cast_create, generated_users
+from onewindow.demo.cases.run import Result, Sim, letter_plan, letter_steps, plans_schedule
+from onewindow.demo.personas import DEMO_USERNAMES
+from onewindow.demo.renewals import renewals_demo
+from onewindow.notifications.models import OutboxMessage
+from onewindow.review.models import MaterialAnswerFile
+from onewindow.supervision.models import (
+    Card,
+    LetterSequence,
+    PerformanceScore,
+    SituationReport,
+    SupervisionLetter,
+)
+
 SEED = 2015
 
 __all__ = ["DEFAULT_COUNT", "Result", "demo_cases_load", "demo_cases_reset"]
@@ -46,17 +74,6 @@ def demo_cases_load(
 
     Into a database holding the demo catalog and users and no cases (``load_demo`` calls it).
     """
-    from django.db import transaction
-    from tqdm import tqdm
-
-    from onewindow.accounts.models import User
-    from onewindow.cases.models import Case
-    from onewindow.cases.services import mandate_latest_end, mandate_record
-    from onewindow.demo.cases import planning
-    from onewindow.demo.cases.people import cast_create
-    from onewindow.demo.cases.run import Sim, letter_plan, letter_steps, plans_schedule
-    from onewindow.notifications.models import OutboxMessage
-    from onewindow.supervision.models import Card, SupervisionLetter
 
     rng = random.Random(seed)
     first = today - dt.timedelta(days=days)
@@ -95,7 +112,6 @@ def demo_cases_load(
         ) as bar:
             sim.year(first, bar)
         # ALL Art. 50: a renewal application in the queues (certificates app, real services).
-        from onewindow.demo.renewals import renewals_demo
 
         holders = [cast.demo["applicant"], cast.demo["enterprise"]]
         renewals_demo(holders=holders, now=sim.now, today=today)
@@ -117,12 +133,6 @@ def demo_cases_load(
 
 def _backdate(sim: Any, first: dt.date) -> None:
     """Set the wall-clock ``auto_now_add`` columns of the generated rows to simulated moments."""
-    from collections import defaultdict
-
-    from django.db.models import OuterRef, Subquery
-
-    from onewindow.cases.models import Case, CaseEvent, CaseFile, Mandate, StoredFile
-    from onewindow.review.models import MaterialAnswerFile
 
     drafted = CaseEvent.objects.filter(case=OuterRef("pk"), action="draft_created")
     Case.objects.update(created_at=Subquery(drafted.order_by("at").values("at")[:1]))
@@ -154,11 +164,6 @@ def _backdate(sim: Any, first: dt.date) -> None:
 
 
 def _demo_people() -> Any:
-    from django.db.models import Q
-
-    from onewindow.accounts.models import User
-    from onewindow.demo.cases.people import GENERATED_DOMAIN
-    from onewindow.demo.catalog import DEMO_USERNAMES
 
     return User.objects.filter(
         Q(username__in=DEMO_USERNAMES) | Q(email__endswith=f"@{GENERATED_DOMAIN}")
@@ -173,27 +178,6 @@ def demo_cases_reset() -> None:
     Every case goes, not only generated ones: the catalog they refer to is what ``demo
     --reset`` deletes next. Case numbers, certificate serials and letter numbers start again.
     """
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-    from django.db.models import Q
-
-    from onewindow.cases.models import (
-        Case,
-        CaseNumberSequence,
-        FalseCommitmentRecord,
-        Mandate,
-        StoredFile,
-    )
-    from onewindow.certificates.models import Certificate, CertificateSequence
-    from onewindow.demo.cases.people import generated_users
-    from onewindow.notifications.models import OutboxMessage
-    from onewindow.supervision.models import (
-        Card,
-        LetterSequence,
-        PerformanceScore,
-        SituationReport,
-        SupervisionLetter,
-    )
 
     with transaction.atomic():
         people = list(_demo_people().values_list("pk", flat=True))

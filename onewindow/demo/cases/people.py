@@ -13,6 +13,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from onewindow.accounts.models import User
+from onewindow.catalog.models import Department, Window
+from onewindow.demo.data import plan
+from onewindow.demo.personas import DEMO_DEPARTMENT, DEMO_USERNAMES
+from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
+
 GENERATED_DOMAIN = "cases.demo.onewindow.invalid"
 # ``head``: the agency head (机关负责人) who approves extensions (ALL Art. 42).
 STAFF_ROLES = ("clerk", "handler", "reviewer", "approver", "chief", "head")
@@ -72,7 +78,6 @@ def _name(rng: random.Random, used: set[str]) -> str:
 
 
 def _citizen_id(rng: random.Random, used: set[str]) -> str:
-    from onewindow.lib.idnumbers import make_citizen_id
 
     while True:
         born = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 38 * 365))
@@ -83,7 +88,6 @@ def _citizen_id(rng: random.Random, used: set[str]) -> str:
 
 
 def _credit_code(rng: random.Random, used: set[str]) -> str:
-    from onewindow.lib.idnumbers import make_credit_code
 
     while True:
         prefix = "91420700MA4" + "".join(rng.choice(CREDIT_ALPHABET) for _ in range(6))
@@ -102,10 +106,6 @@ def cast_create(
     password_hash: str,
 ) -> Cast:
     """Create staff for ``departments`` (other than the demo department) and the applicants."""
-    from onewindow.accounts.models import User
-    from onewindow.catalog.models import Department, Window
-    from onewindow.demo.catalog import DEMO_DEPARTMENT, DEMO_USERNAMES
-    from onewindow.demo.data import plan
 
     demo = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
     used_names = {u.full_name for u in demo.values()}
@@ -193,6 +193,5 @@ def cast_create(
 
 def generated_users() -> Any:
     """The users the case generator made (for ``demo --reset``)."""
-    from onewindow.accounts.models import User
 
     return User.objects.filter(email__endswith=f"@{GENERATED_DOMAIN}")

@@ -10,9 +10,12 @@ import datetime as dt
 import random
 from typing import Any
 
+from onewindow.cases.selectors import tolerance_limit
+from onewindow.catalog.models import ItemVersion
 from onewindow.demo.cases.people import Cast
 from onewindow.demo.cases.run import Sim
 from onewindow.demo.cases.stories import HELD_AT, QUEUE_FATES, ItemInfo, Plan
+from onewindow.demo.personas import DEMO_DEPARTMENT
 
 # Share of the cases per fate (the rest are completed on time) and the least number of each.
 SHARES: dict[str, tuple[float, int]] = {
@@ -61,8 +64,6 @@ MANDATING = 6  # generated applicants who mandate the demo agent
 
 
 def items_info() -> list[ItemInfo]:
-    from onewindow.cases.selectors import tolerance_limit
-    from onewindow.catalog.models import ItemVersion
 
     versions = (
         ItemVersion.objects.filter(status="published")
@@ -133,7 +134,6 @@ def fate_counts(count: int) -> dict[str, int]:
 def make_plans(
     rng: random.Random, sim: Sim, cast: Cast, items: list[ItemInfo], count: int
 ) -> list[Plan]:
-    from onewindow.demo.catalog import DEMO_DEPARTMENT
 
     fates: list[tuple[str, str | None]] = []
     for username, own in PERSONA_FATES.items():

@@ -27,8 +27,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.errors import CaseError
+from onewindow.cases.services import cases_accept_deemed
+from onewindow.catalog.deadlines import working_days_between
+from onewindow.catalog.models import Department, Region, RegionLevel
 from onewindow.demo.cases.people import Cast
-from onewindow.demo.cases.stories import Plan, Story
+from onewindow.demo.cases.stories import Plan, Story, story_steps
+from onewindow.review.services import tasks_deem_consent
+from onewindow.supervision.models import Card
+from onewindow.supervision.services import (
+    CardError,
+    card_cancel,
+    card_confirm,
+    card_explain,
+    card_rectify,
+)
+from onewindow.supervision.services.letters import (
+    LetterError,
+    letter_close,
+    letter_issue,
+    letter_respond,
+    letters_escalate,
+)
+from onewindow.supervision.services.sweep import supervision_sweep
 
 log = logging.getLogger("onewindow.demo")
 
@@ -50,8 +72,6 @@ class Sim:
     """The clock of the generated history and the queue of story steps."""
 
     def __init__(self, *, cast: Cast, today: dt.date, first: dt.date, seed: int) -> None:
-        from onewindow.calendars.selectors import get_calendar
-        from onewindow.catalog.models import Region, RegionLevel
 
         self.cast, self.today, self.first, self.seed = cast, today, first, seed
         self.cal = get_calendar()
@@ -81,7 +101,6 @@ class Sim:
         return day
 
     def wd_between(self, start: dt.date, end: dt.date) -> int:
-        from onewindow.catalog.deadlines import working_days_between
 
         return working_days_between(start, end)
 
@@ -91,9 +110,6 @@ class Sim:
     # --- steps --------------------------------------------------------------------------------
     def act(self, story: Story | None, fn: Any) -> bool:
         """Run one step all or nothing; a refusal ends the story (counted, logged)."""
-        from onewindow.cases.errors import CaseError
-        from onewindow.supervision.services import CardError
-        from onewindow.supervision.services.letters import LetterError
 
         try:
             with transaction.atomic():
@@ -147,10 +163,6 @@ class Sim:
         self.seconds[what] += time.perf_counter() - started
 
     def morning_jobs(self, day: dt.date) -> None:
-        from onewindow.cases.services import cases_accept_deemed
-        from onewindow.review.services import tasks_deem_consent
-        from onewindow.supervision.services.letters import letters_escalate
-        from onewindow.supervision.services.sweep import supervision_sweep
 
         now = self.now
         started = time.perf_counter()
@@ -162,13 +174,6 @@ class Sim:
 
     def routine(self, day: dt.date) -> None:
         """The card lifecycle for cards old enough: explain → confirm | cancel → rectify."""
-        from onewindow.supervision.models import Card
-        from onewindow.supervision.services import (
-            card_cancel,
-            card_confirm,
-            card_explain,
-            card_rectify,
-        )
 
         supervisor = self.cast.demo["supervisor"]
         explain_by = self.at(self.add_wd(day, -3), 23.9)
@@ -236,8 +241,6 @@ class Sim:
 
     def _code(self, department_id: int) -> str:
         if not hasattr(self, "_codes"):
-            from onewindow.catalog.models import Department
-
             self._codes = dict(Department.objects.values_list("pk", "code"))
         return self._codes.get(department_id, "")
 
@@ -254,8 +257,6 @@ class Sim:
 def letter_steps(sim: Sim, day: dt.date, kind: str, n: int) -> Iterator[dt.datetime]:
     """A 督办函 on the most recent red card: answered and closed, left open, or never answered
     (escalated by the job and carded by the next sweep)."""
-    from onewindow.supervision.models import Card
-    from onewindow.supervision.services.letters import letter_close, letter_issue, letter_respond
 
     yield sim.at(day, 10.5)
     card = (
@@ -327,7 +328,6 @@ def letter_plan(sim: Sim, first: dt.date) -> list[tuple[dt.date, str]]:
 
 
 def plans_schedule(sim: Sim, plans: list[Plan]) -> None:
-    from onewindow.demo.cases.stories import story_steps
 
     for plan in plans:
         sim.schedule(story_steps(sim, plan))

@@ -17,6 +17,48 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from onewindow.cases.services import (
+    APPEAL_RIGHTS,
+    ApplicationChanges,
+    CommitmentSignature,
+    MaterialFinding,
+    WalkInApplicant,
+    application_resubmit,
+    application_save,
+    application_start,
+    application_submit,
+    application_withdraw,
+    case_accept,
+    case_register_walk_in,
+    case_reject,
+    case_request_correction,
+    case_resubmit,
+    commitment_fulfil,
+)
+from onewindow.cases.uploads import case_file_add
+from onewindow.certificates.services import (
+    certificate_download_record,
+    delivery_choose,
+    delivery_confirm,
+    delivery_handover,
+    delivery_send,
+)
+from onewindow.review.models import Extension, MaterialRequest
+from onewindow.review.selectors import case_opinions_complete
+from onewindow.review.services import (
+    material_request_answer,
+    task_material_request,
+    task_opinion_give,
+    task_step_complete,
+)
+from onewindow.review.services.decisions import (
+    decision_make,
+    extension_decide,
+    extension_request,
+    suspension_end,
+    suspension_start,
+)
+
 if TYPE_CHECKING:
     from onewindow.demo.cases.run import Sim
 
@@ -226,7 +268,6 @@ class Story:
         return self.sim.act(self, self.walk_in if self.plan.channel == "window" else self.online)
 
     def walk_in(self) -> None:
-        from onewindow.cases.services import WalkInApplicant, case_register_walk_in
 
         applicant = self.plan.applicant
         person = applicant.applicant_kind == "person"
@@ -248,14 +289,6 @@ class Story:
         )
 
     def online(self) -> None:
-        from onewindow.cases.services import (
-            ApplicationChanges,
-            CommitmentSignature,
-            application_save,
-            application_start,
-            application_submit,
-        )
-        from onewindow.cases.uploads import case_file_add
 
         p = self.plan
         route = "commitment" if "commitment" in p.features else "standard"
@@ -299,7 +332,6 @@ class Story:
 
     # --- intake -------------------------------------------------------------------------------
     def correction(self) -> None:
-        from onewindow.cases.services import MaterialFinding, case_request_correction
 
         lines = list(self.fresh().materials.select_related("material").filter(files__isnull=False))
         chosen = self.r.sample(lines, k=min(len(lines), self.r.choice((1, 1, 2))))
@@ -321,8 +353,6 @@ class Story:
         )
 
     def resubmit(self) -> None:
-        from onewindow.cases.services import application_resubmit, case_resubmit
-        from onewindow.cases.uploads import case_file_add
 
         def go() -> None:
             by = self.clerk if self.plan.channel == "window" else self.actor
@@ -343,7 +373,6 @@ class Story:
         self.sim.act(self, go)
 
     def accept(self) -> None:
-        from onewindow.cases.services import case_accept
 
         case = self.fresh()
         tolerated: list[int] = []
@@ -364,7 +393,6 @@ class Story:
         )
 
     def reject(self) -> None:
-        from onewindow.cases.services import case_reject
 
         reasons = self.r.choice(
             (
@@ -383,7 +411,6 @@ class Story:
         )
 
     def withdraw(self) -> None:
-        from onewindow.cases.services import application_withdraw
 
         application_withdraw(
             case=self.fresh(),
@@ -426,7 +453,6 @@ class Story:
         yield from self.deliver()
 
     def fulfil(self) -> Steps:
-        from onewindow.cases.services import commitment_fulfil
 
         if self.plan.fate == "tolerated_open":
             return
@@ -447,8 +473,6 @@ class Story:
         return next(t for t in self.tasks() if t.is_lead)
 
     def material_request(self) -> Steps:
-        from onewindow.review.models import MaterialRequest
-        from onewindow.review.services import material_request_answer, task_material_request
 
         yield self.at(self.wd(self.today(), 1), 10.2)
         task = self.lead_task()
@@ -481,7 +505,6 @@ class Story:
         )
 
     def suspension(self) -> Steps:
-        from onewindow.review.services.decisions import suspension_end, suspension_start
 
         fate = self.plan.fate
         yield self.at(self.wd(self.today(), 1), 11.2)
@@ -564,7 +587,6 @@ class Story:
                 return
 
     def step_action(self, task: Any, actor: Any, last: bool, refuse_by: Any) -> Callable[[], None]:
-        from onewindow.review.services import task_opinion_give, task_step_complete
 
         def act() -> None:
             task.refresh_from_db()
@@ -586,8 +608,6 @@ class Story:
         return act
 
     def extension(self) -> Steps:
-        from onewindow.review.models import Extension
-        from onewindow.review.services.decisions import extension_decide, extension_request
 
         case = self.fresh()
         if case.decision_due is None:
@@ -623,7 +643,6 @@ class Story:
     def extension_requested(self) -> Steps:
         """The handler asks for more time the working day after the opinions are in; the
         request waits for approval at the cut-off (issue 10 item 22)."""
-        from onewindow.review.services.decisions import extension_request
 
         yield self.at(self.wd(self.today(), 1), 9.5)
         self.sim.act(
@@ -638,8 +657,6 @@ class Story:
         )
 
     def decide(self) -> Steps:
-        from onewindow.review.selectors import case_opinions_complete
-        from onewindow.review.services.decisions import decision_make
 
         p, case = self.plan, self.fresh()
         due = case.decision_due or self.today()
@@ -665,8 +682,6 @@ class Story:
             return
         decider = self.chief if p.item.on_the_spot else self.approver
         if p.fate == "refused":
-            from onewindow.cases.services import APPEAL_RIGHTS
-
             self.sim.act(
                 self,
                 lambda: decision_make(
@@ -695,13 +710,6 @@ class Story:
 
     # --- delivery -----------------------------------------------------------------------------
     def deliver(self) -> Steps:
-        from onewindow.certificates.services import (
-            certificate_download_record,
-            delivery_choose,
-            delivery_confirm,
-            delivery_handover,
-            delivery_send,
-        )
 
         p, r = self.plan, self.r
         decision = self.case.decision

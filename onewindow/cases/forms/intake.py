@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases import fields as form_fields
-from onewindow.cases.fees import FeeCharge
 from onewindow.cases.models import Case, CaseMaterial, FieldType, MaterialStatus
 from onewindow.cases.services import MaterialFinding, WalkInApplicant
+from onewindow.cases.services.fees import FeeCharge
 from onewindow.catalog.models import Region
 
 # A clerk typing a signer's password wrongly this many times waits before trying again.

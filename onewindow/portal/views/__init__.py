@@ -1,14 +1,11 @@
-"""Public pages of the online hall (PRODUCT.md §C1): guides, form downloads, power and fee lists;
-the progress query and the applicant's dashboard (§C9)."""
+"""Public pages of the online hall (PRODUCT.md §C1): guides, form downloads, power and fee lists."""
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import Literal
 
-from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
@@ -17,28 +14,14 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from onewindow.cases import selectors as case_selectors
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
 from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
-from onewindow.core.ratelimit import client_address
 from onewindow.lib.flowchart import render_svg
 from onewindow.portal import selectors
 from onewindow.portal.navigation import hall_columns
-from onewindow.portal.progress import (
-    CLOSED,
-    NOT_FOUND,
-    dashboard_cases,
-    dashboard_rows,
-    progress_lookup,
-    progress_rate_spend,
-    progress_report,
-    url_or_none,
-)
 
 GUIDES_PER_PAGE = 20
 
@@ -162,49 +145,3 @@ def power_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/fee_list.html", {"fees": selectors.fee_list()})
-
-
-# --- progress query and dashboard (§C9) --------------------------------------------------------------------------------------
-
-
-class ProgressQueryForm(forms.Form):
-    # No length limits here: a too-long number is just another number that is not found.
-    number = forms.CharField(label=gettext_lazy("办件编号"), strip=True)
-    code = forms.CharField(label=gettext_lazy("查询码"), strip=True)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def progress(request: HttpRequest) -> HttpResponse:
-    """The public look-up; also answers ``?number=&code=`` (the QR code on every notice)."""
-    data = request.POST if request.method == "POST" else request.GET
-    asked = "number" in data or "code" in data
-    form = ProgressQueryForm(data if asked else None)
-    context: dict[str, Any] = {"form": form, "report": None, "error": ""}
-    if not asked or not form.is_valid():
-        return render(request, "portal/progress/query.html", context)
-    wait = progress_rate_spend(client_address(request))
-    if wait:
-        context["error"] = _("查询过于频繁，请在 %(s)d 秒后再试。") % {"s": wait}
-        return render(request, "portal/progress/query.html", context, status=429)
-    case = progress_lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
-    if case is None:
-        context["error"] = str(NOT_FOUND)  # a search without result: the page itself is fine
-        return render(request, "portal/progress/query.html", context)
-    context["report"] = progress_report(case)
-    return render(request, "portal/progress/query.html", context)
-
-
-@login_required
-@require_http_methods(["GET"])
-def my_cases(request: HttpRequest) -> HttpResponse:
-    """我的办件: every case of the signed-in applicant (or agent) and what each needs from them."""
-    page = Paginator(dashboard_cases(request.user), 20).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": dashboard_rows(list(page.object_list)),
-        "commitments": list(case_selectors.open_commitments_for_applicant(request.user)),
-        "apply_url": url_or_none("cases:apply_home") or url_or_none("portal:guide_list"),
-        "closed_statuses": [str(status) for status in CLOSED],
-    }
-    return render(request, "portal/progress/my_cases.html", context)

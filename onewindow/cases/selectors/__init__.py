@@ -1,0 +1,337 @@
+"""Reads of cases that check access in the same call; refusals are logged and answered 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.models import (
+    AWAITING_INTAKE,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Mandate,
+    Notice,
+)
+from onewindow.catalog.models import (
+    ItemVersion,
+    ToleranceSetting,
+    VersionStatus,
+)
+from onewindow.core import clock
+from onewindow.core.access import deny
+from onewindow.lib.idnumbers import normalise
+from onewindow.lib.workdays import Due
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "item_version", "item_version__item", "department", "region", "applicant", "agent"
+    )
+
+
+def cases_of_applicant(user: Any, *, today: dt.date | None = None) -> QuerySet[Case]:
+    """The user's own cases, and those they filed as agent while the applicant's mandate lasts.
+
+    §C8: a mandate is scoped and revocable. Once it is revoked, has expired or does not cover
+    the case's item, the agent no longer sees (nor acts on) the cases filed under it; the
+    applicant always sees their own.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    mine = Q(applicant=user)
+    if not has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
+        return _cases().filter(mine)
+    in_force = _mandates_in_force(agent_id=user.pk, today=today or clock.today()).filter(
+        Q(item__isnull=True) | Q(item_id=OuterRef("item_version__item_id")),
+        applicant_id=OuterRef("applicant_id"),
+    )
+    return _cases().filter(mine | (Q(agent=user) & Exists(in_force)))
+
+
+def _mandates_in_force(*, agent_id: int, today: dt.date) -> QuerySet[Mandate]:
+    return Mandate.objects.filter(
+        agent_id=agent_id, revoked_at__isnull=True, valid_until__gte=today
+    )
+
+
+def mandates_valid(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Mandate]:
+    """The agent's mandates that are in force today and cover the item."""
+    return _mandates_in_force(agent_id=agent.pk, today=today).filter(
+        Q(item__isnull=True) | Q(item_id=item_id)
+    )
+
+
+def mandate_covers(*, agent: Any, applicant_id: int, item_id: int, today: dt.date) -> bool:
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        return False
+    mandates = mandates_valid(agent=agent, item_id=item_id, today=today)
+    return mandates.filter(applicant_id=applicant_id).exists()
+
+
+def mandating_applicants(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Any]:
+    """Applicants who have mandated the agent for this item (an agent files only for them)."""
+
+    if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
+        return User.objects.none()
+    ids = mandates_valid(agent=agent, item_id=item_id, today=today).values("applicant_id")
+    return User.objects.filter(pk__in=ids, role=Role.APPLICANT, is_active=True).order_by(
+        "full_name", "pk"
+    )
+
+
+def agent_may_act(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
+    """True when ``user`` is the case's agent and a mandate in force covers its item (§C8)."""
+    return (
+        case.agent_id is not None
+        and case.agent_id == getattr(user, "pk", None)
+        and mandate_covers(
+            agent=user,
+            applicant_id=case.applicant_id,
+            item_id=case.item_version.item_id,
+            today=today or clock.today(),
+        )
+    )
+
+
+def case_get_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
+    """The case if the signed-in user is its applicant or agent; otherwise a logged 404."""
+    user = request.user
+    case = cases_of_applicant(user).filter(pk=case_id).first() if user.is_authenticated else None
+    if case is None or not has_perm(user, Perm.CASE_APPLY):
+        raise deny(request, target=f"case:{case_id}", reason="not applicant or agent")
+    return case
+
+
+def case_row_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
+    """``case_get_for_applicant`` without the related rows: the same check and logged 404.
+
+    For services that lock and reload the case first (submission), which load what they need
+    with the locked row instead of reading it twice.
+    """
+    user = request.user
+    rows = cases_of_applicant(user).select_related(None) if user.is_authenticated else None
+    case = rows.filter(pk=case_id).first() if rows is not None else None
+    if case is None or not has_perm(user, Perm.CASE_APPLY):
+        raise deny(request, target=f"case:{case_id}", reason="not applicant or agent")
+    return case
+
+
+def intake_queue(user: Any) -> QuerySet[Case]:
+    """Submitted cases waiting for the clerk's department, the nearest intake deadline first."""
+    if not has_perm(user, Perm.CASE_INTAKE) or user.department_id is None:
+        return Case.objects.none()
+    return (
+        _cases()
+        .filter(department_id=user.department_id, status__in=AWAITING_INTAKE)
+        .order_by("intake_due", "submitted_at")
+    )
+
+
+def case_get_for_clerk(request: HttpRequest, *, case_id: int) -> Case:
+    """A non-draft case of the clerk's own department; otherwise a logged 404."""
+    user: Any = request.user
+    case = None
+    department_id = getattr(user, "department_id", None)
+    if has_perm(user, Perm.CASE_INTAKE) and department_id is not None:
+        case = (
+            _cases()
+            .filter(pk=case_id, department_id=department_id)
+            .exclude(status=CaseStatus.DRAFT)
+            .first()
+        )
+    if case is None:
+        raise deny(request, target=f"case:{case_id}", reason="not a clerk of the case's department")
+    return case
+
+
+def case_get_for_reader(request: HttpRequest, *, case_id: int) -> Case:
+    """Read access: the applicant/agent, staff of the case's department, or a supervisor."""
+    user: Any = request.user
+    case = _cases().filter(pk=case_id).exclude(status=CaseStatus.DRAFT).first()
+    allowed = (
+        case is not None
+        and user.is_authenticated
+        and (
+            case.applicant_id == user.pk
+            or agent_may_act(user, case)
+            or has_perm(user, Perm.CASE_READ_ALL)
+            or (
+                getattr(user, "is_staff_member", False) and user.department_id == case.department_id
+            )
+        )
+    )
+    if not allowed or case is None:
+        raise deny(request, target=f"case:{case_id}", reason="no read access")
+    return case
+
+
+# --- window intake ----------------------------------------------------------------------------
+
+
+def _clerk_department(user: Any) -> int | None:
+    if not has_perm(user, Perm.CASE_INTAKE):
+        return None
+    department_id: int | None = getattr(user, "department_id", None)
+    return department_id
+
+
+def intake_queue_by_submission(user: Any) -> QuerySet[Case]:
+    """``intake_queue`` in the order the applications came in (first come, first served)."""
+    return intake_queue(user).order_by("submitted_at", "pk")
+
+
+def corrections_pending(user: Any) -> QuerySet[Case]:
+    """Cases of the clerk's department waiting for the applicant's corrected materials."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return Case.objects.none()
+    return (
+        _cases()
+        .filter(department_id=department_id, status=CaseStatus.CORRECTION)
+        .order_by("updated_at")
+    )
+
+
+def _commitments() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related(
+        "case", "case__item_version", "case__applicant", "case__department", "material"
+    )
+
+
+def commitments_open_for_department(user: Any) -> QuerySet[Commitment]:
+    """Open 容缺 commitments (DOMAIN-RULES G2) of the clerk's department, the earliest due first."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return Commitment.objects.none()
+    return (
+        _commitments()
+        .filter(
+            case__department_id=department_id,
+            kind=CommitmentKind.TOLERATED,
+            status=CommitmentStatus.OPEN,
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def open_commitments_for_applicant(user: Any) -> QuerySet[Commitment]:
+    """The user's own open commitments (as applicant or agent), for their dashboard."""
+    if not getattr(user, "is_authenticated", False):
+        return Commitment.objects.none()
+    return (
+        _commitments()
+        .filter(case__in=cases_of_applicant(user).values("pk"), status=CommitmentStatus.OPEN)
+        .order_by("due_on", "pk")
+    )
+
+
+def commitment_get_for_clerk(request: HttpRequest, *, commitment_id: int) -> Commitment:
+    """A commitment on a case of the clerk's own department; otherwise a logged 404."""
+    department_id = _clerk_department(request.user)
+    commitment = None
+    if department_id is not None:
+        commitment = (
+            _commitments().filter(pk=commitment_id, case__department_id=department_id).first()
+        )
+    if commitment is None:
+        raise deny(
+            request,
+            target=f"commitment:{commitment_id}",
+            reason="not a clerk of the case's department",
+        )
+    return commitment
+
+
+def notice_get_for_reader(request: HttpRequest, *, case_id: int, notice_id: int) -> Notice:
+    """A notice of a case the user may read (``case_get_for_reader``); otherwise a logged 404."""
+    case = case_get_for_reader(request, case_id=case_id)
+    notice = Notice.objects.filter(pk=notice_id, case=case).first()
+    if notice is None:
+        raise deny(request, target=f"notice:{notice_id}", reason="not a notice of this case")
+    notice.case = case
+    return notice
+
+
+def case_history(case: Case) -> QuerySet[CaseEvent]:
+    """Every event of the case, oldest first, with the actor (staff view: names included)."""
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def walk_in_items(user: Any) -> QuerySet[ItemVersion]:
+    """Published item versions a clerk may register at the window: their department's."""
+    department_id = _clerk_department(user)
+    if department_id is None:
+        return ItemVersion.objects.none()
+    return (
+        ItemVersion.objects.select_related("item", "item__department")
+        .filter(status=VersionStatus.PUBLISHED, item__department_id=department_id)
+        .order_by("item__sort", "item__code")
+    )
+
+
+def tolerance_limit(version: ItemVersion) -> int:
+    """How many non-core materials the item's tolerance category lets be missing (G2)."""
+    setting = ToleranceSetting.objects.filter(category=version.tolerance_category).first()
+    return setting.max_missing if setting else 0
+
+
+class DueLevel(StrEnum):
+    """How close an intake deadline is, in working days, for the queue's warning colours."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    NEXT = "next"  # the next working day
+    LATER = "later"
+    PAUSED = "paused"  # the clock stands still (DOMAIN-RULES B4): neither due nor overdue
+
+
+@dataclass(frozen=True)
+class DueState:
+    level: DueLevel
+    label: str
+    working_days_left: int
+
+    @property
+    def warn(self) -> bool:
+        return self.level != DueLevel.LATER
+
+
+def due_state(due: dt.date | Due, *, today: dt.date | None = None) -> DueState:
+    """Overdue, due today, due the next working day, or later (with working days left); for a
+    ``Due`` whose clock is paused (B4: a special procedure) always paused, never overdue."""
+    if isinstance(due, Due):
+        if due.paused:
+            return DueState(DueLevel.PAUSED, _("暂停计时"), 0)
+        due = due.date
+    today = today or clock.today()
+    calendar = get_calendar()
+    if due < today:
+        return DueState(DueLevel.OVERDUE, _("已逾期"), -calendar.count_working_days(due, today))
+    if due == today:
+        return DueState(DueLevel.TODAY, _("今日到期"), 0)
+    left = calendar.count_working_days(today, due)
+    if left <= 1:
+        return DueState(DueLevel.NEXT, _("下一工作日到期"), left)
+    return DueState(DueLevel.LATER, _("还剩 %(n)s 个工作日") % {"n": left}, left)
+
+
+def applicant_find(*, kind: str, number: str) -> User | None:
+    """The applicant account holding this ID number (person) or credit code (enterprise)."""
+    number = normalise(number)
+    if not number or len(number) > 18 or not (number.isascii() and number.isalnum()):
+        return None  # no ID number or credit code looks like this (and NUL breaks PostgreSQL)
+    field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
+    return User.objects.filter(role__in=(Role.APPLICANT, Role.AGENT), **{field: number}).first()
