@@ -26,6 +26,7 @@ from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import Perm, Role, permissions_of
 from onewindow.accounts.selectors import require_perm
 from onewindow.accounts.validators import CREDIT_CODE_UNCONFIRMED
+from onewindow.api.body import request_body
 from onewindow.api.schema import ERROR, error_responses
 
 
@@ -186,12 +187,11 @@ class AuthTokenView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        query = TokenCreateSerializer(data=request.data)
-        query.is_valid(raise_exception=True)
+        credentials = request_body(TokenCreateSerializer, request)
         user = authenticate(
             request._request,
-            username=query.validated_data["username"],
-            password=query.validated_data["password"],
+            username=credentials["username"],
+            password=credentials["password"],
         )
         if user is None:
             raise InvalidCredentials(_("账号或密码不正确。"))
@@ -267,10 +267,9 @@ class RegisterView(APIView):
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        body = RegisterSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = request_body(RegisterSerializer, request)
         try:
-            user = _register(body.validated_data)
+            user = _register(body)
         except ValidationError as exc:
             _raise_unconfirmed(exc)
             raise
@@ -339,11 +338,8 @@ class LockoutUnlockView(APIView):
     )
     def post(self, request: Request) -> Response:
         actor = require_perm(request, Perm.USER_MANAGE, target="lockouts")
-        body = UnlockSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        removed = lockout_lift(
-            username=body.validated_data["username"], ip=body.validated_data["ip"], actor=actor
-        )
+        body = request_body(UnlockSerializer, request)
+        removed = lockout_lift(username=body["username"], ip=body["ip"], actor=actor)
         return Response(UnlockResultSerializer({"removed": removed}).data)
 
 

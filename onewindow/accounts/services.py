@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -29,8 +29,10 @@ from onewindow.accounts.validators import (
     mobile_clean,
     password_check,
 )
-from onewindow.catalog.models import Department, Window
 from onewindow.core import clock
+
+if TYPE_CHECKING:  # accounts sits below catalog: the names are for the type hints only
+    from onewindow.catalog.models import Department, Window
 
 __all__ = [
     "applicant_register_enterprise",

@@ -1,4 +1,4 @@
-"""Domain errors as API answers, and permission classes from the one role table.
+"""Domain errors as API answers.
 
 Every app's API maps the services' errors the same way (``onewindow.api.errors.api_error``): a
 rule that refuses the action (``DomainError``) is a 400 with its code and message, a concurrent
@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 
-from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.errors import Conflict, Refused, api_error
 from onewindow.api.schema import ERROR
 from onewindow.core.errors import DomainError
 
-__all__ = ["CONFLICT", "Conflict", "HasPerm", "Refused", "domain_errors"]
+__all__ = ["CONFLICT", "Conflict", "Refused", "domain_errors"]
 
 CONFLICT = {409: OpenApiResponse(ERROR, description="对象刚被他人处理或已发生变化，请刷新后重试")}
 
@@ -40,13 +36,3 @@ def domain_errors() -> Iterator[None]:
             err.message_dict if hasattr(err, "error_dict") else {"non_field_errors": err.messages}
         )
         raise exceptions.ValidationError(detail) from err
-
-
-class HasPerm(BasePermission):
-    """Subclass with ``perm`` (and a Chinese ``message``): the role table decides."""
-
-    perm: Perm
-    message = "没有权限。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, self.perm)

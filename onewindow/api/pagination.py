@@ -7,13 +7,16 @@ many pages there are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 # Longer digit strings are read as this (past any last page, above any page size) rather than
 # handed to int(), which refuses more than 4300 digits.
@@ -72,6 +75,22 @@ class Pagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+def paginated(
+    request: Request,
+    view: Any,
+    items: Any,
+    serializer_class: type[serializers.Serializer],
+    row: Callable[[Any], Any] | None = None,
+) -> Response:
+    """The page of ``items`` (a queryset, or anything with len() and slices) the request asks
+    for, each turned into a ``row`` (the item itself by default) and serialized as
+    ``{count, next, previous, results}``."""
+    paginator = Pagination()
+    page: list[Any] | None = paginator.paginate_queryset(items, request, view=view)
+    rows = [row(item) if row else item for item in page or []]
+    return paginator.get_paginated_response(serializer_class(rows, many=True).data)
 
 
 def _positive_int(raw: str) -> int | None:

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from onewindow.api.body import request_query
 from onewindow.calendars.selectors import get_calendar, year_view
 from onewindow.lib.workdays import FIRST_YEAR, LAST_YEAR
 
@@ -109,9 +110,8 @@ class DueView(APIView):
         tags=["calendar"],
     )
     def get(self, request: Request) -> Response:
-        query = DueQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, days = query.validated_data["start"], query.validated_data["days"]
+        query = request_query(DueQuerySerializer, request)
+        start, days = query["start"], query["days"]
         try:
             due = get_calendar().add_working_days(start, days)
         except ValueError as exc:
@@ -133,9 +133,8 @@ class CountView(APIView):
         tags=["calendar"],
     )
     def get(self, request: Request) -> Response:
-        query = CountQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data["start"], query.validated_data["end"]
+        query = request_query(CountQuerySerializer, request)
+        start, end = query["start"], query["end"]
         calendar = get_calendar()
         try:
             days = calendar.count_working_days(start, end)

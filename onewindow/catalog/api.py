@@ -5,8 +5,6 @@ Read-only and public; anonymous callers are throttled. Only published versions a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -15,8 +13,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 
+from onewindow.api.body import request_query
 from onewindow.api.schema import error_responses
 from onewindow.api.throttling import AnonThrottle
 from onewindow.catalog import selectors
@@ -53,12 +51,6 @@ def _lookup_code(view: generics.GenericAPIView, message: str) -> str:
     if len(code) > _MAX_CODE or "\x00" in code:
         raise exceptions.NotFound(message)
     return code
-
-
-def _query(serializer_class: type, request: Request) -> dict[str, Any]:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
 
 
 class PublicListView(generics.ListAPIView):
@@ -141,7 +133,7 @@ class RegionList(PublicListView):
     serializer_class = RegionSerializer
 
     def get_queryset(self) -> QuerySet[Region]:
-        query = _query(RegionQuerySerializer, self.request)
+        query = request_query(RegionQuerySerializer, self.request)
         regions = Region.objects.select_related("parent")
         if query.get("level"):
             regions = regions.filter(level=query["level"])
@@ -192,7 +184,7 @@ class ItemList(PublicListView):
     serializer_class = ItemSerializer
 
     def get_queryset(self) -> QuerySet[ItemVersion]:
-        query = _query(ItemQuerySerializer, self.request)
+        query = request_query(ItemQuerySerializer, self.request)
         return selectors.guide_search(
             query=query.get("q", ""),
             department_code=query.get("department", ""),

@@ -30,12 +30,13 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.fields import IdentityNumberField
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
-from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.errors import CaseError
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus
@@ -342,12 +343,6 @@ def renewal_data(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 # --- public verification ------------------------------------------------------------------------
 class PublicView(APIView):
     authentication_classes: list[Any] = []
@@ -465,7 +460,7 @@ def _lifecycle_view(action: str, summary: str, article: str) -> type[APIView]:
         )
         def post(self, request: Request, case_id: int) -> Response:
             certificate = selectors.certificate_get_for_manager(request, case_id=case_id)
-            data = _body(CertificateReasonSerializer, request)
+            data = request_body(CertificateReasonSerializer, request)
             with domain_errors():
                 services.certificate_status_change(
                     certificate=certificate,
@@ -498,7 +493,7 @@ class DeliveryChooseView(CaseResultView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery(request, case_id=case_id)
-        data = _body(DeliveryChoiceSerializer, request)
+        data = request_body(DeliveryChoiceSerializer, request)
         with domain_errors():
             services.delivery_choose(case=case, actor=request.user, **data)
         return self.detail(case_id)
@@ -516,7 +511,7 @@ class DeliveryHandoverView(CaseResultView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery_clerk(request, case_id=case_id)
-        data = _body(DeliveryHandoverSerializer, request)
+        data = request_body(DeliveryHandoverSerializer, request)
         with domain_errors():
             services.delivery_handover(case=case, actor=request.user, **data)
         return self.detail(case_id)
@@ -533,7 +528,7 @@ class DeliverySendView(CaseResultView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = selectors.case_get_for_delivery_clerk(request, case_id=case_id)
-        data = _body(DeliverySendSerializer, request)
+        data = request_body(DeliverySendSerializer, request)
         with domain_errors():
             services.delivery_send(case=case, actor=request.user, **data)
         return self.detail(case_id)
@@ -608,10 +603,9 @@ class RenewalListView(APIView):
         user: Any = request.user
         if not staff_in_department(user, getattr(user, "department_id", None)):
             raise selectors._raise_deny(request, target="renewals", reason="not department staff")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.renewals_for_staff(user), request, view=self)
-        rows = [renewal_row(renewal) for renewal in page or []]
-        return paginator.get_paginated_response(RenewalRowSerializer(rows, many=True).data)
+        return paginated(
+            request, self, selectors.renewals_for_staff(user), RenewalRowSerializer, renewal_row
+        )
 
 
 class PendingDeliveriesView(APIView):
@@ -632,21 +626,25 @@ class PendingDeliveriesView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = require_perm(request, Perm.CASE_HANDOVER, target="deliveries")
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.deliveries_pending(user), request, view=self)
-        rows = [
-            {
-                "case_id": case.pk,
-                "case_number": case.number,
-                "item": case.item_version.name,
-                "applicant": str(case.applicant),
-                "serial": getattr(getattr(case, "certificate", None), "serial", None),
-                "certificate_due": _certificate_due(case),
-                "delivery": delivery_data(getattr(case, "delivery", None)),
-            }
-            for case in page or []
-        ]
-        return paginator.get_paginated_response(PendingDeliverySerializer(rows, many=True).data)
+        return paginated(
+            request,
+            self,
+            selectors.deliveries_pending(user),
+            PendingDeliverySerializer,
+            _pending_delivery,
+        )
+
+
+def _pending_delivery(case: Case) -> dict[str, Any]:
+    return {
+        "case_id": case.pk,
+        "case_number": case.number,
+        "item": case.item_version.name,
+        "applicant": str(case.applicant),
+        "serial": getattr(getattr(case, "certificate", None), "serial", None),
+        "certificate_due": _certificate_due(case),
+        "delivery": delivery_data(getattr(case, "delivery", None)),
+    }
 
 
 urlpatterns: list[URLPattern] = [

@@ -8,7 +8,6 @@ the first call answers 201, a repeat with the same key 200 with the same body.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -19,19 +18,22 @@ from django.http import FileResponse, HttpRequest
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.idempotency import idempotency_key, idempotency_param
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases import dues, selectors, services
 from onewindow.cases import fields as form_fields
@@ -48,17 +50,11 @@ from onewindow.cases.selectors import application as application_selectors
 from onewindow.catalog.models import Region
 from onewindow.catalog.selectors import published_guide
 
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")  # printable ASCII, SubmissionKey.key ≤ 100
 TAGS = ["cases: application"]
 
 
-class CanApply(BasePermission):
-    """Applicants and agents (Perm.CASE_APPLY) file online applications."""
-
-    message = "只有申请人或代办员可以网上申报。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, Perm.CASE_APPLY)
+# Applicants and agents file online applications.
+CanApply = HasPerm.of(Perm.CASE_APPLY, message="只有申请人或代办员可以网上申报。")
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -351,12 +347,6 @@ class ApplyView(APIView):
         return Response(CaseDetailSerializer(case_detail(fresh)).data, status=code)
 
 
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class CaseListView(ApplyView):
     """My applications, and starting a new one."""
 
@@ -372,12 +362,13 @@ class CaseListView(ApplyView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            application_selectors.applicant_cases(request.user), request, view=self
+        return paginated(
+            request,
+            self,
+            application_selectors.applicant_cases(request.user),
+            CaseSummarySerializer,
+            case_summary,
         )
-        rows = [case_summary(case) for case in page or []]
-        return paginator.get_paginated_response(CaseSummarySerializer(rows, many=True).data)
 
     @extend_schema(
         operation_id="cases_create",
@@ -390,7 +381,7 @@ class CaseListView(ApplyView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        data = _body(CaseCreateSerializer, request)
+        data = request_body(CaseCreateSerializer, request)
         version = published_guide(code=data["item_code"])
         if version is None:
             raise exceptions.ValidationError({"item_code": [_("没有找到该事项，或该事项未发布。")]})
@@ -446,7 +437,7 @@ class CaseDetailView(ApplyView):
     )
     def patch(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(CasePatchSerializer, request)
+        data = request_body(CasePatchSerializer, request)
         changes = services.ApplicationChanges(
             form_data=data.get("form_data"), merge=True, route=data.get("route")
         )
@@ -586,21 +577,8 @@ class ReusableFilesView(ApplyView):
         return Response(ReusableFileSerializer(rows, many=True).data)
 
 
-def _idempotency_key(request: Request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if key and not IDEMPOTENCY_KEY.match(key):
-        raise exceptions.ValidationError(
-            {"Idempotency-Key": [_("Idempotency-Key 须为 1 到 100 个可打印 ASCII 字符。")]}
-        )
-    return key
-
-
-IDEMPOTENCY_PARAM = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="幂等键：同一用户以同一个键重复提交，只产生一次提交，返回同一办件（HTTP 200）",
+IDEMPOTENCY_PARAM = idempotency_param(
+    "幂等键：同一用户以同一个键重复提交，只产生一次提交，返回同一办件（HTTP 200）"
 )
 
 
@@ -627,8 +605,8 @@ class CaseSubmitView(ApplyView):
     def post(self, request: Request, case_id: int) -> Response:
         # The bare row: the service locks and reloads it with what it needs in one query.
         case = selectors.case_row_for_applicant(cast(HttpRequest, request), case_id=case_id)
-        key = _idempotency_key(request)
-        data = _body(ApplySubmitSerializer, request)
+        key = idempotency_key(request)
+        data = request_body(ApplySubmitSerializer, request)
         commitment = data.get("commitment")
         signature = services.CommitmentSignature(**commitment) if commitment else None
         with domain_errors():
@@ -656,7 +634,7 @@ class CaseResubmitView(ApplyView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         with domain_errors():
             done = services.application_resubmit(case=case, actor=request.user, idempotency_key=key)
         return self.detail_response(done.case)
@@ -673,7 +651,7 @@ class CaseWithdrawView(ApplyView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(ApplyWithdrawSerializer, request)
+        data = request_body(ApplyWithdrawSerializer, request)
         with domain_errors():
             services.application_withdraw(case=case, actor=request.user, reason=data["reason"])
         return self.detail_response(case)

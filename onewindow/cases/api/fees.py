@@ -13,9 +13,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from onewindow.api.body import request_body
 from onewindow.api.domain import domain_errors
 from onewindow.api.schema import error_responses
-from onewindow.cases.api.intake import IntakeView, _body
+from onewindow.cases.api.intake import IntakeView
 from onewindow.cases.models import Case, CaseFee
 from onewindow.cases.services.fees import (
     AMOUNT_MAX,
@@ -113,7 +114,7 @@ class FeeListView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(FeeChargeSerializer, request)
+        data = request_body(FeeChargeSerializer, request)
         charge = FeeCharge(
             amount=data["amount"],
             fee_id=data.get("fee_id"),

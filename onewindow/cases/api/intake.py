@@ -21,17 +21,21 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import ApplicantKind
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.idempotency import idempotency_key, idempotency_param
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.permissions import HasPerm
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases import dues, notices, selectors, services
 from onewindow.cases import fields as form_fields
@@ -47,19 +51,12 @@ from onewindow.cases.models import (
     NoticeKind,
 )
 from onewindow.cases.selectors import application as application_selectors
-from onewindow.review.selectors.materials import material_requests_for_window
 
 TAGS = ["cases: intake"]
-MAX_KEY = 100
 
 
-class CanIntake(BasePermission):
-    """Window clerks and chief representatives (Perm.CASE_INTAKE)."""
-
-    message = "只有窗口受理人员可以使用受理接口。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, Perm.CASE_INTAKE)
+# Window clerks and chief representatives.
+CanIntake = HasPerm.of(Perm.CASE_INTAKE, message="只有窗口受理人员可以使用受理接口。")
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -402,12 +399,6 @@ _CASE_FIELDS = (
 
 
 # --- views ------------------------------------------------------------------------------------
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class IntakeView(APIView):
     permission_classes = [IsAuthenticated, CanIntake]
 
@@ -451,10 +442,7 @@ class QueueView(IntakeView):
             if sort == "due"
             else selectors.intake_queue_by_submission(request.user)
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        rows = [queue_item(case) for case in page or []]
-        return paginator.get_paginated_response(QueueItemSerializer(rows, many=True).data)
+        return paginated(request, self, cases, QueueItemSerializer, queue_item)
 
 
 class IntakeCaseView(IntakeView):
@@ -493,7 +481,7 @@ class AcceptView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(AcceptSerializer, request)
+        data = request_body(AcceptSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             services.case_accept(
@@ -519,7 +507,7 @@ class CorrectionView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(CorrectionSerializer, request)
+        data = request_body(CorrectionSerializer, request)
         _fresh_check(case, data)
         signer, reason = None, ""
         if sign_off := data.get("sign_off"):
@@ -553,7 +541,7 @@ class RejectView(IntakeView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(RejectSerializer, request)
+        data = request_body(RejectSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             services.case_reject(
@@ -565,22 +553,9 @@ class RejectView(IntakeView):
         return self.detail(case)
 
 
-IDEMPOTENCY_PARAM = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="幂等键：同一窗口人员以同一个键重复登记，只产生一个办件（HTTP 200）",
+IDEMPOTENCY_PARAM = idempotency_param(
+    "幂等键：同一窗口人员以同一个键重复登记，只产生一个办件（HTTP 200）"
 )
-
-
-def _idempotency_key(request: Request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if key and (len(key) > MAX_KEY or not key.isascii() or not key.isprintable() or " " in key):
-        raise exceptions.ValidationError(
-            {"Idempotency-Key": [_("Idempotency-Key 须为 1 到 100 个可打印 ASCII 字符。")]}
-        )
-    return key
 
 
 def _walk_in_files(request: Request, version: Any) -> dict[int, list[Any]]:
@@ -616,14 +591,14 @@ class WalkInView(IntakeView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         if (
             key
             and (previous := application_selectors.submission_for_key(request.user, key))
             is not None
         ):
             return self.detail(previous)
-        data = _body(WalkInSerializer, request)
+        data = request_body(WalkInSerializer, request)
         version = selectors.walk_in_items(request.user).filter(item__code=data["item_code"]).first()
         if version is None:
             raise exceptions.ValidationError(
@@ -669,12 +644,13 @@ class CommitmentListView(IntakeView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            selectors.commitments_open_for_department(request.user), request, view=self
+        return paginated(
+            request,
+            self,
+            selectors.commitments_open_for_department(request.user),
+            CommitmentSerializer,
+            commitment_data,
         )
-        rows = [commitment_data(c) for c in page or []]
-        return paginator.get_paginated_response(CommitmentSerializer(rows, many=True).data)
 
 
 class CommitmentFulfilView(IntakeView):
@@ -693,7 +669,7 @@ class CommitmentFulfilView(IntakeView):
         commitment = selectors.commitment_get_for_clerk(
             cast(HttpRequest, request), commitment_id=commitment_id
         )
-        data = _body(FulfilSerializer, request)
+        data = request_body(FulfilSerializer, request)
         with domain_errors():
             services.commitment_fulfil(
                 commitment=commitment, actor=request.user, upload=data["file"]
@@ -702,77 +678,7 @@ class CommitmentFulfilView(IntakeView):
         return Response(CommitmentSerializer(commitment_data(commitment)).data)
 
 
-class WindowMaterialRequestSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    case_id = serializers.IntegerField()
-    case_number = serializers.CharField()
-    item = serializers.CharField(help_text="事项名称")
-    applicant = IntakePersonSerializer()
-    department = serializers.CharField(help_text="提出要求的审查部门")
-    text = serializers.CharField(help_text="需补充的材料及要求")
-    pauses_clock = serializers.BooleanField(help_text="补充期间该部门审查期限是否暂停计算")
-    requested_on = serializers.DateField()
-    answer_url = serializers.CharField(
-        help_text="登记答复（补充说明及扫描件，multipart）的接口地址"
-    )
-    page_url = serializers.CharField(help_text="窗口登记答复的页面地址")
-
-
-class MaterialRequestListView(IntakeView):
-    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
-
-    @extend_schema(
-        operation_id="intake_material_requests_list",
-        summary="审查补充材料",
-        description="Open material requests of the reviewing departments on cases accepted by the "
-        "clerk's department, the oldest first. The clerk records the applicant's answer, with "
-        "the scanned files, at `answer_url`.",
-        responses={
-            200: WindowMaterialRequestSerializer(many=True),
-            **error_responses(400, 401, 403, 404),
-        },
-        tags=TAGS,
-    )
-    def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            material_requests_for_window(request.user), request, view=self
-        )
-        rows = [
-            {
-                "id": req.pk,
-                "case_id": req.task.case_id,
-                "case_number": req.task.case.number or "",
-                "item": req.task.case.item_version.name,
-                "applicant": _person(req.task.case.applicant),
-                "department": req.task.department.name,
-                "text": req.text,
-                "pauses_clock": req.pauses_clock,
-                "requested_on": req.requested_on,
-                "answer_url": reverse("api:review-material-answer", args=[req.pk]),
-                "page_url": reverse("review:material_answer", args=[req.pk]),
-            }
-            for req in page or []
-        ]
-        return paginator.get_paginated_response(
-            WindowMaterialRequestSerializer(rows, many=True).data
-        )
-
-
 # --- notices (applicant, agent, staff with read access) -----------------------------------------
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
 class ReaderView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -827,11 +733,6 @@ urlpatterns: list[URLPattern] = [
     ),
     path("intake/cases/<id:case_id>/reject/", RejectView.as_view(), name="intake-reject"),
     path("intake/commitments/", CommitmentListView.as_view(), name="intake-commitments"),
-    path(
-        "intake/material-requests/",
-        MaterialRequestListView.as_view(),
-        name="intake-material-requests",
-    ),
     path(
         "intake/commitments/<id:commitment_id>/fulfil/",
         CommitmentFulfilView.as_view(),

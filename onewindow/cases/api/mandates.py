@@ -16,13 +16,15 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.accounts.roles import Perm, Role
+from onewindow.api.body import request_body
 from onewindow.api.domain import Refused
+from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases import services
 from onewindow.cases.models import Mandate
@@ -33,13 +35,8 @@ from onewindow.core import clock
 TAGS = ["cases: mandates"]
 
 
-class CanUseMandates(BasePermission):
-    """Applicants and agents (Perm.CASE_APPLY)."""
-
-    message = "只有申请人或代办员可以使用代办委托接口。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, Perm.CASE_APPLY)
+# Applicants and agents.
+CanUseMandates = HasPerm.of(Perm.CASE_APPLY, message="只有申请人或代办员可以使用代办委托接口。")
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -167,9 +164,7 @@ class MandateListView(APIView):
         user: Any = request.user
         if user.role != Role.APPLICANT:
             raise exceptions.PermissionDenied(_("只有申请人可以委托代办员。"))
-        body = MandateCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = MandateForm(data=body.validated_data, today=clock.today())
+        form = MandateForm(data=request_body(MandateCreateSerializer, request), today=clock.today())
         if not form.is_valid():
             raise exceptions.ValidationError(
                 {

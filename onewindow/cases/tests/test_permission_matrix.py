@@ -94,7 +94,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:intake_queue": page("GET", INTAKE_ROLES),
     "cases:intake_corrections": page("GET", INTAKE_ROLES),
     "cases:intake_commitments": page("GET", INTAKE_ROLES),
-    "cases:intake_material_requests": page("GET", INTAKE_ROLES),
+    "review:intake_material_requests": page("GET", INTAKE_ROLES),
     "cases:intake_walk_in": page("GET", INTAKE_ROLES),
     "cases:intake_walk_in_form": page("GET", INTAKE_OF_CASE),
     "cases:intake_commitment_fulfil": page("POST", INTAKE_OF_CASE),
@@ -164,6 +164,8 @@ def _walk(
 
 # The public progress query and the dashboard read cases; their pages and API live in portal.
 PROGRESS_MODULES = ("onewindow.portal.views.progress", "onewindow.portal.api")
+# The window's list of the reviewers' material requests (a tab of the intake pages) lives in review.
+WINDOW_MODULES = ("onewindow.review.views.window", "onewindow.review.api.window")
 
 
 def _is_case_route(namespace: str | None, pattern: URLPattern) -> bool:
@@ -172,6 +174,7 @@ def _is_case_route(namespace: str | None, pattern: URLPattern) -> bool:
         namespace == "cases"
         or (namespace == "api" and view.__module__.startswith("onewindow.cases."))
         or view.__module__ in PROGRESS_MODULES
+        or view.__module__ in WINDOW_MODULES
     )
 
 

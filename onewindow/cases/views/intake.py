@@ -45,10 +45,10 @@ from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.views.fees import fee_context
+from onewindow.cases.window_tabs import tab_bar
 from onewindow.catalog import deadlines
 from onewindow.core import clock
 from onewindow.core.access import deny
-from onewindow.review.selectors.materials import material_requests_for_window
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"
@@ -58,15 +58,6 @@ STALE = gettext_lazy(
 def _clerk(request: HttpRequest) -> Any:
     """The signed-in intake clerk (or chief representative); anyone else gets a logged 404."""
     return require_perm(request, Perm.CASE_INTAKE, target="intake")
-
-
-def _counts(user: Any) -> dict[str, int]:
-    return {
-        "queue": selectors.intake_queue(user).count(),
-        "corrections": selectors.corrections_pending(user).count(),
-        "commitments": selectors.commitments_open_for_department(user).count(),
-        "material_requests": material_requests_for_window(user).count(),
-    }
 
 
 # --- queue ------------------------------------------------------------------------------------
@@ -99,7 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sort": sort,
             "sorts": SORTS,
-            "counts": _counts(user),
+            **tab_bar(user),
             "today": today,
         },
     )
@@ -116,25 +107,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
         {
             "tab": "corrections",
             "cases": selectors.corrections_pending(user),
-            "counts": _counts(user),
-        },
-    )
-
-
-@login_required
-@require_GET
-def material_requests(request: HttpRequest) -> HttpResponse:
-    """Open material requests of the reviewing departments on cases this department accepted
-    (docs/product.md §C5: "through the window"): the clerk passes each on to the applicant and
-    records the answer, with the scanned files, on the request's answer page."""
-    user = _clerk(request)
-    return render(
-        request,
-        "cases/intake/material_requests.html",
-        {
-            "tab": "material_requests",
-            "requests": material_requests_for_window(user),
-            "counts": _counts(user),
+            **tab_bar(user),
         },
     )
 
@@ -215,7 +188,7 @@ def render_case(
         "can_reject": status_value in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION),
         "tolerance_limit": selectors.tolerance_limit(case.item_version),
         "error": error,
-        "counts": _counts(request.user),
+        **tab_bar(request.user),
         **forms,
     }
     return render(request, "cases/intake/case.html", context, status=status)
@@ -363,7 +336,7 @@ def _render_commitments(
             "error": error,
             "error_for": error_for,
             "form": FulfilForm(),
-            "counts": _counts(user),
+            **tab_bar(user),
         },
         status=status,
     )
@@ -423,7 +396,7 @@ def walk_in_items(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake/walk_in_items.html",
-        {"tab": "walk_in", "versions": versions, "query": query, "counts": _counts(user)},
+        {"tab": "walk_in", "versions": versions, "query": query, **tab_bar(user)},
     )
 
 
@@ -516,7 +489,7 @@ def _render_walk_in(
             "lookup": lookup,
             "files_posted": bool(request.FILES),
             "tolerance_limit": selectors.tolerance_limit(version),
-            "counts": _counts(request.user),
+            **tab_bar(request.user),
         },
         status=status,
     )
@@ -526,7 +499,6 @@ urlpatterns = [
     path("intake/", queue, name="intake_queue"),
     path("intake/corrections/", corrections, name="intake_corrections"),
     path("intake/commitments/", commitments, name="intake_commitments"),
-    path("intake/material-requests/", material_requests, name="intake_material_requests"),
     path(
         "intake/commitments/<id:commitment_id>/fulfil/",
         commitment_fulfil,

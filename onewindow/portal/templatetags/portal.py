@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
 
+from onewindow.calendars.texts import workdays_text
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.portal import navigation
 
@@ -57,9 +57,4 @@ def nonblank_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-@register.filter
-def workdays(days: int | None) -> str:
-    """A time limit as text: "5 个工作日", or "当场办结" for an on-the-spot limit of 0."""
-    if not days:
-        return gettext("当场办结")
-    return ngettext("%(n)s 个工作日", "%(n)s 个工作日", days) % {"n": days}
+register.filter("workdays", workdays_text)

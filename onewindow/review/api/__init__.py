@@ -1,5 +1,6 @@
-"""Review endpoints under /api/v1/: inbox and tasks, decisions, extensions, special procedures."""
+"""Review endpoints under /api/v1/: inbox and tasks, decisions, extensions, special procedures,
+and the window's list of material requests (window)."""
 
-from onewindow.review.api import decisions, tasks
+from onewindow.review.api import decisions, tasks, window
 
-urlpatterns = [*tasks.urlpatterns, *decisions.urlpatterns]
+urlpatterns = [*tasks.urlpatterns, *decisions.urlpatterns, *window.urlpatterns]

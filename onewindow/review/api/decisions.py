@@ -22,9 +22,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
-from onewindow.api.domain import CONFLICT, Conflict, HasPerm, domain_errors
+from onewindow.api.body import request_body
+from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import paginated
+from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases.dues import case_decision_due, case_statutory_due
 from onewindow.cases.models import Case, CaseStatus, NoticeKind
@@ -46,14 +48,8 @@ TAGS = ["review: decisions"]
 ACTIONS = ["decide", "extension_request", "extension_decide", "suspension_start", "suspension_end"]
 
 
-class CanHandle(HasPerm):
-    perm = Perm.TASK_HANDLE
-    message = "只有审查部门工作人员可以使用该接口。"
-
-
-class CanDecide(HasPerm):
-    perm = Perm.DECISION_MAKE
-    message = "只有批准人或首席代表可以作出审批决定。"
+CanHandle = HasPerm.of(Perm.TASK_HANDLE, message="只有审查部门工作人员可以使用该接口。")
+CanDecide = HasPerm.of(Perm.DECISION_MAKE, message="只有批准人或首席代表可以作出审批决定。")
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -290,12 +286,6 @@ def summary_data(user: Any, case: Case) -> dict[str, Any]:
     }
 
 
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 def _fresh_check(case: Case, data: dict[str, Any]) -> None:
     revision = data.get("revision")
     if revision is not None and revision != case.revision:
@@ -331,20 +321,20 @@ class PendingDecisionsView(ReviewView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(sel.decisions_pending(request.user), request, view=self)
-        rows = [
-            {
-                "id": c.pk,
-                "number": c.number,
-                "item": {"code": c.item_version.item.code, "name": c.item_version.name},
-                "applicant": str(c.applicant),
-                "decision_due": case_decision_due(c),
-                "statutory_due": case_statutory_due(c),
-            }
-            for c in page or []
-        ]
-        return paginator.get_paginated_response(PendingDecisionSerializer(rows, many=True).data)
+        return paginated(
+            request, self, sel.decisions_pending(request.user), PendingDecisionSerializer, _pending
+        )
+
+
+def _pending(c: Case) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "item": {"code": c.item_version.item.code, "name": c.item_version.name},
+        "applicant": str(c.applicant),
+        "decision_due": case_decision_due(c),
+        "statutory_due": case_statutory_due(c),
+    }
 
 
 class ReviewSummaryView(ReviewView):
@@ -375,7 +365,7 @@ class DecisionView(ReviewView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id, Perm.DECISION_MAKE)
-        data = _body(DecisionInSerializer, request)
+        data = request_body(DecisionInSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             services.decision_make(
@@ -405,7 +395,7 @@ class ExtensionRequestView(ReviewView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(ExtensionInSerializer, request)
+        data = request_body(ExtensionInSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             extension = services.extension_request(
@@ -454,7 +444,7 @@ class ExtensionDecideView(ReviewView):
         extension = sel.extension_get_for_head(
             cast(HttpRequest, request), extension_id=extension_id
         )
-        data = _body(ExtensionDecideSerializer, request)
+        data = request_body(ExtensionDecideSerializer, request)
         with domain_errors():
             done = services.extension_decide(
                 extension=extension, actor=request.user, approve=data["approve"], note=data["note"]
@@ -478,7 +468,7 @@ class SuspensionStartView(ReviewView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = self.case(request, case_id)
-        data = _body(SuspensionInSerializer, request)
+        data = request_body(SuspensionInSerializer, request)
         _fresh_check(case, data)
         with domain_errors():
             suspension = services.suspension_start(
@@ -505,7 +495,7 @@ class SuspensionEndView(ReviewView):
         suspension = sel.suspension_get_for_lead(
             cast(HttpRequest, request), suspension_id=suspension_id
         )
-        data = _body(SuspensionEndSerializer, request)
+        data = request_body(SuspensionEndSerializer, request)
         _fresh_check(self.case(request, suspension.case_id), data)
         with domain_errors():
             done = services.suspension_end(

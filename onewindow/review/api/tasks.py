@@ -17,15 +17,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases.dues import case_decision_due
 from onewindow.catalog.models import StepKind
@@ -44,15 +46,12 @@ from onewindow.review.models import (
 TAGS = ["review: tasks"]
 
 
-class ReadsTasks(BasePermission):
-    """Department reviewing staff (Perm.TASK_HANDLE) and supervisors (read only)."""
-
-    message = "只有部门审查人员或电子监察人员可以使用审查接口。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_perm(request.user, Perm.TASK_HANDLE) or has_perm(
-            request.user, Perm.CASE_READ_ALL
-        )
+# Department reviewing staff, and supervisors (read only).
+ReadsTasks = HasPerm.of(
+    Perm.TASK_HANDLE,
+    Perm.CASE_READ_ALL,
+    message="只有部门审查人员或电子监察人员可以使用审查接口。",
+)
 
 
 # --- serializers ------------------------------------------------------------------------------
@@ -317,12 +316,6 @@ def _request(q: MaterialRequest) -> dict[str, Any]:
     }
 
 
-def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 # --- views ------------------------------------------------------------------------------------
 INBOX_PARAMS = [
     OpenApiParameter(
@@ -396,10 +389,7 @@ class InboxView(TaskView):
     )
     def get(self, request: Request) -> Response:
         tasks = selectors.InboxPage(request.user, _filters(request))
-        paginator = Pagination()
-        page: list[Task] | None = paginator.paginate_queryset(tasks, request, view=self)  # type: ignore[arg-type]
-        rows = [inbox_row(task) for task in page or []]
-        return paginator.get_paginated_response(InboxTaskSerializer(rows, many=True).data)
+        return paginated(request, self, tasks, InboxTaskSerializer, inbox_row)
 
 
 class TaskDetailView(TaskView):
@@ -439,7 +429,7 @@ class StepView(TaskView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
-        data = _body(StepBodySerializer, request)
+        data = request_body(StepBodySerializer, request)
         with domain_errors():
             record = services.task_step_complete(
                 task=task, actor=request.user, comment=data["comment"], revision=data["revision"]
@@ -456,7 +446,7 @@ class ReturnView(TaskView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
-        data = _body(StepBodySerializer, request)
+        data = request_body(StepBodySerializer, request)
         with domain_errors():
             record = services.task_return(
                 task=task, actor=request.user, comment=data["comment"], revision=data["revision"]
@@ -475,7 +465,7 @@ class OpinionView(TaskView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
-        data = _body(OpinionBodySerializer, request)
+        data = request_body(OpinionBodySerializer, request)
         with domain_errors():
             opinion = services.task_opinion_give(
                 task=task,
@@ -497,7 +487,7 @@ class MaterialRequestView(TaskView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         task = self.task(request, task_id)
-        data = _body(MaterialRequestBodySerializer, request)
+        data = request_body(MaterialRequestBodySerializer, request)
         with domain_errors():
             asked = services.task_material_request(
                 task=task, actor=request.user, text=data["text"], revision=data["revision"]

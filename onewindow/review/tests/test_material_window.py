@@ -97,7 +97,7 @@ def clerk_client(client, tworld):
 def test_the_list_shows_only_the_departments_open_requests_oldest_first(
     clerk_client, tworld, requests
 ):
-    url = reverse("cases:intake_material_requests")
+    url = reverse("review:intake_material_requests")
     with time_machine.travel(at("2025-10-15"), tick=False):
         html = clerk_client.get(url).content.decode()
     answer = "review:material_answer"
@@ -113,14 +113,14 @@ def test_the_list_shows_only_the_departments_open_requests_oldest_first(
 
 def test_the_other_departments_clerk_sees_only_theirs(client, requests):
     client.force_login(requests["clerk_b"])
-    html = client.get(reverse("cases:intake_material_requests")).content.decode()
+    html = client.get(reverse("review:intake_material_requests")).content.decode()
     assert "请补充施工许可证" in html
     assert "请补充消防安全检查合格证明" not in html and "请补充租赁合同" not in html
 
 
 def test_the_intake_tabs_link_to_the_list_with_its_count(clerk_client, requests):
     html = clerk_client.get(reverse("cases:intake_queue")).content.decode()
-    link = reverse("cases:intake_material_requests")
+    link = reverse("review:intake_material_requests")
     assert f'href="{link}"' in html and "审查补充材料" in html
     tab = html[html.index(f'href="{link}"') :]
     assert tab.index('<span class="tab-count">2</span>') < tab.index("</a>")
@@ -129,7 +129,7 @@ def test_the_intake_tabs_link_to_the_list_with_its_count(clerk_client, requests)
 def test_only_window_staff_open_the_list(client, tworld, requests):
     for who in ("reviewer_b", "applicant", "supervisor"):
         client.force_login(tworld.p.get(who))
-        assert client.get(reverse("cases:intake_material_requests")).status_code == 404
+        assert client.get(reverse("review:intake_material_requests")).status_code == 404
     assert AccessDenied.objects.filter(user=tworld.p.reviewer_b).exists()
 
 
@@ -138,19 +138,19 @@ def test_the_clerk_records_the_answer_with_the_scanned_files(clerk_client, tworl
     url = reverse("review:material_answer", args=[asked.pk])
     with time_machine.travel(at("2025-10-16"), tick=False):
         form = clerk_client.get(url).content.decode()
-        assert 'name="files"' in form and reverse("cases:intake_material_requests") in form
+        assert 'name="files"' in form and reverse("review:intake_material_requests") in form
         response = clerk_client.post(
             url, {"answer": "申请人到窗口补交", "files": [pdf("合格证明扫描件.pdf")]}
         )
     # Back to the window's list, where the request is no longer open.
-    assert response["Location"] == reverse("cases:intake_material_requests")
+    assert response["Location"] == reverse("review:intake_material_requests")
     asked.refresh_from_db()
     assert asked.answer == "申请人到窗口补交"
     stored = asked.answer_files.get().stored
     assert stored.uploaded_by == p.clerk and stored.owner == p.applicant
     assert task_of(asked.task.case, p.dept_b).status == TaskStatus.OPEN
     # Off the window's list once answered; the reviewer downloads the scan.
-    html = clerk_client.get(reverse("cases:intake_material_requests")).content.decode()
+    html = clerk_client.get(reverse("review:intake_material_requests")).content.decode()
     assert url not in html
     clerk_client.force_login(p.reviewer_b)
     download = clerk_client.get(reverse("review:material_file", args=[asked.answer_files.get().pk]))

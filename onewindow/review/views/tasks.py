@@ -38,8 +38,8 @@ from onewindow.review.models import (
     TaskStatus,
 )
 from onewindow.review.selectors import materials as material_selectors
+from onewindow.review.task_marks import department_mark_count, marks_by_pair
 from onewindow.review.views.decisions import history_context
-from onewindow.supervision.selectors import open_card_count, open_cards_by_case_department
 
 # What the file picker offers; the service judges the type by content anyway.
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -142,7 +142,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tasks = selectors.InboxPage(user, filters, today=today)[0:500]
     # docs/product.md §C10: each row shows the open cards of its case for the row's department, all
     # fetched in one query for the page (no query per row).
-    cards = open_cards_by_case_department((t.case_id, t.department_id) for t in tasks)
+    cards = marks_by_pair((t.case_id, t.department_id) for t in tasks)
     rows = [
         (task, selectors.urgency(task, today=today), cards.get((task.case_id, task.department_id)))
         for task in tasks
@@ -159,7 +159,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "today": today,
             "truncated": len(tasks) == 500,
             "read_only": read_only,
-            "open_cards": open_card_count(department_id)
+            "open_cards": department_mark_count(department_id)
             if department_id and not read_only
             else None,
         },
@@ -208,7 +208,7 @@ def _context(request: HttpRequest, task: Task, **forms_in: Any) -> dict[str, Any
         # at.
         "risk_points": _risk_points(task),
         # docs/product.md §C10: the open yellow/red cards of this case for this task's department.
-        "cards": open_cards_by_case_department([(task.case_id, task.department_id)]).get(
+        "cards": marks_by_pair([(task.case_id, task.department_id)]).get(
             (task.case_id, task.department_id), []
         ),
     }
@@ -351,7 +351,7 @@ def material_answer(request: HttpRequest, request_id: int) -> HttpResponse:
                         _("办件 %(n)s 的补充材料已登记，审查部门将继续审查。")
                         % {"n": found.task.case.number},
                     )
-                    return redirect("cases:intake_material_requests")
+                    return redirect("review:intake_material_requests")
                 messages.success(request, _("补充材料已提交，审查部门将继续审查。"))
                 return redirect("review:material_answer", request_id=found.pk)
         else:

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.api.domain import CONFLICT, Conflict
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.schema import error_responses
 from onewindow.supervision import selectors, services
 from onewindow.supervision.api.filters import status_and_department
@@ -91,9 +91,7 @@ class CardListView(APIView):
             )
         else:
             cards = selectors.cards_for_department(request, status=status)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(cards, request, view=self)
-        return paginator.get_paginated_response(CardSerializer(page, many=True).data)
+        return paginated(request, self, cards, CardSerializer)
 
 
 class CardDetailView(APIView):

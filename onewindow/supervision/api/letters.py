@@ -29,11 +29,12 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, Conflict
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
-from onewindow.cases.api.intake import PDFRenderer
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.supervision.api.filters import status_and_department
@@ -118,9 +119,7 @@ class LetterListView(APIView):
             )
         else:
             rows = letter_selectors.letters_for_department(request, status=status)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(SupervisionLetterSerializer(page, many=True).data)
+        return paginated(request, self, rows, SupervisionLetterSerializer)
 
     @extend_schema(
         operation_id="supervision_letters_create",
@@ -134,9 +133,7 @@ class LetterListView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = require_perm(request, Perm.SUPERVISE, target=letter_selectors.TARGET)
-        body = SupervisionLetterIssueSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = request_body(SupervisionLetterIssueSerializer, request)
         department = Department.objects.filter(pk=data["department"]).first()
         if department is None:
             raise exceptions.ValidationError({"department": [_("没有这个部门。")]})

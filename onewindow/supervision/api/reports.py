@@ -24,9 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.accounts.models import User
+from onewindow.api.body import request_body
 from onewindow.api.pagination import Pagination
+from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
-from onewindow.cases.api.intake import PDFRenderer
 from onewindow.core.access import deny
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
 from onewindow.supervision.pdf.reports import report_response
@@ -138,12 +139,11 @@ class ReportListView(APIView):
     def post(self, request: Request) -> Response:
         if not reports.may_read_reports(request.user):
             raise deny(request._request, target=reports.TARGET, reason="may not request reports")
-        body = SituationReportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = request_body(SituationReportRequestSerializer, request)
         # ReportForbidden → 403, other ReportErrors → 400 (onewindow.api.errors)
         report = reports.report_request(
-            kind=body.validated_data["period_kind"],
-            period_start=body.validated_data["period_start"],
+            kind=data["period_kind"],
+            period_start=data["period_start"],
             actor=cast(User, request.user),
         )
         reports.report_generate_soon(report.pk)

@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from onewindow.api.body import request_body
 from onewindow.api.schema import error_responses
 from onewindow.lib.ids import parse_id
 from onewindow.supervision.models import Grade, PerformanceScore, PeriodKind, SubjectKind
@@ -220,9 +221,8 @@ class ScoreRecomputeView(APIView):
     )
     def post(self, request: Request) -> Response:
         user = sel.scores_reader(request)
-        body = RecomputeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        kind, start = body.validated_data["period_kind"], body.validated_data["period_start"]
+        data = request_body(RecomputeSerializer, request)
+        kind, start = data["period_kind"], data["period_start"]
         # ScoreForbidden → 403, other ScoreErrors → 400 (onewindow.api.errors)
         count = scores.scores_recompute(actor=user, kind=kind, period_start=start)
         data = {"period_kind": kind, "period_start": start, "count": count}
@@ -256,10 +256,9 @@ class ScoreSchemeView(APIView):
         user = sel.scores_reader(request)
         if not scores.may_edit_scheme(user):
             raise exceptions.PermissionDenied(_("只有中心管理员可以修改绩效考核方案。"))
-        body = ScoreSchemeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        data = request_body(ScoreSchemeSerializer, request)
         # SchemeInvalid → 400 naming the fields (onewindow.api.errors)
-        scheme = scores.scheme_update(actor=user, **body.validated_data)
+        scheme = scores.scheme_update(actor=user, **data)
         return Response(ScoreSchemeSerializer(_scheme_data(scheme)).data)
 
 

@@ -10,9 +10,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import User
+from onewindow.calendars.texts import workdays_text
 from onewindow.core import clock
 from onewindow.lib.pdf import Block, Document, Facts, Heading, render_document
-from onewindow.portal.templatetags.portal import workdays
 from onewindow.supervision.models import LetterStatus, SupervisionLetter
 
 ISSUER = "电子监察"
@@ -40,7 +40,7 @@ def letter_document(letter: SupervisionLetter) -> Document:
         if letter.case is not None:
             facts.append((_("办件编号"), letter.case.number or str(letter.case_id)))
         facts += [
-            (_("回复期限"), workdays(letter.response_days)),
+            (_("回复期限"), workdays_text(letter.response_days)),
             (_("回复截止日期"), _date(letter.response_due)),
             (_("发函人"), _person(letter.issued_by)),
         ]
