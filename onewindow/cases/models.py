@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
+from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
 from onewindow.core.statemachine import Machine, lifecycle
 
 
@@ -566,8 +567,6 @@ class ApplicationField(models.Model):
     def _check_editable(self) -> None:
         # Cases keep the version they were filed under (docs/product.md §C1): its form never changes
         # afterwards.
-        from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
-
         if not ItemVersion.objects.filter(pk=self.version_id, status=VersionStatus.DRAFT).exists():
             raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
 

@@ -33,7 +33,7 @@ from onewindow.catalog.deadlines import (
     process_plan,
 )
 from onewindow.catalog.models import Department, Item, ItemVersion, ProcessBranch, StepKind
-from onewindow.catalog.services import _locked_draft
+from onewindow.catalog.selectors import version_locked_draft
 from onewindow.lib import flowchart
 
 __all__ = [
@@ -333,7 +333,7 @@ def process_branch_add(
     sort: int | None = None,
 ) -> ProcessBranch:
     """Add a department's branch to a draft's template (steps default to 承办 → 审核 → 批准)."""
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     steps = [dict(s) for s in DEFAULT_STEPS] if steps is None else steps
     spec = BranchSpec(department, is_lead, allotted_days, steps)
     _raise_row_errors(version, spec, others=list(version.process_branches.all()))
@@ -351,7 +351,7 @@ def process_branch_update(*, branch: ProcessBranch, **fields: Any) -> ProcessBra
     unknown = sorted(set(fields) - set(BRANCH_FIELDS))
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(unknown)}")
-    version = _locked_draft(branch.version)
+    version = version_locked_draft(branch.version)
     branch = ProcessBranch.objects.select_related("department").get(pk=branch.pk)
     for field, value in fields.items():
         setattr(branch, field, value)
@@ -364,7 +364,7 @@ def process_branch_update(*, branch: ProcessBranch, **fields: Any) -> ProcessBra
 @transaction.atomic
 def process_branch_remove(*, branch: ProcessBranch) -> None:
     """Take a branch out of a draft's template (without branches the fallback applies)."""
-    _locked_draft(branch.version)
+    version_locked_draft(branch.version)
     branch.delete()
 
 
@@ -374,7 +374,7 @@ def process_template_replace(
 ) -> list[ProcessBranch]:
     """Set a draft's whole template at once, checked as a whole first (the admin's save: the
     lead can move from one department to another in one go)."""
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     errors = template_errors(version, branches)
     if errors:
         raise ValidationError(errors)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from onewindow.catalog.models import Department, ItemVersion, Region, VersionStatus
+from onewindow.catalog.models import (
+    Department,
+    ItemVersion,
+    PublishedVersionError,
+    Region,
+    VersionStatus,
+)
 
 
 def published_versions() -> QuerySet[ItemVersion]:
@@ -56,3 +63,13 @@ def published_guide(*, code: str) -> ItemVersion | None:
 
 def active_departments() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True)
+
+
+def version_locked_draft(version: ItemVersion) -> ItemVersion:
+    """Lock the version's row and check it is a draft; ``version`` is reloaded from the
+    database, so a caller's unsaved attribute changes never slip into a write."""
+    rows = ItemVersion.objects.select_for_update().filter(pk=version.pk)
+    if rows.values_list("status", flat=True).first() != VersionStatus.DRAFT:
+        raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
+    version.refresh_from_db()
+    return version

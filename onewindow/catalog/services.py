@@ -28,10 +28,11 @@ from onewindow.catalog.models import (
     ItemType,
     ItemVersion,
     Material,
-    PublishedVersionError,
     Region,
     VersionStatus,
 )
+from onewindow.catalog.process import joint_limit_errors, process_template_errors
+from onewindow.catalog.selectors import version_locked_draft
 
 __all__ = [
     "VERSION_FIELDS",
@@ -195,7 +196,7 @@ def item_version_create_draft(*, item: Item) -> ItemVersion:
 def item_version_update(*, version: ItemVersion, **fields: Any) -> ItemVersion:
     """Change guide fields of a draft (``VERSION_FIELDS``)."""
     _check_fields(fields, VERSION_FIELDS)
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     for field, value in fields.items():
         setattr(version, field, value.strip() if isinstance(value, str) else value)
     version.full_clean()
@@ -212,7 +213,7 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
     at least one material, at least one valid delivery method, and the model's own validation.
     """
     item = Item.objects.select_for_update().get(pk=version.item_id)
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     errors = _collect(version.full_clean)
     # B2: "committed ≤ statutory is a catalog invariant"; the message names the rule plainly.
     if version.committed_days > version.statutory_days:
@@ -230,8 +231,6 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
             _("不支持的送达方式：%(m)s") % {"m": ", ".join(map(str, methods))}
         )
     # ALL Art. 42 para. 2 (B2, C3): joint handling ≤ 45 working days unless a law says otherwise.
-    from onewindow.catalog.process import joint_limit_errors, process_template_errors
-
     for field, found in joint_limit_errors(version).items():
         errors.setdefault(field, []).extend(found)
     # docs/product.md §C5: the process template (critical path ≤ committed limit, C3; one lead;
@@ -258,7 +257,7 @@ def item_version_publish(*, version: ItemVersion, now: dt.datetime) -> ItemVersi
 @transaction.atomic
 def item_version_discard(*, version: ItemVersion) -> None:
     """Delete a draft with its checklist rows. Published and superseded versions stay forever."""
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     version.delete()
 
 
@@ -284,16 +283,6 @@ def _copy_rows(model: type[models.Model], source: ItemVersion, draft: ItemVersio
         row.version = draft  # type: ignore[attr-defined]
     # Files are shared, not copied: a stored file is never changed, only replaced.
     model._default_manager.bulk_create(rows)
-
-
-def _locked_draft(version: ItemVersion) -> ItemVersion:
-    """Lock the version's row and check it is a draft; ``version`` is reloaded from the
-    database, so a caller's unsaved attribute changes never slip into a write."""
-    rows = ItemVersion.objects.select_for_update().filter(pk=version.pk)
-    if rows.values_list("status", flat=True).first() != VersionStatus.DRAFT:
-        raise PublishedVersionError(_("已发布的版本不可修改，请创建新的草稿版本。"))
-    version.refresh_from_db()
-    return version
 
 
 # --- checklist rows on drafts -----------------------------------------------------------------
@@ -388,7 +377,7 @@ def fee_remove(*, fee: Fee) -> None:
 def _child_add(
     model: type[Child], version: ItemVersion, values: dict[str, Any], sort: int | None
 ) -> Child:
-    version = _locked_draft(version)
+    version = version_locked_draft(version)
     if sort is None:
         last = model.objects.filter(version=version).aggregate(n=Max("sort"))["n"]  # type: ignore[attr-defined]
         sort = 0 if last is None else last + 1
@@ -400,7 +389,7 @@ def _child_add(
 
 def _child_update(row: Child, fields: dict[str, Any], allowed: tuple[str, ...]) -> Child:
     _check_fields(fields, allowed)
-    _locked_draft(row.version)
+    version_locked_draft(row.version)
     for field, value in fields.items():
         setattr(row, field, value.strip() if isinstance(value, str) else value)
     row.full_clean()
@@ -409,7 +398,7 @@ def _child_update(row: Child, fields: dict[str, Any], allowed: tuple[str, ...]) 
 
 
 def _child_remove(row: Condition | Material | Fee) -> None:
-    _locked_draft(row.version)
+    version_locked_draft(row.version)
     row.delete()
 
 

@@ -573,7 +573,7 @@ class RenewalStartView(APIView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         certificate = selectors.certificate_get_for_holder(request, case_id=case_id)
-        existing = renewals.open_renewal(certificate)
+        existing = selectors.open_renewal(certificate)
         with domain_errors():
             draft = renewals.renewal_start(certificate=certificate, actor=request.user)
         body = {

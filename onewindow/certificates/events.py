@@ -15,7 +15,8 @@ from onewindow.cases.events import EventKind, ToApplicant, event_kind_register
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.subscriptions import on_event
 from onewindow.certificates import texts
-from onewindow.certificates.services import RESULT_CERTIFICATE, certificate_issue
+from onewindow.certificates.services import certificate_issue
+from onewindow.certificates.validity import RESULT_CERTIFICATE
 from onewindow.review.models import Decision
 
 

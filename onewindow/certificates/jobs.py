@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 
 from onewindow.certificates import services
+from onewindow.certificates.services.renewals import renewals_deem
 from onewindow.core.jobs import periodic
 
 log = logging.getLogger("onewindow.certificates")
@@ -26,8 +27,6 @@ def flag_overdue() -> int:
 def deem_renewals() -> int:
     """ALL Art. 50 (docs/rules/licensing.md §B6): no decision on a renewal by the expiry date →
     deemed renewed, the certificate extended, the holder told, the case flagged for supervision."""
-    from onewindow.certificates.services.renewals import renewals_deem
-
     found = renewals_deem()
     if found:
         log.info("renewal deemed granted: %s certificate(s) extended", found)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
 from onewindow.cases.models import Case, CaseStatus
+from onewindow.cases.selectors import mandate_covers
+from onewindow.catalog.models import ItemVersion, VersionStatus
 from onewindow.certificates import signing
 from onewindow.certificates.models import (
     Certificate,
@@ -30,13 +32,10 @@ from onewindow.certificates.models import (
     DeliveryMethodChoice,
     DeliveryStatus,
     Renewal,
+    RenewalOutcome,
 )
 from onewindow.certificates.pdf import renewal_note
-from onewindow.certificates.services import (
-    acts_for_applicant,
-    is_delivery_clerk,
-    result_certificates,
-)
+from onewindow.certificates.validity import RESULT_CERTIFICATE, latest_application_day
 from onewindow.certificates.wording import wording
 from onewindow.core import clock
 from onewindow.core.access import deny
@@ -179,11 +178,9 @@ def allowed_actions(
     if manager and certificate.status == CertificateStatus.VALID:
         actions += ["revoke", "withdraw", "cancel"]
     if applicant:
-        from onewindow.certificates.services import renewals
-
-        under_way = renewals.open_renewal(certificate)
+        under_way = open_renewal(certificate)
         submitted = under_way is not None and under_way.case.status != CaseStatus.DRAFT
-        if not submitted and not renewals.renewal_refusal(certificate, today=clock.today()):
+        if not submitted and not renewal_refusal(certificate, today=clock.today()):
             actions.append("renew")
     return actions
 
@@ -430,16 +427,14 @@ class RenewalInfo:
 
 
 def renewal_info(certificate: Certificate, *, today: dt.date | None = None) -> RenewalInfo:
-    from onewindow.certificates.services import renewals
-
     today = today or clock.today()
-    version = renewals.renewal_version(certificate)
-    open_ = renewals.open_renewal(certificate)
+    version = renewal_version(certificate)
+    open_ = open_renewal(certificate)
     until = certificate.valid_until
     return RenewalInfo(
         renewable=bool(version and version.renewable and until is not None),
-        latest_day=renewals.latest_application_day(until) if until else None,
-        refusal=renewals.renewal_refusal(certificate, today=today),
+        latest_day=latest_application_day(until) if until else None,
+        refusal=renewal_refusal(certificate, today=today),
         open_case=open_.case if open_ else None,
         history=list(certificate.renewals.select_related("case").order_by("-created_at", "-pk")),
     )
@@ -461,4 +456,95 @@ def renewals_for_staff(user: Any) -> QuerySet[Renewal]:
         .filter(case__department_id=department_id)
         .exclude(case__status=CaseStatus.DRAFT)
         .order_by("outcome", "expires_on", "pk")
+    )
+
+
+# A renewal whose case is still waiting for the agency (no decision, applicant not at fault):
+# submitted, accepted, in review or in a special procedure (Art. 45 pauses the agency's own
+# periods of Section 3, not Art. 50's expiry date). A case waiting for the applicant's
+# corrections is not the agency's silence.
+AWAITING_DECISION = (
+    CaseStatus.SUBMITTED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.SUSPENDED,
+)
+
+
+# --- who acts, what a case delivers, renewals under way (reads shared with the services) -----
+
+# The renewal outcomes that extended the certificate (ALL Art. 50).
+RENEWED = (RenewalOutcome.GRANTED, RenewalOutcome.DEEMED)
+
+
+# A renewal whose case may still lead somewhere (a draft, or any status before a decision).
+OPEN_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION, *AWAITING_DECISION)
+
+
+def acts_for_applicant(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
+    """The case's applicant, or an agent holding a mandate from them that is in force today."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.pk == case.applicant_id:
+        return has_perm(user, Perm.CASE_APPLY)
+    return mandate_covers(
+        agent=user,
+        applicant_id=case.applicant_id,
+        item_id=case.item_version.item_id,
+        today=today or clock.today(),
+    )
+
+
+def is_delivery_clerk(user: Any, case: Case) -> bool:
+    """A window clerk (or chief representative) of the case's department (Perm.CASE_HANDOVER)."""
+    return has_perm(user, Perm.CASE_HANDOVER) and staff_in_department(user, case.department_id)
+
+
+def result_certificates(case: Case) -> Any:
+    """The certificate a case delivers: issued on it, or renewed by it (ALL Art. 50)."""
+    return Certificate.objects.filter(
+        Q(case=case) | Q(renewals__case=case, renewals__outcome__in=RENEWED)
+    )
+
+
+def renewal_version(certificate: Certificate) -> ItemVersion | None:
+    """The item's published version a renewal is applied for (the certificate's case's item)."""
+    item_id = certificate.case.item_version.item_id
+    return (
+        ItemVersion.objects.select_related("item", "item__department")
+        .filter(item_id=item_id, status=VersionStatus.PUBLISHED)
+        .first()
+    )
+
+
+def renewal_refusal(certificate: Certificate, *, today: dt.date) -> str:
+    """Why ``certificate`` cannot be renewed today, or "" when it can (pages show the reason)."""
+    if certificate.status != CertificateStatus.VALID:
+        return _("证照已%(s)s，不能申请延续。") % {"s": CertificateStatus(certificate.status).label}
+    if certificate.valid_until is None:
+        return _("本证照长期有效，无需申请延续。")
+    if certificate.valid_until < today:
+        return _("证照已于 %(d)s 届满有效期，不能再申请延续；如需继续从事该事项，请重新申请。") % {
+            "d": certificate.valid_until.isoformat()
+        }
+    version = renewal_version(certificate)
+    if version is None or not version.renewable or version.result_type != RESULT_CERTIFICATE:
+        return _("该事项不适用延续（办事指南未规定可申请延续），请按新申请办理。")
+    latest = latest_application_day(certificate.valid_until)
+    if today > latest:
+        return _(
+            "延续申请应当在有效期届满三十日前提出（行政许可法第五十条）：本证照有效期至 %(u)s，"
+            "最迟应于 %(l)s 提出，现已超过期限，不能申请延续。"
+        ) % {"u": certificate.valid_until.isoformat(), "l": latest.isoformat()}
+    if not signing.signature_valid(certificate):
+        return _("证照记录校验未通过（可能已被篡改），不能申请延续，请联系发证机关核实。")
+    return ""
+
+
+def open_renewal(certificate: Certificate) -> Renewal | None:
+    """The certificate's renewal still under way (draft or awaiting a decision), if any."""
+    return (
+        Renewal.objects.select_related("case")
+        .filter(certificate=certificate, outcome="", case__status__in=OPEN_STATUSES)
+        .first()
     )

@@ -138,7 +138,7 @@ def _render_case(
             )
             for action in ACTION_TITLES
         ],
-        "is_clerk": services.is_delivery_clerk(user, case),
+        "is_clerk": selectors.is_delivery_clerk(user, case),
         "can_renew": "renew" in actions,
         "renewal": selectors.renewal_info(certificate)
         if certificate is not None and certificate.case_id == case.pk

@@ -11,6 +11,10 @@ import logging
 from django.conf import settings
 
 from onewindow.core.jobs import periodic
+from onewindow.supervision.services.letters import letters_escalate as escalate
+from onewindow.supervision.services.reports import report_generate_pending
+from onewindow.supervision.services.reports import reports_schedule as schedule
+from onewindow.supervision.services.scores import scores_refresh
 from onewindow.supervision.services.sweep import supervision_sweep
 
 log = logging.getLogger("onewindow.supervision")
@@ -30,8 +34,6 @@ def letters_escalate() -> int:
     """docs/rules/supervision.md §D8: mark unanswered 督办函 past their due date escalated (the sweep's
     rule
     ``letter_overdue`` issues their red card)."""
-    from onewindow.supervision.services.letters import letters_escalate as escalate
-
     count = escalate()
     if count:
         log.info("supervision: %s letter(s) escalated", count)
@@ -51,8 +53,6 @@ REPORT_BUDGET_SECONDS = 30.0
 def reports_schedule() -> int:
     """docs/rules/supervision.md §D9: queue the situation report of each month and quarter that
     ended."""
-    from onewindow.supervision.services.reports import reports_schedule as schedule
-
     queued = schedule()
     if queued:
         log.info("supervision: %s situation report(s) queued", queued)
@@ -63,8 +63,6 @@ def reports_schedule() -> int:
 def reports() -> int:
     """Generate the queued situation reports now (requested ones first; claimed one by one, so
     safe in several processes)."""
-    from onewindow.supervision.services.reports import report_generate_pending
-
     done = report_generate_pending(seconds=REPORT_BUDGET_SECONDS)
     if done:
         log.info("supervision: %s situation report(s) generated", done)
@@ -75,8 +73,6 @@ def reports() -> int:
 def scores() -> int:
     """docs/rules/supervision.md §D10: compute each month and quarter once after it ends, and keep
     the current period's provisional scores at most an hour old (``scores.scores_refresh``)."""
-    from onewindow.supervision.services.scores import scores_refresh
-
     count = scores_refresh()
     if count:
         log.info("supervision: performance scores computed for %s period(s)", count)

@@ -7,9 +7,6 @@ above-standard charges are marked on the page and carded by electronic supervisi
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,26 +18,13 @@ from django.views.decorators.http import require_POST
 from onewindow.cases import selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.forms.intake import FeeForm
-from onewindow.cases.models import Case
-from onewindow.cases.services.fees import CHARGEABLE, case_fee_record, fee_is_off_list
-
-
-def fee_context(case: Case, form: Any = None) -> dict[str, Any]:
-    records = list(case.fees.select_related("fee", "recorded_by"))
-    chargeable = case.status in CHARGEABLE
-    return {
-        "fee_records": [(record, fee_is_off_list(record)) for record in records],
-        "fee_total": sum((record.amount for record in records), Decimal("0")),
-        "fee_form": form or (FeeForm(case=case) if chargeable else None),
-        "fee_list_empty": not case.item_version.fees.exists(),
-    }
+from onewindow.cases.services.fees import case_fee_record, fee_is_off_list
+from onewindow.cases.views.intake import render_case
 
 
 @login_required
 @require_POST
 def fee_record(request: HttpRequest, case_id: int) -> HttpResponse:
-    from onewindow.cases.views.intake import render_case
-
     case = selectors.case_get_for_clerk(request, case_id=case_id)
     form = FeeForm(request.POST, case=case)
     if not form.is_valid():

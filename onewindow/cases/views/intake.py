@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -37,6 +38,7 @@ from onewindow.cases.events import event_label
 from onewindow.cases.forms.intake import (
     AcceptForm,
     CorrectionForm,
+    FeeForm,
     FulfilForm,
     RejectForm,
     WalkInForm,
@@ -44,7 +46,7 @@ from onewindow.cases.forms.intake import (
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.cases.selectors import application as application_selectors
-from onewindow.cases.views.fees import fee_context
+from onewindow.cases.services.fees import CHARGEABLE, fee_is_off_list
 from onewindow.cases.window_tabs import tab_bar
 from onewindow.catalog import deadlines
 from onewindow.core import clock
@@ -493,6 +495,19 @@ def _render_walk_in(
         },
         status=status,
     )
+
+
+def fee_context(case: Case, form: Any = None) -> dict[str, Any]:
+    """The fee ledger part of the case page (收费登记): what was charged, whether each charge is
+    on the item's fee list, and the form while the case can still be charged."""
+    records = list(case.fees.select_related("fee", "recorded_by"))
+    chargeable = case.status in CHARGEABLE
+    return {
+        "fee_records": [(record, fee_is_off_list(record)) for record in records],
+        "fee_total": sum((record.amount for record in records), Decimal("0")),
+        "fee_form": form or (FeeForm(case=case) if chargeable else None),
+        "fee_list_empty": not case.item_version.fees.exists(),
+    }
 
 
 urlpatterns = [

@@ -22,18 +22,18 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApplicantKind
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
-from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
+from onewindow.cases.errors import ConcurrentChange, WrongStatus
 from onewindow.cases.models import Case, CaseEvent, CaseFlag, CaseStatus, FlagKind
-from onewindow.cases.selectors import mandate_covers
 from onewindow.cases.transitions import event_record, flag_raise, transition
 from onewindow.catalog.models import ItemVersion
 from onewindow.certificates import signing
+from onewindow.certificates.errors import CertificateError
 from onewindow.certificates.models import (
     Certificate,
     CertificateSequence,
@@ -42,30 +42,25 @@ from onewindow.certificates.models import (
     DeliveryMethodChoice,
     DeliveryStatus,
     Renewal,
-    RenewalOutcome,
+)
+from onewindow.certificates.selectors import (
+    acts_for_applicant,
+    is_delivery_clerk,
+    result_certificates,
+)
+from onewindow.certificates.services.renewals import renewal_grant
+from onewindow.certificates.validity import (
+    DEFAULT_VALIDITY_YEARS,
+    LONG_TERM_MARK,
+    RESULT_CERTIFICATE,
+    years_later,
 )
 from onewindow.core import clock
 from onewindow.lib.idnumbers import check_citizen_id
 from onewindow.review.models import Decision, DecisionKind
 
-# A licence is valid for the item version's validity_years from its issue date, by default this
-# many years (食品经营许可证, 营业执照-type licences: 5 years), unless the result is long-term
-# (长期有效): the item's result name or the decision's conditions say "长期".
-DEFAULT_VALIDITY_YEARS = 5
-LONG_TERM_MARK = "长期"
-RESULT_CERTIFICATE = "certificate"  # ItemVersion.result_type that gets a certificate
 _PHONE = re.compile(r"^[0-9+()\- ]{7,20}$")
 _TRACKING = re.compile(r"^[0-9A-Za-z\-]{6,40}$")
-
-
-# The renewal outcomes that extended the certificate (ALL Art. 50).
-RENEWED = (RenewalOutcome.GRANTED, RenewalOutcome.DEEMED)
-
-
-class CertificateError(CaseError):
-    """A rule of issuing, the lifecycle or delivery forbids this action."""
-
-    code = "certificate_error"
 
 
 # --- issue --------------------------------------------------------------------------------------
@@ -85,8 +80,6 @@ def certificate_issue(
     _issue_check(case, decision, actor)
     renewal = Renewal.objects.filter(case_id=case.pk).first()
     if renewal is not None:  # ALL Art. 50: a renewal extends the certificate it renews
-        from onewindow.certificates.services.renewals import renewal_grant
-
         return renewal_grant(renewal=renewal, case=case, actor=actor, now=now)
     version = case.item_version
     today = clock.local_date(now)
@@ -174,14 +167,6 @@ def validity_end(
         return None
     years = version.validity_years or DEFAULT_VALIDITY_YEARS
     return years_later(valid_from, years) - dt.timedelta(days=1)
-
-
-def years_later(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February becomes 1 March in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return dt.date(day.year + years, 3, 1)
 
 
 # --- lifecycle (ALL Arts. 8, 69, 70; docs/rules/licensing.md §B6) ---------------------------------
@@ -293,25 +278,6 @@ def delivery_methods(version: ItemVersion) -> list[str]:
     return list(dict.fromkeys(offered)) or [DeliveryMethodChoice.WINDOW.value]
 
 
-def acts_for_applicant(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
-    """The case's applicant, or an agent holding a mandate from them that is in force today."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.pk == case.applicant_id:
-        return has_perm(user, Perm.CASE_APPLY)
-    return mandate_covers(
-        agent=user,
-        applicant_id=case.applicant_id,
-        item_id=case.item_version.item_id,
-        today=today or clock.today(),
-    )
-
-
-def is_delivery_clerk(user: Any, case: Case) -> bool:
-    """A window clerk (or chief representative) of the case's department (Perm.CASE_HANDOVER)."""
-    return has_perm(user, Perm.CASE_HANDOVER) and staff_in_department(user, case.department_id)
-
-
 @transaction.atomic
 def delivery_choose(
     *,
@@ -387,13 +353,6 @@ def _require_granted(case: Case) -> None:
 def _has_certificate(case: Case) -> bool:
     """Its own certificate, or for a granted renewal case the certificate it renewed."""
     return result_certificates(case).exists()
-
-
-def result_certificates(case: Case) -> Any:
-    """The certificate a case delivers: issued on it, or renewed by it (ALL Art. 50)."""
-    return Certificate.objects.filter(
-        Q(case=case) | Q(renewals__case=case, renewals__outcome__in=RENEWED)
-    )
 
 
 def _require_certificate(case: Case) -> None:

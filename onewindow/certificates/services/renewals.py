@@ -41,102 +41,28 @@ from onewindow.cases import fields as form_fields
 from onewindow.cases.models import Case, CaseStatus, FlagKind
 from onewindow.cases.services import application_start
 from onewindow.cases.transitions import event_record, flag_raise
-from onewindow.catalog.models import ItemVersion, VersionStatus
+from onewindow.catalog.models import ItemVersion
 from onewindow.certificates import signing
+from onewindow.certificates.errors import RenewalRefused
 from onewindow.certificates.models import (
     Certificate,
     CertificateStatus,
     Renewal,
     RenewalOutcome,
 )
-from onewindow.certificates.services import (
-    DEFAULT_VALIDITY_YEARS,
-    RESULT_CERTIFICATE,
-    CertificateError,
-    _notify,
+from onewindow.certificates.selectors import (
+    AWAITING_DECISION,
     acts_for_applicant,
-    years_later,
+    open_renewal,
+    renewal_refusal,
+    renewal_version,
 )
+from onewindow.certificates.validity import renewal_period_end
 from onewindow.core import clock
 
 log = logging.getLogger("onewindow.certificates")
 
-# ALL Art. 50: "有效期届满三十日前" — calendar days.
-RENEWAL_NOTICE_DAYS = 30
 RENEWAL_TYPE = "延续"  # the default form's application_type choice (a stored value)
-# A renewal whose case is still waiting for the agency (no decision, applicant not at fault):
-# submitted, accepted, in review or in a special procedure (Art. 45 pauses the agency's own
-# periods of Section 3, not Art. 50's expiry date). A case waiting for the applicant's
-# corrections is not the agency's silence.
-AWAITING_DECISION = (
-    CaseStatus.SUBMITTED,
-    CaseStatus.ACCEPTED,
-    CaseStatus.IN_REVIEW,
-    CaseStatus.SUSPENDED,
-)
-# A renewal whose case may still lead somewhere (a draft, or any status before a decision).
-OPEN_STATUSES = (CaseStatus.DRAFT, CaseStatus.CORRECTION, *AWAITING_DECISION)
-
-
-class RenewalRefused(CertificateError):
-    """ALL Art. 50 or the item forbids this renewal."""
-
-    code = "renewal_refused"
-
-
-def latest_application_day(valid_until: dt.date) -> dt.date:
-    """The last day a renewal may be applied for: 30 calendar days before the expiry date."""
-    return valid_until - dt.timedelta(days=RENEWAL_NOTICE_DAYS)
-
-
-def renewal_period_end(*, version: ItemVersion, expires_on: dt.date) -> dt.date:
-    """The new last day of validity: the item version's period, running on from the old expiry
-    without a gap (valid until 2026-03-31, 5 years → 2031-03-31)."""
-    years = version.validity_years or DEFAULT_VALIDITY_YEARS
-    return years_later(expires_on + dt.timedelta(days=1), years) - dt.timedelta(days=1)
-
-
-def renewal_version(certificate: Certificate) -> ItemVersion | None:
-    """The item's published version a renewal is applied for (the certificate's case's item)."""
-    item_id = certificate.case.item_version.item_id
-    return (
-        ItemVersion.objects.select_related("item", "item__department")
-        .filter(item_id=item_id, status=VersionStatus.PUBLISHED)
-        .first()
-    )
-
-
-def renewal_refusal(certificate: Certificate, *, today: dt.date) -> str:
-    """Why ``certificate`` cannot be renewed today, or "" when it can (pages show the reason)."""
-    if certificate.status != CertificateStatus.VALID:
-        return _("证照已%(s)s，不能申请延续。") % {"s": CertificateStatus(certificate.status).label}
-    if certificate.valid_until is None:
-        return _("本证照长期有效，无需申请延续。")
-    if certificate.valid_until < today:
-        return _("证照已于 %(d)s 届满有效期，不能再申请延续；如需继续从事该事项，请重新申请。") % {
-            "d": certificate.valid_until.isoformat()
-        }
-    version = renewal_version(certificate)
-    if version is None or not version.renewable or version.result_type != RESULT_CERTIFICATE:
-        return _("该事项不适用延续（办事指南未规定可申请延续），请按新申请办理。")
-    latest = latest_application_day(certificate.valid_until)
-    if today > latest:
-        return _(
-            "延续申请应当在有效期届满三十日前提出（行政许可法第五十条）：本证照有效期至 %(u)s，"
-            "最迟应于 %(l)s 提出，现已超过期限，不能申请延续。"
-        ) % {"u": certificate.valid_until.isoformat(), "l": latest.isoformat()}
-    if not signing.signature_valid(certificate):
-        return _("证照记录校验未通过（可能已被篡改），不能申请延续，请联系发证机关核实。")
-    return ""
-
-
-def open_renewal(certificate: Certificate) -> Renewal | None:
-    """The certificate's renewal still under way (draft or awaiting a decision), if any."""
-    return (
-        Renewal.objects.select_related("case")
-        .filter(certificate=certificate, outcome="", case__status__in=OPEN_STATUSES)
-        .first()
-    )
 
 
 @transaction.atomic
@@ -300,8 +226,9 @@ def renewal_grant(*, renewal: Renewal, case: Case, actor: Any, now: dt.datetime)
         return Certificate.objects.get(pk=renewal.certificate_id)
     certificate = _extend(renewal, new_until=new_until, deemed=False, actor=actor, now=now)
     assert certificate.valid_until is not None
-    _notify(
+    event_record(
         case,
+        old=case.status,
         actor=actor,
         action="certificate_renewed",
         now=now,
@@ -370,8 +297,9 @@ def _deem(renewal: Renewal, now: dt.datetime) -> None:
         raise RenewalRefused("tampered")
     certificate = _extend(renewal, new_until=new_until, deemed=True, actor=None, now=now)
     reason = _renewal_reason(certificate, renewal.expires_on, True)
-    _notify(
+    event_record(
         renewal.case,
+        old=renewal.case.status,
         actor=None,
         action="renewal_deemed",
         now=now,

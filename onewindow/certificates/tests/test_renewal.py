@@ -36,11 +36,10 @@ from onewindow.cases.tests.test_apply_fixtures import VALID_FORM
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import Material
 from onewindow.certificates import jobs, services, signing
+from onewindow.certificates.errors import RenewalRefused
 from onewindow.certificates.models import Certificate, Renewal, RenewalOutcome
 from onewindow.certificates.pdf import certificate_document
 from onewindow.certificates.services.renewals import (
-    RenewalRefused,
-    latest_application_day,
     renewal_start,
     renewals_deem,
 )
@@ -51,6 +50,7 @@ from onewindow.certificates.tests.conftest import (
     grant_for_test,
     issue,
 )
+from onewindow.certificates.validity import latest_application_day
 from onewindow.core.jobs import JOBS
 from onewindow.core.models import AccessDenied
 from onewindow.demo.cases.renewals import renewals_demo

@@ -174,3 +174,42 @@ def test_from_package_import_module_counts_as_that_app():
     """``from onewindow import cli`` is an import of the wiring, caught like any other."""
     rows = _imports(ast.parse("from onewindow import cli\n"))
     assert (1, "onewindow.cli") in rows
+
+
+# Where an import inside a function is the rule, not a way round a cycle: an AppConfig.ready
+# (Django's place for start-up wiring) and the command-line modules, which are parsed before
+# Django is set up and import what they run once ``setup_django`` has.
+DEFERRED_IMPORTS_ALLOWED = ("apps.py", "cli.py", "server.py")
+
+
+def deferred_imports(package: Path = PACKAGE) -> list[str]:
+    """``path:line module`` of every import of a onewindow module inside a function body."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package).parts
+        if SKIPPED_DIRS & set(relative[:-1]) or relative[-1] in DEFERRED_IMPORTS_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for line, module in _imports(function):
+                if module.startswith("onewindow."):
+                    found.append(f"onewindow/{'/'.join(relative)}:{line} {module}")
+    return sorted(set(found))
+
+
+def test_no_import_hides_in_a_function():
+    """No lazy import dodges a cycle: with the layers above there is none to dodge."""
+    assert deferred_imports() == []
+
+
+def test_the_deferred_import_check_can_fail(tmp_path):
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "services.py").write_text(
+        "def f():\n    from onewindow.cases.models import Case\n", encoding="utf-8"
+    )
+    (tmp_path / "cases" / "apps.py").write_text(
+        "def ready():\n    from onewindow.cases import events\n", encoding="utf-8"
+    )
+    assert deferred_imports(tmp_path) == ["onewindow/cases/services.py:2 onewindow.cases.models"]

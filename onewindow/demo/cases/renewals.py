@@ -13,7 +13,8 @@ from onewindow.cases.models import CaseStatus
 from onewindow.cases.services import application_submit
 from onewindow.cases.uploads import case_file_add
 from onewindow.certificates.models import Certificate, CertificateStatus
-from onewindow.certificates.services.renewals import open_renewal, renewal_refusal, renewal_start
+from onewindow.certificates.selectors import open_renewal, renewal_refusal
+from onewindow.certificates.services.renewals import renewal_start
 from onewindow.demo.cases.stories import upload
 
 

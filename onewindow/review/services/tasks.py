@@ -17,6 +17,7 @@ from onewindow.catalog.models import StepKind
 from onewindow.core import clock
 from onewindow.review.errors import OpinionRefused, TaskConflict, TaskNotAllowed
 from onewindow.review.models import TASK_MACHINE, Opinion, OpinionKind, StepRecord, Task, TaskStatus
+from onewindow.review.selectors import case_opinions_complete
 
 TEXT_MAX = 4000
 # A department role may do the steps of its own rank and below (the chief does anything in the
@@ -255,8 +256,6 @@ def _lock_case(case_id: int) -> str | None:
 def _join_if_complete(case: Case, now: dt.datetime) -> bool:
     """The join of the parallel branches: once every department has answered, the case is ready
     for the lead's decision (C1). Called under the case lock; written once."""
-    from onewindow.review.selectors import case_opinions_complete
-
     if not case_opinions_complete(case):
         return False
     if CaseEvent.objects.filter(case=case, action=OPINIONS_COMPLETE).exists():

@@ -20,7 +20,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.models import CaseStatus
 from onewindow.cases.selectors import due_state
-from onewindow.cases.views.fees import fee_context
+from onewindow.cases.views.intake import fee_context
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
 from onewindow.lib.ids import parse_id
