@@ -187,8 +187,14 @@ def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
+# Cards and letters keep their own event rows, whose actions are their statuses.
+OTHER_EVENT_ROWS = ("card.events.", "letter.events.")
+
+
 def _on_case_events(func: ast.expr) -> bool:
     receiver = ast.unparse(func)
+    if any(other in receiver for other in OTHER_EVENT_ROWS):
+        return False
     return "CaseEvent" in receiver or ".events." in receiver
 
 
