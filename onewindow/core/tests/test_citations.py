@@ -135,13 +135,18 @@ def test_the_code_cites_docs() -> None:
     assert count > 300
 
 
+# The planted tree's names are built, so no tool reading this file takes them for real citations.
+PLANTED = "docs/rules/" + "planted.md"
+MISSING = "docs/rules/" + "missing.md"
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A small repository with one docs file and one module citing it correctly."""
     (tmp_path / "docs" / "rules").mkdir(parents=True)
-    (tmp_path / "docs" / "rules" / "law.md").write_text("# Law\n\n## §B Group\n\n### §B3 Ten\n")
+    (tmp_path / PLANTED).write_text("# Law\n\n## §B Group\n\n### §B3 Ten\n")
     (tmp_path / "onewindow").mkdir()
-    good = '"""Certificates (docs/rules/law.md §B3, §B)."""\n'
+    good = f'"""Certificates ({PLANTED} §B3, §B)."""\n'
     (tmp_path / "onewindow" / "good.py").write_text(good)
     return tmp_path
 
@@ -154,9 +159,9 @@ def test_the_checks_pass_on_a_correct_tree(tree: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("# docs/rules/law.md §B4: no such section\n", "has no section §B4"),
-        ("# docs/rules/nothing.md §B3\n", "no such file docs/rules/nothing.md"),
-        ("# docs/rules/law.md §B3–§B9\n", "has no section §B9"),
+        (f"# {PLANTED} §B4: no such section\n", "has no section §B4"),
+        (f"# {MISSING} §B3\n", f"no such file {MISSING}"),
+        (f"# {PLANTED} §B3–§B9\n", "has no section §B9"),
         ("# the rule of §B3\n", "§ outside a docs/ citation"),
     ],
 )
@@ -170,7 +175,7 @@ def test_a_planted_bad_citation_fails(tree: Path, text: str, expected: str) -> N
     "text",
     [
         "# DOMAIN" + "-RULES B3\n",
-        "# PRODUCT.md §C6\n",
+        "# PRODUCT" + ".md §C6\n",
         "# (issue" + " 10 item 8)\n",
         "# Issue" + " 5\n",
     ],
