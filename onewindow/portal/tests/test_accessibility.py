@@ -125,7 +125,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("supervision list", "/lists/supervision/?method=double_random"),
                 Stop("clean-up record", "/lists/cleanup/", shot=True),
                 Stop("clean-up search, nothing found", "/lists/cleanup/?q=zzqx"),
-                Stop("clean-up refused filter", "/lists/cleanup/?action=nope"),
+                Stop("clean-up, page number refused", "/lists/cleanup/?page=abc"),
                 Stop("progress query", "/progress/"),
                 Stop("verify", "/verify/"),
                 *(
