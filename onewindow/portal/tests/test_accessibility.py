@@ -119,6 +119,13 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("forms", "/forms/"),
                 Stop("power list", "/power-list/"),
                 Stop("fee list", "/fee-list/"),
+                Stop("lists", "/lists/"),
+                Stop("responsibility list", "/lists/responsibilities/"),
+                Stop("department responsibilities", "/lists/responsibilities/departments/"),
+                Stop("supervision list", "/lists/supervision/?method=double_random"),
+                Stop("clean-up record", "/lists/cleanup/", shot=True),
+                Stop("clean-up search, nothing found", "/lists/cleanup/?q=zzqx"),
+                Stop("clean-up, page number refused", "/lists/cleanup/?page=abc"),
                 Stop("progress query", "/progress/"),
                 Stop("verify", "/verify/"),
                 *(
