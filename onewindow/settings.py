@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "onewindow.calendars",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.search",
     "onewindow.portal",
     "onewindow.api",
     "onewindow.notifications",
