@@ -23,7 +23,7 @@ MAX_LIMIT = 50
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    # No max_length: a longer query is cut to its first 100 characters (§N1), not refused.
+    # No max_length: a longer query is cut to its first 100 characters (docs/rules/search.md §N1), not refused.
     q = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -1,4 +1,4 @@
-"""Matching and ranking (docs/rules/search.md §N2–§N6), pure over an ``Index``.
+"""Matching and ranking (docs/rules/search.md §N2 to docs/rules/search.md §N6), pure over an ``Index``.
 
 A query is read as words (whitespace-separated); every word must match an item for the item to
 be found. A word is cleaned of stop-words, segmented with jieba, expanded by synonyms and matched
@@ -41,7 +41,7 @@ TERM_SHARE = 0.4
 RELATIVE_CUTOFF = 0.25
 # docs/rules/search.md §N5: usage adds USAGE_WEIGHT × ln(1 + applications).
 USAGE_WEIGHT = 3.0
-# docs/rules/search.md §N4 / §N8: suggestions need at least this fuzzy score.
+# docs/rules/search.md §N4 and docs/rules/search.md §N8: suggestions need at least this fuzzy score.
 SUGGESTION_FLOOR = 40.0
 
 
@@ -165,7 +165,7 @@ def _pinyin(unit: str, entry: Entry) -> float:
 
 
 def _fuzzy(unit: str, index: Index) -> dict[int, float]:
-    """Entries a name or alias of which is ``unit`` with one character wrong (§N4)."""
+    """Entries a name or alias of which is ``unit`` with one character wrong (docs/rules/search.md §N4)."""
     if len(unit) < 3 or unit.isascii():
         return {}
     threshold = fuzzy_threshold(len(unit))
@@ -213,7 +213,7 @@ def rank(
     usage_for: Callable[[list[int]], dict[int, int]],
     allowed: Collection[int] | None = None,
 ) -> list[Hit]:
-    """Items every word matches, best first (§N5): relevance plus USAGE_WEIGHT × ln(1 + usage),
+    """Items every word matches, best first (docs/rules/search.md §N5): relevance plus USAGE_WEIGHT × ln(1 + usage),
     ties by the catalog's order (sort, code). ``usage_for`` reads the usage of the matched
     items; ``allowed`` (item ids), when given, keeps only those items (the page's filters)."""
     if analysis.empty:
@@ -246,7 +246,7 @@ def rank(
 
 
 def nearest(analysis: Analysis, index: Index, limit: int = 5) -> list[Entry]:
-    """The entries closest to what was typed, for a page that found nothing (§N8): the best
+    """The entries closest to what was typed, for a page that found nothing (docs/rules/search.md §N8): the best
     fuzzy scores of names and aliases (pinyin for letters), at least SUGGESTION_FLOOR."""
     text = "".join(w.core for w in analysis.words)
     if not text:

@@ -159,6 +159,12 @@ def current_index() -> Index:
     return index
 
 
+def search_warm() -> None:
+    """Load jieba's dictionary and build the index now rather than on the first search
+    (``onewindow run`` calls it before the web workers start, so they inherit both)."""
+    current_index()
+
+
 def index_forget() -> None:
     """Drop the index in memory (tests; the next search rebuilds it)."""
     global _CURRENT

@@ -37,8 +37,8 @@ class SearchResult:
 
 
 def search_items(*, query: str, department_code: str = "", region_code: str = "") -> SearchResult:
-    """Published items matching ``query``, best first (docs/rules/search.md §N2–§N5), within
-    the department and region filters; nearest items when none matches (§N8)."""
+    """Published items matching ``query``, best first (docs/rules/search.md §N2 to docs/rules/search.md §N5), within
+    the department and region filters; nearest items when none matches (docs/rules/search.md §N8)."""
     index = current_index()
     analysis = analyse(query, index, cache_dir())
     hits: list[Hit] = []

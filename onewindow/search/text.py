@@ -1,5 +1,5 @@
 """Query text: normalisation, stop-words, word segmentation (jieba) and pinyin
-(docs/rules/search.md §N1, §N3).
+(docs/rules/search.md §N1, docs/rules/search.md §N3).
 
 Pure functions apart from the segmenter, which loads jieba's dictionary once, lazily, under a
 lock, with its log quiet and its cache file in a directory the caller names.

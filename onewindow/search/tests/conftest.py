@@ -1,4 +1,4 @@
-"""The demo catalog (92 items with their aliases) loaded once for the session's search tests;
+"""The demo catalog (92 items with their aliases) loaded once per test module;
 each test runs in its own transaction on top of it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from onewindow.search.index import index_forget
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
 

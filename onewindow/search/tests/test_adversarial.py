@@ -1,4 +1,4 @@
-"""Odd queries give a normal page and a normal answer (docs/rules/search.md §N1, §N8)."""
+"""Odd queries give a normal page and a normal answer (docs/rules/search.md §N1, docs/rules/search.md §N8)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Everyday phrasings on the demo catalog find the item a person means
-(docs/rules/search.md §N2–§N5): in the first three results, most of them first."""
+(docs/rules/search.md §N2 to docs/rules/search.md §N5): in the first three results, most of them first."""
 
 from __future__ import annotations
 

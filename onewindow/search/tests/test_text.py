@@ -1,4 +1,5 @@
-"""Normalisation, words, pinyin and the fuzzy threshold (docs/rules/search.md §N1, §N3, §N4)."""
+"""Normalisation and words (docs/rules/search.md §N1), pinyin (docs/rules/search.md §N3) and the
+fuzzy threshold (docs/rules/search.md §N4)."""
 
 from __future__ import annotations
 
