@@ -23,7 +23,7 @@ class SynonymAdmin(admin.ModelAdmin):
     list_display = ("term", "expansions", "is_active")
     list_filter = ("is_active",)
     search_fields = ("term", "expansions")
-    filter_horizontal = ("items",)
+    autocomplete_fields = ("items",)
 
 
 @admin.register(ItemUsage)

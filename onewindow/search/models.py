@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.search.text import normalise
+
+
+def validate_searchable(value: str) -> None:
+    """A text the search can match: at least one letter, Chinese character or digit
+    (docs/rules/search.md §N1 drops everything else)."""
+    if not normalise(value):
+        raise ValidationError(_("请填写至少包含一个汉字、字母或数字的文字。"))
 
 
 class AliasKind(models.TextChoices):
@@ -20,7 +30,7 @@ class ItemAlias(models.Model):
     item = models.ForeignKey(
         "catalog.Item", verbose_name=_("事项"), on_delete=models.CASCADE, related_name="aliases"
     )
-    text = models.CharField(_("文字"), max_length=50)
+    text = models.CharField(_("文字"), max_length=50, validators=[validate_searchable])
     kind = models.CharField(
         _("类别"), max_length=10, choices=AliasKind.choices, default=AliasKind.ALIAS
     )
@@ -44,7 +54,9 @@ class Synonym(models.Model):
     """A term people type and what it means: other terms to look for (开饭店 → 食品经营许可),
     items, or both."""
 
-    term = models.CharField(_("检索词"), max_length=50, unique=True)
+    term = models.CharField(
+        _("检索词"), max_length=50, unique=True, validators=[validate_searchable]
+    )
     expansions = models.TextField(
         _("同义词"),
         blank=True,

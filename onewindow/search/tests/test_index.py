@@ -96,3 +96,19 @@ def test_filters_keep_their_items_only(small):
     assert set(codes("许可")) == {"SP-JY-001", "WS-GG-003"}
     assert codes("许可", department_code="WJW") == ["WS-GG-003"]
     assert codes("许可", region_code="999999") == []
+
+
+def test_the_admin_refuses_an_alias_or_synonym_with_nothing_to_match(small, client):
+    _food, hygiene = small
+    admin = User.objects.create_superuser(username="root", password="Test-pass-123")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:search_itemalias_add"),
+        {"item": hygiene.item.pk, "text": "？？！", "kind": AliasKind.ALIAS},
+    )
+    assert response.status_code == 200
+    assert "请填写至少包含一个汉字、字母或数字的文字。" in response.content.decode()
+    response = client.post(reverse("admin:search_synonym_add"), {"term": "😀", "expansions": "x"})
+    assert "请填写至少包含一个汉字、字母或数字的文字。" in response.content.decode()
+    assert not ItemAlias.objects.filter(text="？？！").exists()
+    assert not Synonym.objects.filter(term="😀").exists()
