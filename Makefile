@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,13 +16,16 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
 
 bench-guides:  ## guide list median/p99 latency at 20 concurrent clients (gunicorn, SQLite)
 	.venv/bin/python -m bench.guide_list_bench --clients 20 --requests 4000
+
+bench-search:  ## guide search: cold first query (jieba load, index build), then p50/p95 of typical and adversarial queries (search, page, API) on the demo catalog
+	.venv/bin/python -m bench.search_bench --rounds 20
 
 bench-cases:  ## API submissions/s and progress-query p50/p99 at 50 clients, beside bare views (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	.venv/bin/python -m bench.cases_bench

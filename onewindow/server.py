@@ -69,6 +69,7 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"\nOneWindow 一窗通办 正在运行 / running at {url}")
     print(f"数据库 / database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print_logins()
+    _search_warm()
     worker = subprocess.Popen(
         [sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ.copy()
     )
@@ -81,6 +82,18 @@ def run_command(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             worker.kill()
     return 0
+
+
+def _search_warm() -> None:
+    """jieba's dictionary and the search index, loaded once here: the forked web workers
+    inherit them, so no citizen waits a second or more for the first search
+    (docs/rules/search.md §N7)."""
+    from django.db import connections
+
+    from onewindow.search.index import search_warm
+
+    search_warm()
+    connections.close_all()  # the workers open their own
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:

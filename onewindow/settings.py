@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.lists",
     "onewindow.cases",
+    "onewindow.search",
     "onewindow.portal",
     "onewindow.api",
     "onewindow.notifications",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("onewindow.catalog.api")),
     path("", include("onewindow.lists.api")),
     path("", include("onewindow.cases.api")),
+    path("", include("onewindow.search.api")),
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
     path("", include("onewindow.supervision.api")),

@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import lists as demo_lists
+from onewindow.demo import search as demo_search
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.data import plan
 from onewindow.demo.data.forms import FormText, application_form
@@ -129,6 +130,7 @@ def load_demo(
     with transaction.atomic():
         _load_catalog(progress)
         demo_lists.load(today or clock.today())
+        demo_search.load(today or clock.today())
         if not count:
             return None
         return demo_cases_load(today=today or clock.today(), count=count, progress=progress)

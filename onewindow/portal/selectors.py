@@ -57,6 +57,12 @@ def guide_rows(*, query: str, department_code: str, region_code: str) -> QuerySe
     return versions.only(*GUIDE_ROW_FIELDS)
 
 
+def guide_rows_in_order(version_ids: list[int]) -> list[ItemVersion]:
+    """The guide list's rows of these published versions, in the order given (a ranking)."""
+    rows = published_versions().filter(pk__in=version_ids).only(*GUIDE_ROW_FIELDS).in_bulk()
+    return [rows[pk] for pk in version_ids if pk in rows]
+
+
 def department_choices() -> list[tuple[str, str]]:
     """(code, name) of every active department, for filter menus."""
     return list(active_departments().values_list("code", "name"))
@@ -115,8 +121,3 @@ def tolerance_allowance(*, category: str) -> int | None:
         .values_list("max_missing", flat=True)
         .first()
     )
-
-
-def featured_guides(*, limit: int = 8) -> QuerySet[ItemVersion]:
-    """The first guides in the catalog's own order, which administrators curate (常用事项)."""
-    return published_versions()[:limit]

@@ -1,6 +1,6 @@
 """The apps form layers: a module imports only its own app and the apps below it.
 
-Lowest first: lib → core → accounts, calendars → catalog → cases → review → certificates →
+Lowest first: lib → core → accounts, calendars → catalog → cases → search → review → certificates →
 notifications → supervision → portal → demo. Data goes up through subscriptions (a higher app
 registers a handler with a lower one in its ``AppConfig.ready``), never through an import of a
 higher app, so there is no import cycle between apps and no lazy import dodging one.
@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog",),
     ("lists",),
     ("cases",),
+    ("search",),
     ("review",),
     ("certificates",),
     ("notifications",),

@@ -49,6 +49,7 @@ from onewindow.demo.cases.run import Result, Sim, letter_plan, letter_steps, pla
 from onewindow.demo.personas import DEMO_USERNAMES
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import MaterialAnswerFile
+from onewindow.search.models import ItemUsage
 from onewindow.supervision.models import (
     Card,
     LetterSequence,
@@ -193,6 +194,7 @@ def demo_cases_reset() -> None:
             Q(case__isnull=False) | Q(applicant__in=people)
         ).delete()
         Case.objects.all().delete()
+        ItemUsage.objects.all().delete()  # no case left: no application counted (search)
         CaseNumberSequence.objects.all().delete()
         Mandate.objects.filter(Q(agent__in=people) | Q(applicant__in=people)).delete()
         files = StoredFile.objects.filter(Q(owner__in=people) | Q(uploaded_by__in=people))

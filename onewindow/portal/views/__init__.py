@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePath
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -25,6 +25,7 @@ from onewindow.lib.flowchart import render_svg
 from onewindow.lists import exports as lists_exports
 from onewindow.portal import selectors
 from onewindow.portal.navigation import hall_columns
+from onewindow.search.selectors import SearchResult, popular_items, search_items
 
 GUIDES_PER_PAGE = 20
 
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "columns": [c for c in hall_columns(path=request.path, user=request.user) if not c.current],
         "figures": selectors.hall_figures(),
-        "featured": selectors.featured_guides(),
+        "popular": popular_items(),
         "departments": selectors.departments_with_guide_counts(),
     }
     return render(request, "portal/home.html", context)
@@ -42,14 +43,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def guide_list(request: HttpRequest) -> HttpResponse:
+    """The guide list; a keyword goes through the guide search (docs/rules/search.md), ranked
+    by relevance and usage, with the nearest items when nothing matches."""
     query = request.GET.get("q", "").strip()
     department = request.GET.get("department", "").strip()
     region = request.GET.get("region", "").strip()
-    rows = selectors.guide_rows(query=query, department_code=department, region_code=region)
-    page = _page(request, rows)
+    search: SearchResult | None = None
+    if query:
+        search = search_items(query=query, department_code=department, region_code=region)
+        page = _ranked_page(request, search.version_ids)
+    else:
+        rows = selectors.guide_rows(query="", department_code=department, region_code=region)
+        page = _page(request, rows)
     context = {
         "page": page,
-        "query": query,
+        "query": search.query if search else "",
+        "search": search,
         "department": department,
         "region": region,
         "filtered": bool(query or department or region),
@@ -62,6 +71,14 @@ def guide_list(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, versions: QuerySet[ItemVersion]) -> Page[ItemVersion]:
     paginator = Paginator(versions, GUIDES_PER_PAGE)
     return paginator.get_page(request.GET.get("page"))
+
+
+def _ranked_page(request: HttpRequest, version_ids: list[int]) -> Page[Any]:
+    """A page of the ranked ids, its rows loaded in one query and kept in rank order."""
+    page = Paginator(version_ids, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
+    # The template reads rows, not ids: the page's list is swapped for the loaded rows.
+    page.object_list = selectors.guide_rows_in_order(list(page.object_list))  # type: ignore[assignment]
+    return page
 
 
 @require_GET
