@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("onewindow.review.urls")),
     path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.supervision.urls")),
+    path("", include("onewindow.sitehelp.urls")),
+    path("", include("onewindow.publicity.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

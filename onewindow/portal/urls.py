@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from onewindow.portal import views
-from onewindow.portal.views import progress
+from onewindow.portal.views import progress, sitemap
 
 
 class DownloadKindConverter:
@@ -35,4 +35,5 @@ urlpatterns = [
     path("fee-list/", views.fee_list, name="fee_list"),
     path("progress/", progress.progress, name="progress"),
     path("my/cases/", progress.my_cases, name="my_cases"),
+    path("sitemap/", sitemap.sitemap, name="sitemap"),
 ]
