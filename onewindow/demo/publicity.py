@@ -43,7 +43,7 @@ _BASIC = [F.APPLICANT, F.CASE_NUMBER, F.ITEM_NAME, F.DEPARTMENT, F.DECISION, F.D
 _WITH_LICENCE = [*_BASIC, F.CERTIFICATE_SERIAL, F.VALID_UNTIL]
 
 # item code → (days, fields, basis)
-RULES: dict[str, tuple[int, list[str], str]] = {
+RULES: dict[str, tuple[int, list[PublishedField], str]] = {
     "420700-ZRZY-001": (
         7,
         _WITH_LICENCE,

@@ -85,7 +85,7 @@ class AnnouncementPatchSerializer(AnnouncementInSerializer):
 
 class PublicityFieldSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     value = serializers.CharField()
 
 
@@ -93,7 +93,8 @@ class PublicitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     department = serializers.CharField(source="department.name", help_text="牵头部门")
-    fields = PublicityFieldSerializer(many=True, help_text="公示内容（决定时的快照）")
+    # A declared field (DRF's metaclass takes it out of the class), not Serializer.fields.
+    fields = PublicityFieldSerializer(many=True, help_text="公示内容（决定时的快照）")  # type: ignore[assignment]
     days = serializers.IntegerField(help_text="公示期（工作日）")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(help_text="公示截止日（含当日）")

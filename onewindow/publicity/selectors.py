@@ -106,6 +106,8 @@ def objections_for_department(
 ) -> QuerySet[Objection]:
     """The objections routed to the user's department; without OBJECTION_ANSWER a logged 404."""
     user = require_perm(request, Perm.OBJECTION_ANSWER, target="objections")
+    if user.department_id is None:
+        return Objection.objects.none()
     rows = Objection.objects.filter(department_id=user.department_id).select_related(
         "publicity", "department"
     )

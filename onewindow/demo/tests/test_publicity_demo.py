@@ -75,4 +75,6 @@ def test_objections_reach_their_lead_department(demo_db):
     for objection in Objection.objects.select_related("publicity"):
         assert objection.department_id == objection.publicity.department_id
     answered = Objection.objects.filter(status=ObjectionStatus.ANSWERED)
-    assert all(o.answer and o.answered_by.department_id == o.department_id for o in answered)
+    for objection in answered:
+        assert objection.answer and objection.answered_by is not None
+        assert objection.answered_by.department_id == objection.department_id

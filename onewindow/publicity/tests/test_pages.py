@@ -32,13 +32,13 @@ def test_current_and_archived_pages_and_api(dworld, client):
     with on("2025-10-29", 1):
         JOBS["publicity.archive"].func()
         assert p.title not in client.get("/publicity/").content.decode()
-        archive = client.get("/publicity/archive/", {"q": case.number}).content.decode()
+        archive = client.get("/publicity/archive/", {"q": str(case.number)}).content.decode()
         assert p.title in archive
         none = client.get("/publicity/archive/", {"q": "<script>x</script>"}).content.decode()
         assert "没有符合条件的公示" in none and "<script>x</script>" not in none
         long_q = client.get("/publicity/archive/", {"q": "字" * 10_000})
         assert long_q.status_code == 200
-        api = APIClient().get("/api/v1/publicity/", {"state": "archived", "q": case.number})
+        api = APIClient().get("/api/v1/publicity/", {"state": "archived", "q": str(case.number)})
         assert [r["id"] for r in api.json()["results"]] == [p.pk]
         record = APIClient().get(f"/api/v1/publicity/{p.pk}/").json()
         assert record["status"] == "archived" and record["accepts_objections"] is False

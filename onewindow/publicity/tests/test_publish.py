@@ -94,7 +94,7 @@ def test_the_job_archives_after_the_last_day_and_not_before(dworld):
     publicity = Publicity.objects.get(case=case)
     assert publicity.status == PublicityStatus.ARCHIVED and publicity.archived_at is not None
     # Archived publicity is searchable by its published values, never by the unmasked name.
-    assert list(publicity_archived(case.number)) == [publicity]
+    assert list(publicity_archived(str(case.number))) == [publicity]
     assert list(publicity_archived("张*")) == [publicity]
     assert not publicity_archived("张伟").exists()
     assert not publicity_archived("不存在的关键词").exists()
