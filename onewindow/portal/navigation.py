@@ -59,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
         _("办事公告"),
         _("新闻动态、通知公告和审批结果公示"),
         also=("publicity:current", "publicity:archive", "/publicity/"),
+        tabs=True,  # 公告 / 结果公示 / 公示归档 (publicity/_tabs.html)
     ),
     Column("sitehelp:help_list", _("用户帮助"), _("注册、申报、补正、查询、评价和代理办理的说明")),
     Column("sitehelp:links", _("友情链接"), _("政府网站和政务服务平台")),

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.api.domain import domain_errors
-from onewindow.api.pagination import paginated
+from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.core import clock
@@ -143,6 +143,8 @@ class ObjectionSerializer(serializers.Serializer):
 
 # --- announcements ------------------------------------------------------------------------------
 class AnnouncementsView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
+
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
             return [HasPerm.of(Perm.ANNOUNCEMENT_EDIT, message=EDITORS_ONLY)()]
@@ -210,6 +212,7 @@ class AnnouncementView(APIView):
 
 # --- result publicity ---------------------------------------------------------------------------
 class PublicityListView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -273,6 +276,7 @@ class PublicityObjectionsView(APIView):
 
 # --- objections ---------------------------------------------------------------------------------
 class ObjectionsView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onewindow.api.domain import domain_errors
-from onewindow.api.pagination import paginated
+from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.schema import error_responses
 from onewindow.core.ratelimit import client_address
 from onewindow.sitehelp import selectors, services
@@ -25,7 +25,7 @@ from onewindow.sitehelp.models import Audience, HelpPage, LinkCategory
 TAGS = ["help"]
 
 
-class HelpPageSerializer(serializers.Serializer):
+class HelpTopicSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -75,16 +75,17 @@ class ErrorReportSerializer(serializers.Serializer):
 
 
 class HelpListView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
     permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="help_list",
         summary="用户帮助列表",
-        responses={200: HelpPageSerializer(many=True), **error_responses(400, 404)},
+        responses={200: HelpTopicSerializer(many=True), **error_responses(400, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        return paginated(request, self, selectors.help_pages(), HelpPageSerializer, _help_row)
+        return paginated(request, self, selectors.help_pages(), HelpTopicSerializer, _help_row)
 
 
 class HelpDetailView(APIView):
@@ -93,17 +94,18 @@ class HelpDetailView(APIView):
     @extend_schema(
         operation_id="help_retrieve",
         summary="帮助页面",
-        responses={200: HelpPageSerializer, **error_responses(404)},
+        responses={200: HelpTopicSerializer, **error_responses(404)},
         tags=TAGS,
     )
     def get(self, request: Request, slug: str) -> Response:
         page = selectors.help_page(slug)
         if page is None:
             raise exceptions.NotFound()
-        return Response(HelpPageSerializer(_help_row(page)).data)
+        return Response(HelpTopicSerializer(_help_row(page)).data)
 
 
 class LinkListView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -117,6 +119,7 @@ class LinkListView(APIView):
 
 
 class ErrorReportsView(APIView):
+    pagination_class = Pagination  # the document shows the {count, next, previous, results} page
     permission_classes = [AllowAny]
 
     @extend_schema(
