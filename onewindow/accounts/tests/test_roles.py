@@ -55,8 +55,8 @@ EXPECTED: dict[Role, set[str]] = {
     Role.AUDITOR: {"guide.read", "audit.read"},
 }
 # publicity: the lead department's reviewing roles answer objections to its publicity; the
-# center administrator edits announcements and the site's help (docs/rules/publicity.md §L1,
-# §L4, §L5).
+# center administrator edits announcements and the site's help
+# (docs/rules/publicity.md §L1, §L4, §L5).
 for _role, _codes in {
     Role.REVIEWER: {"publicity.objection_answer"},
     Role.APPROVER: {"publicity.objection_answer"},
