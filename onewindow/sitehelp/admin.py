@@ -11,7 +11,6 @@ from onewindow.sitehelp.models import ErrorReport, HelpPage, Link
 class HelpPageAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "audience", "sort", "published", "updated_at")
     list_filter = ("audience", "published")
-    list_editable = ("sort", "published")
     search_fields = ("title", "slug", "body")
 
 
@@ -19,7 +18,6 @@ class HelpPageAdmin(admin.ModelAdmin):
 class LinkAdmin(admin.ModelAdmin):
     list_display = ("name", "url", "category", "sort", "published")
     list_filter = ("category", "published")
-    list_editable = ("sort", "published")
     search_fields = ("name", "url")
 
 
