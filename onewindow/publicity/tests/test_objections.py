@@ -174,3 +174,27 @@ def test_too_many_objections_by_one_person(dworld, published):
         ]
     assert codes == [201, 201, 201, 400]
     assert Objection.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"), [("", "请填写答复内容"), ("答" * 10_000, "最多 2000 个字")]
+)
+def test_a_bad_answer_is_refused_and_the_objection_stays_open(
+    dworld, published, client, answer, message
+):
+    p = dworld.p
+    with on("2025-10-22"):
+        _api(p.outsider).post(
+            f"/api/v1/publicity/{published.pk}/objections/", {"text": "有异议。"}, format="json"
+        )
+    objection = Objection.objects.get()
+    client.force_login(p.reviewer_a)
+    page = client.post(f"/publicity/objections/{objection.pk}/", {"answer": answer})
+    api = _api(p.reviewer_a).post(
+        f"/api/v1/objections/{objection.pk}/answer/", {"answer": answer}, format="json"
+    )
+    assert page.status_code == 400
+    assert api.status_code == 400 and message in str(api.json())
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.OPEN and objection.answer == ""
+    assert not OutboxMessage.objects.filter(user=p.outsider).exists()
