@@ -174,6 +174,42 @@ VARIABLES: list[Variable] = [
     Variable("EMAIL_USE_TLS", "false", "STARTTLS to the SMTP server (usually port 587)."),
     Variable("EMAIL_USE_SSL", "false", "Implicit TLS to the SMTP server (usually port 465)."),
     Variable("DEFAULT_FROM_EMAIL", "noreply@localhost", "Sender address of notification emails."),
+    Variable(
+        "SITE_SPONSOR",
+        "鄂州市行政审批局",
+        "Site identification in the footer: the sponsoring unit (主办单位).",
+    ),
+    Variable(
+        "SITE_ORGANIZER",
+        "鄂州市政务服务中心",
+        "Site identification in the footer: the unit running the site (承办单位).",
+    ),
+    Variable(
+        "SITE_CODE",
+        "4207000000",
+        "Government website identification code (网站标识码) shown in the footer; the demo "
+        "value is a placeholder.",
+    ),
+    Variable(
+        "SITE_ICP",
+        "鄂ICP备00000000号",
+        "ICP filing number (ICP备案号) shown in the footer; the demo value is a placeholder.",
+    ),
+    Variable(
+        "SITE_PSB",
+        "鄂公网安备42070002000000号",
+        "Public security filing number (公安备案号) shown in the footer; demo placeholder.",
+    ),
+    Variable(
+        "SITE_CONTACT",
+        "0711-12345（政务服务便民热线）",
+        "Contact line shown in the footer (联系方式).",
+    ),
+    Variable(
+        "ERROR_REPORT_PER_MINUTE",
+        "3",
+        "Error reports (网站找错, page and API together) accepted per client address per minute.",
+    ),
 ]
 
 

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "onewindow.review",
     "onewindow.certificates",
     "onewindow.supervision",
+    "onewindow.sitehelp",
+    "onewindow.publicity",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +306,11 @@ SPECTACULAR_SETTINGS = {
         "OpinionKindEnum": "onewindow.review.models.OpinionKind",
         "NoticeKindEnum": "onewindow.cases.models.NoticeKind",
         "PeriodKindEnum": "onewindow.supervision.models.PeriodKind",
+        "AnnouncementCategoryEnum": "onewindow.publicity.models.AnnouncementCategory",
+        "PublicityStatusEnum": "onewindow.publicity.models.PublicityStatus",
+        "ObjectionStatusEnum": "onewindow.publicity.models.ObjectionStatus",
+        "LinkCategoryEnum": "onewindow.sitehelp.models.LinkCategory",
+        "AudienceEnum": "onewindow.sitehelp.models.Audience",
     },
 }
 
@@ -361,3 +368,14 @@ LOGGING = {
 }
 
 SITE_NAME = _("鄂州市政务服务网上办事大厅")
+# docs/rules/publicity.md §L7: the site's identification fields in every page's footer.
+SITE_IDENTITY = {
+    "sponsor": env_str("SITE_SPONSOR", "鄂州市行政审批局"),
+    "organizer": env_str("SITE_ORGANIZER", "鄂州市政务服务中心"),
+    "code": env_str("SITE_CODE", "4207000000"),
+    "icp": env_str("SITE_ICP", "鄂ICP备00000000号"),
+    "psb": env_str("SITE_PSB", "鄂公网安备42070002000000号"),
+    "contact": env_str("SITE_CONTACT", "0711-12345（政务服务便民热线）"),
+}
+# docs/rules/publicity.md §L8: error reports are rate-limited per client address.
+ERROR_REPORT_PER_MINUTE = env_int("ERROR_REPORT_PER_MINUTE", 3, minimum=1)

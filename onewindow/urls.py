@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.lists.urls")),
+    path("", include("onewindow.sitehelp.urls")),
+    path("", include("onewindow.publicity.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

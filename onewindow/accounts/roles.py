@@ -57,6 +57,11 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     RULES_EDIT = "rules.edit"
     AUDIT_READ = "audit.read"
+    # publicity: announcements, objections to result publicity (公示异议), the site's help pages,
+    # links and error reports (docs/rules/publicity.md §L1, §L4, §L5)
+    ANNOUNCEMENT_EDIT = "announcement.edit"  # write, publish, withdraw announcements; rules
+    OBJECTION_ANSWER = "publicity.objection_answer"  # the lead department answers objections
+    SITE_EDIT = "site.edit"  # help pages, links, error reports
 
 
 _DEPT_READ = {Perm.GUIDE_READ}
@@ -102,6 +107,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
 }
 
+# publicity (docs/rules/publicity.md §L1, §L4, §L5): the center administrator edits announcements
+# and the site's help; the lead department's reviewing roles answer objections to its publicity.
+_PUBLICITY_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset({Perm.ANNOUNCEMENT_EDIT, Perm.SITE_EDIT}),
+    Role.REVIEWER: frozenset({Perm.OBJECTION_ANSWER}),
+    Role.APPROVER: frozenset({Perm.OBJECTION_ANSWER}),
+    Role.CHIEF: frozenset({Perm.OBJECTION_ANSWER}),
+}
+for _role, _perms in _PUBLICITY_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 
 # Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
@@ -112,6 +128,8 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
     Perm.CATALOG_EDIT: frozenset({"catalog"}),
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
+    Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
+    Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports
 }
 
 

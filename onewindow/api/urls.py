@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
     path("", include("onewindow.supervision.api")),
+    path("", include("onewindow.sitehelp.api")),
+    path("", include("onewindow.publicity.api")),
     path("", include("onewindow.portal.api")),
 ]

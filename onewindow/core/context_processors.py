@@ -7,4 +7,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_IDENTITY": getattr(settings, "SITE_IDENTITY", {}),
+    }

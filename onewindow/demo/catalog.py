@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import lists as demo_lists
+from onewindow.demo import publicity as demo_publicity
 from onewindow.demo import search as demo_search
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.data import plan
@@ -99,6 +100,7 @@ def demo_reset() -> None:
     with transaction.atomic():
         demo_cases_reset()
         demo_lists.reset()
+        demo_publicity.reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -133,7 +135,9 @@ def load_demo(
         demo_search.load(today or clock.today())
         if not count:
             return None
-        return demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+        result = demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+        demo_publicity.load(today or clock.today())
+        return result
 
 
 def _load_catalog(progress: bool) -> None:

@@ -56,6 +56,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
     Column(
+        "publicity:announcements",
+        _("办事公告"),
+        _("新闻动态、通知公告和审批结果公示"),
+        also=("publicity:current", "publicity:archive", "/publicity/"),
+        tabs=True,  # 公告 / 结果公示 / 公示归档 (publicity/_tabs.html)
+    ),
+    Column("sitehelp:help_list", _("用户帮助"), _("注册、申报、补正、查询、评价和代理办理的说明")),
+    Column("sitehelp:links", _("友情链接"), _("政府网站和政务服务平台")),
+    Column(
         "portal:my_cases",
         _("我的办件"),
         _("查看本人办件及需要您处理的事项"),
@@ -149,6 +158,29 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.TASK_HANDLE,
         workbench=True,
     ),
+    Column(
+        "publicity:objections",
+        _("公示异议"),
+        _("本部门牵头事项公示期内收到的异议及答复"),
+        perm=Perm.OBJECTION_ANSWER,
+        workbench=True,
+        tabs=True,
+    ),
+    Column(
+        "publicity:announcement_manage",
+        _("公告管理"),
+        _("撰写、发布和撤下办事公告"),
+        perm=Perm.ANNOUNCEMENT_EDIT,
+        workbench=True,
+    ),
+    Column(
+        "sitehelp:error_reports",
+        _("网站找错"),
+        _("访客报告的网站错误及处理"),
+        perm=Perm.SITE_EDIT,
+        workbench=True,
+        tabs=True,
+    ),
 )
 WORKBENCH_LABEL = _("工作台")
 
@@ -211,6 +243,17 @@ def _links(columns: list[Column], *, path: str, user: Any) -> list[NavLink]:
 def hall_columns(*, path: str, user: Any = None) -> list[NavLink]:
     """Every column ``user`` may use, public and workbench (the home page's tiles)."""
     return _links(list(COLUMNS), path=path, user=user)
+
+
+def site_map_columns() -> list[NavLink]:
+    """Every public column whose URL works, for anyone (网站地图): the signed-in ones too, whose
+    pages ask the visitor to sign in."""
+    links = []
+    for column in COLUMNS:
+        url = None if column.workbench or column.perm else _reverse(column.url_name)
+        if url is not None:
+            links.append(NavLink(url, column.label, column.summary, ""))
+    return links
 
 
 def is_staff(user: Any) -> bool:

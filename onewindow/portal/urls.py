@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from onewindow.portal import views
-from onewindow.portal.views import progress
+from onewindow.portal.views import progress, sitemap
 
 
 class DownloadKindConverter:
@@ -39,4 +39,5 @@ urlpatterns = [
     path("fee-list/export.<export_format:fmt>", views.fee_list_export, name="fee_list_export"),
     path("progress/", progress.progress, name="progress"),
     path("my/cases/", progress.my_cases, name="my_cases"),
+    path("sitemap/", sitemap.sitemap, name="sitemap"),
 ]

@@ -54,6 +54,16 @@ EXPECTED: dict[Role, set[str]] = {
     Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
     Role.AUDITOR: {"guide.read", "audit.read"},
 }
+# publicity: the lead department's reviewing roles answer objections to its publicity; the
+# center administrator edits announcements and the site's help
+# (docs/rules/publicity.md §L1, §L4, §L5).
+for _role, _codes in {
+    Role.REVIEWER: {"publicity.objection_answer"},
+    Role.APPROVER: {"publicity.objection_answer"},
+    Role.CHIEF: {"publicity.objection_answer"},
+    Role.ADMIN: {"announcement.edit", "site.edit"},
+}.items():
+    EXPECTED[_role] = EXPECTED[_role] | _codes
 
 
 def test_the_table_covers_every_role() -> None:
@@ -93,6 +103,13 @@ def test_inactive_users_hold_no_permission(personas: Personas, name: str) -> Non
 
 def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
     assert set(ADMIN_SITE_ROLES) == {Role.ADMIN}
-    assert admin_app_labels(Role.ADMIN) == {"accounts", "axes", "catalog", "calendars"}
+    assert admin_app_labels(Role.ADMIN) == {
+        "accounts",
+        "axes",
+        "catalog",
+        "calendars",
+        "publicity",
+        "sitehelp",
+    }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()
