@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("review",),
     ("certificates",),
     ("notifications",),
+    ("consult",),
     ("supervision",),
     ("portal",),
     ("demo",),
