@@ -42,6 +42,8 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
+from onewindow.demo.consult import consult_reset
+from onewindow.demo.consult import load as consult_load
 from onewindow.demo.data import plan
 from onewindow.demo.data.forms import FormText, application_form
 from onewindow.demo.data.risks import RISKS
@@ -95,6 +97,7 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
+        consult_reset()
         demo_cases_reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
@@ -128,7 +131,10 @@ def load_demo(
         _load_catalog(progress)
         if not count:
             return None
-        return demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+        day = today or clock.today()
+        result = demo_cases_load(today=day, count=count, progress=progress)
+        consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
+        return result
 
 
 def _load_catalog(progress: bool) -> None:

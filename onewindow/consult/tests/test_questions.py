@@ -13,7 +13,7 @@ from onewindow.catalog.models import Department, Item
 from onewindow.consult import services
 from onewindow.consult.errors import ConsultInvalid
 from onewindow.consult.models import Question, QuestionStatus
-from onewindow.consult.tests.conftest import D, World, api_for, ask, at, client_for
+from onewindow.consult.tests.world import D, World, api_for, ask, at, client_for
 from onewindow.core.models import AccessDenied
 from onewindow.notifications.models import OutboxMessage
 
@@ -237,9 +237,10 @@ def test_another_departments_staff_get_a_logged_404(world: World) -> None:
         f"/api/v1/questions/{question.pk}/reply/", {"reply": "越权"}, format="json"
     )
     assert api.status_code == 404
-    assert AccessDenied.objects.filter(
-        user=other, target=f"consult.question:{question.pk}"
-    ).count() == 3
+    assert (
+        AccessDenied.objects.filter(user=other, target=f"consult.question:{question.pk}").count()
+        == 3
+    )
     # Another applicant neither.
     assert api_for(world.p.outsider).get(f"/api/v1/questions/{question.pk}/").status_code == 404
     question.refresh_from_db()
@@ -294,7 +295,9 @@ def test_an_open_question_cannot_be_published(world: World) -> None:
 def test_only_reviewers_and_heads_of_the_department_publish(world: World) -> None:
     question = _answered(world)
     for user in (world.p.handler_a, world.p.clerk, world.p.reviewer_b, world.p.applicant):
-        response = api_for(user).post(f"/api/v1/questions/{question.pk}/publish/", {}, format="json")
+        response = api_for(user).post(
+            f"/api/v1/questions/{question.pk}/publish/", {}, format="json"
+        )
         assert response.status_code == 404, user
     question.refresh_from_db()
     assert question.published is False
