@@ -303,6 +303,9 @@ SPECTACULAR_SETTINGS = {
         "OpinionKindEnum": "onewindow.review.models.OpinionKind",
         "NoticeKindEnum": "onewindow.cases.models.NoticeKind",
         "PeriodKindEnum": "onewindow.supervision.models.PeriodKind",
+        "QuestionStatusEnum": "onewindow.consult.models.QuestionStatus",
+        "ComplaintStatusEnum": "onewindow.consult.models.ComplaintStatus",
+        "ComplaintResultEnum": "onewindow.consult.models.ComplaintResult",
     },
 }
 

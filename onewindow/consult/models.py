@@ -1,12 +1,13 @@
 """Online consultation (网上咨询), its FAQ, and complaints (投诉) — docs/rules/consultation.md.
 
 A ``Question`` is asked by a signed-in applicant of one department (or about one of its items)
-and must be answered within ``CONSULT_REPLY_DAYS`` working days (§K1; the supervision rule
-``question_unanswered`` watches ``reply_due``). Answered with the asker's consent, it may be
-published as FAQ with a public text the publisher edits (§K2).
+and must be answered within ``CONSULT_REPLY_DAYS`` working days (docs/rules/consultation.md §K1;
+the supervision rule ``question_unanswered`` watches ``reply_due``). Answered with the asker's
+consent, it may be published as FAQ with a public text the publisher edits
+(docs/rules/consultation.md §K2).
 
 A ``Complaint`` about a window and/or a staff member goes to the supervisors, who record the
-investigation, the result and the reply (§K3); each step is a ``ComplaintEvent``.
+investigation, the result and the reply (docs/rules/consultation.md §K3); each step is a ``ComplaintEvent``.
 """
 
 from __future__ import annotations

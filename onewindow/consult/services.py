@@ -106,8 +106,8 @@ def question_ask(
     consent_publish: bool = False,
     now: dt.datetime | None = None,
 ) -> Question:
-    """A signed-in applicant asks a department (or about an item) — docs/rules/consultation.md
-    §K1; the reply is due ``CONSULT_REPLY_DAYS`` working days later."""
+    """A signed-in applicant asks a department (or about an item); the reply is due
+    ``CONSULT_REPLY_DAYS`` working days later (docs/rules/consultation.md §K1)."""
     if not has_perm(asker, Perm.CONSULT_ASK):
         raise ConsultForbidden(_("请以申请人身份登录后再提交咨询。"))
     errors: dict[str, list[str]] = {}
@@ -142,8 +142,9 @@ def question_ask(
 
 
 def may_answer(user: Any, question: Question) -> bool:
-    """Department staff answer their own department's questions (docs/rules/consultation.md
-    §K1)."""
+    """Department staff answer their own department's questions.
+
+    docs/rules/consultation.md §K1."""
     return has_perm(user, Perm.CONSULT_ANSWER) and staff_in_department(user, question.department_id)
 
 
@@ -203,9 +204,9 @@ def question_publish(
     public_reply: Any = None,
     now: dt.datetime | None = None,
 ) -> Question:
-    """Publish an answered question as FAQ with the edited public texts (docs/rules/
-    consultation.md §K2): only with the asker's consent; the masks apply again to what the
-    publisher wrote (omitted texts: the masked proposal)."""
+    """Publish an answered question as FAQ with the edited public texts, only with the asker's
+    consent; the masks apply again to what the publisher wrote (omitted texts: the masked
+    proposal). docs/rules/consultation.md §K2."""
     if not may_publish(actor, question):
         raise ConsultForbidden(_("只有本部门的审核人或负责人可以公开常见问题。"))
     if not question.consent_publish:
