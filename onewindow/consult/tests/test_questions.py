@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from onewindow.calendars import services as calendars
 from onewindow.calendars.selectors import get_calendar
 from onewindow.catalog.models import Department, Item
 from onewindow.consult import services
@@ -369,3 +370,16 @@ def test_an_unpublished_question_is_not_public(world: World, client) -> None:
     assert client.get(f"/api/v1/faq/{question.pk}/").status_code == 404
     html = client.get(reverse("portal:guide_detail", args=[world.item.code])).content.decode()
     assert "本事项暂无公开的常见问题" in html
+
+
+def test_an_open_questions_deadline_follows_a_calendar_change(world: World) -> None:
+    """2025-10-13 declared a holiday: the 5 working days after 2025-09-30 end on 10-15."""
+    open_ = ask(world, day="2025-09-30")
+    answered = ask(world, day="2025-09-30")
+    services.question_reply(question=answered, actor=world.p.handler_a, reply="已答复。")
+    with time_machine.travel(at("2025-10-01"), tick=False):
+        calendars.calendar_day_set(day=D("2025-10-13"), kind="holiday", name="测试")
+    open_.refresh_from_db()
+    answered.refresh_from_db()
+    assert open_.reply_due == D("2025-10-15")
+    assert answered.reply_due == D("2025-10-14")  # answered: its deadline is history
