@@ -273,3 +273,10 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def status_label(self) -> str:
+        """The status the step left the complaint in, in words."""
+        if self.new_status in ComplaintStatus.values:
+            return str(ComplaintStatus(self.new_status).label)
+        return self.new_status

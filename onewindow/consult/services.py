@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
+from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, Role, has_perm
 from onewindow.accounts.selectors import staff_in_department
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case
@@ -325,7 +325,20 @@ def complaint_file(
         action="submitted",
         new_status=ComplaintStatus.SUBMITTED,
     )
+    _supervisors_notify(complaint, now)
     return complaint
+
+
+def _supervisors_notify(complaint: Complaint, now: dt.datetime) -> None:
+    """An e-mail to every active supervisor: a complaint is waiting (its subject and where to
+    find it; the complainant is not named in the e-mail)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("新投诉：%(t)s") % {"t": complaint.title}
+        body = _("收到一件新投诉“%(t)s”，请在“投诉处理”栏目中调查处理并答复投诉人。") % {
+            "t": complaint.title
+        }
+    for supervisor in User.objects.filter(role=Role.SUPERVISOR, is_active=True).exclude(email=""):
+        notify_user(supervisor, subject=subject, body=body, now=now, channels=(Channel.EMAIL,))
 
 
 def _require_handler(actor: User) -> None:
@@ -411,7 +424,14 @@ def complaint_conclude(
 
 
 # --- notifications -----------------------------------------------------------------------------
-def notify_user(user: User, *, subject: str, body: str, now: dt.datetime) -> list[OutboxMessage]:
+def notify_user(
+    user: User,
+    *,
+    subject: str,
+    body: str,
+    now: dt.datetime,
+    channels: tuple[str, ...] = (Channel.EMAIL, Channel.SMS),
+) -> list[OutboxMessage]:
     """One email and one SMS (where the account has the address) in the caller's transaction,
     delivered after commit like every outbox message."""
     rows = [
@@ -425,7 +445,7 @@ def notify_user(user: User, *, subject: str, body: str, now: dt.datetime) -> lis
             created_at=now,
         )
         for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone))
-        if (address or "").strip()
+        if channel in channels and (address or "").strip()
     ]
     if not rows:
         return []

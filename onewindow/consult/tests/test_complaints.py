@@ -32,6 +32,8 @@ def _file(w: World, **kw) -> Complaint:
 
 
 def test_filing_on_the_page(world: World) -> None:
+    world.p.supervisor.email = "zhou.ming@example.org"
+    world.p.supervisor.save(update_fields=["email"])
     client = client_for(world.p.applicant)
     page = client.get(reverse("consult:complaint_new"))
     assert page.status_code == 200 and "A01" in page.content.decode()
@@ -52,6 +54,10 @@ def test_filing_on_the_page(world: World) -> None:
         ComplaintStatus.SUBMITTED,
     )
     assert complaint.events.get().new_status == "submitted"
+    # The supervisors hear of it by e-mail.
+    mail = OutboxMessage.objects.get(user=world.p.supervisor)
+    assert (mail.channel, mail.recipient) == ("email", "zhou.ming@example.org")
+    assert "等候时间过长" in mail.subject and world.p.applicant.full_name not in mail.body
 
 
 def test_filing_through_the_api(world: World) -> None:
