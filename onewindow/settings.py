@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "onewindow.accounts",
     "onewindow.calendars",
     "onewindow.catalog",
+    "onewindow.lists",
     "onewindow.cases",
     "onewindow.portal",
     "onewindow.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.consult.urls")),
     path("", include("onewindow.supervision.urls")),
+    path("", include("onewindow.lists.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

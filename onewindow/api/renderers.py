@@ -20,3 +20,18 @@ class PDFRenderer(BaseRenderer):
         self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
     ) -> Any:
         return data
+
+
+class CSVRenderer(PDFRenderer):
+    """``?format=csv`` or ``Accept: text/csv``: the view returns the file itself
+    (``core.export.export_response``)."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(PDFRenderer):
+    """``?format=xlsx`` or the Excel media type: the view returns the file itself."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("onewindow.accounts.api")),
     path("", include("onewindow.calendars.api")),
     path("", include("onewindow.catalog.api")),
+    path("", include("onewindow.lists.api")),
     path("", include("onewindow.cases.api")),
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),

@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from onewindow.lib.export import ExportFormatConverter
         from onewindow.lib.ids import IdConverter
 
-        # Before any URLconf is imported: every object id in a path is ``<id:…>``.
+        # Before any URLconf is imported: every object id in a path is ``<id:…>``, and a
+        # table's download ``<export_format:…>`` (csv or xlsx).
         register_converter(IdConverter, "id")
+        register_converter(ExportFormatConverter, "export_format")

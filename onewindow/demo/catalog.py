@@ -41,6 +41,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
+from onewindow.demo import lists as demo_lists
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.consult import consult_reset
 from onewindow.demo.consult import load as consult_load
@@ -99,6 +100,7 @@ def demo_reset() -> None:
     with transaction.atomic():
         consult_reset()
         demo_cases_reset()
+        demo_lists.reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -129,6 +131,7 @@ def load_demo(
     count = DEFAULT_COUNT if cases is None else cases
     with transaction.atomic():
         _load_catalog(progress)
+        demo_lists.load(today or clock.today())
         if not count:
             return None
         day = today or clock.today()

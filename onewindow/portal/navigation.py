@@ -51,6 +51,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("portal:form_list", _("表格下载"), _("下载申请表格的空白表和填写示例")),
     Column("portal:power_list", _("权力清单"), _("各部门实施的行政权力事项及其依据")),
     Column("portal:fee_list", _("收费清单"), _("依法收取的费用、标准和收费依据")),
+    Column("lists:index", _("清单公开"), _("责任清单、监管清单和审批事项清理记录"), tabs=True),
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),

@@ -32,7 +32,11 @@ urlpatterns = [
     ),
     path("forms/", views.form_list, name="form_list"),
     path("power-list/", views.power_list, name="power_list"),
+    path(
+        "power-list/export.<export_format:fmt>", views.power_list_export, name="power_list_export"
+    ),
     path("fee-list/", views.fee_list, name="fee_list"),
+    path("fee-list/export.<export_format:fmt>", views.fee_list_export, name="fee_list_export"),
     path("progress/", progress.progress, name="progress"),
     path("my/cases/", progress.my_cases, name="my_cases"),
 ]

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("accounts", "calendars"),
     ("catalog",),
+    ("lists",),
     ("cases",),
     ("review",),
     ("certificates",),

@@ -34,6 +34,8 @@ PUBLIC = [
     "/guides/",
     "/power-list/",
     "/fee-list/",
+    "/lists/",
+    "/lists/cleanup/",
     "/progress/",
     "/verify/",
     "/accounts/login/",

@@ -21,6 +21,11 @@ PAGES = [
     "/forms/",
     "/power-list/",
     "/fee-list/",
+    "/lists/",
+    "/lists/responsibilities/",
+    "/lists/responsibilities/departments/",
+    "/lists/supervision/",
+    "/lists/cleanup/",
 ]
 
 
@@ -79,6 +84,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/forms/", "表格下载"),
         ("/power-list/", "权力清单"),
         ("/fee-list/", "收费清单"),
+        ("/lists/", "清单公开"),
         ("/apply/", "网上申报"),
         ("/progress/", "进度查询"),
         ("/verify/", "证照核验"),

@@ -10,7 +10,7 @@ from typing import Literal
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -21,7 +21,9 @@ from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, Versi
 from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
 from onewindow.consult.selectors import faq_for_item
+from onewindow.core.export import export_response
 from onewindow.lib.flowchart import render_svg
+from onewindow.lists import exports as lists_exports
 from onewindow.portal import selectors
 from onewindow.portal.navigation import hall_columns
 
@@ -150,3 +152,27 @@ def power_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/fee_list.html", {"fees": selectors.fee_list()})
+
+
+@require_GET
+def power_list_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The power list as a CSV or Excel file (docs/rules/lists.md §Q6)."""
+    table = lists_exports.POWER
+    return export_response(
+        fmt,
+        filename=str(table.filename),
+        columns=table.export_columns(),
+        rows=table.rows(selectors.power_list()),
+    )
+
+
+@require_GET
+def fee_list_export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    """The fee list as a CSV or Excel file (docs/rules/lists.md §Q6)."""
+    table = lists_exports.FEE
+    return export_response(
+        fmt,
+        filename=str(table.filename),
+        columns=table.export_columns(),
+        rows=table.rows(selectors.fee_list()),
+    )
