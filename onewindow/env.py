@@ -93,6 +93,12 @@ VARIABLES: list[Variable] = [
         "on the next working day (next) or on that day (same). docs/rules/workdays.md §A2.",
     ),
     Variable(
+        "CONSULT_REPLY_DAYS",
+        "5",
+        "Working days a department has to answer an online question. "
+        "docs/rules/consultation.md §K1.",
+    ),
+    Variable(
         "LOGIN_FAILURE_LIMIT",
         "5",
         "Failed sign-ins (page, admin, API token) after which the account and, separately, the "

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.sitehelp",
     "onewindow.publicity",
+    "onewindow.consult",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         "ObjectionStatusEnum": "onewindow.publicity.models.ObjectionStatus",
         "LinkCategoryEnum": "onewindow.sitehelp.models.LinkCategory",
         "AudienceEnum": "onewindow.sitehelp.models.Audience",
+        "QuestionStatusEnum": "onewindow.consult.models.QuestionStatus",
+        "ComplaintStatusEnum": "onewindow.consult.models.ComplaintStatus",
+        "ComplaintResultEnum": "onewindow.consult.models.ComplaintResult",
     },
 }
 
@@ -330,6 +334,8 @@ CERTIFICATE_SIGNING_KEY = (
 )
 # docs/product.md §C6: the public certificate verification is rate-limited per client address.
 CERTIFICATE_VERIFY_PER_MINUTE = env_int("CERTIFICATE_VERIFY_PER_MINUTE", 30, minimum=1)
+# docs/rules/consultation.md §K1: a question is answered within this many working days.
+CONSULT_REPLY_DAYS = env_int("CONSULT_REPLY_DAYS", 5, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)

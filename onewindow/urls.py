@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.review.urls")),
     path("", include("onewindow.certificates.urls")),
+    path("", include("onewindow.consult.urls")),
     path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.lists.urls")),
     path("", include("onewindow.sitehelp.urls")),

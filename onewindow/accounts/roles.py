@@ -62,17 +62,30 @@ class Perm(StrEnum):
     ANNOUNCEMENT_EDIT = "announcement.edit"  # write, publish, withdraw announcements; rules
     OBJECTION_ANSWER = "publicity.objection_answer"  # the lead department answers objections
     SITE_EDIT = "site.edit"  # help pages, links, error reports
+    # consult: questions, FAQ, complaints, staff records (docs/rules/consultation.md)
+    CONSULT_ASK = "consult.ask"  # ask a department a question, follow one's own questions
+    CONSULT_ANSWER = "consult.answer"  # answer one's own department's questions
+    CONSULT_PUBLISH = "consult.publish"  # publish an answered question as FAQ (with consent)
+    COMPLAINT_FILE = "complaint.file"  # complain about a window or a staff member
+    COMPLAINT_HANDLE = "complaint.handle"  # investigate, decide and reply to complaints
+    STAFF_RECORD_READ = "staff_record.read"  # a staff member's record (complaints, reviews)
 
 
 _DEPT_READ = {Perm.GUIDE_READ}
+# consult (docs/rules/consultation.md §K1, §K2): every department role answers its department's
+# questions; its reviewers and heads also publish them as FAQ.
+_ANSWER = {Perm.CONSULT_ANSWER}
+_PUBLISH = {Perm.CONSULT_ANSWER, Perm.CONSULT_PUBLISH}
+_ASK = {Perm.CONSULT_ASK, Perm.COMPLAINT_FILE}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY}),
-    Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS}),
-    Role.CLERK: frozenset(_DEPT_READ | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER}),
-    Role.HANDLER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE}),
-    Role.REVIEWER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
+    Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY} | _ASK),
+    Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS} | _ASK),
+    Role.CLERK: frozenset(_DEPT_READ | _ANSWER | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER}),
+    Role.HANDLER: frozenset(_DEPT_READ | _ANSWER | {Perm.TASK_HANDLE}),
+    Role.REVIEWER: frozenset(_DEPT_READ | _PUBLISH | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
     Role.APPROVER: frozenset(
         _DEPT_READ
+        | _PUBLISH
         | {
             Perm.TASK_HANDLE,
             Perm.TASK_REVIEW,
@@ -83,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.CHIEF: frozenset(
         _DEPT_READ
+        | _PUBLISH
         | {
             Perm.CASE_INTAKE,
             Perm.CASE_HANDOVER,
@@ -96,10 +110,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     # ALL Art. 42 (docs/rules/licensing.md §B2): an extension is the head's decision, not an
     # approver's.
-    Role.HEAD: frozenset(_DEPT_READ | {Perm.EXTENSION_APPROVE}),
+    Role.HEAD: frozenset(_DEPT_READ | _PUBLISH | {Perm.EXTENSION_APPROVE}),
     Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
     Role.SUPERVISOR: frozenset(
-        {Perm.GUIDE_READ, Perm.CASE_READ_ALL, Perm.SUPERVISE, Perm.CORRECTION_SIGN_OFF}
+        {
+            Perm.GUIDE_READ,
+            Perm.CASE_READ_ALL,
+            Perm.SUPERVISE,
+            Perm.CORRECTION_SIGN_OFF,
+            Perm.COMPLAINT_HANDLE,
+            Perm.STAFF_RECORD_READ,
+        }
     ),
     Role.ADMIN: frozenset(
         {Perm.GUIDE_READ, Perm.CATALOG_EDIT, Perm.CALENDAR_EDIT, Perm.USER_MANAGE, Perm.RULES_EDIT}
@@ -126,7 +147,7 @@ ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 # The auth backend turns these into Django model permissions (see accounts.backends).
 ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
-    Perm.CATALOG_EDIT: frozenset({"catalog"}),
+    Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search"}),  # + public lists, search words
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
     Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("onewindow.search.api")),
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
+    path("", include("onewindow.consult.api")),
     path("", include("onewindow.supervision.api")),
     path("", include("onewindow.sitehelp.api")),
     path("", include("onewindow.publicity.api")),

@@ -45,6 +45,8 @@ from onewindow.demo import lists as demo_lists
 from onewindow.demo import publicity as demo_publicity
 from onewindow.demo import search as demo_search
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
+from onewindow.demo.consult import consult_reset
+from onewindow.demo.consult import load as consult_load
 from onewindow.demo.data import plan
 from onewindow.demo.data.forms import FormText, application_form
 from onewindow.demo.data.risks import RISKS
@@ -98,6 +100,7 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
+        consult_reset()
         demo_cases_reset()
         demo_lists.reset()
         demo_publicity.reset()
@@ -135,8 +138,10 @@ def load_demo(
         demo_search.load(today or clock.today())
         if not count:
             return None
-        result = demo_cases_load(today=today or clock.today(), count=count, progress=progress)
-        demo_publicity.load(today or clock.today())
+        day = today or clock.today()
+        result = demo_cases_load(today=day, count=count, progress=progress)
+        demo_publicity.load(day)
+        consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         return result
 
 

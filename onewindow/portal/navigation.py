@@ -55,6 +55,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
+    Column("consult:home", _("网上咨询"), _("向部门咨询、查看常见问题，投诉窗口或工作人员")),
     Column(
         "publicity:announcements",
         _("办事公告"),
@@ -136,6 +137,22 @@ COLUMNS: tuple[Column, ...] = (
             "supervision:risks",
             "supervision:scores",
         ),
+    ),
+    Column(
+        "consult:inbox",
+        _("网上咨询"),
+        _("答复本部门收到的咨询，公开常见问题"),
+        perm=Perm.CONSULT_ANSWER,
+        workbench=True,
+        also=("/consult/questions/",),  # a question, its reply and publish pages
+    ),
+    Column(
+        "consult:complaints",
+        _("投诉处理"),
+        _("调查处理投诉，查看工作人员个人记录"),
+        perm=Perm.COMPLAINT_HANDLE,
+        workbench=True,
+        also=("/consult/complaints/", "/consult/staff/"),
     ),
     Column(
         "supervision:letters",

@@ -97,6 +97,7 @@ class ObjectKind(models.TextChoices):
     CORRECTION = "correction", _("补正告知")
     LETTER = "letter", _("督办函")
     FEE = "fee", _("收费记录")
+    QUESTION = "question", _("网上咨询")
 
 
 class Card(models.Model):

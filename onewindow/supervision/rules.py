@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.selectors import get_calendar
@@ -45,6 +45,7 @@ from onewindow.cases.models import (
 )
 from onewindow.catalog.deadlines import CERTIFICATE_DAYS, INTAKE_DAYS, critical_path_days
 from onewindow.catalog.models import ItemVersion, ProcessBranch
+from onewindow.consult.models import Question, QuestionStatus
 from onewindow.review.dues import task_paused_q
 from onewindow.review.models import (
     TASK_PENDING,
@@ -420,6 +421,21 @@ def letter_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
     )
 
 
+def question_unanswered(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """docs/rules/consultation.md §K1: a question still unanswered at its reply_due (working days
+    after it was asked); the card goes to the department asked and has no case."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        Question.objects.filter(_due_filter("reply_due", window))
+        .filter(status=QuestionStatus.OPEN)
+        .values_list(
+            "pk", Value(None, output_field=BigIntegerField()), "department_id", "reply_due"
+        )
+    )
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     object_kind: str
@@ -466,6 +482,9 @@ RULES: dict[str, RuleSpec] = {
     ),
     "letter_overdue": RuleSpec(
         ObjectKind.LETTER, letter_overdue, "督办函回复期限 %(due)s 届满未回复"
+    ),
+    "question_unanswered": RuleSpec(
+        ObjectKind.QUESTION, question_unanswered, "网上咨询答复期限 %(due)s"
     ),
 }
 

@@ -21,13 +21,20 @@ from onewindow.accounts.roles import (
 )
 from onewindow.testing import PERSONA_NAMES, Personas
 
+# consult (docs/rules/consultation.md §K1–§K4): applicants and agents ask and complain; every
+# department role answers its department's questions, reviewers and heads also publish FAQ.
+ASK = {"consult.ask", "complaint.file"}
+ANSWER = {"consult.answer"}
+PUBLISH = {"consult.answer", "consult.publish"}
+
 EXPECTED: dict[Role, set[str]] = {
-    Role.APPLICANT: {"guide.read", "case.apply"},
-    Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others"},
-    Role.CLERK: {"guide.read", "case.intake", "case.handover"},
-    Role.HANDLER: {"guide.read", "task.handle"},
-    Role.REVIEWER: {"guide.read", "task.handle", "task.review"},
+    Role.APPLICANT: {"guide.read", "case.apply", *ASK},
+    Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others", *ASK},
+    Role.CLERK: {"guide.read", "case.intake", "case.handover", *ANSWER},
+    Role.HANDLER: {"guide.read", "task.handle", *ANSWER},
+    Role.REVIEWER: {"guide.read", "task.handle", "task.review", *PUBLISH},
     Role.APPROVER: {
+        *PUBLISH,
         "guide.read",
         "task.handle",
         "task.review",
@@ -36,6 +43,7 @@ EXPECTED: dict[Role, set[str]] = {
         "certificate.manage",
     },
     Role.CHIEF: {
+        *PUBLISH,
         "guide.read",
         "case.intake",
         "case.handover",
@@ -47,10 +55,17 @@ EXPECTED: dict[Role, set[str]] = {
         "correction.sign_off",
     },
     # ALL Art. 42: an extension needs the approval of the agency's head (机关负责人) …
-    Role.HEAD: {"guide.read", "extension.approve"},
+    Role.HEAD: {"guide.read", "extension.approve", *PUBLISH},
     # … and, for joint / centralised handling, of the government head (本级人民政府负责人).
     Role.GOV_HEAD: {"guide.read", "extension.approve_joint"},
-    Role.SUPERVISOR: {"guide.read", "case.read_all", "supervise", "correction.sign_off"},
+    Role.SUPERVISOR: {
+        "guide.read",
+        "case.read_all",
+        "supervise",
+        "correction.sign_off",
+        "complaint.handle",
+        "staff_record.read",
+    },
     Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
     Role.AUDITOR: {"guide.read", "audit.read"},
 }

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("review",),
     ("certificates",),
     ("notifications",),
+    ("consult",),
     ("publicity",),
     ("supervision",),
     ("portal",),

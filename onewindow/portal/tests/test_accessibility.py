@@ -58,6 +58,7 @@ def demo_ids() -> dict[str, Any]:
     from onewindow.cases.models import Case, CaseStatus
     from onewindow.catalog.models import Item
     from onewindow.certificates.models import Certificate
+    from onewindow.consult.models import Complaint, Question
     from onewindow.review.models import Task
     from onewindow.supervision.models import Card, SupervisionLetter
 
@@ -96,6 +97,21 @@ def demo_ids() -> dict[str, Any]:
         "verify_token": certificate.token if certificate else None,
         "card": Card.objects.order_by("-pk").values_list("pk", flat=True).first(),
         "letter": SupervisionLetter.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        # Consultation (onewindow.demo.consult): a published FAQ, the applicant's question and
+        # complaint, a question to the demo department, the clerk's staff record.
+        "faq": Question.objects.filter(published=True).values_list("pk", flat=True).first(),
+        "my_question": Question.objects.filter(asker__username="applicant")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "dept_question": Question.objects.filter(department_id=dept, published=True)
+        .values_list("pk", flat=True)
+        .first(),
+        "complaint": Complaint.objects.filter(complainant__username="applicant")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "clerk": User.objects.get(username="clerk").pk,
     }
 
 
@@ -128,6 +144,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("clean-up, page number refused", "/lists/cleanup/?page=abc"),
                 Stop("progress query", "/progress/"),
                 Stop("verify", "/verify/"),
+                Stop("consultation", "/consult/"),
+                Stop("faq", f"/consult/faq/{ids['faq']}/"),
                 *(
                     [Stop("verify result", f"/verify/{ids['verify_token']}/")]
                     if ids["verify_token"]
@@ -151,6 +169,11 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 ),
                 Stop("mandates", "/my/mandates/"),
                 Stop("password change", "/accounts/password/"),
+                Stop("my questions and complaints", "/consult/mine/"),
+                Stop("ask", f"/consult/ask/?item={ids['item']}"),
+                Stop("my question", f"/consult/questions/{ids['my_question']}/"),
+                Stop("complain", "/consult/complaints/new/"),
+                Stop("my complaint", f"/consult/complaints/{ids['complaint']}/"),
             ],
         ),
         (
@@ -174,6 +197,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
             "reviewer",
             [
                 Stop("inbox", "/review/"),
+                Stop("questions", "/consult/inbox/"),
+                Stop("question", f"/consult/questions/{ids['dept_question']}/"),
                 Stop("task", f"/review/tasks/{ids['task']}/", shot=True),
                 Stop("letters (department)", "/supervision/letters/"),
                 Stop("reports (department)", "/supervision/reports/"),
@@ -184,6 +209,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
             "approver",
             [
                 Stop("decisions", "/review/decisions/"),
+                Stop("publish faq", f"/consult/questions/{ids['dept_question']}/publish/"),
                 Stop("decision", f"/review/decisions/{ids['decision_case']}/"),
                 Stop("decided", f"/review/decisions/{ids['decided_case']}/", shot=True),
             ],
@@ -207,6 +233,9 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("risks", "/supervision/risks/"),
                 Stop("scores", "/supervision/scores/"),
                 Stop("score scheme", "/supervision/scores/scheme/"),
+                Stop("complaints", "/consult/complaints/"),
+                Stop("complaint", f"/consult/complaints/{ids['complaint']}/"),
+                Stop("staff record", f"/consult/staff/{ids['clerk']}/"),
             ],
         ),
         (
@@ -304,6 +333,7 @@ def test_every_role_s_pages_have_no_axe_violations(live_server, browser):
     load_demo(cases=DEMO_CASES)
     ids = demo_ids()
     needed = ("item", "intake_case", "task", "decision_case", "decided_case", "card", "letter")
+    needed += ("faq", "my_question", "dept_question", "complaint")
     assert all(ids[k] for k in needed), ids
     found = walk(browser, live_server.url, ids, shots=SHOTS)
     assert found == [], "axe violations:\n" + "\n".join(found)

@@ -88,6 +88,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/apply/", "网上申报"),
         ("/progress/", "进度查询"),
         ("/verify/", "证照核验"),
+        ("/consult/", "网上咨询"),
         ("/announcements/", "办事公告"),
         ("/help/", "用户帮助"),
         ("/links/", "友情链接"),

@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from onewindow.consult import services as consult
 from onewindow.review.tests.decision_world import all_agree, case_in_review
 from onewindow.review.tests.decision_world import make_world as make_decision_world
 from onewindow.review.tests.task_world import at
@@ -140,6 +141,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "部门审查",
         "审批决定",
         "证照送达",
+        "网上咨询",
         "督办函",
         "情况通报",
         "绩效考核",
@@ -171,3 +173,38 @@ def test_an_applicants_case_pages_stay_under_my_cases(personas):
     applicant = _client(personas.applicant)
     for url in [reverse("cases:application", args=[case.pk]), reverse("cases:my_mandates")]:
         assert _current(_page(applicant, url)) == [("我的办件", "true")], url
+
+
+def test_the_consultation_columns(personas):
+    """网上咨询 in the portal (the asker's pages under it), the department's answering column and
+    the supervisor's 投诉处理 in the workbench (docs/rules/consultation.md §K1, §K3)."""
+    question = consult.question_ask(
+        asker=personas.applicant, title="问题", text="内容", department_id=personas.dept_a.pk
+    )
+    complaint = consult.complaint_file(
+        complainant=personas.applicant, title="投诉", text="内容", window_id=personas.window.pk
+    )
+    applicant = _client(personas.applicant)
+    assert _current(_page(applicant, reverse("consult:home"))) == [("网上咨询", "page")]
+    for url in (
+        reverse("consult:question", args=[question.pk]),
+        reverse("consult:mine"),
+        reverse("consult:complaint", args=[complaint.pk]),
+    ):
+        assert _current(_page(applicant, url)) == [("网上咨询", "true")], url
+    handler = _client(personas.handler_a)
+    name, links = _nav(_page(handler, reverse("consult:inbox")))
+    assert name == "工作台" and ("网上咨询", "page") in [(lb, m) for _h, m, lb in links]
+    page = _page(handler, reverse("consult:question", args=[question.pk]))
+    assert _current(page) == [("网上咨询", "true")]
+    sup = _client(personas.supervisor)
+    assert _current(_page(sup, reverse("consult:complaints"))) == [("投诉处理", "page")]
+    for url in (
+        reverse("consult:complaint", args=[complaint.pk]),
+        reverse("consult:staff_record", args=[personas.clerk.pk]),
+    ):
+        assert _current(_page(sup, url)) == [("投诉处理", "true")], url
+    # Applicants have no workbench column; the clerk's peers see no complaints column.
+    assert "投诉处理" not in [
+        lb for _h, _m, lb in _nav(_page(handler, reverse("consult:inbox")))[1]
+    ]

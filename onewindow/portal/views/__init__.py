@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
 from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
+from onewindow.consult.selectors import faq_for_item
 from onewindow.core.export import export_response
 from onewindow.lib.flowchart import render_svg
 from onewindow.lists import exports as lists_exports
@@ -91,6 +92,8 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         "process": process_view(version),
         # render_svg escapes every text it draws: safe to inline.
         "flowchart_svg": mark_safe(render_svg(process_flowchart(version))),
+        # docs/rules/consultation.md §K2: the item's published questions (masked public texts).
+        "faq": faq_for_item(version.item),
     }
     return render(request, "portal/guide_detail.html", context)
 

@@ -1,0 +1,3 @@
+from onewindow.consult.tests.world import world
+
+__all__ = ["world"]
