@@ -309,10 +309,10 @@ SPECTACULAR_SETTINGS = {
         "PeriodKindEnum": "onewindow.supervision.models.PeriodKind",
         "AnnouncementCategoryEnum": "onewindow.publicity.models.AnnouncementCategory",
         "PublicityStatusEnum": "onewindow.publicity.models.PublicityStatus",
-        "ObjectionStatusEnum": "onewindow.publicity.models.ObjectionStatus",
         "LinkCategoryEnum": "onewindow.sitehelp.models.LinkCategory",
         "AudienceEnum": "onewindow.sitehelp.models.Audience",
-        "QuestionStatusEnum": "onewindow.consult.models.QuestionStatus",
+        # questions and objections share 待答复 / 已答复: one enum serves both
+        "AnswerStatusEnum": "onewindow.consult.models.QuestionStatus",
         "ComplaintStatusEnum": "onewindow.consult.models.ComplaintStatus",
         "ComplaintResultEnum": "onewindow.consult.models.ComplaintResult",
     },

@@ -108,7 +108,7 @@ def test_me_lists_role_permissions_department_and_windows(personas: Personas) ->
         "role": "clerk",
         "role_label": "窗口受理人员",
         "applicant_kind": "",
-        "permissions": ["case.handover", "case.intake", "guide.read"],
+        "permissions": ["case.handover", "case.intake", "consult.answer", "guide.read"],
         "department": {
             "id": personas.dept_a.pk,
             "code": personas.dept_a.code,
@@ -128,7 +128,7 @@ def test_me_for_an_applicant_has_no_department(personas: Personas) -> None:
     body = Client().get(ME_URL, headers=bearer(token)).json()
     assert body["role"] == "applicant"
     assert body["applicant_kind"] == "person"
-    assert body["permissions"] == ["case.apply", "guide.read"]
+    assert body["permissions"] == ["case.apply", "complaint.file", "consult.ask", "guide.read"]
     assert body["department"] is None
     assert body["windows"] == []
 
@@ -164,7 +164,7 @@ def test_a_person_registers_and_gets_a_token() -> None:
     user = User.objects.get(id_number="11010519491231002X")
     assert body["token"] == Token.objects.get(user=user).key
     assert body["user"]["username"] == "11010519491231002X"
-    assert body["user"]["permissions"] == ["case.apply", "guide.read"]
+    assert body["user"]["permissions"] == ["case.apply", "complaint.file", "consult.ask", "guide.read"]
 
 
 def test_a_bad_id_number_is_a_400_and_nobody_is_created() -> None:

@@ -122,6 +122,8 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "accounts",
         "axes",
         "catalog",
+        "lists",
+        "search",
         "calendars",
         "publicity",
         "sitehelp",
