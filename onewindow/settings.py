@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "onewindow.notifications",
     "onewindow.review",
     "onewindow.certificates",
+    "onewindow.ratings",
     "onewindow.supervision",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.review.urls")),
     path("", include("onewindow.certificates.urls")),
+    path("", include("onewindow.ratings.urls")),
     path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.portal.urls")),
 ]

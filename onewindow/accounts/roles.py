@@ -57,17 +57,25 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     RULES_EDIT = "rules.edit"
     AUDIT_READ = "audit.read"
+    # ratings (好差评, docs/rules/satisfaction.md §E4–§E6)
+    RATING_PAD = "rating.pad"  # arm the window's rating pad for the service just given
+    RATING_HANDLE = "rating.handle"  # the department's bad reviews: call back, rectify, appeal
+    RATING_APPEAL_DECIDE = "rating.appeal_decide"  # decide appeals against ratings
 
 
 _DEPT_READ = {Perm.GUIDE_READ}
+# Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5).
+_DEPT_READ_RATED = _DEPT_READ | {Perm.RATING_HANDLE}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY}),
     Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS}),
-    Role.CLERK: frozenset(_DEPT_READ | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER}),
-    Role.HANDLER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE}),
-    Role.REVIEWER: frozenset(_DEPT_READ | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
+    Role.CLERK: frozenset(
+        _DEPT_READ_RATED | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER, Perm.RATING_PAD}
+    ),
+    Role.HANDLER: frozenset(_DEPT_READ_RATED | {Perm.TASK_HANDLE}),
+    Role.REVIEWER: frozenset(_DEPT_READ_RATED | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
     Role.APPROVER: frozenset(
-        _DEPT_READ
+        _DEPT_READ_RATED
         | {
             Perm.TASK_HANDLE,
             Perm.TASK_REVIEW,
@@ -77,8 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.CHIEF: frozenset(
-        _DEPT_READ
+        _DEPT_READ_RATED
         | {
+            Perm.RATING_PAD,
             Perm.CASE_INTAKE,
             Perm.CASE_HANDOVER,
             Perm.TASK_HANDLE,
@@ -91,10 +100,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     # ALL Art. 42 (docs/rules/licensing.md §B2): an extension is the head's decision, not an
     # approver's.
-    Role.HEAD: frozenset(_DEPT_READ | {Perm.EXTENSION_APPROVE}),
+    Role.HEAD: frozenset(_DEPT_READ_RATED | {Perm.EXTENSION_APPROVE}),
     Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
     Role.SUPERVISOR: frozenset(
-        {Perm.GUIDE_READ, Perm.CASE_READ_ALL, Perm.SUPERVISE, Perm.CORRECTION_SIGN_OFF}
+        {
+            Perm.GUIDE_READ,
+            Perm.CASE_READ_ALL,
+            Perm.SUPERVISE,
+            Perm.CORRECTION_SIGN_OFF,
+            Perm.RATING_APPEAL_DECIDE,
+        }
     ),
     Role.ADMIN: frozenset(
         {Perm.GUIDE_READ, Perm.CATALOG_EDIT, Perm.CALENDAR_EDIT, Perm.USER_MANAGE, Perm.RULES_EDIT}
@@ -112,6 +127,7 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
     Perm.CATALOG_EDIT: frozenset({"catalog"}),
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
+    Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
 }
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("onewindow.cases.api")),
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
+    path("", include("onewindow.ratings.api")),
     path("", include("onewindow.supervision.api")),
     path("", include("onewindow.portal.api")),
 ]

@@ -97,6 +97,7 @@ class ObjectKind(models.TextChoices):
     CORRECTION = "correction", _("补正告知")
     LETTER = "letter", _("督办函")
     FEE = "fee", _("收费记录")
+    RECTIFICATION = "rectification", _("差评整改")
 
 
 class Card(models.Model):

@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("review",),
     ("certificates",),
     ("notifications",),
+    ("ratings",),
     ("supervision",),
     ("portal",),
     ("demo",),
