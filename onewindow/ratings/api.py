@@ -55,7 +55,9 @@ TAGS = ["ratings"]
 
 # --- serializers --------------------------------------------------------------------------------
 class RateSerializer(serializers.Serializer):
-    level = serializers.IntegerField(help_text="5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意")
+    level = serializers.IntegerField(
+        help_text="5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意"
+    )
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -168,7 +170,9 @@ class BadReviewSerializer(serializers.Serializer):
 
 class StepSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="callback")
-    due_on = serializers.CharField(required=False, allow_blank=True, default="", help_text="deadline")
+    due_on = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="deadline"
+    )
     plan = serializers.CharField(required=False, allow_blank=True, default="", help_text="deadline")
     description = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="rectify"
@@ -604,8 +608,12 @@ class BadReviewsView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        rows = selectors.bad_reviews_for(request.user, status=request.query_params.get("status", ""))
-        return Response(BadReviewSerializer([bad_review_data(r) for r in rows[:300]], many=True).data)
+        rows = selectors.bad_reviews_for(
+            request.user, status=request.query_params.get("status", "")
+        )
+        return Response(
+            BadReviewSerializer([bad_review_data(r) for r in rows[:300]], many=True).data
+        )
 
 
 class BadReviewView(APIView):

@@ -3,14 +3,13 @@
 - ``Service``: one rateable service — a finished case (``kind=case``, one per case) or a window
   service the clerk armed the rating pad for (``kind=window``, optionally about a case);
 - ``Rating``: one rating of one service on one channel (the database allows one per service and
-  channel, §E1); a defaulted rating is ``channel=default`` (§E3), an appeal-accepted one is
-  ``excluded`` (§E6);
+  channel); a defaulted rating is ``channel=default``, an appeal-accepted one is ``excluded``;
 - ``RatingTally``: the monthly counts every figure reads, kept in the transaction of every rating
-  change (§E9);
-- ``RatingLink``: the one-time link of the completion SMS/email (§E4); ``RatingPad``: a window's
-  tablet and the service it is armed for (§E4);
-- ``BadReview`` (+ ``BadReviewEvent``): the rectification of a bad review (§E5) under
-  ``BAD_REVIEW_MACHINE``; ``Appeal``: a department's appeal against a rating (§E6).
+  change;
+- ``RatingLink``: the one-time link of the completion SMS/email; ``RatingPad``: a window's tablet
+  and the service it is armed for;
+- ``BadReview`` (+ ``BadReviewEvent``): the rectification of a bad review under
+  ``BAD_REVIEW_MACHINE``; ``Appeal``: a department's appeal against a rating.
 """
 
 from __future__ import annotations
@@ -68,12 +67,8 @@ class RatingConfig(models.Model):
     default_after_days = models.PositiveSmallIntegerField(
         _("评价期限（日历日）"), default=7, help_text=_("服务完成后多少个日历日内可以评价。")
     )
-    rectify_working_days = models.PositiveSmallIntegerField(
-        _("差评整改期限（工作日）"), default=15
-    )
-    ranking_min_ratings = models.PositiveSmallIntegerField(
-        _("参加月度排名的最少评价数"), default=5
-    )
+    rectify_working_days = models.PositiveSmallIntegerField(_("差评整改期限（工作日）"), default=15)
+    ranking_min_ratings = models.PositiveSmallIntegerField(_("参加月度排名的最少评价数"), default=5)
     ranking_size = models.PositiveSmallIntegerField(_("红旗窗口和末位窗口各评几个"), default=1)
 
     class Meta:
@@ -218,7 +213,9 @@ class Rating(models.Model):
             models.UniqueConstraint(
                 fields=["service", "channel"], name="rating_one_per_service_channel"
             ),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="rating_level_1_5"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="rating_level_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,8 +231,8 @@ class Rating(models.Model):
 
 
 class RatingTally(models.Model):
-    """Ratings counted per month, department, item, window and level (docs/rules/satisfaction.md
-    §E9). ``level``: 1 非常不满意 … 5 非常满意 (``Level``). Excluded ratings are not counted;
+    """Ratings counted per month, department, item, window and level
+    (docs/rules/satisfaction.md §E9). ``level``: 1 非常不满意 … 5 非常满意 (``Level``). Excluded ratings are not counted;
     defaulted ones are, at their default level. Null item/window: a service without one. Four
     partial unique indexes keep (month, department, item, window, level) unique with NULLs on
     SQLite and PostgreSQL alike."""
@@ -558,4 +555,3 @@ APPEAL_MACHINE: Machine[Appeal] = Machine(
     wrong_state=_appeal_wrong_state,
     conflict=_conflict,
 )
-

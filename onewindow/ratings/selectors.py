@@ -2,8 +2,9 @@
 objects a user may see, fetched and checked in one call (anyone else: the logged 404 of
 ``core.access.deny``).
 
-docs/rules/satisfaction.md §E7: satisfaction = (非常满意 + 满意) ÷ ratings, appeal-accepted ratings
-left out, defaulted ones counted at their default level; §E8: the monthly window ranking.
+Satisfaction = (非常满意 + 满意) ÷ ratings, appeal-accepted ratings left out, defaulted ones counted at
+their default level (docs/rules/satisfaction.md §E7); the monthly window ranking
+(docs/rules/satisfaction.md §E8).
 """
 
 from __future__ import annotations
@@ -180,7 +181,10 @@ def by_window(
     *, since: dt.date | None = None, until: dt.date | None = None
 ) -> list[SatisfactionRow]:
     """Every window with counted ratings in the months, by number."""
-    names = {pk: f"{number} {name}" for pk, number, name in Window.objects.values_list("pk", "number", "name")}
+    names = {
+        pk: f"{number} {name}"
+        for pk, number, name in Window.objects.values_list("pk", "number", "name")
+    }
     return _rows("window", names, since=since, until=until)
 
 
@@ -322,7 +326,9 @@ def bad_review_for_rater(request: HttpRequest | Request, *, pk: int) -> BadRevie
     review = (
         _bad_reviews()
         .filter(pk=pk)
-        .filter(Q(rating__rater_id=uid) | Q(rating__rater__isnull=True, rating__service__rater_id=uid))
+        .filter(
+            Q(rating__rater_id=uid) | Q(rating__rater__isnull=True, rating__service__rater_id=uid)
+        )
         .first()
         if uid
         else None
@@ -361,6 +367,4 @@ def appeal_for_decider(request: HttpRequest | Request, *, pk: int) -> Appeal:
 
 def bad_review_counts(user: Any) -> dict[str, int]:
     """Open bad reviews of the user's department by status (for the list's summary)."""
-    return dict(
-        bad_reviews_for(user).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    return dict(bad_reviews_for(user).order_by().values_list("status").annotate(n=Count("pk")))

@@ -130,8 +130,10 @@ def link_create(service: Service, *, bad_review: BadReview | None = None) -> str
     """A one-time link token for ``service`` (rating) or ``bad_review`` (the response)."""
     token = secrets.token_urlsafe(24)
     now = clock.now()
-    expires = service.rate_by if bad_review is None else now + dt.timedelta(
-        days=config().default_after_days
+    expires = (
+        service.rate_by
+        if bad_review is None
+        else now + dt.timedelta(days=config().default_after_days)
     )
     RatingLink.objects.create(
         service=service,
@@ -182,7 +184,12 @@ def case_finished(case: Case, event: Any, actor: Any = None) -> None:
     body = _(
         "您的办件 %(number)s（%(item)s）已办结。请您对本次服务作出评价（好差评）：%(url)s 。"
         "链接 %(days)s 日内有效，仅可使用一次；也可登录“我的办件”评价。"
-    ) % {"number": case.number, "item": case.item_version.name, "url": link_url(token), "days": days}
+    ) % {
+        "number": case.number,
+        "item": case.item_version.name,
+        "url": link_url(token),
+        "days": days,
+    }
     _queue(case.applicant, subject=_("请对办件服务作出评价"), body=body, case=case)
 
 
@@ -200,7 +207,8 @@ def _clean(level: Any, comment: str, *, channel: str) -> tuple[int, str]:
     comment = (comment or "").replace("\x00", "").strip()
     if len(comment) > COMMENT_MAX:
         errors["comment"] = [
-            _("评价内容最多 %(max)s 个字，您填写了 %(n)s 个字。") % {"max": COMMENT_MAX, "n": len(comment)}
+            _("评价内容最多 %(max)s 个字，您填写了 %(n)s 个字。")
+            % {"max": COMMENT_MAX, "n": len(comment)}
         ]
     elif value in BAD_LEVELS and not comment and channel in (RatingChannel.WEB, RatingChannel.LINK):
         errors["comment"] = [_("选择“不满意”或“非常不满意”时，请写明不满意的原因，以便整改。")]
@@ -352,9 +360,7 @@ def rate_by_link(token: str, *, level: Any, comment: str = "") -> Rating:
 
 # --- the rating pad (docs/rules/satisfaction.md §E4) --------------------------------------------
 def clerk_of_window(user: Any, window: Window) -> bool:
-    return bool(
-        has_perm(user, Perm.RATING_PAD) and user.windows.filter(pk=window.pk).exists()
-    )
+    return bool(has_perm(user, Perm.RATING_PAD) and user.windows.filter(pk=window.pk).exists())
 
 
 def pad_of(window: Window) -> RatingPad:
@@ -522,9 +528,7 @@ def _note(value: str, field: str, *, required: str) -> str:
     return text
 
 
-def _step(
-    review: BadReview, *, to: str, actor: Any, action: str, note: str, **fields: Any
-) -> None:
+def _step(review: BadReview, *, to: str, actor: Any, action: str, note: str, **fields: Any) -> None:
     now = clock.now()
 
     def record(old: str, new: str) -> BadReviewEvent:
@@ -657,7 +661,12 @@ def bad_review_respond(
     answer = (text or "").replace("\x00", "").strip()
     if len(answer) > COMMENT_MAX:
         raise Invalid(
-            {"text": [_("回复内容最多 %(max)s 个字，您填写了 %(n)s 个字。") % {"max": COMMENT_MAX, "n": len(answer)}]}
+            {
+                "text": [
+                    _("回复内容最多 %(max)s 个字，您填写了 %(n)s 个字。")
+                    % {"max": COMMENT_MAX, "n": len(answer)}
+                ]
+            }
         )
     if satisfied is None:
         raise Invalid({"satisfied": [_("请选择您对整改是否满意。")]})

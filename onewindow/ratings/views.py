@@ -344,7 +344,9 @@ def bad_review_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_GET
 def appeals(request: HttpRequest) -> HttpResponse:
     user = require_perm(request, Perm.RATING_APPEAL_DECIDE)
-    return render(request, "ratings/appeals.html", {"rows": list(selectors.appeals_for(user)[:300])})
+    return render(
+        request, "ratings/appeals.html", {"rows": list(selectors.appeals_for(user)[:300])}
+    )
 
 
 @never_cache
@@ -360,7 +362,10 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             if decision not in ("accept", "reject"):
                 raise Invalid({"decision": [_("请选择申诉成立或不成立。")]})
             services.appeal_decide(
-                found, request.user, accept=decision == "accept", note=request.POST.get("note", "")  # type: ignore[arg-type]
+                found,
+                request.user,
+                accept=decision == "accept",
+                note=request.POST.get("note", ""),  # type: ignore[arg-type]
             )
         except DomainError as err:
             found.refresh_from_db()
@@ -399,4 +404,3 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "months": selectors.months_with_ratings(),
     }
     return render(request, "ratings/ranking.html", context)
-
