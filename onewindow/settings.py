@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
         "OpinionKindEnum": "onewindow.review.models.OpinionKind",
         "NoticeKindEnum": "onewindow.cases.models.NoticeKind",
         "PeriodKindEnum": "onewindow.supervision.models.PeriodKind",
+        "CaseChannelEnum": "onewindow.cases.models.Channel",
+        "RatingChannelEnum": "onewindow.ratings.models.RatingChannel",
+        "RatingLevelEnum": "onewindow.ratings.models.Level",
+        "AppealReasonEnum": "onewindow.ratings.models.AppealReason",
     },
 }
 

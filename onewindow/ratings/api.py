@@ -142,7 +142,7 @@ class PadTokenSerializer(serializers.Serializer):
 class BadReviewEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     old_status = serializers.CharField()
     new_status = serializers.CharField()
     note = serializers.CharField()

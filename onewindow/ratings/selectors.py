@@ -90,8 +90,8 @@ class SatisfactionRow:
         return [self.levels.get(level, 0) for level in sorted(Level.values, reverse=True)]
 
 
-def _id(value: Any) -> int | None:
-    return getattr(value, "pk", value)
+def _id(value: Any) -> int:
+    return int(getattr(value, "pk", value))
 
 
 def month_start(day: dt.date) -> dt.date:

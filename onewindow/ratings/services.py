@@ -395,6 +395,7 @@ def pad_arm(
     description: str = "",
     case: Case | None = None,
     rater_name: str = "",
+    now: dt.datetime | None = None,
 ) -> Service:
     """The clerk arms the pad for the service just given: a window service (about a case of
     their department, or a plain one described in a few words)."""
@@ -416,7 +417,7 @@ def pad_arm(
     department_id = case.department_id if case is not None else clerk.department_id
     if department_id is None:
         raise Forbidden(_("您不属于任何部门，不能启用评价器。"))
-    now = clock.now()
+    now = now or clock.now()
     service = Service.objects.create(
         kind=ServiceKind.WINDOW,
         case=case,
@@ -528,8 +529,17 @@ def _note(value: str, field: str, *, required: str) -> str:
     return text
 
 
-def _step(review: BadReview, *, to: str, actor: Any, action: str, note: str, **fields: Any) -> None:
-    now = clock.now()
+def _step(
+    review: BadReview,
+    *,
+    to: str,
+    actor: Any,
+    action: str,
+    note: str,
+    now: dt.datetime | None = None,
+    **fields: Any,
+) -> None:
+    now = now or clock.now()
 
     def record(old: str, new: str) -> BadReviewEvent:
         return BadReviewEvent.objects.create(
@@ -555,30 +565,35 @@ def _require_handler(user: Any, review: BadReview) -> None:
 
 
 @transaction.atomic
-def bad_review_call_back(review: BadReview, actor: User, *, note: str) -> BadReview:
+def bad_review_call_back(
+    review: BadReview, actor: User, *, note: str, now: dt.datetime | None = None
+) -> BadReview:
     """Called the rater back and verified what happened."""
     _require_handler(actor, review)
     text = _note(note, "note", required=_("请填写回访核实情况。"))
+    now = now or clock.now()
     _step(
         review,
         to=BadReviewStatus.CALLED_BACK,
         actor=actor,
         action="called_back",
         note=text,
+        now=now,
         callback_note=text,
-        called_back_at=clock.now(),
+        called_back_at=now,
     )
     return review
 
 
 @transaction.atomic
 def bad_review_set_deadline(
-    review: BadReview, actor: User, *, due_on: dt.date, plan: str
+    review: BadReview, actor: User, *, due_on: dt.date, plan: str, now: dt.datetime | None = None
 ) -> BadReview:
     """Rectify by a deadline: today at the earliest, the rule's limit at the latest."""
     _require_handler(actor, review)
     text = _note(plan, "plan", required=_("请填写整改措施。"))
-    if due_on < clock.today() or due_on > review.due_on:
+    now = now or clock.now()
+    if due_on < clock.local_date(now) or due_on > review.due_on:
         raise Invalid(
             {
                 "due_on": [
@@ -592,41 +607,50 @@ def bad_review_set_deadline(
         actor=actor,
         action="deadline_set",
         note=text,
+        now=now,
         due_on=due_on,
     )
     return review
 
 
 @transaction.atomic
-def bad_review_rectify(review: BadReview, actor: User, *, description: str) -> BadReview:
+def bad_review_rectify(
+    review: BadReview, actor: User, *, description: str, now: dt.datetime | None = None
+) -> BadReview:
     """Rectified (at once after the call-back, or within the deadline)."""
     _require_handler(actor, review)
     text = _note(description, "description", required=_("请填写整改情况。"))
+    now = now or clock.now()
     _step(
         review,
         to=BadReviewStatus.RECTIFIED,
         actor=actor,
         action="rectified",
         note=text,
+        now=now,
         rectification=text,
-        rectified_at=clock.now(),
+        rectified_at=now,
     )
     return review
 
 
 @transaction.atomic
-def bad_review_report(review: BadReview, actor: User, *, text: str) -> BadReview:
+def bad_review_report(
+    review: BadReview, actor: User, *, text: str, now: dt.datetime | None = None
+) -> BadReview:
     """Report back to the rater: the message (with a one-time link to answer) is queued."""
     _require_handler(actor, review)
     body_text = _note(text, "text", required=_("请填写反馈给评价人的内容。"))
+    now = now or clock.now()
     _step(
         review,
         to=BadReviewStatus.REPORTED,
         actor=actor,
         action="reported",
         note=body_text,
+        now=now,
         report=body_text,
-        reported_at=clock.now(),
+        reported_at=now,
     )
     rating = review.rating
     rater = rating.rater or rating.service.rater
@@ -648,10 +672,16 @@ def can_respond(user: Any, review: BadReview) -> bool:
 
 @transaction.atomic
 def bad_review_respond(
-    review: BadReview, *, satisfied: bool, text: str = "", user: Any = None, token: str = ""
+    review: BadReview,
+    *,
+    satisfied: bool,
+    text: str = "",
+    user: Any = None,
+    token: str = "",
+    now: dt.datetime | None = None,
 ) -> BadReview:
     """The rater answers the report, from their account or the report's one-time link."""
-    now = clock.now()
+    now = now or clock.now()
     if token:
         link = link_check(link_find(token), now=now)
         if link.bad_review_id != review.pk:
@@ -678,6 +708,7 @@ def bad_review_respond(
         actor=user if getattr(user, "pk", None) else None,
         action="responded",
         note=answer,
+        now=now,
         response_satisfied=bool(satisfied),
         response=answer,
         responded_at=now,
@@ -687,7 +718,9 @@ def bad_review_respond(
 
 # --- appeals (docs/rules/satisfaction.md §E6) ---------------------------------------------------
 @transaction.atomic
-def appeal_file(review: BadReview, actor: User, *, reason: str, statement: str) -> Appeal:
+def appeal_file(
+    review: BadReview, actor: User, *, reason: str, statement: str, now: dt.datetime | None = None
+) -> Appeal:
     """The department appeals a mistaken or malicious bad review (once per bad review)."""
     _require_handler(actor, review)
     errors: dict[str, list[str]] = {}
@@ -710,7 +743,7 @@ def appeal_file(review: BadReview, actor: User, *, reason: str, statement: str) 
                 reason=reason,
                 statement=text,
                 filed_by=actor,
-                filed_at=clock.now(),
+                filed_at=now or clock.now(),
             )
     except IntegrityError as exc:
         raise RatingRefused(_("该差评已经申诉过，每条差评只能申诉一次。")) from exc
@@ -727,13 +760,15 @@ def appeal_file(review: BadReview, actor: User, *, reason: str, statement: str) 
 
 
 @transaction.atomic
-def appeal_decide(appeal: Appeal, actor: User, *, accept: bool, note: str) -> Appeal:
+def appeal_decide(
+    appeal: Appeal, actor: User, *, accept: bool, note: str, now: dt.datetime | None = None
+) -> Appeal:
     """A supervisor decides: accepted → the rating leaves every figure (tally, satisfaction) and
     the bad review is closed as excluded; rejected → everything stays."""
     if not has_perm(actor, Perm.RATING_APPEAL_DECIDE):
         raise Forbidden(_("只有电子监察人员可以审核申诉。"))
     text = _note(note, "note", required=_("请填写审核意见。"))
-    now = clock.now()
+    now = now or clock.now()
     to = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     APPEAL_MACHINE.move(appeal, to=to, decided_by=actor, decided_at=now, decision_note=text)
     review = BadReview.objects.select_related("rating").get(pk=appeal.bad_review_id)
@@ -749,6 +784,7 @@ def appeal_decide(appeal: Appeal, actor: User, *, accept: bool, note: str) -> Ap
             actor=actor,
             action="appeal_accepted",
             note=text,
+            now=now,
         )
     else:
         BadReviewEvent.objects.create(

@@ -353,7 +353,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request, Perm.RATING_APPEAL_DECIDE)
+    user = require_perm(request, Perm.RATING_APPEAL_DECIDE)
     found = selectors.appeal_for_decider(request, pk=pk)
     context: dict[str, Any] = {"appeal": found, "review": found.bad_review}
     if request.method == "POST":
@@ -363,9 +363,9 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Invalid({"decision": [_("请选择申诉成立或不成立。")]})
             services.appeal_decide(
                 found,
-                request.user,
+                user,
                 accept=decision == "accept",
-                note=request.POST.get("note", ""),  # type: ignore[arg-type]
+                note=request.POST.get("note", ""),
             )
         except DomainError as err:
             found.refresh_from_db()

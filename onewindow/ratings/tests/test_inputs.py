@@ -19,7 +19,7 @@ SCRIPT = '<script>alert("x")</script><b>粗体</b>'
 
 
 def link_token(case) -> str:
-    body = OutboxMessage.objects.filter(case=case, subject="请对办件服务作出评价").first().body
+    body = OutboxMessage.objects.filter(case=case, subject="请对办件服务作出评价").get().body
     return body.split("/rate/")[1].split("/")[0]
 
 
@@ -95,7 +95,9 @@ def test_someone_elses_case_is_a_404_on_the_page_and_the_api(client, world, froz
             == 404
         )
         api = client.post(
-            reverse("api:ratings-case", args=[case.pk]), {"level": 5}, content_type="application/json"
+            reverse("api:ratings-case", args=[case.pk]),
+            {"level": 5},
+            content_type="application/json",
         )
     assert api.status_code == 404
     assert nothing_stored()
@@ -107,7 +109,9 @@ def test_an_unfinished_case_cannot_be_rated(client, world, frozen):
     with frozen("2025-11-04"):
         page = client.post(reverse("ratings:rate_case", args=[case.pk]), {"level": "5"})
         api = client.post(
-            reverse("api:ratings-case", args=[case.pk]), {"level": 5}, content_type="application/json"
+            reverse("api:ratings-case", args=[case.pk]),
+            {"level": 5},
+            content_type="application/json",
         )
     assert page.status_code == 400 and "办件办结后才能评价。" in page.content.decode()
     assert api.status_code == 400 and api.json()["message"] == "办件办结后才能评价。"
@@ -173,7 +177,9 @@ def test_the_api_rates_a_case_and_refuses_a_second_time(client, world, frozen):
         state = client.get(url).json()
     assert first.status_code == 201 and first.json()["level"] == 5
     assert second.status_code == 400
-    assert second.json()["message"] == "您已通过该渠道评价过这项服务，每项服务每个渠道只能评价一次。"
+    assert (
+        second.json()["message"] == "您已通过该渠道评价过这项服务，每项服务每个渠道只能评价一次。"
+    )
     assert state["can_rate"] is False and [r["channel"] for r in state["ratings"]] == ["web"]
 
 

@@ -1,6 +1,6 @@
 """The satisfaction rate worked out by hand, the whole bad-review loop with a frozen clock (card by
-the supervision sweep included), the appeal, and the default job (docs/rules/satisfaction.md
-§E3, §E5–§E7, §E9)."""
+the supervision sweep included), the appeal, and the default job
+(docs/rules/satisfaction.md §E3, §E5–§E7, §E9)."""
 
 from __future__ import annotations
 
@@ -26,9 +26,8 @@ from onewindow.ratings.models import (
 )
 from onewindow.ratings.selectors import Satisfaction, satisfaction
 from onewindow.ratings.tests.conftest import D, World
-from onewindow.supervision.models import Card, CardLevel
+from onewindow.supervision.models import Card, CardLevel, Rule
 from onewindow.supervision.rules import crossed
-from onewindow.supervision.models import Rule
 from onewindow.supervision.services.sweep import supervision_sweep
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +147,7 @@ def test_the_bad_review_loop_with_a_frozen_clock(world, frozen):
     report = OutboxMessage.objects.filter(subject="差评整改情况反馈", user=applicant)
     # The persona has a mobile number and no email address: one SMS.
     assert list(report.values_list("channel", "recipient")) == [("sms", applicant.phone)]
-    body = report.first().body
+    body = report.get().body
     assert "已增设引导员" in body and "/rate/" in body
     token = body.split("/rate/")[1].split("/")[0]
 
@@ -211,6 +210,7 @@ def test_one_rating_per_service_per_channel_in_the_database_and_the_service(worl
 def test_a_second_rating_on_a_channel_is_refused_with_a_message(world, frozen):
     rating = rate(world, frozen, 5)
     case = rating.service.case
+    assert case is not None
     with frozen("2025-11-05"), pytest.raises(RatingRefused, match="每个渠道只能评价一次"):
         services.rate_case(case, world.p.applicant, level=1, comment="改主意了")
     assert Rating.objects.count() == 1 and tally() == {5: 1}
@@ -262,7 +262,7 @@ def test_the_completion_queues_the_one_time_link(world):
     assert service.rate_by.date() == D("2025-11-10")
     messages = OutboxMessage.objects.filter(subject="请对办件服务作出评价", case=case)
     assert list(messages.values_list("channel", flat=True)) == ["sms"]  # the persona's phone
-    body = messages.first().body
+    body = messages.get().body
     assert case.number in body and "/rate/" in body
     token = body.split("/rate/")[1].split("/")[0]
     assert services.link_find(token) == RatingLink.objects.get(service=service)

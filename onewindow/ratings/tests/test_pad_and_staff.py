@@ -163,16 +163,24 @@ def test_the_department_handles_a_bad_review_through_the_api(client, world, froz
     with frozen("2025-11-05"):
         rows = client.get(reverse("api:ratings-bad-reviews")).json()
         assert [r["id"] for r in rows] == [review.pk] and rows[0]["due_on"] == "2025-11-25"
-        assert client.post(step("callback"), {"note": "已回访"}, "application/json").status_code == 200
-        bad_date = client.post(step("deadline"), {"due_on": "明天", "plan": "x"}, "application/json")
+        assert (
+            client.post(step("callback"), {"note": "已回访"}, "application/json").status_code == 200
+        )
+        bad_date = client.post(
+            step("deadline"), {"due_on": "明天", "plan": "x"}, "application/json"
+        )
         assert bad_date.status_code == 400 and "年-月-日" in bad_date.json()["message"]
-        ok = client.post(step("deadline"), {"due_on": "2025-11-20", "plan": "培训"}, "application/json")
+        ok = client.post(
+            step("deadline"), {"due_on": "2025-11-20", "plan": "培训"}, "application/json"
+        )
         assert ok.status_code == 200 and ok.json()["status"] == "rectifying"
         assert ok.json()["due_on"] == "2025-11-20"
     client.force_login(world.p.applicant)
     with frozen("2025-11-06"):
         early = client.post(
-            reverse("api:ratings-respond", args=[review.pk]), {"satisfied": True}, "application/json"
+            reverse("api:ratings-respond", args=[review.pk]),
+            {"satisfied": True},
+            "application/json",
         )
     assert early.status_code == 400 and "不能执行此操作" in early.json()["message"]
 
@@ -203,11 +211,16 @@ def test_the_appeal_on_the_pages_then_the_api(client, world, frozen):
         filed = client.post(appeal_step, {"reason": "malicious", "statement": "同行恶意评价。"})
         assert filed.status_code == 302
     appeal = review.appeal
-    assert client.get(reverse("ratings:appeal", args=[appeal.pk])).status_code == 404  # not a supervisor
+    assert (
+        client.get(reverse("ratings:appeal", args=[appeal.pk])).status_code == 404
+    )  # not a supervisor
     assert client.get(reverse("api:ratings-appeals")).status_code == 403
     client.force_login(world.p.supervisor)
-    assert review.case.number in client.get(reverse("ratings:appeals")).content.decode()
-    assert "同行恶意评价" in client.get(reverse("ratings:appeal", args=[appeal.pk])).content.decode()
+    assert review.case is not None
+    assert str(review.case.number) in client.get(reverse("ratings:appeals")).content.decode()
+    assert (
+        "同行恶意评价" in client.get(reverse("ratings:appeal", args=[appeal.pk])).content.decode()
+    )
     with frozen("2025-11-06"):
         no_note = client.post(
             reverse("api:ratings-appeal-decide", args=[appeal.pk]),

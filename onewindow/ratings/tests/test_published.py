@@ -53,7 +53,7 @@ def test_the_ranking_worked_out_by_hand(windows):
 
 
 def test_ties_go_to_the_window_with_more_ratings(world, windows):
-    a, b, c, d = windows
+    a, b, c, _d = windows
     RatingTally.objects.filter(window=b, level=5).update(count=8)
     counts(b, world.p.dept_a, {3: 1})  # b: 12 / 15 = 80 % with 15 ratings
     ranking = window_ranking(NOV)
@@ -70,7 +70,7 @@ def test_the_settings_change_the_threshold_and_the_size(windows):
 
 
 def test_the_ranking_page_and_api(client, windows):
-    a, b, c, d = windows
+    a, _b, c, _d = windows
     page = client.get(reverse("ratings:ranking"), {"month": "2025-11"})
     text = page.content.decode()
     assert page.status_code == 200 and "红旗窗口" in text and "末位窗口" in text
@@ -114,5 +114,7 @@ def test_the_columns(world):
     assert "差评整改" in [link.label for link in workbench_nav(path="/", user=world.p.handler_a)]
     assert "评价器" in [link.label for link in workbench_nav(path="/", user=world.p.clerk)]
     assert "差评申诉" in [link.label for link in workbench_nav(path="/", user=world.p.supervisor)]
-    assert "差评整改" not in [link.label for link in workbench_nav(path="/", user=world.p.supervisor)]
+    assert "差评整改" not in [
+        link.label for link in workbench_nav(path="/", user=world.p.supervisor)
+    ]
     assert "差评整改" not in [link.label for link in hall_columns(path="/", user=world.p.applicant)]
