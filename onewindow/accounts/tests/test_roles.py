@@ -24,11 +24,14 @@ from onewindow.testing import PERSONA_NAMES, Personas
 EXPECTED: dict[Role, set[str]] = {
     Role.APPLICANT: {"guide.read", "case.apply"},
     Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others"},
-    Role.CLERK: {"guide.read", "case.intake", "case.handover"},
-    Role.HANDLER: {"guide.read", "task.handle"},
-    Role.REVIEWER: {"guide.read", "task.handle", "task.review"},
+    # docs/rules/satisfaction.md §E4, §E5: the clerk arms the window's rating pad; every department
+    # role answers for its department's bad reviews.
+    Role.CLERK: {"guide.read", "case.intake", "case.handover", "rating.pad", "rating.handle"},
+    Role.HANDLER: {"guide.read", "task.handle", "rating.handle"},
+    Role.REVIEWER: {"guide.read", "task.handle", "task.review", "rating.handle"},
     Role.APPROVER: {
         "guide.read",
+        "rating.handle",
         "task.handle",
         "task.review",
         "task.approve",
@@ -37,6 +40,8 @@ EXPECTED: dict[Role, set[str]] = {
     },
     Role.CHIEF: {
         "guide.read",
+        "rating.pad",
+        "rating.handle",
         "case.intake",
         "case.handover",
         "task.handle",
@@ -47,10 +52,17 @@ EXPECTED: dict[Role, set[str]] = {
         "correction.sign_off",
     },
     # ALL Art. 42: an extension needs the approval of the agency's head (机关负责人) …
-    Role.HEAD: {"guide.read", "extension.approve"},
+    Role.HEAD: {"guide.read", "extension.approve", "rating.handle"},
     # … and, for joint / centralised handling, of the government head (本级人民政府负责人).
     Role.GOV_HEAD: {"guide.read", "extension.approve_joint"},
-    Role.SUPERVISOR: {"guide.read", "case.read_all", "supervise", "correction.sign_off"},
+    # docs/rules/satisfaction.md §E6: the supervisor decides appeals against ratings.
+    Role.SUPERVISOR: {
+        "guide.read",
+        "case.read_all",
+        "supervise",
+        "correction.sign_off",
+        "rating.appeal_decide",
+    },
     Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
     Role.AUDITOR: {"guide.read", "audit.read"},
 }
@@ -93,6 +105,6 @@ def test_inactive_users_hold_no_permission(personas: Personas, name: str) -> Non
 
 def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
     assert set(ADMIN_SITE_ROLES) == {Role.ADMIN}
-    assert admin_app_labels(Role.ADMIN) == {"accounts", "axes", "catalog", "calendars"}
+    assert admin_app_labels(Role.ADMIN) == {"accounts", "axes", "catalog", "calendars", "ratings"}
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

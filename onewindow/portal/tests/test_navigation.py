@@ -140,6 +140,8 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "部门审查",
         "审批决定",
         "证照送达",
+        "差评整改",
+        "评价器",
         "督办函",
         "情况通报",
         "绩效考核",
