@@ -58,6 +58,7 @@ def demo_ids() -> dict[str, Any]:
     from onewindow.cases.models import Case, CaseStatus
     from onewindow.catalog.models import Item
     from onewindow.certificates.models import Certificate
+    from onewindow.ratings.models import Appeal, BadReview
     from onewindow.review.models import Task
     from onewindow.supervision.models import Card, SupervisionLetter
 
@@ -96,6 +97,14 @@ def demo_ids() -> dict[str, Any]:
         "verify_token": certificate.token if certificate else None,
         "card": Card.objects.order_by("-pk").values_list("pk", flat=True).first(),
         "letter": SupervisionLetter.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        # The reviewer's department's bad reviews (docs/rules/satisfaction.md §E5).
+        "bad_review": BadReview.objects.filter(
+            department_id=User.objects.get(username="reviewer").department_id
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
 
 
@@ -121,6 +130,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("fee list", "/fee-list/"),
                 Stop("progress query", "/progress/"),
                 Stop("verify", "/verify/"),
+                Stop("satisfaction", "/satisfaction/"),
+                Stop("window ranking", "/satisfaction/ranking/"),
                 *(
                     [Stop("verify result", f"/verify/{ids['verify_token']}/")]
                     if ids["verify_token"]
@@ -143,6 +154,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                     shot=True,
                 ),
                 Stop("mandates", "/my/mandates/"),
+                Stop("my ratings", "/my/ratings/"),
                 Stop("password change", "/accounts/password/"),
             ],
         ),
@@ -156,6 +168,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("walk-in items", "/intake/new/"),
                 Stop("intake case", f"/intake/{ids['intake_case']}/"),
                 Stop("deliveries", "/deliveries/"),
+                Stop("rating pads", "/ratings/pads/"),
                 *(
                     [Stop("certificate", f"/cases/{ids['certificate_case']}/certificate/")]
                     if ids["certificate_case"]
@@ -167,6 +180,12 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
             "reviewer",
             [
                 Stop("inbox", "/review/"),
+                Stop("bad reviews", "/ratings/bad-reviews/"),
+                *(
+                    [Stop("bad review", f"/ratings/bad-reviews/{ids['bad_review']}/")]
+                    if ids["bad_review"]
+                    else []
+                ),
                 Stop("task", f"/review/tasks/{ids['task']}/", shot=True),
                 Stop("letters (department)", "/supervision/letters/"),
                 Stop("reports (department)", "/supervision/reports/"),
@@ -200,6 +219,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("risks", "/supervision/risks/"),
                 Stop("scores", "/supervision/scores/"),
                 Stop("score scheme", "/supervision/scores/scheme/"),
+                Stop("appeals", "/ratings/appeals/"),
+                *([Stop("appeal", f"/ratings/appeals/{ids['appeal']}/")] if ids["appeal"] else []),
             ],
         ),
         (
