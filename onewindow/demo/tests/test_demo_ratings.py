@@ -51,10 +51,10 @@ def test_the_demo_rates_its_services_and_takes_bad_reviews_through_the_loop(tmp_
         assert states[BadReviewStatus.OPEN] and states[BadReviewStatus.EXCLUDED]
         assert states[BadReviewStatus.CLOSED] or states[BadReviewStatus.REPORTED]
         assert BadReview.objects.filter(appeal__status=AppealStatus.ACCEPTED).exists()
-        overdue = BadReview.objects.filter(status=BadReviewStatus.OPEN, due_on__lt=TODAY)
-        assert overdue.exists()
+        overdue = BadReview.objects.filter(status=BadReviewStatus.OPEN, due_on__lt=TODAY).first()
+        assert overdue is not None
         supervision_sweep(today=TODAY)
-        assert Card.objects.filter(object_kind="rectification", object_id=overdue.first().pk)
+        assert Card.objects.filter(object_kind="rectification", object_id=overdue.pk).exists()
         assert not OutboxMessage.objects.filter(subject="差评整改情况反馈").exists()
         assert window_ranking(dt.date(2026, 5, 1)).ranked
         demo.demo_reset()
