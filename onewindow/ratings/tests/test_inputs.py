@@ -192,3 +192,12 @@ def test_the_web_and_the_link_are_two_channels_of_one_service(world, frozen):
         RatingChannel.LINK,
         RatingChannel.WEB,
     ]
+
+
+def test_my_cases_links_a_finished_case_to_its_rating(client, world):
+    done = world.case()
+    running = world.case(status=CaseStatus.IN_REVIEW, finish=None)
+    client.force_login(world.p.applicant)
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    assert reverse("ratings:rate_case", args=[done.pk]) in page
+    assert reverse("ratings:rate_case", args=[running.pk]) not in page

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 
 from onewindow.notifications.models import OutboxMessage
 from onewindow.ratings import selectors, services
@@ -266,3 +267,24 @@ def test_the_completion_queues_the_one_time_link(world):
     assert case.number in body and "/rate/" in body
     token = body.split("/rate/")[1].split("/")[0]
     assert services.link_find(token) == RatingLink.objects.get(service=service)
+
+
+def test_a_window_service_bad_review_without_a_case_is_carded_and_shown(client, world, frozen):
+    """A bad review from the pad for a plain window service: the card has no case; the
+    supervisor's card list and page show it."""
+    with frozen("2025-11-03"):
+        service = services.pad_arm(world.p.window, world.p.clerk, description="咨询")
+        pad = services.pad_of(world.p.window)
+        services.pad_rate(pad, level=1)
+    review = BadReview.objects.get()
+    assert review.case is None and review.assignee == world.p.clerk
+    with frozen("2025-11-25"):
+        supervision_sweep(today=D("2025-11-25"))
+    card = Card.objects.get(object_kind="rectification", level=CardLevel.RED)
+    assert card.case_id is None and card.object_id == review.pk
+    assert service.ratings.get().window == world.p.window
+    client.force_login(world.p.supervisor)
+    listing = client.get(reverse("supervision:cards")).content.decode()
+    assert "差评整改" in listing
+    page = client.get(reverse("supervision:card", args=[card.pk]))
+    assert page.status_code == 200 and "差评整改期限 2025-11-24" in page.content.decode()

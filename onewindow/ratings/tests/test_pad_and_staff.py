@@ -242,3 +242,26 @@ def test_the_appeal_on_the_pages_then_the_api(client, world, frozen):
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ACCEPTED
     assert satisfaction() == Satisfaction(0, 0) and satisfaction().rate is None
+
+
+def test_the_report_link_answers_on_the_page_and_then_is_used_up(client, world, frozen):
+    from onewindow.core.jobs import JOBS
+    from onewindow.notifications.models import OutboxMessage
+    from onewindow.ratings import jobs
+
+    assert JOBS["ratings.defaults"].func is jobs.record_default_ratings
+    review = bad_review(world, frozen)
+    with frozen("2025-11-05"):
+        services.bad_review_call_back(review, world.p.handler_a, note="已回访")
+        services.bad_review_rectify(review, world.p.handler_a, description="已整改")
+        services.bad_review_report(review, world.p.handler_a, text="已整改完毕")
+    body = OutboxMessage.objects.get(subject="差评整改情况反馈").body
+    url = "/rate/" + body.split("/rate/")[1].split("/")[0] + "/"
+    with frozen("2025-11-06"):
+        form = client.get(url).content.decode()
+        assert "您对整改是否满意？" in form and "已整改完毕" in form
+        assert client.post(url, {"satisfied": "yes", "text": "谢谢"}).status_code == 200
+        used = client.post(url, {"satisfied": "no"})
+    assert used.status_code == 400 and "已经使用过" in used.content.decode()
+    review.refresh_from_db()
+    assert (review.status, review.response_satisfied, review.response) == ("closed", True, "谢谢")
