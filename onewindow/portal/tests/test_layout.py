@@ -82,6 +82,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/apply/", "网上申报"),
         ("/progress/", "进度查询"),
         ("/verify/", "证照核验"),
+        ("/satisfaction/", "满意度评价"),
     ]
     # The guide is under 办事指南: the current section, not the page itself (docs/decisions.md §U2).
     assert '<a href="/guides/" aria-current="true">办事指南</a>' in nav.group(1)
