@@ -38,6 +38,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import Window
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.lib.ids import parse_id
 from onewindow.ratings import selectors, services
 from onewindow.ratings.models import (
     COMMENT_MAX,
@@ -330,9 +331,10 @@ class SatisfactionView(PublicView):
         for name in ("department", "window", "item"):
             raw = request.query_params.get(name, "")
             if raw:
-                if not raw.isdigit() or len(raw) > 18:
+                value = parse_id(raw)
+                if value is None:
                     raise exceptions.ValidationError({name: [_("请填写有效的编号。")]})
-                filters[name] = int(raw)
+                filters[name] = value
         figures = selectors.satisfaction(since=month, until=month, **filters)  # type: ignore[arg-type]
         data = {"ratings": figures.ratings, "satisfied": figures.satisfied, "rate": figures.rate}
         return Response(SatisfactionSerializer(data).data)
@@ -530,8 +532,8 @@ class RespondView(APIView):
         responses={200: BadReviewSerializer, **error_responses(400, 401, 404), **CONFLICT},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int) -> Response:
-        review = selectors.bad_review_for_rater(request, pk=pk)
+    def post(self, request: Request, review_id: int) -> Response:
+        review = selectors.bad_review_for_rater(request, pk=review_id)
         body = request_body(RespondSerializer, request)
         with domain_errors():
             services.bad_review_respond(
@@ -625,8 +627,8 @@ class BadReviewView(APIView):
         responses={200: BadReviewSerializer, **error_responses(401, 403, 404)},
         tags=TAGS,
     )
-    def get(self, request: Request, pk: int) -> Response:
-        review = selectors.bad_review_for_handler(request, pk=pk)
+    def get(self, request: Request, review_id: int) -> Response:
+        review = selectors.bad_review_for_handler(request, pk=review_id)
         return Response(BadReviewSerializer(bad_review_data(review, events=True)).data)
 
 
@@ -642,10 +644,11 @@ class BadReviewStepView(APIView):
         responses={200: BadReviewSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int, step: str) -> Response:
-        review = selectors.bad_review_for_handler(request, pk=pk)
+    def post(self, request: Request, review_id: int, step: str) -> Response:
+        review = selectors.bad_review_for_handler(request, pk=review_id)
         if step not in STEPS:
-            raise deny(request._request, target=f"ratings.badreview:{pk}:{step}", reason="step")
+            target = f"ratings.badreview:{review_id}:{step}"
+            raise deny(request._request, target=target, reason="step")
         body = request_body(StepSerializer, request)
         with domain_errors():
             step_run(review, step, request.user, body)
@@ -682,8 +685,8 @@ class DecideView(APIView):
         responses={200: AppealSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int) -> Response:
-        appeal = selectors.appeal_for_decider(request, pk=pk)
+    def post(self, request: Request, appeal_id: int) -> Response:
+        appeal = selectors.appeal_for_decider(request, pk=appeal_id)
         body = request_body(DecideSerializer, request)
         with domain_errors():
             services.appeal_decide(
@@ -711,16 +714,18 @@ urlpatterns: list[URLPattern] = [
     path("ratings/pads/<id:window_id>/<str:token>/", PadView.as_view(), name="ratings-pad"),
     path("ratings/cases/<id:case_id>/", CaseRatingView.as_view(), name="ratings-case"),
     path("ratings/mine/", MineView.as_view(), name="ratings-mine"),
-    path("ratings/mine/<id:pk>/respond/", RespondView.as_view(), name="ratings-respond"),
+    path("ratings/mine/<id:review_id>/respond/", RespondView.as_view(), name="ratings-respond"),
     path("ratings/windows/<id:window_id>/arm/", ArmView.as_view(), name="ratings-arm"),
     path("ratings/windows/<id:window_id>/token/", PadTokenView.as_view(), name="ratings-pad-token"),
     path("ratings/bad-reviews/", BadReviewsView.as_view(), name="ratings-bad-reviews"),
-    path("ratings/bad-reviews/<id:pk>/", BadReviewView.as_view(), name="ratings-bad-review"),
+    path("ratings/bad-reviews/<id:review_id>/", BadReviewView.as_view(), name="ratings-bad-review"),
     path(
-        "ratings/bad-reviews/<id:pk>/<str:step>/",
+        "ratings/bad-reviews/<id:review_id>/<str:step>/",
         BadReviewStepView.as_view(),
         name="ratings-bad-review-step",
     ),
     path("ratings/appeals/", AppealsView.as_view(), name="ratings-appeals"),
-    path("ratings/appeals/<id:pk>/decide/", DecideView.as_view(), name="ratings-appeal-decide"),
+    path(
+        "ratings/appeals/<id:appeal_id>/decide/", DecideView.as_view(), name="ratings-appeal-decide"
+    ),
 ]
