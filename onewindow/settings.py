@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "onewindow.notifications",
     "onewindow.review",
     "onewindow.certificates",
+    "onewindow.ratings",
     "onewindow.supervision",
     "onewindow.sitehelp",
     "onewindow.publicity",
@@ -315,6 +316,10 @@ SPECTACULAR_SETTINGS = {
         "AnswerStatusEnum": "onewindow.consult.models.QuestionStatus",
         "ComplaintStatusEnum": "onewindow.consult.models.ComplaintStatus",
         "ComplaintResultEnum": "onewindow.consult.models.ComplaintResult",
+        "CaseChannelEnum": "onewindow.cases.models.Channel",
+        "RatingChannelEnum": "onewindow.ratings.models.RatingChannel",
+        "RatingLevelEnum": "onewindow.ratings.models.Level",
+        "AppealReasonEnum": "onewindow.ratings.models.AppealReason",
     },
 }
 

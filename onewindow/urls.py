@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("onewindow.review.urls")),
     path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.consult.urls")),
+    path("", include("onewindow.ratings.urls")),
     path("", include("onewindow.supervision.urls")),
     path("", include("onewindow.lists.urls")),
     path("", include("onewindow.sitehelp.urls")),

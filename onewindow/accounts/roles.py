@@ -69,9 +69,14 @@ class Perm(StrEnum):
     COMPLAINT_FILE = "complaint.file"  # complain about a window or a staff member
     COMPLAINT_HANDLE = "complaint.handle"  # investigate, decide and reply to complaints
     STAFF_RECORD_READ = "staff_record.read"  # a staff member's record (complaints, reviews)
+    # ratings (好差评, docs/rules/satisfaction.md §E4–§E6)
+    RATING_PAD = "rating.pad"  # arm the window's rating pad for the service just given
+    RATING_HANDLE = "rating.handle"  # the department's bad reviews: call back, rectify, appeal
+    RATING_APPEAL_DECIDE = "rating.appeal_decide"  # decide appeals against ratings
 
 
-_DEPT_READ = {Perm.GUIDE_READ}
+# Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5).
+_DEPT_READ = {Perm.GUIDE_READ, Perm.RATING_HANDLE}
 # consult (docs/rules/consultation.md §K1, §K2): every department role answers its department's
 # questions; its reviewers and heads also publish them as FAQ.
 _ANSWER = {Perm.CONSULT_ANSWER}
@@ -80,7 +85,9 @@ _ASK = {Perm.CONSULT_ASK, Perm.COMPLAINT_FILE}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY} | _ASK),
     Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS} | _ASK),
-    Role.CLERK: frozenset(_DEPT_READ | _ANSWER | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER}),
+    Role.CLERK: frozenset(
+        _DEPT_READ | _ANSWER | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER, Perm.RATING_PAD}
+    ),
     Role.HANDLER: frozenset(_DEPT_READ | _ANSWER | {Perm.TASK_HANDLE}),
     Role.REVIEWER: frozenset(_DEPT_READ | _PUBLISH | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
     Role.APPROVER: frozenset(
@@ -98,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _DEPT_READ
         | _PUBLISH
         | {
+            Perm.RATING_PAD,
             Perm.CASE_INTAKE,
             Perm.CASE_HANDOVER,
             Perm.TASK_HANDLE,
@@ -120,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CORRECTION_SIGN_OFF,
             Perm.COMPLAINT_HANDLE,
             Perm.STAFF_RECORD_READ,
+            Perm.RATING_APPEAL_DECIDE,
         }
     ),
     Role.ADMIN: frozenset(
@@ -151,6 +160,7 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
     Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports
+    Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
 }
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
     path("", include("onewindow.consult.api")),
+    path("", include("onewindow.ratings.api")),
     path("", include("onewindow.supervision.api")),
     path("", include("onewindow.sitehelp.api")),
     path("", include("onewindow.publicity.api")),

@@ -43,6 +43,7 @@ from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import publicity as demo_publicity
+from onewindow.demo import ratings as demo_ratings
 from onewindow.demo import search as demo_search
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.consult import consult_reset
@@ -142,6 +143,7 @@ def load_demo(
         result = demo_cases_load(today=day, count=count, progress=progress)
         demo_publicity.load(day)
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
+        demo_ratings.load(day)
         return result
 
 

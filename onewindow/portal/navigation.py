@@ -66,6 +66,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("sitehelp:help_list", _("用户帮助"), _("注册、申报、补正、查询、评价和代理办理的说明")),
     Column("sitehelp:links", _("友情链接"), _("政府网站和政务服务平台")),
     Column(
+        "ratings:published",
+        _("满意度评价"),
+        _("各部门、窗口和事项的好差评结果，以及如何评价"),
+        also=("ratings:ranking",),
+    ),
+    Column(
         "portal:my_cases",
         _("我的办件"),
         _("查看本人办件及需要您处理的事项"),
@@ -119,6 +125,27 @@ COLUMNS: tuple[Column, ...] = (
         _("待领取、待寄递的审批结果"),
         perm=Perm.CASE_HANDOVER,
         also=("/cases/",),  # a case's certificate and delivery pages
+        workbench=True,
+    ),
+    Column(
+        "ratings:bad_reviews",
+        _("差评整改"),
+        _("本部门差评的回访核实、整改、反馈和申诉"),
+        perm=Perm.RATING_HANDLE,
+        workbench=True,
+    ),
+    Column(
+        "ratings:pads",
+        _("评价器"),
+        _("为刚办理的服务启用窗口评价器"),
+        perm=Perm.RATING_PAD,
+        workbench=True,
+    ),
+    Column(
+        "ratings:appeals",
+        _("差评申诉"),
+        _("审核部门对误评、恶意评价的申诉"),
+        perm=Perm.RATING_APPEAL_DECIDE,
         workbench=True,
     ),
     Column(

@@ -98,6 +98,7 @@ class ObjectKind(models.TextChoices):
     LETTER = "letter", _("督办函")
     FEE = "fee", _("收费记录")
     QUESTION = "question", _("网上咨询")
+    RECTIFICATION = "rectification", _("差评整改")
 
 
 class Card(models.Model):

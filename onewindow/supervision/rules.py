@@ -46,6 +46,7 @@ from onewindow.cases.models import (
 from onewindow.catalog.deadlines import CERTIFICATE_DAYS, INTAKE_DAYS, critical_path_days
 from onewindow.catalog.models import ItemVersion, ProcessBranch
 from onewindow.consult.models import Question, QuestionStatus
+from onewindow.ratings.models import BAD_REVIEW_OPEN, BadReview
 from onewindow.review.dues import task_paused_q
 from onewindow.review.models import (
     TASK_PENDING,
@@ -436,6 +437,20 @@ def question_unanswered(rule: Rule, level: str, today: dt.date) -> Rows | None:
     )
 
 
+def rectification_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """docs/rules/satisfaction.md §E5: a bad review not rectified by its due date (default 15
+    working days after the rating, or the earlier deadline the department set). The card goes to
+    the responsible department; a rectified, reported or excluded one is quiet."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    return (
+        BadReview.objects.filter(_due_filter("due_on", window))
+        .filter(status__in=BAD_REVIEW_OPEN)
+        .values_list("pk", "case_id", "department_id", "due_on")
+    )
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     object_kind: str
@@ -485,6 +500,9 @@ RULES: dict[str, RuleSpec] = {
     ),
     "question_unanswered": RuleSpec(
         ObjectKind.QUESTION, question_unanswered, "网上咨询答复期限 %(due)s"
+    ),
+    "rectification_overdue": RuleSpec(
+        ObjectKind.RECTIFICATION, rectification_overdue, "差评整改期限 %(due)s"
     ),
 }
 

@@ -164,7 +164,12 @@ def test_a_person_registers_and_gets_a_token() -> None:
     user = User.objects.get(id_number="11010519491231002X")
     assert body["token"] == Token.objects.get(user=user).key
     assert body["user"]["username"] == "11010519491231002X"
-    assert body["user"]["permissions"] == ["case.apply", "complaint.file", "consult.ask", "guide.read"]
+    assert body["user"]["permissions"] == [
+        "case.apply",
+        "complaint.file",
+        "consult.ask",
+        "guide.read",
+    ]
 
 
 def test_a_bad_id_number_is_a_400_and_nobody_is_created() -> None:

@@ -79,6 +79,18 @@ for _role, _codes in {
     Role.ADMIN: {"announcement.edit", "site.edit"},
 }.items():
     EXPECTED[_role] = EXPECTED[_role] | _codes
+# docs/rules/satisfaction.md §E4–§E6: the clerk (and the chief) arm the window's rating pad;
+# every department role answers for its department's bad reviews; the supervisor decides appeals.
+for _role, _codes in {
+    Role.CLERK: {"rating.pad", "rating.handle"},
+    Role.HANDLER: {"rating.handle"},
+    Role.REVIEWER: {"rating.handle"},
+    Role.APPROVER: {"rating.handle"},
+    Role.CHIEF: {"rating.pad", "rating.handle"},
+    Role.HEAD: {"rating.handle"},
+    Role.SUPERVISOR: {"rating.appeal_decide"},
+}.items():
+    EXPECTED[_role] = EXPECTED[_role] | _codes
 
 
 def test_the_table_covers_every_role() -> None:
@@ -127,6 +139,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "calendars",
         "publicity",
         "sitehelp",
+        "ratings",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

@@ -47,6 +47,7 @@ from onewindow.demo.cases.people import GENERATED_DOMAIN, cast_create, generated
 from onewindow.demo.cases.renewals import renewals_demo
 from onewindow.demo.cases.run import Result, Sim, letter_plan, letter_steps, plans_schedule
 from onewindow.demo.personas import DEMO_USERNAMES
+from onewindow.demo.ratings import reset as ratings_reset
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import MaterialAnswerFile
 from onewindow.search.models import ItemUsage
@@ -182,6 +183,7 @@ def demo_cases_reset() -> None:
 
     with transaction.atomic():
         people = list(_demo_people().values_list("pk", flat=True))
+        ratings_reset()  # the ratings refer to the cases (docs/rules/satisfaction.md §E1)
         SupervisionLetter.objects.all().delete()
         LetterSequence.objects.all().delete()
         Card.objects.all().delete()

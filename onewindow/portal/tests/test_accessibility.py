@@ -59,6 +59,7 @@ def demo_ids() -> dict[str, Any]:
     from onewindow.catalog.models import Item
     from onewindow.certificates.models import Certificate
     from onewindow.consult.models import Complaint, Question
+    from onewindow.ratings.models import Appeal, BadReview
     from onewindow.review.models import Task
     from onewindow.supervision.models import Card, SupervisionLetter
 
@@ -112,6 +113,14 @@ def demo_ids() -> dict[str, Any]:
         .values_list("pk", flat=True)
         .first(),
         "clerk": User.objects.get(username="clerk").pk,
+        # The reviewer's department's bad reviews (docs/rules/satisfaction.md §E5).
+        "bad_review": BadReview.objects.filter(
+            department_id=User.objects.get(username="reviewer").department_id
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "appeal": Appeal.objects.order_by("pk").values_list("pk", flat=True).first(),
     }
 
 
@@ -146,6 +155,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("verify", "/verify/"),
                 Stop("consultation", "/consult/"),
                 Stop("faq", f"/consult/faq/{ids['faq']}/"),
+                Stop("satisfaction", "/satisfaction/"),
+                Stop("window ranking", "/satisfaction/ranking/"),
                 *(
                     [Stop("verify result", f"/verify/{ids['verify_token']}/")]
                     if ids["verify_token"]
@@ -168,6 +179,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                     shot=True,
                 ),
                 Stop("mandates", "/my/mandates/"),
+                Stop("my ratings", "/my/ratings/"),
                 Stop("password change", "/accounts/password/"),
                 Stop("my questions and complaints", "/consult/mine/"),
                 Stop("ask", f"/consult/ask/?item={ids['item']}"),
@@ -186,6 +198,7 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("walk-in items", "/intake/new/"),
                 Stop("intake case", f"/intake/{ids['intake_case']}/"),
                 Stop("deliveries", "/deliveries/"),
+                Stop("rating pads", "/ratings/pads/"),
                 *(
                     [Stop("certificate", f"/cases/{ids['certificate_case']}/certificate/")]
                     if ids["certificate_case"]
@@ -199,6 +212,12 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("inbox", "/review/"),
                 Stop("questions", "/consult/inbox/"),
                 Stop("question", f"/consult/questions/{ids['dept_question']}/"),
+                Stop("bad reviews", "/ratings/bad-reviews/"),
+                *(
+                    [Stop("bad review", f"/ratings/bad-reviews/{ids['bad_review']}/")]
+                    if ids["bad_review"]
+                    else []
+                ),
                 Stop("task", f"/review/tasks/{ids['task']}/", shot=True),
                 Stop("letters (department)", "/supervision/letters/"),
                 Stop("reports (department)", "/supervision/reports/"),
@@ -236,6 +255,8 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
                 Stop("complaints", "/consult/complaints/"),
                 Stop("complaint", f"/consult/complaints/{ids['complaint']}/"),
                 Stop("staff record", f"/consult/staff/{ids['clerk']}/"),
+                Stop("appeals", "/ratings/appeals/"),
+                *([Stop("appeal", f"/ratings/appeals/{ids['appeal']}/")] if ids["appeal"] else []),
             ],
         ),
         (

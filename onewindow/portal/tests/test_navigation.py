@@ -142,6 +142,8 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "审批决定",
         "证照送达",
         "网上咨询",
+        "差评整改",
+        "评价器",
         "督办函",
         "情况通报",
         "绩效考核",

@@ -30,8 +30,11 @@ Windows (the window where the clerk made the case's intake decision, ``Case.inta
 - cards: the intake rules' cards (``INTAKE_RULES``) on those windows' cases issued in the period;
   no letters (letters go to departments) and no compression (an intake period is fixed by law).
 
-Satisfaction (docs/product.md §C11 好差评) is not built yet: ratings stay 0 and the rate unavailable
-(None).
+Satisfaction (docs/rules/satisfaction.md §E7): ratings and satisfied (非常满意 + 满意) read from the
+ratings' monthly tally (``ratings.RatingTally``), by the rating's department and by the window it
+was given for; appeal-accepted ratings are not in it, defaulted ones are at their default level.
+The tally counts by month: a period takes the months from its start's month to its end (a month
+or a quarter exactly). No rating: the rate is unavailable (None).
 """
 
 from __future__ import annotations
@@ -41,12 +44,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.catalog.models import Department, ItemVersion, VersionStatus, Window
+from onewindow.ratings.models import SATISFIED_LEVELS, RatingTally
 from onewindow.review.models import Decision
 from onewindow.supervision.models import Card, CardLevel, CardStatus, SupervisionLetter
 
@@ -166,10 +170,25 @@ def department_figures(start: dt.date, end: dt.date) -> dict[int, Figures]:
     )
     for row in letters:
         figures[row["department"]].letters = row["n"]
+    for subject, ratings, satisfied in _ratings("department", start, end):
+        one = figures[subject]
+        one.ratings, one.satisfied = ratings, satisfied
     compression = _compression()  # the catalog alone does not add a department
     for department_id, one in figures.items():
         one.compression = compression.get(department_id)
     return dict(figures)
+
+
+def _ratings(by: str, start: dt.date, end: dt.date) -> list[tuple[int, int, int]]:
+    """(subject id, ratings, satisfied) per department or window from the ratings' tally."""
+    rows = (
+        RatingTally.objects.filter(month__gte=start.replace(day=1), month__lte=end)
+        .filter(**{f"{by}__isnull": False})
+        .order_by()
+        .values(by)
+        .annotate(n=Sum("count"), ok=Sum("count", filter=Q(level__in=SATISFIED_LEVELS)))
+    )
+    return [(row[by], row["n"] or 0, row["ok"] or 0) for row in rows if row["n"]]
 
 
 def _compression() -> dict[int, Decimal | None]:
@@ -235,4 +254,7 @@ def window_figures(start: dt.date, end: dt.date) -> dict[int, Figures]:
     for row in cards:
         one = figures[row["case__intake_window"]]
         one.yellow, one.red = row["yellow"], row["red"]
+    for subject, ratings, satisfied in _ratings("window", start, end):
+        one = figures[subject]
+        one.ratings, one.satisfied = ratings, satisfied
     return dict(figures)

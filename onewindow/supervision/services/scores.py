@@ -11,8 +11,8 @@ The score::
 
 clamped to [0, 100], two decimals (half up), from the rates as stored (4 decimals), so anyone
 can redo it from the ranking page. An indicator is unavailable (None) when there is nothing to
-measure — no closed case for the on-time and early rates, no rating for satisfaction
-(docs/product.md §C11 好差评 is not built yet: always unavailable), compression for windows (an intake
+measure — no closed case for the on-time and early rates, no counted rating for satisfaction
+(docs/rules/satisfaction.md §E7, read from the ratings' tally), compression for windows (an intake
 period is fixed by law) — and its weight is then shared out over the available ones in proportion to
 their weights (the ÷ Σ weight_i above): with the default 40/20/20/20 and no satisfaction data, the
 other three count 50 %, 25 % and 25 %. A subject with no available indicator (or only weight-0

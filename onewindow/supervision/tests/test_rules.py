@@ -72,6 +72,7 @@ def test_every_trigger_of_d1_is_seeded_as_a_rule():
         "letter_overdue",  # docs/rules/supervision.md §D8 (migration 0003)
         "deemed_renewal",  # ALL Art. 50, docs/rules/licensing.md §B6 (migration 0007)
         "question_unanswered",  # docs/rules/consultation.md §K1 (migration 0009)
+        "rectification_overdue",  # docs/rules/satisfaction.md §E5 (migration 0010)
     }
     assert rule("task_due").yellow_days_before == 1 and rule("task_due").red_days_after == 1
 

@@ -15,6 +15,7 @@ from onewindow.cases import services as case_services
 from onewindow.cases.services import MaterialFinding
 from onewindow.catalog.models import Window
 from onewindow.core.jobs import JOBS
+from onewindow.ratings.models import RatingTally
 from onewindow.review.tests.task_world import at
 from onewindow.supervision import jobs
 from onewindow.supervision.models import (
@@ -25,7 +26,11 @@ from onewindow.supervision.models import (
     ScoreScheme,
     SubjectKind,
 )
-from onewindow.supervision.selectors.score_figures import Figures, department_figures
+from onewindow.supervision.selectors.score_figures import (
+    Figures,
+    department_figures,
+    window_figures,
+)
 from onewindow.supervision.services.letters import letter_issue
 from onewindow.supervision.services.scores import (
     SchemeInvalid,
@@ -84,7 +89,7 @@ def test_a_department_score_worked_out_by_hand(sworld, personas):
     a = row(personas.dept_a)
     assert (a.closed, a.closed_on_time, a.closed_early) == (4, 3, 1)
     assert (a.on_time_rate, a.early_rate) == (Decimal("0.7500"), Decimal("0.2500"))
-    # docs/product.md §C11 not built: no invented number
+    # No rating in the period (docs/rules/satisfaction.md §E7): no invented number
     assert a.ratings == 0 and a.satisfaction_rate is None
     assert a.compression_rate == Decimal("0.9107")  # (56 − 5) ÷ 56
     assert (a.yellow_cards, a.red_cards, a.letters) == (1, 1, 0)
@@ -354,3 +359,29 @@ def test_period_labels_follow_the_language(language, month, quarter):
     with translation.override(language):
         assert period_label(PeriodKind.MONTH, dt.date(2026, 9, 1)) == month
         assert period_label(PeriodKind.QUARTER, dt.date(2026, 7, 1)) == quarter
+
+
+def test_satisfaction_is_read_from_the_ratings_tally(sworld, personas):
+    """docs/rules/satisfaction.md §E7, §E9: 3 非常满意, 4 满意, 2 基本满意, 1 不满意 in November → 7 ÷ 10
+    for the department and the window; an October month of 1 非常不满意 for dept B only; a
+    rating of January 2026 is outside Q4."""
+    nov, window = D("2025-11-01"), personas.window
+    for level, count in ((5, 3), (4, 4), (3, 2), (2, 1)):
+        RatingTally.objects.create(
+            month=nov, department=personas.dept_a, window=window, level=level, count=count
+        )
+    RatingTally.objects.create(month=D("2025-10-01"), department=personas.dept_b, level=1, count=1)
+    RatingTally.objects.create(month=D("2026-01-01"), department=personas.dept_a, level=5, count=9)
+    departments = department_figures(Q4, D("2025-12-31"))
+    a, b = departments[personas.dept_a.pk], departments[personas.dept_b.pk]
+    assert (a.ratings, a.satisfied, a.satisfaction_rate) == (10, 7, Decimal("0.7000"))
+    assert (b.ratings, b.satisfied, b.satisfaction_rate) == (1, 0, Decimal("0.0000"))
+    w = window_figures(Q4, D("2025-12-31"))[window.pk]
+    assert (w.ratings, w.satisfied, w.satisfaction_rate) == (10, 7, Decimal("0.7000"))
+    decided_case(sworld, "2025-10-14")
+    compute()
+    stored = row(personas.dept_a)
+    assert (stored.ratings, stored.satisfied) == (10, 7)
+    assert stored.satisfaction_rate == Decimal("0.7000")
+    # (40×1 + 20×0 + 20×0.7 + 20×0.9107) ÷ 100 × 100 = 72.214 → 72.21
+    assert stored.score == Decimal("72.21")
