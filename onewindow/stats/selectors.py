@@ -197,6 +197,10 @@ def may_view_dashboard(user: Any) -> bool:
     )
 
 
+def sees_all(user: Any) -> bool:
+    return has_perm(user, Perm.STATS_ALL)
+
+
 def dashboard_scope(user: Any, filters: Filters) -> Filters:
     """The filters as this user may see them: department staff are held to their department;
     naming another department, or an item of one, is StatsForbidden."""
