@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -124,11 +125,9 @@ def _apply(deltas: Deltas) -> None:
 
 
 def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
-    row = CaseFact.objects.filter(case_id=case_id).values().first()
-    fact = None
-    if row is not None:
-        row.pop("case_id")
-        fact = Fact(**row)
+    names = [f.name for f in dataclasses.fields(Fact)]
+    row = CaseFact.objects.filter(case_id=case_id).values_list(*names).first()
+    fact = None if row is None else Fact(**dict(zip(names, row, strict=True)))
     stages: StageFacts = {
         (stage, dep): (month, days)
         for stage, dep, month, days in CaseStageFact.objects.filter(case_id=case_id).values_list(
@@ -170,7 +169,8 @@ def cases_refresh(case_ids: list[int]) -> int:
 def reset() -> None:
     """Empty the rollups and the contribution records."""
     with transaction.atomic():
-        for model in (*ROLLUPS, CaseFact, CaseStageFact):
+        tables: tuple[type[models.Model], ...] = (*ROLLUPS, CaseFact, CaseStageFact)
+        for model in tables:
             model._default_manager.all().delete()
 
 
