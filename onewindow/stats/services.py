@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
@@ -163,6 +163,23 @@ def case_refresh(case_id: int) -> bool:
 def cases_refresh(case_ids: list[int]) -> int:
     """``case_refresh`` for a few cases (e.g. after a set-based update); returns how many moved."""
     return sum(case_refresh(case_id) for case_id in case_ids)
+
+
+def stats_recompute(change: Any) -> int:
+    """The calendar changed (``calendars.recompute``): working days are counted anew, so the
+    rollups are recounted (set-based) when any case's figures can reach the changed days — a
+    case still open, or one received, accepted or decided in or after the first changed month.
+    Returns 0: the recomputers report moved deadlines, and no deadline moved here."""
+    since = change.first.replace(day=1)
+    reach = (
+        Q(closed_month__isnull=True)
+        | Q(received_month__gte=since)
+        | Q(accepted_month__gte=since)
+        | Q(closed_month__gte=since)
+    )
+    if CaseFact.objects.filter(reach).exists():
+        rebuild()
+    return 0
 
 
 # --- the full recount ---------------------------------------------------------------------------
