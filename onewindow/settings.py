@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "onewindow.sitehelp",
     "onewindow.publicity",
     "onewindow.consult",
+    "onewindow.stats",
 ]
 
 MIDDLEWARE = [

@@ -73,10 +73,14 @@ class Perm(StrEnum):
     RATING_PAD = "rating.pad"  # arm the window's rating pad for the service just given
     RATING_HANDLE = "rating.handle"  # the department's bad reviews: call back, rectify, appeal
     RATING_APPEAL_DECIDE = "rating.appeal_decide"  # decide appeals against ratings
+    # stats (docs/rules/statistics.md §M6)
+    STATS_DEPARTMENT = "stats.department"  # the statistics dashboard of one's own department
+    STATS_ALL = "stats.all"  # the statistics dashboard of every department
 
 
-# Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5).
-_DEPT_READ = {Perm.GUIDE_READ, Perm.RATING_HANDLE}
+# Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
+# and reads its department's statistics (docs/rules/statistics.md §M6).
+_DEPT_READ = {Perm.GUIDE_READ, Perm.RATING_HANDLE, Perm.STATS_DEPARTMENT}
 # consult (docs/rules/consultation.md §K1, §K2): every department role answers its department's
 # questions; its reviewers and heads also publish them as FAQ.
 _ANSWER = {Perm.CONSULT_ANSWER}
@@ -119,7 +123,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # ALL Art. 42 (docs/rules/licensing.md §B2): an extension is the head's decision, not an
     # approver's.
     Role.HEAD: frozenset(_DEPT_READ | _PUBLISH | {Perm.EXTENSION_APPROVE}),
-    Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
+    Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT, Perm.STATS_ALL}),
     Role.SUPERVISOR: frozenset(
         {
             Perm.GUIDE_READ,
@@ -129,10 +133,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.COMPLAINT_HANDLE,
             Perm.STAFF_RECORD_READ,
             Perm.RATING_APPEAL_DECIDE,
+            Perm.STATS_ALL,
         }
     ),
     Role.ADMIN: frozenset(
-        {Perm.GUIDE_READ, Perm.CATALOG_EDIT, Perm.CALENDAR_EDIT, Perm.USER_MANAGE, Perm.RULES_EDIT}
+        {
+            Perm.GUIDE_READ,
+            Perm.CATALOG_EDIT,
+            Perm.CALENDAR_EDIT,
+            Perm.USER_MANAGE,
+            Perm.RULES_EDIT,
+            Perm.STATS_ALL,
+        }
     ),
     Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
 }

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("onewindow.supervision.api")),
     path("", include("onewindow.sitehelp.api")),
     path("", include("onewindow.publicity.api")),
+    path("", include("onewindow.stats.api")),
     path("", include("onewindow.portal.api")),
 ]

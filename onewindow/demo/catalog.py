@@ -45,6 +45,7 @@ from onewindow.demo import lists as demo_lists
 from onewindow.demo import publicity as demo_publicity
 from onewindow.demo import ratings as demo_ratings
 from onewindow.demo import search as demo_search
+from onewindow.demo import stats as demo_stats
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.consult import consult_reset
 from onewindow.demo.consult import load as consult_load
@@ -105,6 +106,7 @@ def demo_reset() -> None:
         demo_cases_reset()
         demo_lists.reset()
         demo_publicity.reset()
+        demo_stats.reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -144,6 +146,7 @@ def load_demo(
         demo_publicity.load(day)
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
+        demo_stats.load(day)  # last: recounts the rollups over everything generated above
         return result
 
 

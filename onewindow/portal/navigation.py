@@ -71,6 +71,7 @@ COLUMNS: tuple[Column, ...] = (
         _("各部门、窗口和事项的好差评结果，以及如何评价"),
         also=("ratings:ranking",),
     ),
+    Column("stats:public", _("办件统计"), _("办件数量、按时办结率和办理用时统计")),
     Column(
         "portal:my_cases",
         _("我的办件"),
@@ -224,6 +225,23 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.SITE_EDIT,
         workbench=True,
         tabs=True,
+    ),
+    # Department staff see their department's figures; supervisors and administrators all.
+    Column(
+        "stats:dashboard",
+        _("统计分析"),
+        _("本部门办件统计、办理用时与环节瓶颈"),
+        perm=Perm.STATS_DEPARTMENT,
+        workbench=True,
+        also=("/stats/items/",),  # an item's stage view
+    ),
+    Column(
+        "stats:dashboard",
+        _("统计分析"),
+        _("各部门办件统计、办理用时与环节瓶颈"),
+        perm=Perm.STATS_ALL,
+        workbench=True,
+        also=("/stats/items/",),
     ),
 )
 WORKBENCH_LABEL = _("工作台")

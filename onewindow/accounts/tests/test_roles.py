@@ -91,6 +91,18 @@ for _role, _codes in {
     Role.SUPERVISOR: {"rating.appeal_decide"},
 }.items():
     EXPECTED[_role] = EXPECTED[_role] | _codes
+# Department staff read their own department's statistics, supervisors, administrators and the
+# government head every department's (docs/rules/statistics.md §M6).
+for _role, _codes in {
+    **{
+        role: {"stats.department"}
+        for role in (Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD)
+    },
+    Role.GOV_HEAD: {"stats.all"},
+    Role.SUPERVISOR: {"stats.all"},
+    Role.ADMIN: {"stats.all"},
+}.items():
+    EXPECTED[_role] = EXPECTED[_role] | _codes
 
 
 def test_the_table_covers_every_role() -> None:

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("consult",),
     ("publicity",),
     ("supervision",),
+    ("stats",),
     ("portal",),
     ("demo",),
 )

@@ -93,6 +93,7 @@ def test_the_header_has_the_site_name_skip_link_and_working_columns(client, cata
         ("/help/", "用户帮助"),
         ("/links/", "友情链接"),
         ("/satisfaction/", "满意度评价"),
+        ("/stats/", "办件统计"),
     ]
     # The guide is under 办事指南: the current section, not the page itself (docs/decisions.md §U2).
     assert '<a href="/guides/" aria-current="true">办事指南</a>' in nav.group(1)
