@@ -45,6 +45,7 @@ from onewindow.consult.models import (
 )
 from onewindow.core.access import deny
 from onewindow.lib.ids import parse_id
+from onewindow.ratings.models import BadReview
 
 TAGS = ["consult"]
 
@@ -545,6 +546,15 @@ def _record_row(row: Any) -> dict[str, Any]:
             "status": row.status,
             "result": row.result,
         }
+    if isinstance(row, BadReview):
+        return {
+            "id": row.pk,
+            "level": row.rating.level,
+            "created_at": row.created_at.isoformat(),
+            "due_on": row.due_on.isoformat(),
+            "status": row.status,
+            "overdue": row.overdue,
+        }
     return dict(row)
 
 
@@ -555,7 +565,8 @@ class StaffRecordView(APIView):
         operation_id="staff_record",
         summary="工作人员个人记录",
         description="Supervisors only (docs/rules/consultation.md §K4): the record's sections "
-        "(complaints about the staff member, by result).",
+        "(complaints about the staff member, by result; the bad reviews they answer for, by "
+        "state).",
         responses={200: StaffRecordSerializer, **error_responses(401, 404)},
         tags=TAGS,
     )

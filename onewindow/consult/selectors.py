@@ -28,6 +28,7 @@ from onewindow.consult.models import (
     QuestionStatus,
 )
 from onewindow.core.access import deny
+from onewindow.ratings.models import BAD_REVIEW_OPEN, BadReview, BadReviewStatus
 
 
 def _deny(request: HttpRequest | Request, *, target: str, reason: str) -> Exception:
@@ -213,10 +214,41 @@ def _complaint_counts(rows: list[Complaint]) -> dict[str, int]:
     return counts
 
 
+def bad_reviews_section(staff: User) -> RecordSection:
+    """The bad reviews (差评) the staff member answers for: assigned to them, or of a window
+    service they gave (docs/rules/consultation.md §K4; docs/rules/satisfaction.md §E5).
+    Reviews an accepted appeal excluded are listed as such and not counted against them."""
+    rows = list(
+        BadReview.objects.filter(Q(assignee=staff) | Q(rating__service__staff=staff))
+        .select_related("rating", "rating__service", "case")
+        .order_by("-created_at", "-pk")
+    )
+    counts = {"total": 0, "open": 0, "rectified": 0, "excluded": 0, "overdue": 0}
+    for row in rows:
+        if row.status == BadReviewStatus.EXCLUDED:
+            counts["excluded"] += 1
+            continue
+        counts["total"] += 1
+        if row.status in BAD_REVIEW_OPEN:
+            counts["open"] += 1
+            counts["overdue"] += int(row.overdue)
+        else:
+            counts["rectified"] += 1
+    return RecordSection(
+        key="bad_reviews",
+        title=_("差评"),
+        template="consult/record/_bad_reviews.html",
+        rows=rows,
+        counts=counts,
+    )
+
+
 def staff_record(request: HttpRequest | Request, staff_id: int) -> StaffRecord:
     """A staff member's record for supervisors: its sections in order."""
     staff = record_staff_get(request, staff_id)
-    return StaffRecord(staff=staff, sections=[complaints_section(staff)])
+    return StaffRecord(
+        staff=staff, sections=[complaints_section(staff), bad_reviews_section(staff)]
+    )
 
 
 def staff_with_complaints() -> QuerySet[User]:

@@ -107,9 +107,15 @@ def case_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
     )
     if case is None or case.received_on is None:
         return None, {}
-    decided_on = Decision.objects.filter(case_id=case_id).values_list("decided_on", flat=True)
-    decided = decided_on.first()
-    suspended = Suspension.objects.filter(case_id=case_id).aggregate(s=Sum("days_spent"))["s"] or 0
+    decided: dt.date | None = None
+    suspended = 0
+    if case.accepted_on is not None:  # no decision nor special procedure before acceptance
+        decided = (
+            Decision.objects.filter(case_id=case_id).values_list("decided_on", flat=True).first()
+        )
+        suspended = (
+            Suspension.objects.filter(case_id=case_id).aggregate(s=Sum("days_spent"))["s"] or 0
+        )
     closed_month, on_time, early, days = decision_facts(
         decided, case.decision_due, case.accepted_on, suspended
     )
@@ -154,6 +160,8 @@ def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
         elif notice_day is not None:
             put(Stage.CORRECTION, 0, day, working_days(notice_day, day))
             notice_day = None
+    if case.accepted_on is None:  # no review task before acceptance
+        return stages
     tasks = Task.objects.filter(
         case_id=case.pk, status__in=FINISHED_TASKS, closed_at__isnull=False
     ).values_list("department_id", "opened_on", "closed_at", "paused_days")

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import CaseStatus
+from onewindow.ratings.models import Level
+from onewindow.ratings.selectors import SatisfactionRow, by_department, by_item, satisfaction
 from onewindow.stats.figures import Counts, mean, p90
 from onewindow.stats.models import HISTOGRAM_CAP, STAGE_ORDER, Stage
 from onewindow.stats.selectors import Stats
@@ -107,6 +109,7 @@ def summary_table(stats: Stats) -> Table:
         [_("平均办理用时（工作日）"), t.mean_days],
         [_("办理用时 P90（工作日）"), days_label(stats.figures.p90_days)],
         [_("平均时限压缩率"), percent(stats.compression)],
+        [_("满意率"), percent(_satisfaction_total(stats).rate)],
     ]
     return Table(
         "summary",
@@ -116,7 +119,8 @@ def summary_table(stats: Stats) -> Table:
         note=_(
             "按时办结率＝按时办结数÷办结数；提前办结率＝在承诺期限前办结数÷办结数；"
             "办理用时自受理之日起按工作日计算，不含特别程序时间；"
-            "时限压缩率＝（法定时限－承诺时限）÷法定时限，按事项平均。"
+            "时限压缩率＝（法定时限－承诺时限）÷法定时限，按事项平均；"
+            "满意率＝（非常满意＋满意）÷评价数，申诉成立剔除的评价不计，不按区域细分。"
         ),
     )
 
@@ -241,6 +245,48 @@ def stage_table(stats: Stats, item_id: int | None = None) -> Table:
     )
 
 
+def _satisfaction_total(stats: Stats) -> Any:
+    """The whole period's satisfaction (docs/rules/satisfaction.md §E7) under the department
+    and item filters, read from the ratings' monthly tally (docs/rules/satisfaction.md §E9)."""
+    f = stats.filters
+    return satisfaction(department=f.department_id, item=f.item_id, since=f.start, until=f.end)
+
+
+def _satisfaction_rows(stats: Stats) -> tuple[str, list[SatisfactionRow]]:
+    f = stats.filters
+    if f.department_id is None and f.item_id is None:
+        return _("部门"), by_department(since=f.start, until=f.end)
+    rows = by_item(since=f.start, until=f.end, department=f.department_id)
+    if f.item_id is not None:
+        rows = [row for row in rows if row.id == f.item_id]
+    return _("事项"), rows
+
+
+def satisfaction_table(stats: Stats) -> Table:
+    """好差评 by department, or by item once a department or an item is chosen: the count of each
+    level, 非常满意 first, and the rate (docs/rules/satisfaction.md §E7). Ratings carry no
+    region, so the region filter leaves this table unchanged."""
+    first, source = _satisfaction_rows(stats)
+    levels = [Level(level).label for level in sorted(Level.values, reverse=True)]
+    rows: list[list[Cell]] = [
+        [
+            row.name,
+            row.figures.ratings,
+            *row.counts,
+            None if row.figures.rate is None else (row.figures.rate * 100).quantize(Decimal("0.1")),
+        ]
+        for row in source
+    ]
+    return Table(
+        "satisfaction",
+        _("满意度（好差评）"),
+        [first, _("评价数"), *(str(label) for label in levels), _("满意率（%）")],
+        rows,
+        Chart("hbar", (len(levels) + 2,)),
+        note=_("满意率＝（非常满意＋满意）÷评价数；申诉成立剔除的评价不计。"),
+    )
+
+
 def public_tables(stats: Stats) -> list[Table]:
     return [
         summary_table(stats),
@@ -252,6 +298,7 @@ def public_tables(stats: Stats) -> list[Table]:
         item_table(stats),
         _named("by_region", _("按区域"), _("区域"), stats.figures.by_region, stats.regions),
         duration_table(stats),
+        satisfaction_table(stats),
     ]
 
 

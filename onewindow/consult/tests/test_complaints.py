@@ -3,6 +3,7 @@ the supervisor's handling, result and reply, who sees what."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from onewindow.consult.models import Complaint, ComplaintEvent, ComplaintStatus
 from onewindow.consult.tests.world import World, api_for, at, client_for
 from onewindow.core.models import AccessDenied
 from onewindow.notifications.models import OutboxMessage
+from onewindow.ratings.models import BadReview, BadReviewStatus, Rating, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +212,7 @@ def test_the_staff_record_is_for_supervisors_only(world: World, client) -> None:
     assert "共 2 件：处理中 1 件，属实 1 件" in html
     assert 'id="record-complaints"' in html  # one section per source of the record
     api = api_for(world.p.supervisor).get(f"/api/v1/staff/{world.p.clerk.pk}/record/").json()
-    assert [s["key"] for s in api["sections"]] == ["complaints"]
+    assert [s["key"] for s in api["sections"]] == ["complaints", "bad_reviews"]
     assert api["sections"][0]["counts"]["substantiated"] == 1
     # The public, the staff member, their peers and their head: a logged 404.
     assert client.get(url).status_code in (302, 404)
@@ -231,3 +233,45 @@ def test_html_in_a_complaint_is_shown_escaped(world: World) -> None:
         html = client_for(user).get(reverse("consult:complaint", args=[complaint.pk])).content
         assert b"<img src=x" not in html and b"<script>x()" not in html
         assert b"&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_staff_record_lists_the_bad_reviews_they_answer_for(world: World) -> None:
+    """docs/rules/consultation.md §K4: bad reviews of the clerk's window services join the record;
+    one an accepted appeal excluded is listed but not counted."""
+    clerk = world.p.clerk
+    made = []
+    for level, status in ((1, BadReviewStatus.OPEN), (2, BadReviewStatus.EXCLUDED)):
+        service = Service.objects.create(
+            kind="window",
+            department_id=clerk.department_id,
+            staff=clerk,
+            description="窗口咨询",
+            finished_at=at("2025-10-09"),
+            rate_by=at("2025-10-16"),
+        )
+        rating = Rating.objects.create(
+            service=service,
+            channel="pad",
+            level=level,
+            rated_at=at("2025-10-09"),
+            month=dt.date(2025, 10, 1),
+            department_id=clerk.department_id,
+            excluded=status == BadReviewStatus.EXCLUDED,
+        )
+        made.append(
+            BadReview.objects.create(
+                rating=rating,
+                department_id=clerk.department_id,
+                status=status,
+                created_at=at("2025-10-09"),
+                due_on=dt.date(2025, 10, 30),
+            )
+        )
+    url = reverse("consult:staff_record", args=[clerk.pk])
+    html = client_for(world.p.supervisor).get(url).content.decode()
+    assert 'id="record-bad_reviews"' in html
+    assert "共 1 条：整改中 1 条" in html and "申诉成立剔除 1 条" in html
+    api = api_for(world.p.supervisor).get(f"/api/v1/staff/{clerk.pk}/record/").json()
+    section = api["sections"][1]
+    assert section["counts"]["total"] == 1 and section["counts"]["excluded"] == 1
+    assert {row["id"] for row in section["rows"]} == {b.pk for b in made}

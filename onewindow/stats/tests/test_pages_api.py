@@ -96,6 +96,7 @@ def test_every_public_table_exports_as_csv_and_excel(client, world):
         "by_item",
         "by_region",
         "durations",
+        "satisfaction",
     ]
     for name in names:
         for fmt in ("csv", "xlsx"):
