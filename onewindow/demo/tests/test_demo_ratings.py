@@ -31,7 +31,7 @@ TODAY = dt.date(2026, 6, 15)
 MORNING = dt.datetime(2026, 6, 15, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_demo_rates_its_services_and_takes_bad_reviews_through_the_loop(tmp_path):
     with (
         override_settings(

@@ -45,7 +45,7 @@ def violations(axe: Any, page: Any, where: str) -> list[str]:
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_pad_rates_thanks_and_waits_with_no_axe_violations(live_server, browser, personas):
     from axe_playwright_python.sync_playwright import Axe
 
