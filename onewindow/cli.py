@@ -3,7 +3,8 @@
 Sub-commands live next to the code they drive; this module only dispatches:
 ``run`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
 (onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
-supervision sweep, onewindow.supervision.cli), ``unlock`` (lift a sign-in lockout,
+supervision sweep, onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups,
+onewindow.stats.cli), ``unlock`` (lift a sign-in lockout,
 onewindow.accounts.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     from onewindow.accounts import cli as accounts_cli
     from onewindow.calendars import cli as calendar_cli
     from onewindow.demo import cli as demo_cli
+    from onewindow.stats import cli as stats_cli
     from onewindow.supervision import cli as supervision_cli
 
     parser = ChineseArgumentParser(prog="onewindow", description="OneWindow 一窗通办")
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     calendar_cli.add_parser(sub)
     supervision_cli.add_parser(sub)
     accounts_cli.add_parser(sub)
+    stats_cli.add_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser

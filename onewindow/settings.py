@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "onewindow.review",
     "onewindow.certificates",
     "onewindow.supervision",
+    "onewindow.stats",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("onewindow.review.urls")),
     path("", include("onewindow.certificates.urls")),
     path("", include("onewindow.supervision.urls")),
+    path("", include("onewindow.stats.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -57,9 +57,12 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     RULES_EDIT = "rules.edit"
     AUDIT_READ = "audit.read"
+    # stats
+    STATS_DEPARTMENT = "stats.department"  # the statistics dashboard of one's own department
+    STATS_ALL = "stats.all"  # the statistics dashboard of every department
 
 
-_DEPT_READ = {Perm.GUIDE_READ}
+_DEPT_READ = {Perm.GUIDE_READ, Perm.STATS_DEPARTMENT}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY}),
     Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS}),
@@ -92,12 +95,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # ALL Art. 42 (docs/rules/licensing.md §B2): an extension is the head's decision, not an
     # approver's.
     Role.HEAD: frozenset(_DEPT_READ | {Perm.EXTENSION_APPROVE}),
-    Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT}),
+    Role.GOV_HEAD: frozenset({Perm.GUIDE_READ, Perm.EXTENSION_APPROVE_JOINT, Perm.STATS_ALL}),
     Role.SUPERVISOR: frozenset(
-        {Perm.GUIDE_READ, Perm.CASE_READ_ALL, Perm.SUPERVISE, Perm.CORRECTION_SIGN_OFF}
+        {
+            Perm.GUIDE_READ,
+            Perm.CASE_READ_ALL,
+            Perm.SUPERVISE,
+            Perm.CORRECTION_SIGN_OFF,
+            Perm.STATS_ALL,
+        }
     ),
     Role.ADMIN: frozenset(
-        {Perm.GUIDE_READ, Perm.CATALOG_EDIT, Perm.CALENDAR_EDIT, Perm.USER_MANAGE, Perm.RULES_EDIT}
+        {
+            Perm.GUIDE_READ,
+            Perm.CATALOG_EDIT,
+            Perm.CALENDAR_EDIT,
+            Perm.USER_MANAGE,
+            Perm.RULES_EDIT,
+            Perm.STATS_ALL,
+        }
     ),
     Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
 }

@@ -54,6 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
+    Column("stats:public", _("办件统计"), _("办件数量、按时办结率和办理用时统计")),
     Column(
         "portal:my_cases",
         _("我的办件"),
@@ -146,6 +147,21 @@ COLUMNS: tuple[Column, ...] = (
         _("绩效考核"),
         _("部门和窗口绩效得分、等次与排名"),
         perm=Perm.TASK_HANDLE,
+        workbench=True,
+    ),
+    # Department staff see their department's figures; supervisors and administrators all.
+    Column(
+        "stats:dashboard",
+        _("统计分析"),
+        _("本部门办件统计、办理用时与环节瓶颈"),
+        perm=Perm.STATS_DEPARTMENT,
+        workbench=True,
+    ),
+    Column(
+        "stats:dashboard",
+        _("统计分析"),
+        _("各部门办件统计、办理用时与环节瓶颈"),
+        perm=Perm.STATS_ALL,
         workbench=True,
     ),
 )

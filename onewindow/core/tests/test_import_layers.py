@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("certificates",),
     ("notifications",),
     ("supervision",),
+    ("stats",),
     ("portal",),
     ("demo",),
 )

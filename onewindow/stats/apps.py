@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    name = "onewindow.stats"
+    label = "stats"
+    verbose_name = _("办件统计")
+
+    def ready(self) -> None:
+        # The rollups follow every case event in the writer's transaction (stats.events).
+        from onewindow.stats import events  # noqa: F401

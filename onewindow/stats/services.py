@@ -1,0 +1,354 @@
+"""Keeping the statistics rollups exact (docs/rules/statistics.md §M3).
+
+- ``case_refresh(case_id)``: the incremental path. Called by the case-event subscription
+  (``stats.events``) in the writer's transaction: it recomputes the case's contribution
+  (``facts.case_facts``), compares it with the stored one (``CaseFact``, ``CaseStageFact``) and
+  adds the difference to the rollups. A replayed or doubly delivered event finds nothing
+  changed and adds nothing.
+- ``rebuild()``: the full recount, set-based: a handful of ``INSERT … SELECT … GROUP BY``
+  statements over the cases, their decisions, special procedures, review tasks and correction
+  notices, never a loop over cases. For a calendar change (working days counted again), a
+  restore, or a database loaded without events.
+- ``reset()``: empty every statistics table (the demo's reset).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F
+
+from onewindow.calendars.selectors import get_calendar
+from onewindow.cases.models import Case, CaseStatus, CorrectionNotice, Notice
+from onewindow.catalog.models import ItemVersion
+from onewindow.review.models import Decision, Suspension, Task
+from onewindow.stats.facts import FINISHED_TASKS, Fact, StageFacts, case_facts
+from onewindow.stats.models import (
+    HISTOGRAM_CAP,
+    CaseFact,
+    CaseStageFact,
+    DurationRollup,
+    MonthlyRollup,
+    Stage,
+    StageRollup,
+    StatusRollup,
+    WorkdayIndex,
+)
+
+log = logging.getLogger("onewindow.stats")
+
+ROLLUPS: tuple[type[models.Model], ...] = (
+    MonthlyRollup,
+    StatusRollup,
+    DurationRollup,
+    StageRollup,
+)
+# (rollup model, its key as a tuple of (column, value)) → {counter column: delta}
+Deltas = dict[tuple[type[models.Model], tuple[tuple[str, Any], ...]], dict[str, int]]
+
+
+def _contribution(fact: Fact | None, stages: StageFacts) -> Deltas:
+    """Everything one case adds to the rollups (docs/rules/statistics.md §M2)."""
+    out: Deltas = defaultdict(lambda: defaultdict(int))
+    if fact is None:
+        return out
+    dims = (
+        ("department_id", fact.department_id),
+        ("item_id", fact.item_id),
+        ("region_id", fact.region_id),
+    )
+    out[(MonthlyRollup, (("month", fact.received_month), *dims))]["received"] += 1
+    out[(StatusRollup, (("month", fact.received_month), *dims, ("status", fact.status)))]["n"] += 1
+    if fact.accepted_month is not None:
+        out[(MonthlyRollup, (("month", fact.accepted_month), *dims))]["accepted"] += 1
+    if fact.closed_month is not None:
+        row = out[(MonthlyRollup, (("month", fact.closed_month), *dims))]
+        row["closed"] += 1
+        row["closed_on_time"] += int(fact.on_time)
+        row["closed_early"] += int(fact.early)
+        if fact.days is not None:
+            row["days_sum"] += fact.days
+            bucket = min(fact.days, HISTOGRAM_CAP)
+            out[(DurationRollup, (("month", fact.closed_month), *dims, ("days", bucket)))]["n"] += 1
+    for (stage, stage_department_id), (month, days) in stages.items():
+        key = (
+            ("month", month),
+            *dims,
+            ("stage", stage),
+            ("stage_department_id", stage_department_id),
+        )
+        out[(StageRollup, key)]["n"] += 1
+        out[(StageRollup, key)]["days_sum"] += days
+    return out
+
+
+def _difference(old: Deltas, new: Deltas) -> Deltas:
+    diff: Deltas = defaultdict(lambda: defaultdict(int))
+    for source, sign in ((old, -1), (new, 1)):
+        for key, counters in source.items():
+            for column, value in counters.items():
+                diff[key][column] += sign * value
+    return {
+        key: {c: v for c, v in counters.items() if v}
+        for key, counters in diff.items()
+        if any(counters.values())
+    }
+
+
+def _apply(deltas: Deltas) -> None:
+    """Add the deltas to the rollup rows, creating the missing ones (race-safe)."""
+    for (model, key), counters in sorted(
+        deltas.items(), key=lambda kv: (kv[0][0].__name__, str(kv[0][1]))
+    ):
+        lookup = dict(key)
+        change = {column: F(column) + value for column, value in counters.items()}
+        if model._default_manager.filter(**lookup).update(**change):
+            continue
+        try:
+            with transaction.atomic():
+                model._default_manager.create(**lookup, **counters)
+        except IntegrityError:  # another writer created it meanwhile
+            model._default_manager.filter(**lookup).update(**change)
+
+
+def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
+    row = CaseFact.objects.filter(case_id=case_id).values().first()
+    fact = None
+    if row is not None:
+        row.pop("case_id")
+        fact = Fact(**row)
+    stages: StageFacts = {
+        (stage, dep): (month, days)
+        for stage, dep, month, days in CaseStageFact.objects.filter(case_id=case_id).values_list(
+            "stage", "stage_department_id", "month", "days"
+        )
+    }
+    return fact, stages
+
+
+@transaction.atomic
+def case_refresh(case_id: int) -> bool:
+    """Bring one case's contribution up to date; True when something changed. Idempotent."""
+    # Serialise two writers of the same case (the transition already holds this lock).
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+    old_fact, old_stages = _stored(case_id)
+    new_fact, new_stages = case_facts(case_id)
+    if old_fact == new_fact and old_stages == new_stages:
+        return False
+    _apply(_difference(_contribution(old_fact, old_stages), _contribution(new_fact, new_stages)))
+    if new_fact is None:
+        CaseFact.objects.filter(case_id=case_id).delete()
+    else:
+        CaseFact.objects.update_or_create(case_id=case_id, defaults=new_fact.fields())
+    if old_stages != new_stages:
+        CaseStageFact.objects.filter(case_id=case_id).delete()
+        CaseStageFact.objects.bulk_create(
+            CaseStageFact(case_id=case_id, stage=s, stage_department_id=d, month=m, days=n)
+            for (s, d), (m, n) in new_stages.items()
+        )
+    return True
+
+
+def cases_refresh(case_ids: list[int]) -> int:
+    """``case_refresh`` for a few cases (e.g. after a set-based update); returns how many moved."""
+    return sum(case_refresh(case_id) for case_id in case_ids)
+
+
+# --- the full recount ---------------------------------------------------------------------------
+def reset() -> None:
+    """Empty the rollups and the contribution records."""
+    with transaction.atomic():
+        for model in (*ROLLUPS, CaseFact, CaseStageFact):
+            model._default_manager.all().delete()
+
+
+def workday_index_fill() -> int:
+    """(Re)fill ``WorkdayIndex`` from the calendar over its whole span (about 35,000 days)."""
+    calendar = get_calendar()
+    first, last = calendar.first_day, calendar.last_day
+    rows = []
+    day, n = first, 0
+    one = dt.timedelta(days=1)
+    while day <= last:
+        if day > first and calendar.is_working_day(day):
+            n += 1
+        rows.append(WorkdayIndex(day=day, n=n, month=day.replace(day=1)))
+        day += one
+    WorkdayIndex.objects.all().delete()
+    WorkdayIndex.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _greatest() -> str:
+    return "MAX" if connection.vendor == "sqlite" else "GREATEST"
+
+
+def _local_date(column: str) -> str:
+    """SQL for the local calendar date of a datetime column."""
+    sql, params = connection.ops.datetime_cast_date_sql(column, (), settings.TIME_ZONE)
+    # The parameters are time-zone names from the settings: inlined as quoted literals.
+    literals = tuple("'" + str(p).replace("'", "''") + "'" for p in params)
+    return str(sql) % literals if literals else str(sql)
+
+
+def _sql(statement: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return int(cursor.rowcount or 0)
+
+
+def _t(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@transaction.atomic
+def rebuild() -> dict[str, int]:
+    """Recount every rollup from the cases, set-based (docs/rules/statistics.md §M3).
+
+    Returns the number of rows written per table. Runs in one transaction: readers see the old
+    rollups until it commits, and on SQLite writers wait for it.
+    """
+    g = _greatest()
+    t_case, t_dec, t_susp = _t(Case), _t(Decision), _t(Suspension)
+    t_task, t_corr, t_notice, t_ver = _t(Task), _t(CorrectionNotice), _t(Notice), _t(ItemVersion)
+    t_fact, t_sfact, t_wd = _t(CaseFact), _t(CaseStageFact), _t(WorkdayIndex)
+    done = set(str(s) for s in FINISHED_TASKS)
+    finished = ", ".join(f"'{s}'" for s in sorted(done))
+    completed = f"'{CaseStatus.COMPLETED.value}'"
+    counts: dict[str, int] = {}
+    reset()
+    counts["workdays"] = workday_index_fill()
+    counts["case_facts"] = _sql(
+        f"""
+        INSERT INTO {t_fact} (case_id, department_id, item_id, region_id, status, received_month,
+            accepted_month, closed_month, on_time, early, days)
+        SELECT c.id, c.department_id, v.item_id, c.region_id, c.status, wr.month, wa.month,
+            wd.month,
+            CASE WHEN d.decided_on IS NOT NULL AND c.decision_due IS NOT NULL
+                AND d.decided_on <= c.decision_due THEN 1 ELSE 0 END = 1,
+            CASE WHEN d.decided_on IS NOT NULL AND c.decision_due IS NOT NULL
+                AND d.decided_on < c.decision_due THEN 1 ELSE 0 END = 1,
+            CASE WHEN d.decided_on IS NULL OR c.accepted_on IS NULL THEN NULL
+                ELSE {g}({g}(wd.n - wa.n, 0) - COALESCE(s.spent, 0), 0) END
+        FROM {t_case} c
+        JOIN {t_ver} v ON v.id = c.item_version_id
+        JOIN {t_wd} wr ON wr.day = c.received_on
+        LEFT JOIN {t_wd} wa ON wa.day = c.accepted_on
+        LEFT JOIN {t_dec} d ON d.case_id = c.id
+        LEFT JOIN {t_wd} wd ON wd.day = d.decided_on
+        LEFT JOIN (SELECT case_id, SUM(days_spent) AS spent FROM {t_susp} GROUP BY case_id) s
+            ON s.case_id = c.id
+        WHERE c.received_on IS NOT NULL
+        """
+    )
+    stage_insert = f"INSERT INTO {t_sfact} (case_id, stage, stage_department_id, month, days) "
+    counts["stage_intake"] = _sql(
+        stage_insert
+        + f"""
+        SELECT c.id, '{Stage.INTAKE.value}', 0, wa.month, {g}(wa.n - wr.n, 0)
+        FROM {t_case} c JOIN {t_fact} f ON f.case_id = c.id
+        JOIN {t_wd} wr ON wr.day = c.received_on JOIN {t_wd} wa ON wa.day = c.accepted_on
+        """
+    )
+    issued, answered = _local_date("n.issued_at"), _local_date("k.answered_at")
+    counts["stage_correction"] = _sql(
+        stage_insert
+        + f"""
+        SELECT k.case_id, '{Stage.CORRECTION.value}', 0, MAX(wa.month),
+            SUM({g}(wa.n - wi.n, 0))
+        FROM {t_corr} k JOIN {t_fact} f ON f.case_id = k.case_id
+        JOIN {t_notice} n ON n.id = k.notice_id
+        JOIN {t_wd} wi ON wi.day = {issued} JOIN {t_wd} wa ON wa.day = {answered}
+        WHERE k.answered_at IS NOT NULL
+        GROUP BY k.case_id
+        """
+    )
+    closed = _local_date("t.closed_at")
+    counts["stage_review"] = _sql(
+        stage_insert
+        + f"""
+        SELECT t.case_id, '{Stage.REVIEW.value}', t.department_id, MAX(wc.month),
+            SUM({g}({g}(wc.n - wo.n, 0) - t.paused_days, 0))
+        FROM {t_task} t JOIN {t_fact} f ON f.case_id = t.case_id
+        JOIN {t_wd} wo ON wo.day = t.opened_on JOIN {t_wd} wc ON wc.day = {closed}
+        WHERE t.status IN ({finished}) AND t.closed_at IS NOT NULL
+        GROUP BY t.case_id, t.department_id
+        """
+    )
+    last = _local_date("x.last_at")
+    counts["stage_decision"] = _sql(
+        stage_insert
+        + f"""
+        SELECT d.case_id, '{Stage.DECISION.value}', 0, wd.month, {g}(wd.n - wl.n, 0)
+        FROM {t_dec} d JOIN {t_fact} f ON f.case_id = d.case_id
+        JOIN (SELECT case_id, MAX(closed_at) AS last_at FROM {t_task}
+              WHERE status IN ({finished}) AND closed_at IS NOT NULL GROUP BY case_id) x
+            ON x.case_id = d.case_id
+        JOIN {t_wd} wl ON wl.day = {last} JOIN {t_wd} wd ON wd.day = d.decided_on
+        """
+    )
+    done_day = _local_date("c.closed_at")
+    counts["stage_delivery"] = _sql(
+        stage_insert
+        + f"""
+        SELECT c.id, '{Stage.DELIVERY.value}', 0, wc.month, {g}(wc.n - wd.n, 0)
+        FROM {t_case} c JOIN {t_fact} f ON f.case_id = c.id
+        JOIN {t_dec} d ON d.case_id = c.id
+        JOIN {t_wd} wd ON wd.day = d.decided_on JOIN {t_wd} wc ON wc.day = {done_day}
+        WHERE c.status = {completed} AND c.closed_at IS NOT NULL
+        """
+    )
+    dims = "department_id, item_id, region_id"
+    counts["monthly"] = _sql(
+        f"""
+        INSERT INTO {_t(MonthlyRollup)} (month, {dims}, received, accepted, closed,
+            closed_on_time, closed_early, days_sum)
+        SELECT month, {dims}, SUM(received), SUM(accepted), SUM(closed), SUM(on_time),
+            SUM(early), SUM(days)
+        FROM (
+            SELECT received_month AS month, {dims}, 1 AS received, 0 AS accepted, 0 AS closed,
+                0 AS on_time, 0 AS early, 0 AS days FROM {t_fact}
+            UNION ALL
+            SELECT accepted_month, {dims}, 0, 1, 0, 0, 0, 0 FROM {t_fact}
+            WHERE accepted_month IS NOT NULL
+            UNION ALL
+            SELECT closed_month, {dims}, 0, 0, 1, CASE WHEN on_time THEN 1 ELSE 0 END,
+                CASE WHEN early THEN 1 ELSE 0 END, COALESCE(days, 0) FROM {t_fact}
+            WHERE closed_month IS NOT NULL
+        ) u
+        GROUP BY month, {dims}
+        """
+    )
+    counts["status"] = _sql(
+        f"""
+        INSERT INTO {_t(StatusRollup)} (month, {dims}, status, n)
+        SELECT received_month, {dims}, status, COUNT(*) FROM {t_fact}
+        GROUP BY received_month, {dims}, status
+        """
+    )
+    bucket = f"CASE WHEN days >= {HISTOGRAM_CAP} THEN {HISTOGRAM_CAP} ELSE days END"
+    counts["duration"] = _sql(
+        f"""
+        INSERT INTO {_t(DurationRollup)} (month, {dims}, days, n)
+        SELECT closed_month, {dims}, {bucket}, COUNT(*) FROM {t_fact}
+        WHERE closed_month IS NOT NULL AND days IS NOT NULL
+        GROUP BY closed_month, {dims}, {bucket}
+        """
+    )
+    counts["stage"] = _sql(
+        f"""
+        INSERT INTO {_t(StageRollup)} (month, department_id, item_id, region_id, stage,
+            stage_department_id, n, days_sum)
+        SELECT s.month, f.department_id, f.item_id, f.region_id, s.stage, s.stage_department_id,
+            COUNT(*), SUM(s.days)
+        FROM {t_sfact} s JOIN {t_fact} f ON f.case_id = s.case_id
+        GROUP BY s.month, f.department_id, f.item_id, f.region_id, s.stage, s.stage_department_id
+        """
+    )
+    log.info("statistics rebuilt: %s", counts)
+    return counts
