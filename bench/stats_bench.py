@@ -63,6 +63,13 @@ def ms(seconds: list[float], share: float) -> float:
     return percentile(seconds, share) * 1000
 
 
+def message(response: Any) -> str:
+    """The error message a statistics page shows (its alert list), for the failure list."""
+    text = response.content.decode(errors="replace")
+    start = text.find('class="message message-error">')
+    return text[start:].split(">", 1)[1].split("<", 1)[0] if start >= 0 else ""
+
+
 def timed(call: Callable[[], object]) -> float:
     began = time.perf_counter()
     call()
@@ -136,8 +143,8 @@ def supervisor() -> Any:
 
 def figures_agree(rollup: Any, raw: Any) -> list[str]:
     """The names of the figures where the rollups and the raw scan differ (stages apart)."""
-    names = ("total", "by_month", "by_department", "by_item", "by_region", "by_status")
-    names += ("histogram", "item_histograms")
+    names: tuple[str, ...] = ("total", "by_month", "by_department", "by_item", "by_region")
+    names += ("by_status", "histogram", "item_histograms")
     return [n for n in names if getattr(rollup, n) != getattr(raw, n)]
 
 
@@ -158,11 +165,13 @@ def reads(args: argparse.Namespace) -> dict[str, Any]:
         print("NO PAGES: stats:public / stats:dashboard do not resolve", flush=True)
     failures: list[str] = []
 
-    def page(client: Client, url: str, params: dict[str, str]) -> Callable[[], None]:
-        def get() -> None:
+    def page(client: Client, url: str, params: dict[str, str]) -> Callable[[], bool]:
+        def get() -> bool:
             response = client.get(url, params)
-            if response.status_code != 200:
-                failures.append(f"{url} {params}: {response.status_code}")
+            if response.status_code == 200:
+                return True
+            failures.append(f"{url} {params}: {response.status_code} {message(response)}")
+            return False
 
         return get
 
@@ -184,7 +193,9 @@ def reads(args: argparse.Namespace) -> dict[str, Any]:
         raw_figures = None
         for _round in range(args.repeat):
             for kind, call in kinds.items():
-                samples[kind].append(timed(call))
+                began = time.perf_counter()
+                if call() is not False:  # a failed page is counted in failures, not timed
+                    samples[kind].append(time.perf_counter() - began)
             if not samples["raw scan"] or raw_spent < args.raw_seconds:
                 began = time.perf_counter()
                 raw_figures = figures_from_cases(stages=False, **p)
@@ -207,6 +218,8 @@ def reads(args: argparse.Namespace) -> dict[str, Any]:
         out[variant.name] = row
         line = "  ".join(
             f"{kind} p50 {row[kind]['p50_ms']:.1f} / p95 {row[kind]['p95_ms']:.1f} ms"
+            if row[kind]["n"]
+            else f"{kind} FAILED"
             for kind in samples
         )
         print(f"{variant.name} ({variant.cases:,} cases): {line}", flush=True)
@@ -285,7 +298,7 @@ def clerks() -> dict[int, Any]:
     from onewindow.accounts.roles import Role
 
     staff = User.objects.filter(role=Role.CLERK, username__startswith="stats-clerk-")
-    return {user.department_id: user for user in staff}
+    return {user.department_id: user for user in staff if user.department_id is not None}
 
 
 @dataclass
@@ -346,7 +359,7 @@ def incremental(args: argparse.Namespace) -> dict[str, Any]:
         "rejected": after.by_status.get("rejected", 0),
         "in_review": after.by_status.get("in_review", 0),
     }
-    burst_out = {
+    burst_out: dict[str, Any] = {
         "calls": n_calls,
         "events": events,
         "seconds": wall,
@@ -572,7 +585,7 @@ def main() -> int:
     parser.add_argument(
         "--raw-stage-cases",
         type=int,
-        default=20_000,
+        default=2_000,
         help="raw scan with the stage view for variants of at most this many cases",
     )
     parser.add_argument("--burst", type=int, default=10_000, help="service calls in the burst")
