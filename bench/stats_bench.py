@@ -479,7 +479,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
     def cell(row: dict[str, Any] | None) -> str:
         if not row or row.get("p50_ms") is None:
-            return "—"
+            return "failed" if row else "—"
         n = f" (n={row['n']})" if row["n"] < results[0]["repeat"] else ""
         return f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f}{n}"
 
@@ -492,8 +492,9 @@ def table(results: list[dict[str, Any]]) -> str:
             rows = [r["reads"].get(variant, {}).get(kind) for r in results]
             goal = ""
             if kind in ROLLUP_KINDS:
-                p95s = [row["p95_ms"] for row in rows if row]
-                goal = f"≤ {GOAL_MS:g} ms: {'yes' if all(p <= GOAL_MS for p in p95s) else 'NO'}"
+                p95s = [row["p95_ms"] if row else None for row in rows]
+                met = all(p is not None and p <= GOAL_MS for p in p95s)
+                goal = f"≤ {GOAL_MS:g} ms: {'yes' if met else 'NO'}"
             if kind == "raw scan with stages" and not any(rows):
                 continue
             add(f"  {kind}", [cell(row) for row in rows], goal)
