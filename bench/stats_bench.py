@@ -448,6 +448,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         + f"; {os.cpu_count()} CPUs",
         flush=True,
     )
+    load = {"start": os.getloadavg()[0]}  # the machine is shared: say how busy it was
     began = time.perf_counter()
     written = rebuild()
     rebuild_seconds = time.perf_counter() - began
@@ -455,6 +456,12 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does after a rewrite of this size
+    load["after rebuild"] = os.getloadavg()[0]
+    read_figures = reads(args)
+    load["after reads"] = os.getloadavg()[0]
+    incremental_figures = incremental(args) if args.burst or args.cost else None
+    load["after incremental"] = os.getloadavg()[0]
+    print("load average (1 min): " + ", ".join(f"{k} {v:.1f}" for k, v in load.items()))
     return {
         "vendor": vendor,
         "cases": counts.get("办件 cases", 0),
@@ -463,8 +470,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "repeat": args.repeat,
         "rebuild": {"seconds": rebuild_seconds, "rows": written},
-        "reads": reads(args),
-        "incremental": incremental(args) if args.burst or args.cost else None,
+        "reads": read_figures,
+        "incremental": incremental_figures,
+        "load": load,
     }
 
 
@@ -565,6 +573,15 @@ def table(results: list[dict[str, Any]]) -> str:
                 ]
             ).rstrip()
         )
+    add(
+        "load average at start / end",
+        [
+            f"{r['load']['start']:.1f} / {r['load']['after incremental']:.1f}"
+            if "load" in r
+            else "—"
+            for r in results
+        ],
+    )
     dates = sorted({r["date"] for r in results})
     out.append(
         f"(pages through Django's test client, in process; {results[0]['repeat']} rounds; "
