@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("onewindow.review.api")),
     path("", include("onewindow.certificates.api")),
     path("", include("onewindow.supervision.api")),
+    path("", include("onewindow.stats.api")),
     path("", include("onewindow.portal.api")),
 ]

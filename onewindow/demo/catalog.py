@@ -41,6 +41,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
+from onewindow.demo import stats as demo_stats
 from onewindow.demo.cases import DEFAULT_COUNT, demo_cases_load, demo_cases_reset
 from onewindow.demo.data import plan
 from onewindow.demo.data.forms import FormText, application_form
@@ -96,6 +97,7 @@ def demo_reset() -> None:
 
     with transaction.atomic():
         demo_cases_reset()
+        demo_stats.reset()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -128,7 +130,9 @@ def load_demo(
         _load_catalog(progress)
         if not count:
             return None
-        return demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+        result = demo_cases_load(today=today or clock.today(), count=count, progress=progress)
+        demo_stats.load(today or clock.today())
+        return result
 
 
 def _load_catalog(progress: bool) -> None:

@@ -16,13 +16,17 @@ from typing import Any
 from django.db.models import Max, Sum
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases.models import Case, CaseStatus, CorrectionNotice
+from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.core import clock
 from onewindow.review.models import Decision, Suspension, Task, TaskStatus
 from onewindow.stats.models import Stage
 
 # Review tasks that ended with an opinion (given or deemed); cancelled ones took no review time.
 FINISHED_TASKS = (TaskStatus.DONE, TaskStatus.DEEMED)
+# The events that open and close the applicant's correction wait (docs/rules/statistics.md §M4).
+CORRECTION_REQUESTED = "correction_requested"
+CORRECTION_ANSWERED = "resubmitted"
+CORRECTION_ACTIONS = (CORRECTION_REQUESTED, CORRECTION_ANSWERED)
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -139,12 +143,17 @@ def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
 
     if case.received_on and case.accepted_on:
         put(Stage.INTAKE, 0, case.accepted_on, working_days(case.received_on, case.accepted_on))
-    corrections = CorrectionNotice.objects.filter(
-        case_id=case.pk, answered_at__isnull=False
-    ).values_list("notice__issued_at", "answered_at")
-    for issued_at, answered_at in corrections:
-        issued, answered = clock.local_date(issued_at), clock.local_date(answered_at)
-        put(Stage.CORRECTION, 0, answered, working_days(issued, answered))
+    # Each answer (resubmission) ends the correction wait that the last notice before it began;
+    # read from the events, which exist when the answer's own event is handled.
+    notice_day = None
+    events = CaseEvent.objects.filter(case_id=case.pk, action__in=CORRECTION_ACTIONS).order_by("pk")
+    for action, moment in events.values_list("action", "at"):
+        day = clock.local_date(moment)
+        if action == CORRECTION_REQUESTED:
+            notice_day = day
+        elif notice_day is not None:
+            put(Stage.CORRECTION, 0, day, working_days(notice_day, day))
+            notice_day = None
     tasks = Task.objects.filter(
         case_id=case.pk, status__in=FINISHED_TASKS, closed_at__isnull=False
     ).values_list("department_id", "opened_on", "closed_at", "paused_days")

@@ -129,7 +129,7 @@ def regions_under(region_id: int) -> tuple[int, ...]:
 
 def filters_parse(params: Mapping[str, Any] | None = None, **values: Any) -> Filters:
     """Filters from query parameters (or keyword values); StatsInvalid names what is wrong."""
-    merged: dict[str, Any] = dict(params or {})
+    merged: dict[str, Any] = {k: params.get(k) for k in PARAMS} if params is not None else {}
     merged.update(values)
     unknown = sorted(k for k in values if k not in PARAMS)
     if unknown:

@@ -24,10 +24,17 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
 from onewindow.calendars.selectors import get_calendar
-from onewindow.cases.models import Case, CaseStatus, CorrectionNotice, Notice
+from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.catalog.models import ItemVersion
 from onewindow.review.models import Decision, Suspension, Task
-from onewindow.stats.facts import FINISHED_TASKS, Fact, StageFacts, case_facts
+from onewindow.stats.facts import (
+    CORRECTION_ANSWERED,
+    CORRECTION_REQUESTED,
+    FINISHED_TASKS,
+    Fact,
+    StageFacts,
+    case_facts,
+)
 from onewindow.stats.models import (
     HISTOGRAM_CAP,
     CaseFact,
@@ -215,7 +222,7 @@ def rebuild() -> dict[str, int]:
     """
     g = _greatest()
     t_case, t_dec, t_susp = _t(Case), _t(Decision), _t(Suspension)
-    t_task, t_corr, t_notice, t_ver = _t(Task), _t(CorrectionNotice), _t(Notice), _t(ItemVersion)
+    t_task, t_event, t_ver = _t(Task), _t(CaseEvent), _t(ItemVersion)
     t_fact, t_sfact, t_wd = _t(CaseFact), _t(CaseStageFact), _t(WorkdayIndex)
     done = set(str(s) for s in FINISHED_TASKS)
     finished = ", ".join(f"'{s}'" for s in sorted(done))
@@ -255,17 +262,22 @@ def rebuild() -> dict[str, int]:
         JOIN {t_wd} wr ON wr.day = c.received_on JOIN {t_wd} wa ON wa.day = c.accepted_on
         """
     )
-    issued, answered = _local_date("n.issued_at"), _local_date("k.answered_at")
+    issued, answered = _local_date("q.at"), _local_date("r.answered_at")
     counts["stage_correction"] = _sql(
         stage_insert
         + f"""
-        SELECT k.case_id, '{Stage.CORRECTION.value}', 0, MAX(wa.month),
+        SELECT r.case_id, '{Stage.CORRECTION.value}', 0, MAX(wa.month),
             SUM({g}(wa.n - wi.n, 0))
-        FROM {t_corr} k JOIN {t_fact} f ON f.case_id = k.case_id
-        JOIN {t_notice} n ON n.id = k.notice_id
+        FROM (
+            SELECT e.case_id, e.at AS answered_at,
+                (SELECT MAX(p.id) FROM {t_event} p WHERE p.case_id = e.case_id
+                    AND p.action = '{CORRECTION_REQUESTED}' AND p.id < e.id) AS notice_event
+            FROM {t_event} e WHERE e.action = '{CORRECTION_ANSWERED}'
+        ) r
+        JOIN {t_event} q ON q.id = r.notice_event
+        JOIN {t_fact} f ON f.case_id = r.case_id
         JOIN {t_wd} wi ON wi.day = {issued} JOIN {t_wd} wa ON wa.day = {answered}
-        WHERE k.answered_at IS NOT NULL
-        GROUP BY k.case_id
+        GROUP BY r.case_id
         """
     )
     closed = _local_date("t.closed_at")

@@ -77,7 +77,8 @@ def _export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:
 
 
 def _charted(request: HttpRequest, tables: list[Table], filters: Filters) -> list[dict[str, Any]]:
-    nonce = str(getattr(request, "csp_nonce", "") or "")
+    lazy = getattr(request, "csp_nonce", None)  # django-csp: false until first evaluated
+    nonce = str(lazy) if lazy is not None else ""
     query = filters.params()
     return [
         {
