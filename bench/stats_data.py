@@ -23,8 +23,9 @@ acceptance day, committed and statutory dates, closing time), its decision (gran
 its review tasks (done, open or cancelled, with opening and closing days), a special procedure
 for 2 % of the decided cases (and for every suspended one), and a correction notice for 5 % of
 the accepted cases (answered before acceptance) and for every case now waiting for correction.
-Case events are not generated: no statistic reads them (the incremental path is measured with
-new events written by the real services, ``bench.stats_bench``).
+Of the case events only the two the correction stage is read from are generated (the notice and
+the resubmission); no other statistic reads events (the incremental path is measured with new
+events written by the real services, ``bench.stats_bench``).
 
 Statuses by the age of the case (days since receipt): older than 35 days, 78 % completed, 2 %
 granted (awaiting delivery), 6 % refused, 6 % rejected at intake, 5 % withdrawn, 3 % terminated;
@@ -271,7 +272,7 @@ def cases_insert(cursor: Any, q: Sql, w: World, *, first: int, count: int, total
 
 def children_insert(cursor: Any, q: Sql, w: World, *, first: int, last: int) -> None:
     """Decisions, tasks, special procedures and correction notices of cases first … last."""
-    from onewindow.cases.models import Case, CorrectionNotice, Notice
+    from onewindow.cases.models import Case, CaseEvent, CorrectionNotice, Notice
     from onewindow.catalog.models import ProcessBranch
     from onewindow.review.models import Decision, Suspension, Task
 
@@ -352,6 +353,23 @@ def children_insert(cursor: Any, q: Sql, w: World, *, first: int, last: int) -> 
         WHERE n.id > {last_notice}""",
         {},
     )
+    # The correction stage is read from these two events (the notice, then the resubmission).
+    for action, old, new, at, answered_only in (
+        ("correction_requested", "submitted", "correction", "n.issued_at", False),
+        ("resubmitted", "correction", "submitted", "k.answered_at", True),
+    ):
+        cursor.execute(
+            f"""INSERT INTO {CaseEvent._meta.db_table} (
+                case_id, at, actor_id, actor_role, action, old_status, new_status, reason,
+                public, data)
+            SELECT k.case_id, {at}, NULL, '', '{action}', '{old}', '{new}', '', {q.true()},
+                {q.json("{}")}
+            FROM {CorrectionNotice._meta.db_table} k
+                JOIN {Notice._meta.db_table} n ON n.id = k.notice_id
+            WHERE n.id > {last_notice}{" AND k.answered_at IS NOT NULL" if answered_only else ""}
+            ORDER BY k.case_id""",
+            {},
+        )
 
 
 # --- indexes: dropped while loading, built again after -----------------------------------------
@@ -386,6 +404,7 @@ TABLES = (
     ("review.Suspension", "特别程序 special procedures"),
     ("cases.Notice", "文书 notices"),
     ("cases.CorrectionNotice", "补正告知 correction notices"),
+    ("cases.CaseEvent", "办件记录 case events"),
     ("catalog.Item", "事项 items"),
     ("catalog.Department", "部门 departments"),
     ("catalog.Region", "区划 regions"),
@@ -408,7 +427,7 @@ def generate(
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from onewindow.cases.models import Case, CorrectionNotice, Notice
+    from onewindow.cases.models import Case, CaseEvent, CorrectionNotice, Notice
     from onewindow.core import clock
     from onewindow.review.models import Decision, Suspension, Task
 
@@ -420,7 +439,7 @@ def generate(
     start = end.replace(year=end.year - YEARS)
     q = Sql(connection.vendor, start, (end - start).days)
     tune = not connection.in_atomic_block  # a test calls this inside its transaction
-    models = (Case, Decision, Task, Suspension, Notice, CorrectionNotice)
+    models = (Case, Decision, Task, Suspension, Notice, CorrectionNotice, CaseEvent)
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
         if q.vendor == "sqlite" and tune:
