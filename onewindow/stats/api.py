@@ -173,12 +173,8 @@ class PublicStatsView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> HttpResponse | Response:
-        stats = sel.public_figures(**_filters_kwargs(request))
+        stats = sel.public_figures_of(_filters(request))
         return _answer(request, stats, public_tables(stats))
-
-
-def _filters_kwargs(request: Request) -> dict[str, Any]:
-    return {k: v for k in PARAMS if (v := request.query_params.get(k, "").strip())}
 
 
 class DashboardStatsView(APIView):

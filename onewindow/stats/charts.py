@@ -21,7 +21,7 @@ from onewindow.stats.tables import Cell, Table
 
 MAX_BARS = 15  # a chart shows the first rows; the table has them all
 FONT = '"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif'
-STYLE = Style(
+CHART_STYLE = Style(
     background="transparent",
     plot_background="transparent",
     foreground="#1f2933",
@@ -66,7 +66,7 @@ def chart_svg(table: Table, *, nonce: str = "") -> str:
         return ""
     rows = table.rows[:MAX_BARS] if spec.kind in ("bar", "hbar") else table.rows
     chart = KINDS[spec.kind](
-        style=STYLE,
+        style=CHART_STYLE,
         js=[],
         disable_xml_declaration=True,
         width=760,

@@ -3,7 +3,8 @@
 CSV: UTF-8 with a byte-order mark (spreadsheet programs then read the Chinese right), one
 header line, the numbers as numbers. Excel: one sheet named after the table, the caption in
 the first row, bold headers, written with openpyxl. A cell starting with = + - @ is written as
-text (prefixed with an apostrophe in CSV), so no exported name can become a formula.
+text (prefixed with an apostrophe in CSV, typed as a string in Excel), so no exported name can
+become a formula.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ CONTENT_TYPES = {
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def _value(cell: Cell) -> Any:
+def _value(cell: Cell, *, csv_text: bool = True) -> Any:
     if cell is None:
         return ""
     if isinstance(cell, Decimal):
         return float(cell)
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+    if csv_text and isinstance(cell, str) and cell.startswith(FORMULA_START):
         return "'" + cell
     return cell
 
@@ -56,7 +57,10 @@ def table_xlsx(table: Table) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_value(cell) for cell in row])
+        sheet.append([_value(cell, csv_text=False) for cell in row])
+        for written in sheet[sheet.max_row]:
+            if isinstance(written.value, str) and written.value.startswith(FORMULA_START):
+                written.data_type = "s"  # text, never a formula
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column) * 2 + 2
         letter = column[0].column_letter

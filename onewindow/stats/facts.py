@@ -158,6 +158,7 @@ def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
         case_id=case.pk, status__in=FINISHED_TASKS, closed_at__isnull=False
     ).values_list("department_id", "opened_on", "closed_at", "paused_days")
     for department_id, opened_on, closed_at, paused in tasks:
+        assert closed_at is not None  # filtered above
         closed = clock.local_date(closed_at)
         spent = working_days(opened_on, closed)
         put(Stage.REVIEW, department_id, closed, None if spent is None else max(spent - paused, 0))

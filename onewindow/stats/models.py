@@ -100,6 +100,11 @@ class MonthlyRollup(models.Model):
     class Meta:
         verbose_name = _("月度办件汇总")
         verbose_name_plural = _("月度办件汇总")
+        # A department's or an item's rows without scanning the others (the dashboards).
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="stats_monthly_dept"),
+            models.Index(fields=["item_id", "month"], name="stats_monthly_item"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "department_id", "item_id", "region_id"],
@@ -124,6 +129,11 @@ class StatusRollup(models.Model):
     class Meta:
         verbose_name = _("办件状态汇总")
         verbose_name_plural = _("办件状态汇总")
+        # A department's or an item's rows without scanning the others (the dashboards).
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="stats_status_dept"),
+            models.Index(fields=["item_id", "month"], name="stats_status_item"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "department_id", "item_id", "region_id", "status"],
@@ -149,6 +159,11 @@ class DurationRollup(models.Model):
     class Meta:
         verbose_name = _("办理用时分布")
         verbose_name_plural = _("办理用时分布")
+        # A department's or an item's rows without scanning the others (the dashboards).
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="stats_duration_dept"),
+            models.Index(fields=["item_id", "month"], name="stats_duration_item"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "department_id", "item_id", "region_id", "days"],
@@ -175,6 +190,11 @@ class StageRollup(models.Model):
     class Meta:
         verbose_name = _("环节用时汇总")
         verbose_name_plural = _("环节用时汇总")
+        # A department's or an item's rows without scanning the others (the dashboards).
+        indexes = [
+            models.Index(fields=["department_id", "month"], name="stats_stage_dept"),
+            models.Index(fields=["item_id", "month"], name="stats_stage_item"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=[

@@ -188,7 +188,12 @@ def _stats(filters: Filters, *, staff: bool) -> Stats:
 def public_figures(**filters: Any) -> Stats:
     """The public statistics for the filters (year, month, start, end, department, item,
     region); StatsInvalid on a bad filter."""
-    return _stats(filters_parse(**filters), staff=False)
+    return public_figures_of(filters_parse(**filters))
+
+
+def public_figures_of(filters: Filters) -> Stats:
+    """``public_figures`` for filters already parsed (the pages and the API)."""
+    return _stats(filters, staff=False)
 
 
 def may_view_dashboard(user: Any) -> bool:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
@@ -124,11 +125,9 @@ def _apply(deltas: Deltas) -> None:
 
 
 def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
-    row = CaseFact.objects.filter(case_id=case_id).values().first()
-    fact = None
-    if row is not None:
-        row.pop("case_id")
-        fact = Fact(**row)
+    names = [f.name for f in dataclasses.fields(Fact)]
+    row = CaseFact.objects.filter(case_id=case_id).values_list(*names).first()
+    fact = None if row is None else Fact(**dict(zip(names, row, strict=True)))
     stages: StageFacts = {
         (stage, dep): (month, days)
         for stage, dep, month, days in CaseStageFact.objects.filter(case_id=case_id).values_list(
@@ -166,11 +165,29 @@ def cases_refresh(case_ids: list[int]) -> int:
     return sum(case_refresh(case_id) for case_id in case_ids)
 
 
+def stats_recompute(change: Any) -> int:
+    """The calendar changed (``calendars.recompute``): working days are counted anew, so the
+    rollups are recounted (set-based) when any case's figures can reach the changed days — a
+    case still open, or one received, accepted or decided in or after the first changed month.
+    Returns 0: the recomputers report moved deadlines, and no deadline moved here."""
+    since = change.first.replace(day=1)
+    reach = (
+        Q(closed_month__isnull=True)
+        | Q(received_month__gte=since)
+        | Q(accepted_month__gte=since)
+        | Q(closed_month__gte=since)
+    )
+    if CaseFact.objects.filter(reach).exists():
+        rebuild()
+    return 0
+
+
 # --- the full recount ---------------------------------------------------------------------------
 def reset() -> None:
     """Empty the rollups and the contribution records."""
     with transaction.atomic():
-        for model in (*ROLLUPS, CaseFact, CaseStageFact):
+        tables: tuple[type[models.Model], ...] = (*ROLLUPS, CaseFact, CaseStageFact)
+        for model in tables:
             model._default_manager.all().delete()
 
 

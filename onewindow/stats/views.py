@@ -27,7 +27,7 @@ from onewindow.stats import selectors as sel
 from onewindow.stats.charts import chart_svg
 from onewindow.stats.errors import StatsInvalid
 from onewindow.stats.export import FORMATS, export_response
-from onewindow.stats.filters import Filters, filters_parse
+from onewindow.stats.filters import PARAMS, Filters, filters_parse
 from onewindow.stats.selectors import Stats, StatsForbidden
 from onewindow.stats.tables import (
     Table,
@@ -54,12 +54,8 @@ def _options(request: HttpRequest, *, department_id: int | None = None) -> dict[
         "regions": list(Region.objects.values_list("pk", "name")),
         "years": list(range(year, year - 6, -1)),
         "months": MONTHS,
-        "chosen": {k: request.GET.get(k, "") for k in sel_params()},
+        "chosen": {k: request.GET.get(k, "") for k in PARAMS},
     }
-
-
-def sel_params() -> tuple[str, ...]:
-    return ("year", "month", "start", "end", "department", "item", "region")
 
 
 def _export(request: HttpRequest, tables: list[Table]) -> HttpResponse | None:
@@ -115,15 +111,10 @@ def _page(
 
 def public(request: HttpRequest) -> HttpResponse:
     def build(filters: Filters) -> tuple[Stats, list[Table]]:
-        stats = sel.public_figures(**_kwargs(filters, request))
+        stats = sel.public_figures_of(filters)
         return stats, public_tables(stats)
 
     return _page(request, "stats/public.html", build)
-
-
-def _kwargs(filters: Filters, request: HttpRequest) -> dict[str, Any]:
-    """The already-checked query parameters, for the selectors' keyword form."""
-    return {k: request.GET[k] for k in sel_params() if request.GET.get(k, "").strip()}
 
 
 def _scope(request: HttpRequest, filters: Filters) -> Filters:

@@ -24,11 +24,13 @@ from onewindow.testing import PERSONA_NAMES, Personas
 EXPECTED: dict[Role, set[str]] = {
     Role.APPLICANT: {"guide.read", "case.apply"},
     Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others"},
-    Role.CLERK: {"guide.read", "case.intake", "case.handover"},
-    Role.HANDLER: {"guide.read", "task.handle"},
-    Role.REVIEWER: {"guide.read", "task.handle", "task.review"},
+    # Department staff read their own department's statistics (docs/rules/statistics.md §M6).
+    Role.CLERK: {"guide.read", "case.intake", "case.handover", "stats.department"},
+    Role.HANDLER: {"guide.read", "task.handle", "stats.department"},
+    Role.REVIEWER: {"guide.read", "task.handle", "task.review", "stats.department"},
     Role.APPROVER: {
         "guide.read",
+        "stats.department",
         "task.handle",
         "task.review",
         "task.approve",
@@ -37,6 +39,7 @@ EXPECTED: dict[Role, set[str]] = {
     },
     Role.CHIEF: {
         "guide.read",
+        "stats.department",
         "case.intake",
         "case.handover",
         "task.handle",
@@ -47,11 +50,24 @@ EXPECTED: dict[Role, set[str]] = {
         "correction.sign_off",
     },
     # ALL Art. 42: an extension needs the approval of the agency's head (机关负责人) …
-    Role.HEAD: {"guide.read", "extension.approve"},
+    Role.HEAD: {"guide.read", "extension.approve", "stats.department"},
     # … and, for joint / centralised handling, of the government head (本级人民政府负责人).
-    Role.GOV_HEAD: {"guide.read", "extension.approve_joint"},
-    Role.SUPERVISOR: {"guide.read", "case.read_all", "supervise", "correction.sign_off"},
-    Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
+    Role.GOV_HEAD: {"guide.read", "extension.approve_joint", "stats.all"},
+    Role.SUPERVISOR: {
+        "guide.read",
+        "case.read_all",
+        "supervise",
+        "correction.sign_off",
+        "stats.all",
+    },
+    Role.ADMIN: {
+        "guide.read",
+        "catalog.edit",
+        "calendar.edit",
+        "user.manage",
+        "rules.edit",
+        "stats.all",
+    },
     Role.AUDITOR: {"guide.read", "audit.read"},
 }
 

@@ -143,6 +143,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "督办函",
         "情况通报",
         "绩效考核",
+        "统计分析",
         "网上办事大厅",
     ]
     assert 'class="workbench"' in _page(chief, reverse("review:inbox"))

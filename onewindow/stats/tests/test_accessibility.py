@@ -7,13 +7,7 @@ from typing import Any
 
 import pytest
 
-from onewindow.portal.tests.test_accessibility import (  # noqa: F401 (fixtures)
-    CHROMIUM,
-    SHOTS,
-    _async_unsafe_allowed,
-    browser,
-    violations_of,
-)
+from onewindow.portal.tests.test_accessibility import CHROMIUM, SHOTS, violations_of
 from onewindow.stats import services
 from onewindow.stats.tests.world import make_world
 
@@ -23,6 +17,12 @@ pytestmark = [
         not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium"
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _async_unsafe_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Playwright's sync API runs an event loop in this thread (as in the portal's axe test).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _visit(

@@ -4,16 +4,22 @@ by hand, and their agreement with the supervision scores (docs/rules/supervision
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from onewindow.stats import services
+from onewindow.stats.export import table_csv, table_xlsx
 from onewindow.stats.figures import p90
 from onewindow.stats.filters import filters_parse
+from onewindow.stats.models import MonthlyRollup
 from onewindow.stats.recount import figures_from_cases
 from onewindow.stats.selectors import figures_from_rollups, public_figures
-from onewindow.stats.tables import item_table, percent, summary_table
+from onewindow.stats.services import stats_recompute
+from onewindow.stats.tables import Table, item_table, percent, summary_table
 from onewindow.stats.tests.world import make_world
 from onewindow.supervision.selectors.score_figures import department_figures
 
@@ -103,3 +109,20 @@ def test_the_summary_table_says_what_the_figures_are(world):
     rows = dict((r[0], r[1]) for r in summary_table(public_figures(year=2025, month=3)).rows)
     assert rows["按时办结率"] == "75.0%" and rows["提前办结率"] == "50.0%"
     assert rows["办理用时 P90（工作日）"] == "7"
+
+
+def test_exports_never_turn_a_name_into_a_formula():
+    table = Table("t", "标题", ["名称", "数"], [["=1+2", 3], ["正常", Decimal("4.5")]])
+    assert table_csv(table).decode("utf-8") == "\ufeff名称,数\r\n'=1+2,3\r\n正常,4.5\r\n"
+    sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
+    cell = sheet["A3"]
+    assert cell.value == "=1+2" and cell.data_type == "s"
+    assert sheet["B4"].value == 4.5
+
+
+def test_a_calendar_change_recounts_the_rollups(world):
+    MonthlyRollup.objects.all().delete()  # stale after the change
+    # a change in 2030 reaches only open cases: case e is still in review → recount
+    assert stats_recompute(SimpleNamespace(first=dt.date(2030, 1, 1))) == 0
+    assert MonthlyRollup.objects.exists()
+    assert public_figures(year=2025, month=3).figures.total.closed == 4

@@ -86,7 +86,7 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
     out: dict[str, set[tuple[Any, ...]]] = {}
     for model, counters in COUNTERS.items():
         rows = set()
-        for row in model.objects.values():
+        for row in model._default_manager.values():
             row.pop("id")
             if any(row[c] for c in counters):
                 rows.add(tuple(sorted(row.items())))
@@ -148,11 +148,12 @@ class Driver:
     def forward(self, case: Case, index: int) -> str:
         """The action that moves ``case`` on along its usual path."""
         pending = Task.objects.filter(case=case, status__in=TASK_PENDING)
-        step = {
+        steps: dict[str, str] = {
             CaseStatus.SUBMITTED: "accept",
             CaseStatus.CORRECTION: "resubmit",
             CaseStatus.SUSPENDED: "resume",
-        }.get(case.status)
+        }
+        step = steps.get(case.status)
         if step:
             return step
         if case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
@@ -168,7 +169,7 @@ class Driver:
         if action == "accept":
             case_services.case_accept(case=case, actor=p.clerk)
         elif action == "correct":
-            line = case.materials.first()
+            line = case.materials.get()
             finding = case_services.MaterialFinding(line.pk, MaterialStatus.MISSING, "缺少原件")
             case_services.case_request_correction(case=case, actor=p.clerk, findings=[finding])
         elif action == "resubmit":
@@ -190,7 +191,7 @@ class Driver:
             suspension = Suspension.objects.get(case=case, ended_on__isnull=True)
             suspension_end(suspension=suspension, actor=p.approver_a, result="检验合格")
         elif action in ("grant", "refuse"):
-            fields = (
+            fields: dict[str, Any] = (
                 {}
                 if action == "grant"
                 else {

@@ -122,8 +122,8 @@ def make_world(p: Personas) -> World:
     item = make_item("STAT-A-1", p.dept_a, 56, 5, "建设工程规划许可（压缩）")
     other = make_item("STAT-B-1", p.dept_b, 20, 10, "施工许可")
     w = World(p, city, district, item, other, {})
-    common = {"p": p, "item": item, "region": city, "received": "2025-02-28"}
-    common_acc = {**common, "accepted": "2025-03-03", "due": "2025-03-10"}
+    common: dict[str, Any] = {"p": p, "item": item, "region": city, "received": "2025-02-28"}
+    common_acc: dict[str, Any] = {**common, "accepted": "2025-03-03", "due": "2025-03-10"}
     w.cases["a"] = make_case(w, **common_acc, decided="2025-03-05")
     w.cases["b"] = make_case(w, **common_acc, decided="2025-03-10")
     w.cases["c"] = make_case(w, **common_acc, decided="2025-03-12")
