@@ -563,6 +563,15 @@ def table(results: list[dict[str, Any]]) -> str:
                     for i in inc
                 ],
             )
+    add(
+        "load average at start / end",
+        [
+            f"{r['load']['start']:.1f} / {r['load']['after incremental']:.1f}"
+            if "load" in r
+            else "—"
+            for r in results
+        ],
+    )
     width = max(len(m) for m, _v, _g in lines)
     widths = [max(len(names[i]), *(len(v[i]) for _m, v, _g in lines)) for i in range(len(names))]
     out = [
@@ -584,15 +593,6 @@ def table(results: list[dict[str, Any]]) -> str:
                 ]
             ).rstrip()
         )
-    add(
-        "load average at start / end",
-        [
-            f"{r['load']['start']:.1f} / {r['load']['after incremental']:.1f}"
-            if "load" in r
-            else "—"
-            for r in results
-        ],
-    )
     dates = sorted({r["date"] for r in results})
     out.append(
         f"(pages through Django's test client, in process; {results[0]['repeat']} rounds; "
