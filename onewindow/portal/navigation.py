@@ -156,6 +156,7 @@ COLUMNS: tuple[Column, ...] = (
         _("本部门办件统计、办理用时与环节瓶颈"),
         perm=Perm.STATS_DEPARTMENT,
         workbench=True,
+        also=("/stats/items/",),  # an item's stage view
     ),
     Column(
         "stats:dashboard",
@@ -163,6 +164,7 @@ COLUMNS: tuple[Column, ...] = (
         _("各部门办件统计、办理用时与环节瓶颈"),
         perm=Perm.STATS_ALL,
         workbench=True,
+        also=("/stats/items/",),
     ),
 )
 WORKBENCH_LABEL = _("工作台")

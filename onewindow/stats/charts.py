@@ -19,6 +19,7 @@ from pygal.style import Style
 
 from onewindow.stats.tables import Cell, Table
 
+TRUNCATE = 18  # characters of a label or legend entry in a chart (the table has them whole)
 MAX_BARS = 15  # a chart shows the first rows; the table has them all
 FONT = '"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif'
 CHART_STYLE = Style(
@@ -75,12 +76,17 @@ def chart_svg(table: Table, *, nonce: str = "") -> str:
         show_legend=spec.kind == "pie" or len(spec.series) > 1,
         legend_at_bottom=True,
         print_values=False,
-        truncate_label=18,
-        truncate_legend=18,
+        include_x_axis=spec.kind != "pie",  # counts start from 0
+        truncate_label=TRUNCATE,
+        truncate_legend=TRUNCATE,
         margin=12,
     )
     chart.title = table.caption
     labels = [str(row[spec.label]) for row in rows]
+    if spec.kind == "hbar":
+        # pygal measures labels as Latin text; Chinese characters are about twice as wide.
+        longest = min(max(len(label) for label in labels), TRUNCATE)
+        chart.config.margin_left = 14 * longest
     if spec.kind == "pie":
         for label, row in zip(labels, rows, strict=True):
             chart.add(label, _number(row[spec.series[0]]) or 0)

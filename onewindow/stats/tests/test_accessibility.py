@@ -48,9 +48,8 @@ def _visit(
             assert page.locator(".stats-chart svg[aria-hidden=true]").count() >= 1, path
         found += violations_of(axe, page, path)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(SHOTS / f"stats-{len(found)}-{abs(hash(path))}.png"), full_page=True
-        )
+        slug = "".join(c if c.isalnum() else "-" for c in path).strip("-")
+        page.screenshot(path=str(SHOTS / f"{slug}.png"), full_page=True)  # for a look
     context.close()
     return found
 
