@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,7 +16,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
@@ -47,3 +47,13 @@ bench-sweep:  ## supervision sweep over generated data (SWEEP_ROWS rows, SWEEP_T
 		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_sweep_bench#'); \
 		.venv/bin/python -m bench.sweep_bench --generate --rows $(SWEEP_ROWS) --open-tasks $(SWEEP_TASKS) --database-url "$$url" --json-out /tmp/ow-sweep/bench-postgres.json && \
 		.venv/bin/python -m bench.sweep_bench --table /tmp/ow-sweep/bench-sqlite.json /tmp/ow-sweep/bench-postgres.json; fi
+
+# Scale of bench-stats: the goal's is 10,000,000 cases (about 11 minutes to generate on SQLite);
+# make bench-stats STATS_CASES=1000000 for a quicker run.
+STATS_CASES ?= 10000000
+bench-stats:  ## statistics over STATS_CASES generated cases: rebuild time, public page and dashboard p50/p95 from the rollups beside the raw scan, a burst of 10,000 service calls (rollups current at commit?) and the per-call cost of the statistics (SQLite under /tmp; PostgreSQL database ow_stats_bench too when TEST_DATABASE_URL is set)
+	.venv/bin/python -m bench.stats_bench --generate --cases $(STATS_CASES) --database-url sqlite:////tmp/ow-stats/bench.sqlite3 --json-out /tmp/ow-stats/bench-sqlite.json
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_stats_bench#'); \
+		.venv/bin/python -m bench.stats_bench --generate --cases $(STATS_CASES) --database-url "$$url" --json-out /tmp/ow-stats/bench-postgres.json && \
+		.venv/bin/python -m bench.stats_bench --table /tmp/ow-stats/bench-sqlite.json /tmp/ow-stats/bench-postgres.json; fi
