@@ -108,7 +108,15 @@ def test_me_lists_role_permissions_department_and_windows(personas: Personas) ->
         "role": "clerk",
         "role_label": "窗口受理人员",
         "applicant_kind": "",
-        "permissions": ["case.handover", "case.intake", "consult.answer", "guide.read"],
+        "permissions": [
+            "case.handover",
+            "case.intake",
+            "consult.answer",
+            "guide.read",
+            "rating.handle",
+            "rating.pad",
+            "stats.department",
+        ],
         "department": {
             "id": personas.dept_a.pk,
             "code": personas.dept_a.code,
