@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pygal
 from django.utils.html import escape
 from pygal.style import Style
 
-from onewindow.stats.tables import Cell, Table
+from onewindow.stats.tables import Cell, Chart, Table
 
 TRUNCATE = 18  # characters of a label or legend entry in a chart (the table has them whole)
 MAX_BARS = 15  # a chart shows the first rows; the table has them all
@@ -61,11 +62,24 @@ def _number(cell: Cell) -> float | None:
 
 
 def chart_svg(table: Table, *, nonce: str = "") -> str:
-    """The table's chart as inline SVG markup ("" for a table without chart or rows)."""
+    """The table's chart as inline SVG markup ("" for a table without chart or rows).
+
+    Drawing is the slow part of a statistics page (pygal takes tens of milliseconds a chart), and
+    the figures only change when cases move: the drawn SVG is kept per (chart, caption, headers,
+    rows) in a small per-process cache, and the response's CSP nonce is added afterwards."""
     spec = table.chart
     if spec is None or not table.rows:
         return ""
     rows = table.rows[:MAX_BARS] if spec.kind in ("bar", "hbar") else table.rows
+    svg = _drawn(spec, table.caption, tuple(table.headers), tuple(tuple(row) for row in rows))
+    svg = svg.replace("<style", f'<style nonce="{escape(nonce)}"', 1) if nonce else svg
+    return svg
+
+
+@lru_cache(maxsize=256)
+def _drawn(
+    spec: Chart, caption: str, headers: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...]
+) -> str:
     chart = KINDS[spec.kind](
         style=CHART_STYLE,
         js=[],
@@ -81,7 +95,7 @@ def chart_svg(table: Table, *, nonce: str = "") -> str:
         truncate_legend=TRUNCATE,
         margin=12,
     )
-    chart.title = table.caption
+    chart.title = caption
     labels = [str(row[spec.label]) for row in rows]
     if spec.kind == "hbar":
         # pygal measures labels as Latin text; Chinese characters are about twice as wide.
@@ -93,9 +107,8 @@ def chart_svg(table: Table, *, nonce: str = "") -> str:
     else:
         chart.x_labels = labels
         for column in spec.series:
-            chart.add(table.headers[column], [_number(row[column]) for row in rows])
+            chart.add(headers[column], [_number(row[column]) for row in rows])
     svg = str(chart.render(is_unicode=True))
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
     svg = _STYLE_ATTR.sub("", svg)
-    svg = svg.replace("<style", f'<style nonce="{escape(nonce)}"', 1) if nonce else svg
     return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
