@@ -43,15 +43,25 @@ class Column:
     also: tuple[str, ...] = ()
     # The column's pages carry their own sub-tabs, which mark the page itself
     tabs: bool = False
+    # In the portal's navigation bar. A public column left out of the bar (so the bar keeps to
+    # one row) is still a home-page tile and in the site map, and is reached from the column
+    # that lists it in ``also`` (the power and fee lists from 清单公开's tabs) or the footer.
+    bar: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("portal:home", _("首页")),
     Column("portal:guide_list", _("办事指南"), _("查询事项的条件、材料、时限、收费和办理地点")),
     Column("portal:form_list", _("表格下载"), _("下载申请表格的空白表和填写示例")),
-    Column("portal:power_list", _("权力清单"), _("各部门实施的行政权力事项及其依据")),
-    Column("portal:fee_list", _("收费清单"), _("依法收取的费用、标准和收费依据")),
-    Column("lists:index", _("清单公开"), _("责任清单、监管清单和审批事项清理记录"), tabs=True),
+    Column("portal:power_list", _("权力清单"), _("各部门实施的行政权力事项及其依据"), bar=False),
+    Column("portal:fee_list", _("收费清单"), _("依法收取的费用、标准和收费依据"), bar=False),
+    Column(
+        "lists:index",
+        _("清单公开"),
+        _("责任清单、监管清单和审批事项清理记录"),
+        tabs=True,
+        also=("portal:power_list", "portal:fee_list"),
+    ),
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
@@ -63,8 +73,13 @@ COLUMNS: tuple[Column, ...] = (
         also=("publicity:current", "publicity:archive", "/publicity/"),
         tabs=True,  # 公告 / 结果公示 / 公示归档 (publicity/_tabs.html)
     ),
-    Column("sitehelp:help_list", _("用户帮助"), _("注册、申报、补正、查询、评价和代理办理的说明")),
-    Column("sitehelp:links", _("友情链接"), _("政府网站和政务服务平台")),
+    Column(
+        "sitehelp:help_list",
+        _("用户帮助"),
+        _("注册、申报、补正、查询、评价和代理办理的说明"),
+        bar=False,  # in the footer
+    ),
+    Column("sitehelp:links", _("友情链接"), _("政府网站和政务服务平台"), bar=False),
     Column(
         "ratings:published",
         _("满意度评价"),
@@ -330,7 +345,7 @@ def workbench_nav(*, path: str, user: Any = None) -> list[NavLink]:
 def portal_nav(*, path: str, user: Any = None) -> list[NavLink]:
     """The public portal's navigation: the public columns, and for staff one 工作台 link to
     their first workbench column (their columns are in the workbench's own navigation)."""
-    links = _links([c for c in COLUMNS if not c.workbench], path=path, user=user)
+    links = _links([c for c in COLUMNS if not c.workbench and c.bar], path=path, user=user)
     bench = workbench_nav(path=path, user=user) if is_staff(user) else []
     if bench:
         links.append(NavLink(bench[0].url, WORKBENCH_LABEL, "", ""))
