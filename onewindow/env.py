@@ -181,6 +181,13 @@ VARIABLES: list[Variable] = [
     Variable("EMAIL_USE_SSL", "false", "Implicit TLS to the SMTP server (usually port 465)."),
     Variable("DEFAULT_FROM_EMAIL", "noreply@localhost", "Sender address of notification emails."),
     Variable(
+        "SITE_URL",
+        "http://127.0.0.1:8000",
+        "The site's public address; links sent by SMS and email (the one-time rating link) are "
+        "made absolute with it. Set it to the address applicants reach, e.g. "
+        "https://zwfw.example.gov.cn.",
+    ),
+    Variable(
         "SITE_SPONSOR",
         "鄂州市行政审批局",
         "Site identification in the footer: the sponsoring unit (主办单位).",

@@ -381,6 +381,8 @@ LOGGING = {
 
 SITE_NAME = _("鄂州市政务服务网上办事大厅")
 # docs/rules/publicity.md §L7: the site's identification fields in every page's footer.
+# Absolute links in SMS and email (the one-time rating link, docs/rules/satisfaction.md §E4).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SITE_IDENTITY = {
     "sponsor": env_str("SITE_SPONSOR", "鄂州市行政审批局"),
     "organizer": env_str("SITE_ORGANIZER", "鄂州市政务服务中心"),

@@ -201,3 +201,9 @@ def test_my_cases_links_a_finished_case_to_its_rating(client, world):
     page = client.get(reverse("portal:my_cases")).content.decode()
     assert reverse("ratings:rate_case", args=[done.pk]) in page
     assert reverse("ratings:rate_case", args=[running.pk]) not in page
+
+
+def test_the_link_sent_by_sms_and_email_is_absolute(settings) -> None:
+    """An SMS cannot carry a path alone: the link is made with the site's public address."""
+    settings.SITE_URL = "https://zwfw.example.gov.cn/"
+    assert services.link_url("abc") == "https://zwfw.example.gov.cn/rate/abc/"
