@@ -239,11 +239,13 @@ def test_the_staff_record_lists_the_bad_reviews_they_answer_for(world: World) ->
     """docs/rules/consultation.md §K4: bad reviews of the clerk's window services join the record;
     one an accepted appeal excluded is listed but not counted."""
     clerk = world.p.clerk
+    dept = clerk.department_id
+    assert dept is not None
     made = []
     for level, status in ((1, BadReviewStatus.OPEN), (2, BadReviewStatus.EXCLUDED)):
         service = Service.objects.create(
             kind="window",
-            department_id=clerk.department_id,
+            department_id=dept,
             staff=clerk,
             description="窗口咨询",
             finished_at=at("2025-10-09"),
@@ -255,13 +257,13 @@ def test_the_staff_record_lists_the_bad_reviews_they_answer_for(world: World) ->
             level=level,
             rated_at=at("2025-10-09"),
             month=dt.date(2025, 10, 1),
-            department_id=clerk.department_id,
+            department_id=dept,
             excluded=status == BadReviewStatus.EXCLUDED,
         )
         made.append(
             BadReview.objects.create(
                 rating=rating,
-                department_id=clerk.department_id,
+                department_id=dept,
                 status=status,
                 created_at=at("2025-10-09"),
                 due_on=dt.date(2025, 10, 30),

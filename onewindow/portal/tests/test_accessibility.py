@@ -114,9 +114,7 @@ def demo_ids() -> dict[str, Any]:
         .first(),
         "clerk": User.objects.get(username="clerk").pk,
         # The reviewer's department's bad reviews (docs/rules/satisfaction.md §E5).
-        "bad_review": BadReview.objects.filter(
-            department_id=User.objects.get(username="reviewer").department_id
-        )
+        "bad_review": BadReview.objects.filter(department__staff__username="reviewer")
         .order_by("pk")
         .values_list("pk", flat=True)
         .first(),
@@ -353,7 +351,15 @@ def test_every_role_s_pages_have_no_axe_violations(live_server, browser):
 
     load_demo(cases=DEMO_CASES)
     ids = demo_ids()
-    needed = ("item", "intake_case", "task", "decision_case", "decided_case", "card", "letter")
+    needed: tuple[str, ...] = (
+        "item",
+        "intake_case",
+        "task",
+        "decision_case",
+        "decided_case",
+        "card",
+        "letter",
+    )
     needed += ("faq", "my_question", "dept_question", "complaint")
     assert all(ids[k] for k in needed), ids
     found = walk(browser, live_server.url, ids, shots=SHOTS)
