@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.selectors import get_calendar
@@ -432,7 +433,11 @@ def question_unanswered(rule: Rule, level: str, today: dt.date) -> Rows | None:
         Question.objects.filter(_due_filter("reply_due", window))
         .filter(status=QuestionStatus.OPEN)
         .values_list(
-            "pk", Value(None, output_field=BigIntegerField()), "department_id", "reply_due"
+            # A typed NULL (NULL::bigint on PostgreSQL): the sweep's INSERT … SELECT needs it.
+            "pk",
+            Cast(Value(None), BigIntegerField()),
+            "department_id",
+            "reply_due",
         )
     )
 
