@@ -374,15 +374,16 @@ def incremental(args: argparse.Namespace) -> dict[str, Any]:
         "expected": expected,
         "found": found,
     }
-    print(
-        f"burst: {n_calls:,} calls ({events:,} event rows) in {wall:.1f} s = "
-        f"{n_calls / wall:.0f} calls/s, {events / wall:.0f} events/s; submit p50 "
-        f"{burst_out['submit']['p50_ms']:.1f} / p95 {burst_out['submit']['p95_ms']:.1f} ms, "
-        f"accept/reject p50 {burst_out['accept_or_reject']['p50_ms']:.1f} / p95 "
-        f"{burst_out['accept_or_reject']['p95_ms']:.1f} ms; rollups reflect every call right "
-        f"after the last commit: {'yes' if expected == found else 'NO ' + str((expected, found))}",
-        flush=True,
-    )
+    if n_calls:
+        print(
+            f"burst: {n_calls:,} calls ({events:,} event rows) in {wall:.1f} s = "
+            f"{n_calls / wall:.0f} calls/s, {events / wall:.0f} events/s; submit p50 "
+            f"{burst_out['submit']['p50_ms']:.1f} / p95 {burst_out['submit']['p95_ms']:.1f} ms, "
+            f"accept/reject p50 {burst_out['accept_or_reject']['p50_ms']:.1f} / p95 "
+            f"{burst_out['accept_or_reject']['p95_ms']:.1f} ms; rollups reflect every call right "
+            f"after the last commit: {'yes' if expected == found else 'NO ' + str((expected, found))}",
+            flush=True,
+        )
 
     with_stats, without = Calls([], []), Calls([], [])
     block = max(1, min(50, len(cost) // 4))  # alternate at least twice

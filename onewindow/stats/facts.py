@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Sum
+from django.db.models import Sum
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
@@ -165,15 +165,14 @@ def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
     tasks = Task.objects.filter(
         case_id=case.pk, status__in=FINISHED_TASKS, closed_at__isnull=False
     ).values_list("department_id", "opened_on", "closed_at", "paused_days")
+    last: dt.datetime | None = None  # the last finished task's end: the decision stage's start
     for department_id, opened_on, closed_at, paused in tasks:
         assert closed_at is not None  # filtered above
+        last = closed_at if last is None else max(last, closed_at)
         closed = clock.local_date(closed_at)
         spent = working_days(opened_on, closed)
         put(Stage.REVIEW, department_id, closed, None if spent is None else max(spent - paused, 0))
     if decided is not None:
-        last = Task.objects.filter(case_id=case.pk, status__in=FINISHED_TASKS).aggregate(
-            m=Max("closed_at")
-        )["m"]
         if last is not None:
             put(Stage.DECISION, 0, decided, working_days(clock.local_date(last), decided))
         if case.status == CaseStatus.COMPLETED and case.closed_at is not None:

@@ -96,6 +96,8 @@ class MonthlyRollup(models.Model):
     closed_on_time = models.BigIntegerField(default=0)
     closed_early = models.BigIntegerField(default=0)
     days_sum = models.BigIntegerField(default=0)
+    # Closed cases whose duration is known (the mean's divisor; the histogram's total).
+    measured = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("月度办件汇总")
@@ -133,6 +135,8 @@ class StatusRollup(models.Model):
         indexes = [
             models.Index(fields=["department_id", "month"], name="stats_status_dept"),
             models.Index(fields=["item_id", "month"], name="stats_status_item"),
+            # Covering, in the order the pages group by: an index-only read, no sort.
+            models.Index(fields=["status", "month", "n"], name="stats_status_read"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -163,6 +167,8 @@ class DurationRollup(models.Model):
         indexes = [
             models.Index(fields=["department_id", "month"], name="stats_duration_dept"),
             models.Index(fields=["item_id", "month"], name="stats_duration_item"),
+            # Covering, in the order the pages group by: an index-only read, no sort.
+            models.Index(fields=["item_id", "days", "month", "n"], name="stats_duration_read"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -194,6 +200,11 @@ class StageRollup(models.Model):
         indexes = [
             models.Index(fields=["department_id", "month"], name="stats_stage_dept"),
             models.Index(fields=["item_id", "month"], name="stats_stage_item"),
+            # Covering, in the order the pages group by: an index-only read, no sort.
+            models.Index(
+                fields=["item_id", "stage", "stage_department_id", "month", "n", "days_sum"],
+                name="stats_stage_read",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -30,7 +30,15 @@ from onewindow.stats.models import (
 )
 from onewindow.supervision.selectors.score_figures import RATE_PLACES
 
-COUNTERS = ("received", "accepted", "closed", "closed_on_time", "closed_early", "days_sum")
+COUNTERS = (
+    "received",
+    "accepted",
+    "closed",
+    "closed_on_time",
+    "closed_early",
+    "days_sum",
+    "measured",
+)
 
 
 class StatsForbidden(StatsError):
@@ -109,32 +117,34 @@ def _counts(row: dict[str, Any]) -> Counts:
         on_time=row["closed_on_time"] or 0,
         early=row["closed_early"] or 0,
         days_sum=row["days_sum"] or 0,
+        measured=row["measured"] or 0,
     )
 
 
 def figures_from_rollups(filters: Filters, *, stages: bool = True) -> Figures:
-    """The figures of ``filters`` from the rollup tables alone."""
+    """The figures of ``filters`` from the rollup tables alone.
+
+    One grouped read per table shape, each over the filter's rollup rows: the monthly counts by
+    month, by (department, item) — summed here into departments and the total — and by region;
+    the statuses; the duration histogram by item (the overall histogram is its sum); the
+    stages. The monthly rows carry the number of measured cases, so the histogram, the largest
+    rollup, is read once."""
     out = Figures()
     monthly = _scoped(MonthlyRollup.objects.all(), filters)
     sums = {name: Sum(name) for name in COUNTERS}
-    durations = _scoped(DurationRollup.objects.all(), filters)
-    tables: tuple[tuple[str, dict[Any, Counts]], ...] = (
-        ("month", out.by_month),
-        ("department_id", out.by_department),
-        ("item_id", out.by_item),
-        ("region_id", out.by_region),
-    )
-    for column, table in tables:
-        for row in monthly.values(column).annotate(**sums):
-            table[row[column]] = _counts(row)
-        for row in durations.values(column).annotate(m=Sum("n")):
-            table.setdefault(row[column], Counts()).measured = row["m"] or 0
-    total = monthly.aggregate(**sums)
-    out.total = _counts(total)
-    out.total.measured = durations.aggregate(m=Sum("n"))["m"] or 0
+    for row in monthly.values("month").annotate(**sums):
+        out.by_month[row["month"]] = _counts(row)
+    for row in monthly.values("region_id").annotate(**sums):
+        out.by_region[row["region_id"]] = _counts(row)
+    for row in monthly.values("department_id", "item_id").annotate(**sums):
+        counts = _counts(row)
+        out.by_item.setdefault(row["item_id"], Counts()).add(counts)
+        out.by_department.setdefault(row["department_id"], Counts()).add(counts)
+        out.total.add(counts)
     for row in _scoped(StatusRollup.objects.all(), filters).values("status").annotate(n=Sum("n")):
         if row["n"]:
             out.by_status[row["status"]] = row["n"]
+    durations = _scoped(DurationRollup.objects.all(), filters)
     for row in durations.values("item_id", "days").annotate(n=Sum("n")):
         if row["n"]:
             out.histogram[row["days"]] = out.histogram.get(row["days"], 0) + row["n"]
