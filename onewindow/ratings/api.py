@@ -70,6 +70,12 @@ class RateSerializer(serializers.Serializer):
 
 class PadRateSerializer(serializers.Serializer):
     level = serializers.IntegerField(help_text="5 非常满意 … 1 非常不满意")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=f"评价内容（选填），最多 {COMMENT_MAX} 字",
+    )
 
 
 class RatingSerializer(serializers.Serializer):
@@ -460,7 +466,7 @@ class PadView(APIView):
         pad = _pad(request, window_id, token)
         body = request_body(PadRateSerializer, request)
         with domain_errors():
-            rating = services.pad_rate(pad, level=body["level"])
+            rating = services.pad_rate(pad, level=body["level"], comment=body.get("comment", ""))
         return Response(RatingSerializer(rating_data(rating)).data, status=status.HTTP_201_CREATED)
 
 

@@ -183,13 +183,21 @@ def pad(request: HttpRequest, window_id: int, token: str) -> HttpResponse:
     here = reverse("ratings:pad", args=[window_id, token])
     if request.method == "POST":
         try:
-            services.pad_rate(found, level=request.POST.get("level"))
+            services.pad_rate(
+                found, level=request.POST.get("level"), comment=request.POST.get("comment", "")
+            )
         except DomainError as err:
             context = {"pad": found, "here": here, "error": err.message, "levels": LEVELS}
             return render(request, "ratings/pad.html", context, status=400)
         return redirect(f"{here}?done=1")
     state = "thanks" if request.GET.get("done") == "1" else ("armed" if found.armed_id else "idle")
-    context = {"pad": found, "here": here, "state": state, "levels": LEVELS}
+    context = {
+        "pad": found,
+        "here": here,
+        "state": state,
+        "levels": LEVELS,
+        "comment_max": COMMENT_MAX,
+    }
     return render(request, "ratings/pad.html", context)
 
 

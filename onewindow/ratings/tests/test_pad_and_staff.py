@@ -85,9 +85,12 @@ def test_the_pad_api_for_a_case_of_the_department(client, world, frozen):
         client.logout()
         state = client.get(pad_api).json()
         assert state["armed"] is True and case.number in state["service"]
-        tap = client.post(pad_api, {"level": 2}, content_type="application/json")
+        tap = client.post(
+            pad_api, {"level": 2, "comment": "材料退回两次"}, content_type="application/json"
+        )
         assert client.get(pad_api).json()["armed"] is False
     assert tap.status_code == 201 and tap.json()["channel"] == "pad"
+    assert Rating.objects.get().comment == "材料退回两次"
     service = Service.objects.get(pk=Rating.objects.get().service_id)
     assert service.kind == "window" and service.case == case and service.rater == case.applicant
     review = BadReview.objects.get()  # the pad's bad review goes to the clerk who served
@@ -265,3 +268,25 @@ def test_the_report_link_answers_on_the_page_and_then_is_used_up(client, world, 
     assert used.status_code == 400 and "已经使用过" in used.content.decode()
     review.refresh_from_db()
     assert (review.status, review.response_satisfied, review.response) == ("closed", True, "谢谢")
+
+
+def test_the_pad_takes_an_optional_comment_and_refuses_a_long_one_keeping_the_service_armed(
+    client, world, frozen
+):
+    url = pad_url(client, world)
+    with frozen("2025-11-04"):
+        client.post(
+            reverse("ratings:pad_arm", args=[world.p.window.pk]),
+            {"description": "咨询营业执照办理", "rater_name": "赵先生"},
+        )
+        armed = client.get(url).content.decode()
+        assert 'name="comment"' in armed and "选填" in armed
+        client.logout()
+        too_long = client.post(url, {"level": "2", "comment": "慢" * 10_000})
+        assert too_long.status_code == 400 and "500" in too_long.content.decode()
+        assert not Rating.objects.exists()
+        assert "pad-button" in client.get(url).content.decode()  # still armed: tap again
+        tap = client.post(url, {"level": "2", "comment": "<script>x</script>等候时间太长"})
+    assert tap.status_code == 302
+    rating = Rating.objects.get()
+    assert rating.comment == "<script>x</script>等候时间太长" and rating.level == 2
