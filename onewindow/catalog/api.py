@@ -179,13 +179,14 @@ class RegionDetail(PublicDetailView):
     )
 )
 class ItemList(PublicListView):
-    """Published items, searchable by a Chinese substring, filtered by department and region."""
+    """Published items, found by the guide search (docs/rules/search.md §N1: words, synonyms,
+    pinyin, one wrong character; best first), filtered by department and region."""
 
     serializer_class = ItemSerializer
 
     def get_queryset(self) -> QuerySet[ItemVersion]:
         query = request_query(ItemQuerySerializer, self.request)
-        return selectors.guide_search(
+        return selectors.guide_search_ranked(
             query=query.get("q", ""),
             department_code=query.get("department", ""),
             region_code=query.get("region", ""),

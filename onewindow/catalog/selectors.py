@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Callable
+
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import (
@@ -40,6 +42,31 @@ def guide_search(
             Q(item__implementations__region__in=_self_and_ancestors(region))
         ).distinct()
     return versions
+
+
+# The guide search of the search app (docs/rules/search.md §N1), registered from above: catalog
+# sits below it. ``ranker(query=…, department_code=…, region_code=…)`` → version ids, best first.
+GuideRanker = Callable[..., list[int]]
+_ranker: list[GuideRanker] = []
+
+
+def guide_ranker_register(ranker: GuideRanker) -> None:
+    _ranker[:] = [ranker]
+
+
+def guide_search_ranked(
+    *, query: str = "", department_code: str = "", region_code: str = ""
+) -> QuerySet[ItemVersion]:
+    """``guide_search`` with the registered Chinese search for a query: segmented, synonyms,
+    pinyin, one wrong character, ranked by relevance and use. Without a query, or with no
+    search registered, the plain filters."""
+    if not query.strip() or not _ranker:
+        return guide_search(query=query, department_code=department_code, region_code=region_code)
+    ids = _ranker[0](query=query, department_code=department_code, region_code=region_code)
+    if not ids:
+        return published_versions().none()
+    order = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)))
+    return published_versions().filter(pk__in=ids).order_by(order, "pk")
 
 
 def _self_and_ancestors(region: Region) -> list[int]:

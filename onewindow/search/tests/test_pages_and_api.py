@@ -90,3 +90,15 @@ def test_pages_of_a_ranked_search_keep_the_query(client, demo):
     second = client.get(PAGE, {"q": "许可", "page": 2})
     assert set(page_names(first)).isdisjoint(page_names(second))
     assert client.get(PAGE, {"q": "许可", "page": "abc"}).status_code == 200
+
+
+def test_the_catalog_item_list_api_searches_the_same_way(client, demo):
+    """/api/v1/items/?q= is no longer a substring filter: the same order as the search."""
+    items = "/api/v1/items/"
+    meant = client.get(items, {"q": "开饭店"}).json()["results"]
+    assert meant[0]["name"] == "食品经营许可"
+    assert client.get(items, {"q": "yyzz"}).json()["results"][0]["name"] == "市场主体设立登记"
+    searched = [r["code"] for r in client.get(API, {"q": "营业执照"}).json()["results"]]
+    listed = client.get(items, {"q": "营业执照", "page_size": 50}).json()["results"]
+    assert [r["code"] for r in listed] == searched
+    assert client.get(items, {"q": "？？！！"}).json()["count"] == 0
