@@ -94,11 +94,11 @@ def themes_by_life_event() -> list[AudienceGroup]:
     return groups
 
 
-def theme_get_public(request: HttpRequest, code: str) -> Theme:
+def theme_get_public(request: Any, code: str) -> Theme:
     """A published theme, or a logged 404 (an administrator also sees unpublished ones)."""
     theme = _theme_rows().filter(code=code).first()
     if theme is None or not (theme.published or has_perm(request.user, Perm.CATALOG_EDIT)):
-        raise deny(request, target=f"theme:{code[:40]}", reason="theme not published or missing")
+        raise deny(_django(request), target=f"theme:{code[:40]}", reason="not published or missing")
     return theme
 
 
@@ -280,13 +280,20 @@ def may_see(user: Any, bundle: Bundle) -> bool:
     return user.windows.filter(is_active=True, departments__in=departments).exists()
 
 
+def _django(request: Any) -> HttpRequest:
+    """The Django request under a DRF one (``deny`` logs from it)."""
+    return getattr(request, "_request", request)
+
+
 def bundle_get(request: Any, bundle_id: int) -> Bundle:
     """The bundle if the user may see it, else a logged 404 (docs/rules/bundles.md §R10)."""
     bundle = _bundles().filter(pk=bundle_id).first()
     if bundle is None:
-        raise deny(request, target=f"bundle:{bundle_id}", reason="bundle does not exist")
+        raise deny(_django(request), target=f"bundle:{bundle_id}", reason="bundle does not exist")
     if not may_see(request.user, bundle):
-        raise deny(request, target=f"bundle:{bundle_id}", reason="not the bundle's applicant or staff")
+        raise deny(
+            _django(request), target=f"bundle:{bundle_id}", reason="not the applicant or staff"
+        )
     return bundle
 
 
