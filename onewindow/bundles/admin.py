@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from onewindow.bundles import selectors
-from onewindow.bundles.models import LIFE_EVENTS, Bundle, BundleCase, Theme, ThemeItem, ThemeQuestion
+from onewindow.bundles.models import (
+    LIFE_EVENTS,
+    Bundle,
+    BundleCase,
+    Theme,
+    ThemeItem,
+    ThemeQuestion,
+)
 
 
 class ThemeItemFormSet(forms.BaseInlineFormSet):
@@ -38,7 +45,16 @@ class ThemeItemFormSet(forms.BaseInlineFormSet):
 class ThemeForm(forms.ModelForm):
     class Meta:
         model = Theme
-        fields = "__all__"
+        fields = (
+            "code",
+            "name",
+            "audience",
+            "life_event",
+            "summary",
+            "partial_delivery",
+            "published",
+            "sort",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

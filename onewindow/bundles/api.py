@@ -69,7 +69,7 @@ def theme_row(theme: Theme) -> dict[str, Any]:
 class ThemeDetailSerializer(ThemeSerializer):
     questions = serializers.ListField(child=serializers.DictField())
     items = serializers.ListField(child=serializers.DictField())
-    fields = serializers.ListField(
+    form_fields = serializers.ListField(
         child=serializers.DictField(), help_text="合并申请表：每个字段一次，shared 为共用字段"
     )
     materials = serializers.ListField(
@@ -80,7 +80,9 @@ class ThemeDetailSerializer(ThemeSerializer):
 def theme_detail_row(theme: Theme) -> dict[str, Any]:
     items = selectors.theme_items(theme)
     return theme_row(theme) | {
-        "questions": [{"key": q.key, "text": q.text, "help": q.help} for q in theme.questions.all()],
+        "questions": [
+            {"key": q.key, "text": q.text, "help": q.help} for q in theme.questions.all()
+        ],
         "items": [
             {
                 "item": ti.item.code,
@@ -91,7 +93,7 @@ def theme_detail_row(theme: Theme) -> dict[str, Any]:
             }
             for ti in items
         ],
-        "fields": [
+        "form_fields": [
             m.spec.as_dict() | {"shared": m.shared, "items": [ti.item.code for ti in m.items]}
             for m in selectors.merged_fields(items)
         ],

@@ -109,7 +109,7 @@ class ThemeItem(models.Model):
         verbose_name=_("条件问题"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # the admin's delete page lists the items going with it
         related_name="items",
         help_text=_("留空：始终办理"),
     )
@@ -174,9 +174,7 @@ class BundleCase(models.Model):
     """A sub-case of a bundle: one per included item, filed through the cases services."""
 
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="parts")
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.PROTECT, related_name="bundle_part"
-    )
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="bundle_part")
     theme_item = models.ForeignKey(ThemeItem, on_delete=models.PROTECT, related_name="+")
     sort = models.PositiveIntegerField(default=0)
 

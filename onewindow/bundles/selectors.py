@@ -120,7 +120,7 @@ def included_items(theme: Theme, answers: Mapping[str, bool]) -> list[ThemeItem]
     """The items the answers include (docs/rules/bundles.md §R4): the server's decision."""
     chosen = []
     for ti in theme.items.all():
-        if ti.question_id is None:
+        if ti.question is None:
             chosen.append(ti)
             continue
         answer = answers.get(ti.question.key)
@@ -382,9 +382,9 @@ def bundle_status(statuses: list[str]) -> str:
 def refusal_effect(theme: Theme, item: str) -> str:
     """docs/rules/bundles.md §R9: what a refused sub-case means for the others."""
     if theme.partial_delivery:
-        return _("“%(i)s”未获办理：其余事项继续办理，已准予的证照可先行送达；该事项须另行单独申请。") % {
-            "i": item
-        }
+        return _(
+            "“%(i)s”未获办理：其余事项继续办理，已准予的证照可先行送达；该事项须另行单独申请。"
+        ) % {"i": item}
     return _(
         "“%(i)s”未获办理：其余事项继续办理，本主题须全部作出决定后统一送达已准予的证照；"
         "该事项须另行单独申请。"
@@ -461,14 +461,14 @@ def bundle_view(bundle: Bundle) -> BundleView:
             )
         )
     statuses = [r.case.status for r in rows]
-    status = bundle_status(statuses)
+    state = bundle_status(statuses)
     pending = sum(1 for s in statuses if s in PENDING)
     granted = sum(1 for s in statuses if s == CaseStatus.GRANTED)
     return BundleView(
         bundle=bundle,
         rows=rows,
-        status=status,
-        status_label=str(STATUS_LABELS[status]),
+        status=state,
+        status_label=str(STATUS_LABELS[state]),
         correction=open_correction(bundle),
         groups=correction_groups(bundle),
         pending=pending,

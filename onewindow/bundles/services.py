@@ -88,7 +88,9 @@ class ThemeSpec:
     items: list[ItemSpec] = field(default_factory=list)
 
 
-def _theme_problems(spec: ThemeSpec, existing: Theme | None) -> tuple[dict[str, list[str]], dict[str, Item]]:
+def _theme_problems(
+    spec: ThemeSpec, existing: Theme | None
+) -> tuple[dict[str, list[str]], dict[str, Item]]:
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -97,7 +99,11 @@ def _theme_problems(spec: ThemeSpec, existing: Theme | None) -> tuple[dict[str, 
     code = spec.code.strip()
     if not form_fields.NAME_PATTERN.match(code.replace("-", "_")):
         add("code", _("主题编码只能由小写字母、数字、下划线和连字符组成，并以字母开头。"))
-    elif Theme.objects.filter(code=code).exclude(pk=getattr(existing, "pk", None)).exists():
+    elif (
+        Theme.objects.filter(code=code)
+        .exclude(pk=existing.pk if existing is not None else 0)
+        .exists()
+    ):
         add("code", _("主题编码“%(c)s”已被使用。") % {"c": code})
     if not spec.name.strip() or len(spec.name.strip()) > 100:
         add("name", _("请填写主题名称（最多 100 个字）。"))
@@ -134,16 +140,16 @@ def _theme_problems(spec: ThemeSpec, existing: Theme | None) -> tuple[dict[str, 
     for i in spec.items:
         if i.question.strip():
             if i.question.strip() not in keys:
-                add("items", _("事项“%(c)s”的条件问题“%(q)s”不存在。") % {"c": i.item_code, "q": i.question})
+                add(
+                    "items",
+                    _("事项“%(c)s”的条件问题“%(q)s”不存在。") % {"c": i.item_code, "q": i.question},
+                )
             used.add(i.question.strip())
     for key in keys:
         if key not in used:
             add("questions", _("问题“%(q)s”没有事项以它为条件。") % {"q": key})
     if "items" not in errors:
-        versions = [
-            (found[c].published_version.name, found[c].published_version)  # type: ignore[union-attr]
-            for c in codes
-        ]
+        versions = [(v.name, v) for c in codes if (v := found[c].published_version) is not None]
         for problem in selectors.field_conflicts(versions):
             add("items", problem)
     return errors, found
@@ -477,7 +483,11 @@ def bundle_correction_answer(
     missing = [g.material for g in groups if not uploads.get(g.index)]
     if missing:
         raise BundleInvalid(
-            {"materials": [_("请上传补正告知所列的全部材料，尚缺：%(m)s") % {"m": "、".join(missing)}]}
+            {
+                "materials": [
+                    _("请上传补正告知所列的全部材料，尚缺：%(m)s") % {"m": "、".join(missing)}
+                ]
+            }
         )
     checked = {by_index[i].material: uploads_check(files) for i, files in uploads.items() if files}
     written: dict[str, list[WrittenFile]] = {}

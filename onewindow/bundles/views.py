@@ -156,7 +156,9 @@ def window_desk(request: HttpRequest) -> HttpResponse:
     return render(request, "bundles/desk.html", {"views": views})
 
 
-def _page(request: HttpRequest, bundle: Bundle, *, error: str = "", status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, bundle: Bundle, *, error: str = "", status: int = 200
+) -> HttpResponse:
     view = selectors.bundle_view(bundle)
     user = request.user
     departments = {row.case.department_id for row in view.rows}
@@ -244,4 +246,3 @@ def bundle_deliver(request: HttpRequest, bundle_id: int) -> HttpResponse:
         return _page(request, bundle, error=err.message, status=400)
     messages.success(request, _("已统一送达 %(n)s 个审批结果。") % {"n": len(cases)})
     return redirect("bundles:detail", bundle_id=bundle.pk)
-

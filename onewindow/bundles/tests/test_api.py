@@ -61,9 +61,9 @@ def test_themes_are_public_and_show_the_merged_form_with_shared_fields_once(api,
     listing = api.get("/api/v1/themes/").json()
     assert [t["code"] for t in listing["results"]] == [w.theme.code]
     detail = api.get(f"/api/v1/themes/{w.theme.code}/").json()
-    names = [f["name"] for f in detail["fields"]]
+    names = [f["name"] for f in detail["form_fields"]]
     assert len(names) == len(set(names))
-    project = next(f for f in detail["fields"] if f["name"] == "project_name")
+    project = next(f for f in detail["form_fields"] if f["name"] == "project_name")
     assert project["shared"] and len(project["items"]) == 4
     assert detail["items"][3]["question"] == "signboard"
 
@@ -157,9 +157,7 @@ def test_the_whole_chain_through_the_api(api, w):
     # An answer missing a listed material changes nothing.
     with time_machine.travel(at("2025-10-08", 10), tick=False):
         partial = {f"correction-{notice['materials'][0]['index']}": pdf()}
-        response = api.post(
-            f"/api/v1/bundles/{bundle_id}/correction/", partial, format="multipart"
-        )
+        response = api.post(f"/api/v1/bundles/{bundle_id}/correction/", partial, format="multipart")
     assert response.status_code == 400
     assert Case.objects.filter(pk=food.pk, status=CaseStatus.CORRECTION).exists()
     answer = {f"correction-{m['index']}": pdf() for m in notice["materials"]}

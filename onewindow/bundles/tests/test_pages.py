@@ -6,6 +6,7 @@ one combined delivery; bad input and someone else's bundle."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -25,7 +26,7 @@ def w(personas):
 
 
 def _post_form(w, answer: str = "yes") -> dict:
-    data = {
+    data: dict[str, Any] = {
         "token": "t" * 32,
         "answer-signboard": answer,
         "form-project_name": FORM["project_name"],
@@ -133,7 +134,7 @@ def test_intake_correction_answer_through_the_pages(client, w):
     client.force_login(w.window_clerk)
     page = client.get(f"/bundles/{bundle.pk}/").content.decode()
     assert "统一受理" in page
-    data = {}
+    data: dict[str, Any] = {}
     for case in (food, fire):
         line = case.materials.get(material__name__endswith="专项材料")
         data[f"problem-{line.pk}"] = MaterialStatus.MISSING

@@ -123,8 +123,9 @@ def test_combined_delivery_waits_for_every_decision(w):
         )
     decide(w, cases[3])
     applicant_id = "420700198506150110"
-    from onewindow.lib.idnumbers import make_citizen_id
     import datetime as dt
+
+    from onewindow.lib.idnumbers import make_citizen_id
 
     applicant_id = make_citizen_id("420700", dt.date(1980, 1, 2), 5)
     with time_machine.travel(at("2025-10-13", 10), tick=False):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.accounts import services as account_services
 from onewindow.accounts.models import User
@@ -32,7 +33,6 @@ from onewindow.review.services import task_opinion_give, task_step_complete
 from onewindow.review.services.decisions import decision_make
 from onewindow.review.tests.decision_world import at
 from onewindow.testing import PASSWORD, Personas
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 DEPARTMENTS = (
     ("B-SCJG", "测试市场监督管理局", "营业执照（测试）", "BND-001"),
@@ -157,7 +157,9 @@ FORM = {
 def all_uploads(w: BundleWorld) -> dict[int, list[Any]]:
     from onewindow.bundles import selectors
 
-    return {m.index: [pdf(f"m{m.index}.pdf")] for m in selectors.merged_materials(w.theme.items.all())}
+    return {
+        m.index: [pdf(f"m{m.index}.pdf")] for m in selectors.merged_materials(w.theme.items.all())
+    }
 
 
 def submit(w: BundleWorld, *, signboard: str = "yes", day: str = "2025-09-29") -> Bundle:
