@@ -2,14 +2,14 @@
 
 * ``themes/`` (public): published themes; POST (catalog administrators) defines one.
   ``themes/<code>/``: the theme with its questions, items, merged form and materials; PUT
-  replaces it (§R1, §R2: items disagreeing on a shared field's type → 400, nothing saved).
+  replaces it (R1, R2: items disagreeing on a shared field's type → 400, nothing saved).
 * ``bundles/``: GET the caller's bundle applications; POST applies for a theme, as JSON or as
   multipart with ``answers`` and ``form_data`` as JSON text and files as ``material-<index>``
-  (the index of ``themes/<code>/``'s materials) (§R3, §R4).
-* ``bundles/<id>/`` and ``bundles/<id>/progress/``: the bundle and each sub-case (§R7).
+  (the index of ``themes/<code>/``'s materials) (R3, R4).
+* ``bundles/<id>/`` and ``bundles/<id>/progress/``: the bundle and each sub-case (R7).
 * ``bundles/<id>/correction/``: GET the combined correction notice; POST answers it with files as
-  ``correction-<index>`` (§R6).
-* ``bundles/<id>/intake/`` and ``bundles/<id>/delivery/``: the comprehensive window (§R5, §R8).
+  ``correction-<index>`` (R6).
+* ``bundles/<id>/intake/`` and ``bundles/<id>/delivery/``: the comprehensive window (R5, R8).
 
 The same permission checks as the pages: a bundle the caller may not see is a logged 404.
 """
@@ -168,7 +168,7 @@ class PartSerializer(serializers.Serializer):
     due = serializers.DateField(allow_null=True)
     refused = serializers.BooleanField(help_text="不予许可、不予受理、撤回或终止")
     reason = serializers.CharField(allow_blank=True)
-    effect = serializers.CharField(allow_blank=True, help_text="对其他事项的影响（§R9）")
+    effect = serializers.CharField(allow_blank=True, help_text="对其他事项的影响（R9）")
 
 
 class BundleSerializer(serializers.Serializer):
@@ -429,7 +429,7 @@ class BundleCorrectionView(APIView):
     @extend_schema(
         operation_id="bundles_correction_answer",
         summary="一次提交全部补正材料",
-        description="Multipart: each listed material once as ``correction-<index>`` (§R6).",
+        description="Multipart: each listed material once as ``correction-<index>`` (R6).",
         request=None,
         responses={200: BundleSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,
@@ -450,7 +450,7 @@ class BundleIntakeView(APIView):
         operation_id="bundles_intake",
         summary="统一受理",
         description="Accepts every sub-case awaiting intake without findings; sub-cases with "
-        "findings get their correction notice (§R5).",
+        "findings get their correction notice (R5).",
         request=IntakeSerializer,
         responses={200: BundleSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,

@@ -77,7 +77,7 @@ class Theme(models.Model):
 
 
 class ThemeQuestion(models.Model):
-    """A yes/no question of a theme whose answer decides conditional items (§R1)."""
+    """A yes/no question of a theme whose answer decides conditional items (R1)."""
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(_("问题标识"), max_length=40)
@@ -129,7 +129,7 @@ class ThemeItem(models.Model):
 
 
 class Bundle(models.Model):
-    """One bundle application: the answers, the merged form and its linked sub-cases (§R3)."""
+    """One bundle application: the answers, the merged form and its linked sub-cases (R3)."""
 
     theme = models.ForeignKey(
         Theme, verbose_name=_("主题"), on_delete=models.PROTECT, related_name="bundles"
@@ -188,7 +188,7 @@ class BundleCase(models.Model):
 
 
 class BundleCorrection(models.Model):
-    """The one combined correction notice of a bundle (§R6): every line of its sub-cases' open
+    """The one combined correction notice of a bundle (R6): every line of its sub-cases' open
     correction notices, answered once."""
 
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="corrections")

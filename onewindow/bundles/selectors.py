@@ -150,7 +150,7 @@ class MergedField:
 
 
 def merged_fields(items: Iterable[ThemeItem]) -> list[MergedField]:
-    """The union of the items' forms, each field once, in the order first met (§R2)."""
+    """The union of the items' forms, each field once, in the order first met (R2)."""
     merged: dict[str, MergedField] = {}
     for ti in items:
         version = version_of(ti)
@@ -214,7 +214,7 @@ class MergedMaterial:
 
 
 def merged_materials(items: Iterable[ThemeItem]) -> list[MergedMaterial]:
-    """Every material name once, with the items asking for it (§R2); ``index`` keys uploads."""
+    """Every material name once, with the items asking for it (R2); ``index`` keys uploads."""
     merged: dict[str, MergedMaterial] = {}
     for ti in items:
         version = version_of(ti)
@@ -254,7 +254,7 @@ def _bundles() -> QuerySet[Bundle]:
 
 
 def window_serves(user: Any, department_id: int) -> bool:
-    """The user's active window serves the department (the comprehensive window, §R5, §R8)."""
+    """The user's active window serves the department (the comprehensive window, R5, R8)."""
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
@@ -335,7 +335,7 @@ class PartRow:
 
 @dataclass
 class CorrectionGroup:
-    """One material of the combined notice and the sub-case lines that asked for it (§R6)."""
+    """One material of the combined notice and the sub-case lines that asked for it (R6)."""
 
     index: int
     material: str
@@ -401,7 +401,7 @@ def open_correction(bundle: Bundle) -> BundleCorrection | None:
 
 
 def correction_notices(bundle: Bundle, correction: BundleCorrection) -> QuerySet[CorrectionNotice]:
-    """The sub-cases' correction notices that make up the combined one (§R6)."""
+    """The sub-cases' correction notices that make up the combined one (R6)."""
     rows = CorrectionNotice.objects.filter(
         case__bundle_part__bundle=bundle, notice__issued_at__gte=correction.issued_at
     )
@@ -411,7 +411,7 @@ def correction_notices(bundle: Bundle, correction: BundleCorrection) -> QuerySet
 
 
 def correction_groups(bundle: Bundle) -> list[CorrectionGroup]:
-    """Everything missing across the sub-cases in correction, by material name (§R6)."""
+    """Everything missing across the sub-cases in correction, by material name (R6)."""
     lines = (
         CaseMaterial.objects.filter(
             case__bundle_part__bundle=bundle,

@@ -203,7 +203,7 @@ def _spec_shape(spec: ThemeSpec) -> list[tuple[str, str, bool]]:
     return [(i.item_code.strip(), i.question.strip(), i.when_yes) for i in spec.items]
 
 
-# --- one submission (§R3, §R4) -------------------------------------------------------------------
+# --- one submission (R3, R4) -------------------------------------------------------------------
 
 YES = {"yes", "true", "1", "是", True}
 NO = {"no", "false", "0", "否", False}
@@ -229,8 +229,8 @@ def answers_clean(theme: Theme, raw: Any) -> dict[str, bool]:
 
 
 def form_clean(items: list[ThemeItem], theme: Theme, raw: Any) -> dict[int, dict[str, Any]]:
-    """The merged form checked against each included item's own form (§R2, §R3): per item the
-    cleaned values; values of fields only excluded items ask are dropped (§R4)."""
+    """The merged form checked against each included item's own form (R2, R3): per item the
+    cleaned values; values of fields only excluded items ask are dropped (R4)."""
     if not isinstance(raw, Mapping):
         raise FormInvalid({"__all__": [_("申请表内容格式不正确。")]})
     known = {m.spec.name for m in selectors.merged_fields(theme.items.all())}
@@ -286,7 +286,7 @@ def bundle_submit(
     key: str = "",
     now: dt.datetime | None = None,
 ) -> Bundle:
-    """One submission: the bundle and a sub-case per included item, all or nothing (§R3)."""
+    """One submission: the bundle and a sub-case per included item, all or nothing (R3)."""
     if (done := _existing(actor, key)) is not None:
         return done
     if not theme.published:
@@ -387,7 +387,7 @@ def _files_to_case(
                 case_file_reuse(case_material=line, stored=file, actor=actor)
 
 
-# --- one intake (§R5) -----------------------------------------------------------------------------
+# --- one intake (R5) -----------------------------------------------------------------------------
 
 
 def _locked(bundle: Bundle) -> Bundle:
@@ -434,11 +434,11 @@ def bundle_intake(
     return waiting
 
 
-# --- one combined correction notice (§R6) ---------------------------------------------------------
+# --- one combined correction notice (R6) ---------------------------------------------------------
 
 
 def correction_open_for(case: Case, at: dt.datetime) -> None:
-    """A sub-case entered correction: the bundle's open combined notice includes it (§R6)."""
+    """A sub-case entered correction: the bundle's open combined notice includes it (R6)."""
     part = BundleCase.objects.filter(case_id=case.pk).select_related("bundle").first()
     if part is None:
         return
@@ -450,7 +450,7 @@ def correction_open_for(case: Case, at: dt.datetime) -> None:
 
 
 def correction_close_if_answered(case: Case, at: dt.datetime) -> None:
-    """No sub-case left in correction: the combined notice is answered (§R6)."""
+    """No sub-case left in correction: the combined notice is answered (R6)."""
     part = BundleCase.objects.filter(case_id=case.pk).first()
     if part is None:
         return
@@ -471,7 +471,7 @@ def bundle_correction_answer(
     now: dt.datetime | None = None,
 ) -> list[Case]:
     """Answer the combined notice once: each listed material uploaded once, attached to every
-    sub-case that asked for it, every sub-case in correction resubmitted (§R6)."""
+    sub-case that asked for it, every sub-case in correction resubmitted (R6)."""
     if actor.pk != bundle.applicant_id:
         raise BundleForbidden(_("只有申请人本人可以提交补正材料。"))
     groups = selectors.correction_groups(bundle)
@@ -524,7 +524,7 @@ def _answer_all(
     return cases
 
 
-# --- combined delivery (§R8) ----------------------------------------------------------------------
+# --- combined delivery (R8) ----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -536,7 +536,7 @@ def bundle_deliver(
     receiver_id_number: str,
     now: dt.datetime | None = None,
 ) -> list[Case]:
-    """Hand over the granted results together at the comprehensive window (§R8)."""
+    """Hand over the granted results together at the comprehensive window (R8)."""
     bundle = _locked(bundle)
     if not has_perm(actor, Perm.CASE_HANDOVER):
         raise BundleForbidden(_("只有窗口人员可以办理送达。"))

@@ -76,7 +76,7 @@ def _raw_values(form: ApplicationForm) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def theme_apply(request: HttpRequest, code: str) -> HttpResponse:
-    """The merged form: answers, shared fields once, shared materials once (§R2–§R4)."""
+    """The merged form: answers, shared fields once, shared materials once (R2–R4)."""
     theme = selectors.theme_get_public(request, code)
     require_perm(request, Perm.CASE_APPLY, target=f"theme:{theme.code}")
     items = selectors.theme_items(theme)
@@ -150,7 +150,7 @@ def bundle_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def window_desk(request: HttpRequest) -> HttpResponse:
-    """The comprehensive window's bundles awaiting intake or delivery (§R5, §R8)."""
+    """The comprehensive window's bundles awaiting intake or delivery (R5, R8)."""
     user = require_perm(request, Perm.CASE_INTAKE, target="bundles.desk")
     views = [selectors.bundle_view(b) for b in selectors.bundles_at_window(user)]
     return render(request, "bundles/desk.html", {"views": views})

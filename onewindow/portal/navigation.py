@@ -68,6 +68,7 @@ COLUMNS: tuple[Column, ...] = (
         _("一件事"),
         _("按人生事件和企业阶段，一表申报、一次提交多个事项"),
         also=("/themes/",),
+        bar=False,  # the home page lists the themes by life event; the bar stays one row
     ),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),

@@ -67,7 +67,7 @@ def test_the_merged_form_asks_each_shared_field_once(client, w):
     assert page.count('name="form-project_name"') == 1
     assert page.count('name="form-contact_phone"') == 1
     assert 'name="answer-signboard"' in page
-    # The signboard item is marked conditional for the page script; the server decides (§R4).
+    # The signboard item is marked conditional for the page script; the server decides (R4).
     assert 'data-when="signboard:yes"' in page
 
 
@@ -81,7 +81,7 @@ def test_one_submission_through_the_page_files_four_sub_cases_in_four_department
     assert [c.department for c in cases] == w.departments
     assert all(c.form_data["project_name"] == FORM["project_name"] for c in cases)
     assert all(c.status == CaseStatus.SUBMITTED for c in cases)
-    # The same token again: the same bundle, nothing new (§R3).
+    # The same token again: the same bundle, nothing new (R3).
     with time_machine.travel(at("2025-09-29", 9), tick=False):
         client.post(f"/themes/{w.theme.code}/apply/", _post_form(w))
     assert Bundle.objects.count() == 1
