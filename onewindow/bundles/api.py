@@ -36,7 +36,7 @@ from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.schema import error_responses
 from onewindow.bundles import selectors, services
 from onewindow.bundles.errors import BundleInvalid
-from onewindow.bundles.models import Audience, Bundle, LifeEvent, Theme
+from onewindow.bundles.models import Bundle, Theme
 from onewindow.cases.models import MaterialStatus
 from onewindow.cases.services.intake import MaterialFinding
 
@@ -47,8 +47,8 @@ TAGS = ["bundles"]
 class ThemeSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    audience = serializers.ChoiceField(choices=Audience.choices)
-    life_event = serializers.ChoiceField(choices=LifeEvent.choices)
+    audience = serializers.CharField(help_text="person 个人 / legal 法人")
+    life_event = serializers.CharField(help_text="人生事件或企业阶段编码，如 birth、start、close")
     summary = serializers.CharField(allow_blank=True)
     partial_delivery = serializers.BooleanField()
     published = serializers.BooleanField()
@@ -110,13 +110,13 @@ def theme_detail_row(theme: Theme) -> dict[str, Any]:
     }
 
 
-class QuestionInSerializer(serializers.Serializer):
+class ThemeQuestionInSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=40)
     text = serializers.CharField(max_length=200)
     help = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ItemInSerializer(serializers.Serializer):
+class ThemeItemInSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=40, help_text="事项编码")
     question = serializers.CharField(
         max_length=40, required=False, allow_blank=True, allow_null=True, default=""
@@ -133,8 +133,8 @@ class ThemeWriteSerializer(serializers.Serializer):
     partial_delivery = serializers.BooleanField(required=False, default=False)
     published = serializers.BooleanField(required=False, default=False)
     sort = serializers.IntegerField(required=False, default=0, min_value=0, max_value=100000)
-    questions = QuestionInSerializer(many=True, required=False, default=list)
-    items = ItemInSerializer(many=True)
+    questions = ThemeQuestionInSerializer(many=True, required=False, default=list)
+    items = ThemeItemInSerializer(many=True)
 
 
 def _spec(body: dict[str, Any]) -> services.ThemeSpec:
@@ -158,7 +158,7 @@ def _spec(body: dict[str, Any]) -> services.ThemeSpec:
     )
 
 
-class PartSerializer(serializers.Serializer):
+class BundlePartSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     case_number = serializers.CharField(allow_null=True)
     item = serializers.CharField()
@@ -182,7 +182,7 @@ class BundleSerializer(serializers.Serializer):
     partial_delivery = serializers.BooleanField()
     delivered_at = serializers.DateTimeField(allow_null=True)
     answers = serializers.DictField()
-    parts = PartSerializer(many=True)
+    parts = BundlePartSerializer(many=True)
 
 
 def bundle_row(bundle: Bundle) -> dict[str, Any]:
@@ -216,6 +216,13 @@ def bundle_row(bundle: Bundle) -> dict[str, Any]:
     }
 
 
+class BundleProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    parts = BundlePartSerializer(many=True)
+
+
 class BundleCreateSerializer(serializers.Serializer):
     theme = serializers.CharField(max_length=40, help_text="主题编码")
     answers = serializers.JSONField(required=False, default=dict, help_text='{"signboard": "yes"}')
@@ -225,7 +232,7 @@ class BundleCreateSerializer(serializers.Serializer):
     )
 
 
-class CorrectionSerializer(serializers.Serializer):
+class BundleCorrectionSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(allow_null=True)
     issued_at = serializers.DateTimeField(allow_null=True)
     materials = serializers.ListField(
@@ -245,18 +252,18 @@ def correction_row(bundle: Bundle) -> dict[str, Any]:
     }
 
 
-class FindingSerializer(serializers.Serializer):
+class BundleFindingSerializer(serializers.Serializer):
     case = serializers.IntegerField(min_value=1)
     line = serializers.IntegerField(min_value=1, help_text="办件材料行编号")
     problem = serializers.ChoiceField(choices=[MaterialStatus.MISSING, MaterialStatus.DEFECTIVE])
     remark = serializers.CharField(allow_blank=True, max_length=300)
 
 
-class IntakeSerializer(serializers.Serializer):
-    findings = FindingSerializer(many=True, required=False, default=list)
+class BundleIntakeSerializer(serializers.Serializer):
+    findings = BundleFindingSerializer(many=True, required=False, default=list)
 
 
-class DeliverySerializer(serializers.Serializer):
+class BundleDeliverySerializer(serializers.Serializer):
     receiver_name = serializers.CharField(max_length=100, allow_blank=True)
     receiver_id_number = serializers.CharField(max_length=30, allow_blank=True)
 
@@ -289,7 +296,7 @@ class ThemeListView(APIView):
     @extend_schema(
         operation_id="themes_list",
         summary="主题（一件事）列表",
-        responses={200: ThemeSerializer(many=True), **error_responses(400)},
+        responses={200: ThemeSerializer(many=True), **error_responses(400, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -405,12 +412,12 @@ class BundleProgressView(APIView):
     @extend_schema(
         operation_id="bundles_progress",
         summary="一件事办理进度",
-        responses={200: PartSerializer(many=True), **error_responses(401, 404)},
+        responses={200: BundleProgressSerializer, **error_responses(401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, bundle_id: int) -> Response:
         row = bundle_row(selectors.bundle_get(request, bundle_id))
-        return Response(PartSerializer(row["parts"], many=True).data)
+        return Response(BundleProgressSerializer(row).data)
 
 
 class BundleCorrectionView(APIView):
@@ -419,12 +426,12 @@ class BundleCorrectionView(APIView):
     @extend_schema(
         operation_id="bundles_correction",
         summary="合并补正告知",
-        responses={200: CorrectionSerializer, **error_responses(401, 404)},
+        responses={200: BundleCorrectionSerializer, **error_responses(401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, bundle_id: int) -> Response:
         bundle = selectors.bundle_get(request, bundle_id)
-        return Response(CorrectionSerializer(correction_row(bundle)).data)
+        return Response(BundleCorrectionSerializer(correction_row(bundle)).data)
 
     @extend_schema(
         operation_id="bundles_correction_answer",
@@ -451,14 +458,14 @@ class BundleIntakeView(APIView):
         summary="统一受理",
         description="Accepts every sub-case awaiting intake without findings; sub-cases with "
         "findings get their correction notice (R5).",
-        request=IntakeSerializer,
+        request=BundleIntakeSerializer,
         responses={200: BundleSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, bundle_id: int) -> Response:
         bundle = selectors.bundle_get(request, bundle_id)
         user = require_perm(request, Perm.CASE_INTAKE, target=f"bundle:{bundle_id}")
-        body = request_body(IntakeSerializer, request)
+        body = request_body(BundleIntakeSerializer, request)
         findings: dict[int, list[MaterialFinding]] = {}
         for f in body.get("findings", []):
             findings.setdefault(f["case"], []).append(
@@ -475,14 +482,14 @@ class BundleDeliveryView(APIView):
     @extend_schema(
         operation_id="bundles_delivery",
         summary="统一送达",
-        request=DeliverySerializer,
+        request=BundleDeliverySerializer,
         responses={200: BundleSerializer, **error_responses(400, 401, 403, 404), **CONFLICT},
         tags=TAGS,
     )
     def post(self, request: Request, bundle_id: int) -> Response:
         bundle = selectors.bundle_get(request, bundle_id)
         user = require_perm(request, Perm.CASE_HANDOVER, target=f"bundle:{bundle_id}")
-        body = request_body(DeliverySerializer, request)
+        body = request_body(BundleDeliverySerializer, request)
         with domain_errors():
             services.bundle_deliver(
                 bundle=bundle,

@@ -172,7 +172,7 @@ def test_the_whole_chain_through_the_api(api, w):
     decide(w, cases[3], kind="refuse")
     api.force_authenticate(w.p.enterprise)
     progress = api.get(f"/api/v1/bundles/{bundle_id}/progress/").json()
-    refused = [p for p in progress if p["refused"]]
+    refused = [p for p in progress["parts"] if p["refused"]]
     assert len(refused) == 1 and "统一送达" in refused[0]["effect"]
     for case in cases[:3]:
         decide(w, case)
