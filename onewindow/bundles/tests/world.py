@@ -88,7 +88,7 @@ def make_item(department: Department, name: str, code: str, *, field_type: str =
     return item
 
 
-def restaurant_spec(items: list[Item], **extra: Any) -> services.ThemeSpec:
+def restaurant_spec(catalog: list[Item], **extra: Any) -> services.ThemeSpec:
     values: dict[str, Any] = {
         "code": "kai-fan-dian",
         "name": "我要开饭店",
@@ -99,10 +99,10 @@ def restaurant_spec(items: list[Item], **extra: Any) -> services.ThemeSpec:
         "published": True,
         "questions": [services.QuestionSpec("signboard", "是否设置户外招牌？")],
         "items": [
-            services.ItemSpec(items[0].code),
-            services.ItemSpec(items[1].code),
-            services.ItemSpec(items[2].code),
-            services.ItemSpec(items[3].code, question="signboard", when_yes=True),
+            services.ItemSpec(catalog[0].code),
+            services.ItemSpec(catalog[1].code),
+            services.ItemSpec(catalog[2].code),
+            services.ItemSpec(catalog[3].code, question="signboard", when_yes=True),
         ],
     }
     values.update(extra)
