@@ -1,5 +1,5 @@
 """Theme definitions (docs/rules/bundles.md §R1, §R2) through the service and the Django admin,
-and the partial-delivery rule (§R8, §R9)."""
+and the partial-delivery rule (R8, R9)."""
 
 from __future__ import annotations
 
