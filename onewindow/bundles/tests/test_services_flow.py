@@ -4,6 +4,8 @@ combined delivery, a refused sub-case and its effect (docs/rules/bundles.md §R1
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import time_machine
 
@@ -20,6 +22,7 @@ from onewindow.bundles.tests.world import (
 )
 from onewindow.cases.models import Case, CaseFile, CaseStatus, MaterialStatus
 from onewindow.cases.services.intake import MaterialFinding
+from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.review.tests.decision_world import at
 
 
@@ -122,11 +125,6 @@ def test_combined_delivery_waits_for_every_decision(w):
             bundle=bundle, actor=w.window_clerk, receiver_name="孙强", receiver_id_number=""
         )
     decide(w, cases[3])
-    applicant_id = "420700198506150110"
-    import datetime as dt
-
-    from onewindow.lib.idnumbers import make_citizen_id
-
     applicant_id = make_citizen_id("420700", dt.date(1980, 1, 2), 5)
     with time_machine.travel(at("2025-10-13", 10), tick=False):
         delivered = services.bundle_deliver(
