@@ -168,7 +168,8 @@ ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 # The auth backend turns these into Django model permissions (see accounts.backends).
 ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
-    Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search"}),  # + public lists, search words
+    # + public lists, search words, themes (docs/rules/bundles.md §R1)
+    Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search", "bundles"}),
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
     Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -495,9 +496,18 @@ def acts_for_applicant(user: Any, case: Case, *, today: dt.date | None = None) -
     )
 
 
+# Apps above certificates that let a clerk hand out another department's result register a check
+# here from their AppConfig.ready: ``check(user, case)`` is True when ``user`` may (bundles: the
+# comprehensive window's combined delivery, docs/rules/bundles.md §R8).
+DELIVERY_DELEGATES: list[Callable[[Any, Case], bool]] = []
+
+
 def is_delivery_clerk(user: Any, case: Case) -> bool:
     """A window clerk (or chief representative) of the case's department (Perm.CASE_HANDOVER)."""
-    return has_perm(user, Perm.CASE_HANDOVER) and staff_in_department(user, case.department_id)
+    return has_perm(user, Perm.CASE_HANDOVER) and (
+        staff_in_department(user, case.department_id)
+        or any(check(user, case) for check in DELIVERY_DELEGATES)
+    )
 
 
 def result_certificates(case: Case) -> Any:

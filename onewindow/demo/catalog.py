@@ -41,6 +41,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
+from onewindow.demo import bundles as demo_bundles
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import publicity as demo_publicity
 from onewindow.demo import ratings as demo_ratings
@@ -102,6 +103,7 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
+        demo_bundles.reset()  # first: its sub-cases hold on to cases and items
         consult_reset()
         demo_cases_reset()
         demo_lists.reset()
@@ -146,6 +148,7 @@ def load_demo(
         demo_publicity.load(day)
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
+        demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
         demo_stats.load(day)  # last: recounts the rollups over everything generated above
         return result
 

@@ -63,6 +63,13 @@ COLUMNS: tuple[Column, ...] = (
         also=("portal:power_list", "portal:fee_list"),
     ),
     Column("cases:apply_home", _("网上申报"), _("在线填写申请、上传材料并提交")),
+    Column(
+        "bundles:theme_list",
+        _("一件事"),
+        _("按人生事件和企业阶段，一表申报、一次提交多个事项"),
+        also=("/themes/",),
+        bar=False,  # the home page lists the themes by life event; the bar stays one row
+    ),
     Column("portal:progress", _("进度查询"), _("凭办件编号和查询码查询办理进度，无需登录")),
     Column("certificates:verify", _("证照核验"), _("扫码或输入证书编号核验证照真伪")),
     Column("consult:home", _("网上咨询"), _("向部门咨询、查看常见问题，投诉窗口或工作人员")),
@@ -92,7 +99,7 @@ COLUMNS: tuple[Column, ...] = (
         _("我的办件"),
         _("查看本人办件及需要您处理的事项"),
         signed_in=True,
-        also=("/cases/", "cases:my_mandates"),  # an application, its certificate, mandates
+        also=("/cases/", "cases:my_mandates", "/bundles/"),  # + mandates, bundle applications
     ),
     Column(
         "cases:intake_queue",
@@ -101,6 +108,14 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.CASE_INTAKE,
         workbench=True,
         tabs=True,
+    ),
+    Column(
+        "bundles:desk",
+        _("一件事窗口"),
+        _("一件事申请的统一受理、合并补正和统一送达"),
+        perm=Perm.CASE_INTAKE,
+        workbench=True,
+        also=("/bundles/",),
     ),
     Column(
         "review:inbox",

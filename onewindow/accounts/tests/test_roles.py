@@ -152,6 +152,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "publicity",
         "sitehelp",
         "ratings",
+        "bundles",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

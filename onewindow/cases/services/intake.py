@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +74,21 @@ def notice_issue(
     )
 
 
+# Apps above cases that let a clerk decide intake for another department register a check here
+# from their AppConfig.ready (a subscription, not a cases → app import): ``check(case, actor)``
+# is True when ``actor`` may (bundles: the comprehensive window of a theme's sub-cases,
+# docs/rules/bundles.md §R5).
+INTAKE_DELEGATES: list[Callable[[Case, Any], bool]] = []
+
+
 def _require_intake_rights(case: Case, actor: Any) -> None:
     # Object-level: the clerk's department must be the case's (views check and log first).
-    if not has_perm(actor, Perm.CASE_INTAKE) or actor.department_id != case.department_id:
-        raise CaseError(_("您无权受理该部门的办件。"))
+    if has_perm(actor, Perm.CASE_INTAKE) and (
+        actor.department_id == case.department_id
+        or any(check(case, actor) for check in INTAKE_DELEGATES)
+    ):
+        return
+    raise CaseError(_("您无权受理该部门的办件。"))
 
 
 def _intake_window_id(case: Case, actor: Any) -> int | None:

@@ -138,6 +138,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
     assert name == "工作台"
     assert [label for _h, _m, label in links] == [
         "窗口受理",
+        "一件事窗口",
         "部门审查",
         "审批决定",
         "证照送达",

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from onewindow.bundles.selectors import themes_by_life_event
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
 from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
@@ -38,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": selectors.hall_figures(),
         "popular": popular_items(),
         "departments": selectors.departments_with_guide_counts(),
+        # Themes as life events (docs/rules/bundles.md §R1).
+        "life_events": themes_by_life_event(),
     }
     return render(request, "portal/home.html", context)
 
