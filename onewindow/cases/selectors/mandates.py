@@ -9,13 +9,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
-from onewindow.cases.models import (
-    Mandate,
-)
+from onewindow.cases import mandate_scopes
+from onewindow.cases.models import Case, CaseStatus, Mandate, MandateChannel
 from onewindow.catalog.models import (
     Item,
 )
@@ -25,40 +25,81 @@ from onewindow.lib.idnumbers import normalise
 
 # --- mandates (代办委托, docs/product.md §C8) --------------------------------------------------------
 
+# A case closed for good: no mandate names it any more (docs/rules/mandates.md §T1).
+CLOSED_FOR_MANDATES = (
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.TERMINATED,
+    CaseStatus.COMPLETED,
+    CaseStatus.REFUSED,
+)
+
 
 class MandateState(StrEnum):
     VALID = "valid"
+    PENDING = "pending"  # a paper mandate waiting for the principal (docs/rules/mandates.md §T3)
+    NOT_YET = "not_yet"  # starts on a later day
     EXPIRED = "expired"
     REVOKED = "revoked"
+    REFUSED = "refused"
 
 
 MANDATE_STATE_LABELS = {
     MandateState.VALID: gettext_lazy("有效"),
+    MandateState.PENDING: gettext_lazy("待委托人确认"),
+    MandateState.NOT_YET: gettext_lazy("尚未生效"),
     MandateState.EXPIRED: gettext_lazy("已过期"),
     MandateState.REVOKED: gettext_lazy("已撤销"),
+    MandateState.REFUSED: gettext_lazy("委托人已拒绝"),
 }
 
 
 def mandate_state(mandate: Mandate, *, today: dt.date | None = None) -> MandateState:
-    """Revoked beats expired: a revoked mandate says so even after its end date."""
+    """Revoked or refused beats expired: such a mandate says so even after its end date."""
+    today = today or clock.today()
     if mandate.revoked_at is not None:
         return MandateState.REVOKED
-    if mandate.valid_until < (today or clock.today()):
+    if mandate.refused_at is not None:
+        return MandateState.REFUSED
+    if mandate.valid_until < today:
         return MandateState.EXPIRED
+    if mandate.pending:
+        return MandateState.PENDING
+    if mandate.valid_from > today:
+        return MandateState.NOT_YET
     return MandateState.VALID
 
 
 def _mandates() -> QuerySet[Mandate]:
     return Mandate.objects.select_related(
-        "agent", "applicant", "item", "item__published_version"
+        "agent",
+        "applicant",
+        "item",
+        "item__published_version",
+        "case",
+        "case__item_version",
+        "recorded_by",
+        "confirmed_by",
+        "scan",
     ).order_by("-created_at", "-pk")
 
 
 def mandates_given(user: Any) -> QuerySet[Mandate]:
-    """The mandates an applicant gave, newest first (revoked and expired ones too)."""
+    """The mandates an applicant gave, newest first (pending, revoked and expired ones too)."""
     if not has_perm(user, Perm.CASE_APPLY) or user.role != Role.APPLICANT:
         return Mandate.objects.none()
     return _mandates().filter(applicant_id=user.pk)
+
+
+def mandates_pending_for(user: Any) -> QuerySet[Mandate]:
+    """Paper mandates recorded in the applicant's name that wait for their confirmation."""
+    return mandates_given(user).filter(
+        channel=MandateChannel.PAPER,
+        confirmed_at__isnull=True,
+        refused_at__isnull=True,
+        revoked_at__isnull=True,
+        valid_until__gte=clock.today(),
+    )
 
 
 def mandates_held(user: Any) -> QuerySet[Mandate]:
@@ -68,10 +109,18 @@ def mandates_held(user: Any) -> QuerySet[Mandate]:
     return _mandates().filter(agent_id=user.pk)
 
 
+def mandates_recorded_at_window(user: Any) -> QuerySet[Mandate]:
+    """Paper mandates for window staff (docs/rules/mandates.md §T3): the latest recorded."""
+    if not has_perm(user, Perm.CASE_INTAKE):
+        return Mandate.objects.none()
+    return _mandates().filter(channel=MandateChannel.PAPER)
+
+
 def mandate_get_for_revoke(request: HttpRequest, *, mandate_id: int) -> Mandate:
     """A mandate the user may revoke: the applicant who gave it, or a user administrator.
 
-    Anyone else (the agent included) gets the logged 404 of ``core.access.deny``.
+    Anyone else gets the logged 404 of ``core.access.deny``; the agent's attempt to revoke on
+    the principal's behalf is logged as such (docs/rules/mandates.md §T6).
     """
     user: Any = request.user
     mandate = _mandates().filter(pk=mandate_id).first()
@@ -80,8 +129,70 @@ def mandate_get_for_revoke(request: HttpRequest, *, mandate_id: int) -> Mandate:
         or (has_perm(user, Perm.CASE_APPLY) and mandate.applicant_id == user.pk)
     )
     if not allowed or mandate is None:
-        raise deny(request, target=f"mandate:{mandate_id}", reason="not the mandating applicant")
+        reason = (
+            "agent may not revoke on the principal's behalf"
+            if mandate is not None and mandate.agent_id == getattr(user, "pk", None)
+            else "not the mandating applicant"
+        )
+        raise deny(request, target=f"mandate:{mandate_id}", reason=reason)
     return mandate
+
+
+def mandate_get_for_principal(request: HttpRequest, *, mandate_id: int) -> Mandate:
+    """A mandate given in the signed-in applicant's name (to confirm or refuse); else 404."""
+    user: Any = request.user
+    mandate = mandates_given(user).filter(pk=mandate_id).first()
+    if mandate is None:
+        raise deny(request, target=f"mandate:{mandate_id}", reason="not the principal")
+    return mandate
+
+
+def mandate_get_for_window(request: HttpRequest, *, mandate_id: int) -> Mandate:
+    """A mandate window staff may verify or record a revocation of; else a logged 404."""
+    mandate = None
+    if has_perm(request.user, Perm.CASE_INTAKE):
+        mandate = _mandates().filter(pk=mandate_id).first()
+    if mandate is None:
+        raise deny(request, target=f"mandate:{mandate_id}", reason="not window staff")
+    return mandate
+
+
+def scope_label(mandate: Mandate) -> str:
+    """The mandate's scope in words (docs/rules/mandates.md §T1)."""
+    if mandate.case_id is not None and mandate.case is not None:
+        case = mandate.case
+        return _("办件 %(n)s（%(i)s）") % {
+            "n": case.number or _("草稿 #%(pk)s") % {"pk": case.pk},
+            "i": case.item_version.name,
+        }
+    if mandate.project_id is not None:
+        name = mandate_scopes.project_name(mandate.project_id) or f"#{mandate.project_id}"
+        return _("重点项目：%(p)s") % {"p": name}
+    if mandate.item is None:
+        return _("全部事项")
+    version = mandate.item.published_version
+    return f"{mandate.item.code} {version.name}" if version else mandate.item.code
+
+
+def mandate_case_find(applicant: Any, text: str) -> Case | None:
+    """One of the applicant's cases by its number (or, for a draft, ``#id``)."""
+    text = text.strip()
+    if not text or len(text) > 40:
+        return None
+    cases = Case.objects.filter(applicant_id=applicant.pk).select_related("item_version")
+    if text.startswith("#") and text[1:].isdigit():
+        return cases.filter(pk=int(text[1:])).first()
+    return cases.filter(number=text.upper()).first()
+
+
+def mandate_cases(applicant: Any) -> QuerySet[Case]:
+    """The applicant's cases a mandate may still name (not closed), newest first."""
+    return (
+        Case.objects.filter(applicant_id=applicant.pk)
+        .exclude(status__in=CLOSED_FOR_MANDATES)
+        .select_related("item_version")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def agent_find(identifier: str) -> User | None:
