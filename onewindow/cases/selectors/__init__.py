@@ -372,7 +372,7 @@ def notice_get_for_reader(request: HttpRequest, *, case_id: int, notice_id: int)
 
 def case_history(case: Case) -> QuerySet[CaseEvent]:
     """Every event of the case, oldest first, with the actor (staff view: names included)."""
-    return case.events.select_related("actor").order_by("at", "pk")
+    return case.events.select_related("actor", "on_behalf_of").order_by("at", "pk")
 
 
 def walk_in_items(user: Any) -> QuerySet[ItemVersion]:

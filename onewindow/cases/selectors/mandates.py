@@ -7,7 +7,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,6 +84,11 @@ def _mandates() -> QuerySet[Mandate]:
     ).order_by("-created_at", "-pk")
 
 
+def mandate_fresh(mandate_id: int) -> Mandate:
+    """A mandate read again with everything its pages and API show."""
+    return _mandates().get(pk=mandate_id)
+
+
 def mandates_given(user: Any) -> QuerySet[Mandate]:
     """The mandates an applicant gave, newest first (pending, revoked and expired ones too)."""
     if not has_perm(user, Perm.CASE_APPLY) or user.role != Role.APPLICANT:
@@ -110,10 +115,26 @@ def mandates_held(user: Any) -> QuerySet[Mandate]:
 
 
 def mandates_recorded_at_window(user: Any) -> QuerySet[Mandate]:
-    """Paper mandates for window staff (docs/rules/mandates.md §T3): the latest recorded."""
+    """Paper mandates recorded by window staff of the user's department (or, outside any
+    department, by the user), the latest first (docs/rules/mandates.md §T3)."""
     if not has_perm(user, Perm.CASE_INTAKE):
         return Mandate.objects.none()
-    return _mandates().filter(channel=MandateChannel.PAPER)
+    mandates = _mandates().filter(channel=MandateChannel.PAPER)
+    department_id = getattr(user, "department_id", None)
+    if department_id is None:
+        return mandates.filter(recorded_by_id=user.pk)
+    return mandates.filter(recorded_by__department_id=department_id)
+
+
+def mandates_of_principal_at_window(user: Any, number: str) -> QuerySet[Mandate]:
+    """Every mandate of the principal who shows this ID number or credit code at the window."""
+    if not has_perm(user, Perm.CASE_INTAKE):
+        return Mandate.objects.none()
+    text = normalise(number)
+    if not text or len(text) > 18 or not (text.isascii() and text.isalnum()):
+        return Mandate.objects.none()
+    principal = Q(applicant__id_number=text) | Q(applicant__credit_code=text)
+    return _mandates().filter(principal, applicant__role=Role.APPLICANT)
 
 
 def mandate_get_for_revoke(request: HttpRequest, *, mandate_id: int) -> Mandate:
@@ -155,6 +176,35 @@ def mandate_get_for_window(request: HttpRequest, *, mandate_id: int) -> Mandate:
     if mandate is None:
         raise deny(request, target=f"mandate:{mandate_id}", reason="not window staff")
     return mandate
+
+
+def mandate_get_for_scan(request: HttpRequest, *, mandate_id: int) -> Mandate:
+    """A paper mandate whose scan the user may read: the principal, the agent, window staff and
+    user administrators; anyone else a logged 404."""
+    user: Any = request.user
+    mandate = _mandates().filter(pk=mandate_id).first()
+    allowed = (
+        mandate is not None
+        and mandate.scan_id is not None
+        and (
+            user.pk in (mandate.applicant_id, mandate.agent_id)
+            or has_perm(user, Perm.CASE_INTAKE)
+            or has_perm(user, Perm.USER_MANAGE)
+        )
+    )
+    if not allowed or mandate is None:
+        raise deny(request, target=f"mandate:{mandate_id}:scan", reason="no scan or no access")
+    return mandate
+
+
+def mandates_pending_count(user: Any) -> int:
+    """Paper mandates waiting for confirmation (the window tab's number)."""
+    return (
+        mandates_recorded_at_window(user)
+        .filter(confirmed_at__isnull=True, refused_at__isnull=True, revoked_at__isnull=True)
+        .filter(valid_until__gte=clock.today())
+        .count()
+    )
 
 
 def scope_label(mandate: Mandate) -> str:
