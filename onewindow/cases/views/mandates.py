@@ -5,10 +5,11 @@ mandates recorded in their name; an agent sees who mandated them. 纸质委托�
 window and community-point staff record a signed printed mandate from its scan, verify it with
 the principal present, and record a revocation made in person.
 
-A mandate has one scope (every item, one item, one key project, one case: §T1), is in force only
-between its dates and once confirmed (§T2–§T4), and is revocable at once by the principal only
-(§T6): anyone else — the agent included — gets a logged 404. The same forms check the API's input
-(``cases.api.mandates``).
+A mandate has one scope (every item, one item, one key project, one case:
+docs/rules/mandates.md §T1), is in force only between its dates and once confirmed
+(docs/rules/mandates.md §T2–§T4), and is revocable at once by the principal only
+(docs/rules/mandates.md §T6): anyone else — the agent included — gets a logged 404. The same
+forms check the API's input (``cases.api.mandates``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ SCOPE_LABELS = {
 
 class MandateForm(forms.Form):
     """Grant a mandate: who (agent), for what (every item, one item, one key project or one
-    case, docs/rules/mandates.md §T1), from and until when (§T4)."""
+    case), from and until when (docs/rules/mandates.md §T1, §T4)."""
 
     agent = forms.CharField(
         label=gettext_lazy("代办员"),
