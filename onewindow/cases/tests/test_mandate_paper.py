@@ -197,9 +197,9 @@ def test_nobody_but_the_principal_confirms(aw, principal, who):
 
 def test_an_expired_pending_mandate_can_no_longer_be_confirmed(aw, principal):
     mandate = record(aw, valid_until=dt.date(2026, 5, 8))
-    with time_machine.travel(dt.datetime(2026, 5, 9, 10, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(CaseError, match="有效期已过"):
-            services.mandate_confirm(mandate=mandate, actor=principal)
+    later = time_machine.travel(dt.datetime(2026, 5, 9, 10, tzinfo=dt.UTC), tick=False)
+    with later, pytest.raises(CaseError, match="有效期已过"):
+        services.mandate_confirm(mandate=mandate, actor=principal)
     mandate.refresh_from_db()
     assert mandate.confirmed_at is None
 
