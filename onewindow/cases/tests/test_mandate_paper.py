@@ -6,6 +6,7 @@ and logged."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
@@ -98,7 +99,8 @@ def test_the_clerk_records_a_paper_mandate_which_stays_pending(aw, principal):
         aw.agent,
         aw.clerk,
     )
-    assert mandate.scan.owner == principal and mandate.scan.uploaded_by == aw.clerk
+    scan = mandate.scan
+    assert scan is not None and (scan.owner, scan.uploaded_by) == (principal, aw.clerk)
     assert "待委托人确认" in clerk.get(response["Location"]).content.decode()
     # pending: the agent files nothing, sees nothing
     assert not can_file(aw)
@@ -158,7 +160,8 @@ def test_the_principal_confirms_in_their_account_and_the_agent_may_then_act(aw, 
     page = client.get(reverse("cases:mandates_pending")).content.decode()
     assert "李娜（代办员）" in page and reverse("cases:mandate_scan", args=[mandate.pk]) in page
     scan = client.get(reverse("cases:mandate_scan", args=[mandate.pk]))
-    assert scan.status_code == 200 and b"".join(scan.streaming_content).startswith(b"%PDF")
+    assert scan.status_code == 200
+    assert b"".join(scan.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert client.post(reverse("cases:mandate_confirm", args=[mandate.pk])).status_code == 302
     mandate.refresh_from_db()
     assert mandate.confirmation == "account" and mandate.confirmed_by == principal
@@ -336,7 +339,7 @@ def test_the_api_verifies_refuses_and_revokes(aw, principal):
 
 
 def test_the_api_refuses_a_paper_mandate_from_anyone_but_window_staff(aw, principal):
-    body = {"principal_number": ID_NUMBER, "agent": "agent_li", "scope": "all"}
+    body: dict[str, Any] = {"principal_number": ID_NUMBER, "agent": "agent_li", "scope": "all"}
     body |= {"valid_until": "2026-12-31", "scan": fx.pdf()}
     response = api_as(aw.agent).post("/api/v1/mandates/paper/", body, format="multipart")
     assert response.status_code == 404

@@ -49,7 +49,7 @@ def agent_case(aw):
         changes=services.ApplicationChanges(form_data=dict(fx.VALID_FORM), uploads=uploads),
     )
     services.application_submit(case=case, actor=aw.agent)
-    line = case.materials.order_by("pk").first()
+    line = case.materials.order_by("pk")[0]
     services.case_request_correction(
         case=case,
         actor=aw.clerk,
