@@ -637,7 +637,7 @@ class Mandate(models.Model):
         verbose_name=_("委托办件"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="mandates",
     )
     project_id = models.BigIntegerField(_("委托重点项目"), null=True, blank=True, db_index=True)
