@@ -119,7 +119,8 @@ def test_the_demo_shows_a_case_mandate_and_a_pending_paper_mandate(year):
     """docs/rules/mandates.md §T1, §T3: the newer kinds of mandate, for the demo agent."""
     case_mandate = Mandate.objects.get(agent__username="agent", case__isnull=False)
     assert case_mandate.applicant.username == "applicant"
-    assert case_mandate.case.applicant == case_mandate.applicant
+    named = case_mandate.case
+    assert named is not None and named.applicant == case_mandate.applicant
     paper = Mandate.objects.get(agent__username="agent", channel="paper")
     assert paper.pending and paper.recorded_by.username == "clerk" and paper.scan is not None
     assert paper.applicant.email.endswith(f"@{GENERATED_DOMAIN}")
