@@ -70,6 +70,23 @@ def mandate_state(mandate: Mandate, *, today: dt.date | None = None) -> MandateS
     return MandateState.VALID
 
 
+def mandate_state_q(state: str, *, today: dt.date) -> Q:
+    """The mandates in ``state`` today, as ``mandate_state`` decides it (admin filter)."""
+    live = Q(revoked_at__isnull=True, refused_at__isnull=True)
+    running = live & Q(valid_until__gte=today)
+    pending = Q(channel=MandateChannel.PAPER, confirmed_at__isnull=True)
+    states = {
+        MandateState.REVOKED: Q(revoked_at__isnull=False),
+        MandateState.REFUSED: Q(revoked_at__isnull=True, refused_at__isnull=False),
+        MandateState.EXPIRED: live & Q(valid_until__lt=today),
+        MandateState.PENDING: running & pending,
+        MandateState.NOT_YET: running & ~pending & Q(valid_from__gt=today),
+        MandateState.VALID: running & ~pending & Q(valid_from__lte=today),
+    }
+    known = {member.value: member for member in MandateState}
+    return states[known[state]] if state in known else Q()
+
+
 def _mandates() -> QuerySet[Mandate]:
     return Mandate.objects.select_related(
         "agent",

@@ -349,3 +349,38 @@ def test_the_api_grants_a_case_mandate_and_shows_its_scope(aw):
     held = APIClient()
     held.force_authenticate(aw.agent)
     assert [m["scope"] for m in held.get("/api/v1/mandates/").json()] == ["case"]
+
+
+def test_the_admin_state_filter_agrees_with_the_state_shown(aw):
+    from onewindow.cases.selectors import mandates as mandates_selectors
+
+    valid = grant(aw)
+    later = grant(aw, item=aw.version.item, valid_from=dt.date(2026, 6, 1))
+    revoked = grant(aw, item=aw.commitment_version.item)
+    services.mandate_revoke(mandate=revoked, actor=aw.applicant)
+    short = grant(aw, case=submitted_by_applicant(aw), valid_until=dt.date(2026, 5, 7))
+    paper = services.mandate_record_paper(
+        agent=aw.agent,
+        applicant=aw.other_applicant,
+        valid_until=dt.date(2026, 12, 31),
+        recorded_by=aw.clerk,
+        scan=fx.pdf(),
+    )
+    with time_machine.travel(dt.datetime(2026, 5, 8, 10, tzinfo=dt.UTC), tick=False):
+        today = dt.date(2026, 5, 8)
+        shown = {
+            m.pk: mandates_selectors.mandate_state(m, today=today).value
+            for m in Mandate.objects.all()
+        }
+        assert shown == {
+            valid.pk: "valid",
+            later.pk: "not_yet",
+            revoked.pk: "revoked",
+            short.pk: "expired",
+            paper.pk: "pending",
+        }
+        for state in mandates_selectors.MandateState:
+            filtered = Mandate.objects.filter(
+                mandates_selectors.mandate_state_q(state, today=today)
+            )
+            assert {m.pk for m in filtered} == {pk for pk, s in shown.items() if s == state}
