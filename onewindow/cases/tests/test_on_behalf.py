@@ -105,6 +105,11 @@ def test_the_principal_reads_the_agents_name_and_the_public_no_name(aw, agent_ca
     applicant.force_login(aw.applicant)
     html = applicant.get(reverse("cases:application", args=[agent_case.pk])).content.decode()
     assert "代办记录" in html and BEHALF in html and "申请书未签字" not in html.split("代办记录")[1]
+    api = APIClient()
+    api.force_authenticate(aw.applicant)
+    actions = api.get(f"/api/v1/cases/{agent_case.pk}/").json()["agent_actions"]
+    assert {a["text"] for a in actions} == {BEHALF}
+    assert {a["agent"] for a in actions} == {"李娜（代办员）"} and len(actions) >= 5
     query = urlencode({"number": agent_case.number, "code": agent_case.query_code})
     public = Client().get(f"{reverse('portal:progress')}?{query}").content.decode()
     assert "代办员代为办理" in public
