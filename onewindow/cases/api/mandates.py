@@ -154,10 +154,8 @@ class MandateCreateSerializer(serializers.Serializer):
 
 
 class PaperMandateCreateSerializer(MandateCreateSerializer):
-    principal_kind = serializers.ChoiceField(
-        choices=ApplicantKind.choices,
-        required=False,
-        help_text="person 自然人（默认）；enterprise 法人",
+    principal_kind = serializers.CharField(
+        required=False, help_text="委托人类型：person 自然人（默认）；enterprise 法人"
     )
     principal_number = serializers.CharField(help_text="委托人的身份证号或统一社会信用代码")
     scan = serializers.FileField(help_text="委托人签字的纸质委托书扫描件（PDF、JPEG、PNG）")

@@ -107,7 +107,18 @@ def test_the_clerk_records_a_paper_mandate_which_stays_pending(aw, principal):
     case = fx.complete_draft(aw)
     services.application_submit(case=case, actor=aw.applicant)
     assert as_user(aw.agent).get(reverse("cases:application", args=[case.pk])).status_code == 404
-    assert AccessDenied.objects.filter(user=aw.agent, target=f"case:{case.pk}").exists()
+    assert api_as(aw.agent).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert AccessDenied.objects.filter(user=aw.agent, target=f"case:{case.pk}").count() == 2
+    refused = api_as(aw.agent).post(
+        "/api/v1/cases/",
+        {
+            "item_code": aw.version.item.code,
+            "region_code": aw.region.code,
+            "applicant_id": principal.pk,
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
 
 
 @pytest.mark.parametrize(
