@@ -193,14 +193,10 @@ class MandateStateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Mandate]) -> QuerySet[Mandate]:
-        today = clock.today()
-        if self.value() == mandates_selectors.MandateState.VALID:
-            return queryset.filter(revoked_at__isnull=True, valid_until__gte=today)
-        if self.value() == mandates_selectors.MandateState.EXPIRED:
-            return queryset.filter(revoked_at__isnull=True, valid_until__lt=today)
-        if self.value() == mandates_selectors.MandateState.REVOKED:
-            return queryset.filter(revoked_at__isnull=False)
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(mandates_selectors.mandate_state_q(value, today=clock.today()))
 
 
 @admin.register(Mandate)
@@ -210,6 +206,8 @@ class MandateAdmin(_ByRole):
         "applicant",
         "agent",
         "scope",
+        "channel",
+        "valid_from",
         "valid_until",
         "state",
         "revoked_at",
@@ -217,7 +215,15 @@ class MandateAdmin(_ByRole):
         "created_at",
     )
     list_filter = (MandateStateFilter,)
-    list_select_related = ("applicant", "agent", "item", "item__published_version", "recorded_by")
+    list_select_related = (
+        "applicant",
+        "agent",
+        "item",
+        "item__published_version",
+        "case",
+        "case__item_version",
+        "recorded_by",
+    )
     search_fields = (
         "applicant__full_name",
         "applicant__username",
@@ -225,7 +231,17 @@ class MandateAdmin(_ByRole):
         "agent__username",
     )
     raw_id_fields = ("applicant", "agent", "item")
-    readonly_fields = ("recorded_by", "revoked_at", "created_at")
+    readonly_fields = (
+        "recorded_by",
+        "revoked_at",
+        "revoked_by",
+        "created_at",
+        "channel",
+        "confirmation",
+        "confirmed_at",
+        "confirmed_by",
+        "refused_at",
+    )
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -237,7 +253,17 @@ class MandateAdmin(_ByRole):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return ("applicant", "agent", "item", "valid_until", "note", *self.readonly_fields)
+        return (
+            "applicant",
+            "agent",
+            "item",
+            "case",
+            "project_id",
+            "valid_from",
+            "valid_until",
+            "note",
+            *self.readonly_fields,
+        )
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -248,10 +274,7 @@ class MandateAdmin(_ByRole):
 
     @admin.display(description=gettext_lazy("委托范围"))
     def scope(self, obj: Mandate) -> str:
-        if obj.item is None:
-            return _("全部事项")
-        version = obj.item.published_version
-        return f"{obj.item.code} {version.name}" if version else obj.item.code
+        return mandates_selectors.scope_label(obj)
 
     @admin.display(description=gettext_lazy("状态"))
     def state(self, obj: Mandate) -> str:

@@ -33,4 +33,5 @@ def identity_visible(user: Any, case: Case) -> bool:
         applicant_id=case.applicant_id,
         item_id=case.item_version.item_id,
         today=clock.today(),
+        case=case,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
+from onewindow.core import clock
 from onewindow.core.statemachine import Machine, lifecycle
 
 
@@ -243,6 +244,15 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     actor_role = models.CharField(_("操作角色"), max_length=20, blank=True)
+    # An agent's action: the applicant (principal) it was done for (docs/rules/mandates.md §T5).
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("被代办人（委托人）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     action = models.CharField(_("动作"), max_length=40)
     old_status = models.CharField(_("原状态"), max_length=20, blank=True)
     new_status = models.CharField(_("新状态"), max_length=20, blank=True)
@@ -579,9 +589,27 @@ class ApplicationField(models.Model):
         return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class MandateChannel(models.TextChoices):
+    """How a mandate was given (docs/rules/mandates.md §T3)."""
+
+    ONLINE = "online", _("网上委托（委托人本人）")
+    PAPER = "paper", _("纸质委托书（窗口或社区代办点登记）")
+
+
+class MandateConfirmation(models.TextChoices):
+    """How a paper mandate was confirmed (docs/rules/mandates.md §T3)."""
+
+    ACCOUNT = "account", _("委托人账号确认")
+    WINDOW = "window", _("窗口当面核验身份")
+
+
 class Mandate(models.Model):
     """An applicant's recorded authorisation for an agent to file and follow cases
-    (docs/product.md §C8)."""
+    (docs/product.md §C8, docs/rules/mandates.md §T1).
+
+    Exactly one scope: every item (no item, case or project), one item, one key project
+    (``project_id``; the projects app sits above cases, so no foreign key) or one single case.
+    """
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -595,7 +623,7 @@ class Mandate(models.Model):
         on_delete=models.PROTECT,
         related_name="mandates_given",
     )
-    # No item: the mandate covers every item.
+    # No item, case or project: the mandate covers every item.
     item = models.ForeignKey(
         "catalog.Item",
         verbose_name=_("委托事项"),
@@ -604,14 +632,57 @@ class Mandate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("委托办件"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mandates",
+    )
+    project_id = models.BigIntegerField(_("委托重点项目"), null=True, blank=True, db_index=True)
+    valid_from = models.DateField(_("生效日期"), default=clock.today)
     valid_until = models.DateField(_("有效期至"))
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
         on_delete=models.PROTECT,
         related_name="+",
     )
+    channel = models.CharField(
+        _("委托方式"), max_length=10, choices=MandateChannel.choices, default=MandateChannel.ONLINE
+    )
+    # A paper mandate: the scan of the signed printed mandate, and its confirmation.
+    scan = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("委托书扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人/核验人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmation = models.CharField(
+        _("确认方式"), max_length=10, choices=MandateConfirmation.choices, blank=True
+    )
+    refused_at = models.DateTimeField(_("委托人拒绝时间"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -620,9 +691,32 @@ class Mandate(models.Model):
         verbose_name_plural = _("代办委托")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["agent", "applicant"], name="mandate_agent_applicant")]
+        constraints = [
+            # docs/rules/mandates.md §T1: at most one of item, case and project.
+            models.CheckConstraint(
+                condition=(
+                    Q(item__isnull=True, case__isnull=True)
+                    | Q(item__isnull=True, project_id__isnull=True)
+                    | Q(case__isnull=True, project_id__isnull=True)
+                ),
+                name="mandate_one_scope",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.applicant_id} → {self.agent_id} ({self.item_id or '*'})"
+        scope = self.item_id or (self.case_id and f"case {self.case_id}") or "*"
+        if self.project_id:
+            scope = f"project {self.project_id}"
+        return f"{self.applicant_id} → {self.agent_id} ({scope})"
+
+    @property
+    def pending(self) -> bool:
+        """A paper mandate neither confirmed nor refused yet: it authorises nothing."""
+        return (
+            self.channel == MandateChannel.PAPER
+            and self.confirmed_at is None
+            and self.refused_at is None
+        )
 
 
 class FalseCommitmentRecord(models.Model):

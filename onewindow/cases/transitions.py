@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from onewindow.accounts.roles import Role
 from onewindow.cases.models import CASE_MACHINE, Case, CaseEvent, CaseFlag, FlagKind
 from onewindow.cases.subscriptions import event_dispatch
 from onewindow.core import clock
@@ -69,11 +70,13 @@ def event_record(
     """Write one event row (also for actions that keep the status, e.g. an upload), then run its
     subscribers in this same transaction (``cases.subscriptions``: the review opening on
     acceptance, the applicant's email/SMS queued to be sent after commit, …)."""
+    principal_id = on_behalf_of_id(case, actor)
     event = CaseEvent.objects.create(
         case=case,
         at=now or clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_role=getattr(actor, "role", "system") if actor else "system",
+        on_behalf_of_id=principal_id,
         action=action,
         old_status=old,
         new_status=new or old,
@@ -83,6 +86,14 @@ def event_record(
     )
     event_dispatch(case, event, actor)
     return event
+
+
+def on_behalf_of_id(case: Case, actor: Any) -> int | None:
+    """The principal an agent's action on ``case`` is done for: the case's applicant, whenever
+    the actor is an agent other than the applicant (docs/rules/mandates.md §T5)."""
+    if getattr(actor, "pk", None) is None or actor.pk == case.applicant_id:
+        return None
+    return case.applicant_id if getattr(actor, "role", None) == Role.AGENT else None
 
 
 def flag_raise(

@@ -493,6 +493,7 @@ def acts_for_applicant(user: Any, case: Case, *, today: dt.date | None = None) -
         applicant_id=case.applicant_id,
         item_id=case.item_version.item_id,
         today=today or clock.today(),
+        case=case,
     )
 
 

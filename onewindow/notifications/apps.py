@@ -10,7 +10,9 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from onewindow.cases.subscriptions import on_event
         from onewindow.notifications import checks  # noqa: F401  (registers the system check)
-        from onewindow.notifications.services import event_notify
+        from onewindow.notifications.services import agent_action_notify, event_notify
 
         # Every case event: its messages are queued before any hand-off writes further events.
         on_event(event_notify, order=0)
+        # An agent's action: the principal is told (docs/rules/mandates.md §T5).
+        on_event(agent_action_notify, order=1)

@@ -60,6 +60,51 @@ def event_notify(case: Case, event: CaseEvent, actor: Any = None) -> list[Outbox
     return []
 
 
+def agent_action_notify(case: Case, event: CaseEvent, actor: Any = None) -> list[OutboxMessage]:
+    """The subscriber to an agent's actions (docs/rules/mandates.md §T5): the principal is told
+    of everything an agent does on their case, at once, by email and SMS.
+
+    An event whose kind already tells the applicant (a public status change: submission,
+    withdrawal …) is told by ``event_notify``, whose text names the agent
+    (``texts.compose``); every other agent action (a saved draft, an upload, an answer …) gets
+    this message of its own, composed now, sent to the principal only."""
+    if event.on_behalf_of_id is None:
+        return []
+    notify = event_kind(event.action).notify
+    if (
+        isinstance(notify, ToApplicant)
+        and event.public
+        and (notify.when is None or notify.when(event))
+    ):
+        return []
+    principal = User.objects.filter(pk=event.on_behalf_of_id).first()
+    if principal is None:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        text = texts.agent_action(case, event)
+    rows = [
+        OutboxMessage(
+            channel=channel,
+            recipient=address,
+            user=principal,
+            subject=text.subject[:200],
+            body=text.body,
+            case=case,
+            event=event,
+            next_attempt_at=event.at,
+            created_at=event.at,
+        )
+        for channel, address in ((Channel.EMAIL, principal.email), (Channel.SMS, principal.phone))
+        if (address or "").strip()
+    ]
+    if not rows:
+        return []
+    created = OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    return created
+
+
 def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
     """Queue one message per channel for the applicant and the agent, in the caller's transaction.
 

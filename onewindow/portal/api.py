@@ -66,6 +66,7 @@ class ProgressStepSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     label = serializers.CharField()  # type: ignore[assignment]
     note = serializers.CharField()
+    by_agent = serializers.CharField(help_text="代办员代为办理时为“代办员代为办理”（不含姓名）")
 
 
 class ProgressDeliverySerializer(serializers.Serializer):

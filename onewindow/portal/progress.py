@@ -38,6 +38,7 @@ from onewindow.cases.models import (
     Notice,
 )
 from onewindow.cases.selectors import application as application_selectors
+from onewindow.cases.trail import on_behalf_public_text
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
 from onewindow.core.ratelimit import rate_spend
@@ -121,6 +122,8 @@ class Step:
     at: dt.datetime
     label: str
     note: str
+    # docs/rules/mandates.md §T5: an agent acted (no name on the public page).
+    by_agent: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
 def _public_steps(case: Case) -> list[Step]:
     steps = []
     events = CaseEvent.objects.filter(case=case, public=True).order_by("at", "pk")
-    for event in events.only("at", "action", "old_status", "new_status", "reason"):
+    for event in events.only("at", "action", "old_status", "new_status", "reason", "on_behalf_of"):
         # The step's public name (cases.events); a kind without one shows only as a status change.
         label = event_public_label(event.action)
         if label is None:
@@ -249,7 +252,7 @@ def _public_steps(case: Case) -> list[Step]:
                 continue
             label = _("办件状态变为“%(s)s”") % {"s": _status_label(event.new_status)}
         note = event.reason if event_reason_public(event.action) else ""
-        steps.append(Step(timezone.localtime(event.at), label, note))
+        steps.append(Step(timezone.localtime(event.at), label, note, on_behalf_public_text(event)))
     return steps
 
 

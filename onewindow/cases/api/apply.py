@@ -47,6 +47,7 @@ from onewindow.cases.models import (
     StoredFile,
 )
 from onewindow.cases.selectors import application as application_selectors
+from onewindow.cases.trail import agent_steps
 from onewindow.catalog.models import Region
 from onewindow.catalog.selectors import published_guide
 
@@ -136,6 +137,14 @@ class CommitmentStatementSerializer(serializers.Serializer):
     liability = serializers.CharField(help_text="虚假承诺的法律责任")
 
 
+class AgentActionSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    agent = serializers.CharField(help_text="代办员")
+    text = serializers.CharField(help_text="“代办员 X 代表 Y 办理”")
+    detail = serializers.CharField(help_text="涉及的材料和文件")
+
+
 class CaseDetailSerializer(CaseSummarySerializer):
     department = ApplyRefSerializer()
     received_on = serializers.DateField(allow_null=True)
@@ -146,6 +155,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     commitment_statement = CommitmentStatementSerializer(
         allow_null=True, help_text="适用告知承诺制的事项：承诺内容与虚假承诺责任"
     )
+    agent_actions = AgentActionSerializer(many=True, help_text="代办员代表申请人所做的每一项操作")
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -298,6 +308,7 @@ def case_detail(case: Case) -> dict[str, Any]:
         "form_fields": [spec.as_dict() for spec in form_fields.fields_for(version)],
         "materials": [_line(case, line) for line in application_selectors.case_lines(case)],
         "commitment_statement": asdict(statement) if statement else None,
+        "agent_actions": [asdict(step) for step in agent_steps(case)],
     }
 
 

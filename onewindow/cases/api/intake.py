@@ -51,6 +51,7 @@ from onewindow.cases.models import (
     NoticeKind,
 )
 from onewindow.cases.selectors import application as application_selectors
+from onewindow.cases.trail import on_behalf_text
 
 TAGS = ["cases: intake"]
 
@@ -96,6 +97,10 @@ class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField()
     actor = serializers.CharField(allow_null=True)
+    on_behalf_of = serializers.CharField(
+        allow_null=True, help_text="代办员的操作：被代办的委托人（申请人）"
+    )
+    on_behalf = serializers.CharField(help_text="代办员的操作：“代办员 X 代表 Y 办理”；否则为空")
     old_status = serializers.CharField()
     new_status = serializers.CharField()
     reason = serializers.CharField()
@@ -366,6 +371,8 @@ def intake_case(case: Case) -> dict[str, Any]:
                 "at": e.at,
                 "action": e.action,
                 "actor": str(e.actor) if e.actor else None,
+                "on_behalf_of": str(e.on_behalf_of) if e.on_behalf_of else None,
+                "on_behalf": on_behalf_text(e),
                 "old_status": e.old_status,
                 "new_status": e.new_status,
                 "reason": e.reason,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.calendars.selectors import get_calendar
+from onewindow.cases import mandate_scopes
 from onewindow.cases.models import (
     AWAITING_INTAKE,
     Case,
@@ -23,6 +24,7 @@ from onewindow.cases.models import (
     CommitmentKind,
     CommitmentStatus,
     Mandate,
+    MandateChannel,
     Notice,
 )
 from onewindow.catalog.models import (
@@ -43,67 +45,168 @@ def _cases() -> QuerySet[Case]:
 
 
 def cases_of_applicant(user: Any, *, today: dt.date | None = None) -> QuerySet[Case]:
-    """The user's own cases, and those they filed as agent while the applicant's mandate lasts.
+    """The user's own cases, and those an agent reaches under a mandate in force.
 
-    docs/product.md §C8: a mandate is scoped and revocable. Once it is revoked, has expired or does
-    not cover the case's item, the agent no longer sees (nor acts on) the cases filed under it; the
-    applicant always sees their own.
+    docs/product.md §C8, docs/rules/mandates.md §T2: a mandate is scoped and revocable. An agent
+    reaches the cases they filed while a mandate for every item or for the case's item lasts,
+    and any case of the principal a mandate for that very case or for its key project covers.
+    Once the mandate is revoked, has expired, is still pending (a paper mandate not confirmed)
+    or does not cover the case, the agent no longer sees (nor acts on) it; the applicant always
+    sees their own.
     """
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     mine = Q(applicant=user)
     if not has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
         return _cases().filter(mine)
-    in_force = _mandates_in_force(agent_id=user.pk, today=today or clock.today()).filter(
+    today = today or clock.today()
+    in_force = _mandates_in_force(agent_id=user.pk, today=today)
+    filed = in_force.filter(
         Q(item__isnull=True) | Q(item_id=OuterRef("item_version__item_id")),
+        case__isnull=True,
+        project_id__isnull=True,
         applicant_id=OuterRef("applicant_id"),
     )
-    return _cases().filter(mine | (Q(agent=user) & Exists(in_force)))
+    named = in_force.filter(case_id=OuterRef("pk"), applicant_id=OuterRef("applicant_id"))
+    reach = mine | (Q(agent=user) & Exists(filed)) | Exists(named)
+    project_cases = _project_case_ids(user, in_force)
+    if project_cases:
+        reach |= Q(pk__in=project_cases)
+    return _cases().filter(reach)
+
+
+def _project_case_ids(user: Any, in_force: QuerySet[Mandate]) -> list[int]:
+    """Cases of principals who mandated ``user`` for a key project, inside that project
+    (asked of the registered project scope, ``cases.mandate_scopes``)."""
+    if not mandate_scopes.project_known():
+        return []
+    projects: dict[int, set[int]] = {}
+    for applicant_id, project_id in in_force.filter(project_id__isnull=False).values_list(
+        "applicant_id", "project_id"
+    ):
+        if project_id is not None:
+            projects.setdefault(applicant_id, set()).add(project_id)
+    if not projects:
+        return []
+    found = []
+    candidates = Case.objects.filter(applicant_id__in=projects).select_related("item_version")
+    for case in candidates:
+        item_id = case.item_version.item_id
+        if any(
+            mandate_scopes.project_covers(p, item_id, case) for p in projects[case.applicant_id]
+        ):
+            found.append(case.pk)
+    return found
+
+
+def mandates_in_force_q(today: dt.date) -> Q:
+    """Mandates that authorise today (docs/rules/mandates.md §T2): started, not ended, not
+    revoked, and not a paper mandate still pending or refused."""
+    return (
+        Q(revoked_at__isnull=True, refused_at__isnull=True)
+        & Q(valid_from__lte=today, valid_until__gte=today)
+        & ~Q(channel=MandateChannel.PAPER, confirmed_at__isnull=True)
+    )
 
 
 def _mandates_in_force(*, agent_id: int, today: dt.date) -> QuerySet[Mandate]:
-    return Mandate.objects.filter(
-        agent_id=agent_id, revoked_at__isnull=True, valid_until__gte=today
-    )
+    return Mandate.objects.filter(mandates_in_force_q(today), agent_id=agent_id)
 
 
 def mandates_valid(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Mandate]:
-    """The agent's mandates that are in force today and cover the item."""
+    """The agent's mandates in force today under which they may file a new case of the item:
+    every item, that item (a key-project mandate: see ``mandate_covering``)."""
     return _mandates_in_force(agent_id=agent.pk, today=today).filter(
-        Q(item__isnull=True) | Q(item_id=item_id)
+        Q(item__isnull=True) | Q(item_id=item_id), case__isnull=True, project_id__isnull=True
     )
 
 
-def mandate_covers(*, agent: Any, applicant_id: int, item_id: int, today: dt.date) -> bool:
+def mandate_covering(
+    *,
+    agent: Any,
+    applicant_id: int,
+    item_id: int,
+    today: dt.date,
+    case: Case | None = None,
+    filed_scopes: bool = True,
+) -> Mandate | None:
+    """The agent's mandate in force from the applicant that covers a new filing of ``item_id``
+    (``case`` None) or ``case`` (docs/rules/mandates.md §T1, §T2); None when there is none.
+
+    Every item / one item cover any filing or case of the item; a case mandate only that case;
+    a project mandate what the registered project scope says is inside the project. With
+    ``filed_scopes`` False only the mandates that name the case (case, project) count: the
+    scopes that let an agent reach a case they did not file themselves.
+    """
     if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
-        return False
-    mandates = mandates_valid(agent=agent, item_id=item_id, today=today)
-    return mandates.filter(applicant_id=applicant_id).exists()
+        return None
+    mandates = _mandates_in_force(agent_id=agent.pk, today=today).filter(applicant_id=applicant_id)
+    for mandate in mandates.order_by("pk"):
+        if mandate.case_id is not None:
+            if case is not None and mandate.case_id == case.pk:
+                return mandate
+        elif mandate.project_id is not None:
+            if mandate_scopes.project_covers(mandate.project_id, item_id, case):
+                return mandate
+        elif filed_scopes and mandate.item_id in (None, item_id):
+            return mandate
+    return None
+
+
+def mandate_covers(
+    *, agent: Any, applicant_id: int, item_id: int, today: dt.date, case: Case | None = None
+) -> bool:
+    """Whether a mandate in force covers the filing (``case`` None) or the case."""
+    return (
+        mandate_covering(
+            agent=agent, applicant_id=applicant_id, item_id=item_id, today=today, case=case
+        )
+        is not None
+    )
 
 
 def mandating_applicants(*, agent: Any, item_id: int, today: dt.date) -> QuerySet[Any]:
-    """Applicants who have mandated the agent for this item (an agent files only for them)."""
+    """Applicants whose mandate lets the agent file a new case of this item (an agent files
+    only for them): every item, that item, or a key project holding the item."""
 
     if not has_perm(agent, Perm.CASE_APPLY_FOR_OTHERS):
         return User.objects.none()
-    ids = mandates_valid(agent=agent, item_id=item_id, today=today).values("applicant_id")
+    ids = set(
+        mandates_valid(agent=agent, item_id=item_id, today=today).values_list(
+            "applicant_id", flat=True
+        )
+    )
+    if mandate_scopes.project_known():
+        projects = _mandates_in_force(agent_id=agent.pk, today=today).filter(
+            project_id__isnull=False
+        )
+        ids |= {
+            m.applicant_id
+            for m in projects
+            if m.project_id is not None
+            and mandate_scopes.project_covers(m.project_id, item_id, None)
+        }
     return User.objects.filter(pk__in=ids, role=Role.APPLICANT, is_active=True).order_by(
         "full_name", "pk"
     )
 
 
 def agent_may_act(user: Any, case: Case, *, today: dt.date | None = None) -> bool:
-    """True when ``user`` is the case's agent and a mandate in force covers its item
-    (docs/product.md §C8)."""
+    """True when ``user`` is an agent a mandate in force lets act on ``case``
+    (docs/product.md §C8, docs/rules/mandates.md §T2): the agent who filed it under a mandate
+    for every item or its item, or any agent holding a mandate for the case or its project."""
+    if getattr(user, "pk", None) is None or user.pk == case.applicant_id:
+        return False
     return (
-        case.agent_id is not None
-        and case.agent_id == getattr(user, "pk", None)
-        and mandate_covers(
+        mandate_covering(
             agent=user,
             applicant_id=case.applicant_id,
             item_id=case.item_version.item_id,
             today=today or clock.today(),
+            case=case,
+            filed_scopes=case.agent_id == user.pk,
         )
+        is not None
     )
 
 
@@ -269,7 +372,7 @@ def notice_get_for_reader(request: HttpRequest, *, case_id: int, notice_id: int)
 
 def case_history(case: Case) -> QuerySet[CaseEvent]:
     """Every event of the case, oldest first, with the actor (staff view: names included)."""
-    return case.events.select_related("actor").order_by("at", "pk")
+    return case.events.select_related("actor", "on_behalf_of").order_by("at", "pk")
 
 
 def walk_in_items(user: Any) -> QuerySet[ItemVersion]:

@@ -85,18 +85,14 @@ SUBMIT_RELATED = ("item_version__item", "department", "region", "applicant", "ag
 
 
 def _acting_check(case: Case, actor: Any, today: dt.date | None = None) -> None:
-    """The applicant themself, or their agent under a mandate still in force for the item."""
+    """The applicant themself, or an agent a mandate in force lets act on the case
+    (docs/rules/mandates.md §T2)."""
     if actor.pk == case.applicant_id and has_perm(actor, Perm.CASE_APPLY):
         return
-    if case.agent_id is not None and actor.pk == case.agent_id:
-        if selectors.mandate_covers(
-            agent=actor,
-            applicant_id=case.applicant_id,
-            item_id=case.item_version.item_id,
-            today=today or clock.today(),
-        ):
+    if has_perm(actor, Perm.CASE_APPLY_FOR_OTHERS):
+        if selectors.agent_may_act(actor, case, today=today):
             return
-        raise CaseError(_("您对该申请人的代办委托已失效、已撤销或不包括该事项，不能继续代为办理。"))
+        raise CaseError(_("您对该申请人的代办委托已失效、已撤销或不包括该办件，不能继续代为办理。"))
     raise CaseError(_("您无权办理该办件。"))
 
 

@@ -139,7 +139,25 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:my_mandates": page("GET", APPLICANT_ROLES, forbidden=STAFF),
     "cases:mandate_revoke": page("GET", frozenset({"applicant", "admin"})),
     "api:mandate-list": page("GET", APPLICANT_ROLES, forbidden=STAFF),
-    "api:mandate-revoke": page("POST", frozenset({"applicant", "admin"})),
+    # docs/rules/mandates.md §T6: window staff record a revocation in person (ID checked: the
+    # empty body is a 400)
+    "api:mandate-revoke": page("POST", frozenset({"applicant", "admin"}) | INTAKE_ROLES),
+    # paper mandates (docs/rules/mandates.md §T3): the principal confirms or refuses (the
+    # matrix's mandate was given online: a 400 / a message), window staff record and verify
+    "cases:mandates_pending": page("GET", APPLICANT_ROLES, forbidden=STAFF),
+    "cases:mandate_confirm": page("POST", frozenset({"applicant"})),
+    "cases:mandate_refuse": page("POST", frozenset({"applicant"})),
+    # the matrix's online mandate has no scan: a logged 404 for everyone
+    "cases:mandate_scan": page("GET", frozenset()),
+    "cases:window_mandates": page("GET", INTAKE_ROLES),
+    "cases:window_mandate": page("GET", INTAKE_ROLES),
+    "cases:window_mandate_verify": page("POST", INTAKE_ROLES),
+    "cases:window_mandate_revoke": page("POST", INTAKE_ROLES),
+    "api:mandate-paper": page("POST", INTAKE_ROLES),
+    "api:mandate-window": page("GET", INTAKE_ROLES),
+    "api:mandate-confirm": page("POST", frozenset({"applicant"})),
+    "api:mandate-refuse": page("POST", frozenset({"applicant"})),
+    "api:mandate-verify": page("POST", INTAKE_ROLES),
 }
 
 

@@ -29,6 +29,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.fields import FormInvalid
 from onewindow.cases.models import WITHDRAWABLE, Case, CaseStatus, MaterialStatus
 from onewindow.cases.selectors import application as application_selectors
+from onewindow.cases.trail import agent_steps
 from onewindow.catalog.selectors import guide_search, published_guide
 from onewindow.core import clock
 
@@ -156,6 +157,7 @@ def _application_page(
         "draft": case.status == CaseStatus.DRAFT,
         "editable": editable,
         "withdrawable": case.status in WITHDRAWABLE,
+        "agent_steps": agent_steps(case),
         "token": token or forms.token_new(),
         "error": error,
         "accept": ACCEPT,

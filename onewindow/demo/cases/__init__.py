@@ -43,6 +43,7 @@ from onewindow.cases.services import mandate_latest_end, mandate_record
 from onewindow.certificates.models import Certificate, CertificateSequence
 from onewindow.demo import DEFAULT_COUNT
 from onewindow.demo.cases import planning
+from onewindow.demo.cases.mandates import mandates_demo
 from onewindow.demo.cases.people import GENERATED_DOMAIN, cast_create, generated_users
 from onewindow.demo.cases.renewals import renewals_demo
 from onewindow.demo.cases.run import Result, Sim, letter_plan, letter_steps, plans_schedule
@@ -117,6 +118,8 @@ def demo_cases_load(
 
         holders = [cast.demo["applicant"], cast.demo["enterprise"]]
         renewals_demo(holders=holders, now=sim.now, today=today)
+        # docs/rules/mandates.md §T1, §T3: a case mandate and a pending paper mandate.
+        mandates_demo(cast=cast, today=today)
         _backdate(sim, first)
         stale = OutboxMessage.objects.all()
         if outbox_before is not None:
@@ -162,7 +165,9 @@ def _backdate(sim: Any, first: dt.date) -> None:
         CaseFile.objects.filter(pk__in=ids).update(added_at=moment)
     for moment, ids in stored_at.items():
         StoredFile.objects.filter(pk__in=ids).update(created_at=moment)
-    Mandate.objects.filter(applicant__in=_demo_people()).update(created_at=sim.at(first, 9.0))
+    Mandate.objects.filter(applicant__in=_demo_people(), valid_from__lte=first).update(
+        created_at=sim.at(first, 9.0)
+    )
 
 
 def _demo_people() -> Any:
@@ -195,6 +200,7 @@ def demo_cases_reset() -> None:
         FalseCommitmentRecord.objects.filter(
             Q(case__isnull=False) | Q(applicant__in=people)
         ).delete()
+        Mandate.objects.filter(case__isnull=False).delete()  # a case mandate names its case
         Case.objects.all().delete()
         ItemUsage.objects.all().delete()  # no case left: no application counted (search)
         CaseNumberSequence.objects.all().delete()

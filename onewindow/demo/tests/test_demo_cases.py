@@ -20,6 +20,7 @@ from onewindow.cases.models import (
     CaseFlag,
     CaseStatus,
     Commitment,
+    Mandate,
     StoredFile,
 )
 from onewindow.catalog.models import Item
@@ -112,6 +113,17 @@ def test_every_stage_an_evaluator_looks_for_is_there(year):
     assert set(Case.objects.values_list("channel", flat=True)) == {"online", "window"}
     assert Case.objects.filter(agent__username="agent").exists()
     assert Case.objects.values("department").distinct().count() >= 5
+
+
+def test_the_demo_shows_a_case_mandate_and_a_pending_paper_mandate(year):
+    """docs/rules/mandates.md §T1, §T3: the newer kinds of mandate, for the demo agent."""
+    case_mandate = Mandate.objects.get(agent__username="agent", case__isnull=False)
+    assert case_mandate.applicant.username == "applicant"
+    named = case_mandate.case
+    assert named is not None and named.applicant == case_mandate.applicant
+    paper = Mandate.objects.get(agent__username="agent", channel="paper")
+    assert paper.pending and paper.recorded_by.username == "clerk" and paper.scan is not None
+    assert paper.applicant.email.endswith(f"@{GENERATED_DOMAIN}")
 
 
 def test_the_demo_personas_have_cases_in_several_states(year):

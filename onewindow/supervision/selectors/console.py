@@ -195,7 +195,7 @@ def case_flags(case: Case) -> QuerySet[CaseFlag]:
 
 def case_events(case: Case) -> QuerySet[CaseEvent]:
     """The full trail, internal events and staff names included, oldest first."""
-    return case.events.select_related("actor").order_by("at", "pk")
+    return case.events.select_related("actor", "on_behalf_of").order_by("at", "pk")
 
 
 # --- the live feed ----------------------------------------------------------------------------
