@@ -60,9 +60,24 @@ def event_notify(case: Case, event: CaseEvent, actor: Any = None) -> list[Outbox
     return []
 
 
+# An agent's routine work on the application — saving the draft, adding or removing a file — is
+# told by e-mail only; an SMS for each would bury the ones that matter (docs/rules/mandates.md §T5).
+EMAIL_ONLY_AGENT_ACTIONS = frozenset(
+    {"draft_created", "draft_saved", "file_added", "file_removed", "file_reused"}
+)
+
+
+def _agent_channels(event: CaseEvent, principal: Any) -> list[tuple[str, str]]:
+    channels = [(Channel.EMAIL, principal.email)]
+    if event.action not in EMAIL_ONLY_AGENT_ACTIONS:
+        channels.append((Channel.SMS, principal.phone))
+    return channels
+
+
 def agent_action_notify(case: Case, event: CaseEvent, actor: Any = None) -> list[OutboxMessage]:
     """The subscriber to an agent's actions (docs/rules/mandates.md §T5): the principal is told
-    of everything an agent does on their case, at once, by email and SMS.
+    of everything an agent does on their case, at once, by email and SMS (routine work on the
+    application by email only).
 
     An event whose kind already tells the applicant (a public status change: submission,
     withdrawal …) is told by ``event_notify``, whose text names the agent
@@ -94,7 +109,7 @@ def agent_action_notify(case: Case, event: CaseEvent, actor: Any = None) -> list
             next_attempt_at=event.at,
             created_at=event.at,
         )
-        for channel, address in ((Channel.EMAIL, principal.email), (Channel.SMS, principal.phone))
+        for channel, address in _agent_channels(event, principal)
         if (address or "").strip()
     ]
     if not rows:

@@ -131,6 +131,8 @@ def test_the_principal_is_told_of_every_agent_action(aw, agent_case):
     assert message.recipient == "zhangsan@example.cn"
     assert "代办员 李娜（代办员） 代表您（张三）办理了：上传材料" in message.body
     assert "撤销委托" in message.body
+    # routine work on the application: e-mail only, no SMS for each upload
+    assert not OutboxMessage.objects.filter(event=upload, channel="sms").exists()
     # the agent's own copy of a status message names them too (composed from the event)
     submitted = by_agent.get(action="submitted")
     assert "本次操作由代办员 李娜（代办员） 代表您办理" in texts.compose(submitted).body
