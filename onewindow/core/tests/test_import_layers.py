@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("publicity",),
     ("supervision",),
     ("stats",),
+    ("bundles", "projects"),
     ("portal",),
     ("demo",),
 )
