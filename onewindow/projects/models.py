@@ -154,7 +154,7 @@ class JointFinding(models.Model):
 
     activity = models.ForeignKey(JointActivity, on_delete=models.CASCADE, related_name="findings")
     department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     result = models.CharField(_("结论"), max_length=20, choices=FindingResult.choices)
     text = models.TextField(_("意见"))
     recorded_by = models.ForeignKey(

@@ -31,7 +31,7 @@ from rest_framework.test import APIClient
 from onewindow.accounts.models import User
 from onewindow.cases.models import Case, CaseEvent, CasePriority, CaseStatus
 from onewindow.core.models import AccessDenied
-from onewindow.projects.models import JointActivity, Project, JointFinding, ProjectCase
+from onewindow.projects.models import JointActivity, JointFinding, Project, ProjectCase
 from onewindow.projects.tests.world import (
     D,
     accept,

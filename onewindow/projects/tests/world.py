@@ -41,8 +41,8 @@ from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.projects import services
 from onewindow.projects.models import Project, Stage
 from onewindow.review import services as review_services
-from onewindow.review.services import decisions as decision_services
 from onewindow.review.models import Task
+from onewindow.review.services import decisions as decision_services
 from onewindow.testing import Personas
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
