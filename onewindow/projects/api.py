@@ -1,15 +1,15 @@
 """Key project endpoints under /api/v1/projects/ (docs/product.md §C8,
 docs/rules/projects.md §H1–§H8), the same checks as the pages:
 
-* ``projects/``: the projects the user may see (§H8); POST: the administrator registers one with
+* ``projects/``: the projects the user may see (H8); POST: the administrator registers one with
   its stages (a stage without items is refused, nothing saved);
 * ``projects/<id>/``: stages, cases, departments, working days per stage and in total against the
-  target (§H6), what holds the project up;
+  target (H6), what holds the project up;
 * ``projects/<id>/stages/``, ``projects/stages/<id>/``; ``projects/stages/<id>/cases/`` (POST: the
   designated agent files a stage item's draft case);
 * ``projects/stages/<id>/activities/`` (GET; POST: schedule a joint activity),
   ``projects/activities/<id>/``, ``projects/activities/<id>/findings/`` (GET; POST: a department's
-  own finding, §H7).
+  own finding, H7).
 
 Refusals are ``400 {"code", "message"[, "errors"]}`` and store nothing; a project the user may not
 see, or a finding by another department, is a logged 404.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from onewindow.cases.services import mandates as mandates_module
 from onewindow.projects.models import ProjectCase, Stage
 
 
@@ -23,8 +24,6 @@ def project_covers(project_id: int, item_id: int, case: Any | None) -> bool:
 
 def register() -> bool:
     """Offer ``project_covers`` to cases when it has the hook; False when it has none (yet)."""
-    from onewindow.cases.services import mandates as mandates_module
-
     if not hasattr(mandates_module, "register_project_scope"):
         return False
     mandates_module.register_project_scope(project_covers)

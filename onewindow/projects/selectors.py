@@ -1,5 +1,5 @@
 """Reads of key projects: who sees which project, the project page's stages, cases, working days
-and what holds the project up (docs/rules/projects.md §H1, §H3, §H5, §H6, §H8)."""
+and what holds the project up (docs/rules/projects.md §H1, §H3, §H5, §H6, H8)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ FINISHED = (
 
 
 def sees_all(user: Any) -> bool:
-    """The centre's administrators and supervisors see every project (§H8)."""
+    """The centre's administrators and supervisors see every project (H8)."""
     return has_perm(user, Perm.PROJECT_MANAGE) or has_perm(user, Perm.CASE_READ_ALL)
 
 
@@ -98,7 +98,7 @@ def _end_of(case: Case, today: dt.date) -> dt.date:
 
 
 def clock_days(case: Case, today: dt.date) -> set[dt.date]:
-    """§H6: the working days a case is on the government's clock, special procedures and the
+    """H6: the working days a case is on the government's clock, special procedures and the
     applicant's material time taken out."""
     if case.accepted_on is None:
         return set()
@@ -238,7 +238,7 @@ def _holdups_of(case: Case, stage: Stage, tasks: list[Task], today: dt.date) -> 
 
 
 def project_view(project: Project, *, today: dt.date | None = None) -> ProjectView:
-    """Every stage, case, department and status; working days per stage and in total (§H6);
+    """Every stage, case, department and status; working days per stage and in total (H6);
     what holds the project up, overdue first."""
     today = today or clock.today()
     stages = list(project.stages.prefetch_related("items__published_version").order_by("sort"))

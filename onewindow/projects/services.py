@@ -118,7 +118,7 @@ def project_create(
     description: str = "",
     now: dt.datetime | None = None,
 ) -> Project:
-    """Register a key project and its ordered stages; any error saves nothing (§H4, §H5)."""
+    """Register a key project and its ordered stages; any error saves nothing (H4, H5)."""
     _require_manager(actor)
     errors: dict[str, list[str]] = {}
     if not name.strip():
@@ -154,7 +154,7 @@ def project_create(
 
 
 def stage_done(stage: Stage) -> bool:
-    """Every item of the stage has a completed (delivered) case (§H1, §H5)."""
+    """Every item of the stage has a completed (delivered) case (H1, H5)."""
     item_ids = set(stage.items.values_list("pk", flat=True))
     done = set(
         ProjectCase.objects.filter(stage=stage, case__status=CaseStatus.COMPLETED).values_list(
@@ -165,7 +165,7 @@ def stage_done(stage: Stage) -> bool:
 
 
 def stage_open(stage: Stage) -> bool:
-    """The first stage is open from the start; a later one once the one before is done (§H5)."""
+    """The first stage is open from the start; a later one once the one before is done (H5)."""
     previous = (
         Stage.objects.filter(project_id=stage.project_id, sort__lt=stage.sort)
         .order_by("-sort")
@@ -198,7 +198,7 @@ def stage_case_file(
 
     The ordinary online filing does the rest: the mandate check (the enterprise's mandate for the
     agent must cover the item), the draft's checklist; the agent completes and submits it as any
-    other draft. The case carries the project's priority (§H4) and is linked to the stage.
+    other draft. The case carries the project's priority (H4) and is linked to the stage.
     """
     project = Project.objects.select_for_update().get(pk=stage.project_id)
     if actor.pk != project.agent_id:
@@ -305,7 +305,7 @@ def activity_schedule(
 
 
 def may_record_finding(user: Any, activity: JointActivity) -> bool:
-    """Only the staff of a department taking part (§H7)."""
+    """Only the staff of a department taking part (docs/rules/projects.md §H7)."""
     department_id = getattr(user, "department_id", None)
     return (
         department_id is not None
@@ -335,7 +335,7 @@ def finding_record(
     text: str,
     now: dt.datetime | None = None,
 ) -> JointFinding:
-    """The department's finding, once, on its own case: a case event and a finding row (§H7)."""
+    """The department's finding, once, on its own case: a case event and a finding row (H7)."""
     activity = JointActivity.objects.select_for_update().get(pk=activity.pk)
     if not may_record_finding(actor, activity):
         raise ProjectForbidden(_("只有参加本次联合活动的部门工作人员可以记录本部门意见。"))

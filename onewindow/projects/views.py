@@ -1,6 +1,6 @@
 """Key project pages (docs/product.md §C8, docs/rules/projects.md §H1–§H8).
 
-The list and the project page for everyone who may see a project (§H8); the administrator's
+The list and the project page for everyone who may see a project (H8); the administrator's
 registration form; the designated agent's filing of a stage item; the scheduling of a joint
 activity; a department's finding. Anything a user may not see is the logged 404.
 """
@@ -98,7 +98,7 @@ def _form_context(request: HttpRequest, data: Any, errors: list[str]) -> dict[st
 
 
 def project_new(request: HttpRequest) -> HttpResponse:
-    """The administrator registers a key project and its stages (§H4, §H5)."""
+    """The administrator registers a key project and its stages (H4, H5)."""
     user = require_perm(request, Perm.PROJECT_MANAGE, target="projects.new")
     if request.method != "POST":
         return render(request, "projects/new.html", _form_context(request, {}, []))
@@ -117,7 +117,10 @@ def project_new(request: HttpRequest) -> HttpResponse:
         if credit_code
         else None
     )
-    agent = User.objects.filter(pk=_int(data.get("agent")), role=Role.AGENT).first()
+    agent_id = _int(data.get("agent"))
+    agent = (
+        User.objects.filter(pk=agent_id, role=Role.AGENT).first() if agent_id is not None else None
+    )
     if errors:
         return render(
             request, "projects/new.html", _form_context(request, data, errors), status=400
@@ -185,7 +188,8 @@ def stage_file(request: HttpRequest, project_id: int, stage_id: int) -> HttpResp
     """The designated agent opens the draft case of one stage item."""
     project = selectors.project_get(request, project_id)
     stage = _stage_of(request, project, stage_id)
-    item = stage.items.filter(pk=_int(request.POST.get("item"))).first()
+    item_id = _int(request.POST.get("item"))
+    item = stage.items.filter(pk=item_id).first() if item_id is not None else None
     if item is None:
         messages.error(request, _("请选择本阶段的审批事项。"))
         return redirect("projects:detail", project.pk)
@@ -232,7 +236,7 @@ def activity_new(request: HttpRequest, project_id: int, stage_id: int) -> HttpRe
 @login_required
 @require_POST
 def finding_new(request: HttpRequest, activity_id: int) -> HttpResponse:
-    """A department records its own finding of a joint activity (§H7)."""
+    """A department records its own finding of a joint activity (docs/rules/projects.md §H7)."""
     activity: JointActivity = selectors.activity_get(request, activity_id)
     user = _actor(request)
     if not services.may_record_finding(user, activity):

@@ -34,7 +34,7 @@ def test_the_demo_has_key_projects_in_several_states(tmp_path):
         housing = Project.objects.get(name__contains="滨湖花园")
         view = project_view(plant, today=TODAY)
         assert view.stages[0].is_done and view.stages[1].is_open
-        assert 0 < view.stages[0].days and 0 < view.total_days <= view.target_days
+        assert view.stages[0].days > 0 and 0 < view.total_days <= view.target_days
         assert view.holdups
         assert JointActivity.objects.filter(stage__project=plant).count() == 2
         assert JointFinding.objects.filter(activity__stage__project=plant).count() >= 4

@@ -95,7 +95,7 @@ def test_a_key_project_goes_through_two_stages_with_a_joint_site_survey(w):
     stage1, stage2 = (s["id"] for s in created["stages"])
     assert [s["is_open"] for s in created["stages"]] == [True, False]
 
-    # Stage 2 cannot be filed before stage 1 is done (§H5).
+    # Stage 2 cannot be filed before stage 1 is done (docs/rules/projects.md §H5).
     with time_machine.travel(at("2025-09-24"), tick=False):
         refused = api_as(p.agent).post(
             f"/api/v1/projects/stages/{stage2}/cases/", {"item": "GC-2"}, format="json"

@@ -43,7 +43,7 @@ def test_a_case_is_inside_only_the_project_it_was_filed_for(w):
 
 
 def test_registering_works_with_and_without_the_hook(monkeypatch):
-    registered = []
+    registered: list[object] = []
     monkeypatch.delattr(mandates_module, "register_project_scope", raising=False)
     assert scopes.register() is False
     monkeypatch.setattr(mandates_module, "register_project_scope", registered.append, raising=False)
