@@ -299,7 +299,7 @@ class ProjectListView(APIView):
         summary="重点项目列表",
         description="Administrators and supervisors: every project; the designated agent and "
         "the enterprise: their own; department staff: the projects with their department's cases.",
-        responses={200: ProjectSerializer(many=True), **error_responses(401)},
+        responses={200: ProjectSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
