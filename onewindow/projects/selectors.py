@@ -275,7 +275,12 @@ def project_view(project: Project, *, today: dt.date | None = None) -> ProjectVi
                     findings_by_case.get(link.case_id, []),
                 )
             )
-            if link.case.status not in FINISHED or link.case.status == CaseStatus.REFUSED:
+            refiled = any(
+                other.item_id == link.item_id and other.pk > link.pk for other in stage_links
+            )
+            if link.case.status not in FINISHED or (
+                link.case.status == CaseStatus.REFUSED and not refiled
+            ):
                 holdups += _holdups_of(link.case, stage, tasks, today)
         all_days |= stage_days
         live_items = {link.item_id for link in stage_links if link.case.status not in FINISHED} | {

@@ -1,21 +1,31 @@
 """The priority of key-project cases (docs/rules/projects.md §H4): the 「重点项目」 badge in every
-inbox — the window's queue, the department's review inbox, the supervision console, the case
-pages — and key-project cases first where a queue is ordered by urgency."""
+inbox — the window's intake and delivery queues, the department's review inbox, the lead's
+pending decisions, the supervision console, the case pages — and key-project cases first where a queue is ordered by urgency."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from onewindow.cases import services as case_services
-from onewindow.cases.models import CasePriority
+from onewindow.cases.models import Case, CasePriority
 from onewindow.cases.selectors import intake_queue
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
-from onewindow.projects.tests.world import accept, file_and_submit, make_project, make_world
+from onewindow.projects.tests.world import (
+    accept,
+    agree,
+    at,
+    file_and_submit,
+    make_project,
+    make_world,
+)
 from onewindow.review.models import Task
+from onewindow.review.services import decisions as decision_services
 
 pytestmark = pytest.mark.django_db
 BADGE = re.compile(r'class="badge badge-priority"[^>]*>重点项目<')
@@ -77,6 +87,20 @@ def test_the_badge_shows_in_every_inbox_and_key_cases_come_first(w):
     console = _get(w.p.supervisor, "/supervision/cases/")
     assert len(BADGE.findall(console)) == 1
     assert BADGE.search(_get(w.p.supervisor, f"/supervision/cases/{key.pk}/"))
+    # The lead's pending decisions, then the window's delivery queue.
+    agree(w, key, "2025-09-30")
+    agree(w, plain, "2025-09-30")
+    decisions = _get(w.p.approver_a, reverse("review:decisions"))
+    assert f'{key.number}</a> <span class="badge badge-priority"' in decisions
+    assert f"{plain.number}</a></th>" in decisions
+    for case in (key, plain):
+        with time_machine.travel(at("2025-10-09", 14), tick=False):
+            decision_services.decision_make(
+                case=Case.objects.get(pk=case.pk), actor=w.p.approver_a, kind="grant"
+            )
+    with time_machine.travel(at("2025-10-09", 15), tick=False):
+        deliveries = _get(w.p.clerk, reverse("certificates:queue"))
+    assert len(BADGE.findall(deliveries)) == 1 and plain.number in deliveries
     # The applicant's and agent's own case list.
     assert len(BADGE.findall(_get(w.p.enterprise, "/my/cases/"))) == 1
     assert not BADGE.search(_get(w.p.applicant, "/my/cases/"))
