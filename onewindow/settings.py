@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "onewindow.consult",
     "onewindow.stats",
     "onewindow.bundles",
+    "onewindow.projects",
 ]
 
 MIDDLEWARE = [

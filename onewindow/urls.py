@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("onewindow.publicity.urls")),
     path("", include("onewindow.stats.urls")),
     path("", include("onewindow.bundles.urls")),
+    path("", include("onewindow.projects.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

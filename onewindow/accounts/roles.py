@@ -76,6 +76,8 @@ class Perm(StrEnum):
     # stats (docs/rules/statistics.md §M6)
     STATS_DEPARTMENT = "stats.department"  # the statistics dashboard of one's own department
     STATS_ALL = "stats.all"  # the statistics dashboard of every department
+    # key projects (docs/rules/projects.md §H4): register projects and schedule joint activities
+    PROJECT_MANAGE = "project.manage"
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -159,6 +161,8 @@ _PUBLICITY_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 for _role, _perms in _PUBLICITY_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+# key projects (docs/rules/projects.md §H4): the centre's administrator registers them.
+ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {Perm.PROJECT_MANAGE}
 
 
 # Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
@@ -174,6 +178,7 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports
     Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
+    Perm.PROJECT_MANAGE: frozenset({"projects"}),  # key projects (read mostly)
 }
 
 

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("onewindow.publicity.api")),
     path("", include("onewindow.stats.api")),
     path("", include("onewindow.bundles.api")),
+    path("", include("onewindow.projects.api")),
     path("", include("onewindow.portal.api")),
 ]

@@ -74,6 +74,15 @@ class ApprovalRoute(models.TextChoices):
     COMMITMENT = "commitment", _("告知承诺制")
 
 
+class CasePriority(models.IntegerChoices):
+    """How urgently a case is handled: key-project cases (重点项目) are marked in every inbox and
+    come first where a queue is ordered by urgency (docs/rules/projects.md §H4)."""
+
+    NORMAL = 0, _("一般")
+    KEY = 10, _("重点项目")
+    URGENT = 20, _("重点项目（特急）")
+
+
 class Case(models.Model):
     """One application for one item version, from draft to intake decision and beyond."""
 
@@ -128,6 +137,9 @@ class Case(models.Model):
         db_index=True,
     )
     form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("优先级"), choices=CasePriority.choices, default=CasePriority.NORMAL, db_index=True
+    )
     # Optimistic concurrency: every transition bumps it with a conditional UPDATE.
     revision = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -171,6 +183,11 @@ class Case(models.Model):
     @property
     def status_colour(self) -> str:
         return STATUS_COLOURS[CaseStatus(self.status)]
+
+    @property
+    def is_priority(self) -> bool:
+        """A key-project case: shown with its priority badge in every inbox."""
+        return self.priority > CasePriority.NORMAL
 
 
 class CaseNumberSequence(models.Model):

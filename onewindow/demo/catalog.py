@@ -43,6 +43,7 @@ from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import bundles as demo_bundles
 from onewindow.demo import lists as demo_lists
+from onewindow.demo import projects as demo_projects
 from onewindow.demo import publicity as demo_publicity
 from onewindow.demo import ratings as demo_ratings
 from onewindow.demo import search as demo_search
@@ -105,6 +106,7 @@ def demo_reset() -> None:
     with transaction.atomic():
         demo_bundles.reset()  # first: its sub-cases hold on to cases and items
         consult_reset()
+        demo_projects.reset()
         demo_cases_reset()
         demo_lists.reset()
         demo_publicity.reset()
@@ -145,6 +147,7 @@ def load_demo(
             return None
         day = today or clock.today()
         result = demo_cases_load(today=day, count=count, progress=progress)
+        demo_projects.load(day)  # key projects and their stages' cases (onewindow.demo.projects)
         demo_publicity.load(day)
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)

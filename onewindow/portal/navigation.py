@@ -256,6 +256,15 @@ COLUMNS: tuple[Column, ...] = (
         workbench=True,
         tabs=True,
     ),
+    # Key projects (docs/rules/projects.md §H8): every staff member sees the list of the projects
+    # they may see (all for administrators and supervisors, their department's for the others).
+    Column(
+        "projects:list",
+        _("重点项目"),
+        _("重点项目各阶段的办件、联合活动、用时和卡点"),
+        workbench=True,
+        also=("/projects/",),
+    ),
     # Department staff see their department's figures; supervisors and administrators all.
     Column(
         "stats:dashboard",

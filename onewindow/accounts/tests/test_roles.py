@@ -103,6 +103,8 @@ for _role, _codes in {
     Role.ADMIN: {"stats.all"},
 }.items():
     EXPECTED[_role] = EXPECTED[_role] | _codes
+# key projects (docs/rules/projects.md §H4): the centre's administrator registers them.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"project.manage"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -153,6 +155,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "sitehelp",
         "ratings",
         "bundles",
+        "projects",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

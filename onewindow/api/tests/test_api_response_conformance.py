@@ -11,6 +11,7 @@ and the JSON body validates against the documented schema (``response_schema_con
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import product
 from typing import Any
@@ -134,7 +135,8 @@ def _path_values(path: str) -> Iterator[dict[str, int]]:
         )
         yield {"report_id": MISSING}
     else:
-        yield {}
+        # Any other id in the path (projects, stages, activities …): the missing one, a 404.
+        yield {name: MISSING for name in re.findall(r"\{(\w+)\}", path)}
 
 
 def test_the_document_documents_the_paginated_lists_as_pages(client: Any) -> None:

@@ -234,13 +234,14 @@ def case_row_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
 
 
 def intake_queue(user: Any) -> QuerySet[Case]:
-    """Submitted cases waiting for the clerk's department, the nearest intake deadline first."""
+    """Submitted cases waiting for the clerk's department: key-project cases first
+    (docs/rules/projects.md §H4), then the nearest intake deadline."""
     if not has_perm(user, Perm.CASE_INTAKE) or user.department_id is None:
         return Case.objects.none()
     return (
         _cases()
         .filter(department_id=user.department_id, status__in=AWAITING_INTAKE)
-        .order_by("intake_due", "submitted_at")
+        .order_by("-priority", "intake_due", "submitted_at")
     )
 
 

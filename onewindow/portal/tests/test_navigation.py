@@ -149,6 +149,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "情况通报",
         "绩效考核",
         "公示异议",
+        "重点项目",
         "统计分析",
         "网上办事大厅",
     ]

@@ -171,7 +171,8 @@ def tasks_for_inbox(
         tasks = tasks.filter(case__number__icontains=filters.number.strip())
     if filters.department_id and reads_all(user):
         tasks = tasks.filter(department_id=filters.department_id)
-    return tasks.order_by("due", "pk")
+    # Key-project cases first (docs/rules/projects.md §H4), then by due date.
+    return tasks.order_by("-case__priority", "due", "pk")
 
 
 class InboxPage:
