@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "onewindow.publicity",
     "onewindow.consult",
     "onewindow.stats",
+    "onewindow.delegation",
 ]
 
 MIDDLEWARE = [

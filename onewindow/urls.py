@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("onewindow.sitehelp.urls")),
     path("", include("onewindow.publicity.urls")),
     path("", include("onewindow.stats.urls")),
+    path("", include("onewindow.delegation.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

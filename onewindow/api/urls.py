@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("onewindow.sitehelp.api")),
     path("", include("onewindow.publicity.api")),
     path("", include("onewindow.stats.api")),
+    path("", include("onewindow.delegation.api")),
     path("", include("onewindow.portal.api")),
 ]
