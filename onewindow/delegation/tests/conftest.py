@@ -14,9 +14,9 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.uploads import case_file_add
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.tests.test_intake_rules import at
+from onewindow.cases.uploads import case_file_add
 from onewindow.catalog.models import (
     Department,
     Fee,
