@@ -1,5 +1,5 @@
-"""Regional implementations and the drift monitor under /api/v1/delegation/ (docs/rules/
-delegation.md §V4–§V7), the same checks as the pages:
+"""Regional implementations and the drift monitor under /api/v1/delegation/, the same checks as
+the pages (docs/rules/delegation.md §V4–§V7):
 
 * region administrators (their district and what lies under it) and the centre's administrator:
   ``implementations/`` (list, ``?region=<code>``; POST adds an item to a region's list),
@@ -192,7 +192,7 @@ class ImplementationListView(APIView):
         operation_id="delegation_implementations",
         summary="可管理区域的实施清单",
         parameters=[REGION],
-        responses={200: ImplementationSerializer(many=True), **error_responses(403, 404)},
+        responses={200: ImplementationSerializer(many=True), **error_responses(401, 403, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -207,7 +207,7 @@ class ImplementationListView(APIView):
         operation_id="delegation_implementation_add",
         summary="把事项纳入区域实施清单",
         request=AddSerializer,
-        responses={201: ImplementationSerializer, **error_responses(400, 403, 404)},
+        responses={201: ImplementationSerializer, **error_responses(400, 401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -229,7 +229,7 @@ class ImplementationDetailView(APIView):
     @extend_schema(
         operation_id="delegation_implementation",
         summary="区域实施内容及修改记录",
-        responses={200: ImplementationDetailSerializer, **error_responses(403, 404)},
+        responses={200: ImplementationDetailSerializer, **error_responses(401, 403, 404)},
         tags=TAGS,
     )
     def get(self, request: Request, implementation_id: int) -> Response:
@@ -242,7 +242,7 @@ class ImplementationDetailView(APIView):
         operation_id="delegation_implementation_update",
         summary="修改区域实施内容（只可更严格，放宽须有法律依据）",
         request=DeviationsSerializer,
-        responses={200: ImplementationDetailSerializer, **error_responses(400, 403, 404)},
+        responses={200: ImplementationDetailSerializer, **error_responses(400, 401, 403, 404)},
         tags=TAGS,
     )
     def patch(self, request: Request, implementation_id: int) -> Response:
@@ -280,7 +280,7 @@ class ImplementationRemoveView(APIView):
         operation_id="delegation_implementation_remove",
         summary="把事项移出区域实施清单",
         request=ReasonSerializer,
-        responses={204: None, **error_responses(400, 403, 404)},
+        responses={204: None, **error_responses(400, 401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request, implementation_id: int) -> Response:
@@ -302,7 +302,7 @@ class DriftView(APIView):
         operation_id="delegation_drift",
         summary="下放事项偏离监测",
         parameters=[REGION],
-        responses={200: DriftSerializer(many=True), **error_responses(400, 403)},
+        responses={200: DriftSerializer(many=True), **error_responses(400, 401, 403)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,7 +173,8 @@ def implementations(request: HttpRequest) -> HttpResponse:
 def implementation_add_page(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     region = selectors.region_get_for_manager(request, code=request.POST.get("region", ""))
-    item = Item.objects.filter(pk=_int(request.POST.get("item"))).first()
+    item_id = _int(request.POST.get("item"))
+    item = Item.objects.filter(pk=item_id).first() if item_id is not None else None
     if item is None:
         messages.error(request, _("请选择要纳入清单的事项。"))
     else:
@@ -383,7 +384,7 @@ def drift(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def drift_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def drift_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     drifts, _region, error = _drift(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")

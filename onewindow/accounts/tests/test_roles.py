@@ -103,6 +103,15 @@ for _role, _codes in {
     Role.ADMIN: {"stats.all"},
 }.items():
     EXPECTED[_role] = EXPECTED[_role] | _codes
+# delegation (docs/rules/delegation.md §V3, §V4, §V7): region administrators and point staff; the
+# centre edits every region and, with the supervisors, reads the drift monitor.
+EXPECTED[Role.REGION_ADMIN] = {"guide.read", "implementation.edit"}
+EXPECTED[Role.POINT_CLERK] = {"guide.read", "case.point_receive"}
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {
+    "implementation.edit_all",
+    "implementation.drift_read",
+}
+EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_read"}
 
 
 def test_the_table_covers_every_role() -> None:

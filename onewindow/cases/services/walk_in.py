@@ -165,7 +165,7 @@ def _walk_in_create(
 def may_register(clerk: Any, *, item_version: ItemVersion, region: Region) -> bool:
     """A clerk registers what their department handles: the item's department, or the district
     bureau the item is routed to in ``region`` (docs/rules/delegation.md §V1); a community
-    point's staff the items on their point's list (§V3)."""
+    point's staff the items on their point's list (V3)."""
     if has_perm(clerk, Perm.POINT_RECEIVE):
         return clerk.region_id == region.pk and point_accepts(
             region=region, item_id=item_version.item_id
