@@ -4,7 +4,10 @@ the pages (docs/rules/delegation.md §V4–§V7):
 * region administrators (their district and what lies under it) and the centre's administrator:
   ``implementations/`` (list, ``?region=<code>``; POST adds an item to a region's list),
   ``implementations/<id>/`` (GET, PATCH the deviations), ``implementations/<id>/remove/``;
-* administrators and supervisors: ``drift/`` (``?region=<code>``).
+* administrators and supervisors: ``drift/`` (``?region=<code>``);
+* a community point's staff: ``point/`` (the point's items and the applications it received)
+  and ``point/receive/`` (代收: an item on the point's list, handed on to the implementing
+  department; another item is a 400 and nothing is stored).
 
 Refusals are ``400 {"code", "message"[, "errors"]}`` and store nothing; another region's row is a
 logged 404.
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,10 +34,16 @@ from onewindow.api.domain import domain_errors
 from onewindow.api.errors import api_error
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
+from onewindow.cases import fields as form_fields
+from onewindow.cases.api.intake import JSONObjectField, WalkInApplicantSerializer
+from onewindow.cases.models import Case
+from onewindow.cases.services.walk_in import WalkInApplicant
 from onewindow.catalog import delegation
-from onewindow.catalog.models import Item, ItemImplementation
+from onewindow.catalog.models import Item, ItemImplementation, ItemVersion, Region, VersionStatus
+from onewindow.core.access import deny
 from onewindow.core.errors import DomainError
 from onewindow.delegation import selectors
+from onewindow.delegation.services import point_receive, point_receive_check
 
 TAGS = ["delegation"]
 REGION = OpenApiParameter("region", str, OpenApiParameter.QUERY, description="区划代码")
@@ -42,6 +53,7 @@ Manager = HasPerm.of(
     Perm.IMPLEMENTATION_EDIT_ALL,
     message="只有区域管理员可以管理实施清单。",
 )
+PointStaff = HasPerm.of(Perm.POINT_RECEIVE, message="只有便民服务点工作人员可以代收申请。")
 DriftReader = HasPerm.of(Perm.DRIFT_READ, message="只有中心管理员和电子监察人员可以查看偏离监测。")
 
 
@@ -184,6 +196,48 @@ def drift_data(d: delegation.Drift) -> dict[str, Any]:
     }
 
 
+class PointItemSerializer(serializers.Serializer):
+    item_code = serializers.CharField()
+    item_name = serializers.CharField()
+    department = serializers.CharField()
+
+
+class PointCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    query_code = serializers.CharField()
+    item_name = serializers.CharField()
+    department = serializers.CharField(help_text="转交的实施部门")
+    status = serializers.CharField()
+
+
+class PointSerializer(serializers.Serializer):
+    point_code = serializers.CharField()
+    point_name = serializers.CharField()
+    items = PointItemSerializer(many=True)
+    cases = PointCaseSerializer(many=True)
+
+
+class PointReceiveSerializer(serializers.Serializer):
+    item_code = serializers.CharField(max_length=40, help_text="事项编码（本服务点代收清单内）")
+    applicant = JSONObjectField(
+        help_text="申请人：kind（person/enterprise）、full_name、id_number 或 credit_code、"
+        "legal_representative、phone、confirm_credit_code；multipart 时为 JSON 字符串"
+    )
+    form_data = JSONObjectField(required=False, default=dict, help_text="申请表内容")
+
+
+def point_case_data(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "query_code": case.query_code,
+        "item_name": case.item_version.name,
+        "department": case.department.name,
+        "status": case.status,
+    }
+
+
 # --- views --------------------------------------------------------------------------------------
 class ImplementationListView(APIView):
     permission_classes = [IsAuthenticated, Manager]
@@ -312,7 +366,101 @@ class DriftView(APIView):
         return Response([drift_data(d) for d in delegation.drift_list(region=region)])
 
 
+class PointBase(APIView):
+    permission_classes = [IsAuthenticated, PointStaff]
+
+    def _point(self, request: Request) -> Region:
+        point = selectors.point_of(request.user)
+        if point is None:
+            raise deny(request._request, target="delegation:point", reason="no community point")
+        return point
+
+
+class PointView(PointBase):
+    @extend_schema(
+        operation_id="delegation_point",
+        summary="便民服务点：代收事项清单和已代收的申请",
+        responses={200: PointSerializer, **error_responses(401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        point = self._point(request)
+        return Response(
+            {
+                "point_code": point.code,
+                "point_name": point.name,
+                "items": [
+                    {
+                        "item_code": v.item.code,
+                        "item_name": v.name,
+                        "department": v.item.department.name,
+                    }
+                    for v in selectors.point_items(point)
+                ],
+                "cases": [point_case_data(c) for c in selectors.point_cases(point)[:100]],
+            }
+        )
+
+
+class PointReceiveView(PointBase):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="delegation_point_receive",
+        summary="便民服务点代收申请",
+        description="docs/rules/delegation.md: register and submit the application for an item on "
+        "the point's list; files as `material_<material id>` parts of a multipart request. The "
+        "case goes to the implementing department's intake queue. An item not on the list is a "
+        "400 (code point_refused) and nothing is stored.",
+        request={
+            "multipart/form-data": PointReceiveSerializer,
+            "application/json": PointReceiveSerializer,
+        },
+        responses={201: PointCaseSerializer, **error_responses(400, 401, 403, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        point = self._point(request)
+        data = request_body(PointReceiveSerializer, request)
+        version = (
+            ItemVersion.objects.filter(
+                status=VersionStatus.PUBLISHED, item__code=data["item_code"].strip()
+            )
+            .select_related("item")
+            .first()
+        )
+        if version is None:
+            raise exceptions.ValidationError({"item_code": [_("没有找到该事项，或该事项未发布。")]})
+        applicant = WalkInApplicantSerializer(data=data["applicant"])
+        if not applicant.is_valid():
+            raise exceptions.ValidationError({"applicant": applicant.errors})
+        materials = {f"material_{m.pk}": m.pk for m in version.materials.all()}
+        unknown = [name for name in request.FILES if name not in materials]
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [_("该事项的材料清单中没有这一项。")] for name in unknown}
+            )
+        files = {materials[name]: request.FILES.getlist(name) for name in request.FILES}
+        with domain_errors():
+            point_receive_check(point=point, staff=request.user, item_version=version)
+            form_data = form_fields.validate(form_fields.fields_for(version), data["form_data"])
+            try:
+                case = point_receive(
+                    point=point,
+                    staff=request.user,
+                    item_version=version,
+                    applicant=WalkInApplicant(**applicant.validated_data),
+                    form_data=form_data,
+                    files=files,
+                )
+            except DjangoValidationError as err:
+                raise exceptions.ValidationError({"applicant": err.message_dict}) from err
+        return Response(point_case_data(case), status=status.HTTP_201_CREATED)
+
+
 urlpatterns: list[URLPattern] = [
+    path("delegation/point/", PointView.as_view(), name="delegation_point"),
+    path("delegation/point/receive/", PointReceiveView.as_view(), name="delegation_point_receive"),
     path(
         "delegation/implementations/",
         ImplementationListView.as_view(),

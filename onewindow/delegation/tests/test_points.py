@@ -115,3 +115,67 @@ def test_a_clerk_gets_a_logged_404_on_the_point_pages(town, client):
     client.force_login(town.city_clerk)
     assert client.get(reverse("delegation:point_home")).status_code == 404
     assert AccessDenied.objects.filter(user=town.city_clerk).exists()
+
+
+# --- API ----------------------------------------------------------------------------------------
+FORM = {
+    "project_name": "鄂州市李四小吃店",
+    "premises_address": {
+        "province": "湖北省",
+        "city": "鄂州市",
+        "district": "鄂城区",
+        "detail": "古城路129号",
+    },
+    "contact_name": "李四",
+    "contact_phone": "13907112222",
+    "application_date": "2026-03-02",
+    "application_type": "新办",
+}
+
+
+def _api_body(version, code):
+    import json
+
+    body = {
+        "item_code": code,
+        "applicant": json.dumps(
+            {
+                "kind": "person",
+                "full_name": APPLICANT.full_name,
+                "id_number": APPLICANT.id_number,
+                "phone": APPLICANT.phone,
+            }
+        ),
+        "form_data": json.dumps(FORM),
+    }
+    for m in version.materials.all():
+        body[f"material_{m.pk}"] = pdf()
+    return body
+
+
+def test_the_point_api_receives_an_allowed_item_and_refuses_another(town):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(town.point_clerk)
+    listing = api.get(reverse("api:delegation_point")).json()
+    assert [i["item_code"] for i in listing["items"]] == ["T-SP-001"]
+
+    url = reverse("api:delegation_point_receive")
+    response = api.post(url, _api_body(town.version, "T-SP-001"), format="multipart")
+    assert response.status_code == 201, response.content.decode()[:2000]
+    body = response.json()
+    assert body["department"] == "鄂城区市场监督管理局" and body["status"] == "submitted"
+    case = Case.objects.get(pk=body["id"])
+    assert CaseEvent.objects.filter(case=case, action="point_received").exists()
+    assert list(case_selectors.intake_queue(town.district_clerk)) == [case]
+
+    refused = api.post(url, _api_body(town.other_version, "T-SP-002"), format="multipart")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "point_refused"
+    assert "不在“滨湖社区”的代收事项清单中" in refused.json()["message"]
+    assert Case.objects.count() == 1
+
+    api.force_authenticate(town.city_clerk)
+    assert api.post(url, _api_body(town.version, "T-SP-001"), format="multipart").status_code == 403
+    assert Case.objects.count() == 1
