@@ -283,7 +283,11 @@ def walk_in_items(user: Any) -> QuerySet[ItemVersion]:
         status=VersionStatus.PUBLISHED
     )
     department = Department.objects.filter(pk=department_id).first()
-    if department is not None and department.counterpart_id is not None:
+    if (
+        department is not None
+        and department.counterpart_id is not None
+        and department.region_id is not None
+    ):
         # docs/rules/delegation.md §V1: a district bureau registers the city bureau's items its
         # district implements.
         versions = versions.filter(
