@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases.models import Case
-from onewindow.catalog.delegation import managed_implementations, managed_regions, subtree_ids
+from onewindow.catalog.delegation import managed_implementations, managed_regions
 from onewindow.catalog.models import (
     ImplementationChange,
     ImplementationMode,
@@ -107,6 +107,3 @@ def drift_region(raw: str) -> tuple[Region | None, str]:
     if region is None:
         return None, _("没有区划代码为“%(c)s”的区域。") % {"c": code}
     return region, ""
-
-
-__all__ = ["subtree_ids"]

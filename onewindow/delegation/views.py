@@ -16,6 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -194,8 +196,6 @@ def _int(raw: Any) -> int | None:
 
 
 def _url(name: str, **kwargs: Any) -> str:
-    from django.urls import reverse
-
     return reverse(name, kwargs=kwargs or None)
 
 
@@ -320,18 +320,21 @@ def implementation_remove_page(request: HttpRequest, implementation_id: int) -> 
 
 
 # --- drift monitor (V7) -----------------------------------------------------------------------
-DRIFT_COLUMNS = [
-    ExportColumn(str(gettext_lazy("区域"))),
-    ExportColumn(str(gettext_lazy("事项编码"))),
-    ExportColumn(str(gettext_lazy("事项名称"))),
-    ExportColumn(str(gettext_lazy("偏离内容"))),
-    ExportColumn(str(gettext_lazy("市级"))),
-    ExportColumn(str(gettext_lazy("本区域"))),
-    ExportColumn(str(gettext_lazy("法律依据"))),
-    ExportColumn(str(gettext_lazy("修改时间"))),
-    ExportColumn(str(gettext_lazy("修改人"))),
-    ExportColumn(str(gettext_lazy("修改理由"))),
-]
+def drift_columns() -> list[ExportColumn]:
+    """The export's headers, in the request's language."""
+    titles = (
+        _("区域"),
+        _("事项编码"),
+        _("事项名称"),
+        _("偏离内容"),
+        _("市级"),
+        _("本区域"),
+        _("法律依据"),
+        _("修改时间"),
+        _("修改人"),
+        _("修改理由"),
+    )
+    return [ExportColumn(title) for title in titles]
 
 
 def drift_rows(drifts: list[delegation.Drift]) -> list[list[Any]]:
@@ -349,7 +352,7 @@ def drift_rows(drifts: list[delegation.Drift]) -> list[list[Any]]:
                     line.city,
                     line.region,
                     row.legal_basis,
-                    change.at.strftime("%Y-%m-%d %H:%M") if change else "",
+                    timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M") if change else "",
                     str(change.actor) if change else "",
                     change.reason if change else "",
                 ]
@@ -389,5 +392,5 @@ def drift_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     return export_response(
-        fmt, filename=_("下放事项偏离监测"), columns=DRIFT_COLUMNS, rows=drift_rows(drifts)
+        fmt, filename=_("下放事项偏离监测"), columns=drift_columns(), rows=drift_rows(drifts)
     )

@@ -3,6 +3,7 @@ district's inbox; the city's staff can neither see nor act on it (404, logged)."
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -127,3 +128,30 @@ def test_a_district_clerk_registers_a_walk_in_for_the_district_only(town):
     versions = case_selectors.walk_in_items(town.district_clerk)
     assert list(versions) == [town.version]
     assert services is not None
+
+
+def test_review_departments_without_a_counterpart_stay_with_the_city(town):
+    from onewindow.catalog.delegation import routed_department_ids
+    from onewindow.catalog.models import Department
+
+    other = Department.objects.create(code="T-ZJJ", name="鄂州市住房和城乡建设局")
+    ids = [town.department.pk, other.pk]
+    routed = routed_department_ids(item_id=town.version.item_id, region=town.point, ids=ids)
+    assert routed == {town.department.pk: town.district_department.pk, other.pk: other.pk}
+    # an inactive district bureau takes nothing
+    Department.objects.filter(pk=town.district_department.pk).update(is_active=False)
+    routed = routed_department_ids(item_id=town.version.item_id, region=town.district, ids=ids)
+    assert routed == {town.department.pk: town.department.pk, other.pk: other.pk}
+
+
+def test_a_district_bureau_needs_its_district_and_counterpart(town):
+    from django.db import IntegrityError, transaction
+
+    from onewindow.catalog.models import Department
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Department.objects.create(code="X", name="无对口的区级部门", region=town.district)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Department.objects.create(
+            code="Y", name="第二个鄂城区市场监管", region=town.district, counterpart=town.department
+        )
