@@ -110,6 +110,21 @@ def routed_department_ids(*, item_id: int, region: Region | None, ids: list[int]
     return {pk: local.get(pk, pk) for pk in ids}
 
 
+def committed_days_for(version: ItemVersion, department: Department) -> int:
+    """docs/rules/delegation.md §V5: the committed limit a case is promised — the district's own
+    when a district bureau handles it and the district set one, else the city's guide's."""
+    if department.region_id is None:
+        return version.committed_days
+    own = (
+        ItemImplementation.objects.filter(
+            item_id=version.item_id, region_id=department.region_id, mode=ImplementationMode.HANDLES
+        )
+        .values_list("committed_days", flat=True)
+        .first()
+    )
+    return own if own is not None and own <= version.statutory_days else version.committed_days
+
+
 def point_accepts(*, region: Region, item_id: int) -> bool:
     """docs/rules/delegation.md §V3: the item is on the community point's list."""
     return (

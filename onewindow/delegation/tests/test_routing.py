@@ -155,3 +155,27 @@ def test_a_district_bureau_needs_its_district_and_counterpart(town):
         Department.objects.create(
             code="Y", name="第二个鄂城区市场监管", region=town.district, counterpart=town.department
         )
+
+
+def test_the_district_committed_limit_is_the_one_its_cases_are_promised(town):
+    import datetime as dt
+
+    from onewindow.catalog import delegation
+    from onewindow.catalog.models import ItemImplementation
+
+    row = ItemImplementation.objects.get(item=town.version.item, region=town.district)
+    delegation.implementation_update(
+        implementation=row,
+        actor=town.region_admin,
+        wanted=delegation.Deviations(committed_days=5, reason="提速"),
+    )
+    district_case = filed(town, town.district)
+    city_case = filed(town, town.city)
+    with time_machine.travel(at("2026-03-03"), tick=False):
+        services.case_accept(case=district_case, actor=town.district_clerk)
+        services.case_accept(case=city_case, actor=town.city_clerk)
+    district_case.refresh_from_db()
+    city_case.refresh_from_db()
+    # accepted Tue 2026-03-03: 5 working days → Tue 03-10; the city's 15 → Tue 03-24
+    assert district_case.decision_due == dt.date(2026, 3, 10)
+    assert city_case.decision_due == dt.date(2026, 3, 24)
