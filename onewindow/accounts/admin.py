@@ -28,11 +28,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from onewindow.accounts import services, validators
 from onewindow.accounts.forms import ChinesePasswordErrors
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import DEPARTMENT_ROLES, STAFF_ROLES, Role
+from onewindow.accounts.roles import DEPARTMENT_ROLES, REGION_ROLES, STAFF_ROLES, Role
 from onewindow.accounts.selectors import users_pending_credit_code
 
 IDENTITY_FIELDS = ("full_name", "email", "phone")
-POST_FIELDS = ("role", "department", "windows")
+POST_FIELDS = ("role", "department", "region", "windows")
 APPLICANT_FIELDS = ("applicant_kind", "id_number", "credit_code", "legal_representative")
 CREDIT_CODE_REVIEW_FIELDS = (
     "credit_code_check_failed",
@@ -64,6 +64,10 @@ class _UserChecks(forms.ModelForm):
         if role in DEPARTMENT_ROLES and "department" in self.fields and not data.get("department"):
             message = _("“%(role)s”必须指定所属部门。") % {"role": Role(role).label}
             self.add_error("department", ValidationError(message, code="department"))
+        # docs/rules/delegation.md §V3, §V4: a region administrator or a point's staff needs a region.
+        if role in REGION_ROLES and "region" in self.fields and not data.get("region"):
+            message = _("“%(role)s”必须指定所属区域。") % {"role": Role(role).label}
+            self.add_error("region", ValidationError(message, code="region"))
         if data.get("windows") and role not in STAFF_ROLES:
             self.add_error("windows", _("只有工作人员可以分配窗口。"))
         return data

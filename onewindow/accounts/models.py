@@ -9,7 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.accounts.roles import DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role, has_perm
+from onewindow.accounts.roles import (
+    DEPARTMENT_ROLES,
+    REGION_ROLES,
+    STAFF_ROLES,
+    Perm,
+    Role,
+    has_perm,
+)
 
 
 class ApplicantKind(models.TextChoices):
@@ -65,6 +72,16 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # docs/rules/delegation.md §V3, §V4: the region a region administrator manages, or the
+    # community point whose staff receive applications (代收).
+    region = models.ForeignKey(
+        "catalog.Region",
+        verbose_name=_("所属区域/便民服务点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     windows = models.ManyToManyField(
         "catalog.Window", verbose_name=_("所在窗口"), blank=True, related_name="staff"
     )
@@ -93,6 +110,12 @@ class User(AbstractUser):
                 | ~Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES)),
                 name="user_department_role_has_department",
                 violation_error_message=_("窗口和部门岗位的工作人员必须指定所属部门。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False)
+                | ~Q(role__in=sorted(r.value for r in REGION_ROLES)),
+                name="user_region_role_has_region",
+                violation_error_message=_("区域管理员和便民服务点工作人员必须指定所属区域。"),
             ),
         ]
 

@@ -23,11 +23,19 @@ class Role(models.TextChoices):
     # in no department (ALL Art. 26, 42 para. 2; docs/rules/licensing.md §B2).
     GOV_HEAD = "gov_head", _("本级人民政府负责人")
     SUPERVISOR = "supervisor", _("电子监察人员")
+    # docs/rules/delegation.md §V4: manages the implementation list of one district (and the
+    # streets and community points under it).
+    REGION_ADMIN = "region_admin", _("区域管理员")
+    # docs/rules/delegation.md §V3: staff of a community point (社区便民服务点), who receive
+    # applications for the point's items on behalf of the implementing department (代收).
+    POINT_CLERK = "point_clerk", _("便民服务点工作人员")
     ADMIN = "admin", _("中心管理员")
     AUDITOR = "auditor", _("审计管理员")
 
 
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT}
+# Roles bound to one region instead (docs/rules/delegation.md §V3, §V4).
+REGION_ROLES = frozenset({Role.REGION_ADMIN, Role.POINT_CLERK})
 # Roles whose work is bound to one department's cases.
 DEPARTMENT_ROLES = frozenset(
     {Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD}
@@ -41,6 +49,9 @@ class Perm(StrEnum):
     CASE_APPLY = "case.apply"  # file and follow one's own (or a mandating applicant's) cases
     CASE_APPLY_FOR_OTHERS = "case.apply_for_others"
     CASE_INTAKE = "case.intake"  # accept / correct / reject at the window
+    # record a signed paper mandate from its scan, verify it or a revocation with the principal
+    # present — at a window or a community point (docs/rules/mandates.md §T3)
+    MANDATE_PAPER = "mandate.paper"
     CASE_HANDOVER = "case.handover"  # hand results out at the window
     TASK_HANDLE = "task.handle"
     TASK_REVIEW = "task.review"
@@ -78,6 +89,11 @@ class Perm(StrEnum):
     STATS_ALL = "stats.all"  # the statistics dashboard of every department
     # key projects (docs/rules/projects.md §H4): register projects and schedule joint activities
     PROJECT_MANAGE = "project.manage"
+    # delegation (docs/rules/delegation.md §V3–§V7)
+    POINT_RECEIVE = "case.point_receive"  # receive (代收) an application at a community point
+    IMPLEMENTATION_EDIT = "implementation.edit"  # one's own region's implementation list
+    IMPLEMENTATION_EDIT_ALL = "implementation.edit_all"  # every region's (the centre)
+    DRIFT_READ = "implementation.drift_read"  # the drift monitor
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -92,7 +108,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.APPLICANT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY} | _ASK),
     Role.AGENT: frozenset({Perm.GUIDE_READ, Perm.CASE_APPLY, Perm.CASE_APPLY_FOR_OTHERS} | _ASK),
     Role.CLERK: frozenset(
-        _DEPT_READ | _ANSWER | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER, Perm.RATING_PAD}
+        _DEPT_READ
+        | _ANSWER
+        | {Perm.CASE_INTAKE, Perm.CASE_HANDOVER, Perm.RATING_PAD, Perm.MANDATE_PAPER}
     ),
     Role.HANDLER: frozenset(_DEPT_READ | _ANSWER | {Perm.TASK_HANDLE}),
     Role.REVIEWER: frozenset(_DEPT_READ | _PUBLISH | {Perm.TASK_HANDLE, Perm.TASK_REVIEW}),
@@ -113,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {
             Perm.RATING_PAD,
             Perm.CASE_INTAKE,
+            Perm.MANDATE_PAPER,
             Perm.CASE_HANDOVER,
             Perm.TASK_HANDLE,
             Perm.TASK_REVIEW,
@@ -149,7 +168,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
+    Role.REGION_ADMIN: frozenset({Perm.GUIDE_READ, Perm.IMPLEMENTATION_EDIT}),
+    Role.POINT_CLERK: frozenset({Perm.GUIDE_READ, Perm.POINT_RECEIVE, Perm.MANDATE_PAPER}),
 }
+
+# delegation (docs/rules/delegation.md §V4, §V7): the centre's administrator edits every region's
+# implementation list; administrators and supervisors read the drift monitor.
+_DELEGATION_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset({Perm.IMPLEMENTATION_EDIT_ALL, Perm.DRIFT_READ}),
+    Role.SUPERVISOR: frozenset({Perm.DRIFT_READ}),
+}
+for _role, _perms in _DELEGATION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 # publicity (docs/rules/publicity.md §L1, §L4, §L5): the center administrator edits announcements
 # and the site's help; the lead department's reviewing roles answer objections to its publicity.

@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from onewindow.accounts.models import ApplicantKind, User
-from onewindow.accounts.roles import ADMIN_SITE_ROLES, DEPARTMENT_ROLES, STAFF_ROLES, Perm, Role
+from onewindow.accounts.roles import (
+    ADMIN_SITE_ROLES,
+    DEPARTMENT_ROLES,
+    REGION_ROLES,
+    STAFF_ROLES,
+    Perm,
+    Role,
+)
 from onewindow.accounts.selectors import walk_in_record_find
 from onewindow.accounts.validators import (
     citizen_id_available,
@@ -32,7 +39,7 @@ from onewindow.accounts.validators import (
 from onewindow.core import clock
 
 if TYPE_CHECKING:  # accounts sits below catalog: the names are for the type hints only
-    from onewindow.catalog.models import Department, Window
+    from onewindow.catalog.models import Department, Region, Window
 
 __all__ = [
     "applicant_register_enterprise",
@@ -271,12 +278,14 @@ def user_create(
     windows: Iterable[Window] = (),
     phone: str = "",
     email: str = "",
+    region: Region | None = None,
 ) -> User:
     """A staff member's or agent's account (applicants register themselves)."""
     errors = _Errors()
     if role == Role.APPLICANT:
         errors.add("role", ValidationError(_("申请人请通过注册页面自行注册。"), "applicant"))
     errors.check("department", _role_department_check, role, department)
+    errors.check("region", _role_region_check, role, region)
     username = username.strip()
     if not username:
         errors.add("username", ValidationError(_("请填写用户名。"), "required"))
@@ -287,6 +296,7 @@ def user_create(
         role=role,
         full_name=" ".join(full_name.split()),
         department=department,
+        region=region if role in REGION_ROLES else None,
         phone=phone.strip(),
         email=email.strip(),
     )
@@ -308,18 +318,22 @@ def user_set_role(
     role: Role,
     department: Department | None = None,
     windows: Iterable[Window] | None = None,
+    region: Region | None = None,
 ) -> User:
-    """Give ``user`` a role (and the department it needs). Only the admin role gets is_staff."""
+    """Give ``user`` a role (and the department or region it needs). Only the admin role gets
+    is_staff."""
     windows = None if windows is None else list(windows)
     errors = _Errors()
     errors.check("department", _role_department_check, role, department)
+    errors.check("region", _role_region_check, role, region)
     if windows is not None:
         errors.check("windows", _windows_check, role, windows)
     errors.raise_if_any()
     user.role = role
     user.department = department
+    user.region = region if role in REGION_ROLES else None
     user.is_staff = _admin_site_access(user)
-    user.save(update_fields=["role", "department", "is_staff"])
+    user.save(update_fields=["role", "department", "region", "is_staff"])
     if windows is not None:
         user.windows.set(windows)
     elif role not in STAFF_ROLES:
@@ -364,6 +378,15 @@ def _role_department_check(role: str, department: Department | None) -> None:
     if role in DEPARTMENT_ROLES and department is None:
         raise ValidationError(
             _("“%(role)s”必须指定所属部门。") % {"role": Role(role).label}, code="department"
+        )
+
+
+def _role_region_check(role: str, region: Region | None) -> None:
+    """docs/rules/delegation.md §V4: a region administrator or a community point's staff member
+    works for one region (the district, or the point)."""
+    if role in REGION_ROLES and region is None:
+        raise ValidationError(
+            _("“%(role)s”必须指定所属区域。") % {"role": Role(role).label}, code="region"
         )
 
 

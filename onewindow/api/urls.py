@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("onewindow.stats.api")),
     path("", include("onewindow.bundles.api")),
     path("", include("onewindow.projects.api")),
+    path("", include("onewindow.delegation.api")),
     path("", include("onewindow.portal.api")),
 ]

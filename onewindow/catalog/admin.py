@@ -64,8 +64,20 @@ def _messages_of(error: ValidationError) -> str:
 # --- reference data ---------------------------------------------------------------------------
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "short_name", "hall_location", "phone", "sort", "is_active")
-    list_filter = ("is_active",)
+    list_display = (
+        "code",
+        "name",
+        "short_name",
+        "region",
+        "counterpart",
+        "hall_location",
+        "phone",
+        "sort",
+        "is_active",
+    )
+    # docs/rules/delegation.md §V: a district bureau names its district and city counterpart.
+    list_filter = ("is_active", ("region", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("region", "counterpart")
     search_fields = ("code", "name", "short_name")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,7 +15,9 @@ from onewindow.catalog.validators import validate_form_template, validate_sample
 
 
 class Department(models.Model):
-    """A municipal bureau whose approval section works in the service hall."""
+    """A municipal bureau whose approval section works in the service hall, or a district's
+    counterpart of one (``region`` and ``counterpart`` set): the district bureau that handles the
+    items delegated to that district (docs/rules/delegation.md §V1)."""
 
     code = models.CharField(_("部门编码"), max_length=20, unique=True)
     name = models.CharField(_("部门名称"), max_length=100, unique=True)
@@ -24,11 +27,45 @@ class Department(models.Model):
     phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # docs/rules/delegation.md §V1: blank for a city bureau; a district bureau names its district
+    # and the city bureau whose delegated items it handles.
+    region = models.ForeignKey(
+        "Region",
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("留空为市级部门；区级部门填写所属的区/新区。"),
+    )
+    counterpart = models.ForeignKey(
+        "self",
+        verbose_name=_("对口市级部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_counterparts",
+        help_text=_("区级部门承接的是哪个市级部门的下放事项。"),
+    )
 
     class Meta:
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
         ordering = ["sort", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "counterpart"],
+                condition=Q(counterpart__isnull=False),
+                name="department_one_counterpart_per_region",
+                violation_error_message=_("该区域已有对口这个市级部门的部门。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=True, counterpart__isnull=True)
+                | Q(region__isnull=False, counterpart__isnull=False),
+                name="department_region_with_counterpart",
+                violation_error_message=_("区级部门必须同时填写所属区域和对口市级部门。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -572,6 +609,30 @@ class ItemImplementation(models.Model):
         default=ImplementationMode.HANDLES,
     )
     delegated = models.BooleanField(_("下放事项"), default=False)
+    # docs/rules/delegation.md §V5: where the region's implementation differs from the city's
+    # published guide. Blank / empty means "as the city".
+    committed_days = models.PositiveSmallIntegerField(
+        _("本区域承诺时限（工作日）"), null=True, blank=True, help_text=_("留空：与市级相同。")
+    )
+    fee_amounts = models.JSONField(
+        _("本区域收费标准"), default=dict, blank=True, help_text=_("收费项目名称 → 金额（元）。")
+    )
+    extra_materials = models.JSONField(_("增加的材料"), default=list, blank=True)
+    omitted_materials = models.JSONField(_("精简的材料"), default=list, blank=True)
+    legal_basis = models.TextField(
+        _("放宽偏离的法律依据"),
+        blank=True,
+        help_text=_("时限延长、增加材料或提高收费时必填：法律、法规名称及条款。"),
+    )
+    updated_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("事项实施区域")
@@ -582,3 +643,46 @@ class ItemImplementation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} @ {self.region}"
+
+
+class ImplementationChange(models.Model):
+    """Who changed a region's implementation of an item, when, why and what
+    (docs/rules/delegation.md §V6). Kept when the implementation itself is removed."""
+
+    implementation = models.ForeignKey(
+        ItemImplementation,
+        verbose_name=_("事项实施区域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.CharField(
+        _("操作"),
+        max_length=10,
+        choices=[("add", _("纳入清单")), ("update", _("修改")), ("remove", _("移出清单"))],
+    )
+    changes = models.JSONField(_("修改内容"), default=dict, blank=True)
+    reason = models.TextField(_("修改理由"))
+    legal_basis = models.TextField(_("法律依据"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("实施清单修改记录")
+        verbose_name_plural = _("实施清单修改记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.item.code} {self.action}"

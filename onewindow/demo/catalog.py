@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import bundles as demo_bundles
+from onewindow.demo import delegation as demo_delegation
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import projects as demo_projects
 from onewindow.demo import publicity as demo_publicity
@@ -111,6 +112,7 @@ def demo_reset() -> None:
         demo_lists.reset()
         demo_publicity.reset()
         demo_stats.reset()
+        demo_delegation.reset()  # district staff and bureaus before the regions and city bureaus
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
         Item.objects.all().delete()
         Window.objects.all().delete()
@@ -144,6 +146,7 @@ def load_demo(
         demo_lists.load(today or clock.today())
         demo_search.load(today or clock.today())
         if not count:
+            demo_delegation.load(today or clock.today())
             return None
         day = today or clock.today()
         result = demo_cases_load(today=day, count=count, progress=progress)
@@ -152,7 +155,10 @@ def load_demo(
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
-        demo_stats.load(day)  # last: recounts the rollups over everything generated above
+        demo_stats.load(day)  # recounts the rollups over everything generated above
+        # District bureaus and staff after the history, whose cases stay with the city
+        # (docs/rules/delegation.md §V1).
+        demo_delegation.load(day)
         return result
 
 
@@ -176,7 +182,7 @@ def _load_catalog(progress: bool) -> None:
         bar.update()
         windows = _load_windows(plan, departments)
         bar.update()
-        _load_users(departments, windows)
+        _load_users(departments, windows, regions)
         bar.update()
         drafts = {}
         for entry in _each(items, bar):
@@ -257,7 +263,9 @@ def _load_windows(plan: Any, departments: dict[str, Any]) -> dict[str, Any]:
     return windows
 
 
-def _load_users(departments: dict[str, Any], windows: dict[str, Any]) -> None:
+def _load_users(
+    departments: dict[str, Any], windows: dict[str, Any], regions: dict[str, Any]
+) -> None:
 
     # One hash for everyone: hashing is deliberately slow and the password is the same.
     password = make_password(DEMO_PASSWORD)
@@ -271,6 +279,9 @@ def _load_users(departments: dict[str, Any], windows: dict[str, Any]) -> None:
             full_name=spec.full_name,
             applicant_kind=spec.applicant_kind,
             department=departments[spec.department] if spec.department else None,
+            region=demo_delegation.persona_region(spec.role, regions[spec.region])
+            if spec.region
+            else None,
             phone=f"1390711{n:04d}",
             email=f"{spec.username}@demo.onewindow.invalid",
             is_staff=spec.role == "admin",
@@ -469,6 +480,13 @@ def print_logins() -> None:
         print("  ".join(cells).rstrip())
         if n == 0:
             print("  ".join("-" * width for width in widths))
+    if User.objects.filter(username="echeng_admin").exists():
+        print(
+            "一级政府三级管理（密码相同）：每个新区的区级部门工作人员 <新区>_scjg_clerk、"
+            "<新区>_scjg_reviewer（及 _handler、_approver，民政为 _mzj_），区域管理员 <新区>_admin，"
+            "便民服务点工作人员 <新区>_point；<新区> 为 gedian、ezkf、echeng、huahu、honglianhu、"
+            "sanjiang、wutonghu，如 echeng_scjg_clerk、echeng_admin、echeng_point。"
+        )
     if User.objects.filter(username="zjj_clerk").exists():
         print(
             "其他部门的工作人员（办件生成时创建，密码相同）：部门代码小写加角色，"

@@ -17,6 +17,7 @@ HALL_PHONE = "027-60858577"
 SUPERVISION_PHONE = "12345"
 PUBLISHED_AT = dt.datetime(2025, 1, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DEPARTMENT = "SCJG"
+DEMO_DISTRICT = "420700X03"  # 鄂城新区
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class DemoUser:
     department: str = ""
     windows: tuple[str, ...] = ()
     applicant_kind: str = ""
+    # docs/rules/delegation.md §V3, §V4: the district of a region administrator; a point's staff
+    # work at the district's first community point.
+    region: str = ""
 
 
 # One persona per role; the department staff work in 鄂州市市场监督管理局.
@@ -53,5 +57,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
     DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
     DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
+    DemoUser(
+        "region_admin", "region_admin", "黄磊", "区域管理员（鄂城新区）", region=DEMO_DISTRICT
+    ),
+    DemoUser(
+        "point_clerk", "point_clerk", "唐红", "便民服务点工作人员（鄂城新区）", region=DEMO_DISTRICT
+    ),
 )
 DEMO_USERNAMES = tuple(u.username for u in DEMO_USERS)

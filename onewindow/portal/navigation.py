@@ -282,6 +282,38 @@ COLUMNS: tuple[Column, ...] = (
         workbench=True,
         also=("/stats/items/",),
     ),
+    # 一级政府三级管理 (docs/rules/delegation.md §V3, §V4, §V7)
+    Column(
+        "delegation:point_home",
+        _("便民服务点代收"),
+        _("代收本服务点清单内事项的申请，转实施部门受理"),
+        perm=Perm.POINT_RECEIVE,
+        workbench=True,
+        also=("/delegation/point/",),
+    ),
+    Column(
+        "delegation:implementations",
+        _("区域实施清单"),
+        _("管理本区域实施的事项、材料、时限和收费"),
+        perm=Perm.IMPLEMENTATION_EDIT,
+        workbench=True,
+        also=("/delegation/implementations/",),
+    ),
+    Column(
+        "delegation:implementations",
+        _("区域实施清单"),
+        _("管理各区域实施的事项、材料、时限和收费"),
+        perm=Perm.IMPLEMENTATION_EDIT_ALL,
+        workbench=True,
+        also=("/delegation/implementations/",),
+    ),
+    Column(
+        "delegation:drift",
+        _("偏离监测"),
+        _("下放事项与市级办事指南在材料、时限、收费上的差异"),
+        perm=Perm.DRIFT_READ,
+        workbench=True,
+    ),
 )
 WORKBENCH_LABEL = _("工作台")
 

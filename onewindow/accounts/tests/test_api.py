@@ -113,6 +113,7 @@ def test_me_lists_role_permissions_department_and_windows(personas: Personas) ->
             "case.intake",
             "consult.answer",
             "guide.read",
+            "mandate.paper",
             "rating.handle",
             "rating.pad",
             "stats.department",

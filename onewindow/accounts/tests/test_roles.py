@@ -30,7 +30,7 @@ PUBLISH = {"consult.answer", "consult.publish"}
 EXPECTED: dict[Role, set[str]] = {
     Role.APPLICANT: {"guide.read", "case.apply", *ASK},
     Role.AGENT: {"guide.read", "case.apply", "case.apply_for_others", *ASK},
-    Role.CLERK: {"guide.read", "case.intake", "case.handover", *ANSWER},
+    Role.CLERK: {"guide.read", "case.intake", "case.handover", "mandate.paper", *ANSWER},
     Role.HANDLER: {"guide.read", "task.handle", *ANSWER},
     Role.REVIEWER: {"guide.read", "task.handle", "task.review", *PUBLISH},
     Role.APPROVER: {
@@ -46,6 +46,7 @@ EXPECTED: dict[Role, set[str]] = {
         *PUBLISH,
         "guide.read",
         "case.intake",
+        "mandate.paper",
         "case.handover",
         "task.handle",
         "task.review",
@@ -105,6 +106,15 @@ for _role, _codes in {
     EXPECTED[_role] = EXPECTED[_role] | _codes
 # key projects (docs/rules/projects.md §H4): the centre's administrator registers them.
 EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"project.manage"}
+# delegation (docs/rules/delegation.md §V3, §V4, §V7): region administrators and point staff; the
+# centre edits every region and, with the supervisors, reads the drift monitor.
+EXPECTED[Role.REGION_ADMIN] = {"guide.read", "implementation.edit"}
+EXPECTED[Role.POINT_CLERK] = {"guide.read", "case.point_receive", "mandate.paper"}
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {
+    "implementation.edit_all",
+    "implementation.drift_read",
+}
+EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_read"}
 
 
 def test_the_table_covers_every_role() -> None:

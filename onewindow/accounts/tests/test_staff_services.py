@@ -11,7 +11,8 @@ from rest_framework.authtoken.models import Token
 
 from onewindow.accounts import services
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import Role
+from onewindow.accounts.roles import REGION_ROLES, Role
+from onewindow.catalog.models import Region, RegionLevel
 from onewindow.lib.idnumbers import make_credit_code
 from onewindow.testing import PASSWORD, Personas
 
@@ -75,9 +76,27 @@ def test_usernames_are_unique(personas: Personas) -> None:
 @pytest.mark.parametrize("role", list(Role))
 def test_only_the_admin_role_gets_the_admin_site(personas: Personas, role: Role) -> None:
     department = personas.dept_a if role != Role.APPLICANT else None
-    user = services.user_set_role(user=personas.outsider, role=role, department=department)
+    region = Region.objects.create(code="420704", name="鄂城区", level=RegionLevel.DISTRICT)
+    user = services.user_set_role(
+        user=personas.outsider, role=role, department=department, region=region
+    )
     user.refresh_from_db()
     assert user.is_staff == (role == Role.ADMIN)
+    assert user.region == (region if role in REGION_ROLES else None)
+
+
+@pytest.mark.parametrize("role", sorted(REGION_ROLES))
+def test_a_region_role_without_a_region_is_refused_and_nothing_changes(
+    personas: Personas, role: Role
+) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.user_set_role(user=personas.outsider, role=role)
+    assert "必须指定所属区域" in str(exc.value.message_dict["region"])
+    personas.outsider.refresh_from_db()
+    assert personas.outsider.role == Role.APPLICANT
+    with pytest.raises(ValidationError):
+        services.user_create(username="point_x", password=PASSWORD, role=role)
+    assert not User.objects.filter(username="point_x").exists()
 
 
 def test_losing_the_admin_role_loses_the_admin_site(personas: Personas) -> None:

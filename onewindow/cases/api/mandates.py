@@ -338,7 +338,7 @@ class PaperMandateView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        user = require_perm(request, Perm.CASE_INTAKE, target="window mandates")
+        user = require_perm(request, Perm.MANDATE_PAPER, target="window mandates")
         data = request_body(PaperMandateCreateSerializer, request)
         form = PaperMandateForm(
             data=_form_data(data), files={"scan": data["scan"]}, today=clock.today()
@@ -365,7 +365,7 @@ class WindowMandateListView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        user = require_perm(request, Perm.CASE_INTAKE, target="window mandates")
+        user = require_perm(request, Perm.MANDATE_PAPER, target="window mandates")
         number = str(request.query_params.get("principal", "")).strip()[:40]
         if number:
             rows = mandates_selectors.mandates_of_principal_at_window(user, number)[:100]
@@ -444,7 +444,7 @@ class MandateVerifyView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, mandate_id: int) -> Response:
-        user = require_perm(request, Perm.CASE_INTAKE, target=f"mandate:{mandate_id}")
+        user = require_perm(request, Perm.MANDATE_PAPER, target=f"mandate:{mandate_id}")
         mandate = mandates_selectors.mandate_get_for_window(
             cast(HttpRequest, request), mandate_id=mandate_id
         )
@@ -475,7 +475,7 @@ class MandateRevokeView(APIView):
     def post(self, request: Request, mandate_id: int) -> Response:
         user: Any = request.user
         http = cast(HttpRequest, request)
-        at_window = has_perm(user, Perm.CASE_INTAKE)
+        at_window = has_perm(user, Perm.MANDATE_PAPER)
         if at_window:
             mandate = mandates_selectors.mandate_get_for_window(http, mandate_id=mandate_id)
         else:

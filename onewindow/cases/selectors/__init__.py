@@ -28,6 +28,8 @@ from onewindow.cases.models import (
     Notice,
 )
 from onewindow.catalog.models import (
+    Department,
+    ImplementationMode,
     ItemVersion,
     ToleranceSetting,
     VersionStatus,
@@ -381,11 +383,25 @@ def walk_in_items(user: Any) -> QuerySet[ItemVersion]:
     department_id = _clerk_department(user)
     if department_id is None:
         return ItemVersion.objects.none()
-    return (
-        ItemVersion.objects.select_related("item", "item__department")
-        .filter(status=VersionStatus.PUBLISHED, item__department_id=department_id)
-        .order_by("item__sort", "item__code")
+    versions = ItemVersion.objects.select_related("item", "item__department").filter(
+        status=VersionStatus.PUBLISHED
     )
+    department = Department.objects.filter(pk=department_id).first()
+    if (
+        department is not None
+        and department.counterpart_id is not None
+        and department.region_id is not None
+    ):
+        # docs/rules/delegation.md §V1: a district bureau registers the city bureau's items its
+        # district implements.
+        versions = versions.filter(
+            item__department_id=department.counterpart_id,
+            item__implementations__region_id=department.region_id,
+            item__implementations__mode=ImplementationMode.HANDLES,
+        )
+    else:
+        versions = versions.filter(item__department_id=department_id)
+    return versions.order_by("item__sort", "item__code")
 
 
 def tolerance_limit(version: ItemVersion) -> int:

@@ -27,6 +27,7 @@ from onewindow.cases.models import (
 from onewindow.cases.numbers import case_number_next, query_code_new
 from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog import deadlines
+from onewindow.catalog.delegation import routed_department_id
 from onewindow.catalog.models import ItemVersion, Region, VersionStatus
 from onewindow.core import clock
 
@@ -58,7 +59,12 @@ def case_create_draft(
         raise CaseError(_("该事项不适用告知承诺制。"))
     case = Case.objects.create(
         item_version=item_version,
-        department_id=item_version.item.department_id,
+        # docs/rules/delegation.md §V1: a delegated item goes to the district's bureau.
+        department_id=routed_department_id(
+            item_id=item_version.item_id,
+            department_id=item_version.item.department_id,
+            region=region,
+        ),
         region=region,
         applicant=applicant,
         agent=agent,

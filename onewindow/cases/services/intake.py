@@ -31,6 +31,7 @@ from onewindow.cases.services.application import _tolerance_limit
 from onewindow.cases.transitions import flag_raise, transition
 from onewindow.catalog import deadlines
 from onewindow.catalog.deadlines import process_plan
+from onewindow.catalog.delegation import committed_days_for
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 
@@ -101,7 +102,10 @@ def _intake_window_id(case: Case, actor: Any) -> int | None:
 def _decision_fields(case: Case, accepted_on: dt.date) -> dict[str, Any]:
     version = case.item_version
     dates = deadlines.decision_dates(
-        accepted_on, committed_days=version.committed_days, statutory_days=version.statutory_days
+        accepted_on,
+        # docs/rules/delegation.md §V5: a district's own committed limit for its cases
+        committed_days=committed_days_for(version, case.department),
+        statutory_days=version.statutory_days,
     )
     return {
         "accepted_on": accepted_on,
@@ -230,7 +234,7 @@ def _acceptance_content(
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
         "decision_due": case.decision_due.isoformat() if case.decision_due else None,
         "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
-        "committed_days": case.item_version.committed_days,
+        "committed_days": committed_days_for(case.item_version, case.department),
         "statutory_days": case.item_version.statutory_days,
         "deemed": case.deemed_accepted,
         "tolerated": [{"material": lines[pk].material.name} for pk in sorted(tolerated)],

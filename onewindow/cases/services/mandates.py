@@ -184,7 +184,7 @@ def mandate_check(
     if applicant.role != Role.APPLICANT:
         raise CaseError(_("委托人须为申请人。"))
     if paper:
-        if not has_perm(recorded_by, Perm.CASE_INTAKE):
+        if not has_perm(recorded_by, Perm.MANDATE_PAPER):
             raise CaseError(_("纸质委托书须由窗口或社区代办点工作人员登记。"))
     elif recorded_by.pk != applicant.pk and not has_perm(recorded_by, Perm.USER_MANAGE):
         raise CaseError(_("代办委托须由申请人本人或中心管理员登记。"))
@@ -289,7 +289,7 @@ def mandate_may_revoke(mandate: Mandate, actor: Any) -> bool:
     return (
         (has_perm(actor, Perm.CASE_APPLY) and actor.pk == mandate.applicant_id)
         or has_perm(actor, Perm.USER_MANAGE)
-        or has_perm(actor, Perm.CASE_INTAKE)
+        or has_perm(actor, Perm.MANDATE_PAPER)
     )
 
 
@@ -299,7 +299,7 @@ def mandate_revoke_check(*, mandate: Mandate, actor: Any, id_number: str = "") -
     if not mandate_may_revoke(mandate, actor):
         raise CaseError(_("只有委托人本人（或在窗口当面办理）可以撤销委托。"))
     at_window = (
-        has_perm(actor, Perm.CASE_INTAKE)
+        has_perm(actor, Perm.MANDATE_PAPER)
         and actor.pk != mandate.applicant_id
         and not has_perm(actor, Perm.USER_MANAGE)
     )
@@ -429,7 +429,7 @@ def mandate_verify(
     card (person) or business licence (enterprise) must be the principal's registered one; the
     verifier is recorded."""
     now = now or clock.now()
-    if not has_perm(actor, Perm.CASE_INTAKE):
+    if not has_perm(actor, Perm.MANDATE_PAPER):
         raise CaseError(_("只有窗口或社区代办点工作人员可以当面核验委托书。"))
     locked = _pending_locked(mandate, clock.local_date(now))
     identity_check(locked.applicant, id_number)

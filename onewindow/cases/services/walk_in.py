@@ -24,6 +24,7 @@ from onewindow.cases.uploads import (
     files_write,
     uploads_check,
 )
+from onewindow.catalog.delegation import point_accepts, routed_department_id
 from onewindow.catalog.models import ItemVersion, Region
 
 # --- walk-in registration at the window (docs/product.md §C4) -------------------------------------
@@ -161,6 +162,19 @@ def _walk_in_create(
     return case, duplicates
 
 
+def may_register(clerk: Any, *, item_version: ItemVersion, region: Region) -> bool:
+    """A clerk registers what their department handles: the item's department, or the district
+    bureau the item is routed to in ``region`` (docs/rules/delegation.md §V1); a community
+    point's staff the items on their point's list (V3)."""
+    if has_perm(clerk, Perm.POINT_RECEIVE):
+        return clerk.region_id == region.pk and point_accepts(
+            region=region, item_id=item_version.item_id
+        )
+    return has_perm(clerk, Perm.CASE_INTAKE) and clerk.department_id == routed_department_id(
+        item_id=item_version.item_id, department_id=item_version.item.department_id, region=region
+    )
+
+
 def case_register_walk_in(
     *,
     item_version: ItemVersion,
@@ -179,10 +193,7 @@ def case_register_walk_in(
     already stored are deleted again. Repeating the call with the same ``idempotency_key`` (a
     double click) returns the first case.
     """
-    if (
-        not has_perm(clerk, Perm.CASE_INTAKE)
-        or clerk.department_id != item_version.item.department_id
-    ):
+    if not may_register(clerk, item_version=item_version, region=region):
         raise CaseError(_("只能登记本部门的事项。"))
     if idempotency_key and (previous := _keyed_case(clerk, idempotency_key)) is not None:
         return previous

@@ -363,3 +363,24 @@ def test_the_api_refuses_a_paper_mandate_from_anyone_but_window_staff(aw, princi
     assert past.status_code == 400
     assert "委托有效期不能早于今天" in past.json()["errors"]["valid_until"][0]
     assert not Mandate.objects.exists()
+
+
+def test_a_community_points_staff_record_a_paper_mandate_too(aw, principal):
+    """A mandate is given at a community point by uploading the signed printed form
+    (docs/rules/mandates.md §T3): the point's staff hold the permission, not the intake."""
+    from onewindow.accounts.models import User
+    from onewindow.accounts.roles import Role
+    from onewindow.catalog.models import Region, RegionLevel
+
+    point = Region.objects.create(
+        code="420704001001", name="凤凰街道滨湖社区", level=RegionLevel.COMMUNITY, parent=aw.region
+    )
+    staff = User.objects.create_user(
+        username="binhu_point", password="x-Pass-12345", role=Role.POINT_CLERK, region=point
+    )
+    client = as_user(staff)
+    assert "登记纸质委托书" in client.get(WINDOW).content.decode()
+    assert window_post(client).status_code == 302
+    mandate = Mandate.objects.get()
+    assert mandate.pending and mandate.recorded_by == staff
+    assert client.get(reverse("cases:intake_queue")).status_code == 404  # no intake for a point

@@ -49,6 +49,7 @@ from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.services.fees import CHARGEABLE, fee_is_off_list
 from onewindow.cases.window_tabs import tab_bar
 from onewindow.catalog import deadlines
+from onewindow.catalog.delegation import committed_days_for
 from onewindow.core import clock
 from onewindow.core.access import deny
 
@@ -123,7 +124,7 @@ def _latest_due(case: Case) -> Any:
     version = case.item_version
     return deadlines.decision_dates(
         deadlines.acceptance_date(case.received_on, clock.today()),
-        committed_days=version.committed_days,
+        committed_days=committed_days_for(version, case.department),
         statutory_days=version.statutory_days,
     ).decision_due
 

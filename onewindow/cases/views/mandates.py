@@ -517,7 +517,7 @@ def mandate_scan(request: HttpRequest, mandate_id: int) -> FileResponse:
 
 
 def _window_staff(request: HttpRequest) -> Any:
-    return require_perm(request, Perm.CASE_INTAKE, target="window mandates")
+    return require_perm(request, Perm.MANDATE_PAPER, target="window mandates")
 
 
 def _render_window(

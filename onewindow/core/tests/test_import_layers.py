@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog",),
     ("lists", "sitehelp"),
     ("cases",),
+    ("delegation",),
     ("search",),
     ("review",),
     ("certificates",),

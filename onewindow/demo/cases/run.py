@@ -30,7 +30,8 @@ from django.db import transaction
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.errors import CaseError
 from onewindow.cases.services import cases_accept_deemed
-from onewindow.catalog.deadlines import working_days_between
+from onewindow.catalog.deadlines import process_plan, working_days_between
+from onewindow.catalog.delegation import routed_department_ids
 from onewindow.catalog.models import Department, Region, RegionLevel
 from onewindow.demo.cases.people import Cast
 from onewindow.demo.cases.stories import Plan, Story, story_steps
@@ -103,8 +104,17 @@ class Sim:
 
         return working_days_between(start, end)
 
-    def region_for(self, rng: random.Random) -> Any:
-        return self.city if rng.random() < 0.8 else rng.choice(self.districts)
+    def region_for(self, rng: random.Random, version: Any = None) -> Any:
+        """The city for most cases, else a district. The generated history is the city's staff's:
+        a district whose own bureau would take the case or one of its review tasks
+        (docs/rules/delegation.md §V1) gives way to the city."""
+        region = self.city if rng.random() < 0.8 else rng.choice(self.districts)
+        if version is None or region == self.city:
+            return region
+        ids = [plan.department_id for plan in process_plan(version)]
+        ids.append(version.item.department_id)
+        routed = routed_department_ids(item_id=version.item_id, region=region, ids=ids)
+        return self.city if any(k != v for k, v in routed.items()) else region
 
     # --- steps --------------------------------------------------------------------------------
     def act(self, story: Story | None, fn: Any) -> bool:

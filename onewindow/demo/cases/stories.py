@@ -273,7 +273,7 @@ class Story:
         person = applicant.applicant_kind == "person"
         self.case = case_register_walk_in(
             item_version=self.plan.item.version,
-            region=self.sim.region_for(self.r),
+            region=self.sim.region_for(self.r, self.plan.item.version),
             clerk=self.clerk,
             applicant=WalkInApplicant(
                 kind=applicant.applicant_kind,
@@ -295,7 +295,7 @@ class Story:
         case = application_start(
             item_version=p.item.version,
             actor=self.actor,
-            region=self.sim.region_for(self.r),
+            region=self.sim.region_for(self.r, p.item.version),
             applicant=p.applicant if self.actor is not p.applicant else None,
             route=route,
             today=self.today(),

@@ -10,6 +10,7 @@ import csv
 import json
 import time
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -96,7 +97,7 @@ def test_the_demo_loads_well_within_its_budget(demo_db):
 
 
 def test_the_seeds_numbers(demo_db):
-    assert Department.objects.count() == 29
+    assert Department.objects.filter(region__isnull=True).count() == 29
     assert Item.objects.count() == 92
     assert published_versions().count() == 92
     assert not ItemVersion.objects.exclude(status=VersionStatus.PUBLISHED).exists()
@@ -112,9 +113,10 @@ def test_the_seeds_numbers(demo_db):
 
 
 def test_every_department_name_is_a_municipal_bureau(demo_db):
-    names = list(Department.objects.values_list("name", flat=True))
+    city = Department.objects.filter(region__isnull=True)
+    names = list(city.values_list("name", flat=True))
     assert all(name.startswith("鄂州市") for name in names)
-    assert len(set(Department.objects.values_list("code", flat=True))) == 29
+    assert len(set(city.values_list("code", flat=True))) == 29
     approval = Department.objects.get(code="XZSP")
     assert (approval.address, approval.phone) == ("鄂州市古城路129号市民中心", "027-60858577")
 
@@ -297,3 +299,31 @@ def test_the_demo_food_licence_and_construction_permit_are_parallel(demo_db):
         {"kind": "handle", "role": "handler"},
         {"kind": "approve", "role": "chief"},
     ]
+
+
+def test_every_district_has_its_bureaus_staff_administrator_and_point(demo_db):
+    """docs/rules/delegation.md §V1–§V4: two bureaus per new district with their staff, a region
+    administrator and a community point's staff."""
+    from onewindow.catalog.delegation import drift_list
+    from onewindow.demo.delegation import DISTRICT_SLUGS
+
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT)
+    for district in districts:
+        bureaus = Department.objects.filter(region=district).select_related("counterpart")
+        assert set(bureaus.values_list("counterpart__code", flat=True)) == {"SCJG", "MZJ"}
+        slug = DISTRICT_SLUGS[district.code]
+        clerk = User.objects.get(username=f"{slug}_scjg_clerk")
+        assert Department.objects.filter(staff=clerk, region=district).exists()
+        assert clerk.windows.exists()
+        reviewer = User.objects.get(username=f"{slug}_scjg_reviewer")
+        assert Department.objects.filter(staff=reviewer, region=district).exists()
+        assert User.objects.get(username=f"{slug}_admin").region_id == district.pk
+        point: Any = User.objects.get(username=f"{slug}_point").region
+        assert point.has_service_point and district in (point.parent, point.parent.parent)
+        assert ItemImplementation.objects.filter(region=point, mode="accepts").exists()
+    drifts = {d.implementation.region.code: d for d in drift_list()}
+    echeng = [line.what for line in drifts["420700X03"].lines]
+    assert echeng[0] == "承诺时限（工作日）" and echeng[1].startswith("收费：")
+    change: Any = drifts["420700X03"].last_change
+    assert change.actor.username == "echeng_admin"
+    assert drifts["420700X04"].implementation.legal_basis

@@ -12,6 +12,7 @@ from onewindow.cases.errors import WrongStatus
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog.deadlines import branch_due, case_decision_due, process_plan
+from onewindow.catalog.delegation import routed_department_ids
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.review.models import TASK_MACHINE, Task, TaskStatus
@@ -35,13 +36,18 @@ def review_open(*, case: Case, now: dt.datetime | None = None, actor: Any = None
     version = case.item_version
     opened_on = case.accepted_on or clock.local_date(now)
     tasks = []
-    for plan in process_plan(version):
+    plans = process_plan(version)
+    # docs/rules/delegation.md §V1: a delegated case is reviewed by the district's bureaus.
+    reviewing = routed_department_ids(
+        item_id=version.item_id, region=case.region, ids=[p.department_id for p in plans]
+    )
+    for plan in plans:
         due = branch_due(opened_on, plan.allotted_days)
         tasks.append(
             Task(
                 case=case,
                 branch_id=plan.branch_id,
-                department_id=plan.department_id,
+                department_id=reviewing[plan.department_id],
                 is_lead=plan.is_lead,
                 steps=plan.steps,
                 allotted_days=plan.allotted_days,
