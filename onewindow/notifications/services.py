@@ -68,7 +68,7 @@ EMAIL_ONLY_AGENT_ACTIONS = frozenset(
 
 
 def _agent_channels(event: CaseEvent, principal: Any) -> list[tuple[str, str]]:
-    channels = [(Channel.EMAIL, principal.email)]
+    channels: list[tuple[str, str]] = [(Channel.EMAIL, principal.email)]
     if event.action not in EMAIL_ONLY_AGENT_ACTIONS:
         channels.append((Channel.SMS, principal.phone))
     return channels
