@@ -242,7 +242,7 @@ def cases_insert(cursor: Any, q: Sql, w: World, *, first: int, count: int, total
             id, number, query_code, item_version_id, department_id, region_id, applicant_id,
             created_by_id, channel, route, status, form_data, revision, submitted_at,
             received_on, intake_due, accepted_on, deemed_accepted, decision_due, statutory_due,
-            due_provisional, correction_count, closed_at, created_at, updated_at)
+            due_provisional, correction_count, closed_at, created_at, updated_at, priority)
         SELECT cid, 'ST' || cid, 'Q' || (cid %% 1000000),
             CASE it {version} END, CASE it {department} END, CASE rg {region} END,
             {w.applicant}, {w.applicant},
@@ -254,7 +254,7 @@ def cases_insert(cursor: Any, q: Sql, w: World, *, first: int, count: int, total
             {q.false()},
             CASE WHEN {corrected} OR st = 'correction' THEN 1 ELSE 0 END,
             CASE WHEN st IN {in_list(CLOSED)} THEN {q.stamp(close_off, "120 + cid %% 300")} END,
-            {submitted}, {submitted}
+            {submitted}, {submitted}, 0
         FROM (
             SELECT cid, off, age, b, it, rg, {status} AS st
             FROM (

@@ -286,13 +286,13 @@ def cases_insert(
             id, number, query_code, item_version_id, department_id, region_id, applicant_id,
             created_by_id, channel, route, status, form_data, revision, submitted_at,
             received_on, intake_due, accepted_on, deemed_accepted, decision_due, statutory_due,
-            due_provisional, correction_count, closed_at, created_at, updated_at)
+            due_provisional, correction_count, closed_at, created_at, updated_at, priority)
         SELECT {cid}, 'SW' || {cid}, 'Q' || ({cid} %% 1000000),
             CASE {cid} %% {nver} {version_case} END, CASE {cid} %% {ndept} {dept_case} END,
             {w.region}, {w.applicant}, {w.applicant}, 'online', 'standard', '{status}',
             {d.json("{}")}, 3, %(stamp)s, {d.date(received)}, {d.date(intake_due)},
             {d.date(accepted)}, {d.false()}, {decision_due}, {d.date_plus(accepted, "30")},
-            {d.false()}, 0, {closed_at}, %(stamp)s, %(stamp)s
+            {d.false()}, 0, {closed_at}, %(stamp)s, %(stamp)s, 0
         FROM {source}""",
         {"stamp": stamp},
     )

@@ -467,12 +467,12 @@ urlpatterns: list[URLPattern] = [
         name="delegation_implementations",
     ),
     path(
-        "delegation/implementations/<int:implementation_id>/",
+        "delegation/implementations/<id:implementation_id>/",
         ImplementationDetailView.as_view(),
         name="delegation_implementation",
     ),
     path(
-        "delegation/implementations/<int:implementation_id>/remove/",
+        "delegation/implementations/<id:implementation_id>/remove/",
         ImplementationRemoveView.as_view(),
         name="delegation_implementation_remove",
     ),

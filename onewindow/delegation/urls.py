@@ -7,7 +7,7 @@ app_name = "delegation"
 urlpatterns = [
     path("delegation/point/", views.point_home, name="point_home"),
     path(
-        "delegation/point/items/<int:version_id>/",
+        "delegation/point/items/<id:version_id>/",
         views.point_receive_page,
         name="point_receive",
     ),
@@ -18,12 +18,12 @@ urlpatterns = [
         name="implementation_add",
     ),
     path(
-        "delegation/implementations/<int:implementation_id>/",
+        "delegation/implementations/<id:implementation_id>/",
         views.implementation_edit,
         name="implementation",
     ),
     path(
-        "delegation/implementations/<int:implementation_id>/remove/",
+        "delegation/implementations/<id:implementation_id>/remove/",
         views.implementation_remove_page,
         name="implementation_remove",
     ),

@@ -234,7 +234,7 @@ def stage_case_file(
         | Q(project_id__isnull=True, item_id=item.pk)
     )
     if not covering.exists():
-        raise ProjectForbidden(_("企业尚未委托您办理本项目（或该事项），请先请企业办理代办委托。"))
+        raise ProjectError(_("企业尚未委托您办理本项目（或该事项），请先请企业办理代办委托。"))
     try:
         case = case_services.application_start(
             item_version=version,

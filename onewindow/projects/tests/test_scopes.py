@@ -13,7 +13,7 @@ from onewindow.cases import services as case_services
 from onewindow.cases.models import Case, Mandate
 from onewindow.core.errors import DomainError
 from onewindow.projects import scopes, services
-from onewindow.projects.errors import ProjectForbidden
+from onewindow.projects.errors import ProjectError
 from onewindow.projects.models import ProjectCase
 from onewindow.projects.tests.world import at, file_and_submit, make_project, make_world, stage
 
@@ -84,7 +84,7 @@ def test_a_project_mandate_files_for_that_project_and_not_for_another(w):
     before = Case.objects.count()
     with (
         time_machine.travel(at("2025-09-02"), tick=False),
-        pytest.raises(ProjectForbidden, match="尚未委托"),
+        pytest.raises(ProjectError, match="尚未委托"),
     ):
         services.stage_case_file(stage=stage(other, 1), item=w.items["1A"], actor=w.p.agent)
     assert Case.objects.count() == before
