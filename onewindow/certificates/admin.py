@@ -15,19 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.certificates import signing
 from onewindow.certificates.models import Certificate, Delivery, Renewal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and details only: no add, change or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from onewindow.core.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Certificate)

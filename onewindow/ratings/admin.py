@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from onewindow.core.readonly_admin import ReadOnlyAdmin
 from onewindow.ratings.models import Appeal, BadReview, Rating, RatingConfig
 
 
@@ -32,31 +33,20 @@ class RatingConfigAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Rating)
-class RatingAdmin(ReadOnly):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ("service", "channel", "level", "rated_at", "department", "window", "excluded")
     list_filter = ("channel", "level", "excluded")
     date_hierarchy = "rated_at"
 
 
 @admin.register(BadReview)
-class BadReviewAdmin(ReadOnly):
+class BadReviewAdmin(ReadOnlyAdmin):
     list_display = ("pk", "department", "status", "due_on", "created_at")
     list_filter = ("status",)
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnly):
+class AppealAdmin(ReadOnlyAdmin):
     list_display = ("pk", "reason", "status", "filed_at", "decided_at")
     list_filter = ("status", "reason")

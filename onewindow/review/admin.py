@@ -13,10 +13,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import StepKind
+from onewindow.core.readonly_admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 from onewindow.review.models import MaterialAnswerFile, MaterialRequest, Opinion, StepRecord, Task
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
     """Lists and details for staff admins; no add, change or delete."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -24,15 +25,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Task)
