@@ -75,8 +75,9 @@ event_kind_register(
         gettext_lazy("部门审查任务开始"),
         notify=ToDepartment(task_opened_message),
     ),
-    EventKind("task_step_completed", None),
-    EventKind("task_returned", None),
+    # Steps inside one department's task (承办 → 审核 → 批准): staff history only.
+    EventKind("task_step_completed", gettext_lazy("部门内部审查环节完成")),
+    EventKind("task_returned", gettext_lazy("部门内部退回上一环节")),
     EventKind("opinion_given", gettext_lazy("部门出具审查意见")),
     EventKind("deemed_consent", gettext_lazy("部门逾期未回复，视为同意")),
     EventKind(

@@ -61,10 +61,15 @@ def test_all_kinds_come_sorted_by_code():
 def test_labels_fall_back_to_the_code_and_public_names_to_none():
     assert event_label("accepted") == "受理"
     assert event_public_label("accepted_deemed") == "受理期限届满，依法视为受理"
-    assert event_label("task_returned") == "task_returned"  # a kind without a staff name
+    assert event_label("task_returned") == "部门内部退回上一环节"
     assert event_label("no_such_code") == "no_such_code"
     assert event_public_label("draft_saved") is None
     assert event_reason_public("rejected") and not event_reason_public("accepted")
+
+
+def test_every_registered_kind_has_a_staff_name():
+    # The staff history shows the name, never a bare code.
+    assert [kind.code for kind in event_kinds() if not kind.label] == []
 
 
 def test_every_app_registered_its_kinds_at_start_up():
