@@ -21,6 +21,7 @@ from onewindow.catalog.models import (
     Item,
     ItemImplementation,
     ItemVersion,
+    Material,
     Region,
     RegionLevel,
     VersionStatus,
@@ -123,6 +124,84 @@ def committed_days_for(version: ItemVersion, department: Department) -> int:
         .first()
     )
     return own if own is not None and own <= version.statutory_days else version.committed_days
+
+
+def handling_implementation(*, item_id: int, region_id: int | None) -> ItemImplementation | None:
+    """The district's ``handles`` implementation of the item (None for the city)."""
+    if region_id is None:
+        return None
+    return ItemImplementation.objects.filter(
+        item_id=item_id, region_id=region_id, mode=ImplementationMode.HANDLES
+    ).first()
+
+
+def checklist_materials(version: ItemVersion, region_id: int | None) -> list[Material]:
+    """docs/rules/delegation.md §V5: the materials a case of ``version`` handled by the district
+    ``region_id`` asks for — the city's list without the non-core materials the district left
+    out, followed by the district's extra materials (required, non-core). ``region_id`` None
+    (the city) or a district without deviations: the city's list.
+
+    A district's extra material is stored once per city version as a ``Material`` row with
+    ``region`` set (created here on first need), so a case's checklist line can point to it.
+    """
+    city = list(version.materials.all())
+    row = handling_implementation(item_id=version.item_id, region_id=region_id)
+    if row is None or region_id is None:
+        return city
+    city_names = {m.name for m in city}
+    omitted = {name for name in row.omitted_materials or [] if name in city_names}
+    # V5 lets a district leave out only a non-core material; a later city version that made it
+    # core is followed.
+    kept = [m for m in city if not (m.name in omitted and not m.is_core)]
+    extra = [n for n in row.extra_materials or [] if n and n not in city_names]
+    if not extra:
+        return kept
+    existing = {
+        m.name: m for m in Material.all_objects.filter(version=version, region_id=region_id)
+    }
+    sort = max((m.sort for m in city), default=0)
+    added = []
+    for offset, name in enumerate(extra, start=1):
+        material = existing.get(name)
+        if material is None:
+            material, _created = Material.all_objects.get_or_create(
+                version=version,
+                region_id=region_id,
+                name=name,
+                defaults={
+                    "required": True,
+                    "is_core": False,
+                    "sort": sort + offset,
+                    "source": _("区级增加的材料"),
+                    "note": _("依据：%(basis)s") % {"basis": row.legal_basis[:480]}
+                    if row.legal_basis
+                    else "",
+                },
+            )
+        added.append(material)
+    return kept + added
+
+
+def checklist_region_id(*, version: ItemVersion, region: Region | None) -> int | None:
+    """The district whose checklist a case of ``version`` filed in ``region`` follows: that of
+    the district bureau it is routed to (V1), else None (the city)."""
+    department_id = routed_department_id(
+        item_id=version.item_id, department_id=version.item.department_id, region=region
+    )
+    return Department.objects.filter(pk=department_id).values_list("region_id", flat=True).first()
+
+
+def fee_standards(version: ItemVersion, region_id: int | None) -> dict[int, Decimal]:
+    """docs/rules/delegation.md §V5: fee-list line id → the standard a case handled by the
+    district ``region_id`` is charged against — the district's amount where it set one, else the
+    city's."""
+    row = handling_implementation(item_id=version.item_id, region_id=region_id)
+    own = (row.fee_amounts or {}) if row is not None else {}
+    standards: dict[int, Decimal] = {}
+    for fee in version.fees.all():
+        amount = _amount(own[fee.name]) if fee.name in own else None
+        standards[fee.pk] = amount if amount is not None else fee.amount
+    return standards
 
 
 def point_accepts(*, region: Region, item_id: int) -> bool:

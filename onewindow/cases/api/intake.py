@@ -52,6 +52,7 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.trail import on_behalf_text
+from onewindow.catalog.delegation import checklist_materials
 
 TAGS = ["cases: intake"]
 
@@ -566,8 +567,12 @@ IDEMPOTENCY_PARAM = idempotency_param(
 
 
 def _walk_in_files(request: Request, version: Any) -> dict[int, list[Any]]:
-    """Files sent as ``material_<material id>`` (several per material allowed)."""
-    materials = {f"material_{m.pk}": m.pk for m in version.materials.all()}
+    """Files sent as ``material_<material id>`` (several per material allowed), against the
+    checklist of the clerk's department (a district bureau's own, docs/rules/delegation.md
+    §V5)."""
+    department = getattr(request.user, "department", None)
+    checklist = checklist_materials(version, department.region_id if department else None)
+    materials = {f"material_{m.pk}": m.pk for m in checklist}
     unknown = [name for name in request.FILES if name not in materials]
     if unknown:
         raise exceptions.ValidationError(
