@@ -204,6 +204,101 @@ def fee_standards(version: ItemVersion, region_id: int | None) -> dict[int, Deci
     return standards
 
 
+@dataclass(frozen=True)
+class DistrictFee:
+    name: str
+    unit: str
+    city: Decimal
+    district: Decimal
+
+
+@dataclass(frozen=True)
+class DistrictGuide:
+    """A district's version of the city's guide (docs/rules/delegation.md §V5): what its cases are
+    promised, asked for and charged, and the legal basis of the stricter departures."""
+
+    region: Region
+    department: Department
+    committed_days: int
+    city_committed_days: int
+    kept_materials: list[Material]  # the city's lines the district asks for too
+    extra_materials: list[str]  # then these (required, non-core)
+    omitted_materials: list[str]
+    fees: list[DistrictFee]
+    legal_basis: str
+
+    @property
+    def fee_changes(self) -> list[DistrictFee]:
+        return [f for f in self.fees if f.city != f.district]
+
+
+def district_guides(version: ItemVersion) -> list[DistrictGuide]:
+    """docs/rules/delegation.md §V5 on the public guide: every district whose bureau handles the
+    item (V1) and whose implementation departs from the city's published guide."""
+    rows = (
+        ItemImplementation.objects.filter(
+            item_id=version.item_id,
+            mode=ImplementationMode.HANDLES,
+            region__level=RegionLevel.DISTRICT,
+        )
+        .filter(
+            Q(committed_days__isnull=False)
+            | ~Q(fee_amounts={})
+            | ~Q(extra_materials=[])
+            | ~Q(omitted_materials=[])
+        )
+        .select_related("region")
+        .order_by("region__sort", "region__code")
+    )
+    bureaus = {
+        d.region_id: d
+        for d in Department.objects.filter(
+            region_id__in=[r.region_id for r in rows],
+            counterpart_id=version.item.department_id,
+            is_active=True,
+        )
+    }
+    city_materials = list(version.materials.all())
+    city_names = {m.name for m in city_materials}
+    fees = list(version.fees.all())
+    guides = []
+    for row in rows:
+        department = bureaus.get(row.region_id)
+        if department is None:
+            continue  # no bureau yet: its cases go to the city with the city's guide (V1)
+        days = row.committed_days
+        if days is None or days > version.statutory_days:
+            days = version.committed_days
+        standards = fee_standards(version, row.region_id)
+        # the same rule as checklist_materials, without writing the extra materials' rows
+        omitted = {
+            m.name
+            for m in city_materials
+            if m.name in (row.omitted_materials or []) and not m.is_core
+        }
+        guide = DistrictGuide(
+            region=row.region,
+            department=department,
+            committed_days=days,
+            city_committed_days=version.committed_days,
+            kept_materials=[m for m in city_materials if m.name not in omitted],
+            extra_materials=[n for n in row.extra_materials or [] if n and n not in city_names],
+            omitted_materials=sorted(omitted, key=[m.name for m in city_materials].index),
+            fees=[
+                DistrictFee(f.name, f.unit, f.amount, standards.get(f.pk, f.amount)) for f in fees
+            ],
+            legal_basis=row.legal_basis,
+        )
+        if (
+            guide.committed_days != guide.city_committed_days
+            or guide.extra_materials
+            or guide.omitted_materials
+            or guide.fee_changes
+        ):
+            guides.append(guide)
+    return guides
+
+
 def point_accepts(*, region: Region, item_id: int) -> bool:
     """docs/rules/delegation.md §V3: the item is on the community point's list."""
     return (

@@ -244,3 +244,61 @@ def test_the_fee_form_offers_the_district_standard(town, client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "证书工本费（5.00 元）" in page or "证书工本费(5.00 元" in page
+
+
+# --- the public guide ---------------------------------------------------------------------------
+
+
+def test_the_guide_shows_each_deviating_district_with_its_lists_and_legal_basis(town, client):
+    page = client.get(reverse("portal:guide_detail", args=[town.version.item.code]))
+    assert page.status_code == 200 and "各区实施差异" not in page.content.decode()
+    deviate(town)
+    html = client.get(reverse("portal:guide_detail", args=[town.version.item.code])).content
+    text = html.decode()
+    assert "各区实施差异" in text and "鄂城区市场监督管理局" in text
+    assert f"材料：{EXTRA}" in text and "材料：场所平面图" in text
+    assert "该区申请材料清单：申请书、" + EXTRA in text
+    assert "第十二条" in text and "10.00" in text and "5.00" in text
+    # no district material row is written by reading the guide
+    assert not Material.all_objects.filter(region__isnull=False).exists()
+
+
+def test_a_district_without_its_bureau_is_not_shown_as_deviating(town, client):
+    row = ItemImplementation.objects.create(
+        item=town.version.item, region=town.other_district, delegated=True
+    )
+    delegation.implementation_update(
+        implementation=row,
+        actor=town.admin,
+        wanted=delegation.Deviations(fee_amounts={"证书工本费": "1.00"}, reason="降费"),
+    )
+    # its cases go to the city bureau with the city's guide (V1), so nothing differs for them
+    text = client.get(reverse("portal:guide_detail", args=[town.version.item.code])).content
+    assert "各区实施差异" not in text.decode()
+
+
+def test_the_guide_api_gives_the_district_versions(town):
+    from rest_framework.test import APIClient
+
+    deviate(town)
+    data = APIClient().get(reverse("api:catalog-item-detail", args=[town.version.item.code])).json()
+    assert [m["name"] for m in data["materials"]] == ["申请书", "场所平面图"]
+    [district] = data["district_versions"]
+    assert district["region_name"] == "鄂城区"
+    assert district["department"] == "鄂城区市场监督管理局"
+    assert district["materials"] == ["申请书", EXTRA]
+    assert district["extra_materials"] == [EXTRA]
+    assert district["omitted_materials"] == ["场所平面图"]
+    assert district["fees"] == [
+        {"name": "证书工本费", "unit": "", "city": "10.00", "district": "5.00"}
+    ]
+    assert district["committed_days"] == district["city_committed_days"] == 15
+    assert "第十二条" in district["legal_basis"]
+
+
+def test_the_apply_start_page_shows_the_district_lists(town, client):
+    deviate(town)
+    client.force_login(town.applicant)
+    page = client.get(reverse("cases:apply_start", args=[town.version.item.code]))
+    assert page.status_code == 200
+    assert "该区申请材料清单：申请书、" + EXTRA in page.content.decode()
