@@ -196,6 +196,10 @@ def fee_standards(version: ItemVersion, region_id: int | None) -> dict[int, Deci
     district ``region_id`` is charged against — the district's amount where it set one, else the
     city's."""
     row = handling_implementation(item_id=version.item_id, region_id=region_id)
+    return _standards(version, row)
+
+
+def _standards(version: ItemVersion, row: ItemImplementation | None) -> dict[int, Decimal]:
     own = (row.fee_amounts or {}) if row is not None else {}
     standards: dict[int, Decimal] = {}
     for fee in version.fees.all():
@@ -235,21 +239,24 @@ class DistrictGuide:
 def district_guides(version: ItemVersion) -> list[DistrictGuide]:
     """docs/rules/delegation.md §V5 on the public guide: every district whose bureau handles the
     item (V1) and whose implementation departs from the city's published guide."""
-    rows = (
-        ItemImplementation.objects.filter(
-            item_id=version.item_id,
-            mode=ImplementationMode.HANDLES,
-            region__level=RegionLevel.DISTRICT,
-        )
-        .filter(
-            Q(committed_days__isnull=False)
-            | ~Q(fee_amounts={})
-            | ~Q(extra_materials=[])
-            | ~Q(omitted_materials=[])
-        )
-        .select_related("region")
-        .order_by("region__sort", "region__code")
+    # the item's implementations (prefetched with their regions by published_guide)
+    rows = sorted(
+        (
+            row
+            for row in version.item.implementations.all()
+            if row.mode == ImplementationMode.HANDLES
+            and row.region.level == RegionLevel.DISTRICT
+            and (
+                row.committed_days is not None
+                or row.fee_amounts
+                or row.extra_materials
+                or row.omitted_materials
+            )
+        ),
+        key=lambda row: (row.region.sort, row.region.code),
     )
+    if not rows:
+        return []
     bureaus = {
         d.region_id: d
         for d in Department.objects.filter(
@@ -269,7 +276,7 @@ def district_guides(version: ItemVersion) -> list[DistrictGuide]:
         days = row.committed_days
         if days is None or days > version.statutory_days:
             days = version.committed_days
-        standards = fee_standards(version, row.region_id)
+        standards = _standards(version, row)
         # the same rule as checklist_materials, without writing the extra materials' rows
         omitted = {
             m.name
