@@ -302,3 +302,83 @@ def test_the_apply_start_page_shows_the_district_lists(town, client):
     page = client.get(reverse("cases:apply_start", args=[town.version.item.code]))
     assert page.status_code == 200
     assert "该区申请材料清单：申请书、" + EXTRA in page.content.decode()
+
+
+# --- the window's and the point's registration forms -------------------------------------------
+
+
+def _district_materials(town: City) -> list[Material]:
+    return delegation.checklist_materials(town.version, town.district.pk)
+
+
+def test_the_point_form_shows_and_takes_the_district_list(town, client):
+    from onewindow.cases.models import Case
+    from onewindow.delegation.tests.test_points import APPLICANT
+
+    deviate(town)
+    client.force_login(town.point_clerk)
+    url = reverse("delegation:point_receive", args=[town.version.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    text = form.content.decode()
+    assert EXTRA in text and "场所平面图" not in text
+    data = {
+        "idempotency_key": form.context["form"].initial["idempotency_key"],
+        "applicant_kind": "person",
+        "id_number": APPLICANT.id_number,
+        "full_name": APPLICANT.full_name,
+        "phone": APPLICANT.phone,
+        "region": town.point.pk,
+        "f_project_name": "鄂州市李四小吃店",
+        "f_premises_address__province": "湖北省",
+        "f_premises_address__city": "鄂州市",
+        "f_premises_address__district": "鄂城区",
+        "f_premises_address__detail": "古城路129号",
+        "f_contact_name": "李四",
+        "f_contact_phone": "13907112222",
+        "f_application_date": "2026-03-02",
+        "f_application_type": "新办",
+    }
+    for m in _district_materials(town):
+        data[f"material_{m.pk}"] = pdf()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get()
+    assert names(case) == ["申请书", EXTRA]
+    assert all(line.files.exists() for line in case.materials.all())
+
+
+def test_the_point_api_refuses_a_file_for_a_material_the_district_left_out(town):
+    from rest_framework.test import APIClient
+
+    from onewindow.cases.models import Case, StoredFile
+    from onewindow.delegation.tests.test_points import _api_body
+
+    deviate(town)
+    api = APIClient()
+    api.force_authenticate(town.point_clerk)
+    url = reverse("api:delegation_point_receive")
+    body = _api_body(town.version, "T-SP-001")  # the city's list: 场所平面图 included
+    response = api.post(url, body, format="multipart")
+    assert response.status_code == 400
+    dropped = Material.objects.get(version=town.version, name="场所平面图")
+    assert f"material_{dropped.pk}" in response.json()["errors"]
+    assert not Case.objects.exists() and not StoredFile.objects.exists()
+    good = _api_body(town.version, "T-SP-001")
+    del good[f"material_{dropped.pk}"]
+    good[f"material_{Material.all_objects.get(name=EXTRA).pk}"] = pdf()
+    created = api.post(url, good, format="multipart")
+    assert created.status_code == 201, created.content.decode()[:2000]
+    assert names(Case.objects.get()) == ["申请书", EXTRA]
+
+
+def test_the_district_clerk_walk_in_form_and_intake_checklist_show_the_district_list(town, client):
+    deviate(town)
+    client.force_login(town.district_clerk)
+    form = client.get(reverse("cases:intake_walk_in_form", args=[town.version.pk]))
+    assert form.status_code == 200
+    text = form.content.decode()
+    assert EXTRA in text and "场所平面图" not in text
+    case = filed(town, town.district)
+    page = client.get(reverse("cases:intake_case", args=[case.pk])).content.decode()
+    assert EXTRA in page and "场所平面图" not in page
