@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_case_priority'),
+        ("cases", "0008_case_priority"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casefee',
-            name='unit_standard',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='收费标准（元）'),
+            model_name="casefee",
+            name="unit_standard",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                verbose_name="收费标准（元）",
+            ),
         ),
     ]

@@ -6,30 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_district_departments_and_implementation_deviations'),
+        ("catalog", "0008_district_departments_and_implementation_deviations"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='material',
-            options={'base_manager_name': 'all_objects', 'ordering': ['sort', 'pk'], 'verbose_name': '申请材料', 'verbose_name_plural': '申请材料'},
+            name="material",
+            options={
+                "base_manager_name": "all_objects",
+                "ordering": ["sort", "pk"],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+            },
         ),
         migrations.AlterModelManagers(
-            name='material',
+            name="material",
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='material',
-            name='region',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.region', verbose_name='增加该材料的区域'),
+            model_name="material",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.region",
+                verbose_name="增加该材料的区域",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='material',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', False)), fields=('version', 'region', 'name'), name='material_district_extra_once'),
+            model_name="material",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", False)),
+                fields=("version", "region", "name"),
+                name="material_district_extra_once",
+            ),
         ),
     ]

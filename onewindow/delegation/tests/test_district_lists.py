@@ -18,7 +18,13 @@ from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.tests.test_intake_rules import at
 from onewindow.cases.uploads import case_file_add
 from onewindow.catalog import delegation
-from onewindow.catalog.models import Fee, ItemImplementation, Material, ToleranceSetting
+from onewindow.catalog.models import (
+    Fee,
+    ItemImplementation,
+    Material,
+    PublishedVersionError,
+    ToleranceSetting,
+)
 from onewindow.delegation.tests.conftest import City, filed
 from onewindow.supervision.models import Card
 from onewindow.supervision.tests.world import sweep_on
@@ -382,3 +388,17 @@ def test_the_district_clerk_walk_in_form_and_intake_checklist_show_the_district_
     case = filed(town, town.district)
     page = client.get(reverse("cases:intake_case", args=[case.pk])).content.decode()
     assert EXTRA in page and "场所平面图" not in page
+
+
+def test_a_new_city_draft_copies_the_city_materials_only(town):
+    from onewindow.catalog.services import item_version_create_draft
+
+    deviate(town)
+    filed(town, town.district)  # writes the district's extra material row on version 1
+    draft = item_version_create_draft(item=town.version.item)
+    assert [m.name for m in Material.all_objects.filter(version=draft)] == ["申请书", "场所平面图"]
+    # the district's extra row is never edited or removed through the catalog's checks
+    extra = Material.all_objects.get(version=town.version, name=EXTRA)
+    extra.note = "改"
+    with pytest.raises(PublishedVersionError):
+        extra.save()
