@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "onewindow.catalog.models.DeliveryMethod",
         "StepKindEnum": "onewindow.catalog.models.StepKind",
         "CaseStatusEnum": "onewindow.cases.models.CaseStatus",
+        "CasePriorityEnum": "onewindow.cases.models.CasePriority",
         "MaterialStatusEnum": "onewindow.cases.models.MaterialStatus",
         "CommitmentStatusEnum": "onewindow.cases.models.CommitmentStatus",
         "CertificateStatusEnum": "onewindow.certificates.models.CertificateStatus",

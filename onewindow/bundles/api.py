@@ -163,6 +163,10 @@ class BundlePartSerializer(serializers.Serializer):
     case_number = serializers.CharField(allow_null=True)
     item = serializers.CharField()
     department = serializers.CharField()
+    district = serializers.CharField(
+        allow_blank=True,
+        help_text="下放事项由区级部门承办时，承办的区（新区）名称；市级承办为空",
+    )
     status = serializers.CharField()
     status_label = serializers.CharField()
     due = serializers.DateField(allow_null=True)
@@ -204,6 +208,7 @@ def bundle_row(bundle: Bundle) -> dict[str, Any]:
                 "case_number": r.case.number,
                 "item": r.item,
                 "department": r.department,
+                "district": r.district,
                 "status": r.case.status,
                 "status_label": r.status,
                 "due": r.due,

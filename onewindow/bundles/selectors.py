@@ -246,7 +246,7 @@ def regions_for(items: Iterable[ThemeItem]) -> list[Region]:
 
 def _bundles() -> QuerySet[Bundle]:
     parts = BundleCase.objects.select_related(
-        "case__department", "case__item_version", "theme_item__question"
+        "case__department__region", "case__item_version", "theme_item__question"
     )
     return Bundle.objects.select_related("theme", "applicant").prefetch_related(
         Prefetch("parts", queryset=parts)
@@ -331,6 +331,8 @@ class PartRow:
     negative: bool
     reason: str = ""
     effect: str = ""
+    # docs/rules/delegation.md §V1: the district whose bureau handles the sub-case, if any.
+    district: str = ""
 
 
 @dataclass
@@ -458,6 +460,7 @@ def bundle_view(bundle: Bundle) -> BundleView:
                 negative=negative,
                 reason=_reason(case) if negative else "",
                 effect=refusal_effect(bundle.theme, name) if negative else "",
+                district=case.department.region.name if case.department.region else "",
             )
         )
     statuses = [r.case.status for r in rows]

@@ -793,6 +793,12 @@ class CaseFee(models.Model):
     name = models.CharField(_("收费项目"), max_length=200)
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     amount = models.DecimalField(_("实收金额（元）"), max_digits=12, decimal_places=2)
+    # docs/rules/delegation.md §V5: the standard per unit in force for this case when charged —
+    # the handling district's own amount, else the city's. Empty on records made before it was
+    # kept (the fee-list line's amount then applies) and on charges off the list.
+    unit_standard = models.DecimalField(
+        _("收费标准（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     receipt = models.CharField(_("票据号"), max_length=50, blank=True)
     charged_on = models.DateField(_("收费日期"))
     recorded_by = models.ForeignKey(

@@ -21,6 +21,7 @@ from onewindow.catalog.models import (
     Item,
     ItemImplementation,
     ItemVersion,
+    Material,
     Region,
     RegionLevel,
     VersionStatus,
@@ -123,6 +124,186 @@ def committed_days_for(version: ItemVersion, department: Department) -> int:
         .first()
     )
     return own if own is not None and own <= version.statutory_days else version.committed_days
+
+
+def handling_implementation(*, item_id: int, region_id: int | None) -> ItemImplementation | None:
+    """The district's ``handles`` implementation of the item (None for the city)."""
+    if region_id is None:
+        return None
+    return ItemImplementation.objects.filter(
+        item_id=item_id, region_id=region_id, mode=ImplementationMode.HANDLES
+    ).first()
+
+
+def checklist_materials(version: ItemVersion, region_id: int | None) -> list[Material]:
+    """docs/rules/delegation.md §V5: the materials a case of ``version`` handled by the district
+    ``region_id`` asks for — the city's list without the non-core materials the district left
+    out, followed by the district's extra materials (required, non-core). ``region_id`` None
+    (the city) or a district without deviations: the city's list.
+
+    A district's extra material is stored once per city version as a ``Material`` row with
+    ``region`` set (created here on first need), so a case's checklist line can point to it.
+    """
+    city = list(version.materials.all())
+    row = handling_implementation(item_id=version.item_id, region_id=region_id)
+    if row is None or region_id is None:
+        return city
+    city_names = {m.name for m in city}
+    omitted = {name for name in row.omitted_materials or [] if name in city_names}
+    # V5 lets a district leave out only a non-core material; a later city version that made it
+    # core is followed.
+    kept = [m for m in city if not (m.name in omitted and not m.is_core)]
+    extra = [n for n in row.extra_materials or [] if n and n not in city_names]
+    if not extra:
+        return kept
+    existing = {
+        m.name: m for m in Material.all_objects.filter(version=version, region_id=region_id)
+    }
+    sort = max((m.sort for m in city), default=0)
+    added = []
+    for offset, name in enumerate(extra, start=1):
+        material = existing.get(name)
+        if material is None:
+            material, _created = Material.all_objects.get_or_create(
+                version=version,
+                region_id=region_id,
+                name=name,
+                defaults={
+                    "required": True,
+                    "is_core": False,
+                    "sort": sort + offset,
+                    "source": _("区级增加的材料"),
+                    "note": _("依据：%(basis)s") % {"basis": row.legal_basis[:480]}
+                    if row.legal_basis
+                    else "",
+                },
+            )
+        added.append(material)
+    return kept + added
+
+
+def checklist_region_id(*, version: ItemVersion, region: Region | None) -> int | None:
+    """The district whose checklist a case of ``version`` filed in ``region`` follows: that of
+    the district bureau it is routed to (V1), else None (the city)."""
+    department_id = routed_department_id(
+        item_id=version.item_id, department_id=version.item.department_id, region=region
+    )
+    return Department.objects.filter(pk=department_id).values_list("region_id", flat=True).first()
+
+
+def fee_standards(version: ItemVersion, region_id: int | None) -> dict[int, Decimal]:
+    """docs/rules/delegation.md §V5: fee-list line id → the standard a case handled by the
+    district ``region_id`` is charged against — the district's amount where it set one, else the
+    city's."""
+    row = handling_implementation(item_id=version.item_id, region_id=region_id)
+    return _standards(version, row)
+
+
+def _standards(version: ItemVersion, row: ItemImplementation | None) -> dict[int, Decimal]:
+    own = (row.fee_amounts or {}) if row is not None else {}
+    standards: dict[int, Decimal] = {}
+    for fee in version.fees.all():
+        amount = _amount(own[fee.name]) if fee.name in own else None
+        standards[fee.pk] = amount if amount is not None else fee.amount
+    return standards
+
+
+@dataclass(frozen=True)
+class DistrictFee:
+    name: str
+    unit: str
+    city: Decimal
+    district: Decimal
+
+
+@dataclass(frozen=True)
+class DistrictGuide:
+    """A district's version of the city's guide (docs/rules/delegation.md §V5): what its cases are
+    promised, asked for and charged, and the legal basis of the stricter departures."""
+
+    region: Region
+    department: Department
+    committed_days: int
+    city_committed_days: int
+    kept_materials: list[Material]  # the city's lines the district asks for too
+    extra_materials: list[str]  # then these (required, non-core)
+    omitted_materials: list[str]
+    fees: list[DistrictFee]
+    legal_basis: str
+
+    @property
+    def fee_changes(self) -> list[DistrictFee]:
+        return [f for f in self.fees if f.city != f.district]
+
+
+def district_guides(version: ItemVersion) -> list[DistrictGuide]:
+    """docs/rules/delegation.md §V5 on the public guide: every district whose bureau handles the
+    item (V1) and whose implementation departs from the city's published guide."""
+    # the item's implementations (prefetched with their regions by published_guide)
+    rows = sorted(
+        (
+            row
+            for row in version.item.implementations.all()
+            if row.mode == ImplementationMode.HANDLES
+            and row.region.level == RegionLevel.DISTRICT
+            and (
+                row.committed_days is not None
+                or row.fee_amounts
+                or row.extra_materials
+                or row.omitted_materials
+            )
+        ),
+        key=lambda row: (row.region.sort, row.region.code),
+    )
+    if not rows:
+        return []
+    bureaus = {
+        d.region_id: d
+        for d in Department.objects.filter(
+            region_id__in=[r.region_id for r in rows],
+            counterpart_id=version.item.department_id,
+            is_active=True,
+        )
+    }
+    city_materials = list(version.materials.all())
+    city_names = {m.name for m in city_materials}
+    fees = list(version.fees.all())
+    guides = []
+    for row in rows:
+        department = bureaus.get(row.region_id)
+        if department is None:
+            continue  # no bureau yet: its cases go to the city with the city's guide (V1)
+        days = row.committed_days
+        if days is None or days > version.statutory_days:
+            days = version.committed_days
+        standards = _standards(version, row)
+        # the same rule as checklist_materials, without writing the extra materials' rows
+        omitted = {
+            m.name
+            for m in city_materials
+            if m.name in (row.omitted_materials or []) and not m.is_core
+        }
+        guide = DistrictGuide(
+            region=row.region,
+            department=department,
+            committed_days=days,
+            city_committed_days=version.committed_days,
+            kept_materials=[m for m in city_materials if m.name not in omitted],
+            extra_materials=[n for n in row.extra_materials or [] if n and n not in city_names],
+            omitted_materials=sorted(omitted, key=[m.name for m in city_materials].index),
+            fees=[
+                DistrictFee(f.name, f.unit, f.amount, standards.get(f.pk, f.amount)) for f in fees
+            ],
+            legal_basis=row.legal_basis,
+        )
+        if (
+            guide.committed_days != guide.city_committed_days
+            or guide.extra_materials
+            or guide.omitted_materials
+            or guide.fee_changes
+        ):
+            guides.append(guide)
+    return guides
 
 
 def point_accepts(*, region: Region, item_id: int) -> bool:

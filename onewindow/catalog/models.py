@@ -430,10 +430,33 @@ class Condition(VersionChild):
         return self.text[:40]
 
 
+class CityMaterialManager(models.Manager["Material"]):
+    """The city's guide: a version's own materials, without the districts' extra ones
+    (docs/rules/delegation.md §V5). ``version.materials`` and ``Material.objects`` use it; a case's
+    checklist line reaches a district's extra material through its foreign key (base manager)."""
+
+    def get_queryset(self) -> models.QuerySet[Material]:
+        return super().get_queryset().filter(region__isnull=True)
+
+
 class Material(VersionChild):
-    """One line of the materials checklist (申请材料)."""
+    """One line of the materials checklist (申请材料).
+
+    ``region`` set: an extra material a district requires for its cases of this city version
+    (docs/rules/delegation.md §V5), written when a case needs it and never edited; it is not
+    part of the city's guide (``Material.objects`` leaves it out, ``Material.all_objects`` not).
+    """
 
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("增加该材料的区域"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField(_("材料名称"), max_length=200)
     required = models.BooleanField(_("必需"), default=True)
     # G2: core (主要) materials can never be missing at 容缺 acceptance.
@@ -473,12 +496,29 @@ class Material(VersionChild):
         help_text=_("表格类文件，或 JPEG、PNG 图片。"),
     )
 
+    objects = CityMaterialManager()
+    all_objects = models.Manager()
+
     class Meta(VersionChild.Meta):
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "region", "name"],
+                condition=Q(region__isnull=False),
+                name="material_district_extra_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def _check_editable(self) -> None:
+        # A district's extra material is added to a published city version once, never edited.
+        if self.region_id is not None and self._state.adding:
+            return
+        super()._check_editable()
 
 
 class Fee(VersionChild):

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from onewindow.accounts.roles import Role
+from onewindow.catalog.delegation import district_guides
 from onewindow.catalog.models import (
     Condition,
     DeliveryMethod,
@@ -278,6 +279,40 @@ class ItemImplementationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DistrictFeeSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="收费项目")
+    unit = serializers.CharField(help_text="计费单位")
+    city = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="市级收费标准（元）")
+    district = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="该区收费标准（元）"
+    )
+
+
+class DistrictGuideSerializer(serializers.Serializer):
+    """docs/rules/delegation.md §V5: a district's version of the guide."""
+
+    region_code = serializers.CharField(source="region.code", help_text="区划代码")
+    region_name = serializers.CharField(source="region.name", help_text="区（新区）名称")
+    department = serializers.CharField(source="department.name", help_text="承办的区级部门")
+    committed_days = serializers.IntegerField(help_text="该区承诺办结时限（工作日）")
+    city_committed_days = serializers.IntegerField(help_text="市级承诺办结时限（工作日）")
+    materials = serializers.SerializerMethodField(
+        help_text="该区申请材料清单（材料名称，按顺序；增加的材料在后）"
+    )
+    extra_materials = serializers.ListField(
+        child=serializers.CharField(), help_text="该区增加的材料（必需，次要材料）"
+    )
+    omitted_materials = serializers.ListField(
+        child=serializers.CharField(), help_text="该区精简（免于提交）的市级材料"
+    )
+    fees = DistrictFeeSerializer(many=True, help_text="该区各收费项目的标准")
+    legal_basis = serializers.CharField(help_text="增加材料、提高收费或延长时限的法律依据")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_materials(self, guide: Any) -> list[str]:
+        return [m.name for m in guide.kept_materials] + list(guide.extra_materials)
+
+
 class GuideProcessStepSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=StepKind.choices, help_text="环节：承办、审核、批准")
     kind_label = serializers.CharField()
@@ -333,6 +368,9 @@ class ItemDetailSerializer(ItemSerializer):
     delivery_methods = serializers.SerializerMethodField(help_text="送达方式")
     handling = GuideHandlingSerializer(source="*", read_only=True, help_text="办理地点、时间与电话")
     implementations = serializers.SerializerMethodField(help_text="实施区域")
+    district_versions = serializers.SerializerMethodField(
+        help_text="各区实施差异：承办本事项且与市级指南不同的区（新区），在该区申请按该区清单办理"
+    )
     process = serializers.SerializerMethodField(help_text="审批流程（权力运行流程）")
 
     class Meta(ItemSerializer.Meta):
@@ -355,8 +393,13 @@ class ItemDetailSerializer(ItemSerializer):
             "process_summary",
             "process",
             "implementations",
+            "district_versions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DistrictGuideSerializer(many=True))
+    def get_district_versions(self, version: ItemVersion) -> list[dict[str, Any]]:
+        return list(DistrictGuideSerializer(district_guides(version), many=True).data)
 
     def get_is_free(self, version: ItemVersion) -> bool:
         return not version.fees.all()

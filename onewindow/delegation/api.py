@@ -434,7 +434,10 @@ class PointReceiveView(PointBase):
         applicant = WalkInApplicantSerializer(data=data["applicant"])
         if not applicant.is_valid():
             raise exceptions.ValidationError({"applicant": applicant.errors})
-        materials = {f"material_{m.pk}": m.pk for m in version.materials.all()}
+        checklist = delegation.checklist_materials(
+            version, delegation.checklist_region_id(version=version, region=point)
+        )
+        materials = {f"material_{m.pk}": m.pk for m in checklist}
         unknown = [name for name in request.FILES if name not in materials]
         if unknown:
             raise exceptions.ValidationError(

@@ -81,7 +81,10 @@ def point_receive_page(request: HttpRequest, version_id: int) -> HttpResponse:
         )
     specs = form_fields.fields_for(version)
     regions = Region.objects.filter(pk=point.pk)
-    materials = list(version.materials.all())
+    # docs/rules/delegation.md §V5: the list of the department the point hands the case on to.
+    materials = delegation.checklist_materials(
+        version, delegation.checklist_region_id(version=version, region=point)
+    )
     if request.method == "GET":
         form = WalkInForm(
             initial={"idempotency_key": uuid.uuid4().hex, "region": point},

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from onewindow.calendars.selectors import get_calendar
@@ -327,14 +327,15 @@ def refusal_without_reasons(rule: Rule, level: str, today: dt.date) -> Rows | No
 
 def fee_off_list(rule: Rule, level: str, today: dt.date) -> Rows | None:
     """D1 "fees not on the fee list or above it": a charge in the fee ledger (cases.CaseFee)
-    under no line of the case's item version's fee list, or above the line's standard × the
-    quantity charged (cases.services.fees.fee_is_off_list says the same for one record)."""
+    under no line of the case's item version's fee list, or above the standard × the quantity
+    charged (the handling district's own standard where it set one) (cases.services.fees.fee_is_off_list says the same for one record)."""
     if not _violation(level):
         return None
     off_list = (
         Q(fee__isnull=True)
         | ~Q(fee__version_id=F("case__item_version_id"))
-        | Q(amount__gt=F("fee__amount") * F("quantity"))
+        # docs/rules/delegation.md §V5: a district's own standard, kept on the record.
+        | Q(amount__gt=Coalesce(F("unit_standard"), F("fee__amount")) * F("quantity"))
     )
     return CaseFee.objects.filter(off_list).values_list(
         "pk", "case_id", "case__department_id", "charged_on"

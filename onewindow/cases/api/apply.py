@@ -42,6 +42,7 @@ from onewindow.cases.models import (
     Case,
     CaseFile,
     CaseMaterial,
+    CasePriority,
     CaseStatus,
     MaterialStatus,
     StoredFile,
@@ -85,6 +86,11 @@ class CaseSummarySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     status_label = serializers.CharField()
     route = serializers.ChoiceField(choices=ApprovalRoute.choices)
+    priority = serializers.ChoiceField(
+        choices=CasePriority.choices,
+        help_text="优先级：0 一般，10 重点项目，20 重点项目（特急）（docs/rules/projects.md §H4）",
+    )
+    priority_label = serializers.CharField()
     item = ApplyRefSerializer()
     region = ApplyRefSerializer()
     applicant = ApplyPersonSerializer()
@@ -257,6 +263,8 @@ def case_summary(case: Case) -> dict[str, Any]:
         "status": case.status,
         "status_label": str(CaseStatus(case.status).label),
         "route": case.route,
+        "priority": case.priority,
+        "priority_label": str(CasePriority(case.priority).label),
         "item": {"code": version.item.code, "name": version.name},
         "region": {"code": case.region.code, "name": case.region.name},
         "applicant": _person(case.applicant),

@@ -77,7 +77,7 @@ def fee_row(record: CaseFee) -> dict[str, Any]:
         "name": record.name,
         "quantity": record.quantity,
         "amount": record.amount,
-        "standard": fee_standard(record.fee, record.quantity),
+        "standard": fee_standard(record.fee, record.quantity, record.unit_standard),
         "off_list": fee_is_off_list(record),
         "receipt": record.receipt,
         "charged_on": record.charged_on,

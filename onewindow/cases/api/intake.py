@@ -42,6 +42,7 @@ from onewindow.cases import fields as form_fields
 from onewindow.cases.forms.intake import signer_authenticate
 from onewindow.cases.models import (
     Case,
+    CasePriority,
     CaseStatus,
     Channel,
     Commitment,
@@ -52,6 +53,7 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.trail import on_behalf_text
+from onewindow.catalog.delegation import checklist_materials
 
 TAGS = ["cases: intake"]
 
@@ -91,6 +93,11 @@ class QueueItemSerializer(serializers.Serializer):
     received_on = serializers.DateField(help_text="收件日期")
     intake_due = DueDateSerializer(help_text="受理期限（收件后五个工作日）")
     due = IntakeDueSerializer()
+    priority = serializers.ChoiceField(
+        choices=CasePriority.choices,
+        help_text="优先级：0 一般，10 重点项目，20 重点项目（特急）（docs/rules/projects.md §H4）",
+    )
+    priority_label = serializers.CharField()
 
 
 class EventSerializer(serializers.Serializer):
@@ -154,6 +161,11 @@ class IntakeCaseSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     status_label = serializers.CharField()
+    priority = serializers.ChoiceField(
+        choices=CasePriority.choices,
+        help_text="优先级：0 一般，10 重点项目，20 重点项目（特急）（docs/rules/projects.md §H4）",
+    )
+    priority_label = serializers.CharField()
     item = IntakeRefSerializer()
     department = IntakeRefSerializer()
     region = IntakeRefSerializer()
@@ -282,6 +294,11 @@ def _due(due: Any) -> dict[str, Any] | None:
     }
 
 
+def priority_data(case: Case) -> dict[str, Any]:
+    """The key-project marker (docs/rules/projects.md §H4) as the API gives it."""
+    return {"priority": case.priority, "priority_label": str(CasePriority(case.priority).label)}
+
+
 def queue_item(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
@@ -294,6 +311,7 @@ def queue_item(case: Case) -> dict[str, Any]:
         "received_on": case.received_on,
         "intake_due": dues.case_intake_due(case),
         "due": _due(case.intake_due),
+        **priority_data(case),
     }
 
 
@@ -338,6 +356,7 @@ def intake_case(case: Case) -> dict[str, Any]:
         "decision_due": dues.case_decision_due(case),
         "statutory_due": dues.case_statutory_due(case),
         "status_label": str(CaseStatus(case.status).label),
+        **priority_data(case),
         "item": {"code": version.item.code, "name": version.name},
         "department": {"code": case.department.code, "name": case.department.name},
         "region": {"code": case.region.code, "name": case.region.name},
@@ -566,8 +585,12 @@ IDEMPOTENCY_PARAM = idempotency_param(
 
 
 def _walk_in_files(request: Request, version: Any) -> dict[int, list[Any]]:
-    """Files sent as ``material_<material id>`` (several per material allowed)."""
-    materials = {f"material_{m.pk}": m.pk for m in version.materials.all()}
+    """Files sent as ``material_<material id>`` (several per material allowed), against the
+    checklist of the clerk's department (a district bureau's own, docs/rules/delegation.md
+    §V5)."""
+    department = getattr(request.user, "department", None)
+    checklist = checklist_materials(version, department.region_id if department else None)
+    materials = {f"material_{m.pk}": m.pk for m in checklist}
     unknown = [name for name in request.FILES if name not in materials]
     if unknown:
         raise exceptions.ValidationError(

@@ -23,7 +23,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases import fields as form_fields
 from onewindow.cases.models import Case, CaseMaterial, FieldType, MaterialStatus
 from onewindow.cases.services import MaterialFinding, WalkInApplicant
-from onewindow.cases.services.fees import FeeCharge
+from onewindow.cases.services.fees import FeeCharge, case_fee_standards
 from onewindow.catalog.models import Region
 
 # A clerk typing a signer's password wrongly this many times waits before trying again.
@@ -489,10 +489,16 @@ class FeeForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fees = case.item_version.fees.order_by("sort", "pk")
+        # docs/rules/delegation.md §V5: a district bureau's case shows the district's standard.
+        standards = case_fee_standards(case)
         field = self.fields["fee"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            (str(fee.pk), f"{fee.name}({fee.amount} 元{'/' + fee.unit if fee.unit else ''})")
+            (
+                str(fee.pk),
+                f"{fee.name}({standards.get(fee.pk, fee.amount)} 元"
+                f"{'/' + fee.unit if fee.unit else ''})",
+            )
             for fee in fees
         ] + [(OFF_LIST, str(gettext_lazy("清单外收费（须填写项目名称）")))]
 

@@ -27,7 +27,7 @@ from onewindow.cases.models import (
 from onewindow.cases.numbers import case_number_next, query_code_new
 from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog import deadlines
-from onewindow.catalog.delegation import routed_department_id
+from onewindow.catalog.delegation import checklist_materials, routed_department_id
 from onewindow.catalog.models import ItemVersion, Region, VersionStatus
 from onewindow.core import clock
 
@@ -73,8 +73,11 @@ def case_create_draft(
         route=route,
         form_data=form_data or {},
     )
+    # docs/rules/delegation.md §V5: the checklist of the district bureau the case is routed to,
+    # fixed now; a later change of the district's deviations does not touch it.
+    checklist = checklist_materials(item_version, case.department.region_id)
     CaseMaterial.objects.bulk_create(
-        CaseMaterial(case=case, material=material) for material in item_version.materials.all()
+        CaseMaterial(case=case, material=material) for material in checklist
     )
     event_record(
         case,

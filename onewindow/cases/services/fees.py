@@ -22,6 +22,7 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseFee, CaseStatus
 from onewindow.cases.transitions import event_record
+from onewindow.catalog.delegation import fee_standards
 from onewindow.catalog.models import Fee
 from onewindow.core import clock
 
@@ -52,14 +53,26 @@ class FeeCharge:
     charged_on: dt.date | None = None
 
 
-def fee_standard(fee: Fee | None, quantity: int) -> Decimal | None:
-    """The most the fee list allows for ``quantity`` units of ``fee``; None when off the list."""
-    return None if fee is None else fee.amount * quantity
+def fee_standard(
+    fee: Fee | None, quantity: int, unit_standard: Decimal | None = None
+) -> Decimal | None:
+    """The most the fee list allows for ``quantity`` units of ``fee``; None when off the list.
+    ``unit_standard``: the case's own standard (a district's amount, docs/rules/delegation.md
+    §V5), else the city's line."""
+    if fee is None:
+        return None
+    return (unit_standard if unit_standard is not None else fee.amount) * quantity
 
 
 def fee_is_off_list(charge: CaseFee) -> bool:
-    standard = fee_standard(charge.fee, charge.quantity)
+    standard = fee_standard(charge.fee, charge.quantity, charge.unit_standard)
     return standard is None or charge.amount > standard
+
+
+def case_fee_standards(case: Case) -> dict[int, Decimal]:
+    """Fee-list line id → the standard per unit for this case: the district's amount when the
+    case is handled by a district bureau that set one (docs/rules/delegation.md §V5)."""
+    return fee_standards(case.item_version, case.department.region_id)
 
 
 def _amount(value: Any) -> Decimal:
@@ -127,6 +140,7 @@ def case_fee_record(
         name=name,
         quantity=quantity,
         amount=amount,
+        unit_standard=None if fee is None else case_fee_standards(case).get(fee.pk),
         receipt=receipt,
         charged_on=charged_on,
         recorded_by=actor,

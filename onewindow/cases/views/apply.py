@@ -30,6 +30,7 @@ from onewindow.cases.fields import FormInvalid
 from onewindow.cases.models import WITHDRAWABLE, Case, CaseStatus, MaterialStatus
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.trail import agent_steps
+from onewindow.catalog.delegation import district_guides
 from onewindow.catalog.selectors import guide_search, published_guide
 from onewindow.core import clock
 
@@ -98,6 +99,8 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "version": version,
         "form": form,
+        # docs/rules/delegation.md §V5: the region chosen decides the list the draft gets.
+        "district_guides": district_guides(version),
         "is_agent": applicants is not None,
         "no_mandate": applicants is not None and not applicants.exists(),
         "statement": application_selectors.commitment_statement(version)

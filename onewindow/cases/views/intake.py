@@ -49,7 +49,7 @@ from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.services.fees import CHARGEABLE, fee_is_off_list
 from onewindow.cases.window_tabs import tab_bar
 from onewindow.catalog import deadlines
-from onewindow.catalog.delegation import committed_days_for
+from onewindow.catalog.delegation import checklist_materials, committed_days_for
 from onewindow.core import clock
 from onewindow.core.access import deny
 
@@ -422,7 +422,8 @@ def walk_in(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _walk_in_version(request, user, version_id)
     specs = form_fields.fields_for(version)
     regions = application_selectors.implementing_regions(version)
-    materials = list(version.materials.all())
+    # docs/rules/delegation.md §V5: a district bureau's clerk registers against its own list.
+    materials = checklist_materials(version, user.department.region_id if user.department else None)
     if request.method == "GET":
         form = WalkInForm(
             initial={"idempotency_key": uuid.uuid4().hex, "region": regions.first()},

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onewindow.bundles.selectors import themes_by_life_event
+from onewindow.catalog.delegation import district_guides
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
 from onewindow.catalog.process import process_flowchart, process_view
 from onewindow.catalog.selectors import published_guide
@@ -97,6 +98,8 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         "flowchart_svg": mark_safe(render_svg(process_flowchart(version))),
         # docs/rules/consultation.md §K2: the item's published questions (masked public texts).
         "faq": faq_for_item(version.item),
+        # docs/rules/delegation.md §V5: each deviating district's version of the lists.
+        "district_guides": district_guides(version),
     }
     return render(request, "portal/guide_detail.html", context)
 
