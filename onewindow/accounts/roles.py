@@ -94,6 +94,9 @@ class Perm(StrEnum):
     IMPLEMENTATION_EDIT = "implementation.edit"  # one's own region's implementation list
     IMPLEMENTATION_EDIT_ALL = "implementation.edit_all"  # every region's (the centre)
     DRIFT_READ = "implementation.drift_read"  # the drift monitor
+    # conduct (docs/rules/hall.md §J2, §J16–§J19): discipline records, the monthly evaluation's
+    # computation on demand and the bottom windows' rectifications
+    DISCIPLINE_DECIDE = "conduct.discipline_decide"
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -193,6 +196,15 @@ for _role, _perms in _PUBLICITY_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 # key projects (docs/rules/projects.md §H4): the centre's administrator registers them.
 ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {Perm.PROJECT_MANAGE}
+
+
+# conduct (docs/rules/hall.md §J2, §J16–§J19): supervisors decide discipline records and record
+# the bottom windows' rectifications; the administrator's RULES_EDIT covers the evaluation settings.
+_CONDUCT_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SUPERVISOR: frozenset({Perm.DISCIPLINE_DECIDE}),
+}
+for _role, _perms in _CONDUCT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 
 # Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
