@@ -97,6 +97,7 @@ class Perm(StrEnum):
     # conduct (docs/rules/hall.md §J2, §J16–§J19): discipline records, the monthly evaluation's
     # computation on demand and the bottom windows' rectifications
     DISCIPLINE_DECIDE = "conduct.discipline_decide"
+    DISCIPLINE_OWN = "conduct.discipline_own"  # one's own records: read and acknowledge
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -199,9 +200,11 @@ ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {Perm.PROJECT_MANA
 
 
 # conduct (docs/rules/hall.md §J2, §J16–§J19): supervisors decide discipline records and record
-# the bottom windows' rectifications; the administrator's RULES_EDIT covers the evaluation settings.
+# the bottom windows' rectifications; department staff read and acknowledge their own; the
+# administrator's RULES_EDIT covers the evaluation settings.
 _CONDUCT_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset({Perm.DISCIPLINE_DECIDE}),
+    **{role: frozenset({Perm.DISCIPLINE_OWN}) for role in DEPARTMENT_ROLES},
 }
 for _role, _perms in _CONDUCT_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms

@@ -80,7 +80,7 @@ def record_list_for(request: HttpRequest | Request) -> tuple[QuerySet[Discipline
     user: Any = request.user
     if reads_all(user):
         return records_for_supervisor(request), True
-    if getattr(user, "role", None) in DEPARTMENT_ROLES:
+    if has_perm(user, Perm.DISCIPLINE_OWN):
         return records_of(user), False
     raise _deny(request, target="conduct.records", reason="not staff")
 

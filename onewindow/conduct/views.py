@@ -184,9 +184,7 @@ def record_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _actor(request)
-    if user.role not in DEPARTMENT_ROLES:
-        raise deny(request, target="conduct.mine", reason="not staff")
+    user = require_perm(request, Perm.DISCIPLINE_OWN, target="conduct.mine")
     return render(request, "conduct/mine.html", {"rows": selectors.records_of(user)})
 
 
