@@ -12,13 +12,22 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
+from django.test import Client
+from rest_framework.test import APIClient
 
 from onewindow.accounts import services as accounts
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.catalog.models import Department, Window
 from onewindow.consult.models import Complaint, ComplaintResult, ComplaintStatus
-from onewindow.ratings.models import Level, RatingTally
+from onewindow.ratings.models import (
+    BadReview,
+    BadReviewStatus,
+    Level,
+    Rating,
+    RatingTally,
+    Service,
+)
 from onewindow.stats.models import MonthlyRollup
 from onewindow.supervision.models import Card, CardLevel, ObjectKind, Rule
 from onewindow.testing import PASSWORD
@@ -113,4 +122,46 @@ def card(
         object_id=next(_seq),
         department=department,
         issued_at=issued_at or at("2025-11-10"),
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_for(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def bad_review(member: User, *, excluded: bool = False) -> BadReview:
+    """A bad review of a window service ``member`` gave."""
+    department_id = member.department_id
+    assert department_id is not None
+    service = Service.objects.create(
+        kind="window",
+        department_id=department_id,
+        staff=member,
+        description="窗口咨询",
+        finished_at=at("2025-11-09"),
+        rate_by=at("2025-11-16"),
+    )
+    rating = Rating.objects.create(
+        service=service,
+        channel="pad",
+        level=1,
+        rated_at=at("2025-11-09"),
+        month=NOV,
+        department_id=department_id,
+        excluded=excluded,
+    )
+    return BadReview.objects.create(
+        rating=rating,
+        department_id=department_id,
+        status=BadReviewStatus.EXCLUDED if excluded else BadReviewStatus.OPEN,
+        created_at=at("2025-11-09"),
+        due_on=dt.date(2025, 11, 28),
     )
