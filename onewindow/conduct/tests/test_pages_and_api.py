@@ -19,7 +19,7 @@ from onewindow.conduct.models import (
 )
 from onewindow.core.models import AccessDenied
 
-from .world import NOV, TODAY, at, api_for, client_for, closed, ratings, staff, window
+from .world import NOV, TODAY, api_for, at, client_for, closed, ratings, staff, window
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_the_supervisor_removes_and_reinstates_on_the_pages(personas, frozen):
     staff_record = client.get(reverse("consult:staff_record", args=[p.clerk.pk])).content.decode()
     assert 'id="record-discipline"' in staff_record and "调离窗口 1" in staff_record
     api = api_for(p.supervisor).get(f"/api/v1/staff/{p.clerk.pk}/record/").json()
-    section = [s for s in api["sections"] if s["key"] == "discipline"][0]
+    section = next(s for s in api["sections"] if s["key"] == "discipline")
     assert section["rows"][0]["id"] == row.pk and section["counts"]["removal"] == 1
 
 
