@@ -57,7 +57,7 @@ def _interview(today: dt.date, clerk: User, supervisor: User) -> None:
         .first()
     )
     window = clerk.windows.order_by("number").first()
-    if complaint is not None and complaint.window is not None:
+    if complaint is not None and complaint.window_id is not None:
         window = clerk.windows.filter(pk=complaint.window_id).first() or window
     if window is None:
         return

@@ -116,7 +116,7 @@ def card(
     department = win.departments.first()
     assert department is not None
     return Card.objects.create(
-        rule=Rule.objects.order_by("pk").first(),
+        rule=Rule.objects.order_by("pk")[0],
         level=level,
         object_kind=ObjectKind.CASE,
         object_id=next(_seq),
