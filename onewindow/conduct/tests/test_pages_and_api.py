@@ -19,7 +19,18 @@ from onewindow.conduct.models import (
 )
 from onewindow.core.models import AccessDenied
 
-from .world import NOV, TODAY, api_for, at, client_for, closed, ratings, staff, window
+from .world import (
+    NOV,
+    TODAY,
+    api_for,
+    at,
+    client_for,
+    closed,
+    complaint,
+    ratings,
+    staff,
+    window,
+)
 
 
 @pytest.fixture
@@ -301,3 +312,22 @@ def test_public_pages_show_windows_and_masked_names_only(client, personas, froze
     assert "王*" in notices and "让群众在窗口前长时间等候" not in notices
     assert api_for(p.outsider).get("/api/v1/conduct/notices/").json()[0]["staff_name"] == "王*"
     assert dt.date(2025, 11, 1) == WindowScore.objects.values_list("month", flat=True).first()
+
+
+def test_the_staff_member_learns_a_complaint_is_behind_it_not_its_words(personas):
+    p = personas
+    upheld = complaint(p.window, p.applicant, about=p.clerk)
+    row = services.discipline_record(
+        actor=p.supervisor,
+        staff=p.clerk,
+        window_id=p.window.pk,
+        kind=DisciplineKind.INTERVIEW,
+        difficulty="face",
+        reason="约谈。",
+        complaint_id=upheld.pk,
+    )
+    url = reverse("conduct:record", args=[row.pk])
+    own = client_for(p.clerk).get(url).content.decode()
+    assert "已关联经查属实的投诉" in own and upheld.title not in own
+    theirs = client_for(p.supervisor).get(url).content.decode()
+    assert upheld.title in theirs and reverse("consult:complaint", args=[upheld.pk]) in theirs
