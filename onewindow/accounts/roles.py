@@ -225,6 +225,8 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
     Perm.PROJECT_MANAGE: frozenset({"projects"}),  # key projects (read mostly)
 }
+# conduct (docs/rules/hall.md §J3): the monthly evaluation's settings row (the rest read-only)
+ADMIN_APPS[Perm.RULES_EDIT] = ADMIN_APPS[Perm.RULES_EDIT] | {"conduct"}
 
 
 def permissions_of(user: Any) -> frozenset[Perm]:

@@ -91,6 +91,10 @@ SETTING_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
+def weights_message(total: int) -> str:
+    return _("五项权重之和应为 100，现为 %(total)s。") % {"total": total}
+
+
 def _setting_value(name: str, raw: Any, errors: dict[str, list[str]]) -> int | None:
     low, high = SETTING_LIMITS[name]
     try:

@@ -331,3 +331,19 @@ def test_the_staff_member_learns_a_complaint_is_behind_it_not_its_words(personas
     assert "已关联经查属实的投诉" in own and upheld.title not in own
     theirs = client_for(p.supervisor).get(url).content.decode()
     assert upheld.title in theirs and reverse("consult:complaint", args=[upheld.pk]) in theirs
+
+
+def test_the_admin_site_refuses_weights_not_adding_up_to_100(personas):
+    client = client_for(personas.admin)
+    url = "/admin/conduct/conductconfig/add/"
+    values = services.settings_snapshot(ConductConfig()) | {"weight_satisfaction": 45}
+    refused = client.post(url, values)
+    assert (
+        refused.status_code == 200
+        and "五项权重之和应为 100，现为 105。" in refused.content.decode()
+    )
+    assert not ConductConfig.objects.exists()
+    values["weight_satisfaction"] = 40
+    assert client.post(url, values).status_code == 302
+    assert ConductConfig.objects.get().updated_by == personas.admin
+    assert client_for(personas.admin).get("/admin/conduct/discipline/").status_code == 200
