@@ -49,7 +49,7 @@ MONTH = OpenApiParameter("month", str, OpenApiParameter.QUERY, description="月�
 
 
 # --- serializers --------------------------------------------------------------------------------
-class RecordSerializer(serializers.Serializer):
+class ConductRecordSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     staff_id = serializers.IntegerField()
     staff_name = serializers.CharField()
@@ -71,7 +71,7 @@ class RecordSerializer(serializers.Serializer):
     reinstate_reason = serializers.CharField()
 
 
-class NewRecordSerializer(serializers.Serializer):
+class ConductNewRecordSerializer(serializers.Serializer):
     staff = serializers.IntegerField(help_text="工作人员用户编号")
     window = serializers.IntegerField(help_text="该工作人员目前所在窗口的编号")
     kind = serializers.CharField(help_text="warning / interview / notice / removal")
@@ -84,15 +84,15 @@ class NewRecordSerializer(serializers.Serializer):
     bad_review = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class StatementSerializer(serializers.Serializer):
+class ConductStatementSerializer(serializers.Serializer):
     statement = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ConductReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="恢复上岗的理由")
 
 
-class NoticeSerializer(serializers.Serializer):
+class ConductNoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     decided_on = serializers.DateField()
     window_number = serializers.CharField()
@@ -102,20 +102,20 @@ class NoticeSerializer(serializers.Serializer):
     summary = serializers.CharField()
 
 
-class PublicScoreSerializer(serializers.Serializer):
+class ConductPublicScoreSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     window_number = serializers.CharField()
     window_name = serializers.CharField()
     score = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class RankingSerializer(serializers.Serializer):
+class ConductRankingSerializer(serializers.Serializer):
     month = serializers.DateField(allow_null=True)
-    red_flag = PublicScoreSerializer(many=True, help_text="红旗窗口")
-    bottom = PublicScoreSerializer(many=True, help_text="末位窗口")
+    red_flag = ConductPublicScoreSerializer(many=True, help_text="红旗窗口")
+    bottom = ConductPublicScoreSerializer(many=True, help_text="末位窗口")
 
 
-class ScoreSerializer(serializers.Serializer):
+class ConductScoreSerializer(serializers.Serializer):
     window_id = serializers.IntegerField()
     window_number = serializers.CharField()
     window_name = serializers.CharField()
@@ -131,16 +131,16 @@ class ScoreSerializer(serializers.Serializer):
     settings_used = serializers.DictField(child=serializers.IntegerField())
 
 
-class EvaluationSerializer(serializers.Serializer):
+class ConductEvaluationSerializer(serializers.Serializer):
     month = serializers.DateField(allow_null=True)
-    rows = ScoreSerializer(many=True)
+    rows = ConductScoreSerializer(many=True)
 
 
-class ComputeSerializer(serializers.Serializer):
+class ConductComputeSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="已经结束的月份，如 2025-11")
 
 
-class SettingsSerializer(serializers.Serializer):
+class ConductSettingsSerializer(serializers.Serializer):
     weight_satisfaction = serializers.IntegerField()
     weight_on_time = serializers.IntegerField()
     weight_complaints = serializers.IntegerField()
@@ -157,7 +157,7 @@ class SettingsSerializer(serializers.Serializer):
     ranking_size = serializers.IntegerField()
 
 
-class RectificationSerializer(serializers.Serializer):
+class ConductRectificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     window_id = serializers.IntegerField()
     window_number = serializers.CharField()
@@ -169,14 +169,14 @@ class RectificationSerializer(serializers.Serializer):
     done_note = serializers.CharField()
 
 
-class NewRectificationSerializer(serializers.Serializer):
+class ConductNewRectificationSerializer(serializers.Serializer):
     window = serializers.IntegerField()
     month = serializers.CharField(help_text="评价月份，如 2025-11")
     requirement = serializers.CharField(allow_blank=True)
     due_on = serializers.CharField(help_text="整改期限，如 2025-12-31")
 
 
-class DoneSerializer(serializers.Serializer):
+class ConductDoneSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, help_text="整改完成情况")
 
 
@@ -286,7 +286,7 @@ class RankingView(APIView):
         description="docs/rules/hall.md §J18: a month's red-flag and bottom windows (the latest "
         "evaluated month by default); window numbers, names and scores only.",
         parameters=[MONTH],
-        responses={200: RankingSerializer, **error_responses(400)},
+        responses={200: ConductRankingSerializer, **error_responses(400)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -296,7 +296,7 @@ class RankingView(APIView):
             "red_flag": [public_score(r) for r in ranking.red_flag],
             "bottom": [public_score(r) for r in ranking.bottom],
         }
-        return Response(RankingSerializer(data).data)
+        return Response(ConductRankingSerializer(data).data)
 
 
 class NoticesView(APIView):
@@ -306,12 +306,12 @@ class NoticesView(APIView):
         operation_id="conduct_notices",
         summary="通报批评（公开）",
         description="docs/rules/hall.md §J17: window, masked staff name, category, public text.",
-        responses={200: NoticeSerializer(many=True)},
+        responses={200: ConductNoticeSerializer(many=True)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
         rows = [vars(n) for n in selectors.public_notices()]
-        return Response(NoticeSerializer(rows, many=True).data)
+        return Response(ConductNoticeSerializer(rows, many=True).data)
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -322,25 +322,27 @@ class RecordsView(APIView):
         operation_id="conduct_records",
         summary="作风处理记录",
         description="Supervisors: every record; department staff: their own; others a 404.",
-        responses={200: RecordSerializer(many=True), **error_responses(401, 404)},
+        responses={200: ConductRecordSerializer(many=True), **error_responses(401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
         rows, _supervisor = selectors.record_list_for(request)
-        return Response(RecordSerializer([record_data(r) for r in rows[:500]], many=True).data)
+        return Response(
+            ConductRecordSerializer([record_data(r) for r in rows[:500]], many=True).data
+        )
 
     @extend_schema(
         operation_id="conduct_record_create",
         summary="作出作风处理",
         description="Supervisors (docs/rules/hall.md §J2, §J16). A removal takes the staff "
         "member off the window.",
-        request=NewRecordSerializer,
-        responses={201: RecordSerializer, **error_responses(400, 401, 404)},
+        request=ConductNewRecordSerializer,
+        responses={201: ConductRecordSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
         actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target="conduct.new")
-        body = request_body(NewRecordSerializer, request)
+        body = request_body(ConductNewRecordSerializer, request)
         staff = User.objects.filter(pk=body["staff"], role__in=DEPARTMENT_ROLES).first()
         with domain_errors():
             if staff is None:
@@ -357,7 +359,9 @@ class RecordsView(APIView):
                 bad_review_id=body["bad_review"],
             )
         record, _supervisor = selectors.record_get(request, record.pk)
-        return Response(RecordSerializer(record_data(record)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConductRecordSerializer(record_data(record)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RecordView(APIView):
@@ -366,12 +370,12 @@ class RecordView(APIView):
     @extend_schema(
         operation_id="conduct_record",
         summary="作风处理记录详情",
-        responses={200: RecordSerializer, **error_responses(401, 404)},
+        responses={200: ConductRecordSerializer, **error_responses(401, 404)},
         tags=TAGS,
     )
-    def get(self, request: Request, pk: int) -> Response:
-        record, _supervisor = selectors.record_get(request, pk)
-        return Response(RecordSerializer(record_data(record)).data)
+    def get(self, request: Request, record_id: int) -> Response:
+        record, _supervisor = selectors.record_get(request, record_id)
+        return Response(ConductRecordSerializer(record_data(record)).data)
 
 
 class AcknowledgeView(APIView):
@@ -380,22 +384,22 @@ class AcknowledgeView(APIView):
     @extend_schema(
         operation_id="conduct_record_acknowledge",
         summary="本人确认作风处理记录",
-        request=StatementSerializer,
-        responses={200: RecordSerializer, **error_responses(400, 401, 404)},
+        request=ConductStatementSerializer,
+        responses={200: ConductRecordSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int) -> Response:
-        record, _supervisor = selectors.record_get(request, pk)
+    def post(self, request: Request, record_id: int) -> Response:
+        record, _supervisor = selectors.record_get(request, record_id)
         if record.staff_id != request.user.pk:
             raise selectors._deny(
-                request, target=f"conduct.discipline:{pk}:ack", reason="not the staff member"
+                request, target=f"conduct.discipline:{record_id}:ack", reason="not the staff member"
             )
-        body = request_body(StatementSerializer, request)
+        body = request_body(ConductStatementSerializer, request)
         with domain_errors():
             services.discipline_acknowledge(
                 actor=cast(User, request.user), record=record, statement=body["statement"]
             )
-        return Response(RecordSerializer(record_data(record)).data)
+        return Response(ConductRecordSerializer(record_data(record)).data)
 
 
 class ReinstateView(APIView):
@@ -404,17 +408,18 @@ class ReinstateView(APIView):
     @extend_schema(
         operation_id="conduct_record_reinstate",
         summary="调离窗口后恢复上岗",
-        request=ReasonSerializer,
-        responses={200: RecordSerializer, **error_responses(400, 401, 404)},
+        request=ConductReasonSerializer,
+        responses={200: ConductRecordSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int) -> Response:
-        actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target=f"conduct.discipline:{pk}")
-        record, _supervisor = selectors.record_get(request, pk)
-        body = request_body(ReasonSerializer, request)
+    def post(self, request: Request, record_id: int) -> Response:
+        target = f"conduct.discipline:{record_id}"
+        actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target=target)
+        record, _supervisor = selectors.record_get(request, record_id)
+        body = request_body(ConductReasonSerializer, request)
         with domain_errors():
             services.discipline_reinstate(actor=actor, record=record, reason=body["reason"])
-        return Response(RecordSerializer(record_data(record)).data)
+        return Response(ConductRecordSerializer(record_data(record)).data)
 
 
 # --- evaluation, settings, rectifications -------------------------------------------------------
@@ -426,7 +431,7 @@ class EvaluationView(APIView):
         summary="月度窗口评价（各项得分）",
         description="Supervisors: a month's scores with each component (the latest by default).",
         parameters=[MONTH],
-        responses={200: EvaluationSerializer, **error_responses(400, 401, 404)},
+        responses={200: ConductEvaluationSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -437,26 +442,26 @@ class EvaluationView(APIView):
             month = months[0] if months else None
         rows = selectors.scores_of(month) if month else []
         data = {"month": month, "rows": [score_data(r) for r in rows]}
-        return Response(EvaluationSerializer(data).data)
+        return Response(ConductEvaluationSerializer(data).data)
 
     @extend_schema(
         operation_id="conduct_evaluation_compute",
         summary="计算月度窗口评价",
         description="docs/rules/hall.md §J18: an ended month only; replaces that month's scores.",
-        request=ComputeSerializer,
-        responses={201: EvaluationSerializer, **error_responses(400, 401, 404)},
+        request=ConductComputeSerializer,
+        responses={201: ConductEvaluationSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
         actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target="conduct.evaluation")
-        body = request_body(ComputeSerializer, request)
+        body = request_body(ConductComputeSerializer, request)
         month = parse_month(body["month"])
         with domain_errors():
             services.evaluation_compute(month=month, actor=actor)
         assert month is not None
         rows = selectors.scores_of(month.replace(day=1))
         data = {"month": month, "rows": [score_data(r) for r in rows]}
-        return Response(EvaluationSerializer(data).data, status=status.HTTP_201_CREATED)
+        return Response(ConductEvaluationSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class SettingsView(APIView):
@@ -465,7 +470,7 @@ class SettingsView(APIView):
     @extend_schema(
         operation_id="conduct_settings",
         summary="窗口月度评价设置",
-        responses={200: SettingsSerializer, **error_responses(401, 404)},
+        responses={200: ConductSettingsSerializer, **error_responses(401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -477,8 +482,8 @@ class SettingsView(APIView):
         summary="修改窗口月度评价设置",
         description="docs/rules/hall.md §J3: the five weights add up to 100; fields left out "
         "keep their value.",
-        request=SettingsSerializer(partial=True),
-        responses={200: SettingsSerializer, **error_responses(400, 401, 404)},
+        request=ConductSettingsSerializer(partial=True),
+        responses={200: ConductSettingsSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def put(self, request: Request) -> Response:
@@ -496,26 +501,29 @@ class RectificationsView(APIView):
         operation_id="conduct_rectifications",
         summary="末位窗口整改",
         parameters=[MONTH],
-        responses={200: RectificationSerializer(many=True), **error_responses(400, 401, 404)},
+        responses={
+            200: ConductRectificationSerializer(many=True),
+            **error_responses(400, 401, 404),
+        },
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
         require_perm(request, Perm.DISCIPLINE_DECIDE, target="conduct.rectifications")
         rows = selectors.rectifications(_query_month(request))[:500]
         return Response(
-            RectificationSerializer([rectification_data(r) for r in rows], many=True).data
+            ConductRectificationSerializer([rectification_data(r) for r in rows], many=True).data
         )
 
     @extend_schema(
         operation_id="conduct_rectification_create",
         summary="登记末位窗口整改要求",
-        request=NewRectificationSerializer,
-        responses={201: RectificationSerializer, **error_responses(400, 401, 404)},
+        request=ConductNewRectificationSerializer,
+        responses={201: ConductRectificationSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
         actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target="conduct.rectifications")
-        body = request_body(NewRectificationSerializer, request)
+        body = request_body(ConductNewRectificationSerializer, request)
         with domain_errors():
             row = services.rectification_record(
                 actor=actor,
@@ -525,7 +533,8 @@ class RectificationsView(APIView):
                 due_on=_day(body["due_on"]),
             )
         return Response(
-            RectificationSerializer(rectification_data(row)).data, status=status.HTTP_201_CREATED
+            ConductRectificationSerializer(rectification_data(row)).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -535,31 +544,32 @@ class RectificationDoneView(APIView):
     @extend_schema(
         operation_id="conduct_rectification_done",
         summary="确认末位窗口整改完成",
-        request=DoneSerializer,
-        responses={200: RectificationSerializer, **error_responses(400, 401, 404)},
+        request=ConductDoneSerializer,
+        responses={200: ConductRectificationSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
-    def post(self, request: Request, pk: int) -> Response:
-        actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target=f"conduct.rectification:{pk}")
-        row = selectors.rectification_get(request, pk)
-        body = request_body(DoneSerializer, request)
+    def post(self, request: Request, rectification_id: int) -> Response:
+        target = f"conduct.rectification:{rectification_id}"
+        actor = require_perm(request, Perm.DISCIPLINE_DECIDE, target=target)
+        row = selectors.rectification_get(request, rectification_id)
+        body = request_body(ConductDoneSerializer, request)
         with domain_errors():
             services.rectification_done(actor=actor, rectification=row, note=body["note"])
-        return Response(RectificationSerializer(rectification_data(row)).data)
+        return Response(ConductRectificationSerializer(rectification_data(row)).data)
 
 
 urlpatterns: list[URLPattern] = [
     path("conduct/ranking/", RankingView.as_view(), name="conduct-ranking"),
     path("conduct/notices/", NoticesView.as_view(), name="conduct-notices"),
     path("conduct/records/", RecordsView.as_view(), name="conduct-records"),
-    path("conduct/records/<id:pk>/", RecordView.as_view(), name="conduct-record"),
+    path("conduct/records/<id:record_id>/", RecordView.as_view(), name="conduct-record"),
     path(
-        "conduct/records/<id:pk>/acknowledge/",
+        "conduct/records/<id:record_id>/acknowledge/",
         AcknowledgeView.as_view(),
         name="conduct-record-acknowledge",
     ),
     path(
-        "conduct/records/<id:pk>/reinstate/",
+        "conduct/records/<id:record_id>/reinstate/",
         ReinstateView.as_view(),
         name="conduct-record-reinstate",
     ),
@@ -567,7 +577,7 @@ urlpatterns: list[URLPattern] = [
     path("conduct/settings/", SettingsView.as_view(), name="conduct-settings"),
     path("conduct/rectifications/", RectificationsView.as_view(), name="conduct-rectifications"),
     path(
-        "conduct/rectifications/<id:pk>/done/",
+        "conduct/rectifications/<id:rectification_id>/done/",
         RectificationDoneView.as_view(),
         name="conduct-rectification-done",
     ),
