@@ -45,6 +45,7 @@ from onewindow.conduct.models import (
 from onewindow.conduct.views import parse_month
 
 TAGS = ["conduct"]
+ID_MAX = 2**63 - 1  # the largest primary key; a larger number would overflow the database
 MONTH = OpenApiParameter("month", str, OpenApiParameter.QUERY, description="月份，如 2025-11")
 
 
@@ -72,16 +73,22 @@ class ConductRecordSerializer(serializers.Serializer):
 
 
 class ConductNewRecordSerializer(serializers.Serializer):
-    staff = serializers.IntegerField(help_text="工作人员用户编号")
-    window = serializers.IntegerField(help_text="该工作人员目前所在窗口的编号")
+    staff = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="工作人员用户编号")
+    window = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="该工作人员目前所在窗口的编号"
+    )
     kind = serializers.CharField(help_text="warning / interview / notice / removal")
     difficulty = serializers.CharField(help_text="door / face / words / matter / other")
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
     public_summary = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="通报批评必填，公开"
     )
-    complaint = serializers.IntegerField(required=False, allow_null=True, default=None)
-    bad_review = serializers.IntegerField(required=False, allow_null=True, default=None)
+    complaint = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX
+    )
+    bad_review = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=ID_MAX
+    )
 
 
 class ConductStatementSerializer(serializers.Serializer):
@@ -170,7 +177,7 @@ class ConductRectificationSerializer(serializers.Serializer):
 
 
 class ConductNewRectificationSerializer(serializers.Serializer):
-    window = serializers.IntegerField()
+    window = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     month = serializers.CharField(help_text="评价月份，如 2025-11")
     requirement = serializers.CharField(allow_blank=True)
     due_on = serializers.CharField(help_text="整改期限，如 2025-12-31")
@@ -488,9 +495,10 @@ class SettingsView(APIView):
     )
     def put(self, request: Request) -> Response:
         actor = require_perm(request, Perm.RULES_EDIT, target="conduct.settings")
-        values = request.data if isinstance(request.data, dict) else {}
+        body = ConductSettingsSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
         with domain_errors():
-            row = services.config_update(actor=actor, values=dict(values))
+            row = services.config_update(actor=actor, values=dict(body.validated_data))
         return Response(services.settings_snapshot(row))
 
 

@@ -49,7 +49,10 @@ def config() -> ConductConfig:
 
 
 def _text(value: Any, *, limit: int) -> str:
-    return str(value or "").replace("\r\n", "\n").strip()[: limit + 1]
+    """The text stripped, NUL characters dropped (PostgreSQL refuses them), cut one past the
+    limit so the length check still sees it is too long."""
+    text = value if isinstance(value, str) else ""
+    return text.replace("\x00", "").replace("\r\n", "\n").strip()[: limit + 1]
 
 
 def _require(actor: User, perm: Perm) -> None:
