@@ -347,3 +347,21 @@ def test_the_admin_site_refuses_weights_not_adding_up_to_100(personas):
     assert client.post(url, values).status_code == 302
     assert ConductConfig.objects.get().updated_by == personas.admin
     assert client_for(personas.admin).get("/admin/conduct/discipline/").status_code == 200
+
+
+def test_the_pages_before_any_month_is_evaluated(client, personas):
+    for name in ("conduct:red_flag", "conduct:display", "conduct:notices"):
+        assert client.get(reverse(name)).status_code == 200
+    assert "还没有公布月度窗口评价" in client.get(reverse("conduct:red_flag")).content.decode()
+    assert api_for(personas.outsider).get("/api/v1/conduct/ranking/").json() == {
+        "month": None,
+        "red_flag": [],
+        "bottom": [],
+    }
+    supervisor = client_for(personas.supervisor)
+    for name in ("conduct:records", "conduct:evaluation", "conduct:rectifications"):
+        assert supervisor.get(reverse(name)).status_code == 200
+    assert api_for(personas.supervisor).get("/api/v1/conduct/evaluation/").json() == {
+        "month": None,
+        "rows": [],
+    }
