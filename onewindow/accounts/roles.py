@@ -94,6 +94,10 @@ class Perm(StrEnum):
     IMPLEMENTATION_EDIT = "implementation.edit"  # one's own region's implementation list
     IMPLEMENTATION_EDIT_ALL = "implementation.edit_all"  # every region's (the centre)
     DRIFT_READ = "implementation.drift_read"  # the drift monitor
+    # conduct (docs/rules/hall.md §J2, §J16–§J19): discipline records, the monthly evaluation's
+    # computation on demand and the bottom windows' rectifications
+    DISCIPLINE_DECIDE = "conduct.discipline_decide"
+    DISCIPLINE_OWN = "conduct.discipline_own"  # one's own records: read and acknowledge
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -195,6 +199,17 @@ for _role, _perms in _PUBLICITY_PERMISSIONS.items():
 ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {Perm.PROJECT_MANAGE}
 
 
+# conduct (docs/rules/hall.md §J2, §J16–§J19): supervisors decide discipline records and record
+# the bottom windows' rectifications; department staff read and acknowledge their own; the
+# administrator's RULES_EDIT covers the evaluation settings.
+_CONDUCT_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SUPERVISOR: frozenset({Perm.DISCIPLINE_DECIDE}),
+    **{role: frozenset({Perm.DISCIPLINE_OWN}) for role in DEPARTMENT_ROLES},
+}
+for _role, _perms in _CONDUCT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+
 # Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 
@@ -210,6 +225,8 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
     Perm.PROJECT_MANAGE: frozenset({"projects"}),  # key projects (read mostly)
 }
+# conduct (docs/rules/hall.md §J3): the monthly evaluation's settings row (the rest read-only)
+ADMIN_APPS[Perm.RULES_EDIT] = ADMIN_APPS[Perm.RULES_EDIT] | {"conduct"}
 
 
 def permissions_of(user: Any) -> frozenset[Perm]:

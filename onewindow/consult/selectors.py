@@ -8,6 +8,7 @@ never the investigation), supervisors every complaint and the staff records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -243,12 +244,23 @@ def bad_reviews_section(staff: User) -> RecordSection:
     )
 
 
+# Sections a higher app adds to the record (conduct's discipline records): each a function of
+# the staff member returning a ``RecordSection`` whose rows are plain dicts (the API returns them).
+EXTRA_SECTIONS: list[Callable[[User], RecordSection]] = []
+
+
+def record_section_register(section: Callable[[User], RecordSection]) -> None:
+    """Add a section after the complaints and bad reviews (once per function)."""
+    if section not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append(section)
+
+
 def staff_record(request: HttpRequest | Request, staff_id: int) -> StaffRecord:
     """A staff member's record for supervisors: its sections in order."""
     staff = record_staff_get(request, staff_id)
-    return StaffRecord(
-        staff=staff, sections=[complaints_section(staff), bad_reviews_section(staff)]
-    )
+    sections = [complaints_section(staff), bad_reviews_section(staff)]
+    sections += [extra(staff) for extra in EXTRA_SECTIONS]
+    return StaffRecord(staff=staff, sections=sections)
 
 
 def staff_with_complaints() -> QuerySet[User]:

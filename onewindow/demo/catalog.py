@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import bundles as demo_bundles
+from onewindow.demo import conduct as demo_conduct
 from onewindow.demo import delegation as demo_delegation
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import projects as demo_projects
@@ -105,7 +106,8 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
-        demo_bundles.reset()  # first: its sub-cases hold on to cases and items
+        demo_conduct.reset()  # first: its records hold on to complaints, bad reviews, windows
+        demo_bundles.reset()  # its sub-cases hold on to cases and items
         consult_reset()
         demo_projects.reset()
         demo_cases_reset()
@@ -156,6 +158,8 @@ def load_demo(
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
         demo_stats.load(day)  # recounts the rollups over everything generated above
+        # discipline records and the evaluated months (on the rollups, ratings and complaints)
+        demo_conduct.load(day)
         # District bureaus and staff after the history, whose cases stay with the city
         # (docs/rules/delegation.md §V1).
         demo_delegation.load(day)

@@ -314,6 +314,36 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.DRIFT_READ,
         workbench=True,
     ),
+    # conduct (docs/rules/hall.md §J2, §J3, §J16–§J19)
+    Column(
+        "conduct:red_flag",
+        _("红旗窗口"),
+        _("每月综合评价评出的红旗窗口和末位窗口，以及窗口作风通报批评"),
+        also=("conduct:notices",),
+        bar=False,  # reached from 满意度评价 and the home page tiles; the bar stays one row
+    ),
+    Column(
+        "conduct:records",
+        _("窗口作风"),
+        _("作风处理记录、月度窗口评价和末位窗口整改"),
+        perm=Perm.DISCIPLINE_DECIDE,
+        workbench=True,
+        also=("/conduct/",),
+    ),
+    Column(
+        "conduct:mine",
+        _("我的作风记录"),
+        _("对本人作出的作风处理决定及本人确认"),
+        perm=Perm.DISCIPLINE_OWN,
+        workbench=True,
+    ),
+    Column(
+        "conduct:settings",
+        _("窗口评价设置"),
+        _("月度窗口评价的权重和扣分标准"),
+        perm=Perm.RULES_EDIT,
+        workbench=True,
+    ),
 )
 WORKBENCH_LABEL = _("工作台")
 

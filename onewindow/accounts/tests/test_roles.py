@@ -115,6 +115,11 @@ EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {
     "implementation.drift_read",
 }
 EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_read"}
+# conduct (docs/rules/hall.md §J2, §J16): supervisors decide discipline records; department staff
+# read and acknowledge their own.
+EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"conduct.discipline_decide"}
+for _role in (Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD):
+    EXPECTED[_role] = EXPECTED[_role] | {"conduct.discipline_own"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -166,6 +171,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "ratings",
         "bundles",
         "projects",
+        "conduct",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

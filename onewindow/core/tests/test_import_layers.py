@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("publicity",),
     ("supervision",),
     ("stats",),
-    ("bundles", "projects"),
+    ("bundles", "projects", "conduct"),
     ("portal",),
     ("demo",),
 )

@@ -151,6 +151,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "公示异议",
         "重点项目",
         "统计分析",
+        "我的作风记录",  # docs/rules/hall.md §J16: every department staff member's own records
         "网上办事大厅",
     ]
     assert 'class="workbench"' in _page(chief, reverse("review:inbox"))
