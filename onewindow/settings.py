@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.sitehelp",
     "onewindow.publicity",
+    "onewindow.agencies",
     "onewindow.consult",
     "onewindow.stats",
     "onewindow.bundles",

@@ -115,6 +115,11 @@ EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {
     "implementation.drift_read",
 }
 EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_read"}
+# agencies (docs/rules/agencies.md §I7–§I11): the registry, the agency's desk, report review.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"agency.manage"}
+EXPECTED[Role.AGENCY] = {"guide.read", "agency.work"}
+for _role in (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF):
+    EXPECTED[_role] = EXPECTED[_role] | {"agency.report_review"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -166,6 +171,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "ratings",
         "bundles",
         "projects",
+        "agencies",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()
