@@ -517,6 +517,7 @@ def report_review(*, selection: Selection, actor: Any, accept: bool, remark: str
 def job_rate(*, selection: Selection, actor: Any, score: object, comment: str = "") -> JobRating:
     """docs/rules/agencies.md §I9: the applicant and the department each rate a job once (1–5),
     after its report."""
+    selection = Selection.objects.select_for_update().select_related("case").get(pk=selection.pk)
     if selection.status not in (JobStatus.REPORTED, JobStatus.RETURNED, JobStatus.APPROVED):
         raise JobState(_("机构提交报告后才能评价。"))
     if cases_of_applicant(actor).filter(pk=selection.case_id).exists():
