@@ -118,7 +118,7 @@ def unqualified_reason(agency: Agency, requirement: ServiceRequirement, day: dt.
 
 def qualified_agencies(requirement: ServiceRequirement, day: dt.date) -> QuerySet[Agency]:
     """docs/rules/agencies.md §I4: active, offering the service type, holding the required
-    qualification valid on ``day``; ordered by id (the draw's order, §I5)."""
+    qualification valid on ``day``; ordered by id (the order of the draw, I5)."""
     return (
         Agency.objects.filter(
             status=AgencyStatus.ACTIVE,
