@@ -29,7 +29,20 @@ from onewindow.core.readonly_admin import ReadOnlyAdmin
 class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = "__all__"
+        fields = [
+            "name",
+            "credit_code",
+            "status",
+            "status_reason",
+            "promised_days",
+            "address",
+            "contact",
+            "phone",
+            "intro",
+            "service_types",
+            "departments",
+            "items",
+        ]
 
     def clean_credit_code(self) -> str:
         try:

@@ -261,7 +261,9 @@ class AgenciesView(APIView):
     )
     def get(self, request: Request) -> Response:
         p = request.query_params
-        rows = selectors.agencies_public(p.get("q", ""), p.get("service_type", ""), p.get("grade", ""))
+        rows = selectors.agencies_public(
+            p.get("q", ""), p.get("service_type", ""), p.get("grade", "")
+        )
         return paginated(request, self, rows, AgencySerializer, _agency_row)
 
     @extend_schema(
@@ -296,7 +298,9 @@ class AgencyView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, agency_id: int) -> Response:
-        return Response(AgencyDetailSerializer(_agency_detail(selectors.agency_public(agency_id))).data)
+        return Response(
+            AgencyDetailSerializer(_agency_detail(selectors.agency_public(agency_id))).data
+        )
 
 
 def _managed_agency(request: Request, agency_id: int) -> Agency:
@@ -343,7 +347,9 @@ class AgencyViolationsView(APIView):
         body = ViolationInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with domain_errors():
-            violation = services.violation_record(agency=agency, actor=request.user, **body.validated_data)
+            violation = services.violation_record(
+                agency=agency, actor=request.user, **body.validated_data
+            )
         return Response(ViolationSerializer(violation).data, status=status.HTTP_201_CREATED)
 
 
@@ -428,13 +434,17 @@ class SelectionsView(APIView):
         return Response(_selection_out(selection), status=status.HTTP_201_CREATED)
 
 
-def _select(request: Any, case: Any, requirement: ServiceRequirement, data: dict[str, Any]) -> Selection:
+def _select(
+    request: Any, case: Any, requirement: ServiceRequirement, data: dict[str, Any]
+) -> Selection:
     method = data["method"]
     if method == Method.DIRECT:
         agency = Agency.objects.filter(pk=data.get("agency") or 0).first()
         if agency is None:
             raise Invalid({"agency": ["请选择中介机构。"]})
-        return services.select_direct(case=case, requirement=requirement, agency=agency, actor=request.user)
+        return services.select_direct(
+            case=case, requirement=requirement, agency=agency, actor=request.user
+        )
     if method == Method.DRAW:
         return services.select_draw(case=case, requirement=requirement, actor=request.user)
     if data.get("deadline") is None:
@@ -488,7 +498,10 @@ class SelectionBidsView(APIView):
         body.is_valid(raise_exception=True)
         with domain_errors():
             bid = services.bid_place(
-                selection=selection, agency=agency, actor=request.user, amount=body.validated_data["amount"]
+                selection=selection,
+                agency=agency,
+                actor=request.user,
+                amount=body.validated_data["amount"],
             )
         return Response(BidSerializer(bid).data, status=status.HTTP_201_CREATED)
 
@@ -525,7 +538,9 @@ class SelectionReviewView(APIView):
         body = ReviewInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with domain_errors():
-            selection = services.report_review(selection=selection, actor=request.user, **body.validated_data)
+            selection = services.report_review(
+                selection=selection, actor=request.user, **body.validated_data
+            )
         return Response(_selection_out(selection))
 
 
@@ -597,7 +612,9 @@ class JobDeclineView(APIView):
         body = DeclineInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with domain_errors():
-            job = services.job_decline(selection=job, agency=agency, reason=body.validated_data["reason"])
+            job = services.job_decline(
+                selection=job, agency=agency, reason=body.validated_data["reason"]
+            )
         return Response(_selection_out(job))
 
 
@@ -662,9 +679,15 @@ urlpatterns: list[URLPattern] = [
         name="agency-selection-ratings",
     ),
     path("agency-jobs/", JobsView.as_view(), name="agency-jobs"),
-    path("agency-jobs/<id:selection_id>/accept/", JobAcceptView.as_view(), name="agency-job-accept"),
     path(
-        "agency-jobs/<id:selection_id>/decline/", JobDeclineView.as_view(), name="agency-job-decline"
+        "agency-jobs/<id:selection_id>/accept/", JobAcceptView.as_view(), name="agency-job-accept"
     ),
-    path("agency-jobs/<id:selection_id>/report/", JobReportView.as_view(), name="agency-job-report"),
+    path(
+        "agency-jobs/<id:selection_id>/decline/",
+        JobDeclineView.as_view(),
+        name="agency-job-decline",
+    ),
+    path(
+        "agency-jobs/<id:selection_id>/report/", JobReportView.as_view(), name="agency-job-report"
+    ),
 ]

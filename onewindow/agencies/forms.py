@@ -78,11 +78,17 @@ class StatusForm(forms.Form):
 
 
 class ViolationForm(forms.Form):
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     description = forms.CharField(label=_("违规情形"), widget=forms.Textarea, max_length=2000)
     suspend = forms.BooleanField(label=_("暂停服务"), required=False)
 
 
 class AssessmentForm(forms.Form):
-    period_start = forms.DateField(label=_("考核期自"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("考核期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("考核期自"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("考核期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -300,7 +300,9 @@ class Bid(models.Model):
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="bids")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="bids")
     amount = models.DecimalField(_("报价（元）"), max_digits=12, decimal_places=2)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     placed_at = models.DateTimeField(_("报价时间"))
 
     class Meta:
@@ -330,7 +332,9 @@ class JobRating(models.Model):
         _("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(_("评价意见"), max_length=500, blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     rated_at = models.DateTimeField(_("评价时间"))
 
     class Meta:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
 from onewindow.agencies.errors import (
     AgencyError,
     BiddingClosed,
@@ -41,7 +42,6 @@ from onewindow.agencies.models import (
     ServiceType,
     Violation,
 )
-from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
 from onewindow.calendars.selectors import add_working_days, get_calendar
 from onewindow.cases.models import Case, CaseFile, CaseStatus
 from onewindow.cases.selectors import cases_of_applicant
@@ -167,7 +167,10 @@ def agency_save(
     except Invalid as err:
         errors.update(err.errors)
         code = ""
-    if code and Agency.objects.filter(credit_code=code).exclude(pk=getattr(agency, "pk", None)).exists():
+    same = Agency.objects.filter(credit_code=code)
+    if agency is not None and agency.pk is not None:
+        same = same.exclude(pk=agency.pk)
+    if code and same.exists():
         errors["credit_code"] = [_("该统一社会信用代码已登记。")]
     if not isinstance(promised_days, int) or not 1 <= promised_days <= 120:
         errors["promised_days"] = [_("承诺办理时限应为 1 至 120 个工作日。")]
@@ -255,7 +258,9 @@ def _chooser_check(case: Case, requirement: ServiceRequirement, actor: Any) -> N
 
 
 def _fee_max(agency: Agency, requirement: ServiceRequirement) -> Decimal | None:
-    fee = FeeStandard.objects.filter(agency=agency, service_type=requirement.service_type_id).first()
+    fee = FeeStandard.objects.filter(
+        agency=agency, service_type=requirement.service_type_id
+    ).first()
     return fee.amount_max if fee else None
 
 

@@ -31,6 +31,10 @@ def _error(request: HttpRequest, err: DomainError) -> None:
         messages.error(request, err.message)
 
 
+def _invalid(form: Any) -> Invalid:
+    return Invalid({k: [str(e) for e in v] for k, v in form.errors.items()})
+
+
 def _form_errors(request: HttpRequest, form: Any) -> None:
     for texts in form.errors.values():
         for text in texts:
@@ -44,7 +48,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     q, code = "", ""
     if search.is_valid():
         q = search.cleaned_data["q"]
-        code = search.cleaned_data["service_type"].code if search.cleaned_data["service_type"] else ""
+        code = (
+            search.cleaned_data["service_type"].code if search.cleaned_data["service_type"] else ""
+        )
     page = Paginator(selectors.agencies_public(q, code), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,7 +100,11 @@ def case_selection(request: HttpRequest, case_id: int) -> HttpResponse:
         status = 200
     today = clock.today()
     rows = [
-        {"r": r, "qualified": services.qualified_agencies(r, today), "form": f.SelectForm(initial={"requirement": r.pk})}
+        {
+            "r": r,
+            "qualified": services.qualified_agencies(r, today),
+            "form": f.SelectForm(initial={"requirement": r.pk}),
+        }
         for r in requirements
     ]
     return render(
@@ -105,12 +115,16 @@ def case_selection(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _select(request: HttpRequest, case: Any, requirement: ServiceRequirement, data: dict[str, Any]) -> Any:
+def _select(
+    request: HttpRequest, case: Any, requirement: ServiceRequirement, data: dict[str, Any]
+) -> Any:
     if data["method"] == Method.DIRECT:
         agency = Agency.objects.filter(pk=data.get("agency") or 0).first()
         if agency is None:
             raise Invalid({"agency": [_("请选择中介机构。")]})
-        return services.select_direct(case=case, requirement=requirement, agency=agency, actor=request.user)
+        return services.select_direct(
+            case=case, requirement=requirement, agency=agency, actor=request.user
+        )
     if data["method"] == Method.DRAW:
         return services.select_draw(case=case, requirement=requirement, actor=request.user)
     if data.get("deadline") is None:
@@ -131,12 +145,12 @@ def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
             elif action == "review":
                 form = f.ReviewForm(request.POST)
                 if not form.is_valid():
-                    raise Invalid({k: list(v) for k, v in form.errors.items()})
+                    raise _invalid(form)
                 services.report_review(selection=selection, actor=request.user, **form.cleaned_data)
             elif action == "rate":
                 rform = f.RatingForm(request.POST)
                 if not rform.is_valid():
-                    raise Invalid({k: list(v) for k, v in rform.errors.items()})
+                    raise _invalid(rform)
                 services.job_rate(selection=selection, actor=request.user, **rform.cleaned_data)
             else:
                 raise Invalid({"action": [_("未知的操作。")]})
@@ -189,15 +203,26 @@ def desk_action(request: HttpRequest, selection_id: int) -> HttpResponse:
         if action == "accept":
             services.job_accept(selection=job, agency=agency)
         elif action == "decline":
-            services.job_decline(selection=job, agency=agency, reason=request.POST.get("reason", ""))
+            services.job_decline(
+                selection=job, agency=agency, reason=request.POST.get("reason", "")
+            )
         elif action == "bid":
-            services.bid_place(selection=job, agency=agency, actor=request.user, amount=request.POST.get("amount", ""))
+            services.bid_place(
+                selection=job,
+                agency=agency,
+                actor=request.user,
+                amount=request.POST.get("amount", ""),
+            )
         elif action == "report":
             upload = request.FILES.get("file")
             if upload is None:
                 raise Invalid({"file": [_("请选择报告文件。")]})
             services.job_report(
-                selection=job, agency=agency, actor=request.user, upload=upload, fee=request.POST.get("fee", "")
+                selection=job,
+                agency=agency,
+                actor=request.user,
+                upload=upload,
+                fee=request.POST.get("fee", ""),
             )
         else:
             raise Invalid({"action": [_("未知的操作。")]})
@@ -226,7 +251,9 @@ def _manage_page(request: HttpRequest, status: int = 200, agency_form: Any = Non
         request,
         "agencies/manage.html",
         {
-            "agencies": Agency.objects.prefetch_related("qualifications", "service_types").order_by("pk"),
+            "agencies": Agency.objects.prefetch_related("qualifications", "service_types").order_by(
+                "pk"
+            ),
             "agency_form": agency_form or f.AgencyForm(),
             "status_form": f.StatusForm(),
             "violation_form": f.ViolationForm(),
@@ -249,38 +276,44 @@ def manage(request: HttpRequest) -> HttpResponse:
         if action == "register":
             form = f.AgencyForm(request.POST)
             if not form.is_valid():
-                raise Invalid({k: list(v) for k, v in form.errors.items()})
+                raise _invalid(form)
             data = dict(form.cleaned_data)
             services.agency_save(service_types=list(data.pop("service_types")), **data)
         elif action == "assess":
             aform = f.AssessmentForm(request.POST)
             if not aform.is_valid():
-                raise Invalid({k: list(v) for k, v in aform.errors.items()})
+                raise _invalid(aform)
             services.assess_period(
                 start=aform.cleaned_data["period_start"],
                 end=aform.cleaned_data["period_end"],
                 actor=request.user,
             )
         elif action in ("status", "violation"):
-            agency = Agency.objects.filter(pk=request.POST.get("agency", "") or 0).first() if (
-                request.POST.get("agency", "").isdigit()
-            ) else None
+            agency = (
+                Agency.objects.filter(pk=request.POST.get("agency", "") or 0).first()
+                if (request.POST.get("agency", "").isdigit())
+                else None
+            )
             if agency is None:
                 raise Invalid({"agency": [_("请选择中介机构。")]})
             if action == "status":
                 sform = f.StatusForm(request.POST)
                 if not sform.is_valid():
-                    raise Invalid({k: list(v) for k, v in sform.errors.items()})
+                    raise _invalid(sform)
                 services.agency_status_set(agency=agency, **sform.cleaned_data)
             else:
                 vform = f.ViolationForm(request.POST)
                 if not vform.is_valid():
-                    raise Invalid({k: list(v) for k, v in vform.errors.items()})
-                services.violation_record(agency=agency, actor=request.user, **{
-                    "occurred_on": vform.cleaned_data["occurred_on"],
-                    "description": vform.cleaned_data["description"],
-                    "suspend": vform.cleaned_data["suspend"],
-                })
+                    raise _invalid(vform)
+                services.violation_record(
+                    agency=agency,
+                    actor=request.user,
+                    **{
+                        "occurred_on": vform.cleaned_data["occurred_on"],
+                        "description": vform.cleaned_data["description"],
+                        "suspend": vform.cleaned_data["suspend"],
+                    },
+                )
         else:
             raise Invalid({"action": [_("未知的操作。")]})
     except DomainError as err:

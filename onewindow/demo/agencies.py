@@ -52,13 +52,36 @@ TYPES = (
 QUALIFICATION = {code: q for code, _n, q in TYPES}
 
 # name, service types, departments, promised working days, fee (min, max, unit), state
-AGENCIES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], int, tuple[int, int, str], str], ...] = (
+AGENCIES: tuple[
+    tuple[str, tuple[str, ...], tuple[str, ...], int, tuple[int, int, str], str], ...
+] = (
     ("鄂州市华测测绘有限公司", ("survey",), ("ZRZY", "ZJJ"), 7, (1500, 6000, "宗"), ""),
-    ("湖北鄂东勘测规划设计院有限公司", ("survey", "geohazard"), ("ZRZY",), 10, (2000, 8000, "宗"), ""),
+    (
+        "湖北鄂东勘测规划设计院有限公司",
+        ("survey", "geohazard"),
+        ("ZRZY",),
+        10,
+        (2000, 8000, "宗"),
+        "",
+    ),
     ("鄂州市信达资产评估事务所", ("appraisal",), ("CZJ", "ZRZY"), 8, (3000, 20000, "项"), ""),
-    ("湖北众联资产评估有限公司鄂州分公司", ("appraisal",), ("CZJ",), 10, (5000, 30000, "项"), "expiring"),
+    (
+        "湖北众联资产评估有限公司鄂州分公司",
+        ("appraisal",),
+        ("CZJ",),
+        10,
+        (5000, 30000, "项"),
+        "expiring",
+    ),
     ("湖北绿源环境科技有限公司", ("eia",), ("STHJ",), 20, (20000, 80000, "项"), ""),
-    ("鄂州市环科环境工程咨询有限公司", ("eia", "soil"), ("STHJ", "SLJ"), 25, (15000, 60000, "项"), "expired"),
+    (
+        "鄂州市环科环境工程咨询有限公司",
+        ("eia", "soil"),
+        ("STHJ", "SLJ"),
+        25,
+        (15000, 60000, "项"),
+        "expired",
+    ),
     ("湖北建科施工图审查有限公司", ("drawing",), ("ZJJ",), 10, (8000, 40000, "项"), ""),
     ("鄂州市正衡建筑设计审查中心", ("drawing",), ("ZJJ", "RFB"), 12, (6000, 35000, "项"), ""),
     ("湖北安泰安全技术评价有限公司", ("safety",), ("YJJ",), 15, (10000, 50000, "项"), ""),
@@ -122,7 +145,10 @@ def load(today: dt.date | None = None) -> list[Agency]:
             )
         for staff_name, title in STAFF[: 1 + n % 3]:
             AgencyStaff.objects.create(
-                agency=agency, name=staff_name, title=title, certificate=f"执业证{n:03d}-{title[:2]}"
+                agency=agency,
+                name=staff_name,
+                title=title,
+                certificate=f"执业证{n:03d}-{title[:2]}",
             )
         if state == "suspended":
             admin = User.objects.filter(role="admin").order_by("pk").first()

@@ -147,6 +147,8 @@ def load_demo(
         _load_catalog(progress)
         demo_lists.load(today or clock.today())
         demo_search.load(today or clock.today())
+        # the intermediary services market (onewindow.demo.agencies): needs items, not cases
+        demo_agencies.load(today or clock.today())
         if not count:
             demo_delegation.load(today or clock.today())
             return None
@@ -157,7 +159,6 @@ def load_demo(
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
-        demo_agencies.load(day)  # the intermediary services market (onewindow.demo.agencies)
         demo_stats.load(day)  # recounts the rollups over everything generated above
         # District bureaus and staff after the history, whose cases stay with the city
         # (docs/rules/delegation.md §V1).

@@ -42,7 +42,11 @@ def test_public_listing_and_detail_without_login(aworld):
 
 def test_admin_registers_with_a_checked_credit_code(aworld):
     admin = api(aworld.p.admin)
-    bad = admin.post("/api/v1/agencies/", {"name": "新测绘公司", "credit_code": "91420700MA4K00001X"}, format="json")
+    bad = admin.post(
+        "/api/v1/agencies/",
+        {"name": "新测绘公司", "credit_code": "91420700MA4K00001X"},
+        format="json",
+    )
     assert bad.status_code == 400
     assert "credit_code" in str(bad.json())
     ok = admin.post(
@@ -106,16 +110,20 @@ def test_bids_by_agencies_and_their_errors(aworld, frozen):
     expired = aworld.agency("过期测绘公司", valid_to="2025-11-03")
     good_user, expired_user = aworld.account(good), aworld.account(expired)
     with frozen(TODAY, 9):
-        sel = api(aworld.p.applicant).post(
-            "/api/v1/agency-selections/",
-            {
-                "case": aworld.case().pk,
-                "requirement": aworld.requirement.pk,
-                "method": "bid",
-                "deadline": "2025-11-05T17:00:00+08:00",
-            },
-            format="json",
-        ).json()
+        sel = (
+            api(aworld.p.applicant)
+            .post(
+                "/api/v1/agency-selections/",
+                {
+                    "case": aworld.case().pk,
+                    "requirement": aworld.requirement.pk,
+                    "method": "bid",
+                    "deadline": "2025-11-05T17:00:00+08:00",
+                },
+                format="json",
+            )
+            .json()
+        )
     url = f"/api/v1/agency-selections/{sel['id']}/bids/"
     with frozen("2025-11-04"):
         refused = api(expired_user).post(url, {"amount": "900"}, format="json")
@@ -138,17 +146,28 @@ def test_agency_desk_report_into_the_case_and_404s(aworld, frozen):
     user, other_user = aworld.account(mine), aworld.account(other)
     case = aworld.case()
     with frozen(TODAY):
-        sel = api(aworld.p.applicant).post(
-            "/api/v1/agency-selections/",
-            {"case": case.pk, "requirement": aworld.requirement.pk, "method": "direct", "agency": mine.pk},
-            format="json",
-        ).json()
+        sel = (
+            api(aworld.p.applicant)
+            .post(
+                "/api/v1/agency-selections/",
+                {
+                    "case": case.pk,
+                    "requirement": aworld.requirement.pk,
+                    "method": "direct",
+                    "agency": mine.pk,
+                },
+                format="json",
+            )
+            .json()
+        )
     assert [j["id"] for j in api(user).get("/api/v1/agency-jobs/").json()["results"]] == [sel["id"]]
     assert api(other_user).get("/api/v1/agency-jobs/").json()["results"] == []
     # another agency, another applicant: logged 404s
     assert api(other_user).post(f"/api/v1/agency-jobs/{sel['id']}/accept/").status_code == 404
     assert api(other_user).get(f"/api/v1/agency-selections/{sel['id']}/").status_code == 404
-    assert api(aworld.p.enterprise).get(f"/api/v1/agency-selections/{sel['id']}/").status_code == 404
+    assert (
+        api(aworld.p.enterprise).get(f"/api/v1/agency-selections/{sel['id']}/").status_code == 404
+    )
     assert api(aworld.p.applicant).get("/api/v1/agency-jobs/").status_code == 404
     assert AccessDenied.objects.filter(target=f"agency_job:{sel['id']}").count() == 1
     assert AccessDenied.objects.filter(target=f"agency_selection:{sel['id']}").count() == 2
@@ -157,7 +176,9 @@ def test_agency_desk_report_into_the_case_and_404s(aworld, frozen):
     upload = SimpleUploadedFile("测绘成果报告.pdf", PDF_BYTES, content_type="application/pdf")
     with frozen("2025-11-05"):
         answer = api(user).post(
-            f"/api/v1/agency-jobs/{sel['id']}/report/", {"file": upload, "fee": "2500"}, format="multipart"
+            f"/api/v1/agency-jobs/{sel['id']}/report/",
+            {"file": upload, "fee": "2500"},
+            format="multipart",
         )
     assert answer.status_code == 201, answer.json()
     assert answer.json()["status"] == JobStatus.REPORTED

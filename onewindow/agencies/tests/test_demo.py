@@ -30,7 +30,9 @@ def test_demo_agencies_load_and_reset(personas):
     expired = Agency.objects.get(name="鄂州市环科环境工程咨询有限公司")
     assert AgencyAccount.objects.get(user__username="agency").agency == made[0]
     requirement = ServiceRequirement(
-        item_id=0, service_type=expired.service_types.get(code="eia"), qualification_name="环境影响评价资质"
+        item_id=0,
+        service_type=expired.service_types.get(code="eia"),
+        qualification_name="环境影响评价资质",
     )
     eia = list(services.qualified_agencies(requirement, today))
     assert expired not in eia and [a.name for a in eia] == ["湖北绿源环境科技有限公司"]

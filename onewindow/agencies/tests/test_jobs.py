@@ -29,7 +29,10 @@ def offered(aworld, frozen, agency=None, case=None):
     agency = agency or aworld.agency("鄂州市华测测绘有限公司")
     with frozen(TODAY):
         return services.select_direct(
-            case=case or aworld.case(), requirement=aworld.requirement, agency=agency, actor=aworld.p.applicant
+            case=case or aworld.case(),
+            requirement=aworld.requirement,
+            agency=agency,
+            actor=aworld.p.applicant,
         )
 
 
@@ -48,7 +51,9 @@ def test_report_becomes_a_material_of_the_applicants_case(aworld, frozen):
     with frozen("2025-11-04"):
         services.job_accept(selection=job, agency=job.agency)
     with frozen("2025-11-12"):
-        attached = services.job_report(selection=job, agency=job.agency, actor=user, upload=pdf(), fee="2800")
+        attached = services.job_report(
+            selection=job, agency=job.agency, actor=user, upload=pdf(), fee="2800"
+        )
     line = attached.case_material
     assert line.case_id == job.case_id
     assert line.material.name == REPORT
@@ -81,7 +86,9 @@ def test_report_before_accepting_or_by_another_agency_is_refused(aworld, frozen)
     job = offered(aworld, frozen)
     other = aworld.agency("另一家测绘公司")
     with frozen("2025-11-04"), pytest.raises(JobState):
-        services.job_report(selection=job, agency=job.agency, actor=aworld.p.admin, upload=pdf(), fee="1")
+        services.job_report(
+            selection=job, agency=job.agency, actor=aworld.p.admin, upload=pdf(), fee="1"
+        )
     with frozen("2025-11-04"), pytest.raises(JobState, match="不是本机构"):
         services.job_accept(selection=job, agency=other)
     assert not CaseFile.objects.exists()
@@ -113,8 +120,11 @@ def test_department_returns_then_accepts_the_report(aworld, frozen):
         services.report_review(selection=job, actor=aworld.p.reviewer_b, accept=True)
     with pytest.raises(Invalid):
         services.report_review(selection=job, actor=aworld.p.handler_a, accept=False)
-    job = services.report_review(selection=job, actor=aworld.p.handler_a, accept=False, remark="面积计算有误")
+    job = services.report_review(
+        selection=job, actor=aworld.p.handler_a, accept=False, remark="面积计算有误"
+    )
     assert job.status == JobStatus.RETURNED and job.corrections == 1
+    assert job.agency is not None
     with frozen("2025-11-07"):
         services.job_report(
             selection=job, agency=job.agency, actor=user, upload=pdf("修改后报告.pdf"), fee="2000"
@@ -135,9 +145,13 @@ def test_ratings_and_the_assessment_grade(aworld, frozen):
         with pytest.raises(Invalid):
             services.job_rate(selection=job, actor=aworld.p.handler_a, score=6)
     with frozen("2025-12-01"):
-        done = services.assess_period(start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin)
+        done = services.assess_period(
+            start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin
+        )
         with pytest.raises(Exception, match="已经考核过"):
-            services.assess_period(start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin)
+            services.assess_period(
+                start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin
+            )
     mine = next(a for a in done if a.agency_id == job.agency_id)
     # rating 90 × 40% + first pass 100 × 25% + on time 100 × 20% + fee 100 × 15% = 96
     assert mine.score == Decimal("96.0")
@@ -163,8 +177,15 @@ def test_violation_suspends_and_the_agency_is_never_selected(aworld, frozen):
     pending.refresh_from_db()
     assert pending.status == JobStatus.DECLINED
     with frozen(TODAY), pytest.raises(Exception, match="暂停服务"):
-        services.select_direct(case=aworld.case(), requirement=aworld.requirement, agency=agency, actor=aworld.p.applicant)
+        services.select_direct(
+            case=aworld.case(),
+            requirement=aworld.requirement,
+            agency=agency,
+            actor=aworld.p.applicant,
+        )
     with frozen("2025-12-01"):
-        done = services.assess_period(start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin)
+        done = services.assess_period(
+            start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30), actor=aworld.p.admin
+        )
     # no job in the period: each part 80, minus 10 for the violation
     assert done[0].score == Decimal("70.0") and done[0].grade == Grade.C

@@ -102,15 +102,21 @@ def test_agency_desk_accepts_and_uploads_the_report(client, aworld, frozen):
         assert client.post(f"/agencies/desk/{job.pk}/", {"action": "accept"}).status_code == 302
     bad = SimpleUploadedFile("报告.pdf", b"plain text", content_type="application/pdf")
     with frozen("2025-11-05"):
-        refused = client.post(f"/agencies/desk/{job.pk}/", {"action": "report", "file": bad, "fee": "2000"})
+        refused = client.post(
+            f"/agencies/desk/{job.pk}/", {"action": "report", "file": bad, "fee": "2000"}
+        )
     assert refused.status_code == 400
     assert not CaseFile.objects.exists()
     upload = SimpleUploadedFile("测绘成果报告.pdf", PDF_BYTES, content_type="application/pdf")
     with frozen("2025-11-05"):
-        done = client.post(f"/agencies/desk/{job.pk}/", {"action": "report", "file": upload, "fee": "2000"})
+        done = client.post(
+            f"/agencies/desk/{job.pk}/", {"action": "report", "file": upload, "fee": "2000"}
+        )
     assert done.status_code == 302
     attached = CaseFile.objects.get()
-    assert attached.case_material.case_id == case.pk and attached.case_material.material.name == REPORT
+    assert (
+        attached.case_material.case_id == case.pk and attached.case_material.material.name == REPORT
+    )
     job.refresh_from_db()
     assert job.status == JobStatus.REPORTED
 
@@ -125,20 +131,37 @@ def test_admin_registry_with_a_bad_credit_code_and_suspension(client, aworld, fr
     assert client.get("/agencies/manage/").status_code == 200
     bad = client.post(
         "/agencies/manage/",
-        {"action": "register", "name": "新测绘公司", "credit_code": "91420700MA4K00001X", "promised_days": 10},
+        {
+            "action": "register",
+            "name": "新测绘公司",
+            "credit_code": "91420700MA4K00001X",
+            "promised_days": 10,
+        },
     )
     assert bad.status_code == 400
     assert not Agency.objects.filter(name="新测绘公司").exists()
     ok = client.post(
         "/agencies/manage/",
-        {"action": "register", "name": "新测绘公司", "credit_code": credit(5), "promised_days": 10, "service_types": [aworld.survey.pk]},
+        {
+            "action": "register",
+            "name": "新测绘公司",
+            "credit_code": credit(5),
+            "promised_days": 10,
+            "service_types": [aworld.survey.pk],
+        },
     )
     assert ok.status_code == 302
     agency = Agency.objects.get(name="新测绘公司")
     with frozen(TODAY):
         suspended = client.post(
             "/agencies/manage/",
-            {"action": "violation", "agency": agency.pk, "occurred_on": "2025-11-01", "description": "虚假报告", "suspend": "on"},
+            {
+                "action": "violation",
+                "agency": agency.pk,
+                "occurred_on": "2025-11-01",
+                "description": "虚假报告",
+                "suspend": "on",
+            },
         )
     assert suspended.status_code == 302
     agency.refresh_from_db()

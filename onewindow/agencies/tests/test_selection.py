@@ -98,13 +98,21 @@ def test_the_draw_is_recorded_and_repeatable(aworld, frozen):
     # a second case drawn with the same seed from the same candidates gets the same agency
     with frozen(TODAY):
         again = services.select_draw(
-            case=aworld.case(), requirement=aworld.requirement, actor=aworld.p.applicant, seed="abc123"
+            case=aworld.case(),
+            requirement=aworld.requirement,
+            actor=aworld.p.applicant,
+            seed="abc123",
         )
     assert again.agency_id == selection.agency_id
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.text(min_size=1, max_size=20), ids=st.lists(st.integers(1, 10**6), min_size=1, max_size=30, unique=True))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.text(min_size=1, max_size=20),
+    ids=st.lists(st.integers(1, 10**6), min_size=1, max_size=30, unique=True),
+)
 def test_draw_is_a_pure_function_of_seed_and_candidates(seed, ids):
     first = services.draw(ids, seed)
     assert first in ids
@@ -124,7 +132,10 @@ def test_suspended_or_expired_agencies_are_never_drawn(aworld, frozen):
     def check(seed: str) -> None:
         with frozen(TODAY):
             selection = services.select_draw(
-                case=aworld.case(), requirement=aworld.requirement, actor=aworld.p.applicant, seed=seed
+                case=aworld.case(),
+                requirement=aworld.requirement,
+                actor=aworld.p.applicant,
+                seed=seed,
             )
         assert set(selection.candidate_ids) == good
         assert selection.agency_id in good
@@ -136,7 +147,9 @@ def test_suspended_or_expired_agencies_are_never_drawn(aworld, frozen):
 def test_no_candidate_no_draw(aworld, frozen):
     aworld.agency("暂停测绘公司", status=AgencyStatus.SUSPENDED)
     with frozen(TODAY), pytest.raises(NotQualified, match="没有符合条件"):
-        services.select_draw(case=aworld.case(), requirement=aworld.requirement, actor=aworld.p.applicant)
+        services.select_draw(
+            case=aworld.case(), requirement=aworld.requirement, actor=aworld.p.applicant
+        )
     assert not Selection.objects.exists()
 
 
@@ -200,7 +213,9 @@ def test_bid_after_the_deadline_is_refused(aworld, frozen):
     assert not Bid.objects.exists()
 
 
-@pytest.mark.parametrize("amount", ["-5", "0", "abc", "", "12.345", "NaN", "Infinity", "1e12", None])
+@pytest.mark.parametrize(
+    "amount", ["-5", "0", "abc", "", "12.345", "NaN", "Infinity", "1e12", None]
+)
 def test_negative_or_malformed_quote_is_refused(aworld, frozen, amount):
     a = aworld.agency("合格测绘公司")
     selection = _bidding(aworld, frozen)
@@ -234,7 +249,10 @@ def test_bad_bid_deadline_is_refused(aworld, frozen, deadline):
     aworld.agency("合格测绘公司")
     with frozen(TODAY), pytest.raises(Invalid):
         services.select_bidding(
-            case=aworld.case(), requirement=aworld.requirement, actor=aworld.p.applicant, deadline=deadline
+            case=aworld.case(),
+            requirement=aworld.requirement,
+            actor=aworld.p.applicant,
+            deadline=deadline,
         )
     assert not Selection.objects.exists()
 
@@ -252,7 +270,9 @@ def test_bad_credit_code_is_refused(aworld, code):
 def test_valid_credit_code_registers_once(aworld):
     from onewindow.agencies.tests.world import credit
 
-    agency = services.agency_save(name="某测绘公司", credit_code=credit(99).lower(), service_types=[aworld.survey])
+    agency = services.agency_save(
+        name="某测绘公司", credit_code=credit(99).lower(), service_types=[aworld.survey]
+    )
     assert agency.credit_code == credit(99)
     with pytest.raises(Invalid, match="已登记"):
         services.agency_save(name="另一家", credit_code=credit(99))
