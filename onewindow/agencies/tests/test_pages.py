@@ -168,3 +168,11 @@ def test_admin_registry_with_a_bad_credit_code_and_suspension(client, aworld, fr
     assert agency.status == AgencyStatus.SUSPENDED
     client.force_login(aworld.p.applicant)
     assert client.get("/agencies/manage/").status_code == 404
+
+
+def test_the_public_guide_names_the_required_service_and_qualification(client, aworld):
+    page = client.get(f"/guides/{aworld.requirement.item.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "中介服务" in text and "所需资质：测绘资质" in text
+    assert "/agencies/?service_type=survey" in text

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from onewindow.agencies import selectors as agency_selectors
 from onewindow.bundles.selectors import themes_by_life_event
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
 from onewindow.catalog.process import process_flowchart, process_view
@@ -97,6 +98,8 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         "flowchart_svg": mark_safe(render_svg(process_flowchart(version))),
         # docs/rules/consultation.md §K2: the item's published questions (masked public texts).
         "faq": faq_for_item(version.item),
+        # docs/rules/agencies.md §I1: the intermediary services the item requires by law.
+        "agency_requirements": list(agency_selectors.requirements_of_item(version.item_id)),
     }
     return render(request, "portal/guide_detail.html", context)
 
