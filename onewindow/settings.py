@@ -325,6 +325,10 @@ SPECTACULAR_SETTINGS = {
         "RatingChannelEnum": "onewindow.ratings.models.RatingChannel",
         "RatingLevelEnum": "onewindow.ratings.models.Level",
         "AppealReasonEnum": "onewindow.ratings.models.AppealReason",
+        "AgencyStatusEnum": "onewindow.agencies.models.AgencyStatus",
+        "AgencyJobStatusEnum": "onewindow.agencies.models.JobStatus",
+        "AgencySelectionMethodEnum": "onewindow.agencies.models.Method",
+        "AgencyGradeEnum": "onewindow.agencies.models.Grade",
     },
 }
 
