@@ -183,3 +183,35 @@ def job_get(request: HttpRequest | Request, selection_id: int) -> tuple[Agency, 
 
 def manage(request: HttpRequest | Request) -> Any:
     return require_perm(request, Perm.AGENCY_MANAGE, target="agencies")
+
+
+def my_cases(user: Any) -> QuerySet[Case]:
+    """The signed-in applicant's (or agent's) cases still open whose item requires an
+    intermediary service (docs/rules/agencies.md §I7)."""
+    from onewindow.agencies.services import CLOSED_CASE
+
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (
+        cases_of_applicant(user)
+        .filter(item_version__item__agency_requirements__isnull=False)
+        .exclude(status__in=CLOSED_CASE)
+        .distinct()
+        .order_by("-pk")
+    )
+
+
+def department_jobs(user: Any) -> QuerySet[Selection]:
+    """The jobs on the staff member's department's cases (reports to review, choices the law
+    gives the department), newest first."""
+    if not (
+        getattr(user, "is_authenticated", False)
+        and user.role in DEPARTMENT_ROLES
+        and has_perm(user, Perm.AGENCY_REPORT_REVIEW)
+    ):
+        return Selection.objects.none()
+    return (
+        Selection.objects.filter(case__department_id=user.department_id)
+        .select_related("case", "requirement__service_type", "agency")
+        .order_by("-pk")
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,6 +76,21 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 # --- selection ----------------------------------------------------------------------------------
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """An applicant's cases needing an intermediary service; a department's agency jobs."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "agencies/mine.html",
+        {
+            "cases": selectors.my_cases(request.user)[:100],
+            "jobs": selectors.department_jobs(request.user)[:200],
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def case_selection(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_for_selection(request, case_id)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from onewindow.agencies import services
 from onewindow.agencies.models import Agency, AgencyStatus, JobStatus, Selection
-from onewindow.agencies.tests.world import REPORT, TODAY, credit
+from onewindow.agencies.tests.world import REPORT, TODAY, at, credit
 from onewindow.cases.models import CaseFile
 from onewindow.cases.tests.conftest import PDF_BYTES
 from onewindow.core.models import AccessDenied
@@ -176,3 +177,44 @@ def test_the_public_guide_names_the_required_service_and_qualification(client, a
     text = page.content.decode()
     assert "中介服务" in text and "所需资质：测绘资质" in text
     assert "/agencies/?service_type=survey" in text
+
+
+def test_my_page_lists_the_applicants_cases_and_the_departments_jobs(client, aworld, frozen):
+    good = aworld.agency("合格测绘公司")
+    case = aworld.case()
+    other = aworld.case(applicant=aworld.p.enterprise)
+    with frozen(TODAY):
+        services.select_direct(
+            case=case, requirement=aworld.requirement, agency=good, actor=aworld.p.applicant
+        )
+    client.force_login(aworld.p.applicant)
+    page = client.get("/agencies/mine/").content.decode()
+    assert f"/agencies/cases/{case.pk}/" in page and f"/agencies/cases/{other.pk}/" not in page
+    client.force_login(aworld.p.handler_a)
+    selection = Selection.objects.get()
+    assert f"/agencies/selections/{selection.pk}/" in client.get("/agencies/mine/").content.decode()
+    client.force_login(aworld.p.reviewer_b)
+    assert (
+        f"/agencies/selections/{selection.pk}/"
+        not in client.get("/agencies/mine/").content.decode()
+    )
+    client.logout()
+    assert client.get("/agencies/mine/").status_code == 302
+
+
+def test_the_background_job_closes_due_biddings(aworld, frozen):
+    from onewindow.agencies.jobs import biddings_close
+
+    aworld.agency("合格测绘公司")
+    with frozen(TODAY, 9):
+        services.select_bidding(
+            case=aworld.case(),
+            requirement=aworld.requirement,
+            actor=aworld.p.applicant,
+            deadline=at("2025-11-04", 17),
+        )
+    with frozen("2025-11-04", 16):
+        assert biddings_close() == 0
+    with frozen("2025-11-05"):
+        assert biddings_close() == 1
+    assert Selection.objects.get().status == JobStatus.FAILED
