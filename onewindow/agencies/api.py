@@ -353,6 +353,69 @@ class AgencyViolationsView(APIView):
         return Response(ViolationSerializer(violation).data, status=status.HTTP_201_CREATED)
 
 
+class QualificationInSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    level = serializers.CharField(required=False, allow_blank=True, default="")
+    certificate_number = serializers.CharField(allow_blank=True)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+
+
+class FeeInSerializer(serializers.Serializer):
+    service_type = serializers.CharField(help_text="服务类型代码")
+    amount_min = serializers.CharField(help_text="收费下限（元）")
+    amount_max = serializers.CharField(help_text="收费上限（元）")
+    unit = serializers.CharField(required=False, allow_blank=True, default="项")
+
+
+class AgencyQualificationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="agencies_qualifications_create",
+        summary="登记中介机构的资质证书（中心管理员）",
+        request=QualificationInSerializer,
+        responses={201: QualificationSerializer, **error_responses(400, 401, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, agency_id: int) -> Response:
+        agency = _managed_agency(request, agency_id)
+        body = QualificationInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with domain_errors():
+            made = services.qualification_add(agency=agency, **body.validated_data)
+        return Response(QualificationSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class AgencyFeesView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="agencies_fees_set",
+        summary="设置中介机构某服务类型的收费标准（中心管理员）",
+        request=FeeInSerializer,
+        responses={200: FeeSerializer, **error_responses(400, 401, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, agency_id: int) -> Response:
+        agency = _managed_agency(request, agency_id)
+        body = FeeInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        service_type = ServiceType.objects.filter(code=data["service_type"]).first()
+        with domain_errors():
+            if service_type is None:
+                raise Invalid({"service_type": ["未知的服务类型。"]})
+            fee = services.fee_set(
+                agency=agency,
+                service_type=service_type,
+                amount_min=data["amount_min"],
+                amount_max=data["amount_max"],
+                unit=data["unit"],
+            )
+        return Response(FeeSerializer(fee).data)
+
+
 class AssessmentsView(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = Pagination
@@ -654,6 +717,12 @@ urlpatterns: list[URLPattern] = [
         AgencyViolationsView.as_view(),
         name="agency-violations",
     ),
+    path(
+        "agencies/<id:agency_id>/qualifications/",
+        AgencyQualificationsView.as_view(),
+        name="agency-qualifications",
+    ),
+    path("agencies/<id:agency_id>/fees/", AgencyFeesView.as_view(), name="agency-fees"),
     path("agency-assessments/", AssessmentsView.as_view(), name="agency-assessments"),
     path("agency-requirements/", RequirementsView.as_view(), name="agency-requirements"),
     path("agency-selections/", SelectionsView.as_view(), name="agency-selection-list"),

@@ -207,3 +207,53 @@ def test_another_applicants_case_is_a_logged_404(aworld, frozen):
     assert answer.status_code == 404
     assert AccessDenied.objects.filter(target=f"case:{case.pk}").exists()
     assert not Selection.objects.exists()
+
+
+def test_admin_adds_qualifications_and_fees_with_checks(aworld):
+    agency = aworld.agency("合格测绘公司")
+    admin = api(aworld.p.admin)
+    url = f"/api/v1/agencies/{agency.pk}/qualifications/"
+    bad = admin.post(
+        url,
+        {
+            "name": "测绘资质",
+            "certificate_number": "X",
+            "valid_from": "2026-01-01",
+            "valid_to": "2025-01-01",
+        },
+        format="json",
+    )
+    assert bad.status_code == 400
+    ok = admin.post(
+        url,
+        {
+            "name": "不动产测绘资质",
+            "level": "甲级",
+            "certificate_number": "甲测1",
+            "valid_from": "2025-01-01",
+            "valid_to": "2030-01-01",
+        },
+        format="json",
+    )
+    assert ok.status_code == 201
+    assert agency.qualifications.count() == 2
+    fees = f"/api/v1/agencies/{agency.pk}/fees/"
+    for payload in (
+        {"service_type": "survey", "amount_min": "-1", "amount_max": "10"},
+        {"service_type": "survey", "amount_min": "500", "amount_max": "100"},
+        {"service_type": "nope", "amount_min": "1", "amount_max": "10"},
+    ):
+        assert admin.post(fees, payload, format="json").status_code == 400, payload
+    done = admin.post(
+        fees,
+        {"service_type": "survey", "amount_min": "800", "amount_max": "2500", "unit": "宗"},
+        format="json",
+    )
+    assert done.status_code == 200 and done.json()["amount_max"] == "2500.00"
+    assert (
+        api(aworld.p.applicant)
+        .post(fees, {"service_type": "survey", "amount_min": "1", "amount_max": "2"}, format="json")
+        .status_code
+        == 404
+    )
+    assert AccessDenied.objects.filter(target="agencies").exists()
