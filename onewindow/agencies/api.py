@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -307,8 +308,6 @@ def _managed_agency(request: Request, agency_id: int) -> Agency:
     selectors.manage(request)
     agency = Agency.objects.filter(pk=agency_id).first()
     if agency is None:
-        from django.http import Http404
-
         raise Http404
     return agency
 

@@ -12,7 +12,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.models import CaseStatus
+
 NAME_MAX = 200
+# A selection may be made while the case is being prepared or answered, not once it is closed
+# (docs/rules/agencies.md §I7).
+CLOSED_CASE = (
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.TERMINATED,
+    CaseStatus.REFUSED,
+    CaseStatus.COMPLETED,
+)
 TEXT_MAX = 2_000
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from rest_framework.request import Request
 
 from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.agencies.models import (
+    CLOSED_CASE,
     Agency,
     AgencyAccount,
     AgencyStatus,
@@ -66,8 +67,6 @@ def agencies_public(q: str = "", service_type: str = "", grade: str = "") -> Que
 def agency_public(agency_id: int) -> Agency:
     found = agencies_public().filter(pk=agency_id).first()
     if found is None:
-        from django.http import Http404
-
         raise Http404
     return found
 
@@ -188,8 +187,6 @@ def manage(request: HttpRequest | Request) -> Any:
 def my_cases(user: Any) -> QuerySet[Case]:
     """The signed-in applicant's (or agent's) cases still open whose item requires an
     intermediary service (docs/rules/agencies.md §I7)."""
-    from onewindow.agencies.services import CLOSED_CASE
-
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     return (

@@ -26,6 +26,7 @@ from onewindow.agencies.errors import (
     NotTheChooser,
 )
 from onewindow.agencies.models import (
+    CLOSED_CASE,
     Agency,
     AgencyStatus,
     Assessment,
@@ -53,14 +54,6 @@ from onewindow.lib.idnumbers import check_credit_code
 # docs/rules/agencies.md §I6: the longest a lowest-quote selection stays open.
 MAX_BID_DAYS = 30
 MAX_AMOUNT = Decimal("100000000")
-# A selection may be made while the case is being prepared or answered, not once it is closed.
-CLOSED_CASE = (
-    CaseStatus.REJECTED,
-    CaseStatus.WITHDRAWN,
-    CaseStatus.TERMINATED,
-    CaseStatus.REFUSED,
-    CaseStatus.COMPLETED,
-)
 # Jobs still holding an agency (a new selection for the same requirement waits for them).
 LIVE = (
     JobStatus.BIDDING,
@@ -589,6 +582,12 @@ def assessment_compute(agency: Agency, start: dt.date, end: dt.date) -> dict[str
         "score": total,
         "grade": grade,
     }
+
+
+def agency_metrics(agency: Agency, today: dt.date) -> dict[str, Any]:
+    """The outcome figures of the last 365 days as the assessment counts them (I10), for the
+    agency's public page: first-pass acceptance, corrections, timeliness, fees, ratings."""
+    return assessment_compute(agency, today - dt.timedelta(days=365), today)
 
 
 @transaction.atomic

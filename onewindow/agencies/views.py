@@ -71,6 +71,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             "today": clock.today(),
             "fees": agency.fees.select_related("service_type"),
             "assessments": agency.assessments.all()[:8],
+            "metrics": services.agency_metrics(agency, clock.today()),
         },
     )
 

@@ -218,3 +218,30 @@ def test_the_background_job_closes_due_biddings(aworld, frozen):
     with frozen("2025-11-05"):
         assert biddings_close() == 1
     assert Selection.objects.get().status == JobStatus.FAILED
+
+
+def test_the_agency_page_shows_its_outcome_figures(client, aworld, frozen):
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    agency = aworld.agency("合格测绘公司")
+    user = aworld.account(agency)
+    with frozen(TODAY):
+        job = services.select_direct(
+            case=aworld.case(),
+            requirement=aworld.requirement,
+            agency=agency,
+            actor=aworld.p.applicant,
+        )
+        services.job_accept(selection=job, agency=agency)
+        services.job_report(
+            selection=job,
+            agency=agency,
+            actor=user,
+            upload=Upload("r.pdf", PDF_BYTES, content_type="application/pdf"),
+            fee="5000",  # above the published 3000
+        )
+        services.report_review(selection=job, actor=aworld.p.handler_a, accept=False, remark="缺图")
+        page = client.get(f"/agencies/{agency.pk}/").content.decode()
+    assert "近一年服务情况" in page
+    # fee above the standard: 0; no accepted report yet: first pass counts 80
+    assert "<dd>0.0</dd>" in page and "<dd>80.0</dd>" in page
