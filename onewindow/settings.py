@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "onewindow.supervision",
     "onewindow.sitehelp",
     "onewindow.publicity",
+    "onewindow.agencies",
     "onewindow.consult",
     "onewindow.stats",
     "onewindow.bundles",
@@ -326,6 +327,10 @@ SPECTACULAR_SETTINGS = {
         "RatingChannelEnum": "onewindow.ratings.models.RatingChannel",
         "RatingLevelEnum": "onewindow.ratings.models.Level",
         "AppealReasonEnum": "onewindow.ratings.models.AppealReason",
+        "AgencyStatusEnum": "onewindow.agencies.models.AgencyStatus",
+        "AgencyJobStatusEnum": "onewindow.agencies.models.JobStatus",
+        "AgencySelectionMethodEnum": "onewindow.agencies.models.Method",
+        "AgencyGradeEnum": "onewindow.agencies.models.Grade",
     },
 }
 

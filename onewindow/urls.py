@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("onewindow.lists.urls")),
     path("", include("onewindow.sitehelp.urls")),
     path("", include("onewindow.publicity.urls")),
+    path("", include("onewindow.agencies.urls")),
     path("", include("onewindow.stats.urls")),
     path("", include("onewindow.bundles.urls")),
     path("", include("onewindow.projects.urls")),

@@ -31,9 +31,12 @@ class Role(models.TextChoices):
     POINT_CLERK = "point_clerk", _("便民服务点工作人员")
     ADMIN = "admin", _("中心管理员")
     AUDITOR = "auditor", _("审计管理员")
+    # docs/rules/agencies.md §I8: a user of an intermediary agency (中介机构), who sees only the
+    # jobs of that agency (agencies.AgencyAccount).
+    AGENCY = "agency", _("中介机构")
 
 
-STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT}
+STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT, Role.AGENCY}
 # Roles bound to one region instead (docs/rules/delegation.md §V3, §V4).
 REGION_ROLES = frozenset({Role.REGION_ADMIN, Role.POINT_CLERK})
 # Roles whose work is bound to one department's cases.
@@ -98,6 +101,10 @@ class Perm(StrEnum):
     # computation on demand and the bottom windows' rectifications
     DISCIPLINE_DECIDE = "conduct.discipline_decide"
     DISCIPLINE_OWN = "conduct.discipline_own"  # one's own records: read and acknowledge
+    # agencies: the intermediary services market (docs/rules/agencies.md)
+    AGENCY_MANAGE = "agency.manage"  # the registry, requirements, assessments, violations
+    AGENCY_WORK = "agency.work"  # an agency's desk: its own jobs, bids and reports
+    AGENCY_REPORT_REVIEW = "agency.report_review"  # accept or return a report, rate the job
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -198,6 +205,20 @@ for _role, _perms in _PUBLICITY_PERMISSIONS.items():
 # key projects (docs/rules/projects.md §H4): the centre's administrator registers them.
 ROLE_PERMISSIONS[Role.ADMIN] = ROLE_PERMISSIONS[Role.ADMIN] | {Perm.PROJECT_MANAGE}
 
+# agencies (docs/rules/agencies.md §I7–§I11): the centre's administrator keeps the registry,
+# assesses agencies and records violations; an agency's users work its jobs; the department's
+# handling roles review reports, rate jobs and choose where the law has the department choose.
+_AGENCIES_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset({Perm.AGENCY_MANAGE}),
+    Role.AGENCY: frozenset({Perm.GUIDE_READ, Perm.AGENCY_WORK}),
+    Role.HANDLER: frozenset({Perm.AGENCY_REPORT_REVIEW}),
+    Role.REVIEWER: frozenset({Perm.AGENCY_REPORT_REVIEW}),
+    Role.APPROVER: frozenset({Perm.AGENCY_REPORT_REVIEW}),
+    Role.CHIEF: frozenset({Perm.AGENCY_REPORT_REVIEW}),
+}
+for _role, _perms in _AGENCIES_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, frozenset()) | _perms
+
 
 # conduct (docs/rules/hall.md §J2, §J16–§J19): supervisors decide discipline records and record
 # the bottom windows' rectifications; department staff read and acknowledge their own; the
@@ -224,6 +245,7 @@ ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports
     Perm.RULES_EDIT: frozenset({"ratings"}),  # the 好差评 settings row (the rest is read-only)
     Perm.PROJECT_MANAGE: frozenset({"projects"}),  # key projects (read mostly)
+    Perm.AGENCY_MANAGE: frozenset({"agencies"}),  # the intermediary agencies' registry
 }
 # conduct (docs/rules/hall.md §J3): the monthly evaluation's settings row (the rest read-only)
 ADMIN_APPS[Perm.RULES_EDIT] = ADMIN_APPS[Perm.RULES_EDIT] | {"conduct"}

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("onewindow.supervision.api")),
     path("", include("onewindow.sitehelp.api")),
     path("", include("onewindow.publicity.api")),
+    path("", include("onewindow.agencies.api")),
     path("", include("onewindow.stats.api")),
     path("", include("onewindow.bundles.api")),
     path("", include("onewindow.projects.api")),

@@ -41,6 +41,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
+from onewindow.demo import agencies as demo_agencies
 from onewindow.demo import bundles as demo_bundles
 from onewindow.demo import conduct as demo_conduct
 from onewindow.demo import delegation as demo_delegation
@@ -108,6 +109,7 @@ def demo_reset() -> None:
     with transaction.atomic():
         demo_conduct.reset()  # first: its records hold on to complaints, bad reviews, windows
         demo_bundles.reset()  # its sub-cases hold on to cases and items
+        demo_agencies.reset()  # its selections hold on to cases, its requirements to items
         consult_reset()
         demo_projects.reset()
         demo_cases_reset()
@@ -147,6 +149,8 @@ def load_demo(
         _load_catalog(progress)
         demo_lists.load(today or clock.today())
         demo_search.load(today or clock.today())
+        # the intermediary services market (onewindow.demo.agencies): needs items, not cases
+        demo_agencies.load(today or clock.today())
         if not count:
             demo_delegation.load(today or clock.today())
             return None

@@ -57,6 +57,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
     DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
     DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
+    # docs/rules/agencies.md §I8: works for 鄂州市华测测绘有限公司 (onewindow.demo.agencies)
+    DemoUser("agency", "agency", "高明", "中介机构（鄂州市华测测绘有限公司）"),
     DemoUser(
         "region_admin", "region_admin", "黄磊", "区域管理员（鄂城新区）", region=DEMO_DISTRICT
     ),

@@ -94,6 +94,21 @@ COLUMNS: tuple[Column, ...] = (
         also=("ratings:ranking",),
     ),
     Column("stats:public", _("办件统计"), _("办件数量、按时办结率和办理用时统计")),
+    # docs/rules/agencies.md §I1: the public listing of qualified intermediary agencies
+    Column(
+        "agencies:list",
+        _("中介服务超市"),
+        _("中介机构的资质、服务、收费标准和考核等级，申请人自主选择"),
+        also=("/agencies/",),
+        bar=False,  # a home-page tile and in the site map; the bar stays one row
+    ),
+    Column(
+        "agencies:desk",
+        _("中介机构工作台"),
+        _("本机构的业务、竞价和报告"),
+        signed_in=True,
+        perm=Perm.AGENCY_WORK,
+    ),
     Column(
         "portal:my_cases",
         _("我的办件"),
@@ -240,6 +255,13 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.OBJECTION_ANSWER,
         workbench=True,
         tabs=True,
+    ),
+    Column(
+        "agencies:manage",
+        _("中介机构管理"),
+        _("中介机构登记、暂停、违规记录和定期考核"),
+        perm=Perm.AGENCY_MANAGE,
+        workbench=True,
     ),
     Column(
         "publicity:announcement_manage",

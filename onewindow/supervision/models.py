@@ -99,6 +99,7 @@ class ObjectKind(models.TextChoices):
     FEE = "fee", _("收费记录")
     QUESTION = "question", _("网上咨询")
     RECTIFICATION = "rectification", _("差评整改")
+    QUALIFICATION = "qualification", _("中介机构资质")
 
 
 class Card(models.Model):

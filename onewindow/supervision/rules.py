@@ -27,10 +27,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
+from onewindow.agencies.models import Agency, AgencyStatus, Qualification
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import (
     AWAITING_INTAKE,
@@ -457,6 +468,35 @@ def rectification_overdue(rule: Rule, level: str, today: dt.date) -> Rows | None
     )
 
 
+def agency_qualification_expiry(rule: Rule, level: str, today: dt.date) -> Rows | None:
+    """docs/rules/agencies.md §I12: an active agency's qualification reaching the end of its
+    validity with no later certificate of the same name registered: yellow ahead of the expiry,
+    red after it. The card goes to the first department the agency serves (lowest id); it has no
+    case."""
+    window = _deadline(rule, level, today)
+    if window is None:
+        return None
+    served = Agency.departments.through.objects.filter(agency_id=OuterRef("agency_id")).order_by(
+        "department_id"
+    )
+    renewed = Qualification.objects.filter(
+        agency_id=OuterRef("agency_id"), name=OuterRef("name"), valid_to__gt=OuterRef("valid_to")
+    )
+    return (
+        Qualification.objects.filter(_due_filter("valid_to", window))
+        .filter(agency__status=AgencyStatus.ACTIVE)
+        .filter(~Exists(renewed))
+        .annotate(first_department=Subquery(served.values("department_id")[:1]))
+        .filter(first_department__isnull=False)
+        .values_list(
+            "pk",
+            Cast(Value(None), BigIntegerField()),
+            "first_department",
+            "valid_to",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     object_kind: str
@@ -509,6 +549,9 @@ RULES: dict[str, RuleSpec] = {
     ),
     "rectification_overdue": RuleSpec(
         ObjectKind.RECTIFICATION, rectification_overdue, "差评整改期限 %(due)s"
+    ),
+    "agency_qualification_expiry": RuleSpec(
+        ObjectKind.QUALIFICATION, agency_qualification_expiry, "中介机构资质有效期至 %(due)s"
     ),
 }
 

@@ -120,6 +120,11 @@ EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_r
 EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"conduct.discipline_decide"}
 for _role in (Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD):
     EXPECTED[_role] = EXPECTED[_role] | {"conduct.discipline_own"}
+# agencies (docs/rules/agencies.md §I7–§I11): the registry, the agency's desk, report review.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"agency.manage"}
+EXPECTED[Role.AGENCY] = {"guide.read", "agency.work"}
+for _role in (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF):
+    EXPECTED[_role] = EXPECTED[_role] | {"agency.report_review"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -172,6 +177,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "bundles",
         "projects",
         "conduct",
+        "agencies",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

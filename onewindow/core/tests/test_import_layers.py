@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("notifications",),
     ("ratings",),
     ("consult",),
-    ("publicity",),
+    ("publicity", "agencies"),
     ("supervision",),
     ("stats",),
     ("bundles", "projects", "conduct"),

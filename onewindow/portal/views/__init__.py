@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from onewindow.agencies import selectors as agency_selectors
 from onewindow.bundles.selectors import themes_by_life_event
 from onewindow.catalog.delegation import district_guides
 from onewindow.catalog.models import ItemVersion, Material, ProcessBranch, VersionStatus
@@ -100,6 +101,8 @@ def guide_detail(request: HttpRequest, code: str) -> HttpResponse:
         "faq": faq_for_item(version.item),
         # docs/rules/delegation.md §V5: each deviating district's version of the lists.
         "district_guides": district_guides(version),
+        # docs/rules/agencies.md §I1: the intermediary services the item requires by law.
+        "agency_requirements": list(agency_selectors.requirements_of_item(version.item_id)),
     }
     return render(request, "portal/guide_detail.html", context)
 

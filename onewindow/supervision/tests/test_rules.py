@@ -73,6 +73,7 @@ def test_every_trigger_of_d1_is_seeded_as_a_rule():
         "deemed_renewal",  # ALL Art. 50, docs/rules/licensing.md §B6 (migration 0007)
         "question_unanswered",  # docs/rules/consultation.md §K1 (migration 0009)
         "rectification_overdue",  # docs/rules/satisfaction.md §E5 (migration 0010)
+        "agency_qualification_expiry",  # docs/rules/agencies.md §I12 (migration 0011)
     }
     assert rule("task_due").yellow_days_before == 1 and rule("task_due").red_days_after == 1
 
