@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("onewindow.bundles.urls")),
     path("", include("onewindow.projects.urls")),
     path("", include("onewindow.delegation.urls")),
+    path("", include("onewindow.queue.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 
