@@ -340,6 +340,7 @@ def call_next(window: Window, actor: Any, *, at: dt.datetime | None = None) -> T
 
 
 def _ticket_at(window: Window, ticket: Ticket, statuses: tuple[str, ...], message: str) -> None:
+    ticket.refresh_from_db()  # decide on the row as it is now, not as the caller read it
     if ticket.day != clock.local_date(clock.now()):
         raise QueueWrongState(_("只能处理当天的号。"))
     if ticket.served_by_id != window.pk or ticket.status not in statuses:

@@ -4,7 +4,7 @@
 - line B (住建, department B) served by window B01 (clerk ``b1``); line C has no window;
 - items ``SC-1`` (department A) and ``ZJ-1`` (department B), published.
 
-The day is frozen at 2026-03-02 08:00 Shanghai; ``hall.at(minute)`` is a moment of that morning.
+The clock is frozen at 2026-03-02 09:00 Shanghai; ``hall.at(minute)`` is ``minute`` after 08:00.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def make_hall(p: Personas) -> Hall:
 
 @pytest.fixture
 def frozen() -> Iterator[None]:
-    with time_machine.travel(at(0), tick=False):
+    with time_machine.travel(at(60), tick=False):
         yield
 
 
