@@ -46,6 +46,7 @@ from onewindow.demo import delegation as demo_delegation
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import projects as demo_projects
 from onewindow.demo import publicity as demo_publicity
+from onewindow.demo import queue as demo_queue
 from onewindow.demo import ratings as demo_ratings
 from onewindow.demo import search as demo_search
 from onewindow.demo import stats as demo_stats
@@ -105,7 +106,8 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
-        demo_bundles.reset()  # first: its sub-cases hold on to cases and items
+        demo_queue.reset()  # first: tickets hold on to items and windows (bundles' too)
+        demo_bundles.reset()  # then: its sub-cases hold on to cases and items
         consult_reset()
         demo_projects.reset()
         demo_cases_reset()
@@ -155,6 +157,7 @@ def load_demo(
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
+        demo_queue.load(day)  # business categories and a morning of tickets (demo.queue)
         demo_stats.load(day)  # recounts the rollups over everything generated above
         # District bureaus and staff after the history, whose cases stay with the city
         # (docs/rules/delegation.md §V1).

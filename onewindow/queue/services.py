@@ -339,9 +339,11 @@ def call_next(window: Window, actor: Any, *, at: dt.datetime | None = None) -> T
     raise QueueError(_("叫号冲突，请稍后再试。"))
 
 
-def _ticket_at(window: Window, ticket: Ticket, statuses: tuple[str, ...], message: str) -> None:
+def _ticket_at(
+    window: Window, ticket: Ticket, statuses: tuple[str, ...], message: str, moment: dt.datetime
+) -> None:
     ticket.refresh_from_db()  # decide on the row as it is now, not as the caller read it
-    if ticket.day != clock.local_date(clock.now()):
+    if ticket.day != clock.local_date(moment):
         raise QueueWrongState(_("只能处理当天的号。"))
     if ticket.served_by_id != window.pk or ticket.status not in statuses:
         raise QueueWrongState(message)
@@ -355,6 +357,7 @@ def recall(window: Window, ticket: Ticket, actor: Any, *, at: dt.datetime | None
         ticket,
         (TicketStatus.CALLED, TicketStatus.SKIPPED),
         _("只能重呼本窗口当前的号或本窗口当天过号的号。"),
+        moment,
     )
     if ticket.status == TicketStatus.SKIPPED and current_at(window, ticket.day) is not None:
         raise QueueWrongState(_("本窗口还有正在办理的号，请先办结、过号或转移后再重呼过号。"))
@@ -421,7 +424,7 @@ def _step(
     note: str = "",
 ) -> Ticket:
     moment = at or clock.now()
-    _ticket_at(window, ticket, (TicketStatus.CALLED,), message)
+    _ticket_at(window, ticket, (TicketStatus.CALLED,), message, moment)
     with transaction.atomic():
         done = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(**changes)
         if not done:
@@ -448,6 +451,7 @@ def transfer(
         ticket,
         (TicketStatus.CALLED, TicketStatus.SKIPPED),
         _("只能转移本窗口正在办理或过号的号。"),
+        moment,
     )
     if bool(to_window_id) == bool(to_line_id):
         raise QueueError(_("请选择要转往的窗口或业务类别（二者选一）。"))
