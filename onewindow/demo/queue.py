@@ -15,6 +15,7 @@ from django.utils import timezone
 from onewindow.catalog.models import Item, Window
 from onewindow.demo.data import plan
 from onewindow.queue import services
+from onewindow.queue.errors import QueueError
 from onewindow.queue.models import (
     PriorityReason,
     QueueLine,
@@ -23,7 +24,6 @@ from onewindow.queue.models import (
     TicketEvent,
     TicketSource,
 )
-from onewindow.queue.errors import QueueError
 from onewindow.queue.services import IssueRequest
 
 SEED = 20260302

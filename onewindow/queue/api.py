@@ -67,7 +67,7 @@ class TicketSerializer(serializers.Serializer):
     window = serializers.CharField(allow_null=True, help_text="指定窗口")
     priority = serializers.CharField(help_text="优先原因，空为普通号")
     status = serializers.ChoiceField(choices=TicketStatus.choices)
-    label = serializers.CharField()
+    description = serializers.CharField(help_text="说明（事项名称或预约说明）")
     issued_at = serializers.DateTimeField()
     ahead = serializers.IntegerField(help_text="前面还有几人（无人再来时）")
 
@@ -146,7 +146,7 @@ def ticket_data(ticket: Ticket, *, ahead: bool = True) -> dict[str, Any]:
         "window": ticket.window.number if ticket.window else None,
         "priority": ticket.priority,
         "status": ticket.status,
-        "label": ticket.label,
+        "description": ticket.label,
         "issued_at": ticket.issued_at,
         "ahead": services.ahead_of(ticket) if ahead else 0,
     }

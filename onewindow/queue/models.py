@@ -8,7 +8,7 @@
 - ``TicketEvent``: every call, recall, skip, transfer and finish, the source of the fairness
   streak and of the waiting and service times.
 
-Everything lives in the database: no order or streak is kept in a process (§J12).
+Everything lives in the database: no order or streak is kept in a process (J12).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class Ticket(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.WAITING
     )
-    # The first issue time: a transfer keeps it (§J11).
+    # The first issue time: a transfer keeps it (J11).
     issued_at = models.DateTimeField(_("取号时间"))
     called_at = models.DateTimeField(_("首次叫号时间"), null=True, blank=True)
     last_called_at = models.DateTimeField(_("最近叫号时间"), null=True, blank=True)
@@ -153,6 +153,9 @@ class TicketCounter(models.Model):
             models.UniqueConstraint(fields=["day", "prefix"], name="queue_counter_day_prefix")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.prefix} {self.last}"
+
 
 class EventKind(models.TextChoices):
     ISSUE = "issue", _("取号")
@@ -169,7 +172,7 @@ class TicketEvent(models.Model):
     window = models.ForeignKey(
         "catalog.Window", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The ticket's class when the event happened (a call's class decides the streak, §J11).
+    # The ticket's class when the event happened (a call's class decides the streak, J11).
     priority = models.BooleanField(default=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -186,3 +189,6 @@ class TicketEvent(models.Model):
         verbose_name_plural = _("排队记录")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["window", "kind", "at"], name="queue_event_window")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

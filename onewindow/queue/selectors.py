@@ -26,7 +26,7 @@ class WindowBoard:
 
 
 def display(day: dt.date | None = None) -> dict[str, Any]:
-    """§J13: per active window the number being called, the last few called before it and the
+    """J13: per active window the number being called, the last few called before it and the
     next waiting numbers; the latest call in the hall (for the cue)."""
     today = day or clock.today()
     boards = []
@@ -60,9 +60,7 @@ def display(day: dt.date | None = None) -> dict[str, Any]:
             )
         )
     latest = (
-        TicketEvent.objects.filter(
-            kind__in=(EventKind.CALL, EventKind.RECALL), ticket__day=today
-        )
+        TicketEvent.objects.filter(kind__in=(EventKind.CALL, EventKind.RECALL), ticket__day=today)
         .select_related("ticket", "window")
         .order_by("-at", "-pk")
         .first()
@@ -108,7 +106,7 @@ def active_lines() -> QuerySet[QueueLine]:
     return QueueLine.objects.filter(is_active=True).order_by("sort", "letter")
 
 
-# --- waiting and service times (§J14) ------------------------------------------------------------
+# --- waiting and service times (J14) ------------------------------------------------------------
 WAIT = ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField())
 SERVICE = ExpressionWrapper(F("finished_at") - F("called_at"), output_field=DurationField())
 

@@ -2,7 +2,7 @@
 
 Every step reads and writes the database only: the order of a queue and a window's streak of
 priority calls are computed from the rows, so a restart or a second process sees the same queue
-(§J12). Refusals raise ``QueueError`` with a Chinese message and change nothing.
+(J12). Refusals raise ``QueueError`` with a Chinese message and change nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def priority_streak_limit() -> int:
     return max(1, int(getattr(settings, "QUEUE_PRIORITY_STREAK", DEFAULT_PRIORITY_STREAK)))
 
 
-# --- routing (§J10) ------------------------------------------------------------------------------
+# --- routing (J10) ------------------------------------------------------------------------------
 def serving_windows(line: QueueLine) -> QuerySet[Window]:
     """The active windows of the line's departments."""
     return (
@@ -79,7 +79,7 @@ def _line_for_window(window: Window) -> QueueLine:
     return line
 
 
-# --- key projects (§J11) -------------------------------------------------------------------------
+# --- key projects (J11) -------------------------------------------------------------------------
 def has_active_key_project(credit_code: str) -> bool:
     """An enterprise with this credit code has a registered key project not yet through all its
     stages (docs/rules/projects.md §H4)."""
@@ -93,7 +93,7 @@ def has_active_key_project(credit_code: str) -> bool:
     return False
 
 
-# --- issuing (§J10) ------------------------------------------------------------------------------
+# --- issuing (J10) ------------------------------------------------------------------------------
 def _next_seq(day: dt.date, prefix: str) -> int:
     """The next number of the day's prefix: one counter row incremented in place (the row's
     write lock orders concurrent issuers); the (day, number) constraint is the backstop."""
@@ -169,7 +169,7 @@ def issue(
             raise QueueError(_("所选事项不存在，请重新选择。"))
         line = line_for_item(item)
     else:
-        found = QueueLine.objects.filter(pk=request.line_id, is_active=True).first()
+        found = QueueLine.objects.filter(pk=request.line_id or 0, is_active=True).first()
         if found is None:
             raise QueueError(_("所选业务类别不存在或已停用，请重新选择。"))
         if not serving_windows(found).exists():
@@ -223,7 +223,7 @@ def _event(
     )
 
 
-# --- the order of a window's queue (§J11) --------------------------------------------------------
+# --- the order of a window's queue (J11) --------------------------------------------------------
 def waiting_at(window: Window, day: dt.date) -> QuerySet[Ticket]:
     """Tickets of the day a window may call: booked or transferred to it, or waiting in a line
     of its departments without a window of their own."""
@@ -246,7 +246,7 @@ def priority_streak(window: Window, day: dt.date) -> int:
 
 
 def next_ticket(window: Window, day: dt.date) -> Ticket | None:
-    """The ticket the window calls next (§J11): the earliest-issued priority ticket unless the
+    """The ticket the window calls next (J11): the earliest-issued priority ticket unless the
     window has called K priority tickets in a row and an ordinary one is waiting; then the
     earliest-issued ordinary ticket. Within a class strictly by issue time, then by id."""
     pool = waiting_at(window, day).order_by("issued_at", "pk")
@@ -294,7 +294,7 @@ def ahead_of(ticket: Ticket) -> int:
     return best or 0
 
 
-# --- the clerk at the window (§J12) --------------------------------------------------------------
+# --- the clerk at the window (J12) --------------------------------------------------------------
 def clerk_of(user: Any, window: Window) -> bool:
     """docs/rules/hall.md §J12: staff with the queue permission linked to the window."""
     return bool(
@@ -444,7 +444,7 @@ def transfer(
     at: dt.datetime | None = None,
 ) -> Ticket:
     """转移: to another window or business category; the ticket waits there with its original
-    issue time (§J11)."""
+    issue time (J11)."""
     moment = at or clock.now()
     _ticket_at(
         window,
@@ -465,7 +465,7 @@ def transfer(
         line = _line_for_window(to_window)
         note = to_window.number
     else:
-        found = QueueLine.objects.filter(pk=to_line_id, is_active=True).first()
+        found = QueueLine.objects.filter(pk=to_line_id or 0, is_active=True).first()
         if found is None:
             raise QueueError(_("要转往的业务类别不存在或已停用。"))
         if not serving_windows(found).exists():

@@ -62,7 +62,7 @@ def _kiosk_context(**extra: Any) -> dict[str, Any]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest) -> HttpResponse:
-    """§J10: take a ticket by business category, item or appointment code."""
+    """J10: take a ticket by business category, item or appointment code."""
     if request.method == "POST":
         try:
             ticket = services.issue(issue_request(request.POST), source=TicketSource.KIOSK)
@@ -92,7 +92,7 @@ def ticket(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def display(request: HttpRequest) -> HttpResponse:
-    """§J13: the hall's screen; static/queue/display.js polls the JSON and plays the cue."""
+    """J13: the hall's screen; static/queue/display.js polls the JSON and plays the cue."""
     context = {
         **selectors.display(),
         "data_url": reverse("api:queue-display"),
@@ -135,7 +135,7 @@ def windows(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def window(request: HttpRequest, window_id: int) -> HttpResponse:
-    """§J12: the window's current ticket, its queue in calling order, the actions."""
+    """J12: the window's current ticket, its queue in calling order, the actions."""
     found = _window_for_clerk(request, window_id)
     today = clock.today()
     context = {
@@ -221,7 +221,7 @@ def parse_range(data: Any) -> tuple[dt.date, dt.date, str]:
 @login_required
 @require_GET
 def times(request: HttpRequest) -> HttpResponse:
-    """§J14: waiting and service times per window and per item."""
+    """J14: waiting and service times per window and per item."""
     require_perm(request, Perm.QUEUE_STATS)
     start, end, error = parse_range(request.GET)
     context = {

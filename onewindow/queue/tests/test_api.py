@@ -7,10 +7,10 @@ from rest_framework.test import APIClient
 
 from onewindow.core.models import AccessDenied
 from onewindow.queue import services
+from onewindow.queue.errors import TicketSourceError
 from onewindow.queue.models import Ticket, TicketSource, TicketStatus
 from onewindow.queue.services import IssueRequest
 from onewindow.queue.sources import AppointmentTicketInfo, register_appointment_source
-from onewindow.queue.errors import TicketSourceError
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/queue/"
@@ -66,7 +66,9 @@ def test_an_expired_appointment_code_through_the_api(api, hall):
 
 def test_the_clerk_calls_skips_recalls_transfers_and_finishes(api, hall):
     for minute in (1, 2):
-        services.issue(IssueRequest(line_id=hall.line_a.pk), source=TicketSource.KIOSK, at=hall.at(minute))
+        services.issue(
+            IssueRequest(line_id=hall.line_a.pk), source=TicketSource.KIOSK, at=hall.at(minute)
+        )
     api.force_authenticate(hall.p.clerk)
     url = API + f"windows/{hall.a01.pk}/"
     assert [t["number"] for t in api.get(url).json()["order"]] == ["A001", "A002"]
@@ -75,7 +77,9 @@ def test_the_clerk_calls_skips_recalls_transfers_and_finishes(api, hall):
     ticket = called["queue"]["current"]["id"]
     assert api.post(url + "skip/", {"ticket": str(ticket)}, format="json").status_code == 200
     assert api.post(url + "recall/", {"ticket": str(ticket)}, format="json").status_code == 200
-    refused = api.post(url + "transfer/", {"ticket": str(ticket), "to_window": "999999"}, format="json")
+    refused = api.post(
+        url + "transfer/", {"ticket": str(ticket), "to_window": "999999"}, format="json"
+    )
     assert refused.status_code == 400
     assert refused.json()["message"] == "要转往的窗口不存在或已停用。"
     done = api.post(url + "finish/", {"ticket": str(ticket)}, format="json")
@@ -83,7 +87,9 @@ def test_the_clerk_calls_skips_recalls_transfers_and_finishes(api, hall):
     assert Ticket.objects.get(pk=ticket).status == TicketStatus.FINISHED
     nothing = api.post(url + "call/", {}, format="json")
     assert nothing.status_code == 200  # A002 still waits
-    empty = api.post(url + "finish/", {"ticket": str(nothing.json()["queue"]["current"]["id"])}, format="json")
+    empty = api.post(
+        url + "finish/", {"ticket": str(nothing.json()["queue"]["current"]["id"])}, format="json"
+    )
     assert empty.status_code == 200
     last = api.post(url + "call/", {}, format="json")
     assert last.status_code == 400 and last.json()["message"] == "当前没有等候的号。"
@@ -102,7 +108,9 @@ def test_another_windows_clerk_gets_a_logged_404(api, hall):
 
 
 def test_the_display_and_the_times(api, hall):
-    ticket = services.issue(IssueRequest(line_id=hall.line_a.pk), source=TicketSource.KIOSK, at=hall.at(0))
+    ticket = services.issue(
+        IssueRequest(line_id=hall.line_a.pk), source=TicketSource.KIOSK, at=hall.at(0)
+    )
     services.call_next(hall.a01, hall.p.clerk, at=hall.at(6))
     data = api.get(API + "display/").json()
     assert data["latest"]["number"] == "A001" and data["latest"]["window"] == "A01"
@@ -113,7 +121,12 @@ def test_the_display_and_the_times(api, hall):
     api.force_authenticate(hall.p.chief_a)
     times = api.get(API + "times/", {"from": "2026-03-01", "to": "2026-03-02"}).json()
     row = next(r for r in times["windows"] if r["key"] == "A01")
-    assert (row["issued"], row["finished"], row["avg_wait_minutes"], row["avg_service_minutes"]) == (
+    assert (
+        row["issued"],
+        row["finished"],
+        row["avg_wait_minutes"],
+        row["avg_service_minutes"],
+    ) == (
         1,
         1,
         6.0,

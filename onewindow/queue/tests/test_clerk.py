@@ -12,9 +12,9 @@ from django.urls import reverse
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Region, RegionLevel
+from onewindow.core.errors import DomainError
 from onewindow.core.models import AccessDenied
 from onewindow.queue import services
-from onewindow.core.errors import DomainError
 from onewindow.queue.models import EventKind, Ticket, TicketEvent, TicketSource, TicketStatus
 from onewindow.queue.services import IssueRequest
 from onewindow.queue.tests.conftest import Hall
@@ -29,7 +29,9 @@ def _issue(hall: Hall, minute: int, priority: str = "") -> Ticket:
 
 def _snapshot() -> list[tuple]:
     return list(
-        Ticket.objects.order_by("pk").values_list("pk", "status", "window_id", "line_id", "served_by_id")
+        Ticket.objects.order_by("pk").values_list(
+            "pk", "status", "window_id", "line_id", "served_by_id"
+        )
     )
 
 
@@ -75,7 +77,7 @@ def test_finish_links_the_case_and_refuses_an_unknown_case_number(hall):
     # the number a case gets when the window registers it (a draft has none yet)
     Case.objects.filter(pk=case.pk).update(number="420700-SC-20260302-0001")
     case.refresh_from_db()
-    services.finish(hall.a01, ticket, hall.p.clerk, case_number=case.number)
+    services.finish(hall.a01, ticket, hall.p.clerk, case_number=str(case.number))
     ticket.refresh_from_db()
     assert (ticket.status, ticket.case) == (TicketStatus.FINISHED, case)
 

@@ -1,6 +1,6 @@
 """Two kiosks taking tickets at the same moment, with real threads and real transactions, never
 get the same number (docs/rules/hall.md §J11); two windows calling at once never call the same
-ticket (§J12). Runs on SQLite with a database file (SQLITE_TEST_NAME) and on PostgreSQL."""
+ticket (J12). Runs on SQLite with a database file (SQLITE_TEST_NAME) and on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def _issue(hall: Hall, minute: int, priority: str = "") -> Ticket:
 
 
 def _serve_all(hall: Hall, window: Any, minute: int) -> list[str]:
-    called = []
+    called: list[str] = []
     while True:
         try:
             ticket = services.call_next(window, hall.p.clerk, at=hall.at(minute))
