@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 
 from onewindow.cases import services as case_services
@@ -111,13 +111,29 @@ def test_a_window_acts_only_on_its_own_tickets(hall):
         services.finish(hall.b01, ticket, hall.clerk_b1)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_queue_continues_after_a_restart(hall):
-    """Nothing is held in the process: close the connection, clear the cache, read again."""
+    """Nothing is held in the process: a brand-new database connection sees the tickets and
+    their statuses; then with the old connection closed and the cache cleared the window's
+    order, streak and numbering continue."""
     for minute, priority in enumerate(["", "elderly", "", "pregnant"]):
         _issue(hall, minute, priority)
     called = services.call_next(hall.a01, hall.p.clerk)
     assert called.number == "V001"
     before = [t.number for t in services.order_at(hall.a01, called.day)]
+    fresh = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SELECT number, status FROM queue_ticket ORDER BY number")
+            rows = cursor.fetchall()
+    finally:
+        fresh.close()
+    assert rows == [
+        ("A001", "waiting"),
+        ("A002", "waiting"),
+        ("V001", "called"),
+        ("V002", "waiting"),
+    ]
     connection.close()
     cache.clear()
     assert services.current_at(hall.a01).number == "V001"  # type: ignore[union-attr]
