@@ -216,7 +216,7 @@ class TicketView(APIView):
         tags=TAGS,
     )
     def get(self, request: Request, token: str) -> Response:
-        found = Ticket.objects.select_related("line", "window").filter(token=token[:40]).first()
+        found = services.ticket_by_token(token)
         if found is None:
             raise deny(request._request, target="queue.ticket", reason="unknown ticket token")
         return Response(TicketSerializer(ticket_data(found)).data)

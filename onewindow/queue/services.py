@@ -8,6 +8,7 @@ priority calls are computed from the rows, so a restart or a second process sees
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from onewindow.core import clock
 from onewindow.lib.idnumbers import check_credit_code
 from onewindow.projects.models import Project
 from onewindow.projects.services import stage_done
-from onewindow.queue.errors import QueueError, QueueWrongState
+from onewindow.queue.errors import QueueError, QueueWrongState, TicketSourceError
 from onewindow.queue.models import (
     PRIORITY_PREFIX,
     EventKind,
@@ -39,6 +40,7 @@ from onewindow.queue.models import (
 from onewindow.queue.sources import resolve_appointment
 
 DEFAULT_PRIORITY_STREAK = 3
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def priority_streak_limit() -> int:
@@ -137,10 +139,20 @@ def issue(
             raise QueueError(_("统一社会信用代码应为18位数字或大写字母。"))
         credit_code = check.code
     priority = request.priority
+    if priority == PriorityReason.KEY_PROJECT and not (
+        credit_code and has_active_key_project(credit_code)
+    ):
+        # J11: the key-project class comes from the register (or the appointment), not from a
+        # declaration.
+        raise QueueError(
+            _("按重点项目优先取号，请填写已登记且仍在办理中的重点项目企业的统一社会信用代码。")
+        )
     item: Item | None = None
     window: Window | None = None
     label = ""
     code = request.appointment_code.strip()[:40]
+    if code and not code.isprintable():
+        raise TicketSourceError(_("预约码格式不正确，请核对后重新输入。"))
     if code:
         info = resolve_appointment(code, moment)
         if Ticket.objects.filter(day=day, appointment_code=code).exists():
@@ -201,6 +213,13 @@ def issue(
         )
         _event(ticket, EventKind.ISSUE, window=window, actor=actor, at=moment)
     return ticket
+
+
+def ticket_by_token(token: str) -> Ticket | None:
+    """The ticket of a ticket page's address; None for anything that is not a token we give."""
+    if not TOKEN_RE.fullmatch(token):
+        return None
+    return Ticket.objects.select_related("line", "window").filter(token=token).first()
 
 
 def _event(
@@ -397,7 +416,7 @@ def finish(
     case = None
     number = case_number.strip()
     if number:
-        case = Case.objects.filter(number=number[:40]).first()
+        case = Case.objects.filter(number=number[:40]).first() if number.isprintable() else None
         if case is None:
             raise QueueError(_("没有找到办件编号为“%(n)s”的办件。") % {"n": number[:40]})
     moment = at or clock.now()

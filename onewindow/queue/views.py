@@ -77,7 +77,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The ticket just taken: number, how many are ahead; a print view (queue.css print rules)."""
-    found = Ticket.objects.select_related("line", "window").filter(token=token[:40]).first()
+    found = services.ticket_by_token(token)
     if found is None:
         raise deny(request, target="queue.ticket", reason="unknown ticket token")
     context = {

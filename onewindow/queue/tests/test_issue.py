@@ -73,6 +73,7 @@ def test_an_item_is_routed_to_its_departments_windows(hall):
         ({"line": "c"}, "该业务类别暂无窗口办理，请到咨询台询问。"),
         ({"line": "a", "priority": "vip"}, "优先原因不正确。"),
         ({"line": "a", "credit_code": "12345"}, "统一社会信用代码应为18位数字或大写字母。"),
+        ({"appointment_code": "YY\x00"}, "预约码格式不正确，请核对后重新输入。"),
         (
             {"appointment_code": "YY-1"},
             "暂不支持凭预约码取号，请选择办理事项或业务类别取号。",
@@ -176,10 +177,19 @@ def _key_project(hall: Hall) -> Project:
 
 def test_a_key_project_enterprise_gets_a_priority_ticket(hall):
     code = hall.p.enterprise.credit_code
+    declared = "按重点项目优先取号，请填写已登记且仍在办理中的重点项目企业的统一社会信用代码。"
+    with pytest.raises(QueueError) as err:  # no project registered: the declaration is refused
+        issue(line_id=hall.line_b.pk, priority=PriorityReason.KEY_PROJECT, credit_code=code)
+    assert err.value.message == declared
     assert issue(line_id=hall.line_b.pk, credit_code=code).priority == ""  # no project yet
     _key_project(hall)
     ticket = issue(line_id=hall.line_b.pk, credit_code=code.lower())
     assert (ticket.number, ticket.priority) == ("V001", PriorityReason.KEY_PROJECT)
+    chosen = issue(line_id=hall.line_b.pk, priority=PriorityReason.KEY_PROJECT, credit_code=code)
+    assert chosen.number == "V002"
+    with pytest.raises(QueueError) as err:  # declared without the credit code
+        issue(line_id=hall.line_b.pk, priority=PriorityReason.KEY_PROJECT)
+    assert err.value.message == declared
     # an unknown enterprise is simply ordinary
     other = make_credit_code("91420700MA4K00002")
     assert issue(line_id=hall.line_b.pk, credit_code=other).priority == ""
