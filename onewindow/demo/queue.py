@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from onewindow.catalog.models import Item, Window
 from onewindow.demo.data import plan
+from onewindow.projects.models import Project
 from onewindow.queue import services
 from onewindow.queue.errors import QueueError
 from onewindow.queue.models import (
@@ -69,6 +70,9 @@ def load(today: dt.date) -> None:
 def _morning(
     line: QueueLine, items: list[Item], start: dt.datetime, rng: random.Random, letter: str
 ) -> None:
+    key_enterprise = (
+        Project.objects.order_by("pk").values_list("enterprise__credit_code", flat=True).first()
+    )
     tickets = []
     for n in range(TICKETS_PER_LINE):
         moment = start + dt.timedelta(minutes=4 * n + rng.randint(0, 3))
@@ -78,12 +82,13 @@ def _morning(
             priority = PriorityReason.ELDERLY
         elif roll < 0.15:
             priority = PriorityReason.DISABLED
-        elif roll < 0.2 and letter == "E":
-            priority = PriorityReason.KEY_PROJECT
+        credit_code = ""
+        if not priority and letter == "E" and n % 4 == 1 and key_enterprise:
+            credit_code = key_enterprise  # the demo key project's enterprise: a priority ticket
         request = (
-            IssueRequest(item_id=rng.choice(items).pk, priority=priority)
+            IssueRequest(item_id=rng.choice(items).pk, priority=priority, credit_code=credit_code)
             if items and rng.random() < 0.6
-            else IssueRequest(line_id=line.pk, priority=priority)
+            else IssueRequest(line_id=line.pk, priority=priority, credit_code=credit_code)
         )
         tickets.append(services.issue(request, source=TicketSource.KIOSK, at=moment))
     windows = list(services.serving_windows(line))

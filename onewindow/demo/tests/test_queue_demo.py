@@ -31,6 +31,7 @@ def test_the_demo_hall_has_queues_and_tickets_today(tmp_path):
         assert list(QueueLine.objects.values_list("letter", flat=True)) == list("ABCDE")
         assert Ticket.objects.filter(day=TODAY, status=TicketStatus.FINISHED).exists()
         assert Ticket.objects.filter(day=TODAY, status=TicketStatus.WAITING).count() >= 5 * 3
+        assert Ticket.objects.filter(priority="key_project").exists()  # the demo key project
         c01 = Window.objects.get(number="C01")
         assert services.order_at(c01, TODAY)  # the demo clerk has tickets to call
         board = selectors.display_data(TODAY)

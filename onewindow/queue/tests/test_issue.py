@@ -161,7 +161,7 @@ def test_an_appointment_code_is_used_once_a_day(hall):
 
 
 # --- key projects --------------------------------------------------------------------------------
-def _key_project(hall: Hall) -> Project:
+def key_project(hall: Hall) -> Project:
     project = Project.objects.create(
         name="鄂州临空经济区智能制造产业园",
         enterprise=hall.p.enterprise,
@@ -182,7 +182,7 @@ def test_a_key_project_enterprise_gets_a_priority_ticket(hall):
         issue(line_id=hall.line_b.pk, priority=PriorityReason.KEY_PROJECT, credit_code=code)
     assert err.value.message == declared
     assert issue(line_id=hall.line_b.pk, credit_code=code).priority == ""  # no project yet
-    _key_project(hall)
+    key_project(hall)
     ticket = issue(line_id=hall.line_b.pk, credit_code=code.lower())
     assert (ticket.number, ticket.priority) == ("V001", PriorityReason.KEY_PROJECT)
     chosen = issue(line_id=hall.line_b.pk, priority=PriorityReason.KEY_PROJECT, credit_code=code)

@@ -15,12 +15,13 @@ from onewindow.queue.errors import QueueError
 from onewindow.queue.models import PriorityReason, Ticket, TicketCounter, TicketEvent, TicketStatus
 from onewindow.queue.services import IssueRequest
 from onewindow.queue.tests.conftest import Hall
+from onewindow.queue.tests.test_issue import key_project
 
 pytestmark = pytest.mark.django_db
 
 
-def _issue(hall: Hall, minute: int, priority: str = "") -> Ticket:
-    request = IssueRequest(line_id=hall.line_a.pk, priority=priority)
+def _issue(hall: Hall, minute: int, priority: str = "", credit_code: str = "") -> Ticket:
+    request = IssueRequest(line_id=hall.line_a.pk, priority=priority, credit_code=credit_code)
     return services.issue(request, source="kiosk", at=hall.at(minute))
 
 
@@ -42,7 +43,8 @@ def test_the_worked_example_of_the_rules(hall):
     _issue(hall, 30)  # A001
     _issue(hall, 31)  # A002
     _issue(hall, 32, PriorityReason.ELDERLY)  # V001
-    _issue(hall, 33, PriorityReason.KEY_PROJECT)  # V002
+    key_project(hall)
+    _issue(hall, 33, credit_code=hall.p.enterprise.credit_code)  # V002, a key project
     _issue(hall, 34, PriorityReason.PREGNANT)  # V003
     _issue(hall, 35, PriorityReason.DISABLED)  # V004
     _issue(hall, 36)  # A003
