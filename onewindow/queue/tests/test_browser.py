@@ -90,3 +90,41 @@ def test_kiosk_ticket_and_display_with_no_axe_violations(live_server, browser, p
     found += violations(axe, page, "display, after a call")
     context.close()
     assert found == [], "axe violations:\n" + "\n".join(found)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_clerks_window_and_the_times_page_have_no_axe_violations(
+    live_server, browser, personas
+):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.conf import settings
+    from django.test import Client
+
+    from onewindow.queue import services
+    from onewindow.queue.services import IssueRequest
+    from onewindow.queue.tests.conftest import make_hall
+
+    hall = make_hall(personas)
+    for priority in ("", "elderly", ""):
+        services.issue(IssueRequest(line_id=hall.line_a.pk, priority=priority), source="kiosk")
+    services.call_next(hall.a01, personas.clerk)
+    services.issue(IssueRequest(line_id=hall.line_a.pk), source="kiosk")
+    axe = Axe()
+    found: list[str] = []
+    for user, path, heading in (
+        (personas.clerk, f"/queue/windows/{hall.a01.pk}/", "窗口叫号：A01 市场准入综合窗口"),
+        (personas.supervisor, "/queue/times/", "等候和办理用时"),
+    ):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}{path}")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        found += violations(axe, page, path)
+        context.close()
+    assert found == [], "axe violations:\n" + "\n".join(found)
