@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "onewindow.projects",
     "onewindow.conduct",
     "onewindow.delegation",
+    "onewindow.queue",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +351,9 @@ CERTIFICATE_SIGNING_KEY = (
 )
 # docs/product.md §C6: the public certificate verification is rate-limited per client address.
 CERTIFICATE_VERIFY_PER_MINUTE = env_int("CERTIFICATE_VERIFY_PER_MINUTE", 30, minimum=1)
+# docs/rules/hall.md §J11: after this many priority calls in a row at a window, one ordinary ticket
+# is called if one is waiting.
+QUEUE_PRIORITY_STREAK = env_int("QUEUE_PRIORITY_STREAK", 3, minimum=1)
 # docs/rules/consultation.md §K1: a question is answered within this many working days.
 CONSULT_REPLY_DAYS = env_int("CONSULT_REPLY_DAYS", 5, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)

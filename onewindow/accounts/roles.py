@@ -105,6 +105,10 @@ class Perm(StrEnum):
     AGENCY_MANAGE = "agency.manage"  # the registry, requirements, assessments, violations
     AGENCY_WORK = "agency.work"  # an agency's desk: its own jobs, bids and reports
     AGENCY_REPORT_REVIEW = "agency.report_review"  # accept or return a report, rate the job
+    # queue (docs/rules/hall.md §J12, §J14): call and serve tickets at one's own windows (and
+    # issue one for an applicant); read the waiting and service times of every window
+    QUEUE_SERVE = "queue.serve"
+    QUEUE_STATS = "queue.stats"
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -231,6 +235,18 @@ for _role, _perms in _CONDUCT_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
 
 
+# queue (docs/rules/hall.md §J12, §J14): window clerks and chief representatives call tickets at
+# the windows they are linked to; chiefs, supervisors and the centre's administrator read the
+# waiting and service times.
+_QUEUE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.CLERK: frozenset({Perm.QUEUE_SERVE}),
+    Role.CHIEF: frozenset({Perm.QUEUE_SERVE, Perm.QUEUE_STATS}),
+    Role.SUPERVISOR: frozenset({Perm.QUEUE_STATS}),
+    Role.ADMIN: frozenset({Perm.QUEUE_STATS}),
+}
+for _role, _perms in _QUEUE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
 # Only these roles get ``is_staff`` (the Django admin site); superusers keep it whatever their role.
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 
@@ -239,7 +255,8 @@ ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 ADMIN_APPS: dict[Perm, frozenset[str]] = {
     Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
     # + public lists, search words, themes (docs/rules/bundles.md §R1)
-    Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search", "bundles"}),
+    # + the queue's business categories (docs/rules/hall.md §J10)
+    Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search", "bundles", "queue"}),
     Perm.CALENDAR_EDIT: frozenset({"calendars"}),
     Perm.ANNOUNCEMENT_EDIT: frozenset({"publicity"}),  # announcements, publicity rules
     Perm.SITE_EDIT: frozenset({"sitehelp"}),  # help pages, links, error reports

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("onewindow.bundles.api")),
     path("", include("onewindow.projects.api")),
     path("", include("onewindow.conduct.api")),
+    path("", include("onewindow.queue.api")),
     path("", include("onewindow.delegation.api")),
     path("", include("onewindow.portal.api")),
 ]

@@ -48,6 +48,7 @@ from onewindow.demo import delegation as demo_delegation
 from onewindow.demo import lists as demo_lists
 from onewindow.demo import projects as demo_projects
 from onewindow.demo import publicity as demo_publicity
+from onewindow.demo import queue as demo_queue
 from onewindow.demo import ratings as demo_ratings
 from onewindow.demo import search as demo_search
 from onewindow.demo import stats as demo_stats
@@ -107,7 +108,8 @@ def demo_reset() -> None:
     ]
 
     with transaction.atomic():
-        demo_conduct.reset()  # first: its records hold on to complaints, bad reviews, windows
+        demo_queue.reset()  # first: tickets hold on to items and windows (bundles' too)
+        demo_conduct.reset()  # its records hold on to complaints, bad reviews, windows
         demo_bundles.reset()  # its sub-cases hold on to cases and items
         demo_agencies.reset()  # its selections hold on to cases, its requirements to items
         consult_reset()
@@ -161,6 +163,7 @@ def load_demo(
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
+        demo_queue.load(day)  # business categories and a morning of tickets (demo.queue)
         demo_stats.load(day)  # recounts the rollups over everything generated above
         # discipline records and the evaluated months (on the rollups, ratings and complaints)
         demo_conduct.load(day)

@@ -93,6 +93,13 @@ COLUMNS: tuple[Column, ...] = (
         _("各部门、窗口和事项的好差评结果，以及如何评价"),
         also=("ratings:ranking",),
     ),
+    Column(
+        "queue:display",
+        _("大厅叫号"),
+        _("大厅叫号屏和自助取号"),
+        also=("queue:kiosk", "/queue/ticket/"),
+        bar=False,  # the hall's screens; a home-page tile and the site map
+    ),
     Column("stats:public", _("办件统计"), _("办件数量、按时办结率和办理用时统计")),
     # docs/rules/agencies.md §I1: the public listing of qualified intermediary agencies
     Column(
@@ -185,6 +192,21 @@ COLUMNS: tuple[Column, ...] = (
         _("评价器"),
         _("为刚办理的服务启用窗口评价器"),
         perm=Perm.RATING_PAD,
+        workbench=True,
+    ),
+    Column(
+        "queue:windows",
+        _("窗口叫号"),
+        _("呼叫下一号、重呼、过号、转移和办结"),
+        perm=Perm.QUEUE_SERVE,
+        workbench=True,
+        also=("/queue/windows/",),
+    ),
+    Column(
+        "queue:times",
+        _("等候用时"),
+        _("各窗口、各事项的等候和办理用时"),
+        perm=Perm.QUEUE_STATS,
         workbench=True,
     ),
     Column(

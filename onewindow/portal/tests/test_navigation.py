@@ -144,6 +144,8 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "证照送达",
         "差评整改",
         "评价器",
+        "窗口叫号",
+        "等候用时",
         "网上咨询",
         "督办函",
         "情况通报",
