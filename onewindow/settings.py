@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "onewindow.stats",
     "onewindow.bundles",
     "onewindow.projects",
+    "onewindow.appointments",
     "onewindow.delegation",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("onewindow.stats.urls")),
     path("", include("onewindow.bundles.urls")),
     path("", include("onewindow.projects.urls")),
+    path("", include("onewindow.appointments.urls")),
     path("", include("onewindow.delegation.urls")),
     path("", include("onewindow.portal.urls")),
 ]

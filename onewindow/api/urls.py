@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("onewindow.stats.api")),
     path("", include("onewindow.bundles.api")),
     path("", include("onewindow.projects.api")),
+    path("", include("onewindow.appointments.api")),
     path("", include("onewindow.delegation.api")),
     path("", include("onewindow.portal.api")),
 ]

@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("supervision",),
     ("stats",),
     ("bundles", "projects"),
+    ("appointments",),
     ("portal",),
     ("demo",),
 )
