@@ -241,8 +241,13 @@ class SlotListView(APIView):
             raise serializers.ValidationError({"item": [_("请选择要办理的事项或窗口。")]})
         windows = [window] if window is not None else list(services.windows_for_item(item))  # type: ignore[arg-type]
         rows = [
-            {"window": w.number, "start": s.start, "end": s.end, "capacity": s.capacity,
-             "free": s.free}
+            {
+                "window": w.number,
+                "start": s.start,
+                "end": s.end,
+                "capacity": s.capacity,
+                "free": s.free,
+            }
             for w in windows
             for s in services.slots_of(w, query["day"])
         ]
@@ -548,9 +553,7 @@ urlpatterns: list[URLPattern] = [
         ServiceDoneView.as_view(),
         name="appointment-service-done",
     ),
-    path(
-        "appointments/<id:appointment_id>/", AppointmentDetailView.as_view(), name="appointment"
-    ),
+    path("appointments/<id:appointment_id>/", AppointmentDetailView.as_view(), name="appointment"),
     path(
         "appointments/<id:appointment_id>/cancel/",
         AppointmentCancelView.as_view(),

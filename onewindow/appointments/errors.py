@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from onewindow.core.errors import DomainError, Forbidden, Invalid, WrongState
 
-__all__ = ["AppointmentError", "AppointmentForbidden", "AppointmentInvalid", "AppointmentWrongState"]
+__all__ = [
+    "AppointmentError",
+    "AppointmentForbidden",
+    "AppointmentInvalid",
+    "AppointmentWrongState",
+]
 
 
 class AppointmentError(DomainError):

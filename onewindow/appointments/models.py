@@ -158,7 +158,10 @@ class Appointment(models.Model):
         related_name="appointments",
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("预约人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("预约人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     item = models.ForeignKey(
         "catalog.Item",
@@ -231,7 +234,10 @@ class ServiceRequest(models.Model):
         related_name="service_requests",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     item = models.ForeignKey(
         "catalog.Item", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="+"

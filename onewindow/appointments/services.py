@@ -6,6 +6,7 @@ UPDATE), cancellation, check-in, the reminder and no-show sweeps, extended hours
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,8 @@ from onewindow.appointments.errors import (
     AppointmentWrongState,
 )
 from onewindow.appointments.models import (
+    DEFAULT_CAPACITY,
+    DEFAULT_SLOT_MINUTES,
     Appointment,
     AppointmentStatus,
     HallSchedule,
@@ -60,6 +63,23 @@ REASON_MAX = 1000
 
 
 # --- settings ---------------------------------------------------------------------------------
+# docs/rules/hall.md §J4: the hall's hours as delivered (also the data migration's).
+DEFAULT_REGULAR = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
+DEFAULT_EXTENDED = ((dt.time(12, 0), dt.time(13, 30)), (dt.time(17, 30), dt.time(19, 30)))
+
+
+def hall_defaults_restore() -> None:
+    """The hall's delivered hours, slot length and seats back (the demo's reset)."""
+    HallSchedule.objects.update_or_create(
+        pk=1, defaults={"slot_minutes": DEFAULT_SLOT_MINUTES, "capacity": DEFAULT_CAPACITY}
+    )
+    OpeningPeriod.objects.filter(window__isnull=True).delete()
+    OpeningPeriod.objects.bulk_create(
+        [OpeningPeriod(kind=PeriodKind.REGULAR, start=s, end=e) for s, e in DEFAULT_REGULAR]
+        + [OpeningPeriod(kind=PeriodKind.EXTENDED, start=s, end=e) for s, e in DEFAULT_EXTENDED]
+    )
+
+
 def hall_schedule() -> HallSchedule:
     row, _created = HallSchedule.objects.get_or_create(pk=1)
     return row
@@ -295,9 +315,7 @@ def book(
     applicant = applicant or actor
     errors: dict[str, list[str]] = {}
     if not acts_for(actor, applicant, item, today):
-        raise AppointmentForbidden(
-            _("只有申请人本人，或持有有效代办委托的代办员，可以预约。")
-        )
+        raise AppointmentForbidden(_("只有申请人本人，或持有有效代办委托的代办员，可以预约。"))
     if item is None and window is None:
         errors["item"] = [_("请选择要办理的事项或窗口。")]
         raise AppointmentInvalid(errors)
@@ -305,9 +323,11 @@ def book(
         errors["item"] = [_("该事项尚未发布，不能预约。")]
     if window is not None and not window.is_active:
         errors["window"] = [_("该窗口已停用，不能预约。")]
-    if item is not None and window is not None and not windows_for_item(item).filter(
-        pk=window.pk
-    ).exists():
+    if (
+        item is not None
+        and window is not None
+        and not windows_for_item(item).filter(pk=window.pk).exists()
+    ):
         errors["window"] = [
             _("窗口“%(w)s”不受理事项“%(i)s”，请选择受理该事项部门的窗口。")
             % {"w": str(window), "i": item.code}
@@ -342,7 +362,12 @@ def book(
             break
     if not in_hours:
         raise AppointmentInvalid(
-            {"start": [_("%(t)s 不是开放时间内的预约时段，请从可选时段中选择。") % {"t": f"{start:%H:%M}"}]}
+            {
+                "start": [
+                    _("%(t)s 不是开放时间内的预约时段，请从可选时段中选择。")
+                    % {"t": f"{start:%H:%M}"}
+                ]
+            }
         )
     if chosen is None:
         raise AppointmentError(_("该时段已约满，请选择其他时段。"))
@@ -435,9 +460,9 @@ def cancel(appointment: Appointment, *, actor: Any, now: dt.datetime | None = No
         raise AppointmentForbidden(_("只有预约人本人可以取消预约。"))
     if appointment.starts_at() <= now:
         raise AppointmentWrongState(_("预约时段已经开始，不能再取消。"))
-    changed = Appointment.objects.filter(
-        pk=appointment.pk, status=AppointmentStatus.BOOKED
-    ).update(status=AppointmentStatus.CANCELLED, cancelled_at=now)
+    changed = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
+        status=AppointmentStatus.CANCELLED, cancelled_at=now
+    )
     if not changed:
         raise AppointmentWrongState(_("该预约已取消、已签到或已记为爽约，不能取消。"))
     seat_free(appointment.slot_id)
@@ -595,9 +620,7 @@ def request_service(
         if start is None:
             errors["start"] = [_("请选择延时服务的时间。")]
         elif not in_extended_hours(start):
-            spans = "、".join(
-                f"{s:%H:%M}–{e:%H:%M}" for s, e in periods(None, PeriodKind.EXTENDED)
-            )
+            spans = "、".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in periods(None, PeriodKind.EXTENDED))
             errors["start"] = [
                 _("延时服务只在 %(s)s 提供，请在其中选择时间。") % {"s": spans or "—"}
             ]
@@ -638,9 +661,8 @@ def serving_departments(item: Item) -> set[int]:
 
 
 def may_see_request(user: Any, request: ServiceRequest) -> bool:
-    return (
-        user.pk in (request.applicant_id, request.requested_by_id, request.staff_id)
-        or has_perm(user, Perm.HALL_MANAGE)
+    return user.pk in (request.applicant_id, request.requested_by_id, request.staff_id) or has_perm(
+        user, Perm.HALL_MANAGE
     )
 
 
@@ -662,9 +684,7 @@ def assign(
         or staff.role not in STAFF_ROLES
         or staff.department_id not in serving_departments(request.item)
     ):
-        raise AppointmentInvalid(
-            {"staff": [_("承办人员须为受理该事项部门的在岗工作人员。")]}
-        )
+        raise AppointmentInvalid({"staff": [_("承办人员须为受理该事项部门的在岗工作人员。")]})
     changed = ServiceRequest.objects.filter(
         pk=request.pk, status__in=(RequestStatus.REQUESTED, RequestStatus.ASSIGNED)
     ).update(status=RequestStatus.ASSIGNED, staff=staff, assigned_by=actor, assigned_at=now)
@@ -730,7 +750,7 @@ def staff_for(request: ServiceRequest) -> QuerySet[User]:
 
 # --- the centre's settings --------------------------------------------------------------------
 def _parse_periods(text: str) -> list[tuple[dt.time, dt.time]]:
-    """"09:00-12:00, 13:30-17:30" → periods; a wrong piece raises AppointmentInvalid."""
+    """ "09:00-12:00, 13:30-17:30" → periods; a wrong piece raises AppointmentInvalid."""
     result = []
     for piece in [p.strip() for p in text.replace("，", ",").replace("–", "-").split(",")]:
         if not piece:
@@ -748,7 +768,7 @@ def _parse_periods(text: str) -> list[tuple[dt.time, dt.time]]:
             )
         result.append((start, end))
     result.sort()
-    for (_s1, e1), (s2, _e2) in zip(result, result[1:], strict=False):
+    for (_s1, e1), (s2, _e2) in itertools.pairwise(result):
         if s2 < e1:
             raise AppointmentInvalid({"periods": [_("时间段之间不能重叠。")]})
     return result

@@ -143,13 +143,9 @@ def book(request: HttpRequest) -> HttpResponse:
         except DomainError as err:
             errors = _messages_of(err)
         else:
-            messages.success(
-                request, _("预约成功，预约码：%(c)s。") % {"c": appointment.code}
-            )
+            messages.success(request, _("预约成功，预约码：%(c)s。") % {"c": appointment.code})
             return redirect("appointments:detail", appointment.pk)
-    return render(
-        request, "appointments/book.html", _book_context(user, data, errors), status=400
-    )
+    return render(request, "appointments/book.html", _book_context(user, data, errors), status=400)
 
 
 @login_required
@@ -205,8 +201,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appointments/desk.html",
-        {"base_template": "workbench.html", "rows": selectors.desk_today(user, today),
-         "today": today},
+        {
+            "base_template": "workbench.html",
+            "rows": selectors.desk_today(user, today),
+            "today": today,
+        },
         status=status,
     )
 

@@ -41,6 +41,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
+from onewindow.demo import appointments as demo_appointments
 from onewindow.demo import bundles as demo_bundles
 from onewindow.demo import delegation as demo_delegation
 from onewindow.demo import lists as demo_lists
@@ -106,6 +107,7 @@ def demo_reset() -> None:
 
     with transaction.atomic():
         demo_bundles.reset()  # first: its sub-cases hold on to cases and items
+        demo_appointments.reset()  # appointments hold on to items, windows and users
         consult_reset()
         demo_projects.reset()
         demo_cases_reset()
@@ -155,6 +157,8 @@ def load_demo(
         consult_load(day)  # questions, FAQ and complaints (onewindow.demo.consult)
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
+        # hours, slots, appointments and extended services (onewindow.demo.appointments)
+        demo_appointments.load(day)
         demo_stats.load(day)  # recounts the rollups over everything generated above
         # District bureaus and staff after the history, whose cases stay with the city
         # (docs/rules/delegation.md §V1).

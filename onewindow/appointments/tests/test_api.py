@@ -32,7 +32,11 @@ def test_slots_and_booking(hall, frozen):
     slots = client.get(URL + "slots/", {"item": "SC-001", "day": WORKDAY.isoformat()})
     assert slots.status_code == 200
     assert slots.json()[0] == {
-        "window": "A01", "start": "09:00", "end": "09:30", "capacity": 3, "free": 3
+        "window": "A01",
+        "start": "09:00",
+        "end": "09:30",
+        "capacity": 3,
+        "free": 3,
     }
     assert client.get(URL + "slots/", {"item": "SC-001", "day": HOLIDAY.isoformat()}).json() == []
     response = _book(client)

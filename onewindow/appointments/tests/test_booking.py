@@ -78,9 +78,7 @@ def test_a_window_of_its_own_schedule(hall, frozen):
 
 
 def test_booking_by_item_gives_a_code_and_a_message(hall, frozen):
-    appointment = services.book(
-        actor=hall.applicant, item=hall.item, day=WORKDAY, start=T("09:30")
-    )
+    appointment = services.book(actor=hall.applicant, item=hall.item, day=WORKDAY, start=T("09:30"))
     assert len(appointment.code) == 8
     assert set(appointment.code) <= set(services.CODE_ALPHABET)
     assert appointment.window == hall.window  # the window serving the item's department
@@ -172,9 +170,7 @@ def test_cancellation_frees_the_seat(hall, frozen):
     first.refresh_from_db()
     assert first.status == AppointmentStatus.CANCELLED
     assert Slot.objects.get().booked == 0
-    second = services.book(
-        actor=hall.p.outsider, window=hall.window, day=WORKDAY, start=T("09:30")
-    )
+    second = services.book(actor=hall.p.outsider, window=hall.window, day=WORKDAY, start=T("09:30"))
     assert second.status == AppointmentStatus.BOOKED
     assert Slot.objects.get().booked == 1
     with pytest.raises(AppointmentWrongState):
@@ -188,9 +184,11 @@ def test_no_cancellation_once_the_slot_started(hall, frozen):
     appointment = services.book(
         actor=hall.applicant, window=hall.window, day=WORKDAY, start=T("09:30")
     )
-    with time_machine.travel(at("2026-09-29", "09:31"), tick=False):
-        with pytest.raises(AppointmentWrongState) as err:
-            services.cancel(appointment, actor=hall.applicant)
+    with (
+        time_machine.travel(at("2026-09-29", "09:31"), tick=False),
+        pytest.raises(AppointmentWrongState) as err,
+    ):
+        services.cancel(appointment, actor=hall.applicant)
     assert "已经开始" in err.value.message
     assert Slot.objects.get().booked == 1
 
@@ -239,9 +237,7 @@ def test_reminder_job_the_day_before_once(hall, frozen):
     tomorrow = services.book(
         actor=hall.applicant, window=hall.window, day=WORKDAY, start=T("10:00")
     )
-    later = services.book(
-        actor=hall.applicant, window=hall.window, day=D2, start=T("10:00")
-    )
+    later = services.book(actor=hall.applicant, window=hall.window, day=D2, start=T("10:00"))
     OutboxMessage.objects.all().delete()
     assert services.remind_due() == 1
     tomorrow.refresh_from_db()
@@ -277,7 +273,9 @@ def test_three_no_shows_in_30_days_block_bookings(hall):
     for day in days:
         with time_machine.travel(at(day, "08:00"), tick=False):
             services.book(
-                actor=hall.applicant, window=hall.window, day=dt.date.fromisoformat(day),
+                actor=hall.applicant,
+                window=hall.window,
+                day=dt.date.fromisoformat(day),
                 start=T("09:00"),
             )
         with time_machine.travel(at(day, "18:00"), tick=False):
@@ -285,7 +283,9 @@ def test_three_no_shows_in_30_days_block_bookings(hall):
     with time_machine.travel(at("2026-10-12"), tick=False):
         with pytest.raises(AppointmentError) as err:
             services.book(
-                actor=hall.applicant, window=hall.window, day=dt.date(2026, 10, 13),
+                actor=hall.applicant,
+                window=hall.window,
+                day=dt.date(2026, 10, 13),
                 start=T("09:00"),
             )
         assert err.value.message == "您近 30 日内爽约已达 3 次，2026-11-08 前不能新预约。"
@@ -303,7 +303,9 @@ def test_two_no_shows_do_not_block(hall):
     for day in ["2026-09-29", "2026-09-30"]:
         with time_machine.travel(at(day, "08:00"), tick=False):
             services.book(
-                actor=hall.applicant, window=hall.window, day=dt.date.fromisoformat(day),
+                actor=hall.applicant,
+                window=hall.window,
+                day=dt.date.fromisoformat(day),
                 start=T("09:00"),
             )
         with time_machine.travel(at(day, "18:00"), tick=False):
@@ -321,7 +323,10 @@ def test_priorities_elderly_and_key_project(hall, frozen):
         id_number=make_citizen_id("420700", dt.date(1950, 5, 1), 12),
     )
     appointment = services.book(
-        actor=elder, window=hall.window, day=WORKDAY, start=T("09:00"),
+        actor=elder,
+        window=hall.window,
+        day=WORKDAY,
+        start=T("09:00"),
         priority=Priority.ELDERLY,
     )
     assert appointment.priority == "elderly"
@@ -334,7 +339,10 @@ def test_priorities_elderly_and_key_project(hall, frozen):
         created_at=NOW,
     )
     keyed = services.book(
-        actor=hall.p.enterprise, window=hall.window, day=WORKDAY, start=T("09:00"),
+        actor=hall.p.enterprise,
+        window=hall.window,
+        day=WORKDAY,
+        start=T("09:00"),
         priority=Priority.KEY_PROJECT,
     )
     assert services.ticket_info(keyed)["priority"] == "key_project"

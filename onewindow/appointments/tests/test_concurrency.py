@@ -61,7 +61,9 @@ def _people(n: int) -> list[User]:
             password="x",
             role=Role.APPLICANT,
             full_name=f"抢号人{i}",
-            id_number=make_citizen_id("420700", __import__("datetime").date(1980, 1, 1 + i), 50 + i),
+            id_number=make_citizen_id(
+                "420700", __import__("datetime").date(1980, 1, 1 + i), 50 + i
+            ),
         )
         for i in range(n)
     ]
@@ -85,9 +87,7 @@ def test_two_people_racing_for_the_last_seat_one_wins(last_seat):
     def booking(user: User) -> Any:
         def go() -> Any:
             with time_machine.travel(NOW, tick=False):
-                return services.book(
-                    actor=user, window=hall.window, day=WORKDAY, start=T("09:30")
-                )
+                return services.book(actor=user, window=hall.window, day=WORKDAY, start=T("09:30"))
 
         return go
 
@@ -144,9 +144,7 @@ def test_racing_for_the_only_seat_of_a_slot_nobody_booked_yet(last_seat):
     def booking(user: User) -> Any:
         def go() -> Any:
             with time_machine.travel(NOW, tick=False):
-                return services.book(
-                    actor=user, window=hall.window, day=WORKDAY, start=T("11:00")
-                )
+                return services.book(actor=user, window=hall.window, day=WORKDAY, start=T("11:00"))
 
         return go
 

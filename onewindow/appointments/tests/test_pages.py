@@ -130,8 +130,13 @@ def test_hall_settings_page(client, hall, frozen):
     assert not WindowSchedule.objects.exists()
     ok = client.post(
         "/appointments/hall/",
-        {"window": "A01", "periods": "09:00-11:00", "slot_minutes": "20", "capacity": "2",
-         "accepts_bookings": "on"},
+        {
+            "window": "A01",
+            "periods": "09:00-11:00",
+            "slot_minutes": "20",
+            "capacity": "2",
+            "accepts_bookings": "on",
+        },
     )
     assert ok.status_code == 302
     schedule = WindowSchedule.objects.get()
@@ -140,12 +145,21 @@ def test_hall_settings_page(client, hall, frozen):
 
 def test_service_pages(client, hall, frozen):
     elder = User.objects.create_user(
-        username="elder", password="x", role=Role.APPLICANT, full_name="李奶奶",
+        username="elder",
+        password="x",
+        role=Role.APPLICANT,
+        full_name="李奶奶",
         id_number=make_citizen_id("420700", dt.date(1950, 5, 1), 12),
     )
     client.force_login(hall.applicant)
-    fields = {"kind": "home_visit", "item": "SC-001", "day": WORKDAY.isoformat(),
-              "address": "古楼街道1号", "reason": "行动不便", "priority": ""}
+    fields = {
+        "kind": "home_visit",
+        "item": "SC-001",
+        "day": WORKDAY.isoformat(),
+        "address": "古楼街道1号",
+        "reason": "行动不便",
+        "priority": "",
+    }
     bad = client.post("/appointments/services/new/", fields)
     assert bad.status_code == 400 and "上门服务只为老年人" in bad.content.decode()
     assert ServiceRequest.objects.count() == 0

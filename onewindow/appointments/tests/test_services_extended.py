@@ -54,18 +54,28 @@ def test_extended_hours_inside_the_extended_periods(hall, frozen):
         start=T("18:00"),
     )
     assert row.status == RequestStatus.REQUESTED
-    for start, message in ((T("10:00"), "延时服务只在 12:00–13:30、17:30–19:30 提供"),
-                           (None, "请选择延时服务的时间")):
+    for start, message in (
+        (T("10:00"), "延时服务只在 12:00–13:30、17:30–19:30 提供"),
+        (None, "请选择延时服务的时间"),
+    ):
         with pytest.raises(AppointmentInvalid) as err:
             services.request_service(
-                actor=hall.applicant, applicant=hall.applicant,
-                kind=ServiceKind.EXTENDED_HOURS, item=hall.item, day=WORKDAY, start=start,
+                actor=hall.applicant,
+                applicant=hall.applicant,
+                kind=ServiceKind.EXTENDED_HOURS,
+                item=hall.item,
+                day=WORKDAY,
+                start=start,
             )
         assert message in err.value.errors["start"][0]
     with pytest.raises(AppointmentInvalid) as err:
         services.request_service(
-            actor=hall.applicant, applicant=hall.applicant,
-            kind=ServiceKind.EXTENDED_HOURS, item=hall.item, day=HOLIDAY, start=T("18:00"),
+            actor=hall.applicant,
+            applicant=hall.applicant,
+            kind=ServiceKind.EXTENDED_HOURS,
+            item=hall.item,
+            day=HOLIDAY,
+            start=T("18:00"),
         )
     assert "不是工作日" in err.value.errors["day"][0]
     assert ServiceRequest.objects.count() == 1
@@ -73,8 +83,11 @@ def test_extended_hours_inside_the_extended_periods(hall, frozen):
 
 def test_home_visit_only_for_the_elderly_and_disabled(hall, frozen, elder):
     args = {
-        "kind": ServiceKind.HOME_VISIT, "item": hall.item, "day": WORKDAY,
-        "address": "鄂州市鄂城区古楼街道1号", "reason": "行动不便",
+        "kind": ServiceKind.HOME_VISIT,
+        "item": hall.item,
+        "day": WORKDAY,
+        "address": "鄂州市鄂城区古楼街道1号",
+        "reason": "行动不便",
     }
     with pytest.raises(AppointmentInvalid) as err:
         services.request_service(actor=hall.applicant, applicant=hall.applicant, **args)
@@ -92,8 +105,11 @@ def test_home_visit_only_for_the_elderly_and_disabled(hall, frozen, elder):
     assert ServiceRequest.objects.count() == 0
     row = services.request_service(actor=elder, applicant=elder, priority=Priority.ELDERLY, **args)
     disabled = services.request_service(
-        actor=hall.p.clerk, applicant=hall.applicant, priority=Priority.DISABLED,
-        priority_proof="42070219850615111X", **args,
+        actor=hall.p.clerk,
+        applicant=hall.applicant,
+        priority=Priority.DISABLED,
+        priority_proof="42070219850615111X",
+        **args,
     )
     assert disabled.requested_by == hall.p.clerk
     assert row.kind == ServiceKind.HOME_VISIT and row.start is None
@@ -101,8 +117,14 @@ def test_home_visit_only_for_the_elderly_and_disabled(hall, frozen, elder):
 
 def test_assign_refuse_done(hall, frozen, elder):
     row = services.request_service(
-        actor=elder, applicant=elder, kind=ServiceKind.HOME_VISIT, item=hall.item, day=WORKDAY,
-        address="古楼街道1号", reason="行动不便", priority=Priority.ELDERLY,
+        actor=elder,
+        applicant=elder,
+        kind=ServiceKind.HOME_VISIT,
+        item=hall.item,
+        day=WORKDAY,
+        address="古楼街道1号",
+        reason="行动不便",
+        priority=Priority.ELDERLY,
     )
     with pytest.raises(AppointmentForbidden):
         services.assign(row, actor=hall.p.clerk, staff=hall.p.handler_a)
@@ -121,8 +143,12 @@ def test_assign_refuse_done(hall, frozen, elder):
     with pytest.raises(AppointmentWrongState):
         services.refuse(row, actor=hall.p.admin, reason="已办结")
     other = services.request_service(
-        actor=elder, applicant=elder, kind=ServiceKind.EXTENDED_HOURS, item=hall.item,
-        day=WORKDAY, start=T("12:30"),
+        actor=elder,
+        applicant=elder,
+        kind=ServiceKind.EXTENDED_HOURS,
+        item=hall.item,
+        day=WORKDAY,
+        start=T("12:30"),
     )
     with pytest.raises(AppointmentInvalid):
         services.refuse(other, actor=hall.p.admin, reason="  ")
@@ -134,8 +160,13 @@ def test_assign_refuse_done(hall, frozen, elder):
 def test_api_request_and_access(hall, frozen, elder):
     response = _client(hall.applicant).post(
         URL,
-        {"kind": "home_visit", "item": "SC-001", "day": WORKDAY.isoformat(),
-         "address": "古楼街道", "reason": "行动不便"},
+        {
+            "kind": "home_visit",
+            "item": "SC-001",
+            "day": WORKDAY.isoformat(),
+            "address": "古楼街道",
+            "reason": "行动不便",
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -143,8 +174,14 @@ def test_api_request_and_access(hall, frozen, elder):
     assert ServiceRequest.objects.count() == 0
     created = _client(elder).post(
         URL,
-        {"kind": "home_visit", "item": "SC-001", "day": WORKDAY.isoformat(),
-         "address": "古楼街道", "reason": "行动不便", "priority": "elderly"},
+        {
+            "kind": "home_visit",
+            "item": "SC-001",
+            "day": WORKDAY.isoformat(),
+            "address": "古楼街道",
+            "reason": "行动不便",
+            "priority": "elderly",
+        },
         format="json",
     )
     assert created.status_code == 201, created.content

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from onewindow.accounts.models import User
-from onewindow.catalog.models import Department, Item, ItemVersion, Material, Window
-from onewindow.catalog.models import VersionStatus
+from onewindow.catalog.models import Department, Item, ItemVersion, Material, VersionStatus, Window
 from onewindow.testing import Personas
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
