@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "RatingChannelEnum": "onewindow.ratings.models.RatingChannel",
         "RatingLevelEnum": "onewindow.ratings.models.Level",
         "AppealReasonEnum": "onewindow.ratings.models.AppealReason",
+        "AppointmentPriorityEnum": "onewindow.appointments.models.Priority",
     },
 }
 
