@@ -217,7 +217,9 @@ def acts_for(actor: Any, applicant: Any, item: Item | None, today: dt.date) -> b
         return actor.role == Role.APPLICANT
     if actor.role != Role.AGENT:
         return False
+    # A mandate for every item, or for this item; not one for a key project or a single case.
     scope = Q(item__isnull=True) if item is None else Q(item__isnull=True) | Q(item_id=item.pk)
+    scope &= Q(project_id__isnull=True)
     return (
         Mandate.objects.filter(
             mandates_in_force_q(today), agent_id=actor.pk, applicant_id=applicant.pk

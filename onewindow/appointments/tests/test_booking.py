@@ -33,6 +33,7 @@ from onewindow.appointments.tests.world import (
     T,
     at,
 )
+from onewindow.cases.services.mandates import mandate_record
 from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.notifications.models import OutboxMessage
 from onewindow.projects.models import Project
@@ -346,3 +347,32 @@ def test_priorities_elderly_and_key_project(hall, frozen):
         priority=Priority.KEY_PROJECT,
     )
     assert services.ticket_info(keyed)["priority"] == "key_project"
+
+
+def test_an_agent_books_for_a_principal_under_a_mandate(hall, frozen):
+    mandate_record(
+        agent=hall.p.agent,
+        applicant=hall.applicant,
+        item=hall.item,
+        valid_until=dt.date(2026, 12, 31),
+        recorded_by=hall.applicant,
+    )
+    appointment = services.book(
+        actor=hall.p.agent,
+        applicant=hall.applicant,
+        item=hall.item,
+        day=WORKDAY,
+        start=T("09:30"),
+    )
+    assert (appointment.applicant, appointment.booked_by) == (hall.applicant, hall.p.agent)
+    # the mandate is for one item: booking another item (or only a window) is not covered
+    with pytest.raises(AppointmentForbidden):
+        services.book(
+            actor=hall.p.agent,
+            applicant=hall.applicant,
+            window=hall.window,
+            day=WORKDAY,
+            start=T("10:00"),
+        )
+    # the agent may cancel what they booked
+    services.cancel(appointment, actor=hall.p.agent)
