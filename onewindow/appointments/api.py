@@ -261,7 +261,7 @@ class AppointmentListView(APIView):
     @extend_schema(
         operation_id="appointments_list",
         summary="我的预约",
-        responses={200: AppointmentSerializer(many=True), **error_responses(401)},
+        responses={200: AppointmentSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -420,7 +420,7 @@ class ServiceListView(APIView):
         summary="延伸服务申请",
         description="Managers: every request; staff: the ones assigned to them; applicants: "
         "their own.",
-        responses={200: ServiceSerializer(many=True), **error_responses(401)},
+        responses={200: ServiceSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
