@@ -115,6 +115,11 @@ EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {
     "implementation.drift_read",
 }
 EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"implementation.drift_read"}
+# appointments (docs/rules/hall.md §J4, §J8): the centre's chief and administrator set the hours
+# and assign extended services; the window's clerks see today's appointments and check in.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"hall.manage", "hall.desk"}
+EXPECTED[Role.CHIEF] = EXPECTED[Role.CHIEF] | {"hall.manage", "hall.desk"}
+EXPECTED[Role.CLERK] = EXPECTED[Role.CLERK] | {"hall.desk"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -166,6 +171,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "ratings",
         "bundles",
         "projects",
+        "appointments",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()
