@@ -316,7 +316,7 @@ class AppointmentCancelView(APIView):
     @extend_schema(
         operation_id="appointments_cancel",
         summary="取消预约",
-        description="Until the slot starts; the seat is free again at once (§J5).",
+        description="Until the slot starts; the seat is free again at once (docs/rules/hall.md §J5).",
         request=None,
         responses={200: AppointmentSerializer, **error_responses(400, 401, 403, 404)},
         tags=TAGS,
@@ -352,7 +352,7 @@ class CheckInView(APIView):
         operation_id="appointments_check_in",
         summary="预约签到",
         description="A clerk checks an appointment in by its code: on its day, from 30 minutes "
-        "before the slot to its end plus the grace, once (§J7). Answers what the queue needs.",
+        "before the slot to its end plus the grace, once (docs/rules/hall.md §J7). Answers what the queue needs.",
         request=CheckInSerializer,
         responses={200: TicketSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,

@@ -152,7 +152,7 @@ class SlotView:
 
 
 def slots_of(window: Window, day: dt.date) -> list[SlotView]:
-    """The slots of a window on a day with their seats; none on a non-working day (§J4)."""
+    """The slots of a window on a day with their seats; none on a non-working day (docs/rules/hall.md §J4)."""
     if not is_working_day(day):
         return []
     rule = slot_rule(window)
@@ -577,7 +577,7 @@ def home_visit_eligible(applicant: Any, priority: str, proof: str, day: dt.date)
 
 
 def may_request_for(actor: Any, applicant: Any, item: Item, today: dt.date) -> bool:
-    """The applicant, their agent under mandate, or a clerk of the hall for them (§J8)."""
+    """The applicant, their agent under mandate, or a clerk of the hall for them (docs/rules/hall.md §J8)."""
     if acts_for(actor, applicant, item, today):
         return True
     return actor.role in (Role.CLERK, Role.CHIEF, Role.ADMIN) and applicant.role == Role.APPLICANT

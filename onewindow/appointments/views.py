@@ -180,7 +180,7 @@ def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 def desk(request: HttpRequest) -> HttpResponse:
-    """The window's list of today's appointments and the check-in by code (§J7)."""
+    """The window's list of today's appointments and the check-in by code (docs/rules/hall.md §J7)."""
     user = require_perm(request, Perm.HALL_DESK, target="appointments.desk")
     status = 200
     if request.method == "POST":
@@ -211,7 +211,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def hall(request: HttpRequest) -> HttpResponse:
-    """The centre's hours, slot length and seats: the hall's default and each window's (§J4)."""
+    """The centre's hours, slot length and seats: the hall's default and each window's (docs/rules/hall.md §J4)."""
     user = require_perm(request, Perm.HALL_MANAGE, target="appointments.hall")
     errors: list[str] = []
     status = 200

@@ -1,5 +1,5 @@
-"""Demo appointments and extended services (docs/product.md §C15, docs/rules/hall.md §J1,
-§J4–§J9), made through the real services at a moment on ``today`` (07:30, before opening):
+"""Demo appointments and extended services (docs/product.md §C15,
+docs/rules/hall.md §J1, §J4–§J9), made through the real services at 07:30 on ``today``:
 
 - the hall's hours as the demo centre publishes them (上午 8:30–12:00，下午 14:30–17:30; extended
   hours 12:00–14:30 and 17:30–19:30), 30-minute slots of 4 seats; the demo clerk's first window
