@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "onewindow.bundles",
     "onewindow.projects",
     "onewindow.conduct",
+    "onewindow.appointments",
     "onewindow.delegation",
     "onewindow.queue",
 ]
@@ -332,6 +333,7 @@ SPECTACULAR_SETTINGS = {
         "AgencyJobStatusEnum": "onewindow.agencies.models.JobStatus",
         "AgencySelectionMethodEnum": "onewindow.agencies.models.Method",
         "AgencyGradeEnum": "onewindow.agencies.models.Grade",
+        "AppointmentPriorityEnum": "onewindow.appointments.models.Priority",
     },
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("onewindow.bundles.urls")),
     path("", include("onewindow.projects.urls")),
     path("", include("onewindow.conduct.urls")),
+    path("", include("onewindow.appointments.urls")),
     path("", include("onewindow.delegation.urls")),
     path("", include("onewindow.queue.urls")),
     path("", include("onewindow.portal.urls")),

@@ -109,6 +109,10 @@ class Perm(StrEnum):
     # issue one for an applicant); read the waiting and service times of every window
     QUEUE_SERVE = "queue.serve"
     QUEUE_STATS = "queue.stats"
+    # appointments (docs/rules/hall.md §J4, §J8): the centre's hours, slots and seats, and the
+    # assignment of extended services; the window's list of today's appointments and check-in
+    HALL_MANAGE = "hall.manage"
+    HALL_DESK = "hall.desk"
 
 
 # Every department role answers for its department's bad reviews (docs/rules/satisfaction.md §E5)
@@ -286,3 +290,15 @@ def admin_app_labels(role: str) -> frozenset[str]:
         return frozenset()
     perms = ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset().union(*(apps for perm, apps in ADMIN_APPS.items() if perm in perms))
+
+
+# appointments (docs/rules/hall.md §J4, §J8): the centre's chief and administrator set the hours,
+# slots and seats and assign extended services; the window's clerks see today's appointments.
+_APPOINTMENT_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset({Perm.HALL_MANAGE, Perm.HALL_DESK}),
+    Role.CHIEF: frozenset({Perm.HALL_MANAGE, Perm.HALL_DESK}),
+    Role.CLERK: frozenset({Perm.HALL_DESK}),
+}
+for _role, _perms in _APPOINTMENT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+ADMIN_APPS[Perm.HALL_MANAGE] = frozenset({"appointments"})  # hours, slots, seats (admin only)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("onewindow.projects.api")),
     path("", include("onewindow.conduct.api")),
     path("", include("onewindow.queue.api")),
+    path("", include("onewindow.appointments.api")),
     path("", include("onewindow.delegation.api")),
     path("", include("onewindow.portal.api")),
 ]

@@ -2,8 +2,8 @@
 
 docs/rules/hall.md §J16: a discipline record is seen by supervisors (DISCIPLINE_DECIDE or
 STAFF_RECORD_READ) and by the staff member it is about; anyone else gets the logged 404 of
-``core.access.deny``. The public sees only public notices (§J17) and the red-flag and bottom
-windows (§J18), with no personal data beyond a masked name.
+``core.access.deny``. The public sees only public notices (docs/rules/hall.md §J17) and the
+red-flag and bottom windows (docs/rules/hall.md §J18), with no personal data beyond a masked name.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Writes of window conduct and the monthly evaluation (docs/rules/hall.md §J2, §J3,
-§J16–§J19). Every refusal is a ``DomainError`` with a Chinese message raised before anything is
+"""Writes of window conduct and the monthly evaluation (docs/rules/hall.md §J2, §J3 and
+docs/rules/hall.md §J16–§J19). Every refusal is a ``DomainError`` with a Chinese message raised before anything is
 written."""
 
 from __future__ import annotations
@@ -255,7 +255,8 @@ def discipline_record(
 def discipline_acknowledge(
     *, actor: User, record: Discipline, statement: str, now: dt.datetime | None = None
 ) -> Discipline:
-    """The staff member acknowledges their record, with a statement if they wish (§J16)."""
+    """The staff member acknowledges their record, with a statement if they wish
+    (docs/rules/hall.md §J16)."""
     if record.staff_id != actor.pk:
         raise Forbidden(_("只有本人可以确认自己的处理记录。"))
     text = _text(statement, limit=STATEMENT_MAX)

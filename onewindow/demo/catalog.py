@@ -42,6 +42,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.services import item_create, item_version_publish
 from onewindow.core import clock
 from onewindow.demo import agencies as demo_agencies
+from onewindow.demo import appointments as demo_appointments
 from onewindow.demo import bundles as demo_bundles
 from onewindow.demo import conduct as demo_conduct
 from onewindow.demo import delegation as demo_delegation
@@ -112,6 +113,7 @@ def demo_reset() -> None:
         demo_conduct.reset()  # its records hold on to complaints, bad reviews, windows
         demo_bundles.reset()  # its sub-cases hold on to cases and items
         demo_agencies.reset()  # its selections hold on to cases, its requirements to items
+        demo_appointments.reset()  # appointments hold on to items, windows and users
         consult_reset()
         demo_projects.reset()
         demo_cases_reset()
@@ -164,6 +166,8 @@ def load_demo(
         demo_ratings.load(day)
         demo_bundles.load(day)  # themes (一件事) and bundle applications (onewindow.demo.bundles)
         demo_queue.load(day)  # business categories and a morning of tickets (demo.queue)
+        # hours, slots, appointments and extended services (onewindow.demo.appointments)
+        demo_appointments.load(day)
         demo_stats.load(day)  # recounts the rollups over everything generated above
         # discipline records and the evaluated months (on the rollups, ratings and complaints)
         demo_conduct.load(day)

@@ -116,6 +116,15 @@ COLUMNS: tuple[Column, ...] = (
         signed_in=True,
         perm=Perm.AGENCY_WORK,
     ),
+    # Appointments (docs/rules/hall.md §J1, §J4–§J9): booking a slot at a window, extended hours
+    # and home visits; off the bar (it keeps one row), a home-page tile and in the site map.
+    Column(
+        "appointments:book",
+        _("预约办事"),
+        _("预约到大厅窗口办事的日期和时段，申请延时服务或上门服务"),
+        also=("appointments:mine", "/appointments/"),
+        bar=False,
+    ),
     Column(
         "portal:my_cases",
         _("我的办件"),
@@ -299,6 +308,30 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.SITE_EDIT,
         workbench=True,
         tabs=True,
+    ),
+    # The hall (docs/rules/hall.md §J4, §J7, §J8): the window's appointments of the day and the
+    # check-in; the centre's hours, slots and seats; extended services and their assignment.
+    Column(
+        "appointments:desk",
+        _("今日预约"),
+        _("本窗口今天的预约和预约签到"),
+        perm=Perm.HALL_DESK,
+        workbench=True,
+    ),
+    Column(
+        "appointments:hall",
+        _("预约设置"),
+        _("大厅和各窗口的开放时间、时段长度和可预约人数"),
+        perm=Perm.HALL_MANAGE,
+        workbench=True,
+    ),
+    Column(
+        "appointments:services",
+        _("延伸服务"),
+        _("延时服务和上门服务的申请与人员安排"),
+        perm=Perm.HALL_MANAGE,
+        workbench=True,
+        also=("/appointments/services/",),
     ),
     # Key projects (docs/rules/projects.md §H8): every staff member sees the list of the projects
     # they may see (all for administrators and supervisors, their department's for the others).

@@ -121,10 +121,12 @@ class IssueRequest:
     credit_code: str = ""
 
 
+@transaction.atomic
 def issue(
     request: IssueRequest, *, source: str, actor: Any = None, at: dt.datetime | None = None
 ) -> Ticket:
-    """Issue a ticket (walk-in by item or business category, or by appointment code)."""
+    """Issue a ticket (walk-in by item or business category, or by appointment code). One
+    transaction: an appointment checked in by the resolver stays booked if the ticket fails."""
     moment = at or clock.now()
     day = clock.local_date(moment)
     chosen = [bool(request.line_id), bool(request.item_id), bool(request.appointment_code)]

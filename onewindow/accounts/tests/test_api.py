@@ -111,9 +111,12 @@ def test_me_lists_role_permissions_department_and_windows(personas: Personas) ->
         "permissions": [
             "case.handover",
             "case.intake",
+            "conduct.discipline_own",
             "consult.answer",
             "guide.read",
+            "hall.desk",
             "mandate.paper",
+            "queue.serve",
             "rating.handle",
             "rating.pad",
             "stats.department",

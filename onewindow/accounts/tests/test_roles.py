@@ -125,6 +125,11 @@ EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"agency.manage"}
 EXPECTED[Role.AGENCY] = {"guide.read", "agency.work"}
 for _role in (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF):
     EXPECTED[_role] = EXPECTED[_role] | {"agency.report_review"}
+# appointments (docs/rules/hall.md §J4, §J8): the centre's chief and administrator set the hours
+# and assign extended services; the window's clerks see today's appointments and check in.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"hall.manage", "hall.desk"}
+EXPECTED[Role.CHIEF] = EXPECTED[Role.CHIEF] | {"hall.manage", "hall.desk"}
+EXPECTED[Role.CLERK] = EXPECTED[Role.CLERK] | {"hall.desk"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -178,6 +183,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "projects",
         "conduct",
         "agencies",
+        "appointments",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

@@ -586,8 +586,8 @@ IDEMPOTENCY_PARAM = idempotency_param(
 
 def _walk_in_files(request: Request, version: Any) -> dict[int, list[Any]]:
     """Files sent as ``material_<material id>`` (several per material allowed), against the
-    checklist of the clerk's department (a district bureau's own, docs/rules/delegation.md
-    §V5)."""
+    checklist of the clerk's department (a district bureau's own:
+    docs/rules/delegation.md §V5)."""
     department = getattr(request.user, "department", None)
     checklist = checklist_materials(version, department.region_id if department else None)
     materials = {f"material_{m.pk}": m.pk for m in checklist}

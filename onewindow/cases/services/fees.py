@@ -57,8 +57,8 @@ def fee_standard(
     fee: Fee | None, quantity: int, unit_standard: Decimal | None = None
 ) -> Decimal | None:
     """The most the fee list allows for ``quantity`` units of ``fee``; None when off the list.
-    ``unit_standard``: the case's own standard (a district's amount, docs/rules/delegation.md
-    §V5), else the city's line."""
+    ``unit_standard``: the case's own standard (a district's amount under
+    docs/rules/delegation.md §V5), else the city's line."""
     if fee is None:
         return None
     return (unit_standard if unit_standard is not None else fee.amount) * quantity

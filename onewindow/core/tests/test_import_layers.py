@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("stats",),
     ("bundles", "projects", "conduct"),
     ("queue",),
+    ("appointments",),
     ("portal",),
     ("demo",),
 )

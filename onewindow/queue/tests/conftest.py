@@ -21,6 +21,7 @@ from onewindow.accounts import services as account_services
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
 from onewindow.catalog.models import Department, Item, ItemVersion, VersionStatus, Window
+from onewindow.queue import sources
 from onewindow.queue.models import QueueLine
 from onewindow.queue.sources import register_appointment_source
 from onewindow.testing import PASSWORD, Personas
@@ -120,6 +121,8 @@ def hall(personas: Personas, frozen: None) -> Hall:
 
 @pytest.fixture(autouse=True)
 def _no_resolver() -> Iterator[None]:
+    # The queue's own tests start without the appointments app's resolver; it comes back after.
+    registered = list(sources._resolver)
     register_appointment_source(None)
     yield
-    register_appointment_source(None)
+    sources._resolver[:] = registered

@@ -1,0 +1,7 @@
+"""Appointment pages (docs/product.md §C15)."""
+
+from onewindow.appointments import views
+
+app_name = "appointments"
+
+urlpatterns = views.urlpatterns
