@@ -99,6 +99,12 @@ VARIABLES: list[Variable] = [
         "docs/rules/consultation.md §K1.",
     ),
     Variable(
+        "QUEUE_PRIORITY_STREAK",
+        "3",
+        "Queue tickets: after this many priority calls in a row at a window, one waiting ordinary "
+        "ticket is called. docs/rules/hall.md §J11.",
+    ),
+    Variable(
         "LOGIN_FAILURE_LIMIT",
         "5",
         "Failed sign-ins (page, admin, API token) after which the account and, separately, the "
