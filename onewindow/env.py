@@ -105,6 +105,12 @@ VARIABLES: list[Variable] = [
         "ticket is called. docs/rules/hall.md §J11.",
     ),
     Variable(
+        "QUEUE_TICKETS_PER_MINUTE",
+        "30",
+        "Queue tickets taken at the kiosk or through the public API per client address per minute "
+        "(429, nothing issued, above it). docs/rules/hall.md §J10.",
+    ),
+    Variable(
         "LOGIN_FAILURE_LIMIT",
         "5",
         "Failed sign-ins (page, admin, API token) after which the account and, separately, the "

@@ -356,6 +356,8 @@ CERTIFICATE_VERIFY_PER_MINUTE = env_int("CERTIFICATE_VERIFY_PER_MINUTE", 30, min
 # docs/rules/hall.md §J11: after this many priority calls in a row at a window, one ordinary ticket
 # is called if one is waiting.
 QUEUE_PRIORITY_STREAK = env_int("QUEUE_PRIORITY_STREAK", 3, minimum=1)
+# docs/rules/hall.md §J10: tickets a minute per client address at the kiosk and the public API.
+QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30, minimum=1)
 # docs/rules/consultation.md §K1: a question is answered within this many working days.
 CONSULT_REPLY_DAYS = env_int("CONSULT_REPLY_DAYS", 5, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)

@@ -30,7 +30,9 @@ from onewindow.api.schema import error_responses
 from onewindow.catalog.models import Window
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.ratelimit import client_address
 from onewindow.queue import selectors, services
+from onewindow.queue.errors import TooManyTickets
 from onewindow.queue.models import PriorityReason, Ticket, TicketSource, TicketStatus
 from onewindow.queue.views import ACTIONS, issue_request, parse_range, run_action
 
@@ -193,13 +195,17 @@ class IssueView(APIView):
         description="Exactly one of line, item or appointment_code. A credit code of an "
         "enterprise with an active key project makes the ticket a priority ticket.",
         request=IssueSerializer,
-        responses={201: TicketSerializer, **error_responses(400)},
+        responses={201: TicketSerializer, **error_responses(400, 429)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
         body = IssueSerializer(data=request.data)
         if not body.is_valid():
             raise exceptions.ValidationError(body.errors)
+        try:
+            services.kiosk_rate_spend(client_address(request))
+        except TooManyTickets as err:
+            raise exceptions.Throttled(wait=err.wait, detail=err.message) from err
         with domain_errors():
             ticket = services.issue(issue_request(body.validated_data), source=TicketSource.KIOSK)
         return Response(TicketSerializer(ticket_data(ticket)).data, status=status.HTTP_201_CREATED)

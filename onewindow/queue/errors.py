@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onewindow.core.errors import DomainError, WrongState
 
-__all__ = ["QueueError", "QueueWrongState", "TicketSourceError"]
+__all__ = ["QueueError", "QueueWrongState", "TicketSourceError", "TooManyTickets"]
 
 
 class QueueError(DomainError):
@@ -17,6 +17,16 @@ class QueueWrongState(WrongState):
     """The ticket's status does not allow the step (docs/rules/hall.md §J12)."""
 
     code = "wrong_status"
+
+
+class TooManyTickets(QueueError):
+    """docs/rules/hall.md §J10: this address took too many tickets this minute."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, wait: int) -> None:
+        super().__init__(message)
+        self.wait = wait
 
 
 class TicketSourceError(QueueError):

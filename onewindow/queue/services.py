@@ -22,10 +22,11 @@ from onewindow.accounts.roles import Perm, has_perm
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Item, Window
 from onewindow.core import clock
+from onewindow.core.ratelimit import rate_spend
 from onewindow.lib.idnumbers import check_credit_code
 from onewindow.projects.models import Project
 from onewindow.projects.services import stage_done
-from onewindow.queue.errors import QueueError, QueueWrongState, TicketSourceError
+from onewindow.queue.errors import QueueError, QueueWrongState, TicketSourceError, TooManyTickets
 from onewindow.queue.models import (
     PRIORITY_PREFIX,
     EventKind,
@@ -110,6 +111,17 @@ def _counter(day: dt.date, prefix: str) -> tuple[TicketCounter, bool]:
             return TicketCounter.objects.get_or_create(day=day, prefix=prefix)
     except IntegrityError:  # created by a concurrent issuer just now
         return TicketCounter.objects.get(day=day, prefix=prefix), False
+
+
+def kiosk_rate_spend(ip: str | None) -> None:
+    """docs/rules/hall.md §J10: the kiosk and the public API take at most
+    QUEUE_TICKETS_PER_MINUTE tickets a minute per client address; over it nothing is issued."""
+    limit = int(getattr(settings, "QUEUE_TICKETS_PER_MINUTE", 30))
+    wait = rate_spend(scope="queue-ticket", ident=ip, limit=limit)
+    if wait:
+        raise TooManyTickets(
+            _("取号过于频繁，请在 %(s)d 秒后再试，或到咨询台取号。") % {"s": wait}, wait
+        )
 
 
 @dataclass(frozen=True)

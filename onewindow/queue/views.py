@@ -21,8 +21,10 @@ from onewindow.catalog.models import Item, Window
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.errors import DomainError
+from onewindow.core.ratelimit import client_address
 from onewindow.lib.ids import parse_id
 from onewindow.queue import selectors, services
+from onewindow.queue.errors import TooManyTickets
 from onewindow.queue.models import PriorityReason, Ticket, TicketSource, TicketStatus
 
 MAX_RANGE_DAYS = 366
@@ -65,10 +67,12 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     """J10: take a ticket by business category, item or appointment code."""
     if request.method == "POST":
         try:
+            services.kiosk_rate_spend(client_address(request))
             ticket = services.issue(issue_request(request.POST), source=TicketSource.KIOSK)
         except DomainError as err:
             context = _kiosk_context(error=err.message, posted=request.POST)
-            return render(request, "queue/kiosk.html", context, status=400)
+            code = 429 if isinstance(err, TooManyTickets) else 400
+            return render(request, "queue/kiosk.html", context, status=code)
         return redirect("queue:ticket", token=ticket.token)
     return render(request, "queue/kiosk.html", _kiosk_context())
 

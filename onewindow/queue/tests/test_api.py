@@ -135,3 +135,15 @@ def test_the_display_and_the_times(api, hall):
     assert times["items"] == []  # the ticket was taken by category, not by item
     bad = api.get(API + "times/", {"from": "2026-03-05", "to": "2026-03-01"})
     assert bad.status_code == 400
+
+
+def test_the_kiosk_api_takes_a_limited_number_of_tickets_a_minute(api, hall, settings):
+    # docs/rules/hall.md §J10: over the budget 429 with Retry-After, nothing issued.
+    settings.QUEUE_TICKETS_PER_MINUTE = 2
+    body = {"line": str(hall.line_a.pk)}
+    assert api.post(API + "tickets/", body, format="json").status_code == 201
+    assert api.post(API + "tickets/", body, format="json").status_code == 201
+    refused = api.post(API + "tickets/", body, format="json")
+    assert refused.status_code == 429 and "Retry-After" in refused
+    assert "过于频繁" in refused.json()["message"]
+    assert Ticket.objects.count() == 2

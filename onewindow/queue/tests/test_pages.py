@@ -44,3 +44,13 @@ def test_the_display_shows_calls_and_has_a_no_script_refresh(client, hall):
     assert "A002" in page  # next waiting
     assert '<noscript><meta http-equiv="refresh" content="15"></noscript>' in page
     assert "queue/display.js" in page
+
+
+def test_the_kiosk_page_refuses_a_ticket_over_the_minute_budget(client, hall, settings):
+    # docs/rules/hall.md §J10: 429 with the message, nothing issued.
+    settings.QUEUE_TICKETS_PER_MINUTE = 1
+    assert client.post("/queue/kiosk/", {"line": hall.line_a.pk}).status_code == 302
+    refused = client.post("/queue/kiosk/", {"line": hall.line_a.pk})
+    assert refused.status_code == 429
+    assert "取号过于频繁" in refused.content.decode()
+    assert Ticket.objects.count() == 1
