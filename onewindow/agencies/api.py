@@ -41,6 +41,7 @@ from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.core.errors import Invalid
+from onewindow.lib.ids import parse_id
 
 TAGS = ["agencies"]
 MANAGERS_ONLY = "只有中心管理员可以管理中介机构。"
@@ -464,9 +465,10 @@ class RequirementsView(APIView):
         item = request.query_params.get("item", "")
         rows: Any = selectors.requirements_all()
         if item:
-            if not item.isdigit():
+            item_id = parse_id(item)
+            if item_id is None:
                 raise serializers.ValidationError({"item": ["事项 id 应为数字。"]})
-            rows = rows.filter(item_id=int(item))
+            rows = rows.filter(item_id=item_id)
         return Response(RequirementSerializer(rows[:500], many=True).data)
 
 

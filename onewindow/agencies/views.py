@@ -19,6 +19,7 @@ from onewindow.agencies import selectors, services
 from onewindow.agencies.models import Agency, Assessment, JobStatus, Method, ServiceRequirement
 from onewindow.core import clock
 from onewindow.core.errors import DomainError, Invalid
+from onewindow.lib.ids import parse_id
 
 PER_PAGE = 20
 
@@ -306,11 +307,8 @@ def manage(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         elif action in ("status", "violation"):
-            agency = (
-                Agency.objects.filter(pk=request.POST.get("agency", "") or 0).first()
-                if (request.POST.get("agency", "").isdigit())
-                else None
-            )
+            agency_id = parse_id(request.POST.get("agency", ""))
+            agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
             if agency is None:
                 raise Invalid({"agency": [_("请选择中介机构。")]})
             if action == "status":

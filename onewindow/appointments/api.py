@@ -133,7 +133,7 @@ class CheckInSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
 
 
-class TicketSerializer(serializers.Serializer):
+class AppointmentCheckInSerializer(serializers.Serializer):
     appointment = AppointmentSerializer()
     ticket = serializers.DictField()
     queue_number = serializers.CharField(
@@ -358,7 +358,7 @@ class CheckInView(APIView):
         description="A clerk checks an appointment in by its code: on its day, from 30 minutes "
         "before the slot to its end plus the grace, once (docs/rules/hall.md §J7). Answers what the queue needs.",
         request=CheckInSerializer,
-        responses={200: TicketSerializer, **error_responses(400, 401, 404)},
+        responses={200: AppointmentCheckInSerializer, **error_responses(400, 401, 404)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import STAFF_ROLES, Perm, Role
+from onewindow.accounts.roles import STAFF_ROLES, Perm, Role, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.appointments import selectors, services
 from onewindow.appointments.models import Priority, RequestStatus, ServiceKind
@@ -210,9 +210,19 @@ def desk(request: HttpRequest) -> HttpResponse:
             "base_template": "workbench.html",
             "rows": selectors.desk_today(user, today),
             "today": today,
+            **_staff_tabs(user, "desk"),
         },
         status=status,
     )
+
+
+def _staff_tabs(user: Any, tab: str) -> dict[str, Any]:
+    """The hall staff's tabs over 今日预约, 预约设置 and 延伸服务 (one workbench column)."""
+    return {
+        "tab": tab,
+        "tab_desk": has_perm(user, Perm.HALL_DESK),
+        "tab_manage": has_perm(user, Perm.HALL_MANAGE),
+    }
 
 
 def hall(request: HttpRequest) -> HttpResponse:
@@ -251,6 +261,7 @@ def hall(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "hall": selectors.schedule_row(None),
             "windows": [(w, selectors.schedule_row(w)) for w in windows],
+            **_staff_tabs(user, "hall"),
         },
         status=status,
     )
@@ -262,7 +273,11 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appointments/services.html",
-        {"base_template": _base(user), "rows": selectors.requests_for(user)},
+        {
+            "base_template": _base(user),
+            "rows": selectors.requests_for(user),
+            **(_staff_tabs(user, "services") if user.role in STAFF_ROLES else {}),
+        },
     )
 
 
@@ -307,7 +322,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
         errors.append(_("请按“年-月-日”填写服务日期。"))
     start = _time(data.get("start")) if data.get("start") else None
     if data.get("start") and start is None:
-        errors.append(_("请按“时:分”填写时间，如 18:00。"))
+        errors.append(_("请按 18:00 这样的格式填写时间（时和分之间用英文冒号）。"))
     if not errors:
         assert day is not None
         try:

@@ -311,27 +311,15 @@ COLUMNS: tuple[Column, ...] = (
     ),
     # The hall (docs/rules/hall.md §J4, §J7, §J8): the window's appointments of the day and the
     # check-in; the centre's hours, slots and seats; extended services and their assignment.
+    # One column with its own tabs: 今日预约, and for the centre 预约设置 and 延伸服务.
     Column(
         "appointments:desk",
-        _("今日预约"),
-        _("本窗口今天的预约和预约签到"),
+        _("预约服务"),
+        _("本窗口今天的预约和签到；开放时间、时段和座位；延时服务和上门服务的安排"),
         perm=Perm.HALL_DESK,
         workbench=True,
-    ),
-    Column(
-        "appointments:hall",
-        _("预约设置"),
-        _("大厅和各窗口的开放时间、时段长度和可预约人数"),
-        perm=Perm.HALL_MANAGE,
-        workbench=True,
-    ),
-    Column(
-        "appointments:services",
-        _("延伸服务"),
-        _("延时服务和上门服务的申请与人员安排"),
-        perm=Perm.HALL_MANAGE,
-        workbench=True,
-        also=("/appointments/services/",),
+        tabs=True,
+        also=("appointments:hall", "/appointments/services/"),
     ),
     # Key projects (docs/rules/projects.md §H8): every staff member sees the list of the projects
     # they may see (all for administrators and supervisors, their department's for the others).

@@ -130,6 +130,12 @@ for _role in (Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF):
 EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"hall.manage", "hall.desk"}
 EXPECTED[Role.CHIEF] = EXPECTED[Role.CHIEF] | {"hall.manage", "hall.desk"}
 EXPECTED[Role.CLERK] = EXPECTED[Role.CLERK] | {"hall.desk"}
+# queue (docs/rules/hall.md §J12, §J14): window staff call tickets; chiefs, supervisors and the
+# administrator read the waiting and service times.
+EXPECTED[Role.CLERK] = EXPECTED[Role.CLERK] | {"queue.serve"}
+EXPECTED[Role.CHIEF] = EXPECTED[Role.CHIEF] | {"queue.serve", "queue.stats"}
+EXPECTED[Role.SUPERVISOR] = EXPECTED[Role.SUPERVISOR] | {"queue.stats"}
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"queue.stats"}
 
 
 def test_the_table_covers_every_role() -> None:
@@ -184,6 +190,7 @@ def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
         "conduct",
         "agencies",
         "appointments",
+        "queue",
     }
     for role in set(Role) - {Role.ADMIN}:
         assert admin_app_labels(role) == frozenset()

@@ -156,8 +156,9 @@ def test_the_detail_costs_a_fixed_number_of_queries(client, catalog, django_asse
         fees=[(f"费用{n}", "1.00", "次", "依据") for n in range(5)],
     )
     f.version(catalog.food.item, many)
-    # One of them reads the item's FAQ (docs/rules/consultation.md §K2).
-    with django_assert_max_num_queries(9):
+    # One of them reads the item's FAQ (docs/rules/consultation.md §K2), one the intermediary
+    # services it requires (docs/rules/agencies.md §I1).
+    with django_assert_max_num_queries(10):
         response = detail(client, "SP-JY-001")
     assert response.content.decode().count("空白表格<span") == 25
 

@@ -151,6 +151,7 @@ def test_staff_pages_use_the_workbench_and_public_pages_the_portal(personas):
         "情况通报",
         "绩效考核",
         "公示异议",
+        "预约服务",  # docs/rules/hall.md §J7: today's appointments, with the centre's tabs
         "重点项目",
         "统计分析",
         "我的作风记录",  # docs/rules/hall.md §J16: every department staff member's own records
