@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-peers bench-scaleout bench-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,7 +16,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats bench-peers bench-scaleout  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
@@ -57,3 +57,17 @@ bench-stats:  ## statistics over STATS_CASES generated cases: rebuild time, publ
 		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_stats_bench#'); \
 		.venv/bin/python -m bench.stats_bench --generate --cases $(STATS_CASES) --database-url "$$url" --json-out /tmp/ow-stats/bench-postgres.json && \
 		.venv/bin/python -m bench.stats_bench --table /tmp/ow-stats/bench-sqlite.json /tmp/ow-stats/bench-postgres.json; fi
+
+bench-peers:  ## the parallel approval (accept, 3 department tasks, join, decision) on OneWindow, django-viewflow and SpiffWorkflow side by side: CPU ms and SQL statements per case and per step (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+	.venv/bin/python -m bench.peers_bench --json-out /tmp/ow-bench-report/peers-sqlite.json
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_peers_bench#'); \
+		.venv/bin/python -m bench.peers_bench --database-url "$$url" --json-out /tmp/ow-bench-report/peers-postgresql.json; fi
+
+bench-scaleout:  ## throughput of 2 web processes vs 1 (each pinned to one core with taskset) on PostgreSQL (database ow_scaleout_bench on the TEST_DATABASE_URL server, default postgres://postgres@127.0.0.1:5432)
+	.venv/bin/python -m bench.scaleout_bench --json-out /tmp/ow-bench-report/scaleout-postgresql.json
+
+# make bench-report QUICK=1: every benchmark at a small scale (minutes rather than hours).
+QUICK ?=
+bench-report:  ## every benchmark beside its baseline (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), JSON in /tmp/ow-bench-report, then docs/BENCHMARKS.md; QUICK=1 for a shorter run
+	.venv/bin/python -m bench.report $(if $(QUICK),--quick,)
