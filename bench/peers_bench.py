@@ -59,6 +59,7 @@ STEPS = ("accept", "review A", "review B", "review C (join)", "decision")
 BPMN = Path(__file__).resolve().parent / "peers" / "approval.bpmn"
 DEPARTMENTS = ("A", "B", "C")
 GOAL = "OneWindow below the better of the two (CPU ms and statements per case)"
+PEERS = ("django-viewflow", "SpiffWorkflow")
 
 
 # --- counting statements -------------------------------------------------------------------------
@@ -69,17 +70,32 @@ class Counter:
     kinds: dict[str, int] = field(default_factory=dict)
     sql: list[str] = field(default_factory=list)
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         word = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
         if word in ("RELEASE", "ROLLBACK") and "SAVEPOINT" in sql.upper():
             word = "SAVEPOINT"
         self.kinds[word] = self.kinds.get(word, 0) + 1
-        self.sql.append(" ".join(sql.split())[:160])
+        self.sql.append(f"{' '.join(sql.split())[:160]} ⟨{table_of(sql)}⟩")
         return execute(sql, params, many, context)
 
     @property
     def total(self) -> int:
         return sum(self.kinds.values())
+
+
+def table_of(sql: str) -> str:
+    """The table a statement names first after FROM, INTO or UPDATE ("-" for transaction
+    control and savepoints)."""
+    words = sql.split()
+    head = words[0].upper() if words else "?"
+    if head in ("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK", "COMMIT"):
+        return "-"
+    for index, word in enumerate(words[:-1]):
+        if word.upper() in ("FROM", "INTO", "UPDATE"):
+            return words[index + 1].strip('"').split('"')[0]
+    return head
 
 
 @contextmanager
@@ -172,15 +188,25 @@ def build_world() -> World:
 
     def user(name: str, role: str, department: Any = None) -> User:
         return User.objects.create_user(
-            username=name, password=uuid.uuid4().hex, role=role, full_name=name, department=department
+            username=name,
+            password=uuid.uuid4().hex,
+            role=role,
+            full_name=name,
+            department=department,
         )
 
+    # Reachable by SMS and email, so every event that tells the applicant writes outbox rows.
+    applicant = user("peers-applicant", Role.APPLICANT)
+    applicant.email, applicant.phone = "peers@example.cn", "13900000001"
+    applicant.save(update_fields=["email", "phone"])
     return World(
         version=version,
         region=region,
-        applicant=user("peers-applicant", Role.APPLICANT),
+        applicant=applicant,
         clerk=user("peers-clerk", Role.CLERK, departments["A"]),
-        reviewers={c: user(f"peers-approver-{c}", Role.APPROVER, d) for c, d in departments.items()},
+        reviewers={
+            c: user(f"peers-approver-{c}", Role.APPROVER, d) for c, d in departments.items()
+        },
         departments=departments,
     )
 
@@ -202,7 +228,10 @@ class OneWindow(Engine):
         ids = []
         for _n in range(count):
             case = services.case_create_draft(
-                item_version=w.version, applicant=w.applicant, created_by=w.applicant, region=w.region
+                item_version=w.version,
+                applicant=w.applicant,
+                created_by=w.applicant,
+                region=w.region,
             )
             for line in case.materials.all():
                 upload = SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")
@@ -244,6 +273,36 @@ class OneWindow(Engine):
 
         status = Case.objects.get(pk=handle).status
         assert status == CaseStatus.GRANTED, f"OneWindow case {handle}: {status}"
+
+
+class OneWindowNoStats(OneWindow):
+    """OneWindow with the statistics rollups unsubscribed for the duration of each step: not a
+    product configuration, only the decomposition of OneWindow's cost (the rollups keep the
+    public statistics current at every commit, a feature neither peer has)."""
+
+    name = "OneWindow without stats rollups"
+
+    def steps(self, handle: int) -> list[Step]:
+        from onewindow.cases.subscriptions import DISPATCHER
+        from onewindow.stats.events import stats_on_enter, stats_on_event
+
+        stats = (stats_on_event, stats_on_enter)
+        lists = [DISPATCHER._on_event, *DISPATCHER._on_enter.values()]
+
+        def without_stats(step: Step) -> Step:
+            def run() -> None:
+                saved = [list(subs) for subs in lists]
+                for subs in lists:
+                    subs[:] = [sub for sub in subs if sub.handler not in stats]
+                try:
+                    step()
+                finally:
+                    for subs, kept in zip(lists, saved, strict=True):
+                        subs[:] = kept
+
+            return run
+
+        return [without_stats(step) for step in super().steps(handle)]
 
 
 @dataclass
@@ -375,9 +434,7 @@ class Spiff(Engine):
 
             return run
 
-        reviews = [
-            task_step(f"review_{c.lower()}", {f"opinion_{c}": "agree"}) for c in DEPARTMENTS
-        ]
+        reviews = [task_step(f"review_{c.lower()}", {f"opinion_{c}": "agree"}) for c in DEPARTMENTS]
         return [start, *reviews, task_step("decide", {"decision": "grant"})]
 
     def check(self, handle: str) -> None:
@@ -439,17 +496,32 @@ def measure(engines: list[Engine], cases: int, rounds: int) -> dict[str, Figures
 
 
 # --- the report ----------------------------------------------------------------------------------
+def tables_of(trace: list[str]) -> str:
+    """'table n, …' for a step's statements (from each traced statement's ⟨table⟩; savepoints
+    and transaction control as "savepoints/BEGIN"), the most frequent first."""
+    counts: dict[str, int] = {}
+    for sql in trace:
+        table = sql.rsplit("⟨", 1)[-1].rstrip("⟩") if "⟨" in sql else "?"
+        table = "savepoints/BEGIN" if table == "-" else table
+        counts[table] = counts.get(table, 0) + 1
+    return ", ".join(f"{t} {n}" for t, n in sorted(counts.items(), key=lambda p: (-p[1], p[0])))
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def report(figures: dict[str, Figures], database: str, scale: str, started: str, seconds: float, load: str) -> dict[str, Any]:
+def report(
+    figures: dict[str, Figures], database: str, scale: str, started: str, seconds: float, load: str
+) -> dict[str, Any]:
     """Print the table and return the benchmark JSON (docs: /work notes benchjson, bench.report)."""
     ours = figures["OneWindow"]
-    peers = {name: f for name, f in figures.items() if name != "OneWindow"}
+    peers = {name: f for name, f in figures.items() if name in PEERS}
+    bare = figures.get(OneWindowNoStats.name)
     print(f"database: {database}; {scale}; load average at start {load}")
-    header = f"{'':<18}" + "".join(f"{name:>18}" for name in figures)
+    short = {OneWindowNoStats.name: "OW w/o stats"}
+    header = f"{'':<18}" + "".join(f"{short.get(name, name):>18}" for name in figures)
     print("per case (median):")
     print(header)
     for label, attr, fmt in (
@@ -457,7 +529,10 @@ def report(figures: dict[str, Figures], database: str, scale: str, started: str,
         ("wall ms", "wall", "{:18.2f}"),
         ("statements", "statements", "{:18.0f}"),
     ):
-        print(f"{label:<18}" + "".join(fmt.format(f.per_case(getattr(f, attr))) for f in figures.values()))
+        print(
+            f"{label:<18}"
+            + "".join(fmt.format(f.per_case(getattr(f, attr))) for f in figures.values())
+        )
     print("per step (median statements / CPU ms):")
     print(header)
     for index, step in enumerate(STEPS):
@@ -474,7 +549,10 @@ def report(figures: dict[str, Figures], database: str, scale: str, started: str,
 
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
-    for label, attr, unit in (("CPU per case", "cpu", "ms"), ("SQL statements per case", "statements", "")):
+    for label, attr, unit in (
+        ("CPU per case", "cpu", "ms"),
+        ("SQL statements per case", "statements", ""),
+    ):
         value = ours.per_case(getattr(ours, attr))
         best_name, best = min(
             ((name, f.per_case(getattr(f, attr))) for name, f in peers.items()), key=lambda p: p[1]
@@ -488,22 +566,43 @@ def report(figures: dict[str, Figures], database: str, scale: str, started: str,
                     "unit": unit or "statements",
                     "value": round(value, 3),
                     "baseline": round(baseline, 3),
-                    "baseline_name": f"{name}, same process" + (" (the better peer)" if is_best else ""),
+                    "baseline_name": f"{name}, same process"
+                    + (" (the better peer)" if is_best else ""),
                     "ratio": round(value / baseline, 3) if baseline else None,
                     "ratio_note": "OneWindow / peer (lower is better; goal < 1 against the better peer)",
                     "goal": "< the better peer" if is_best else None,
                     "met": (value < baseline) if is_best else None,
                 }
             )
+        if bare is not None:
+            rows.append(
+                {
+                    "measure": f"{label}: OneWindow without its statistics rollups (decomposition only)",
+                    "unit": unit or "statements",
+                    "value": round(bare.per_case(getattr(bare, attr)), 3),
+                    "baseline": round(value, 3),
+                    "baseline_name": "OneWindow as shipped",
+                    "ratio": round(bare.per_case(getattr(bare, attr)) / value, 3)
+                    if value
+                    else None,
+                    "ratio_note": "without rollups / as shipped",
+                    "goal": None,
+                    "met": None,
+                }
+            )
         verdict = "met" if value < best else "NOT met"
-        print(f"{label}: OneWindow {value:.2f} vs the better peer {best_name} {best:.2f}: {verdict}")
+        print(
+            f"{label}: OneWindow {value:.2f} vs the better peer {best_name} {best:.2f}: {verdict}"
+        )
     rows.append(
         {
             "measure": "wall per case: OneWindow / " + " / ".join(peers),
             "unit": "ms",
             "value": round(ours.per_case(ours.wall), 3),
             "baseline": round(min(f.per_case(f.wall) for f in peers.values()), 3),
-            "baseline_name": "the faster peer's wall ms (" + ", ".join(f"{n} {f.per_case(f.wall):.2f}" for n, f in peers.items()) + ")",
+            "baseline_name": "the faster peer's wall ms ("
+            + ", ".join(f"{n} {f.per_case(f.wall):.2f}" for n, f in peers.items())
+            + ")",
             "ratio": None,
             "ratio_note": None,
             "goal": None,
@@ -516,6 +615,16 @@ def report(figures: dict[str, Figures], database: str, scale: str, started: str,
             for name, f in figures.items()
         )
         notes.append(f"{step}: {cells}")
+    for index, step in enumerate(STEPS):
+        notes.append(f"OneWindow's statements, {step}: {tables_of(ours.trace[index])}")
+    if bare is not None:
+        saved = ours.per_case(ours.statements) - bare.per_case(bare.statements)
+        notes.append(
+            f"The statistics rollups (onewindow.stats, kept current at every commit) account for "
+            f"{saved:.0f} of OneWindow's {ours.per_case(ours.statements):.0f} statements per case "
+            f"and {ours.per_case(ours.cpu) - bare.per_case(bare.cpu):.1f} of its "
+            f"{ours.per_case(ours.cpu):.1f} CPU ms."
+        )
     notes.append(
         "OneWindow's statements include its legal extras: event rows, deadlines of the case and of "
         "each task, the notification outbox, conditional UPDATEs on revision and the case lock; "
@@ -572,7 +681,12 @@ def main() -> int:
 
         call_command("migrate", interactive=False, verbosity=0)
         world = build_world()
-        engines: list[Engine] = [OneWindow(world), Viewflow(world), Spiff(world)]
+        engines: list[Engine] = [
+            OneWindow(world),
+            OneWindowNoStats(world),
+            Viewflow(world),
+            Spiff(world),
+        ]
         figures = measure(engines, args.cases, args.rounds)
         database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
         vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"

@@ -34,8 +34,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -63,49 +62,100 @@ class Bench:
 BOTH = ("sqlite", "postgresql")
 BENCHES: tuple[Bench, ...] = (
     Bench("calendar", "bench.calendar_bench", (), ("--ops", "30000", "--rounds", "2"), ("none",)),
-    Bench("guides", "bench.guide_list_bench", ("--clients", "20", "--requests", "4000"),
-          ("--clients", "20", "--requests", "500"), ("sqlite",), needs_url=False),
+    Bench(
+        "guides",
+        "bench.guide_list_bench",
+        ("--clients", "20", "--requests", "4000"),
+        ("--clients", "20", "--requests", "500"),
+        ("sqlite",),
+        needs_url=False,
+    ),
     Bench("search", "bench.search_bench", ("--rounds", "20"), ("--rounds", "3")),
     Bench("cases", "bench.cases_bench", (), ("--seconds", "3", "--drafts", "1500"), BOTH),
     Bench("review", "bench.review_bench", (), ("--seconds", "3", "--cases", "5000"), BOTH),
     Bench("overhead", "bench.overhead_bench", (), ("--cases", "60"), BOTH),
-    Bench("reports", "bench.report_bench", ("--cases", "200"), ("--cases", "50"), ("sqlite",),
-          needs_url=False),
-    Bench("sweep", "bench.sweep_bench",
-          ("--generate", "--rows", "1000000", "--open-tasks", "100000"),
-          ("--generate", "--rows", "50000", "--open-tasks", "5000", "--seconds", "3",
-           "--repeat", "1"), BOTH, sqlite_url="sqlite:////tmp/ow-sweep/bench.sqlite3"),
-    Bench("stats", "bench.stats_bench", ("--generate", "--cases", "10000000"),
-          ("--generate", "--cases", "50000", "--repeat", "5", "--burst", "500", "--cost", "200"),
-          BOTH, sqlite_url="sqlite:////tmp/ow-stats/bench.sqlite3"),
+    Bench(
+        "reports",
+        "bench.report_bench",
+        ("--cases", "200"),
+        ("--cases", "50"),
+        ("sqlite",),
+        needs_url=False,
+    ),
+    Bench(
+        "sweep",
+        "bench.sweep_bench",
+        ("--generate", "--rows", "1000000", "--open-tasks", "100000"),
+        (
+            "--generate",
+            "--rows",
+            "50000",
+            "--open-tasks",
+            "5000",
+            "--seconds",
+            "3",
+            "--repeat",
+            "1",
+        ),
+        BOTH,
+        sqlite_url="sqlite:////tmp/ow-sweep/bench.sqlite3",
+    ),
+    Bench(
+        "stats",
+        "bench.stats_bench",
+        ("--generate", "--cases", "10000000"),
+        ("--generate", "--cases", "50000", "--repeat", "5", "--burst", "500", "--cost", "200"),
+        BOTH,
+        sqlite_url="sqlite:////tmp/ow-stats/bench.sqlite3",
+    ),
     Bench("province", "bench.province_bench", (), (), ("postgresql",)),
-    Bench("peers", "bench.peers_bench", ("--cases", "60", "--rounds", "3"),
-          ("--cases", "10", "--rounds", "1"), BOTH),
-    Bench("scaleout", "bench.scaleout_bench", ("--seconds", "10", "--rounds", "2"),
-          ("--seconds", "4", "--rounds", "1", "--drafts", "2000"), ("postgresql",)),
+    Bench(
+        "peers",
+        "bench.peers_bench",
+        ("--cases", "60", "--rounds", "3"),
+        ("--cases", "10", "--rounds", "1"),
+        BOTH,
+    ),
+    Bench(
+        "scaleout",
+        "bench.scaleout_bench",
+        ("--seconds", "10", "--rounds", "2"),
+        ("--seconds", "4", "--rounds", "1", "--drafts", "2000"),
+        ("postgresql",),
+    ),
 )
 
 # The performance goals of issue 15, restated, and the benchmarks whose rows say met / not met.
 GOALS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Overhead over the required writes",
-     "submission, acceptance and task completion each ≥ 0.5× a bare view performing the same "
-     "statements as hand-written SQL (the single-INSERT ratio reported for continuity)",
-     ("overhead", "cases", "review")),
-    ("Latency at half load",
-     "open-loop arrivals at half the saturation rate: p99 ≤ 100 ms for submission, acceptance, "
-     "task completion; ≤ 50 ms for the progress query and the reviewer inbox (100,000 open tasks)",
-     ("latency",)),
-    ("Province scale",
-     "PostgreSQL, 10 M cases / 1 M open: the province's pages p99 ≤ 100 ms at half load; the "
-     "supervision sweep over 1 M open tasks within 3× its set-based baseline",
-     ("province", "sweep", "stats")),
-    ("Ahead of the peers",
-     "the parallel approval's cost per case (CPU ms and statements) below the better of "
-     "django-viewflow and SpiffWorkflow, legal extras included",
-     ("peers",)),
-    ("Scale-out",
-     "throughput with 2 web processes ≥ 1.7× one process on PostgreSQL, each pinned to one core",
-     ("scaleout",)),
+    (
+        "Overhead over the required writes",
+        "submission, acceptance and task completion each ≥ 0.5× a bare view performing the same "
+        "statements as hand-written SQL (the single-INSERT ratio reported for continuity)",
+        ("overhead", "cases", "review"),
+    ),
+    (
+        "Latency at half load",
+        "open-loop arrivals at half the saturation rate: p99 ≤ 100 ms for submission, acceptance, "
+        "task completion; ≤ 50 ms for the progress query and the reviewer inbox (100,000 open tasks)",
+        ("latency",),
+    ),
+    (
+        "Province scale",
+        "PostgreSQL, 10 M cases / 1 M open: the province's pages p99 ≤ 100 ms at half load; the "
+        "supervision sweep over 1 M open tasks within 3× its set-based baseline",
+        ("province", "sweep", "stats"),
+    ),
+    (
+        "Ahead of the peers",
+        "the parallel approval's cost per case (CPU ms and statements) below the better of "
+        "django-viewflow and SpiffWorkflow, legal extras included",
+        ("peers",),
+    ),
+    (
+        "Scale-out",
+        "throughput with 2 web processes ≥ 1.7× one process on PostgreSQL, each pinned to one core",
+        ("scaleout",),
+    ),
 )
 
 
@@ -121,8 +171,12 @@ def postgres_url(name: str) -> str:
 def takes_json_out(module: str) -> bool:
     """Whether the module's --help lists --json-out (benchmarks adopt it one by one)."""
     helped = subprocess.run(
-        [sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
+        [sys.executable, "-m", module, "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
     )
     return "--json-out" in helped.stdout
 
@@ -161,13 +215,20 @@ def run_all(directory: Path, quick: bool, only: list[str]) -> None:
             out = directory / f"{bench.name}-{label}.json"
             argv = command(bench, database, quick, out if json_ok else None)
             if argv is None:
-                skipped.append({"bench": bench.name, "why": f"no PostgreSQL (TEST_DATABASE_URL) for {label}"})
+                skipped.append(
+                    {"bench": bench.name, "why": f"no PostgreSQL (TEST_DATABASE_URL) for {label}"}
+                )
                 continue
             print(f"== {bench.name} ({label}): {shlex.join(argv[1:])}", flush=True)
             began = time.perf_counter()
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-            done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True,
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+            done = subprocess.run(
+                argv,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
             seconds = time.perf_counter() - began
             print(done.stdout[-TAIL:], done.stderr[-TAIL:] if done.returncode else "", flush=True)
             print(f"   ({seconds:.0f} s, exit status {done.returncode})", flush=True)
@@ -176,9 +237,13 @@ def run_all(directory: Path, quick: bool, only: list[str]) -> None:
             )
             if not json_ok or not recognised:
                 raw = {
-                    "bench": bench.name, "database": label, "raw": True,
-                    "title": bench.module, "returncode": done.returncode,
-                    "seconds": round(seconds, 1), "load": load,
+                    "bench": bench.name,
+                    "database": label,
+                    "raw": True,
+                    "title": bench.module,
+                    "returncode": done.returncode,
+                    "seconds": round(seconds, 1),
+                    "load": load,
                     "command": shlex.join(["python", *argv[1:]]),
                     "output": (done.stdout + (done.stderr if done.returncode else ""))[-TAIL:],
                 }
@@ -193,7 +258,9 @@ def run_all(directory: Path, quick: bool, only: list[str]) -> None:
 
 def _first_line(argv: list[str]) -> str:
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=20).stdout.splitlines()[0]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=20).stdout.splitlines()[
+            0
+        ]
     except (OSError, IndexError, subprocess.SubprocessError):
         return "unknown"
 
@@ -248,12 +315,28 @@ def machine() -> dict[str, Any]:
 
 
 # --- converting the older shapes -------------------------------------------------------------------
-def _row(measure: str, unit: str, value: float | None, baseline: float | None = None,
-         baseline_name: str | None = None, ratio: float | None = None, ratio_note: str | None = None,
-         goal: str | None = None, met: bool | None = None) -> dict[str, Any]:
-    return {"measure": measure, "unit": unit, "value": value, "baseline": baseline,
-            "baseline_name": baseline_name, "ratio": ratio, "ratio_note": ratio_note,
-            "goal": goal, "met": met}
+def _row(
+    measure: str,
+    unit: str,
+    value: float | None,
+    baseline: float | None = None,
+    baseline_name: str | None = None,
+    ratio: float | None = None,
+    ratio_note: str | None = None,
+    goal: str | None = None,
+    met: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "measure": measure,
+        "unit": unit,
+        "value": value,
+        "baseline": baseline,
+        "baseline_name": baseline_name,
+        "ratio": ratio,
+        "ratio_note": ratio_note,
+        "goal": goal,
+        "met": met,
+    }
 
 
 def _vendor(data: dict[str, Any]) -> str:
@@ -274,22 +357,43 @@ def from_stats(data: dict[str, Any]) -> dict[str, Any]:
             p95 = (kinds.get(kind) or {}).get("p95_ms")
             if p95 is None:
                 continue
-            rows.append(_row(
-                f"{variant}: {kind} p95", "ms", round(p95, 2), round(raw, 2) if raw else None,
-                "raw scan over the cases, same run", round(raw / p95, 1) if raw and p95 else None,
-                "raw / rollups (higher is better)", "≤ 100 ms", p95 <= 100.0,
-            ))
+            rows.append(
+                _row(
+                    f"{variant}: {kind} p95",
+                    "ms",
+                    round(p95, 2),
+                    round(raw, 2) if raw else None,
+                    "raw scan over the cases, same run",
+                    round(raw / p95, 1) if raw and p95 else None,
+                    "raw / rollups (higher is better)",
+                    "≤ 100 ms",
+                    p95 <= 100.0,
+                )
+            )
     burst = (data.get("incremental") or {}).get("burst")
     if burst:
-        rows.append(_row("burst of service calls", "/s", round(burst["calls_per_second"], 1),
-                         goal="rollups current at the last commit", met=bool(burst.get("reflected"))))
+        rows.append(
+            _row(
+                "burst of service calls",
+                "/s",
+                round(burst["calls_per_second"], 1),
+                goal="rollups current at the last commit",
+                met=bool(burst.get("reflected")),
+            )
+        )
     load = data.get("load", {})
     return {
-        "bench": "stats", "title": "Statistics from rollups", "database": _vendor(data),
+        "bench": "stats",
+        "title": "Statistics from rollups",
+        "database": _vendor(data),
         "scale": f"{data.get('cases', 0):,} cases, {data.get('repeat', '?')} rounds of reads",
-        "started": data.get("date", ""), "seconds": None,
-        "load": f"{load.get('start'):.2f}" if isinstance(load, dict) and load.get("start") is not None else "",
-        "rows": rows, "notes": ["converted from stats_bench's own JSON"],
+        "started": data.get("date", ""),
+        "seconds": None,
+        "load": f"{load.get('start'):.2f}"
+        if isinstance(load, dict) and load.get("start") is not None
+        else "",
+        "rows": rows,
+        "notes": ["converted from stats_bench's own JSON"],
     }
 
 
@@ -300,21 +404,45 @@ def from_sweep(data: dict[str, Any]) -> dict[str, Any]:
     rows = [_row("baseline INSERT…SELECT", "s", round(base, 3))]
     for key, label in (("first", "first pass"), ("steady", "steady-state pass")):
         sec = data[key]["seconds"]
-        rows.append(_row(label, "s", round(sec, 3), round(base, 3), "set-based INSERT…SELECT",
-                         round(sec / base, 2) if base else None, "sweep / baseline (lower is better)",
-                         "≤ 3×", (sec / base <= 3.0) if base else None))
+        rows.append(
+            _row(
+                label,
+                "s",
+                round(sec, 3),
+                round(base, 3),
+                "set-based INSERT…SELECT",
+                round(sec / base, 2) if base else None,
+                "sweep / baseline (lower is better)",
+                "≤ 3×",
+                (sec / base <= 3.0) if base else None,
+            )
+        )
     longest = max(data["first"]["longest_batch_ms"], data["steady"]["longest_batch_ms"])
-    rows.append(_row("longest write batch", "ms", round(longest, 1), goal="≤ 50 ms",
-                     met=longest <= 50.0))
+    rows.append(
+        _row("longest write batch", "ms", round(longest, 1), goal="≤ 50 ms", met=longest <= 50.0)
+    )
     idle, during = data["idle"]["p99_ms"], data["during"]["p99_ms"]
-    rows.append(_row("submission p99 during the sweep", "ms", round(during, 1), round(idle, 1),
-                     "idle, same run", round(during / idle, 2) if idle else None,
-                     "during / idle (lower is better)"))
+    rows.append(
+        _row(
+            "submission p99 during the sweep",
+            "ms",
+            round(during, 1),
+            round(idle, 1),
+            "idle, same run",
+            round(during / idle, 2) if idle else None,
+            "during / idle (lower is better)",
+        )
+    )
     return {
-        "bench": "sweep", "title": "Supervision sweep", "database": _vendor(data),
+        "bench": "sweep",
+        "title": "Supervision sweep",
+        "database": _vendor(data),
         "scale": f"{data.get('rows', 0):,} rows, {data.get('open_tasks', 0):,} open tasks",
-        "started": data.get("date", ""), "seconds": None, "load": "",
-        "rows": rows, "notes": ["converted from sweep_bench's own JSON"],
+        "started": data.get("date", ""),
+        "seconds": None,
+        "load": "",
+        "rows": rows,
+        "notes": ["converted from sweep_bench's own JSON"],
     }
 
 
@@ -332,8 +460,15 @@ def normalise(data: Any, name: str) -> list[dict[str, Any]]:
         return [from_stats(data)]
     if "first" in data and "steady" in data and "baseline" in data:
         return [from_sweep(data)]
-    return [{"bench": name, "raw": True, "title": name, "database": "",
-             "output": "unrecognised JSON: " + json.dumps(data, ensure_ascii=False)[:TAIL]}]
+    return [
+        {
+            "bench": name,
+            "raw": True,
+            "title": name,
+            "database": "",
+            "output": "unrecognised JSON: " + json.dumps(data, ensure_ascii=False)[:TAIL],
+        }
+    ]
 
 
 def collect(directory: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
@@ -349,13 +484,25 @@ def collect(directory: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list
         try:
             data = json.loads(path.read_text())
         except (OSError, json.JSONDecodeError) as exc:
-            reports.append({"bench": path.stem, "raw": True, "title": path.name, "database": "",
-                            "output": f"unreadable: {exc}"})
+            reports.append(
+                {
+                    "bench": path.stem,
+                    "raw": True,
+                    "title": path.name,
+                    "database": "",
+                    "output": f"unreadable: {exc}",
+                }
+            )
             continue
         reports.extend(normalise(data, path.stem.split("-")[0]))
     order = {b.name: i for i, b in enumerate(BENCHES)}
-    reports.sort(key=lambda r: (order.get(r.get("bench", ""), len(order)), r.get("bench", ""),
-                                r.get("database", "")))
+    reports.sort(
+        key=lambda r: (
+            order.get(r.get("bench", ""), len(order)),
+            r.get("bench", ""),
+            r.get("database", ""),
+        )
+    )
     return info, reports, skipped
 
 
@@ -406,8 +553,12 @@ def goal_status(reports: list[dict[str, Any]], benches: tuple[str, ...]) -> tupl
     return ("met" if all(verdicts) else "not met"), evidence
 
 
-def render(info: dict[str, Any], reports: list[dict[str, Any]], skipped: list[dict[str, str]],
-           rerun: str = "make bench-report") -> str:
+def render(
+    info: dict[str, Any],
+    reports: list[dict[str, Any]],
+    skipped: list[dict[str, str]],
+    rerun: str = "make bench-report",
+) -> str:
     lines: list[str] = ["# Benchmarks", ""]
     lines.append(
         "Generated by `bench/report.py` from the JSON files every benchmark writes; each figure "
@@ -417,15 +568,26 @@ def render(info: dict[str, Any], reports: list[dict[str, Any]], skipped: list[di
     )
     lines.append("")
     if info.get("quick"):
-        lines += ["**Quick scale** (`QUICK=1`): smaller data and shorter runs than the goals ask; "
-                  "the ratios are indicative, not the goals' figures.", ""]
+        lines += [
+            "**Quick scale** (`QUICK=1`): smaller data and shorter runs than the goals ask; "
+            "the ratios are indicative, not the goals' figures.",
+            "",
+        ]
     if info.get("caveat"):
         lines += [f"**Note:** {info['caveat']}", ""]
     lines += ["## The machine", ""]
     lines += ["| | |", "|---|---|"]
-    for key, label in (("cpu", "CPU"), ("cores", "Cores"), ("ram", "RAM"), ("os", "OS"),
-                       ("python", "Python"), ("sqlite", "SQLite"), ("postgresql", "PostgreSQL"),
-                       ("load", "Load average at start (1, 5, 15 min)"), ("date", "Date")):
+    for key, label in (
+        ("cpu", "CPU"),
+        ("cores", "Cores"),
+        ("ram", "RAM"),
+        ("os", "OS"),
+        ("python", "Python"),
+        ("sqlite", "SQLite"),
+        ("postgresql", "PostgreSQL"),
+        ("load", "Load average at start (1, 5, 15 min)"),
+        ("date", "Date"),
+    ):
         lines.append(f"| {label} | {_cell(info.get(key, 'unknown'))} |")
     lines += ["", "## The goals of issue 15", ""]
     lines += ["| Goal | Restated | Status |", "|---|---|---|"]
@@ -445,20 +607,26 @@ def render(info: dict[str, Any], reports: list[dict[str, Any]], skipped: list[di
         heading = f"### {report.get('bench', '?')}: {report.get('title', '')}"
         lines += [heading + (f" ({database})" if database else ""), ""]
         meta = []
-        for key, label in (("scale", "scale"), ("started", "started"), ("seconds", "took (s)"),
-                           ("load", "load average at its start")):
+        for key, label in (
+            ("scale", "scale"),
+            ("started", "started"),
+            ("seconds", "took (s)"),
+            ("load", "load average at its start"),
+        ):
             if report.get(key) not in (None, ""):
                 meta.append(f"{label}: {_num(report[key])}")
         if meta:
             lines += ["; ".join(meta), ""]
         if report.get("raw"):
             if report.get("command"):
-                lines += [f"`{report['command']}` (exit status {report.get('returncode')}; "
-                          "this benchmark does not write the report JSON yet: its output)", ""]
+                lines += [
+                    f"`{report['command']}` (exit status {report.get('returncode')}; "
+                    "this benchmark does not write the report JSON yet: its output)",
+                    "",
+                ]
             lines += ["```", str(report.get("output", "")).rstrip(), "```", ""]
             continue
-        lines += ["| Measure | Value | Baseline | Ratio | Goal | |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["| Measure | Value | Baseline | Ratio | Goal | |", "|---|---|---|---|---|---|"]
         for row in report.get("rows", []):
             unit = row.get("unit") or ""
             value = f"{_num(row.get('value'))} {unit}".strip()
@@ -498,7 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     names = {b.name for b in BENCHES}
     unknown = [n for n in args.only if n not in names]
     if unknown:
-        print(f"参数错误 (invalid arguments): 未知的基准 {', '.join(unknown)}; 可选: {', '.join(sorted(names))}")
+        print(
+            f"参数错误 (invalid arguments): 未知的基准 {', '.join(unknown)}; 可选: {', '.join(sorted(names))}"
+        )
         return 2
     directory = Path(args.source or args.dir)
     if args.source:

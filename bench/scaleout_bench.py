@@ -206,7 +206,6 @@ def workloads(seeded: Any, cases: list[tuple[str, str]], drafts: Any) -> dict[st
 
 def measure(args: argparse.Namespace, env: dict[str, str], database: str) -> dict[str, Any]:
     from bench.cases_bench import seed, submitted_cases
-
     from bench.harness import queue
 
     seeded = seed(args.drafts)
@@ -234,16 +233,25 @@ def load_average() -> str:
 
 
 def report(
-    results: dict[tuple[str, int], Result], args: argparse.Namespace, started: str, seconds: float, load: str
+    results: dict[tuple[str, int], Result],
+    args: argparse.Namespace,
+    started: str,
+    seconds: float,
+    load: str,
 ) -> dict[str, Any]:
     cpus = os.cpu_count() or 1
-    print(f"{cpus} CPUs; load average at start {load}; {args.clients} clients, {args.seconds:g} s x {args.rounds} rounds")
+    print(
+        f"{cpus} CPUs; load average at start {load}; {args.clients} clients, {args.seconds:g} s x {args.rounds} rounds"
+    )
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     for name in dict.fromkeys(n for n, _k in results):
         one, two = results[name, 1], results[name, 2]
         ratio = two.rate / one.rate if one.rate else float("nan")
-        per_cpu = [r.tally.per_second * r.tally.elapsed / r.usage.web if r.usage.web else float("nan") for r in (one, two)]
+        per_cpu = [
+            r.tally.per_second * r.tally.elapsed / r.usage.web if r.usage.web else float("nan")
+            for r in (one, two)
+        ]
         print(f"{name}:")
         for n, r in ((1, one), (2, two)):
             u = r.usage
@@ -365,7 +373,9 @@ def main() -> int:
             Path(args.json_out).write_text(json.dumps(payload, indent=2, ensure_ascii=False))
         errors = sum(len(r.tally.errors) for r in measured["results"].values())
         if errors:
-            sample = next(r.tally.errors[:3] for r in measured["results"].values() if r.tally.errors)
+            sample = next(
+                r.tally.errors[:3] for r in measured["results"].values() if r.tally.errors
+            )
             print(f"errors: {errors}, e.g. {sample}")
         return 1 if errors else 0
     finally:

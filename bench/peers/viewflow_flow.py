@@ -37,9 +37,7 @@ def _is_clerk(user: Any) -> bool:
 class ParallelApproval(flow.Flow):
     """并联审批 as a viewflow flow (benchmark only)."""
 
-    start = (
-        flow.Start(CreateProcessView.as_view(fields=[])).Available(_is_clerk).Next(this.split)
-    )
+    start = flow.Start(CreateProcessView.as_view(fields=[])).Available(_is_clerk).Next(this.split)
     split = flow.Split().Next(this.review_a).Next(this.review_b).Next(this.review_c)
     review_a = (
         flow.View(UpdateProcessView.as_view(fields=[])).Assign(_reviewer("A")).Next(this.join)
