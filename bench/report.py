@@ -662,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
     parser.add_argument("--quick", action="store_true", help="the shorter scale (QUICK=1)")
     parser.add_argument("--only", nargs="*", default=[], help="run only these benchmarks")
+    parser.add_argument(
+        "--caveat", default="", help="a sentence printed at the top (e.g. how busy the machine was)"
+    )
     args = parser.parse_args(argv)
     names = {b.name for b in BENCHES}
     unknown = [n for n in args.only if n not in names]
@@ -682,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
             info["quick"] = True
             (directory / "machine.json").write_text(json.dumps(info, indent=2, ensure_ascii=False))
     info, reports, skipped = collect(directory)
+    if args.caveat:
+        info["caveat"] = args.caveat
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(render(info, reports, skipped))
     print(f"wrote {args.output} ({len(reports)} reports from {directory})")

@@ -101,3 +101,11 @@ def test_every_make_bench_target_is_in_the_report() -> None:
     }
     targets.discard("report")
     assert targets <= {b.name for b in report.BENCHES}
+
+
+def test_a_caveat_goes_on_top(tmp_path: Path) -> None:
+    out = tmp_path / "B.md"
+    caveat = "measured on a shared machine (load average 10 on 2 cores)"
+    assert report.main(["--from", str(FIXTURES), "--output", str(out), "--caveat", caveat]) == 0
+    head = out.read_text().split("## The machine")[0]
+    assert f"**Note:** {caveat}" in head
