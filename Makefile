@@ -64,8 +64,11 @@ bench-peers:  ## the parallel approval (accept, 3 department tasks, join, decisi
 		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_peers_bench#'); \
 		.venv/bin/python -m bench.peers_bench --database-url "$$url" --json-out /tmp/ow-bench-report/peers-postgresql.json; fi
 
-bench-scaleout:  ## throughput of 2 web processes vs 1 (each pinned to one core with taskset) on PostgreSQL (database ow_scaleout_bench on the TEST_DATABASE_URL server, default postgres://postgres@127.0.0.1:5432)
-	.venv/bin/python -m bench.scaleout_bench --json-out /tmp/ow-bench-report/scaleout-postgresql.json
+bench-scaleout:  ## throughput of 2 web processes vs 1 (each pinned to one core with taskset) on PostgreSQL: database ow_scaleout_bench on the TEST_DATABASE_URL server (skipped without it)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_scaleout_bench#'); \
+		.venv/bin/python -m bench.scaleout_bench --database-url "$$url" --json-out /tmp/ow-bench-report/scaleout-postgresql.json; \
+	else echo "bench-scaleout: PostgreSQL only; set TEST_DATABASE_URL"; fi
 
 # make bench-report QUICK=1: every benchmark at a small scale (minutes rather than hours).
 QUICK ?=
