@@ -30,6 +30,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import timezone
 
 from onewindow.core import clock
 from onewindow.core.commands import CommandFailed
@@ -73,7 +74,7 @@ def _facts(cursor: Any, existing: set[str]) -> dict[str, Any]:
 
 def _sqlite_dump(out: Path) -> dict[str, Any]:
     """The online backup API copies the live file page by page while writers go on."""
-    source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+    source = sqlite3.connect(str(connection.settings_dict["NAME"]))
     copy = sqlite3.connect(str(out))
     try:
         source.backup(copy)
@@ -87,7 +88,7 @@ def _sqlite_dump(out: Path) -> dict[str, Any]:
 
 
 def _pg_params() -> dict[str, str]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     params = {
         "host": db.get("HOST") or "",
         "port": str(db.get("PORT") or ""),
@@ -182,7 +183,7 @@ def backup_create(dest: Path, *, now: dt.datetime | None = None) -> BackupResult
     if vendor not in DB_MEMBER:
         raise BackupError(f"不支持备份该数据库：{vendor}")
     if dest.is_dir():
-        dest = dest / f"onewindow-backup-{clock.local_date(now):%Y%m%d}-{now:%H%M%S}.tar.gz"
+        dest = dest / f"onewindow-backup-{timezone.localtime(now):%Y%m%d-%H%M%S}.tar.gz"
     elif not dest.parent.is_dir():
         raise BackupError(f"备份目标所在目录不存在：{dest.parent}")
     chain_seal_all()
@@ -332,7 +333,7 @@ def _check_target(manifest: dict[str, Any], force: bool) -> None:
 
 
 def _restore_sqlite(db_file: Path) -> None:
-    target = Path(str(settings.DATABASES["default"]["NAME"]))
+    target = Path(str(connection.settings_dict["NAME"]))
     connections.close_all()
     staged = target.with_name(target.name + ".restoring")
     shutil.copyfile(db_file, staged)
@@ -428,6 +429,9 @@ def restore_check(manifest: dict[str, Any]) -> Outcome:
         )
     outcome.lines.append(_files_line(manifest, outcome))
     outcome.lines.extend(_audit_lines(manifest, chain_verify(), outcome))
+    outcome.lines.append(
+        "注意：备份不含密钥（SECRET_KEY、CERTIFICATE_SIGNING_KEY 等），请从密钥的保管处另行恢复。"
+    )
     outcome.lines.append("恢复完成，核对全部通过。" if outcome.ok else "恢复完成，但核对未通过，请检查。")
     return outcome
 
