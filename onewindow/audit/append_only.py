@@ -19,8 +19,7 @@ class AppendOnlyError(Exception):
 
 def _refuse(model: type[models.Model]) -> NoReturn:
     raise AppendOnlyError(
-        _("“%(name)s”只能追加，不能修改或删除（审计链）。")
-        % {"name": model._meta.verbose_name}
+        _("“%(name)s”只能追加，不能修改或删除（审计链）。") % {"name": model._meta.verbose_name}
     )
 
 

@@ -293,7 +293,9 @@ def _unchained(report: Report) -> None:
             .first()
         )
         if stray is not None:
-            report.first_break = Break(table, stray, 0, "", "", "记录不在审计链上（绕过触发器写入）")
+            report.first_break = Break(
+                table, stray, 0, "", "", "记录不在审计链上（绕过触发器写入）"
+            )
             return
 
 
@@ -305,7 +307,11 @@ def _heads(report: Report, heads_dir: Path) -> None:
             restart = first.note if first.table == RESTART else {}
             if restart and seq == restart.get("old_seq") and digest != restart.get("old_hash"):
                 report.first_break = Break(
-                    RESTART, first.seq, seq, digest, str(restart.get("old_hash")),
+                    RESTART,
+                    first.seq,
+                    seq,
+                    digest,
+                    str(restart.get("old_hash")),
                     f"重启前的链头与导出文件 {path.name} 不符",
                 )
                 return
@@ -319,7 +325,11 @@ def _heads(report: Report, heads_dir: Path) -> None:
             return
         if link.hash != digest:
             report.first_break = Break(
-                link.table, link.row_pk, seq, digest, link.hash,
+                link.table,
+                link.row_pk,
+                seq,
+                digest,
+                link.hash,
                 f"链上哈希与导出文件 {path.name} 不符（整条链被重算）",
             )
             return

@@ -63,7 +63,9 @@ def _print_head(chain: Any) -> int:
     if head is None:
         print(f"审计链为空；待封链 {pending} 条。")
     else:
-        print(f"链头 (head)：序号 {head.seq}  哈希 {head.hash}  封链时间 {head.sealed_at:%Y-%m-%d %H:%M:%S}")
+        print(
+            f"链头 (head)：序号 {head.seq}  哈希 {head.hash}  封链时间 {head.sealed_at:%Y-%m-%d %H:%M:%S}"
+        )
         print(f"待封链 (unsealed)：{pending} 条")
     return 0
 

@@ -26,11 +26,15 @@ class ChainTable(Operation):
     def state_forwards(self, app_label: str, state: Any) -> None:
         pass
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         for sql in install_sql(schema_editor.connection.vendor, self.table, enqueue=self.enqueue):
             schema_editor.execute(sql, params=None)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         for sql in drop_sql(schema_editor.connection.vendor, self.table):
             schema_editor.execute(sql, params=None)
 

@@ -129,9 +129,7 @@ def _pg_dump(out: Path) -> dict[str, Any]:
             row = cursor.fetchone()
             assert row is not None
             snapshot = str(row[0])
-            cursor.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-            )
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
             existing = {r[0] for r in cursor.fetchall()}
             facts = _facts(cursor, existing)
             _run(
@@ -432,7 +430,9 @@ def restore_check(manifest: dict[str, Any]) -> Outcome:
     outcome.lines.append(
         "注意：备份不含密钥（SECRET_KEY、CERTIFICATE_SIGNING_KEY 等），请从密钥的保管处另行恢复。"
     )
-    outcome.lines.append("恢复完成，核对全部通过。" if outcome.ok else "恢复完成，但核对未通过，请检查。")
+    outcome.lines.append(
+        "恢复完成，核对全部通过。" if outcome.ok else "恢复完成，但核对未通过，请检查。"
+    )
     return outcome
 
 
@@ -459,9 +459,7 @@ def _audit_lines(manifest: dict[str, Any], report: Any, outcome: Outcome) -> lis
     if head["seq"] and not _head_matches(head):
         outcome.ok = False
         return [f"审计链头与备份清单不符：清单序号 {head['seq']} 哈希 {head['hash']}"]
-    return [
-        f"审计链完整：{report.links} 个节点，链头序号 {report.head_seq}，与备份清单一致。"
-    ]
+    return [f"审计链完整：{report.links} 个节点，链头序号 {report.head_seq}，与备份清单一致。"]
 
 
 def _head_matches(head: dict[str, Any]) -> bool:

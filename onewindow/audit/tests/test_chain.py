@@ -5,6 +5,7 @@ slipped in, and a rewrite of the whole chain against the exported heads."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 
 import pytest
@@ -45,7 +46,7 @@ def test_every_new_event_is_queued_and_the_sealer_chains_them_in_one_line(world)
     links = list(ChainLink.objects.order_by("seq"))
     assert [link.seq for link in links] == list(range(1, len(events) + 1))
     assert links[0].prev_hash == GENESIS
-    for before, link in zip(links, links[1:], strict=False):
+    for before, link in itertools.pairwise(links):
         assert link.prev_hash == before.hash
     content = rows_content(TABLE, [links[0].row_pk])[links[0].row_pk]
     assert links[0].hash == link_hash(GENESIS, content)

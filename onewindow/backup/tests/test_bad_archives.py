@@ -66,9 +66,14 @@ DB = DB_MEMBER.get(connection.vendor, "database.sqlite3")
     ("make", "message"),
     [
         (lambda p: p / "none.tar.gz", "备份文件不存在"),
-        (lambda p: _write(p / "x.tar.gz", b"not a tar at all"), "备份文件已损坏或不是 .tar.gz 归档"),
         (
-            lambda p: _write(p / "cut.tar.gz", _archive(p / "full", {DB: b"x" * 5000}).read_bytes()[:60]),
+            lambda p: _write(p / "x.tar.gz", b"not a tar at all"),
+            "备份文件已损坏或不是 .tar.gz 归档",
+        ),
+        (
+            lambda p: _write(
+                p / "cut.tar.gz", _archive(p / "full", {DB: b"x" * 5000}).read_bytes()[:60]
+            ),
             "备份文件已损坏或不是 .tar.gz 归档",
         ),
         (lambda p: _plain_tar(p / "nomanifest.tar.gz"), "没有清单 manifest.json"),
@@ -140,9 +145,14 @@ def _plain_tar(path: Path) -> Path:
 def _tampered(path: Path) -> Path:
     """A member whose bytes no longer match the manifest's SHA-256."""
     good = _archive(path.with_suffix(".good"), {DB: b"db", "files/a.pdf": b"%PDF-1.4"})
-    manifest = json.loads(tarfile.open(good).extractfile(MANIFEST).read())  # type: ignore[union-attr]
+    with tarfile.open(good) as tar:
+        manifest = json.loads(tar.extractfile(MANIFEST).read())  # type: ignore[union-attr]
     with tarfile.open(path, "w:gz") as tar:
-        for name, data in {DB: b"db", "files/a.pdf": b"%PDF-1.5", MANIFEST: json.dumps(manifest).encode()}.items():
+        for name, data in {
+            DB: b"db",
+            "files/a.pdf": b"%PDF-1.5",
+            MANIFEST: json.dumps(manifest).encode(),
+        }.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))

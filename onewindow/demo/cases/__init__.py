@@ -29,8 +29,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from tqdm import tqdm
 
-from onewindow.audit.chain import chain_maintenance
 from onewindow.accounts.models import User
+from onewindow.audit.chain import chain_maintenance
 from onewindow.cases.models import (
     Case,
     CaseEvent,
