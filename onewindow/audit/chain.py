@@ -3,7 +3,7 @@
 A chained row is written by its own service as before; the insert trigger queues it
 (``audit_pending``). The sealer takes the queue in one transaction under one lock and appends a
 link per row: hash = SM3(prev_hash ‖ canonical content). The chain's order is the order of
-sealing, so concurrent writers never fork it and pay no lock of their own (§Z2).
+sealing, so concurrent writers never fork it and pay no lock of their own (docs/rules/audit.md §Z2).
 """
 
 from __future__ import annotations
@@ -48,14 +48,14 @@ def _columns(model: type[models.Model]) -> list[str]:
 
 
 def canonical(table: str, row: dict[str, Any]) -> bytes:
-    """The canonical serialisation of one row (§Z3): its table and every column, sorted keys,
+    """The canonical serialisation of one row (docs/rules/audit.md §Z3): its table and every column, sorted keys,
     UTF-8 JSON without spaces. Any change to any stored column changes it."""
     body = {"table": table, "row": {name: _plain(value) for name, value in row.items()}}
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def link_hash(prev_hash: str, content: bytes) -> str:
-    """hash = SM3(prev_hash ‖ content), prev_hash as its 64 hex characters (§Z3)."""
+    """hash = SM3(prev_hash ‖ content), prev_hash as its 64 hex characters (docs/rules/audit.md §Z3)."""
     return sm3_hex(prev_hash.encode("ascii") + content)
 
 
@@ -137,14 +137,14 @@ def chain_seal_all() -> int:
     return total
 
 
-# --- maintenance (§Z6) ----------------------------------------------------------------------------
+# --- maintenance (docs/rules/audit.md §Z6) --------------------------------------------------------
 @contextmanager
 def chain_maintenance(*, reason: str) -> Iterator[None]:
     """The one way chained rows may be deleted (the demo reset): inside one transaction the
     triggers are dropped, the block runs, every link and queue entry goes, and the chain restarts
     with a link that records the reason, the old head and the row counts before and after; the
     surviving rows are queued again and the triggers come back. The old chain stays provable
-    only through its exported heads (§Z5), which is why nothing else may use this path."""
+    only through its exported heads (docs/rules/audit.md §Z5), which is why nothing else may use this path."""
     with transaction.atomic():
         chain_seal_all()
         head = chain_head()
@@ -182,7 +182,7 @@ def chain_maintenance(*, reason: str) -> Iterator[None]:
         chain_seal_all()
 
 
-# --- verifying (§Z4, §Z5) -------------------------------------------------------------------------
+# --- verifying (docs/rules/audit.md §Z4, §Z5) -----------------------------------------------------
 @dataclass(frozen=True)
 class Break:
     """The first broken link: where, and the hash the chain holds against the one recomputed."""
@@ -281,7 +281,7 @@ def _check(
 
 def _unchained(report: Report) -> None:
     """A row in a chained table with neither a link nor a queue entry was inserted with the
-    triggers off (§Z4)."""
+    triggers off (docs/rules/audit.md §Z4)."""
     for table, model in chained_tables().items():
         linked = ChainLink.objects.filter(table=table).values("row_pk")
         queued = PendingRow.objects.filter(table=table).values("row_pk")
@@ -337,8 +337,9 @@ def _heads(report: Report, heads_dir: Path) -> None:
 
 
 def chain_verify(*, heads_dir: Path | None = None) -> Report:
-    """Walk the whole chain (§Z4) and, given ``heads_dir``, check it against the exported heads
-    (§Z5). Reads only; the unsealed queue is reported, not checked."""
+    """Walk the whole chain (docs/rules/audit.md §Z4) and, given ``heads_dir``, check it
+    against the exported heads (docs/rules/audit.md §Z5). Reads only; the unsealed queue is
+    reported, not checked."""
     report = Report(pending=PendingRow.objects.count())
     _walk(report)
     if report.ok:
@@ -348,7 +349,7 @@ def chain_verify(*, heads_dir: Path | None = None) -> Report:
     return report
 
 
-# --- exported heads (§Z5) -------------------------------------------------------------------------
+# --- exported heads (docs/rules/audit.md §Z5) -----------------------------------------------------
 HEAD_FILE = "audit-head-{date}.txt"
 
 

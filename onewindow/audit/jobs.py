@@ -1,5 +1,6 @@
 """Periodic audit work for the background loop (onewindow.core.jobs): seal the queued rows
-(docs/rules/audit.md §Z2) and export the head (§Z5). Both are safe in several workers at once:
+(docs/rules/audit.md §Z2) and export the head
+(docs/rules/audit.md §Z5). Both are safe in several workers at once:
 the sealer holds its lock, the export appends only a head not yet written."""
 
 from __future__ import annotations

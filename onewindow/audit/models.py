@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
-RESTART = "audit.restart"  # the ``table`` of a link that records a maintenance restart (§Z6)
+RESTART = "audit.restart"  # the ``table`` of a link that records a maintenance restart (docs/rules/audit.md §Z6)
 
 
 class ChainLink(models.Model):

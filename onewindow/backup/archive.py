@@ -383,7 +383,7 @@ def _workdir() -> Iterator[Path]:
 
 
 def backup_restore(src: Path, *, force: bool = False) -> Outcome:
-    """Check ``src`` completely, then restore it; then compare with the manifest (§Z9)."""
+    """Check ``src`` completely, then restore it; then compare with the manifest (docs/rules/audit.md §Z9)."""
     with _workdir() as tmp:
         manifest = _unpack(src, tmp)
         db_file = tmp / DB_MEMBER[manifest["vendor"]]

@@ -1,5 +1,5 @@
 """docs/rules/audit.md §Z1: the chain table and the case event trail become append-only; every new
-case event is queued for the chain (§Z2). Existing events are queued here once."""
+case event is queued for the chain (docs/rules/audit.md §Z2). Existing events are queued here once."""
 
 from django.db import migrations
 
