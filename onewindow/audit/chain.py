@@ -91,10 +91,11 @@ def chain_head() -> ChainLink | None:
 
 
 @transaction.atomic
-def chain_seal(*, limit: int = SEAL_BATCH) -> int:
-    """Chain up to ``limit`` queued rows, oldest queue entry first; returns how many."""
+def chain_seal(*, limit: int | None = None) -> int:
+    """Chain up to ``limit`` (default ``SEAL_BATCH``) queued rows, oldest queue entry first;
+    returns how many."""
     _lock()
-    pending = list(PendingRow.objects.order_by("id")[:limit])
+    pending = list(PendingRow.objects.order_by("id")[: limit or SEAL_BATCH])
     if not pending:
         return 0
     by_table: dict[str, list[int]] = defaultdict(list)
@@ -129,11 +130,13 @@ def chain_seal(*, limit: int = SEAL_BATCH) -> int:
     return len(links)
 
 
-def chain_seal_all() -> int:
-    """Seal until the queue is empty (the job, ``audit seal``, backups and ``audit verify``)."""
-    total = 0
-    while done := chain_seal():
+def chain_seal_all(*, max_batches: int | None = None) -> int:
+    """Seal until the queue is empty, or ``max_batches`` transactions have run (the background
+    job bounds itself so that a large backlog, e.g. after a bulk load, never holds the loop)."""
+    total = batches = 0
+    while (max_batches is None or batches < max_batches) and (done := chain_seal()):
         total += done
+        batches += 1
     return total
 
 

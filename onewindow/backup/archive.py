@@ -29,7 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 from onewindow.core import clock
@@ -389,7 +389,10 @@ def backup_restore(src: Path, *, force: bool = False) -> Outcome:
         db_file = tmp / DB_MEMBER[manifest["vendor"]]
         if manifest["vendor"] == "sqlite":
             _check_sqlite_file(db_file)
-        _check_target(manifest, force)
+        try:
+            _check_target(manifest, force)
+        except DatabaseError as exc:
+            raise BackupError(f"无法使用目标数据库，请检查 DATABASE_URL：{exc}") from None
         if manifest["vendor"] == "sqlite":
             _restore_sqlite(db_file)
         else:

@@ -181,3 +181,14 @@ def test_the_maintenance_path_restarts_the_chain_with_a_link_recording_it(world,
     assert report.heads_before_restart == 1 and keep == Case.objects.count()
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         sql("UPDATE audit_chain SET hash = 'x'")  # the triggers are back
+
+
+def test_the_background_job_seals_a_bounded_number_of_batches_a_run(world, monkeypatch):
+    from onewindow.audit import chain, jobs
+
+    case_with_events(world)
+    queued = PendingRow.objects.count()
+    monkeypatch.setattr(chain, "SEAL_BATCH", 1)
+    monkeypatch.setattr(jobs, "SEAL_BATCHES", 2)
+    assert queued > 2 and jobs.seal() == 2
+    assert PendingRow.objects.count() == queued - 2
