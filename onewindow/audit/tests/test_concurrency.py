@@ -14,7 +14,7 @@ from onewindow.audit.models import ChainLink, PendingRow
 from onewindow.audit.tests.helpers import TABLE, case_with_events, note
 from onewindow.cases.models import Case, CaseEvent
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WRITERS = 4  # and two sealers
 EVENTS_EACH = 15

@@ -19,7 +19,7 @@ from onewindow.cases.models import Case, CaseEvent, StoredFile
 from onewindow.cases.tests.test_intake_rules import submitted_case
 from onewindow.cli import main
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
