@@ -5,7 +5,9 @@ Sub-commands live next to the code they drive; this module only dispatches:
 (onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
 supervision sweep, onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups,
 onewindow.stats.cli), ``unlock`` (lift a sign-in lockout,
-onewindow.accounts.cli), ``env`` (list settings).
+onewindow.accounts.cli), ``env`` (list settings),
+``audit`` (verify / head / seal / export-head, onewindow.audit.cli), ``backup`` and ``restore``
+(onewindow.backup.cli).
 Exit status 2 means bad arguments, as argparse does.
 """
 
@@ -29,6 +31,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from onewindow import server
     from onewindow.accounts import cli as accounts_cli
+    from onewindow.audit import cli as audit_cli
+    from onewindow.backup import cli as backup_cli
     from onewindow.calendars import cli as calendar_cli
     from onewindow.demo import cli as demo_cli
     from onewindow.stats import cli as stats_cli
@@ -42,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     supervision_cli.add_parser(sub)
     accounts_cli.add_parser(sub)
     stats_cli.add_parser(sub)
+    audit_cli.add_parser(sub)
+    backup_cli.add_parsers(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser

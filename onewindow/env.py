@@ -48,6 +48,18 @@ VARIABLES: list[Variable] = [
         "Django secret; also read from SECRET_KEY_FILE. Generated into the data dir when unset.",
     ),
     Variable("DEBUG", "false", "Django debug pages. Never true in production."),
+    # --- audit chain (docs/rules/audit.md §Z2, §Z5) ---
+    Variable(
+        "AUDIT_SEAL_SECONDS",
+        "10",
+        "How often the background loop chains newly written event rows (SM3 audit chain).",
+    ),
+    Variable(
+        "AUDIT_HEAD_DIR",
+        "<data dir>/audit-heads",
+        "Directory for the exported audit chain heads (one append-only file a day); keep it "
+        "off the database server, e.g. on write-once storage.",
+    ),
     Variable(
         "ALLOWED_HOSTS",
         "127.0.0.1,localhost,[::1],testserver",

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "onewindow.core",
+    "onewindow.audit",
     "onewindow.accounts",
     "onewindow.calendars",
     "onewindow.catalog",
@@ -363,6 +364,10 @@ CONSULT_REPLY_DAYS = env_int("CONSULT_REPLY_DAYS", 5, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+
+# --- audit chain (docs/rules/audit.md §Z2, §Z5) --------------------------------------------------
+AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 10, minimum=1)
+AUDIT_HEAD_DIR = Path(env_str("AUDIT_HEAD_DIR", str(DATA_DIR / "audit-heads"))).resolve()
 
 # --- notifications (docs/product.md §C9): backends per channel, retries, SMTP ---------------------
 _OUTBOX_ONLY = "onewindow.notifications.backends.OutboxOnlyBackend"

@@ -27,6 +27,7 @@ ensure_system_packages() {
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || missing+=(gettext)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)  # onewindow backup/restore
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "== installing ${missing[*]} (apt-get)"

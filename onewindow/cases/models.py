@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.audit.append_only import AppendOnly
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
 from onewindow.core import clock
@@ -247,8 +248,11 @@ CASE_MACHINE: Machine[Case] = Machine(
 )
 
 
-class CaseEvent(models.Model):
-    """One transition or notable action on a case: the audit trail and supervision input."""
+class CaseEvent(AppendOnly):
+    """One transition or notable action on a case: the audit trail and supervision input.
+
+    Append-only and hash-chained (docs/rules/audit.md §Z1, §Z2): written once by
+    ``transitions.event_record``, never changed or deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"), db_index=True)

@@ -30,6 +30,7 @@ from django.db.models import OuterRef, Q, Subquery
 from tqdm import tqdm
 
 from onewindow.accounts.models import User
+from onewindow.audit.chain import chain_maintenance
 from onewindow.cases.models import (
     Case,
     CaseEvent,
@@ -186,7 +187,9 @@ def demo_cases_reset() -> None:
     --reset`` deletes next. Case numbers, certificate serials and letter numbers start again.
     """
 
-    with transaction.atomic():
+    # docs/rules/audit.md §Z6: case events are append-only; deleting them is the recorded
+    # maintenance path (the chain restarts with a link naming this reset and the old head).
+    with transaction.atomic(), chain_maintenance(reason="onewindow demo --reset"):
         people = list(_demo_people().values_list("pk", flat=True))
         ratings_reset()  # the ratings refer to the cases (docs/rules/satisfaction.md §E1)
         SupervisionLetter.objects.all().delete()
