@@ -31,6 +31,7 @@ from django.test import override_settings
 from onewindow.accounts import services
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
+from onewindow.audit.triggers import triggers_suspended
 from onewindow.catalog.models import Department, Window
 from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
 
@@ -160,8 +161,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
     def handle(self: flush.Command, **options: object) -> None:
         from django.db import transaction
-
-        from onewindow.audit.triggers import triggers_suspended
 
         database = str(options.get("database") or "default")
         with transaction.atomic(using=database), triggers_suspended(database):

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from onewindow.audit.registry import chained_tables
+
 CHAIN_TABLE = "audit_chain"
 REFUSAL = "audit: %s is append-only (docs/rules/audit.md)"
 
@@ -80,8 +82,6 @@ def drop_sql(vendor: str, table: str) -> list[str]:
 
 def _tables() -> dict[str, bool]:
     """Every protected table → whether its inserts are queued for chaining."""
-    from onewindow.audit.registry import chained_tables
-
     return {CHAIN_TABLE: False, **{table: True for table in chained_tables()}}
 
 

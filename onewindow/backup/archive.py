@@ -32,8 +32,11 @@ from django.conf import settings
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
+from onewindow.accounts.models import User
+from onewindow.audit.chain import chain_seal_all, chain_verify
+from onewindow.audit.models import ChainLink
 from onewindow.core import clock
-from onewindow.core.commands import CommandFailed
+from onewindow.core.commands import CommandFailed, ensure_database
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -174,8 +177,6 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> dict[str, Any]:
 def backup_create(dest: Path, *, now: dt.datetime | None = None) -> BackupResult:
     """Write the archive to ``dest`` (a directory gets a dated file name); seals the audit
     queue first so the manifest's head covers every row written so far."""
-    from onewindow.audit.chain import chain_seal_all
-
     now = now or clock.now()
     vendor = connection.vendor
     if vendor not in DB_MEMBER:
@@ -305,8 +306,6 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _target_rows() -> int:
     """Accounts in the target database (0 when it has no tables yet)."""
-    from onewindow.accounts.models import User
-
     table = User._meta.db_table
     if table not in connection.introspection.table_names():
         return 0
@@ -398,16 +397,12 @@ def backup_restore(src: Path, *, force: bool = False) -> Outcome:
         else:
             _restore_pg(db_file)
         _restore_files(tmp / FILES.rstrip("/"))
-    from onewindow.core.commands import ensure_database
-
     ensure_database()  # a backup from an older release gets the newer migrations
     return restore_check(manifest)
 
 
 def restore_check(manifest: dict[str, Any]) -> Outcome:
     """Compare the restored database and files with ``manifest``; the lines are for people."""
-    from onewindow.audit.chain import chain_verify
-
     outcome = Outcome()
     outcome.lines.append(
         f"已从 {manifest['created_at']} 的备份（版本 {manifest.get('version', '?')}）恢复。"
@@ -466,7 +461,5 @@ def _audit_lines(manifest: dict[str, Any], report: Any, outcome: Outcome) -> lis
 
 
 def _head_matches(head: dict[str, Any]) -> bool:
-    from onewindow.audit.models import ChainLink
-
     link = ChainLink.objects.filter(seq=head["seq"]).first()
     return link is not None and link.hash == head["hash"]

@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lib",),
     ("core",),
     ("accounts", "calendars"),
+    ("audit",),
     ("catalog",),
     ("lists", "sitehelp"),
     ("cases",),
@@ -46,7 +47,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("queue",),
     ("appointments",),
     ("portal",),
-    ("demo",),
+    ("demo", "backup"),
 )
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 # Glue in onewindow/api/ sits just above accounts and calendars.
