@@ -120,7 +120,7 @@ def test_https_redirect_hsts_and_the_proxy_header_follow_the_settings(client, se
     assert secure.status_code == 200
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     # The load balancer's health probe speaks plain HTTP inside the network.
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz?scope=web").status_code == 200
 
 
 def test_the_proxy_header_variable_is_parsed(monkeypatch):
