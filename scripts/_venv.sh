@@ -17,7 +17,7 @@ ensure_venv() {
 }
 
 # Debian packages the browser tests and PDF notices use: chromium for Playwright, CJK fonts so
-# Chinese renders (screenshots and embedded PDF fonts). Installed only when missing and when we
+# Chinese renders (screenshots and embedded PDF fonts); nginx for the deploy test. Installed only when missing and when we
 # are root; without them the browser tests are skipped with the reason printed. poppler-utils
 # (pdftotext) lets the notice tests read the text back out of a generated PDF.
 ensure_system_packages() {
@@ -27,6 +27,9 @@ ensure_system_packages() {
   [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || missing+=(gettext)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  # nginx: the deploy test runs `nginx -t` on deploy/nginx (docs/operations.md §W5); installing
+  # it does not start it here (no systemd in CI containers).
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "== installing ${missing[*]} (apt-get)"

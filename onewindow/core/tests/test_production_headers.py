@@ -27,6 +27,10 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
     "SECURE_HSTS_PRELOAD": "true",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    # docs/operations.md §W3, §W5, §W7 (test_deploy_files.py checks deploy/onewindow.env.example,
+    # which reads the secrets from files).
+    "STATIC_MANIFEST": "true",
+    "LOG_FORMAT": "json",
 }
 
 
