@@ -84,7 +84,9 @@ VARIABLES: list[Variable] = [
     Variable("LANGUAGE_CODE", "zh-hans", "Default language (zh-hans or en)."),
     Variable("TIME_ZONE", "Asia/Shanghai", "Time zone used for dates on notices and deadlines."),
     Variable(
-        "WEB_WORKERS", "2", "Gunicorn worker processes started by `onewindow run` and `onewindow web`."
+        "WEB_WORKERS",
+        "2",
+        "Gunicorn worker processes started by `onewindow run` and `onewindow web`.",
     ),
     Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
     Variable(

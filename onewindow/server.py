@@ -162,11 +162,10 @@ def _search_warm() -> None:
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
     from onewindow.wsgi import application
-
-    from django.conf import settings
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

@@ -51,7 +51,5 @@ def beat(engine: str) -> None:
 
 def freshest() -> dt.datetime | None:
     """The time of the most recent beat of any worker, or None when none has beaten."""
-    latest: dt.datetime | None = WorkerHeartbeat.objects.aggregate(latest=Max("beat_at"))[
-        "latest"
-    ]
+    latest: dt.datetime | None = WorkerHeartbeat.objects.aggregate(latest=Max("beat_at"))["latest"]
     return latest

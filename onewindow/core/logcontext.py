@@ -71,15 +71,16 @@ class ContextFilter(logging.Filter):
         for key in FIELDS:
             if key in values and not hasattr(record, key):
                 setattr(record, key, values[key])
+        field = record.__dict__.get
         parts = []
-        if getattr(record, "request_id", None):
-            parts.append(f"rid={record.request_id}")
-        if getattr(record, "user", None) is not None:
-            parts.append(f"user={record.user}")
-        if getattr(record, "method", None):
-            parts.append(f"{record.method} {getattr(record, 'path', '')}")
-        if getattr(record, "job", None):
-            parts.append(f"job={record.job} run={getattr(record, 'job_run', '-')}")
+        if field("request_id"):
+            parts.append(f"rid={field('request_id')}")
+        if field("user") is not None:
+            parts.append(f"user={field('user')}")
+        if field("method"):
+            parts.append(f"{field('method')} {field('path', '')}")
+        if field("job"):
+            parts.append(f"job={field('job')} run={field('job_run', '-')}")
         record.context = " ".join(parts) or "-"
         return True
 

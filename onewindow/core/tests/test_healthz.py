@@ -239,9 +239,7 @@ def test_the_embedded_loop_beats_before_running_jobs(fresh_process, monkeypatch,
 
 
 @pytest.mark.django_db
-def test_the_loop_beats_again_after_the_interval_and_survives_a_failing_beat(
-    monkeypatch, settings
-):
+def test_the_loop_beats_again_after_the_interval_and_survives_a_failing_beat(monkeypatch, settings):
     import threading
 
     from onewindow.core import jobs

@@ -17,9 +17,7 @@ from onewindow.core.tests.test_healthz import REDIS_TEST_URL, _redis_reachable
 
 WORKTREE = Path(__file__).resolve().parents[3]
 
-pytestmark = pytest.mark.skipif(
-    not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379"
-)
+pytestmark = pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
 
 # Both processes run at the same frozen instant, so the rate-limit window cannot roll over
 # between them.

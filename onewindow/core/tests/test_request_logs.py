@@ -50,7 +50,14 @@ def test_a_well_formed_proxy_request_id_is_kept_and_echoed(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "offered",
-    ["short", "x" * 65, "has space in it", "new\nline-injected", "semi;colon1234", "中文请求编号一二三"],
+    [
+        "short",
+        "x" * 65,
+        "has space in it",
+        "new\nline-injected",
+        "semi;colon1234",
+        "中文请求编号一二三",
+    ],
 )
 def test_a_malformed_request_id_is_replaced_by_a_new_one(client, offered):
     response = client.get("/healthz?scope=web", HTTP_X_REQUEST_ID=offered)

@@ -97,7 +97,9 @@ def test_migrate_then_web_serves_with_hashed_static_files_and_json_access_lines(
     assert migrated.returncode == 0, migrated.stderr
     static = tmp_path / "data" / "static"
     assert (static / "staticfiles.json").is_file()
-    hashed_css = [p.name for p in static.rglob("*.css") if re.search(r"\.[0-9a-f]{12}\.css$", p.name)]
+    hashed_css = [
+        p.name for p in static.rglob("*.css") if re.search(r"\.[0-9a-f]{12}\.css$", p.name)
+    ]
     assert hashed_css
 
     port = _free_port()
