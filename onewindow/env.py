@@ -42,7 +42,7 @@ VARIABLES: list[Variable] = [
         "(unset)",
         "Redis for cache, rate-limit counts and sessions; unset means the database cache table "
         "for rate limits (shared by every worker), local memory for the rest and DB sessions. "
-        "Also read from REDIS_URL_FILE. Several web machines need it (docs/operations.md §W4).",
+        "Also read from REDIS_URL_FILE. Set it when several web machines serve (docs/operations.md §W4).",
     ),
     Variable(
         "SECRET_KEY",
