@@ -181,8 +181,12 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                 "logconfig_dict": settings.LOGGING,
                 "timeout": 60,
                 "graceful_timeout": 10,
+                # gunicorn's control socket sits at one path in the user's home: two instances
+                # on a machine (onewindow-web@8000, @8001) would fight over it; nothing uses it.
+                "control_socket_disable": True,
             }.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # control_socket_disable: gunicorn 24 and later
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return application
