@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python -m bench.guide_list_bench [--clients 20] [--requests 2000]
 Starts ``onewindow run`` on a free loopback port with a fresh SQLite data directory (or the
-DATABASE_URL in the environment), waits for /healthz, then has N client threads each keep one
+DATABASE_URL in the environment), waits for /healthz?scope=web, then has N client threads each keep one
 HTTP/1.1 connection and fetch guide list pages (plain list, searches and a second page, in turn,
 from one shared queue of ``--requests`` rounded down to a multiple of ``--clients``). Prints
 median and p99 latency and requests per second.

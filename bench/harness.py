@@ -5,7 +5,7 @@ the latency figures.
   (created if missing, dropped afterwards when this run created it).
 - ``serving``: starts a server command (``gunicorn_command`` for a WSGI factory with bare views,
   ``onewindow_run_command`` for the real ``onewindow run``) on a free loopback port, waits for
-  /healthz and stops it on exit. ``application_with`` builds such a factory's WSGI app: the
+  /healthz?scope=web and stops it on exit. ``application_with`` builds such a factory's WSGI app: the
   project's URLs with bench-only views in front of them.
 - ``run_clients``: N threads, one keep-alive HTTP/1.1 connection each, sending what a ``make``
   function returns until the time is up or ``make`` raises ``IndexError`` (nothing left to send);
@@ -223,7 +223,7 @@ def wait_healthy(
             raise SystemExit(f"server exited: {stderr.read().decode(errors='replace')[-4000:]}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/healthz?scope=web")  # a web node: no worker here
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -237,7 +237,7 @@ def serving(
     command: list[str], env: Mapping[str, str], port: int, *, timeout: float = 60.0
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` with ``env`` added to this environment, from the checkout, until the block
-    ends; ready once GET /healthz answers 200. Its stderr goes to a temporary file (a pipe
+    ends; ready once GET /healthz?scope=web answers 200. Its stderr goes to a temporary file (a pipe
     nobody reads could fill up and stall the server) shown if it exits before it is ready."""
     with tempfile.TemporaryFile() as stderr:
         server = subprocess.Popen(

@@ -1,8 +1,8 @@
 """The ``onewindow`` command: the operational entry point.
 
 Sub-commands live next to the code they drive; this module only dispatches:
-``run`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
-(onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
+``run``, ``web``, ``worker`` and ``migrate`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
+(onewindow.calendars.cli), ``supervise`` (one
 supervision sweep, onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups,
 onewindow.stats.cli), ``unlock`` (lift a sign-in lockout,
 onewindow.accounts.cli), ``env`` (list settings),
@@ -63,10 +63,12 @@ def _print_env(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from onewindow.env import ConfigError
+
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
-    except CommandFailed as exc:
+    except (CommandFailed, ConfigError) as exc:  # ConfigError: settings refused the environment
         print(f"错误 (error): {exc}", file=sys.stderr)
         return 1
     return result

@@ -29,7 +29,8 @@ VARIABLES: list[Variable] = [
     Variable(
         "DATABASE_URL",
         "sqlite:///<data dir>/onewindow.sqlite3",
-        "Database: sqlite:///path or postgres://user:pass@host:port/name.",
+        "Database: sqlite:///path or postgres://user:pass@host:port/name; also read from "
+        "DATABASE_URL_FILE (production: the password stays out of the environment).",
     ),
     Variable(
         "TEST_DATABASE_URL",
@@ -40,7 +41,8 @@ VARIABLES: list[Variable] = [
         "REDIS_URL",
         "(unset)",
         "Redis for cache, rate-limit counts and sessions; unset means the database cache table "
-        "for rate limits (shared by every worker), local memory for the rest and DB sessions.",
+        "for rate limits (shared by every worker), local memory for the rest and DB sessions. "
+        "Also read from REDIS_URL_FILE. Set it when several web machines serve (docs/operations.md §W4).",
     ),
     Variable(
         "SECRET_KEY",
@@ -93,8 +95,35 @@ VARIABLES: list[Variable] = [
     Variable("CONN_MAX_AGE", "60", "Seconds a database connection is kept open between requests."),
     Variable("LANGUAGE_CODE", "zh-hans", "Default language (zh-hans or en)."),
     Variable("TIME_ZONE", "Asia/Shanghai", "Time zone used for dates on notices and deadlines."),
-    Variable("WEB_WORKERS", "2", "Gunicorn worker processes started by `onewindow run`."),
+    Variable(
+        "WEB_WORKERS",
+        "2",
+        "Gunicorn worker processes started by `onewindow run` and `onewindow web`.",
+    ),
     Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
+    Variable(
+        "WORKER_HEARTBEAT_SECONDS",
+        "10",
+        "Seconds between a background worker's heartbeats (the core_workerheartbeat table).",
+    ),
+    Variable(
+        "WORKER_HEARTBEAT_MAX_AGE",
+        "60",
+        "/healthz answers 503 when the freshest worker heartbeat is older than this many seconds "
+        "(docs/operations.md §W6).",
+    ),
+    Variable(
+        "LOG_FORMAT",
+        "text",
+        "Log lines as text or json (one JSON object a line with request_id, user, method, path; "
+        "production: json, docs/operations.md §W7).",
+    ),
+    Variable(
+        "STATIC_MANIFEST",
+        "false",
+        "true: static files carry a content hash in their names (collected by `onewindow migrate`; "
+        "nginx caches them for a year). Production: true, docs/operations.md §W5.",
+    ),
     Variable(
         "BACKGROUND_INTERVAL", "60", "Seconds between runs of the background loop's periodic jobs."
     ),
@@ -251,14 +280,33 @@ VARIABLES: list[Variable] = [
 
 
 def env_str(name: str, default: str) -> str:
+    """``name`` from the environment, or the contents of the file ``<name>_FILE`` names
+    (docs/operations.md §W3: secrets live in files readable by the service user only)."""
     value = os.environ.get(name)
     file_path = os.environ.get(f"{name}_FILE")
-    if value is None and file_path:
-        try:
-            value = Path(file_path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"{name}_FILE={file_path}: {exc}") from exc
+    if file_path:
+        if value:
+            raise ConfigError(
+                f"{name} 与 {name}_FILE 只能设置一个 ({name} and {name}_FILE are both set; keep one)"
+            )
+        value = _read_secret_file(name, file_path)
     return default if value is None or value == "" else value
+
+
+def _read_secret_file(name: str, file_path: str) -> str:
+    try:
+        value = Path(file_path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise ConfigError(
+            f"无法读取 {name}_FILE 指定的文件 {file_path}：{reason} "
+            f"(cannot read the file {name}_FILE names: {file_path}: {reason})"
+        ) from exc
+    if not value:
+        raise ConfigError(
+            f"{name}_FILE 指定的文件 {file_path} 是空的 (the file {name}_FILE names is empty: {file_path})"
+        )
+    return value
 
 
 def env_bool(name: str, default: bool) -> bool:

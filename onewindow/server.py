@@ -1,7 +1,11 @@
-"""``onewindow run`` and ``onewindow worker``: serve the platform and run its background loop.
+"""``onewindow run``, ``web``, ``worker`` and ``migrate``: serve the platform and run its
+background loop.
 
 The web server is gunicorn (threaded workers) rather than Django's runserver; the background
-loop runs in a separate child process so a slow job never holds a web worker.
+loop runs in a separate child process so a slow job never holds a web worker. ``run`` is the
+one-machine start (migrates, loads the demo, serves, runs the loop); production splits it
+(docs/operations.md §W8): ``migrate`` once per release, ``web`` on every web node, ``worker`` on
+the worker machines.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from onewindow.core.commands import setup_django
@@ -38,6 +43,22 @@ def add_parsers(sub: Any) -> None:
         "worker", help="run only the background loop (for multi-machine deployments)"
     )
     worker.set_defaults(func=worker_command)
+    web = sub.add_parser(
+        "web",
+        help="production: serve only (gunicorn); never migrates or loads demo data, refuses to "
+        "start on an unmigrated database",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000)
+    web.set_defaults(func=web_command)
+    migrate = sub.add_parser(
+        "migrate",
+        help="production release step: apply migrations and collect the static files",
+    )
+    migrate.add_argument(
+        "--no-static", action="store_true", help="only migrate; do not collect static files"
+    )
+    migrate.set_defaults(func=migrate_command)
 
 
 def prepare(*, load_demo: bool, demo_cases: int | None = None) -> bool:
@@ -84,6 +105,50 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def web_command(args: argparse.Namespace) -> int:
+    """docs/operations.md §W8: a web node serves the database as the release's migrations left
+    it; it never migrates (several nodes starting at once would race) and never loads demo
+    data."""
+    if not 0 < args.port < 65536:
+        print(f"端口无效：{args.port}", file=sys.stderr)
+        return 2
+    from onewindow.core.commands import CommandFailed, unapplied_migrations
+
+    setup_django(migrate=False)
+    pending = unapplied_migrations()
+    if pending:
+        raise CommandFailed(
+            f"数据库还有 {len(pending)} 个迁移未应用（{', '.join(pending[:3])}…），"
+            f"请先运行 onewindow migrate（systemctl start onewindow-migrate）"
+            f"(the database lacks {len(pending)} migrations: run `onewindow migrate` first)"
+        )
+    from django.conf import settings
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if settings.STATIC_MANIFEST and not manifest.is_file():
+        raise CommandFailed(
+            f"STATIC_MANIFEST=true 但静态文件尚未收集（缺少 {manifest}），请先运行 onewindow migrate "
+            f"(static files not collected: run `onewindow migrate` first)"
+        )
+    _search_warm()
+    _gunicorn(args.host, args.port, settings.WEB_WORKERS, settings.WEB_THREADS)
+    return 0
+
+
+def migrate_command(args: argparse.Namespace) -> int:
+    """docs/operations.md §W8: the release step, run once before the web nodes restart (on
+    each machine: the first applies the migrations, the others only collect static files)."""
+    setup_django()  # applies pending migrations, one line on stderr if any
+    print("数据库已是最新 (database up to date)")
+    if not args.no_static:
+        from django.conf import settings
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(f"静态文件已收集到 {settings.STATIC_ROOT} (static files collected)")
+    return 0
+
+
 def _search_warm() -> None:
     """jieba's dictionary and the search index, loaded once here: the forked web workers
     inherit them, so no citizen waits a second or more for the first search
@@ -97,6 +162,7 @@ def _search_warm() -> None:
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
 
     from onewindow.wsgi import application
@@ -108,11 +174,19 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                 "workers": workers,
                 "threads": threads,
                 "worker_class": "gthread",
-                "accesslog": "-",
+                # docs/operations.md §W7: one access line a request, written by
+                # core.middleware.request_context with the request id; gunicorn's own lines
+                # (boot, worker timeouts) in the same format through settings.LOGGING.
+                "accesslog": None,
+                "logconfig_dict": settings.LOGGING,
                 "timeout": 60,
                 "graceful_timeout": 10,
+                # gunicorn's control socket sits at one path in the user's home: two instances
+                # on a machine (onewindow-web@8000, @8001) would fight over it; nothing uses it.
+                "control_socket_disable": True,
             }.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # control_socket_disable: gunicorn 24 and later
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return application

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access line (docs/operations.md §W7) cover every answer below.
+    "onewindow.core.middleware.request_context",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,7 +182,12 @@ REDIS_URL = env_str("REDIS_URL", "")
 # the "ratelimit" cache, which every worker process shares: Redis when configured, else the database
 # cache table (created by the core migrations). "default" holds only per-process conveniences.
 if REDIS_URL:
-    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that stops answering fails a request (and /healthz) within seconds, not never.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     CACHES: dict[str, dict[str, Any]] = {
         "default": _redis,
         "ratelimit": {**_redis, "KEY_PREFIX": "ratelimit"},
@@ -253,9 +260,18 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through access-checked views
+# docs/operations.md §W5: in production (STATIC_MANIFEST=true) every static file's name carries
+# a hash of its content, so nginx may let browsers keep it for a year; `onewindow migrate`
+# collects them and `onewindow web` refuses to start without the manifest. The default keeps
+# `onewindow run` and the tests free of a collect step.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
@@ -364,6 +380,12 @@ CONSULT_REPLY_DAYS = env_int("CONSULT_REPLY_DAYS", 5, minimum=1)
 BACKGROUND_INTERVAL = env_int("BACKGROUND_INTERVAL", 60, minimum=1)
 WEB_WORKERS = env_int("WEB_WORKERS", 2, minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+# docs/operations.md §W6: every background worker writes a heartbeat row this often; /healthz
+# fails when the freshest one is older than WORKER_HEARTBEAT_MAX_AGE.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_HEARTBEAT_MAX_AGE = env_int(
+    "WORKER_HEARTBEAT_MAX_AGE", 60, minimum=WORKER_HEARTBEAT_SECONDS + 1
+)
 
 # --- audit chain (docs/rules/audit.md §Z2, §Z5) --------------------------------------------------
 AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 10, minimum=1)
@@ -388,17 +410,36 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = 10  # seconds: a hanging SMTP server must not hold a request or the worker
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
-LOGGING = {
+# --- logs (docs/operations.md §W7) ----------------------------------------------------------------
+# Every line carries what the request or job it belongs to is (core.logcontext): request_id,
+# user, method and path, or job and job_run. LOG_FORMAT=json writes one JSON object a line for the
+# log collector; text (the default) is for a terminal. One access line a request comes from
+# core.middleware.request_context ("onewindow.access"); gunicorn's own access log is off.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "onewindow.core.logcontext.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s"},
+        "json": {"()": "onewindow.core.logcontext.json_formatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "onewindow": {"handlers": ["console"], "level": "INFO"},
-        "django.request": {"handlers": ["console"], "level": "ERROR"},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "onewindow": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
         # pypdf warns about every repaired cross-reference table of an uploaded PDF.
-        "pypdf": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "pypdf": {"level": "ERROR"},
+        "gunicorn.error": {"level": "INFO", "propagate": True},
+        "gunicorn.access": {"level": "CRITICAL", "propagate": False},
     },
 }
 

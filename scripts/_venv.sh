@@ -17,9 +17,9 @@ ensure_venv() {
 }
 
 # Debian packages the browser tests and PDF notices use: chromium for Playwright, CJK fonts so
-# Chinese renders (screenshots and embedded PDF fonts). Installed only when missing and when we
-# are root; without them the browser tests are skipped with the reason printed. poppler-utils
-# (pdftotext) lets the notice tests read the text back out of a generated PDF.
+# Chinese renders (screenshots and embedded PDF fonts); nginx for the deploy test. Installed only
+# when missing and when we are root; without them those tests are skipped with the reason printed.
+# poppler-utils (pdftotext) lets the notice tests read the text back out of a generated PDF.
 ensure_system_packages() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
@@ -28,6 +28,9 @@ ensure_system_packages() {
   command -v msgfmt >/dev/null || missing+=(gettext)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v pg_dump >/dev/null || missing+=(postgresql-client)  # onewindow backup/restore
+  # nginx: the deploy test runs `nginx -t` on deploy/nginx (docs/operations.md §W5); installing
+  # it does not start it here (no systemd in CI containers).
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "== installing ${missing[*]} (apt-get)"

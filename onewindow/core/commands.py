@@ -15,13 +15,37 @@ class CommandFailed(Exception):
     """A command cannot run; the message says in one line why and what to do (exit 1)."""
 
 
-def setup_django() -> None:
-    """Configure Django and bring the database up to date (commands call it before any query)."""
+def setup_django(*, migrate: bool = True) -> None:
+    """Configure Django and bring the database up to date (commands call it before any query).
+    ``migrate=False``: only configure (``onewindow web`` never migrates, docs/operations.md §W8)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     import django
 
     django.setup()
-    ensure_database()
+    if migrate:
+        ensure_database()
+
+
+def unapplied_migrations() -> list[str]:
+    """``app.name`` of every migration the database still lacks (an unreachable database is
+    ``CommandFailed``)."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        raise _database_failed(exc) from exc
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def _database_failed(exc: Exception) -> CommandFailed:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return CommandFailed(
+        f"无法使用数据库，请检查 DATABASE_URL 或 ONEWINDOW_DATA_DIR "
+        f"(cannot use the database: {first_line})"
+    )
 
 
 def ensure_database() -> None:
@@ -43,8 +67,4 @@ def ensure_database() -> None:
             )
             call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CommandFailed(
-            f"无法使用数据库，请检查 DATABASE_URL 或 ONEWINDOW_DATA_DIR "
-            f"(cannot use the database: {first_line})"
-        ) from exc
+        raise _database_failed(exc) from exc

@@ -13,7 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import close_old_connections
+
+from onewindow.core.logcontext import log_context, new_run_id
 
 log = logging.getLogger("onewindow.jobs")
 
@@ -50,13 +53,15 @@ def run_due_jobs(now: float | None = None) -> list[str]:
             continue
         job.last_run = now
         close_old_connections()
-        try:
-            job.func()
-            ran.append(job.name)
-        except Exception:
-            log.exception("background job %s failed", job.name)
-        finally:
-            close_old_connections()
+        # docs/operations.md §W7: the job's lines carry its name and this run's id.
+        with log_context(job=job.name, job_run=new_run_id()):
+            try:
+                job.func()
+                ran.append(job.name)
+            except Exception:
+                log.exception("background job %s failed", job.name)
+            finally:
+                close_old_connections()
     return ran
 
 
@@ -70,6 +75,25 @@ def run_loop(stop: threading.Event, tick: float = 1.0) -> None:
             if exc.name != f"{config.name}.jobs":
                 raise
     log.info("background loop started with jobs: %s", ", ".join(sorted(JOBS)) or "none")
+    last_beat = None
     while not stop.is_set():
+        now = time.monotonic()
+        if last_beat is None or now - last_beat >= settings.WORKER_HEARTBEAT_SECONDS:
+            last_beat = now
+            heartbeat_safely("embedded")
         run_due_jobs()
         stop.wait(tick)
+
+
+def heartbeat_safely(engine: str) -> None:
+    """docs/operations.md §W6: this worker is alive. A database that cannot take the beat is
+    logged, not fatal: the jobs would fail alike, and /healthz reports the stale beat."""
+    from onewindow.core.heartbeat import beat
+
+    close_old_connections()
+    try:
+        beat(engine)
+    except Exception:
+        log.exception("worker heartbeat failed")
+    finally:
+        close_old_connections()

@@ -1,7 +1,9 @@
-"""Requests refused before any view runs."""
+"""Requests refused before any view runs, and the request id and access line of every request."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,8 +12,42 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import error_body
+from onewindow.core.logcontext import log_context, request_id_from
 
 NUL = "\x00"
+access_log = logging.getLogger("onewindow.access")
+
+
+def request_context(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """docs/operations.md §W7: the request id (the proxy's X-Request-ID when well-formed, else a
+    new one) in every log line of the request and in the response's X-Request-ID header, and
+    one access line when the response is ready. First in MIDDLEWARE, so redirects and refusals
+    get both too. gunicorn's own access log is off (onewindow.server)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        with log_context(
+            request_id=request_id, method=request.method, path=request.path, request=request
+        ):
+            response = get_response(request)
+            response["X-Request-ID"] = request_id
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response
+
+    return middleware
 
 
 def refuse_nul_characters(

@@ -32,3 +32,23 @@ class AccessDenied(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.target}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's last sign of life (docs/operations.md §W6); one row a process."""
+
+    host = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    engine = models.CharField(_("任务引擎"), max_length=40)
+    started_at = models.DateTimeField(_("启动时间"))
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程心跳")
+        verbose_name_plural = _("后台进程心跳")
+        constraints = [
+            models.UniqueConstraint(fields=["host", "pid"], name="core_heartbeat_host_pid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} {self.engine} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -27,6 +27,10 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
     "SECURE_HSTS_PRELOAD": "true",
     "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    # docs/operations.md §W3, §W5, §W7 (test_deploy_files.py checks deploy/onewindow.env.example,
+    # which reads the secrets from files).
+    "STATIC_MANIFEST": "true",
+    "LOG_FORMAT": "json",
 }
 
 
@@ -120,7 +124,7 @@ def test_https_redirect_hsts_and_the_proxy_header_follow_the_settings(client, se
     assert secure.status_code == 200
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     # The load balancer's health probe speaks plain HTTP inside the network.
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz?scope=web").status_code == 200
 
 
 def test_the_proxy_header_variable_is_parsed(monkeypatch):
