@@ -45,6 +45,10 @@ class Job:
     # reports are deferred with their request), the job is only a sweep for what was left
     # behind and runs this often instead (docs/rules/tasks.md §X5).
     sweep_interval: float | None = None
+    # False for a queue poller that claims each item itself (a conditional UPDATE per item) and
+    # looks every second: it runs in every worker at its interval without a JobRun row, which
+    # would be 86,400 writes a day for nothing (docs/rules/tasks.md §X2).
+    per_period: bool = True
     # Start (epoch seconds) of the last period this process looked at.
     last_run: float = field(default=0.0)
 
@@ -53,12 +57,22 @@ JOBS: dict[str, Job] = {}
 
 
 def periodic(
-    name: str, *, interval: float, sweep_interval: float | None = None
+    name: str,
+    *,
+    interval: float,
+    sweep_interval: float | None = None,
+    per_period: bool = True,
 ) -> Callable[[Callable[[], object]], Callable[[], object]]:
     """Register ``func`` to run once every ``interval`` seconds across all workers."""
 
     def register(func: Callable[[], object]) -> Callable[[], object]:
-        JOBS[name] = Job(name=name, func=func, interval=interval, sweep_interval=sweep_interval)
+        JOBS[name] = Job(
+            name=name,
+            func=func,
+            interval=interval,
+            sweep_interval=sweep_interval,
+            per_period=per_period,
+        )
         return func
 
     return register
@@ -108,6 +122,15 @@ def job_run(job: Job, *, start: dt.datetime) -> bool:
     return True
 
 
+def job_run_period(job: Job, *, now: float, interval: float) -> bool:
+    """Run ``job`` for the period of length ``interval`` containing ``now`` (epoch seconds) if no
+    other process has; both engines come here (docs/rules/tasks.md §X2)."""
+    if not job.per_period:
+        job.func()
+        return True
+    return job_run(job, start=_moment(period_start(interval, now)))
+
+
 def run_due_jobs(now: float | None = None, jobs: dict[str, Job] | None = None) -> list[str]:
     """Run every job whose current period this process has not looked at yet and no other process
     has claimed; one failing job never stops the others. ``now``: epoch seconds; ``jobs``: this
@@ -121,7 +144,7 @@ def run_due_jobs(now: float | None = None, jobs: dict[str, Job] | None = None) -
         job.last_run = start
         close_old_connections()
         try:
-            if job_run(job, start=_moment(start)):
+            if job_run_period(job, now=now, interval=job.interval):
                 ran.append(job.name)
         except Exception:
             log.exception("background job %s failed", job.name)
