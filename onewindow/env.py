@@ -98,9 +98,10 @@ VARIABLES: list[Variable] = [
     ),
     Variable(
         "WORKER_CONCURRENCY",
-        "1",
-        "procrastinate engine: jobs one `onewindow worker` runs at once (threads; "
-        "`--concurrency` overrides).",
+        "2",
+        "procrastinate engine: jobs one `onewindow worker` runs at once, each in a thread with "
+        "its own database connection (so a long sweep never holds back deliveries); "
+        "`--concurrency` overrides.",
     ),
     Variable(
         "RECEIVE_ON_NON_WORKING_DAY",

@@ -51,7 +51,7 @@ def add_parsers(sub: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="procrastinate: jobs run at once in this worker (default: WORKER_CONCURRENCY, 1)",
+        help="procrastinate: jobs run at once in this worker (default: WORKER_CONCURRENCY, 2)",
     )
     worker.set_defaults(func=worker_command)
 

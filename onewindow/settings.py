@@ -185,7 +185,7 @@ if not IS_SQLITE:
     # cannot run those migrations and never has the app (docs/rules/tasks.md §X1).
     INSTALLED_APPS.append("procrastinate.contrib.django")
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None  # tasks are registered by onewindow.core.engine
-WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1, minimum=1)
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1)
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")

@@ -29,8 +29,9 @@ from django.conf import settings
 from onewindow.core import jobs
 
 if TYPE_CHECKING:
-    from procrastinate import App, JobManager
+    from procrastinate import App
     from procrastinate.job_context import JobContext
+    from procrastinate.manager import JobManager
 
 log = logging.getLogger("onewindow.jobs")
 
@@ -105,8 +106,8 @@ def _job_manager() -> JobManager:
     worker's app uses: that is what puts the job in the caller's transaction."""
     global _manager
     if _manager is None:
-        from procrastinate import JobManager
         from procrastinate.contrib.django.django_connector import DjangoConnector
+        from procrastinate.manager import JobManager
 
         _manager = JobManager(DjangoConnector(alias="default"))
     return _manager
@@ -192,7 +193,8 @@ def procrastinate_app(connector: Any = None) -> App:
 
     jobs.jobs_import()
     if connector is None:
-        connector = django_app.connector.get_worker_connector()
+        django_connector: Any = django_app.connector
+        connector = django_connector.get_worker_connector()
     app = DjangoApp(
         connector=connector,
         worker_defaults={"delete_jobs": "successful"},
@@ -204,7 +206,7 @@ def procrastinate_app(connector: Any = None) -> App:
     for spec in DEFERRABLE.values():
         retry = _retry_strategy(spec.retry) if spec.retry else False
         app.task(name=spec.name, queue=spec.queue, priority=spec.priority, retry=retry)(spec.func)
-    maintenance = {
+    maintenance: dict[str, tuple[Any, str]] = {
         "engine.retry_stalled": (retry_stalled, "* * * * *"),
         "engine.prune_jobs": (prune_jobs, "17 * * * *"),
     }

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import IntegrityError, close_old_connections, transaction
 
@@ -54,6 +55,7 @@ class Job:
 
 
 JOBS: dict[str, Job] = {}
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def periodic(
@@ -62,10 +64,10 @@ def periodic(
     interval: float,
     sweep_interval: float | None = None,
     per_period: bool = True,
-) -> Callable[[Callable[[], object]], Callable[[], object]]:
+) -> Callable[[F], F]:
     """Register ``func`` to run once every ``interval`` seconds across all workers."""
 
-    def register(func: Callable[[], object]) -> Callable[[], object]:
+    def register(func: F) -> F:
         JOBS[name] = Job(
             name=name,
             func=func,
