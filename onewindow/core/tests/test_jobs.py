@@ -133,3 +133,12 @@ def test_every_worker_calls_are_made_in_each_process_at_their_interval(monkeypat
     assert jobs.worker_calls_due("embedded", now=105.0) == []
     assert jobs.worker_calls_due("procrastinate", now=110.0) == ["beat"]
     assert seen == ["embedded", "procrastinate"]
+
+
+@pytest.mark.django_db
+def test_the_runs_are_listed_read_only_in_the_admin(client, personas):
+    jobs.job_claim("supervision.sweep", dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC))
+    client.force_login(personas.admin)
+    page = client.get("/admin/core/jobrun/")
+    assert page.status_code == 200 and "supervision.sweep" in page.content.decode()
+    assert client.get("/admin/core/jobrun/add/").status_code == 403
