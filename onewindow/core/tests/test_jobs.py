@@ -136,9 +136,13 @@ def test_every_worker_calls_are_made_in_each_process_at_their_interval(monkeypat
 
 
 @pytest.mark.django_db
-def test_the_runs_are_listed_read_only_in_the_admin(client, personas):
+def test_the_runs_are_listed_read_only_to_the_operators_in_the_admin(client, personas):
+    """The operators (superusers) read the runs; no role of the product manages them."""
     jobs.job_claim("supervision.sweep", dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC))
     client.force_login(personas.admin)
+    assert client.get("/admin/core/jobrun/").status_code == 403
+    personas.admin.is_superuser = True
+    personas.admin.save()
     page = client.get("/admin/core/jobrun/")
     assert page.status_code == 200 and "supervision.sweep" in page.content.decode()
     assert client.get("/admin/core/jobrun/add/").status_code == 403
