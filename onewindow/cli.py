@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from onewindow.core.commands import CommandFailed
+from onewindow.env import ConfigError
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -68,8 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
-    except (CommandFailed, ConfigError) as exc:  # ConfigError: settings refused the environment
+    except CommandFailed as exc:
         print(f"错误 (error): {exc}", file=sys.stderr)
+        return 1
+    except ConfigError as exc:  # a setting read at start-up has a value we cannot use
+        print(f"配置错误 (configuration error): {exc}", file=sys.stderr)
         return 1
     return result
 

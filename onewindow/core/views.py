@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from onewindow.core import clock
 from onewindow.core.errors import error_body
+from onewindow.core.heartbeat import freshest
 
 log = logging.getLogger("onewindow.health")
 SCOPES = ("all", "web")
@@ -75,8 +76,6 @@ def _redis() -> str:
 
 
 def _worker() -> dict[str, Any]:
-    from onewindow.core.heartbeat import freshest
-
     try:
         latest = freshest()
     except Exception:

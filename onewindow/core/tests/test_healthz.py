@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -218,34 +217,24 @@ def test_freshest_is_none_without_any_beat():
 
 
 @pytest.mark.django_db
-def test_the_embedded_loop_beats_before_running_jobs(fresh_process, monkeypatch, settings):
-    import threading
-
+def test_every_worker_beats_at_once_whatever_its_engine(monkeypatch):
     from onewindow.core import jobs
 
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)  # keep the test transaction
-    stop = threading.Event()
-    seen: list[int] = []
-
-    def one_round() -> list[str]:
-        seen.append(WorkerHeartbeat.objects.filter(engine="embedded").count())
-        stop.set()
-        return []
-
-    monkeypatch.setattr(jobs, "run_due_jobs", one_round)
-    jobs.run_loop(stop, tick=0)
-    assert seen == [1]
-    assert WorkerHeartbeat.objects.get().pid == os.getpid()
+    monkeypatch.setattr(jobs.WORKER_CALLS["core.heartbeat"], "last_run", 0.0)
+    assert "core.heartbeat" in jobs.worker_calls_due("procrastinate", now=1000.0)
+    row = WorkerHeartbeat.objects.get()
+    assert (row.pid, row.engine) == (os.getpid(), "procrastinate")
 
 
 @pytest.mark.django_db
-def test_the_loop_beats_again_after_the_interval_and_survives_a_failing_beat(monkeypatch, settings):
-    import threading
-
+def test_the_beat_comes_again_after_the_interval_and_survives_a_failing_beat(monkeypatch):
     from onewindow.core import jobs
 
-    settings.WORKER_HEARTBEAT_SECONDS = 10
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    call = jobs.WORKER_CALLS["core.heartbeat"]
+    monkeypatch.setattr(call, "interval", 10)
+    monkeypatch.setattr(call, "last_run", 0.0)
     beats: list[str] = []
 
     def flaky_beat(engine: str) -> None:
@@ -253,18 +242,7 @@ def test_the_loop_beats_again_after_the_interval_and_survives_a_failing_beat(mon
         if len(beats) == 1:
             raise OperationalError("database is locked")
 
-    monkeypatch.setattr(heartbeat, "beat", flaky_beat)
-    now = iter([0.0, 5.0, 10.0, 11.0])
-    monkeypatch.setattr(jobs, "time", SimpleNamespace(monotonic=lambda: next(now)))
-    stop = threading.Event()
-    rounds: list[int] = []
-
-    def one_round() -> list[str]:
-        rounds.append(1)
-        if len(rounds) == 4:
-            stop.set()
-        return []
-
-    monkeypatch.setattr(jobs, "run_due_jobs", one_round)
-    jobs.run_loop(stop, tick=0)
-    assert beats == ["embedded", "embedded"]  # at 0 s (failed, logged) and at 10 s
+    monkeypatch.setattr(jobs, "beat", flaky_beat)
+    for now in (100.0, 105.0, 110.0, 111.0):
+        jobs.worker_calls_due("embedded", now=now)
+    assert beats == ["embedded", "embedded"]  # at 100 s (failed, logged) and at 110 s
