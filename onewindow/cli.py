@@ -4,7 +4,8 @@ Sub-commands live next to the code they drive; this module only dispatches:
 ``run`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
 (onewindow.calendars.cli), ``worker`` (the background loop alone), ``supervise`` (one
 supervision sweep, onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups,
-onewindow.stats.cli), ``unlock`` (lift a sign-in lockout,
+onewindow.stats.cli), ``integrity`` (duplicates and half-written cases,
+onewindow.stats.integrity), ``unlock`` (lift a sign-in lockout,
 onewindow.accounts.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     supervision_cli.add_parser(sub)
     accounts_cli.add_parser(sub)
     stats_cli.add_parser(sub)
+    stats_cli.add_integrity_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser

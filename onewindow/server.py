@@ -1,7 +1,11 @@
 """``onewindow run`` and ``onewindow worker``: serve the platform and run its background loop.
 
 The web server is gunicorn (threaded workers) rather than Django's runserver; the background
-loop runs in a separate child process so a slow job never holds a web worker.
+loop runs in a separate child process so a slow job never holds a web worker. A thread of the
+gunicorn master (``Supervised``) watches that child and starts it again when it dies (killed,
+out of memory, a crash), waiting a little longer after each quick death so a child that cannot
+start does not spin: gunicorn restarts its dead web workers itself, and the background loop
+deserves the same.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from onewindow.core.commands import setup_django
@@ -70,18 +76,97 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"数据库 / database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print_logins()
     _search_warm()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ.copy()
-    )
+    background = Supervised([sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ)
+    background.start()
     try:
         _gunicorn(args.host, args.port, settings.WEB_WORKERS, settings.WEB_THREADS)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        background.stop()
     return 0
+
+
+class Supervised:
+    """A child process kept running until ``stop``: when it dies it is started again after
+    ``min_delay`` seconds, doubled after each death that came within ``healthy_after`` seconds of
+    its start (up to ``max_delay``), back to ``min_delay`` once it has run that long.
+
+    The watching thread polls rather than waits: gunicorn's master reaps every child it sees
+    exit (its SIGCHLD handler waits on any pid), and ``Popen.poll`` reports such a child as
+    exited all the same."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        min_delay: float = 1.0,
+        max_delay: float = 60.0,
+        healthy_after: float = 60.0,
+        poll: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.command = list(command)
+        self.env = dict(env)
+        self.min_delay, self.max_delay, self.healthy_after = min_delay, max_delay, healthy_after
+        self.poll = poll
+        self.clock = clock
+        self.delays: list[float] = []  # the wait before each restart, for the tests and the log
+        self.process: subprocess.Popen[bytes] | None = None
+        self._started = 0.0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="background-supervisor")
+        self._thread.daemon = True
+
+    @property
+    def restarts(self) -> int:
+        return len(self.delays)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self.process = subprocess.Popen(self.command, env=self.env)
+                self._started = self.clock()
+
+    def _watch(self) -> None:
+        delay = self.min_delay
+        while not self._stopping.wait(self.poll):
+            process = self.process
+            if process is None or process.poll() is None:
+                continue
+            if self.clock() - self._started >= self.healthy_after:
+                delay = self.min_delay
+            print(
+                f"后台任务进程 {process.pid} 已退出（{process.returncode}），{delay:g} 秒后重启。"
+                f" (background worker exited; restarting in {delay:g} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.delays.append(delay)
+            if self._stopping.wait(delay):
+                return
+            self._spawn()
+            delay = min(delay * 2, self.max_delay)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching, then end the child: SIGTERM, and SIGKILL after ``timeout`` seconds."""
+        with self._lock:
+            self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.poll + 1)
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
 
 
 def _search_warm() -> None:
