@@ -60,7 +60,12 @@ def test_a_child_that_ran_long_enough_restarts_after_the_shortest_wait():
         return now[0]
 
     supervised = Supervised(
-        QUITTER, env=os.environ, min_delay=0.05, max_delay=10, healthy_after=5, poll=0.02,
+        QUITTER,
+        env=os.environ,
+        min_delay=0.05,
+        max_delay=10,
+        healthy_after=5,
+        poll=0.02,
         clock=clock,
     )
     supervised.start()
