@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from onewindow.core.commands import CommandFailed
+from onewindow.env import ConfigError
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -64,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.func(args)
     except CommandFailed as exc:
         print(f"错误 (error): {exc}", file=sys.stderr)
+        return 1
+    except ConfigError as exc:  # a setting read at start-up has a value we cannot use
+        print(f"配置错误 (configuration error): {exc}", file=sys.stderr)
         return 1
     return result
 

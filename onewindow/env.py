@@ -84,7 +84,23 @@ VARIABLES: list[Variable] = [
     Variable("WEB_WORKERS", "2", "Gunicorn worker processes started by `onewindow run`."),
     Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
     Variable(
-        "BACKGROUND_INTERVAL", "60", "Seconds between runs of the background loop's periodic jobs."
+        "BACKGROUND_INTERVAL",
+        "60",
+        "Period of most periodic jobs, in seconds: each runs once per period across all workers.",
+    ),
+    Variable(
+        "TASK_ENGINE",
+        "embedded",
+        "What runs background work: embedded (the loop of `onewindow worker`; one machine, SQLite "
+        "or PostgreSQL) or procrastinate (jobs queued in PostgreSQL in the transaction that causes "
+        "them, run by workers on any number of machines; PostgreSQL only). "
+        "docs/rules/tasks.md §X1.",
+    ),
+    Variable(
+        "WORKER_CONCURRENCY",
+        "1",
+        "procrastinate engine: jobs one `onewindow worker` runs at once (threads; "
+        "`--concurrency` overrides).",
     ),
     Variable(
         "RECEIVE_ON_NON_WORKING_DAY",
@@ -281,6 +297,27 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
 
 def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+TASK_ENGINES = ("embedded", "procrastinate")
+
+
+def env_task_engine(name: str, *, is_sqlite: bool) -> str:
+    """``embedded`` or ``procrastinate``; procrastinate needs PostgreSQL (docs/rules/tasks.md §X1)."""
+    value = env_str(name, "embedded").strip().lower()
+    if value not in TASK_ENGINES:
+        raise ConfigError(
+            f"{name} 只能是 embedded 或 procrastinate，而不是 {value!r} "
+            f"({name} must be embedded or procrastinate, got {value!r})"
+        )
+    if value == "procrastinate" and is_sqlite:
+        raise ConfigError(
+            f"{name}=procrastinate 需要 PostgreSQL：请设置 DATABASE_URL=postgres://…，"
+            f"或在 SQLite 上使用 {name}=embedded "
+            f"({name}=procrastinate needs PostgreSQL: set DATABASE_URL to a postgres:// URL, or "
+            f"use {name}=embedded on SQLite)"
+        )
+    return value
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -1,11 +1,11 @@
-"""``onewindow run`` and ``onewindow worker``: serve the platform and run its background loop.
+"""``onewindow run`` and ``onewindow worker``: serve the platform and run its background work.
 
 The web server is gunicorn (threaded workers) rather than Django's runserver; the background
-loop runs in a separate child process so a slow job never holds a web worker. A thread of the
-gunicorn master (``Supervised``) watches that child and starts it again when it dies (killed,
-out of memory, a crash), waiting a little longer after each quick death so a child that cannot
-start does not spin: gunicorn restarts its dead web workers itself, and the background loop
-deserves the same.
+work runs in a separate child process (``onewindow worker``, on the engine TASK_ENGINE names:
+docs/rules/tasks.md §X1) so a slow job never holds a web worker. A thread of the gunicorn master
+(``Supervised``) watches that child and starts it again when it dies (killed, out of memory, a
+crash), waiting a little longer after each quick death so a child that cannot start does not
+spin: gunicorn restarts its dead web workers itself, and the background work deserves the same.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from onewindow.core.commands import setup_django
+from onewindow.core.commands import CommandFailed, setup_django
 
 
 def add_parsers(sub: Any) -> None:
@@ -41,7 +41,22 @@ def add_parsers(sub: Any) -> None:
     )
     run.set_defaults(func=run_command)
     worker = sub.add_parser(
-        "worker", help="run only the background loop (for multi-machine deployments)"
+        "worker",
+        help="run the background work: the periodic jobs and, under procrastinate, the queued "
+        "jobs (any number of workers, on any machine)",
+    )
+    worker.add_argument(
+        "--engine",
+        choices=("embedded", "procrastinate"),
+        default=None,
+        help="task engine (default: TASK_ENGINE, embedded unless set)",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="procrastinate: jobs run at once in this worker (default: WORKER_CONCURRENCY, 1)",
     )
     worker.set_defaults(func=worker_command)
 
@@ -206,11 +221,32 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
 
 
 def worker_command(args: argparse.Namespace) -> int:
+    """Run the configured engine (docs/rules/tasks.md §X1) until SIGTERM or SIGINT."""
+    if args.concurrency is not None and args.concurrency < 1:
+        print(f"并发数无效：{args.concurrency}", file=sys.stderr)
+        return 2
     setup_django()
-    from onewindow.core.jobs import run_loop
+    from django.conf import settings
 
+    from onewindow.core.engine import PROCRASTINATE, run_procrastinate
+    from onewindow.core.jobs import run_loop, worker_calls_thread
+
+    engine = args.engine or settings.TASK_ENGINE
+    if engine == PROCRASTINATE and settings.IS_SQLITE:
+        raise CommandFailed(
+            "procrastinate 需要 PostgreSQL：请设置 DATABASE_URL=postgres://… "
+            "(the procrastinate engine needs PostgreSQL)"
+        )
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    run_loop(stop)
+    # Calls made in every worker process whichever engine runs (onewindow.core.jobs.every_worker).
+    worker_calls_thread(engine, stop)
+    try:
+        if engine == PROCRASTINATE:  # procrastinate stops on SIGTERM and SIGINT itself
+            run_procrastinate(concurrency=args.concurrency or settings.WORKER_CONCURRENCY)
+        else:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            run_loop(stop)
+    finally:
+        stop.set()
     return 0

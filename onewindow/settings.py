@@ -19,6 +19,7 @@ from onewindow.env import (
     env_list,
     env_proxy_ssl_header,
     env_str,
+    env_task_engine,
 )
 from onewindow.lib.ids import ID_SCHEMA
 
@@ -172,6 +173,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
+
+# --- background work (docs/rules/tasks.md §X1) --------------------------------------------------
+# embedded: ``onewindow worker`` runs the jobs in its own loop (one machine; SQLite or PostgreSQL).
+# procrastinate: jobs are rows in PostgreSQL, deferred in the transaction of the change that
+# causes them and run by any number of ``onewindow worker`` processes on any machine.
+TASK_ENGINE = env_task_engine("TASK_ENGINE", is_sqlite=IS_SQLITE)
+if not IS_SQLITE:
+    # procrastinate's schema (PL/pgSQL migrations) is installed on every PostgreSQL database,
+    # whichever engine runs now, so switching TASK_ENGINE never needs a migration; SQLite
+    # cannot run those migrations and never has the app (docs/rules/tasks.md §X1).
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = None  # tasks are registered by onewindow.core.engine
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1, minimum=1)
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")

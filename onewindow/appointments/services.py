@@ -46,7 +46,7 @@ from onewindow.catalog.models import Item, Window
 from onewindow.core import clock
 from onewindow.lib.idnumbers import id_birth_date
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_hand_over
 from onewindow.projects.models import Project
 
 # docs/rules/hall.md §J7: check-in opens this long before the slot; an appointment not checked in
@@ -440,7 +440,7 @@ def _tell(user: Any, *, subject: str, body: str, now: dt.datetime) -> list[Outbo
         return []
     created = OutboxMessage.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    outbox_hand_over(ids)  # docs/rules/tasks.md §X4
     return created
 
 

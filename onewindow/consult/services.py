@@ -38,7 +38,7 @@ from onewindow.consult.models import (
 )
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_hand_over
 
 
 # --- input checks (docs/rules/consultation.md §K5) ----------------------------------------------
@@ -451,5 +451,5 @@ def notify_user(
         return []
     created = OutboxMessage.objects.bulk_create(rows)
     ids = [row.pk for row in created]
-    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    outbox_hand_over(ids)  # docs/rules/tasks.md §X4
     return created

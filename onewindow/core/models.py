@@ -32,3 +32,38 @@ class AccessDenied(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.target}"
+
+
+class JobOutcome(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    OK = "ok", _("成功")
+    FAILED = "failed", _("失败")
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one period: the unique (name, period_start) pair decides
+    which process runs it (docs/rules/tasks.md §X2)."""
+
+    name = models.CharField(_("任务"), max_length=100)
+    # floor(wall-clock seconds / the job's interval) × interval, in UTC.
+    period_start = models.DateTimeField(_("周期开始"))
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    host = models.CharField(_("主机"), max_length=100)
+    pid = models.PositiveIntegerField(_("进程号"))
+    outcome = models.CharField(
+        _("结果"), max_length=10, choices=JobOutcome.choices, default=JobOutcome.RUNNING
+    )
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务运行记录")
+        verbose_name_plural = _("后台任务运行记录")
+        ordering = ["-period_start", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period_start"], name="jobrun_once_per_period")
+        ]
+        indexes = [models.Index(fields=["period_start"], name="jobrun_period_start")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M:%S} {self.outcome}"

@@ -5,9 +5,13 @@ transaction that writes it, so a notification exists exactly when the change it 
 event's kind (``cases.events``) says who is told: the applicant and the agent
 (``case_event_notify``), or a department's reviewing staff (``staff_email``).
 
-Delivery happens after commit: one attempt right away (``transaction.on_commit``), further
-attempts from the background job with exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``. A
-backend that raises only marks its row; it can never block or undo the transition.
+Delivery happens after commit (``outbox_hand_over``, docs/rules/tasks.md §X4): under the embedded
+engine one attempt right away (``transaction.on_commit``); under procrastinate one
+``notifications.deliver`` job per message, inserted in the same transaction as the message.
+Further attempts follow the exponential backoff, up to ``NOTIFY_MAX_ATTEMPTS``, from the
+background job (embedded) or the job's own retries (procrastinate; the periodic sweep still
+catches anything left behind). A backend that raises only marks its row; it can never block or
+undo the transition.
 
 A process owns a row while it tries to deliver it: the conditional UPDATE that stamps ``claim``
 (only rows still pending and due) is the lock, like healthchecks' ``sendalerts``. The lease
@@ -21,7 +25,7 @@ import datetime as dt
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +38,8 @@ from onewindow.accounts.roles import Role
 from onewindow.cases.events import StaffMessage, ToApplicant, ToDepartment, event_kind
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import clock
+from onewindow.core.engine import defer as engine_defer
+from onewindow.core.engine import deferrable, deferring
 from onewindow.notifications import texts
 from onewindow.notifications.backends import backend_for
 from onewindow.notifications.models import Channel, MessageStatus, OutboxMessage
@@ -115,8 +121,7 @@ def agent_action_notify(case: Case, event: CaseEvent, actor: Any = None) -> list
     if not rows:
         return []
     created = OutboxMessage.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
-    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    outbox_hand_over([row.pk for row in created])
     return created
 
 
@@ -144,7 +149,7 @@ def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
     if not rows:
         return []
     created = OutboxMessage.objects.bulk_create(rows)
-    transaction.on_commit(lambda: _deliver_queued(created), robust=True)
+    outbox_hand_over([row.pk for row in created], after_commit=lambda: _deliver_queued(created))
     return created
 
 
@@ -172,8 +177,7 @@ def staff_email(*, case: Case, event: CaseEvent, message: StaffMessage) -> list[
     if not rows:
         return []
     created = OutboxMessage.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
-    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    outbox_hand_over([row.pk for row in created])
     return created
 
 
@@ -187,6 +191,56 @@ def _addresses(case: Case) -> Iterable[tuple[Any, str, str]]:
             if address and (channel, address) not in seen:
                 seen.add((channel, address))
                 yield user, channel, address
+
+
+def outbox_hand_over(ids: list[int], *, after_commit: Callable[[], object] | None = None) -> None:
+    """Hand the messages just queued in the caller's transaction to the task engine
+    (docs/rules/tasks.md §X4). procrastinate: one ``notifications.deliver`` job per message, in
+    this same transaction, so a message and its job exist together or not at all. Embedded: one
+    attempt right after commit (``after_commit``, by default ``outbox_deliver`` of ``ids``); the
+    periodic retry job catches the rest under both engines."""
+    if not ids:
+        return
+    if deferring():
+        engine_defer(outbox_deliver_one, *({"message_id": pk} for pk in ids))
+        return
+    transaction.on_commit(after_commit or (lambda: outbox_deliver(ids=ids)), robust=True)
+
+
+class DeliveryPending(Exception):
+    """The message is still pending after this job's attempt: failed and waiting for its
+    backoff, or held by another worker's lease. ``due`` is when it may be tried again."""
+
+    def __init__(self, message_id: int, due: dt.datetime) -> None:
+        super().__init__(f"notification {message_id} still pending, due again at {due}")
+        self.due = due
+
+
+def delivery_retry(exc: BaseException, attempts: int) -> dt.datetime | None:
+    """When procrastinate retries a ``notifications.deliver`` job (docs/rules/tasks.md §X4):
+    when the outbox row is due again, so the job follows the outbox's own backoff (``backoff``:
+    NOTIFY_RETRY_SECONDS, doubling, at most six hours) and the outbox marks the message failed
+    after NOTIFY_MAX_ATTEMPTS. The job gives up after twice that many runs (a run may find the
+    row held by the periodic sweep's attempt); the sweep still sees any pending row."""
+    if attempts >= 2 * settings.NOTIFY_MAX_ATTEMPTS:
+        return None
+    if isinstance(exc, DeliveryPending):
+        return exc.due
+    return clock.now() + backoff(attempts)  # the database or the code failed, not the gateway
+
+
+@deferrable("notifications.deliver", queue="notifications", priority=10, retry=delivery_retry)
+def outbox_deliver_one(*, message_id: int) -> int:
+    """The procrastinate job for one message: one attempt if it is due; a message still pending
+    afterwards raises ``DeliveryPending`` so that the job is retried when it is due again."""
+    sent = outbox_deliver(ids=[message_id])
+    if sent:
+        return sent
+    row = OutboxMessage.objects.filter(pk=message_id).values_list("status", "next_attempt_at")
+    state = row.first()
+    if state is not None and state[0] == MessageStatus.PENDING:
+        raise DeliveryPending(message_id, state[1])
+    return 0  # sent by another worker meanwhile, failed for good, or deleted
 
 
 def _deliver_queued(rows: list[OutboxMessage]) -> int:

@@ -21,7 +21,7 @@ from onewindow.certificates.models import Certificate
 from onewindow.core import clock
 from onewindow.core.errors import Invalid
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_hand_over
 from onewindow.publicity import texts
 from onewindow.publicity.errors import (
     NotLeadDepartment,
@@ -288,7 +288,7 @@ def _queue(rows: list[OutboxMessage]) -> None:
     if rows:
         created = OutboxMessage.objects.bulk_create(rows)
         ids = [row.pk for row in created]
-        transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+        outbox_hand_over(ids)  # docs/rules/tasks.md §X4
 
 
 def _objector_notify(objection: Objection, now: dt.datetime) -> None:

@@ -28,7 +28,7 @@ from onewindow.cases.transitions import event_record
 from onewindow.catalog.models import Window
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_hand_over
 from onewindow.ratings.errors import Forbidden, Invalid, RatingRefused
 from onewindow.ratings.models import (
     APPEAL_MACHINE,
@@ -171,7 +171,7 @@ def _queue(user: User | None, *, subject: str, body: str, case: Case | None) -> 
     if not rows:
         return []
     ids = [row.pk for row in OutboxMessage.objects.bulk_create(rows)]
-    transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+    outbox_hand_over(ids)  # docs/rules/tasks.md §X4
     return ids
 
 

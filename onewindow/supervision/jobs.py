@@ -44,7 +44,9 @@ def letters_escalate() -> int:
 # job made three reports per BACKGROUND_INTERVAL (60 s: fifteen reports took five minutes) although
 # each takes about a second. Now a cheap indexed query every second finds queued reports and they
 # are generated at once, one after another; the budget lets the loop's other jobs have their
-# turn between batches.
+# turn between batches. Under procrastinate each report is a job of its own, deferred with it
+# (docs/rules/tasks.md §X5): this job is then only the sweep for reports left behind (a dead
+# worker's, after STALE_AFTER), every BACKGROUND_INTERVAL.
 REPORT_POLL_SECONDS = 1.0
 REPORT_BUDGET_SECONDS = 30.0
 
@@ -59,7 +61,12 @@ def reports_schedule() -> int:
     return queued
 
 
-@periodic("supervision.reports", interval=REPORT_POLL_SECONDS)
+@periodic(
+    "supervision.reports",
+    interval=REPORT_POLL_SECONDS,
+    sweep_interval=settings.BACKGROUND_INTERVAL,
+    per_period=False,  # a queue poller: each report is claimed by a conditional UPDATE
+)
 def reports() -> int:
     """Generate the queued situation reports now (requested ones first; claimed one by one, so
     safe in several processes)."""

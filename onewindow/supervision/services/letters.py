@@ -31,7 +31,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.lib.workdays import Due
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_hand_over
 from onewindow.supervision.errors import (
     LetterConflict,
     LetterError,
@@ -207,7 +207,7 @@ def _head_notify(letter: SupervisionLetter, now: dt.datetime) -> None:
     if rows:
         created = OutboxMessage.objects.bulk_create(rows)
         ids = [row.pk for row in created]
-        transaction.on_commit(lambda: outbox_deliver(ids=ids), robust=True)
+        outbox_hand_over(ids)  # docs/rules/tasks.md §X4
 
 
 @transaction.atomic

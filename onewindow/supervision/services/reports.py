@@ -39,6 +39,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.engine import defer, deferrable, deferring
 from onewindow.core.errors import DomainError, Forbidden
 from onewindow.lib.workdays import FIRST_YEAR
 from onewindow.supervision.models import PeriodKind, ReportStatus, SituationReport
@@ -199,13 +200,15 @@ def report_request(
     )
     if queued is not None:
         return queued
-    return SituationReport.objects.create(
+    report = SituationReport.objects.create(
         period_kind=kind,
         period_start=start,
         period_end=end,
         requested_by=actor,
         requested_at=now,
     )
+    _hand_over(report)
+    return report
 
 
 def _ended_periods(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -242,12 +245,14 @@ def reports_schedule(*, today: dt.date | None = None, now: dt.datetime | None = 
             continue
         try:
             with transaction.atomic():
-                SituationReport.objects.create(
-                    period_kind=kind,
-                    period_start=start,
-                    period_end=end,
-                    scheduled=True,
-                    requested_at=now,
+                _hand_over(
+                    SituationReport.objects.create(
+                        period_kind=kind,
+                        period_start=start,
+                        period_end=end,
+                        scheduled=True,
+                        requested_at=now,
+                    )
                 )
         except IntegrityError:  # another worker scheduled it a moment ago
             continue
@@ -408,10 +413,29 @@ def report_generate_pending(
     return done
 
 
+def _hand_over(report: SituationReport) -> None:
+    """docs/rules/tasks.md §X5: under procrastinate, the report's ``supervision.report`` job is
+    inserted in the transaction that queues the report (requested ones go first). The embedded
+    engine's loop looks for queued reports every second instead."""
+    if deferring():
+        defer(report_generate_by_id, {"report_id": report.pk})
+
+
+@deferrable("supervision.report", queue="reports")
+def report_generate_by_id(*, report_id: int) -> bool:
+    """The procrastinate job of one report: generate it if this call claims it (a report taken
+    by another worker, or already done, is left alone; ``report_generate``)."""
+    report = SituationReport.objects.defer("pdf", "data").filter(pk=report_id).first()
+    return report is not None and report_generate(report)
+
+
 def report_generate_soon(report_id: int) -> None:
     """After the request commits, generate in a thread of this process (useful on a
     single-process deployment; the background job would pick the report up anyway, and the
-    claim makes sure only one of them does the work)."""
+    claim makes sure only one of them does the work). Under procrastinate the report's job was
+    inserted with it (``_hand_over``), and a worker starts on it at once."""
+    if deferring():
+        return
 
     def work() -> None:
         close_old_connections()

@@ -32,7 +32,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.notifications.models import Channel, MessageStatus, OutboxMessage
-from onewindow.notifications.services import outbox_deliver
+from onewindow.notifications.services import outbox_deliver, outbox_hand_over
 from onewindow.supervision.models import Card, CardEvent, CardLevel, CardStatus, ObjectKind, Rule
 from onewindow.supervision.rules import LEVELS, RULES, RuleSpec, describer
 
@@ -101,8 +101,9 @@ def supervision_sweep(
                     result.issued[f"{rule.code}/{level}"] += inserted
     emails = sorted({m.id for m in mail.values()})
     result.emails = len(emails)
-    if emails:  # after the commit (or the caller's), outside every batch
-        transaction.on_commit(lambda: _emails_send(emails), robust=True)
+    # After the last batch, so that the heads' emails gather every card of the pass; a crash
+    # before this line leaves them pending and due, for the retry job (docs/rules/tasks.md §X4).
+    outbox_hand_over(emails, after_commit=lambda: _emails_send(emails))
     return result
 
 
