@@ -17,18 +17,20 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case, CaseEvent, CaseStatus, SubmissionKey
 from onewindow.certificates.models import Certificate, Renewal
 from onewindow.certificates.validity import RESULT_CERTIFICATE
+from onewindow.core.jobs import Job, jobs_import
+from onewindow.core.models import JobRun
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import TASK_PENDING, Decision, DecisionKind, Opinion, Task, TaskStatus
 from onewindow.supervision.models import Card
 
 SAMPLE = 10  # ids shown per finding
+STALL_PERIODS = 3  # periods a periodic job may go without a run before it counts as stalled
 
 # Statuses a case reaches only through an acceptance (ALL Art. 32; TERMINATED is entered from
 # ACCEPTED, IN_REVIEW or SUSPENDED only, see CASE_MACHINE in onewindow/cases/models.py).
@@ -125,7 +127,9 @@ def duplicate_notifications() -> Finding | None:
     rows = _duplicates(
         OutboxMessage.objects.exclude(event=None), ["event_id", "recipient", "channel"]
     )
-    return _finding("notification_duplicate", _("同一办件记录对同一接收人、同一渠道的通知重复"), rows)
+    return _finding(
+        "notification_duplicate", _("同一办件记录对同一接收人、同一渠道的通知重复"), rows
+    )
 
 
 def duplicate_submissions() -> Finding | None:
@@ -174,7 +178,9 @@ def decided_without_decision() -> Finding | None:
     cases = Case.objects.filter(status__in=DECIDED).filter(
         ~Exists(Decision.objects.filter(case=OuterRef("pk")))
     )
-    return _finding("decided_without_decision", _("已决定的办件缺少审批决定"), _ids(cases, "number"))
+    return _finding(
+        "decided_without_decision", _("已决定的办件缺少审批决定"), _ids(cases, "number")
+    )
 
 
 def decision_status_mismatch() -> Finding | None:
@@ -252,37 +258,35 @@ def status_without_event() -> Finding | None:
 
 
 # --- periodic jobs -------------------------------------------------------------------------------
-def skipped_periods(
-    *, start: dt.datetime | None = None, end: dt.datetime | None = None
-) -> Finding | None:
-    """With the periodic-run log (``core.JobRun``, one row per job and period, unique): a job that
-    ran in the window must have run in every one of its periods between its first and last run."""
-    try:
-        job_run = apps.get_model("core", "JobRun")
-    except LookupError:
-        return None
-    runs = job_run.objects.all()
-    if start is not None:
-        runs = runs.filter(period_start__gte=start)
-    if end is not None:
-        runs = runs.filter(period_start__lt=end)
-    by_job: dict[str, list[dt.datetime]] = {}
-    for name, period_start in runs.order_by("name", "period_start").values_list(
-        "name", "period_start"
-    ):
-        by_job.setdefault(name, []).append(period_start)
+def job_period_twice() -> Finding | None:
+    # One run per job and period (core.JobRun's ``jobrun_once_per_period``).
+    rows = _duplicates(JobRun.objects.all(), ["name", "period_start"])
+    return _finding("job_period_twice", _("周期任务在同一周期内运行了多次"), rows)
+
+
+def job_period(job: Job) -> float:
+    """The longest period the job may run at (its sweep period under a task engine)."""
+    return max(job.interval, job.sweep_interval or 0.0)
+
+
+def stalled_jobs(*, since: dt.datetime | None = None, slack: float = 0.0) -> Finding | None:
+    """A job that went more than ``STALL_PERIODS`` of its periods (plus ``slack`` seconds)
+    without a run between two of its runs (since ``since``): every worker was down or stuck.
+    A period or two may pass without a run when a worker's loop is busy with a long job; the
+    jobs catch up on the next run (each handles everything due, docs/rules/tasks.md §X3)."""
+    jobs = {name: job for name, job in jobs_import().items() if job.per_period}
+    runs = JobRun.objects.filter(name__in=list(jobs))
+    if since is not None:
+        runs = runs.filter(period_start__gte=since)
+    previous: dict[str, dt.datetime] = {}
     gaps = []
-    for name, periods in by_job.items():
-        steps = [b - a for a, b in zip(periods, periods[1:], strict=False)]
-        if not steps:
-            continue
-        period = min(steps)
-        gaps.extend(
-            f"{name} {a:%Y-%m-%d %H:%M:%S}→{b:%H:%M:%S}"
-            for a, b in zip(periods, periods[1:], strict=False)
-            if b - a > period
-        )
-    return _finding("job_period_skipped", _("周期任务有周期未运行"), gaps)
+    for name, start in runs.order_by("name", "period_start").values_list("name", "period_start"):
+        allowed = dt.timedelta(seconds=STALL_PERIODS * job_period(jobs[name]) + slack)
+        before = previous.get(name)
+        if before is not None and start - before > allowed:
+            gaps.append(f"{name} {before:%Y-%m-%d %H:%M:%S}→{start:%H:%M:%S}")
+        previous[name] = start
+    return _finding("job_stalled", _("周期任务长时间未运行（所有后台进程停止或卡住）"), gaps)
 
 
 CHECKS: tuple[Callable[[], Finding | None], ...] = (
@@ -302,7 +306,8 @@ CHECKS: tuple[Callable[[], Finding | None], ...] = (
     opinion_on_open_task,
     closed_with_pending_tasks,
     status_without_event,
-    skipped_periods,
+    job_period_twice,
+    stalled_jobs,
 )
 
 

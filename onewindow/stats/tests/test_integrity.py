@@ -4,6 +4,8 @@ and the command exits 1 on it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from onewindow.cases import services as case_services
@@ -14,6 +16,7 @@ from onewindow.catalog.models import Region, RegionLevel
 from onewindow.certificates.models import Certificate
 from onewindow.certificates.tests.conftest import certificate_version
 from onewindow.cli import main
+from onewindow.core.models import JobRun
 from onewindow.notifications.models import OutboxMessage
 from onewindow.review import services as review_services
 from onewindow.review.models import Decision, Opinion, Task, TaskStatus
@@ -130,3 +133,26 @@ def test_a_status_without_its_event_is_found(case):
 def test_a_submitted_case_without_a_number_is_found(case):
     Case.objects.filter(pk=case.pk).update(number=None)
     assert "submitted_without_number" in codes()
+
+
+def _runs(name: str, *seconds: int) -> None:
+    start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+    for offset in seconds:
+        at = start + dt.timedelta(seconds=offset)
+        JobRun.objects.create(
+            name=name, period_start=at, started_at=at, host="test", pid=1, outcome="ok"
+        )
+
+
+def test_a_periodic_job_that_ran_every_period_or_nearly_is_not_stalled(settings):
+    interval = settings.BACKGROUND_INTERVAL  # supervision.sweep's period
+    _runs("supervision.sweep", 0, interval, 3 * interval, 5 * interval)  # skips one at a time
+    assert codes() == set()
+
+
+def test_a_periodic_job_without_a_run_for_more_than_three_periods_is_found(settings, capsys):
+    interval = settings.BACKGROUND_INTERVAL
+    _runs("supervision.sweep", 0, interval, 5 * interval)
+    assert codes() == {"job_stalled"}
+    assert main(["integrity"]) == 1
+    assert "supervision.sweep" in capsys.readouterr().out
