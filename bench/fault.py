@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import http.client
 import json
 import os
@@ -375,6 +376,12 @@ def case_status(case_id: int) -> str:
     return str(Case.objects.filter(pk=case_id).values_list("status", flat=True).first())
 
 
+def task_done(task_id: int) -> bool:
+    from onewindow.review.models import Task
+
+    return Task.objects.filter(pk=task_id, status="done").exists()
+
+
 def life_of_a_case(client: Client, seeded: Seeded, draft: int) -> None:
     """Submit, accept, the two opinions, the grant: each step over the API."""
     from onewindow.review.models import Task
@@ -420,7 +427,7 @@ def life_of_a_case(client: Client, seeded: Seeded, draft: int) -> None:
             f"/api/v1/review/tasks/{task_id}/opinion/",
             seeded.approvers[department_id],
             {"kind": "agree", "revision": 0},
-            lambda t=task_id: Task.objects.filter(pk=t, status="done").exists(),
+            functools.partial(task_done, task_id),
         ):
             return
         with figures.lock:
@@ -436,19 +443,18 @@ def life_of_a_case(client: Client, seeded: Seeded, draft: int) -> None:
             figures.granted += 1
 
 
-def drive(
-    seeded: Seeded, failover: Failover, clients: int, seconds: float, figures: Figures
-) -> None:
-    """``clients`` threads taking drafts through their lives until ``seconds`` are up."""
+def drive(seeded: Seeded, failover: Failover, clients: int, figures: Figures) -> Callable[[], None]:
+    """Start ``clients`` threads taking drafts through their lives; returns the call that stops
+    them (each finishes the case it is on) and waits for them."""
     from django.db import connections
 
     drafts = queue(seeded.drafts)
-    stop_at = time.monotonic() + seconds
+    stop = threading.Event()
 
     def work(number: int) -> None:
         client = Client(number, failover, figures)
         try:
-            while time.monotonic() < stop_at:
+            while not stop.is_set():
                 try:
                     draft = drafts()
                 except IndexError:
@@ -460,17 +466,42 @@ def drive(
     threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+
+    def halt() -> None:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+    return halt
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.3)
+    return True
+
+
+def ran_jobs(pid: int, after: dt.datetime | None = None) -> bool:
+    """Whether the worker process ``pid`` has claimed a periodic run (after ``after``)."""
+    from django.db import close_old_connections
+
+    from onewindow.core.models import JobRun
+
+    close_old_connections()
+    runs = JobRun.objects.filter(pid=pid)
+    return (runs.filter(started_at__gt=after) if after else runs).exists()
 
 
 # --- the scenarios ----------------------------------------------------------------------------------
 @dataclass
 class Outcome:
-    figures: Figures
-    kills: list[str]
-    failures: list[str]
-    elapsed: float
+    figures: Figures = field(default_factory=Figures)
+    kills: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
     restarts: list[str] = field(default_factory=list)
     killed_at: dt.datetime | None = None
     runs: int = 0  # periodic runs recorded during the test
@@ -487,11 +518,31 @@ def processes() -> Iterator[list[Process]]:
             stop_group(process)
 
 
+def under_load(
+    outcome: Outcome,
+    seeded: Seeded,
+    failover: Failover,
+    args: argparse.Namespace,
+    kill: Callable[[], None],
+) -> None:
+    """Drive the clients for ``--seconds``, calling ``kill`` at 40 % of them; ``kill`` waits for
+    the survivors to take over, so the load goes on at least until they have."""
+    began = time.monotonic()
+    halt = drive(seeded, failover, args.clients, outcome.figures)
+    try:
+        time.sleep(args.seconds * KILL_AT)
+        outcome.killed_at = dt.datetime.now(dt.UTC)
+        kill()
+        time.sleep(max(0.0, began + args.seconds - time.monotonic()))
+    finally:
+        halt()
+    outcome.elapsed = time.monotonic() - began
+
+
 def multi(seeded: Seeded, env: dict[str, str], logs: Path, args: argparse.Namespace) -> Outcome:
     """Two web servers and two workers; kill -9 one of each at 40 % of the run."""
-    figures, kills, killed_at = Figures(), [], []
+    outcome = Outcome()
     ports = [free_port(), free_port()]
-    began = time.monotonic()
     with processes() as running:
         webs = [start(f"web{i}", web_command(port), env, logs) for i, port in enumerate(ports)]
         running.extend(webs)
@@ -501,93 +552,77 @@ def multi(seeded: Seeded, env: dict[str, str], logs: Path, args: argparse.Namesp
         for web, port in zip(webs, ports, strict=True):
             with web.log.open("rb") as log:
                 wait_healthy(port, web.popen, log, 120)  # type: ignore[arg-type]
-        failover = Failover(ports)
+        for process in workers:
+            if not wait_for(functools.partial(ran_jobs, process.pid), 120):
+                raise SystemExit(f"{process.name} ran no job within 120 s: see {process.log}")
 
-        def killer() -> None:
-            time.sleep(args.seconds * KILL_AT)
-            killed_at.append(dt.datetime.now(dt.UTC))
+        def kill() -> None:
             kill_group(webs[0])
-            kills.append(f"web0 (gunicorn master {webs[0].pid} and its workers)")
+            outcome.kills.append(f"web0 (gunicorn master {webs[0].pid} and its workers)")
             kill_group(workers[0])
-            kills.append(f"worker0 ({workers[0].pid})")
+            outcome.kills.append(f"worker0 ({workers[0].pid})")
+            if not wait_for(lambda: ran_jobs(workers[1].pid, outcome.killed_at), 60):
+                outcome.failures.append("worker1 ran no periodic job after the kill")
 
-        thread = threading.Thread(target=killer)
-        thread.start()
-        drive(seeded, failover, args.clients, args.seconds, figures)
-        thread.join()
-        survivors = [webs[1], workers[1]]
-        failures = [
+        under_load(outcome, seeded, Failover(ports), args, kill)
+        outcome.failures.extend(
             f"{p.name} exited early ({p.popen.returncode})"
-            for p in survivors
+            for p in (webs[1], workers[1])
             if p.popen.poll() is not None
-        ]
-    return Outcome(
-        figures,
-        kills,
-        failures,
-        time.monotonic() - began,
-        killed_at=killed_at[0] if killed_at else None,
-    )
+        )
+    return outcome
 
 
 def single(seeded: Seeded, env: dict[str, str], logs: Path, args: argparse.Namespace) -> Outcome:
     """``onewindow run``; kill -9 one gunicorn worker and the background child at 40 %."""
-    figures, kills, restarts, killed_at = Figures(), [], [], []
+    outcome = Outcome()
     port = free_port()
     binary = str(Path(sys.executable).with_name("onewindow"))
-    began = time.monotonic()
-    failures: list[str] = []
     with processes() as running:
         run = start("run", [binary, "run", "--no-demo", "--port", str(port)], env, logs)
         running.append(run)
         with run.log.open("rb") as log:
             wait_healthy(port, run.popen, log, 120)  # type: ignore[arg-type]
-        failover = Failover([port])
 
         def split() -> tuple[list[int], list[int]]:
             kids = children(run.pid)
             background = [pid for pid, cmd in kids.items() if "onewindow.cli worker" in cmd]
             return [pid for pid in kids if pid not in background], background
 
-        def killer() -> None:
-            time.sleep(args.seconds * KILL_AT)
-            killed_at.append(dt.datetime.now(dt.UTC))
-            web, background = split()
-            if not web or not background:
-                failures.append(f"process tree not as expected: {children(run.pid)}")
-                return
-            os.kill(web[0], signal.SIGKILL)
-            kills.append(f"gunicorn worker {web[0]}")
-            os.kill(background[0], signal.SIGKILL)
-            kills.append(f"background child {background[0]}")
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                now_web, now_background = split()
-                if (
-                    now_background
-                    and background[0] not in now_background
-                    and len(now_web) >= len(web)
-                    and web[0] not in now_web
-                ):
-                    restarts.append(f"background child {now_background[0]}, web workers {now_web}")
-                    return
-                time.sleep(0.2)
-            failures.append(f"not restarted within 20 s: {children(run.pid)}")
+        _web, background = split()
+        if len(background) != 1 or not wait_for(lambda: ran_jobs(background[0]), 120):
+            raise SystemExit(f"no background child running jobs: {children(run.pid)}")
 
-        thread = threading.Thread(target=killer)
-        thread.start()
-        drive(seeded, failover, args.clients, args.seconds, figures)
-        thread.join()
+        def kill() -> None:
+            web, background = split()
+            os.kill(web[0], signal.SIGKILL)
+            outcome.kills.append(f"gunicorn worker {web[0]}")
+            os.kill(background[0], signal.SIGKILL)
+            outcome.kills.append(f"background child {background[0]}")
+
+            def recovered() -> bool:
+                now_web, now_background = split()
+                return (
+                    len(now_background) == 1
+                    and now_background[0] != background[0]
+                    and len(now_web) == len(web)
+                    and web[0] not in now_web
+                    and ran_jobs(now_background[0], outcome.killed_at)
+                )
+
+            if wait_for(recovered, 90):
+                now_web, now_background = split()
+                outcome.restarts.append(
+                    f"background child {now_background[0]} (running jobs again), "
+                    f"web workers {sorted(now_web)}"
+                )
+            else:
+                outcome.failures.append(f"not restarted within 90 s: {children(run.pid)}")
+
+        under_load(outcome, seeded, Failover([port]), args, kill)
         if run.popen.poll() is not None:
-            failures.append(f"onewindow run exited ({run.popen.returncode})")
-    return Outcome(
-        figures,
-        kills,
-        failures,
-        time.monotonic() - began,
-        restarts,
-        killed_at=killed_at[0] if killed_at else None,
-    )
+            outcome.failures.append(f"onewindow run exited ({run.popen.returncode})")
+    return outcome
 
 
 # --- the checks ---------------------------------------------------------------------------------

@@ -94,7 +94,13 @@ def run_command(args: argparse.Namespace) -> int:
     background = Supervised([sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ)
     background.start()
     try:
-        _gunicorn(args.host, args.port, settings.WEB_WORKERS, settings.WEB_THREADS)
+        _gunicorn(
+            args.host,
+            args.port,
+            settings.WEB_WORKERS,
+            settings.WEB_THREADS,
+            on_stop=background.stopping,
+        )
     finally:
         background.stop()
     return 0
@@ -167,10 +173,15 @@ class Supervised:
             self._spawn()
             delay = min(delay * 2, self.max_delay)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop watching, then end the child: SIGTERM, and SIGKILL after ``timeout`` seconds."""
+    def stopping(self) -> None:
+        """Restart nothing from now on: the server is shutting down (the child may be getting
+        the same SIGTERM from a process-group kill, and must not come back)."""
         with self._lock:
             self._stopping.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching, then end the child: SIGTERM, and SIGKILL after ``timeout`` seconds."""
+        self.stopping()
         if self._thread.is_alive():
             self._thread.join(timeout=self.poll + 1)
         process = self.process
@@ -196,8 +207,13 @@ def _search_warm() -> None:
     connections.close_all()  # the workers open their own
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def _gunicorn(
+    host: str, port: int, workers: int, threads: int, on_stop: Callable[[], None]
+) -> None:
+    """Serve on gunicorn; ``on_stop`` is called as soon as the master is told to stop (SIGTERM,
+    SIGINT or SIGQUIT), before it waits for its workers."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.arbiter import Arbiter
 
     from onewindow.wsgi import application
 
@@ -216,6 +232,26 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
 
         def load(self) -> Any:
             return application
+
+        def run(self) -> None:  # BaseApplication.run with our arbiter
+            try:
+                Stopping(self).run()
+            except RuntimeError as exc:
+                print(f"\nError: {exc}\n", file=sys.stderr, flush=True)
+                sys.exit(1)
+
+    class Stopping(Arbiter):  # type: ignore[misc]
+        def handle_term(self) -> None:
+            on_stop()
+            super().handle_term()
+
+        def handle_int(self) -> None:
+            on_stop()
+            super().handle_int()
+
+        def handle_quit(self) -> None:
+            on_stop()
+            super().handle_quit()
 
     Server().run()
 

@@ -59,14 +59,14 @@ def redis_url() -> str | None:
     return url
 
 
-def test_one_machine_survives_a_killed_web_worker_and_background_child():
+def test_one_machine_survives_a_killed_web_worker_and_background_child() -> None:
     output = scenario("--mode", "single")
     assert "killed: gunicorn worker" in output and "background child" in output
     assert "restarted: background child" in output
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
-def test_two_web_servers_and_two_workers_on_postgresql_survive_kill_9_of_one_of_each():
+def test_two_web_servers_and_two_workers_on_postgresql_survive_kill_9_of_one_of_each() -> None:
     redis = redis_url()
     if redis is None:
         pytest.skip("Redis does not answer at REDIS_URL (default redis://127.0.0.1:6379)")

@@ -77,3 +77,19 @@ def test_a_child_that_ran_long_enough_restarts_after_the_shortest_wait():
     finally:
         supervised.stop()
     assert supervised.delays[4:6] == [0.05, 0.05]
+
+
+def test_a_child_that_dies_once_the_server_is_stopping_is_not_started_again():
+    # The master's SIGTERM handler calls ``stopping``; a process-group SIGTERM ends the child too.
+    supervised = Supervised(SLEEPER, env=os.environ, min_delay=0.05, poll=0.02)
+    supervised.start()
+    try:
+        first = supervised.process
+        assert first is not None
+        supervised.stopping()
+        os.kill(first.pid, signal.SIGTERM)
+        first.wait(timeout=10)
+        time.sleep(0.3)
+        assert supervised.process is first and supervised.restarts == 0
+    finally:
+        supervised.stop()
