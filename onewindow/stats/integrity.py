@@ -4,8 +4,9 @@ Every write that moves a case is one transaction (the status, its event, the row
 needs, the outbox); a process killed half-way leaves all of it or none. This module checks that
 promise from the outside, after the fact, for operations (after a crash, a restore or a manual
 repair) and for the fault tests (``bench/fault.py``): nothing duplicated that must be unique,
-nothing missing that a status needs. It reads the cases, review, certificates, notifications and
-supervision tables, so it lives here, above all of them (statistics read them all too).
+nothing missing that a status needs, and the periodic jobs run once per period (``core.JobRun``)
+without stalling. It reads the cases, review, certificates, notifications and supervision tables,
+so it lives here, above all of them (statistics read them all too).
 
 Each check is one set-based query; a finding says in Chinese what is wrong, how many rows and the
 first few ids. An empty list means the data is sound.
