@@ -1,13 +1,12 @@
 """The ``onewindow`` command: the operational entry point.
 
 Sub-commands live next to the code they drive; this module only dispatches:
-``run``, ``web``, ``worker`` and ``migrate`` (onewindow.server), ``demo`` (onewindow.demo.cli), ``calendar``
-(onewindow.calendars.cli), ``supervise`` (one
-supervision sweep, onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups,
-onewindow.stats.cli), ``unlock`` (lift a sign-in lockout,
-onewindow.accounts.cli), ``env`` (list settings),
-``audit`` (verify / head / seal / export-head, onewindow.audit.cli), ``backup`` and ``restore``
-(onewindow.backup.cli).
+``run``, ``web``, ``worker`` and ``migrate`` (onewindow.server), ``demo`` (onewindow.demo.cli),
+``calendar`` (onewindow.calendars.cli), ``supervise`` (one supervision sweep,
+onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups, onewindow.stats.cli),
+``integrity`` (duplicates and half-written cases, onewindow.stats.integrity), ``unlock`` (lift a
+sign-in lockout, onewindow.accounts.cli), ``audit`` (verify / head / seal / export-head,
+onewindow.audit.cli), ``backup`` and ``restore`` (onewindow.backup.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """
 
@@ -49,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats_cli.add_parser(sub)
     audit_cli.add_parser(sub)
     backup_cli.add_parsers(sub)
+    stats_cli.add_integrity_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)
     return parser
@@ -64,7 +64,6 @@ def _print_env(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from onewindow.env import ConfigError
 
     args = build_parser().parse_args(argv)
     try:

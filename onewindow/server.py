@@ -1,11 +1,15 @@
 """``onewindow run``, ``web``, ``worker`` and ``migrate``: serve the platform and run its
-background loop.
+background work.
 
 The web server is gunicorn (threaded workers) rather than Django's runserver; the background
-loop runs in a separate child process so a slow job never holds a web worker. ``run`` is the
-one-machine start (migrates, loads the demo, serves, runs the loop); production splits it
-(docs/operations.md §W8): ``migrate`` once per release, ``web`` on every web node, ``worker`` on
-the worker machines.
+work runs in a separate child process (``onewindow worker``, on the engine TASK_ENGINE names:
+docs/rules/tasks.md §X1) so a slow job never holds a web worker. A thread of the gunicorn master
+(``Supervised``) watches that child and starts it again when it dies (killed, out of memory, a
+crash), waiting a little longer after each quick death so a child that cannot start does not
+spin: gunicorn restarts its dead web workers itself, and the background work deserves the same.
+``run`` is the one-machine start (migrates, loads the demo, serves, runs the worker); production
+splits it (docs/operations.md §W8): ``migrate`` once per release, ``web`` on every web node,
+``worker`` on the worker machines.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +112,18 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"数据库 / database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print_logins()
     _search_warm()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ.copy()
-    )
+    background = Supervised([sys.executable, "-m", "onewindow.cli", "worker"], env=os.environ)
+    background.start()
     try:
-        _gunicorn(args.host, args.port, settings.WEB_WORKERS, settings.WEB_THREADS)
+        _gunicorn(
+            args.host,
+            args.port,
+            settings.WEB_WORKERS,
+            settings.WEB_THREADS,
+            on_stop=background.stopping,
+        )
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        background.stop()
     return 0
 
 
@@ -164,6 +171,95 @@ def migrate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+class Supervised:
+    """A child process kept running until ``stop``: when it dies it is started again after
+    ``min_delay`` seconds, doubled after each death that came within ``healthy_after`` seconds of
+    its start (up to ``max_delay``), back to ``min_delay`` once it has run that long.
+
+    The watching thread polls rather than waits: gunicorn's master reaps every child it sees
+    exit (its SIGCHLD handler waits on any pid), and ``Popen.poll`` reports such a child as
+    exited all the same."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        min_delay: float = 1.0,
+        max_delay: float = 60.0,
+        healthy_after: float = 60.0,
+        poll: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.command = list(command)
+        self.env = dict(env)
+        self.min_delay, self.max_delay, self.healthy_after = min_delay, max_delay, healthy_after
+        self.poll = poll
+        self.clock = clock
+        self.delays: list[float] = []  # the wait before each restart, for the tests and the log
+        self.process: subprocess.Popen[bytes] | None = None
+        self._started = 0.0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="background-supervisor")
+        self._thread.daemon = True
+
+    @property
+    def restarts(self) -> int:
+        return len(self.delays)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self.process = subprocess.Popen(self.command, env=self.env)
+                self._started = self.clock()
+
+    def _watch(self) -> None:
+        delay = self.min_delay
+        while not self._stopping.wait(self.poll):
+            process = self.process
+            if process is None or process.poll() is None:
+                continue
+            if self.clock() - self._started >= self.healthy_after:
+                delay = self.min_delay
+            print(
+                f"后台任务进程 {process.pid} 已退出（{process.returncode}），{delay:g} 秒后重启。"
+                f" (background worker exited; restarting in {delay:g} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.delays.append(delay)
+            if self._stopping.wait(delay):
+                return
+            self._spawn()
+            delay = min(delay * 2, self.max_delay)
+
+    def stopping(self) -> None:
+        """Restart nothing from now on: the server is shutting down (the child may be getting
+        the same SIGTERM from a process-group kill, and must not come back)."""
+        with self._lock:
+            self._stopping.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching, then end the child: SIGTERM, and SIGKILL after ``timeout`` seconds."""
+        self.stopping()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.poll + 1)
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+
 def _search_warm() -> None:
     """jieba's dictionary and the search index, loaded once here: the forked web workers
     inherit them, so no citizen waits a second or more for the first search
@@ -176,9 +272,18 @@ def _search_warm() -> None:
     connections.close_all()  # the workers open their own
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def _nothing() -> None:
+    pass
+
+
+def _gunicorn(
+    host: str, port: int, workers: int, threads: int, on_stop: Callable[[], None] = _nothing
+) -> None:
+    """Serve on gunicorn; ``on_stop`` is called as soon as the master is told to stop (SIGTERM,
+    SIGINT or SIGQUIT), before it waits for its workers."""
     from django.conf import settings
     from gunicorn.app.base import BaseApplication
+    from gunicorn.arbiter import Arbiter
 
     from onewindow.wsgi import application
 
@@ -205,6 +310,26 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
 
         def load(self) -> Any:
             return application
+
+        def run(self) -> None:  # BaseApplication.run with our arbiter
+            try:
+                Stopping(self).run()
+            except RuntimeError as exc:
+                print(f"\nError: {exc}\n", file=sys.stderr, flush=True)
+                sys.exit(1)
+
+    class Stopping(Arbiter):  # type: ignore[misc]
+        def handle_term(self) -> None:
+            on_stop()
+            super().handle_term()
+
+        def handle_int(self) -> None:
+            on_stop()
+            super().handle_int()
+
+        def handle_quit(self) -> None:
+            on_stop()
+            super().handle_quit()
 
     Server().run()
 
