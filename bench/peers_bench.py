@@ -1,5 +1,5 @@
 """Ahead of the peers, side by side: the same parallel approval on OneWindow, django-viewflow and
-SpiffWorkflow, cost per case in CPU ms and SQL statements (issue 15).
+SpiffWorkflow, cost per case in CPU ms and SQL statements.
 
 Usage: .venv/bin/python -m bench.peers_bench [--database-url URL] [--cases 60] [--rounds 3]
        [--json-out PATH]

@@ -1,4 +1,4 @@
-"""One benchmark report (issue 15): run every benchmark beside its baseline, collect their JSON
+"""One benchmark report: run every benchmark beside its baseline, collect their JSON
 and write docs/BENCHMARKS.md.
 
 Usage: .venv/bin/python -m bench.report [--quick] [--only NAME ...] [--dir DIR] [--output FILE]
@@ -17,7 +17,7 @@ Usage: .venv/bin/python -m bench.report [--quick] [--only NAME ...] [--dir DIR] 
   (``bench``, ``rows``…; see ``render``) are shown as they are; the older shapes of
   ``stats_bench`` and ``sweep_bench`` are converted (``from_stats``, ``from_sweep``).
 
-The goals of issue 15 are restated at the top with met / not met, from the rows of the
+The performance goals are restated at the top with met / not met, from the rows of the
 benchmarks that measure them (``GOALS``).
 """
 
@@ -125,7 +125,7 @@ BENCHES: tuple[Bench, ...] = (
     ),
 )
 
-# The performance goals of issue 15, restated, and the benchmarks whose rows say met / not met.
+# The performance goals, restated, and the benchmarks whose rows say met / not met.
 GOALS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "Overhead over the required writes",
@@ -589,7 +589,7 @@ def render(
         ("date", "Date"),
     ):
         lines.append(f"| {label} | {_cell(info.get(key, 'unknown'))} |")
-    lines += ["", "## The goals of issue 15", ""]
+    lines += ["", "## The performance goals", ""]
     lines += ["| Goal | Restated | Status |", "|---|---|---|"]
     details: list[str] = []
     for title, text, benches in GOALS:

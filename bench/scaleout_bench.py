@@ -1,5 +1,5 @@
 """Scale-out: throughput of 2 web processes against 1 on PostgreSQL, each pinned to one core
-(issue 15: ≥ 1.7×).
+(the goal: ≥ 1.7×).
 
 Usage: .venv/bin/python -m bench.scaleout_bench [--database-url URL] [--seconds 10]
        [--clients 16] [--rounds 2] [--drafts 6000] [--json-out PATH]

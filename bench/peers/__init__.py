@@ -1,4 +1,4 @@
-"""The peers of issue 15's side-by-side benchmark: the same parallel approval (a case accepted,
+"""The peers of the side-by-side benchmark: the same parallel approval (a case accepted,
 three department tasks opened at once, each completed, the join, the decision) built as a small
 benchmark-only process on django-viewflow and on SpiffWorkflow.
 

@@ -1,5 +1,5 @@
 """bench.report renders docs/BENCHMARKS.md from JSON files alone (``--from DIR``): the machine,
-the goals of issue 15 with met / not met, every benchmark's figures beside its baselines, and
+the performance goals with met / not met, every benchmark's figures beside its baselines, and
 the older JSON shapes of stats_bench and sweep_bench converted."""
 
 from __future__ import annotations
