@@ -7,7 +7,6 @@ A reviewer sees the tasks of their own department only; another department's tas
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.pagination import KeysetPage, count_bounded, keyset_page_html
 from onewindow.lib.workdays import Due
 from onewindow.review.dues import task_due, task_paused, task_paused_q, with_paused
 from onewindow.review.models import (
@@ -175,63 +175,53 @@ def tasks_for_inbox(
     return tasks.order_by("-case__priority", "due", "pk")
 
 
-class InboxPage:
-    """The inbox as a lazily sliced sequence (Django's Paginator and DRF's pagination take it).
+# The inbox in pages by keyset (docs/rules/scale.md §Y2). The default view (pending, no item or
+# number filter) is read in due order from the partial index task_pending_dept_due (one
+# department) or task_pending_due (a supervisor's, every department): key-project cases are
+# not lifted there (their priority lives on the case, and ordering by a joined column sorts
+# every pending task of the department for each page); the filtered views keep them first.
+INBOX_ORDER: tuple[str, ...] = ("-case__priority", "due", "pk")
+INBOX_DEFAULT_ORDER: tuple[str, ...] = ("due", "pk")
 
-    Department + pending is the hot path: ``status IN (open, waiting)`` keeps SQLite (and often
-    PostgreSQL) from reading the (department, status, due) index in due order, so it would sort
-    every pending task of the department for each page. Instead each status is read in index
-    order up to the page's end, the two runs are merged, and only the page's rows are loaded
-    with their joins.
-    """
 
-    def __init__(self, user: Any, filters: InboxFilters, *, today: dt.date | None = None) -> None:
-        self.filters = filters
-        self.queryset = tasks_for_inbox(user, filters, today=today)
-        self._count: int | None = None
+def inbox_ordering(filters: InboxFilters) -> tuple[str, ...]:
+    default = filters.status == "pending" and not filters.item_id and not filters.number.strip()
+    return INBOX_DEFAULT_ORDER if default else INBOX_ORDER
 
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.queryset.count()
-        return self._count
 
-    def __len__(self) -> int:
-        return self.count()
+def inbox_rows(user: Any, filters: InboxFilters, *, today: dt.date | None = None) -> QuerySet[Task]:
+    """``tasks_for_inbox`` with what each row shows (paused or not) in the same query."""
+    return with_paused(tasks_for_inbox(user, filters, today=today))
 
-    def __getitem__(self, window: slice) -> list[Task]:
-        start, stop = window.start or 0, window.stop
-        if stop is None:
-            stop = self.count()
-        if stop <= start:
-            return []
-        ids = self._ids(start, stop)
-        rows = {task.pk: task for task in with_paused(_tasks().filter(pk__in=ids))}
-        return [rows[pk] for pk in ids if pk in rows]
 
-    def _ids(self, start: int, stop: int) -> list[int]:
-        f = self.filters
-        if f.status == "pending" and not f.item_id and not f.number.strip():
-            runs = [
-                self.queryset.filter(status=status).values_list("due", "pk")[:stop]
-                for status in TASK_PENDING
-            ]
-            merged = list(heapq.merge(*(list(run) for run in runs)))
-            return [pk for _due, pk in merged[start:stop]]
-        return list(self.queryset.values_list("pk", flat=True)[start:stop])
+def inbox_page(
+    user: Any,
+    filters: InboxFilters,
+    *,
+    cursor: str | None,
+    size: int,
+    today: dt.date | None = None,
+) -> KeysetPage:
+    """One page of the inbox for a web page (a bad cursor shows the first page)."""
+    rows = inbox_rows(user, filters, today=today)
+    return keyset_page_html(rows, inbox_ordering(filters), cursor=cursor, size=size)
 
 
 def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
-    """Pending, overdue, due soon and waiting-for-material counts, in one query."""
+    """Pending, overdue, due soon and waiting-for-material counts, each up to COUNT_LIMIT + 1."""
     today = today or clock.today()
     pending = at_own_step(user, tasks_visible(user).filter(status__in=TASK_PENDING))
     running = ~task_paused_q()  # B4: a paused task is neither overdue nor due soon
-    counts = pending.aggregate(
-        pending=Count("pk"),
-        overdue=Count("pk", filter=Q(due__lt=today) & running),
-        soon=Count("pk", filter=Q(due__gte=today, due__lte=soon_limit(today)) & running),
-        waiting=Count("pk", filter=Q(status=TaskStatus.WAITING_MATERIAL)),
-    )
-    return {key: value or 0 for key, value in counts.items()}
+    # Bounded counts (docs/rules/scale.md §Y3): each reads at most COUNT_LIMIT + 1 index entries,
+    # so a department with 100,000 pending tasks costs what one with 1,000 does ("1000+").
+    return {
+        "pending": count_bounded(pending),
+        "overdue": count_bounded(pending.filter(Q(due__lt=today) & running)),
+        "soon": count_bounded(
+            pending.filter(Q(due__gte=today, due__lte=soon_limit(today)) & running)
+        ),
+        "waiting": count_bounded(pending.filter(status=TaskStatus.WAITING_MATERIAL)),
+    }
 
 
 def urgency(task: Task, *, today: dt.date | None = None) -> str:
