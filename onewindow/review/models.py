@@ -100,6 +100,18 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["department", "status", "due"], name="task_dept_status_due"),
             models.Index(fields=["status", "due"], name="task_status_due"),
+            # docs/rules/scale.md §Y4: the inbox's default view in its keyset order (due, id),
+            # one department's and every department's (a supervisor's).
+            models.Index(
+                fields=["department", "due", "id"],
+                condition=Q(status__in=["open", "waiting_material"]),
+                name="task_pending_dept_due",
+            ),
+            models.Index(
+                fields=["due", "id"],
+                condition=Q(status__in=["open", "waiting_material"]),
+                name="task_pending_due",
+            ),
         ]
 
     def __str__(self) -> str:
