@@ -65,11 +65,10 @@ def people_create(applicants: int) -> People:
     from django.contrib.auth.hashers import make_password
     from rest_framework.authtoken.models import Token
 
+    from bench.stats_data import APPLICANT, DEPT_PREFIX
     from onewindow.accounts.models import User
     from onewindow.accounts.roles import Role
     from onewindow.catalog.models import Department
-
-    from bench.stats_data import APPLICANT, DEPT_PREFIX
 
     password = make_password(None)  # unusable: the bench signs in with sessions and tokens
     made = User.objects.bulk_create(
@@ -298,10 +297,9 @@ def generate(
 
 def stats_world() -> Any:
     """The statistics world (``bench.stats_data.World``) read back from the database."""
+    from bench import stats_data
     from onewindow.accounts.models import User
     from onewindow.catalog.models import Department, Item, Region
-
-    from bench import stats_data
 
     items = list(
         Item.objects.filter(code__startswith=stats_data.ITEM_PREFIX)
