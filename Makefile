@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-province
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,3 +57,13 @@ bench-stats:  ## statistics over STATS_CASES generated cases: rebuild time, publ
 		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_stats_bench#'); \
 		.venv/bin/python -m bench.stats_bench --generate --cases $(STATS_CASES) --database-url "$$url" --json-out /tmp/ow-stats/bench-postgres.json && \
 		.venv/bin/python -m bench.stats_bench --table /tmp/ow-stats/bench-sqlite.json /tmp/ow-stats/bench-postgres.json; fi
+
+# Scale of bench-province: the goal's is 10,000,000 cases with 1,000,000 open (about 40 minutes to
+# generate on PostgreSQL); make bench-province PROVINCE_CASES=1000000 PROVINCE_OPEN=100000 for a
+# quicker run, PROVINCE_FLAGS=--skip-generate to reuse the database (docs/rules/scale.md §Y1).
+PROVINCE_CASES ?= 10000000
+PROVINCE_OPEN ?= 1000000
+PROVINCE_FLAGS ?=
+bench-province:  ## the pages a province reads every minute (case list, progress, queue, inbox, console, statistics) at PROVINCE_CASES cases / PROVINCE_OPEN open on PostgreSQL database ow_province_bench: statements and plans, p50/p99 closed-loop and at half load
+	@url=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/onewindow}; url=$$(echo "$$url" | sed 's#/[^/]*$$#/ow_province_bench#'); \
+	.venv/bin/python -m bench.province_bench --database-url "$$url" --cases $(PROVINCE_CASES) --open $(PROVINCE_OPEN) --explain $(PROVINCE_FLAGS) --json-out /tmp/ow-province/bench-postgres.json

@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import NotSupportedError
-from django.db.models import CharField, Count, F, Func, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +18,7 @@ from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
+from onewindow.catalog.models import Item
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.pagination import KeysetPage, count_bounded, keyset_page_html
@@ -26,6 +26,7 @@ from onewindow.lib.workdays import Due
 from onewindow.review.dues import task_due, task_paused, task_paused_q, with_paused
 from onewindow.review.models import (
     TASK_PENDING,
+    CurrentStepRole,
     MaterialRequest,
     Opinion,
     StepRecord,
@@ -82,6 +83,19 @@ def tasks_visible(user: Any) -> QuerySet[Task]:
     return _tasks().filter(department_id=user.department_id)
 
 
+def inbox_items(user: Any) -> QuerySet[Item]:
+    """The items the inbox can be filtered by: those a process branch of the user's department
+    reviews (every item with a branch for a supervisor). Read from the catalog, not from the
+    tasks: the department's tasks of all years are millions of rows (docs/rules/scale.md §Y4)."""
+    items = Item.objects.filter(versions__process_branches__isnull=False)
+    if not reads_all(user):
+        department_id = getattr(user, "department_id", None)
+        if not has_perm(user, Perm.TASK_HANDLE) or department_id is None:
+            return Item.objects.none()
+        items = items.filter(versions__process_branches__department_id=department_id)
+    return items.distinct().order_by("code")
+
+
 def soon_limit(today: dt.date) -> dt.date:
     """The last due date that counts as "due soon" (within two working days of today)."""
     return add_working_days(today, SOON_WORKING_DAYS).date
@@ -94,40 +108,6 @@ def soon_limit(today: dt.date) -> dt.date:
 # tasks (the "all", "done", ... filters) are not filtered by step.
 STEP_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER)
 PENDING_FILTERS = ("pending", *TASK_PENDING)
-
-
-class CurrentStepRole(Func):
-    """``steps[step].role`` of a task in SQL: the role that does the step the task is at."""
-
-    output_field = CharField()
-
-    def __init__(self) -> None:
-        super().__init__(F("steps"), F("step"))
-
-    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
-        (steps, steps_params), (step, step_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        return steps, step, [*steps_params, *step_params]
-
-    def as_sql(
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        raise NotSupportedError(f"CurrentStepRole is not written for {connection.vendor}")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        steps, step, params = self._parts(compiler, connection)
-        return f"json_extract({steps}, '$[' || {step} || '].role')", params
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        steps, step, params = self._parts(compiler, connection)
-        return f"(({steps}) -> ({step})::integer) ->> 'role'", params
 
 
 def at_own_step(user: Any, tasks: QuerySet[Task]) -> QuerySet[Task]:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.catalog.models import Item, StepKind
+from onewindow.catalog.models import StepKind
 from onewindow.catalog.risks import risk_points_at_step
 from onewindow.core import clock
 from onewindow.core.pagination import count_label
@@ -130,9 +130,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The department's tasks, the nearest due date first, with warning colours and counts."""
     user = _staff(request)
     today = clock.today()
-    visible = selectors.tasks_visible(user)
-    item_ids = visible.values("case__item_version__item_id")
-    items = [(i.pk, str(i)) for i in Item.objects.filter(pk__in=item_ids).order_by("code")]
+    items = [(i.pk, str(i)) for i in selectors.inbox_items(user)]
     form = InboxFilterForm(request.GET or None, items=items)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.InboxFilters(
