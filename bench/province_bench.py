@@ -271,6 +271,12 @@ def deep_links(port: int, cast: Cast) -> dict[str, str]:
 
 
 # --- load ----------------------------------------------------------------------------------------
+def _send(conn: http.client.HTTPConnection, call: Call) -> tuple[http.client.HTTPResponse, bytes]:
+    conn.request(call.method, call.path, body=call.body, headers=call.headers)
+    response = conn.getresponse()
+    return response, response.read()
+
+
 def open_loop(
     port: int, make: Callable[[], Call], rate: float, seconds: float, workers: int = 32
 ) -> Tally:
@@ -285,9 +291,13 @@ def open_loop(
         while (arrived := due.get()) is not None:
             call = make()
             try:
-                conn.request(call.method, call.path, body=call.body, headers=call.headers)
-                response = conn.getresponse()
-                content = response.read()
+                try:
+                    response, content = _send(conn, call)
+                except http.client.RemoteDisconnected:
+                    # The server closed a connection left idle past its keep-alive: open
+                    # another and send again (the latency still runs from the arrival).
+                    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                    response, content = _send(conn, call)
             except OSError as exc:
                 tally.add(0, f"{call.path}: {exc}")
                 conn = http.client.HTTPConnection(HOST, port, timeout=60)
@@ -342,9 +352,9 @@ def measure(port: int, page: Page, args: argparse.Namespace) -> dict[str, Any]:
 
 
 # --- what each page runs -------------------------------------------------------------------------
-# A count(*) without a LIMIT over one of the tables that grow with the cases (docs/rules/scale.md
-# §Y3); counts over small tables (the catalog, pending paper mandates, the database cache's
-# culling) are not page-view costs that grow with the province.
+# A count(*) without a LIMIT over one of the tables that grow with the cases (docs/rules/scale.md §Y3).
+# Counts over small tables (the catalog, pending paper mandates, the database cache's culling)
+# are not page-view costs that grow with the province.
 BIG_TABLES = ("cases_case", "review_task", "cases_caseevent", "supervision_card", "cases_notice")
 UNBOUNDED_COUNT = re.compile(
     r"SELECT COUNT\(\*\)[^;]*?FROM \"(" + "|".join(BIG_TABLES) + r")\"(?![\s\S]*LIMIT)",

@@ -93,7 +93,7 @@ def inbox_items(user: Any) -> QuerySet[Item]:
         if not has_perm(user, Perm.TASK_HANDLE) or department_id is None:
             return Item.objects.none()
         items = items.filter(versions__process_branches__department_id=department_id)
-    return items.distinct().order_by("code")
+    return items.select_related("published_version").distinct().order_by("code")
 
 
 def soon_limit(today: dt.date) -> dt.date:
@@ -311,6 +311,23 @@ def open_requests_of_case(case: Case) -> list[MaterialRequest]:
         .select_related("task__department")
         .order_by("requested_on", "pk")
     )
+
+
+def open_requests_by_case(case_ids: list[int]) -> dict[int, list[MaterialRequest]]:
+    """``open_requests_of_case`` for a page of cases in one query (no query per row)."""
+    found: dict[int, list[MaterialRequest]] = {pk: [] for pk in case_ids}
+    rows = (
+        MaterialRequest.objects.filter(
+            task__case_id__in=case_ids,
+            answered_on__isnull=True,
+            task__status=TaskStatus.WAITING_MATERIAL,
+        )
+        .select_related("task__department")
+        .order_by("requested_on", "pk")
+    )
+    for row in rows:
+        found[row.task.case_id].append(row)
+    return found
 
 
 def material_request_get_for_answer(request: HttpRequest, *, request_id: int) -> MaterialRequest:
