@@ -330,7 +330,7 @@ def measure(port: int, page: Page, args: argparse.Namespace) -> dict[str, Any]:
     closed = run_clients(port, args.clients, page.make, args.seconds)
     saturation = closed.per_second
     half = open_loop(port, page.make, max(saturation / 2, 0.5), args.seconds)
-    row = {
+    row: dict[str, Any] = {
         "page": page.name,
         "who": page.who,
         "closed_p50_ms": closed.p50_ms,
@@ -494,7 +494,10 @@ def report(
         for p in plans
     ]
     notes.append(f"users: {', '.join(f'{k} {v:,}' for k, v in cast.figures.items())}")
-    notes.append(f"server: {server_description()}; {os.cpu_count()} CPUs")
+    notes.append(
+        f"server: {server_description()}; {os.cpu_count()} CPUs; load average at the end "
+        f"{os.getloadavg()[0]:.1f} (the machine is shared: other processes' load slows every page)"
+    )
     return {
         "bench": "province",
         "title": "Province-scale pages (case list, progress, queue, inbox, console, statistics)",

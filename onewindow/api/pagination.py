@@ -161,6 +161,7 @@ class KeysetPagination(Pagination):
     def _link(self, cursor: str | None) -> str | None:
         if cursor is None:
             return None
+        assert self.request is not None  # set by paginate_keyset
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.page_query_param)
         return replace_query_param(url, self.cursor_query_param, cursor)

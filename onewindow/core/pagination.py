@@ -18,7 +18,7 @@ most ``limit + 1`` rows, and a list longer than ``limit`` is shown as "1000+".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -92,7 +92,11 @@ def _dump(value: Any) -> Any:
 def _load(value: Any) -> Any:
     if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
         tag, text = value
-        loaders = {"t": dt.datetime.fromisoformat, "d": dt.date.fromisoformat, "n": Decimal}
+        loaders: dict[str, Callable[[str], Any]] = {
+            "t": dt.datetime.fromisoformat,
+            "d": dt.date.fromisoformat,
+            "n": Decimal,
+        }
         if tag in loaders:
             return loaders[tag](text)
     if value is None or isinstance(value, bool | int | str):

@@ -3,6 +3,8 @@ way the pages are walked; cursors that this list did not issue are refused."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import signing
 from django.db.models import QuerySet
@@ -31,9 +33,10 @@ def departments(sorts: list[int]) -> QuerySet[Department]:
     return Department.objects.filter(code__startswith="K")
 
 
-def walk(rows: QuerySet[Department], size: int, ordering=ORDER) -> tuple[list[int], list[int]]:
+def walk(rows: QuerySet[Any], size: int, ordering: Any = ORDER) -> tuple[list[int], list[int]]:
     """Every page forwards from the first, then backwards from the last; the ids seen."""
-    forward, cursor, last = [], None, None
+    forward: list[int] = []
+    cursor, last = None, None
     while True:
         page = keyset_page(rows, ordering, cursor=cursor, size=size)
         forward.extend(d.pk for d in page.rows)

@@ -115,7 +115,8 @@ def test_open_and_waiting_tasks_come_in_due_order_page_by_page(tworld, three):
         task=task_of(soon, a), actor=tworld.p.handler_a, text="补充租赁合同", revision=0
     )
     user, filters = tworld.p.handler_a, InboxFilters()
-    seen, cursor = [], None
+    seen: list[int] = []
+    cursor = None
     for _ in range(3):
         page = inbox_page(user, filters, cursor=cursor, size=1)
         seen.extend(t.case_id for t in page.rows)
