@@ -166,11 +166,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "today": today,
             "page": page,
             "read_only": read_only,
-            "open_cards": department_mark_count(department_id)
+            "open_cards": open_cards_label(department_id)
             if department_id and not read_only
             else None,
         },
     )
+
+
+def open_cards_label(department_id: int) -> str | None:
+    """The department's open cards as the inbox shows them ("1000+" past the bound)."""
+    count = department_mark_count(department_id)
+    return None if count is None else count_label(count)
 
 
 # --- the task ---------------------------------------------------------------------------------
