@@ -24,7 +24,7 @@ def test_province_bench_generates_the_data_and_measures_every_page(tmp_path: Pat
         "--applicants=20",
         "--chunk=700",  # several transactions
         f"--database-url=sqlite:///{database}",
-        "--seconds=0.3",
+        "--seconds=0.5",
         "--clients=1",
         "--explain",
         f"--json-out={out}",
