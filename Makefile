@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-peers bench-scaleout bench-report
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-peers bench-scaleout bench-report bench-province
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,7 +16,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats bench-peers bench-scaleout  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats bench-peers bench-scaleout bench-province  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
@@ -74,3 +74,12 @@ bench-scaleout:  ## throughput of 2 web processes vs 1 (each pinned to one core 
 QUICK ?=
 bench-report:  ## every benchmark beside its baseline (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), JSON in /tmp/ow-bench-report, then docs/BENCHMARKS.md; QUICK=1 for a shorter run
 	.venv/bin/python -m bench.report $(if $(QUICK),--quick,)
+# Scale of bench-province: the goal's is 10,000,000 cases with 1,000,000 open (about 40 minutes to
+# generate on PostgreSQL); make bench-province PROVINCE_CASES=1000000 PROVINCE_OPEN=100000 for a
+# quicker run, PROVINCE_FLAGS=--skip-generate to reuse the database (docs/rules/scale.md §Y1).
+PROVINCE_CASES ?= 10000000
+PROVINCE_OPEN ?= 1000000
+PROVINCE_FLAGS ?=
+bench-province:  ## the pages a province reads every minute (case list, progress, queue, inbox, console, statistics) at PROVINCE_CASES cases / PROVINCE_OPEN open on PostgreSQL database ow_province_bench: statements and plans, p50/p99 closed-loop and at half load
+	@url=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/onewindow}; url=$$(echo "$$url" | sed 's#/[^/]*$$#/ow_province_bench#'); \
+	.venv/bin/python -m bench.province_bench --database-url "$$url" --cases $(PROVINCE_CASES) --open $(PROVINCE_OPEN) --explain $(PROVINCE_FLAGS) --json-out /tmp/ow-province/bench-postgres.json

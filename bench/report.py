@@ -108,7 +108,13 @@ BENCHES: tuple[Bench, ...] = (
         BOTH,
         sqlite_url="sqlite:////tmp/ow-stats/bench.sqlite3",
     ),
-    Bench("province", "bench.province_bench", (), (), ("postgresql",)),
+    Bench(
+        "province",
+        "bench.province_bench",
+        ("--cases", "10000000", "--open", "1000000", "--explain"),
+        ("--cases", "20000", "--open", "2000", "--applicants", "50", "--seconds", "2", "--explain"),
+        ("postgresql",),
+    ),
     Bench(
         "peers",
         "bench.peers_bench",

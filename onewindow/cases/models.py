@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,26 @@ STATUS_COLOURS = {
 }
 # Statuses in which the intake clerk still owes a decision (ALL Art. 32).
 AWAITING_INTAKE = (CaseStatus.SUBMITTED,)
+# Closed for good: the supervisor console lists these after the open ones (console_closed()).
+CLOSED_FOR_GOOD = (
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.TERMINATED,
+    CaseStatus.REFUSED,
+    CaseStatus.COMPLETED,
+)
+
+
+def console_closed() -> models.Expression:
+    """1 for a case closed for good, else 0: the console's first sort key and the first column
+    of its index (the same expression in both, so PostgreSQL reads the index in order)."""
+    return models.Case(
+        models.When(status__in=CLOSED_FOR_GOOD, then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
 # The applicant may withdraw until a decision on the application is made.
 WITHDRAWABLE = (
     CaseStatus.DRAFT,
@@ -176,6 +197,26 @@ class Case(models.Model):
                 fields=["department", "status", "intake_due"], name="case_dept_status_due"
             ),
             models.Index(fields=["applicant", "status"], name="case_applicant_status"),
+            # docs/rules/scale.md §Y4: one index per page a province reads every minute, in
+            # the page's keyset order.
+            models.Index(fields=["applicant", "-created_at", "-id"], name="case_applicant_created"),
+            models.Index(
+                fields=["department", "-priority", "intake_due", "submitted_at", "id"],
+                condition=Q(status=CaseStatus.SUBMITTED),
+                name="case_intake_queue",
+            ),
+            models.Index(
+                fields=["department", "submitted_at", "id"],
+                condition=Q(status=CaseStatus.SUBMITTED),
+                name="case_intake_by_submission",
+            ),
+            models.Index(
+                console_closed(),
+                Coalesce("decision_due", "intake_due"),
+                F("id").desc(),
+                condition=~Q(status=CaseStatus.DRAFT),
+                name="case_console_order",
+            ),
         ]
 
     def __str__(self) -> str:

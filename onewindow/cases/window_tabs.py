@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from onewindow.cases import selectors
+from onewindow.core.pagination import count_bounded, count_label
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,15 @@ def window_tab_add(tab: WindowTab) -> None:
 
 def tab_bar(user: Any) -> dict[str, Any]:
     """The context ``cases/intake/includes/tabs.html`` reads: the counts of cases' own tabs and
-    the added tabs with their addresses and counts."""
+    the added tabs with their addresses and counts. The counts are bounded ("1000+", docs/rules/scale.md §Y3):
+    every intake page shows them, and a province's queue can hold thousands of cases."""
     return {
         "counts": {
-            "queue": selectors.intake_queue(user).count(),
-            "corrections": selectors.corrections_pending(user).count(),
-            "commitments": selectors.commitments_open_for_department(user).count(),
+            "queue": count_label(count_bounded(selectors.intake_queue(user))),
+            "corrections": count_label(count_bounded(selectors.corrections_pending(user))),
+            "commitments": count_label(
+                count_bounded(selectors.commitments_open_for_department(user))
+            ),
         },
         "added_tabs": [
             {

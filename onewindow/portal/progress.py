@@ -349,7 +349,10 @@ def _material_requested(case: Case) -> NextAction | None:
     answers it."""
     if case.status not in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         return None
-    requests = review_selectors.open_requests_of_case(case)
+    prefetched: list[Any] | None = getattr(case, "open_requests", None)  # by dashboard_rows
+    requests = (
+        prefetched if prefetched is not None else review_selectors.open_requests_of_case(case)
+    )
     if not requests:
         return None
     first = requests[0]
@@ -360,7 +363,11 @@ def _material_requested(case: Case) -> NextAction | None:
 def dashboard_rows(cases: list[Case]) -> list[DashboardRow]:
     """One row per case; the latest notice of each (prefetched by ``dashboard_cases``)."""
     rows = []
+    # The open material requests of the page's cases in review, one query (not one per row).
+    reviewed = [c.pk for c in cases if c.status in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED)]
+    requests = review_selectors.open_requests_by_case(reviewed) if reviewed else {}
     for case in cases:
+        case.open_requests = requests.get(case.pk, [])  # type: ignore[attr-defined]
         notices = list(case.notices.all())  # prefetched, oldest first
         latest = notices[-1] if notices else None
         notice_url = url_or_none("cases:notice_pdf", case.pk, latest.pk) if latest else None

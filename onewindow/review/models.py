@@ -9,11 +9,11 @@ opinion is in, the lead department decides (Decision). Extensions and special pr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import NotSupportedError, models
+from django.db.models import CharField, F, Func, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,40 @@ class TaskStatus(models.TextChoices):
 
 # A task still owes its department's opinion in these statuses.
 TASK_PENDING = (TaskStatus.OPEN, TaskStatus.WAITING_MATERIAL)
+
+
+class CurrentStepRole(Func):
+    """``steps[step].role`` of a task in SQL: the role that does the step the task is at."""
+
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("steps"), F("step"))
+
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+        (steps, steps_params), (step, step_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return steps, step, [*steps_params, *step_params]
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        raise NotSupportedError(f"CurrentStepRole is not written for {connection.vendor}")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        steps, step, params = self._parts(compiler, connection)
+        return f"json_extract({steps}, '$[' || {step} || '].role')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        steps, step, params = self._parts(compiler, connection)
+        return f"(({steps}) -> ({step})::integer) ->> 'role'", params
 
 
 class Task(models.Model):
@@ -100,6 +134,27 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["department", "status", "due"], name="task_dept_status_due"),
             models.Index(fields=["status", "due"], name="task_status_due"),
+            # docs/rules/scale.md §Y4: the inbox's default view in its keyset order (due, id),
+            # one department's and every department's (a supervisor's).
+            models.Index(
+                fields=["department", "due", "id"],
+                condition=Q(status__in=["open", "waiting_material"]),
+                name="task_pending_dept_due",
+            ),
+            models.Index(
+                fields=["due", "id"],
+                condition=Q(status__in=["open", "waiting_material"]),
+                name="task_pending_due",
+            ),
+            # A handler's, reviewer's or approver's inbox: the tasks at their role's step.
+            models.Index(
+                F("department"),
+                CurrentStepRole(),
+                F("due"),
+                F("id"),
+                condition=Q(status__in=["open", "waiting_material"]),
+                name="task_pending_role_due",
+            ),
         ]
 
     def __str__(self) -> str:

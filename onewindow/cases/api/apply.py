@@ -32,7 +32,7 @@ from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.idempotency import idempotency_key, idempotency_param
-from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.pagination import KeysetPagination, keyset_paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases import dues, selectors, services
@@ -369,8 +369,8 @@ class ApplyView(APIView):
 class CaseListView(ApplyView):
     """My applications, and starting a new one."""
 
-    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
+    # Declared so the OpenAPI document shows the keyset page (docs/rules/scale.md §Y2).
+    pagination_class = KeysetPagination
 
     @extend_schema(
         operation_id="cases_list",
@@ -381,10 +381,11 @@ class CaseListView(ApplyView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        return paginated(
+        return keyset_paginated(
             request,
             self,
             application_selectors.applicant_cases(request.user),
+            application_selectors.APPLICANT_ORDER,
             CaseSummarySerializer,
             case_summary,
         )

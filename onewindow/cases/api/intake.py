@@ -33,7 +33,7 @@ from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, Conflict, domain_errors
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.idempotency import idempotency_key, idempotency_param
-from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.pagination import KeysetPagination, Pagination, keyset_paginated, paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
@@ -447,8 +447,8 @@ SORT_PARAM = OpenApiParameter(
 
 
 class QueueView(IntakeView):
-    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
+    # Declared so the OpenAPI document shows the keyset page (docs/rules/scale.md §Y2).
+    pagination_class = KeysetPagination
 
     @extend_schema(
         operation_id="intake_queue",
@@ -463,12 +463,15 @@ class QueueView(IntakeView):
         sort = request.query_params.get("sort", "due")
         if sort not in ("due", "submitted"):
             raise exceptions.ValidationError({"sort": [_("排序方式只能是 due 或 submitted。")]})
-        cases = (
-            selectors.intake_queue(request.user)
+        cases, ordering = (
+            (selectors.intake_queue(request.user), selectors.INTAKE_ORDER)
             if sort == "due"
-            else selectors.intake_queue_by_submission(request.user)
+            else (
+                selectors.intake_queue_by_submission(request.user),
+                selectors.INTAKE_ORDER_BY_SUBMISSION,
+            )
         )
-        return paginated(request, self, cases, QueueItemSerializer, queue_item)
+        return keyset_paginated(request, self, cases, ordering, QueueItemSerializer, queue_item)
 
 
 class IntakeCaseView(IntakeView):

@@ -36,6 +36,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.pagination import Key
 from onewindow.lib.idnumbers import normalise
 from onewindow.lib.workdays import Due
 
@@ -235,6 +236,17 @@ def case_row_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
     return case
 
 
+# The queue in pages by keyset (docs/rules/scale.md §Y2): the partial indexes
+# case_intake_queue and case_intake_by_submission answer each order for one department.
+INTAKE_ORDER: tuple[str | Key, ...] = (
+    "-priority",
+    Key("intake_due", nulls_last=True),
+    Key("submitted_at", nulls_last=True),
+    "pk",
+)
+INTAKE_ORDER_BY_SUBMISSION: tuple[str | Key, ...] = (Key("submitted_at", nulls_last=True), "pk")
+
+
 def intake_queue(user: Any) -> QuerySet[Case]:
     """Submitted cases waiting for the clerk's department: key-project cases first
     (docs/rules/projects.md §H4), then the nearest intake deadline."""
@@ -243,7 +255,7 @@ def intake_queue(user: Any) -> QuerySet[Case]:
     return (
         _cases()
         .filter(department_id=user.department_id, status__in=AWAITING_INTAKE)
-        .order_by("-priority", "intake_due", "submitted_at")
+        .order_by(*(Key.parse(key).order() for key in INTAKE_ORDER))
     )
 
 
@@ -297,7 +309,9 @@ def _clerk_department(user: Any) -> int | None:
 
 def intake_queue_by_submission(user: Any) -> QuerySet[Case]:
     """``intake_queue`` in the order the applications came in (first come, first served)."""
-    return intake_queue(user).order_by("submitted_at", "pk")
+    return intake_queue(user).order_by(
+        *(Key.parse(key).order() for key in INTAKE_ORDER_BY_SUBMISSION)
+    )
 
 
 def corrections_pending(user: Any) -> QuerySet[Case]:

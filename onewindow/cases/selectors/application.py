@@ -182,6 +182,10 @@ def submission_key_case_id(user: Any, key: str) -> int | None:
     return used.first()
 
 
+# The applicant's list in pages by keyset (docs/rules/scale.md §Y2); index case_applicant_created.
+APPLICANT_ORDER = ("-created_at", "-pk")
+
+
 def applicant_cases(user: Any) -> QuerySet[Case]:
     """The user's cases (as applicant or agent), newest first, ready for ``applicant_action``."""
     open_commitments = Commitment.objects.filter(
@@ -192,7 +196,7 @@ def applicant_cases(user: Any) -> QuerySet[Case]:
         .prefetch_related(
             Prefetch("commitments", queryset=open_commitments, to_attr="open_tolerated")
         )
-        .order_by("-created_at", "-pk")
+        .order_by(*APPLICANT_ORDER)
     )
 
 

@@ -389,3 +389,35 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     assert {"200", "201", "409"} <= set(submit["responses"])
     receipt = submit["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
     assert receipt.endswith("/SubmitReceipt")
+
+
+def test_my_applications_come_in_keyset_pages_with_a_bounded_count(api, aw):
+    """docs/rules/scale.md §Y2: next/previous carry a cursor; every draft once, newest first."""
+    made = [_create(api, aw).json()["id"] for _ in range(5)]
+    seen, url = [], f"{BASE}?page_size=2"
+    while url:
+        body = api.get(url).json()
+        assert body["count"] == len(made) and body["count_capped"] is False
+        seen.extend(row["id"] for row in body["results"])
+        url = body["next"]
+    assert seen == sorted(made, reverse=True)
+    old_style = api.get(BASE, {"page": 2, "page_size": 2}).json()
+    assert [row["id"] for row in old_style["results"]] == seen[2:4]
+    assert "cursor=" in old_style["next"] and "cursor=" in old_style["previous"]
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJ2IjpbXX0:1abc:def", "x" * 5000])
+def test_a_bad_cursor_is_a_400_naming_it(api, aw, cursor):
+    _create(api, aw)
+    response = api.get(BASE, {"cursor": cursor})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and "cursor" in body["errors"]
+    assert "从第一页" in body["errors"]["cursor"][0]
+
+
+def test_a_page_number_past_the_offset_bound_asks_for_the_next_links(api, aw):
+    _create(api, aw)
+    response = api.get(BASE, {"page": 10_000, "page_size": 200})
+    assert response.status_code == 400 and "next" in response.json()["errors"]["page"][0]
+    assert api.get(BASE, {"page": 3}).status_code == 404  # past the end, as before

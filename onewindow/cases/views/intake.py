@@ -52,6 +52,7 @@ from onewindow.catalog import deadlines
 from onewindow.catalog.delegation import checklist_materials, committed_days_for
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.pagination import keyset_page_html
 
 STALE = gettext_lazy(
     "该办件在您打开页面后已发生变化（例如申请人已撤回、重新提交或他人已处理），请查看最新情况后再操作。"
@@ -64,6 +65,7 @@ def _clerk(request: HttpRequest) -> Any:
 
 
 # --- queue ------------------------------------------------------------------------------------
+QUEUE_PAGE = 50
 SORTS = {"due": gettext_lazy("按受理期限"), "submitted": gettext_lazy("按提交时间")}
 
 
@@ -75,15 +77,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
-    cases = (
-        selectors.intake_queue(user)
+    cases, ordering = (
+        (selectors.intake_queue(user), selectors.INTAKE_ORDER)
         if sort == "due"
-        else selectors.intake_queue_by_submission(user)
+        else (selectors.intake_queue_by_submission(user), selectors.INTAKE_ORDER_BY_SUBMISSION)
     )
+    # docs/rules/scale.md §Y2: a department's queue can hold thousands: pages by cursor.
+    page = keyset_page_html(cases, ordering, cursor=request.GET.get("cursor"), size=QUEUE_PAGE)
     today = clock.today()
     rows = [
         (case, selectors.due_state(case.intake_due, today=today) if case.intake_due else None)
-        for case in cases
+        for case in page.rows
     ]
     return render(
         request,
@@ -91,6 +95,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "tab": "queue",
             "rows": rows,
+            "page": page,
             "sort": sort,
             "sorts": SORTS,
             **tab_bar(user),

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.selectors.application import APPLICANT_ORDER
+from onewindow.core.pagination import keyset_page_html
 from onewindow.core.ratelimit import client_address
 from onewindow.portal.progress import (
     CLOSED,
@@ -63,10 +64,13 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def my_cases(request: HttpRequest) -> HttpResponse:
     """我的办件: every case of the signed-in applicant (or agent) and what each needs from them."""
-    page = Paginator(dashboard_cases(request.user), 20).get_page(request.GET.get("page"))
+    # docs/rules/scale.md §Y2: previous/next by cursor, no page count (it would count every case).
+    page = keyset_page_html(
+        dashboard_cases(request.user), APPLICANT_ORDER, cursor=request.GET.get("cursor"), size=20
+    )
     context = {
         "page": page,
-        "rows": dashboard_rows(list(page.object_list)),
+        "rows": dashboard_rows(page.rows),
         "commitments": list(case_selectors.open_commitments_for_applicant(request.user)),
         "apply_url": url_or_none("cases:apply_home") or url_or_none("portal:guide_list"),
         "closed_statuses": [str(status) for status in CLOSED],

@@ -26,7 +26,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination, paginated
+from onewindow.api.pagination import KeysetPagination, keyset_paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
 from onewindow.cases.dues import case_decision_due
@@ -375,8 +375,8 @@ def _filters(request: Request) -> selectors.InboxFilters:
 
 
 class InboxView(TaskView):
-    # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
+    # Declared so the OpenAPI document shows the keyset page (docs/rules/scale.md §Y2).
+    pagination_class = KeysetPagination
 
     @extend_schema(
         operation_id="review_inbox",
@@ -388,8 +388,10 @@ class InboxView(TaskView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        tasks = selectors.InboxPage(request.user, _filters(request))
-        return paginated(request, self, tasks, InboxTaskSerializer, inbox_row)
+        filters = _filters(request)
+        tasks = selectors.inbox_rows(request.user, filters)
+        ordering = selectors.inbox_ordering(filters)
+        return keyset_paginated(request, self, tasks, ordering, InboxTaskSerializer, inbox_row)
 
 
 class TaskDetailView(TaskView):

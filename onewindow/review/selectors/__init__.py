@@ -7,12 +7,10 @@ A reviewer sees the tasks of their own department only; another department's tas
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import NotSupportedError
-from django.db.models import CharField, Count, F, Func, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
@@ -20,12 +18,15 @@ from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
+from onewindow.catalog.models import Item
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.pagination import KeysetPage, count_bounded, keyset_page_html
 from onewindow.lib.workdays import Due
 from onewindow.review.dues import task_due, task_paused, task_paused_q, with_paused
 from onewindow.review.models import (
     TASK_PENDING,
+    CurrentStepRole,
     MaterialRequest,
     Opinion,
     StepRecord,
@@ -82,6 +83,19 @@ def tasks_visible(user: Any) -> QuerySet[Task]:
     return _tasks().filter(department_id=user.department_id)
 
 
+def inbox_items(user: Any) -> QuerySet[Item]:
+    """The items the inbox can be filtered by: those a process branch of the user's department
+    reviews (every item with a branch for a supervisor). Read from the catalog, not from the
+    tasks: the department's tasks of all years are millions of rows (docs/rules/scale.md §Y4)."""
+    items = Item.objects.filter(versions__process_branches__isnull=False)
+    if not reads_all(user):
+        department_id = getattr(user, "department_id", None)
+        if not has_perm(user, Perm.TASK_HANDLE) or department_id is None:
+            return Item.objects.none()
+        items = items.filter(versions__process_branches__department_id=department_id)
+    return items.select_related("published_version").distinct().order_by("code")
+
+
 def soon_limit(today: dt.date) -> dt.date:
     """The last due date that counts as "due soon" (within two working days of today)."""
     return add_working_days(today, SOON_WORKING_DAYS).date
@@ -94,40 +108,6 @@ def soon_limit(today: dt.date) -> dt.date:
 # tasks (the "all", "done", ... filters) are not filtered by step.
 STEP_ROLES = (Role.HANDLER, Role.REVIEWER, Role.APPROVER)
 PENDING_FILTERS = ("pending", *TASK_PENDING)
-
-
-class CurrentStepRole(Func):
-    """``steps[step].role`` of a task in SQL: the role that does the step the task is at."""
-
-    output_field = CharField()
-
-    def __init__(self) -> None:
-        super().__init__(F("steps"), F("step"))
-
-    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
-        (steps, steps_params), (step, step_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        return steps, step, [*steps_params, *step_params]
-
-    def as_sql(
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra: Any,
-    ) -> Any:
-        raise NotSupportedError(f"CurrentStepRole is not written for {connection.vendor}")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        steps, step, params = self._parts(compiler, connection)
-        return f"json_extract({steps}, '$[' || {step} || '].role')", params
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        steps, step, params = self._parts(compiler, connection)
-        return f"(({steps}) -> ({step})::integer) ->> 'role'", params
 
 
 def at_own_step(user: Any, tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -175,63 +155,53 @@ def tasks_for_inbox(
     return tasks.order_by("-case__priority", "due", "pk")
 
 
-class InboxPage:
-    """The inbox as a lazily sliced sequence (Django's Paginator and DRF's pagination take it).
+# The inbox in pages by keyset (docs/rules/scale.md §Y2). The default view (pending, no item or
+# number filter) is read in due order from the partial index task_pending_dept_due (one
+# department) or task_pending_due (a supervisor's, every department): key-project cases are
+# not lifted there (their priority lives on the case, and ordering by a joined column sorts
+# every pending task of the department for each page); the filtered views keep them first.
+INBOX_ORDER: tuple[str, ...] = ("-case__priority", "due", "pk")
+INBOX_DEFAULT_ORDER: tuple[str, ...] = ("due", "pk")
 
-    Department + pending is the hot path: ``status IN (open, waiting)`` keeps SQLite (and often
-    PostgreSQL) from reading the (department, status, due) index in due order, so it would sort
-    every pending task of the department for each page. Instead each status is read in index
-    order up to the page's end, the two runs are merged, and only the page's rows are loaded
-    with their joins.
-    """
 
-    def __init__(self, user: Any, filters: InboxFilters, *, today: dt.date | None = None) -> None:
-        self.filters = filters
-        self.queryset = tasks_for_inbox(user, filters, today=today)
-        self._count: int | None = None
+def inbox_ordering(filters: InboxFilters) -> tuple[str, ...]:
+    default = filters.status == "pending" and not filters.item_id and not filters.number.strip()
+    return INBOX_DEFAULT_ORDER if default else INBOX_ORDER
 
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.queryset.count()
-        return self._count
 
-    def __len__(self) -> int:
-        return self.count()
+def inbox_rows(user: Any, filters: InboxFilters, *, today: dt.date | None = None) -> QuerySet[Task]:
+    """``tasks_for_inbox`` with what each row shows (paused or not) in the same query."""
+    return with_paused(tasks_for_inbox(user, filters, today=today))
 
-    def __getitem__(self, window: slice) -> list[Task]:
-        start, stop = window.start or 0, window.stop
-        if stop is None:
-            stop = self.count()
-        if stop <= start:
-            return []
-        ids = self._ids(start, stop)
-        rows = {task.pk: task for task in with_paused(_tasks().filter(pk__in=ids))}
-        return [rows[pk] for pk in ids if pk in rows]
 
-    def _ids(self, start: int, stop: int) -> list[int]:
-        f = self.filters
-        if f.status == "pending" and not f.item_id and not f.number.strip():
-            runs = [
-                self.queryset.filter(status=status).values_list("due", "pk")[:stop]
-                for status in TASK_PENDING
-            ]
-            merged = list(heapq.merge(*(list(run) for run in runs)))
-            return [pk for _due, pk in merged[start:stop]]
-        return list(self.queryset.values_list("pk", flat=True)[start:stop])
+def inbox_page(
+    user: Any,
+    filters: InboxFilters,
+    *,
+    cursor: str | None,
+    size: int,
+    today: dt.date | None = None,
+) -> KeysetPage:
+    """One page of the inbox for a web page (a bad cursor shows the first page)."""
+    rows = inbox_rows(user, filters, today=today)
+    return keyset_page_html(rows, inbox_ordering(filters), cursor=cursor, size=size)
 
 
 def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
-    """Pending, overdue, due soon and waiting-for-material counts, in one query."""
+    """Pending, overdue, due soon and waiting-for-material counts, each up to COUNT_LIMIT + 1."""
     today = today or clock.today()
     pending = at_own_step(user, tasks_visible(user).filter(status__in=TASK_PENDING))
     running = ~task_paused_q()  # B4: a paused task is neither overdue nor due soon
-    counts = pending.aggregate(
-        pending=Count("pk"),
-        overdue=Count("pk", filter=Q(due__lt=today) & running),
-        soon=Count("pk", filter=Q(due__gte=today, due__lte=soon_limit(today)) & running),
-        waiting=Count("pk", filter=Q(status=TaskStatus.WAITING_MATERIAL)),
-    )
-    return {key: value or 0 for key, value in counts.items()}
+    # Bounded counts (docs/rules/scale.md §Y3): each reads at most COUNT_LIMIT + 1 index entries,
+    # so a department with 100,000 pending tasks costs what one with 1,000 does ("1000+").
+    return {
+        "pending": count_bounded(pending),
+        "overdue": count_bounded(pending.filter(Q(due__lt=today) & running)),
+        "soon": count_bounded(
+            pending.filter(Q(due__gte=today, due__lte=soon_limit(today)) & running)
+        ),
+        "waiting": count_bounded(pending.filter(status=TaskStatus.WAITING_MATERIAL)),
+    }
 
 
 def urgency(task: Task, *, today: dt.date | None = None) -> str:
@@ -341,6 +311,23 @@ def open_requests_of_case(case: Case) -> list[MaterialRequest]:
         .select_related("task__department")
         .order_by("requested_on", "pk")
     )
+
+
+def open_requests_by_case(case_ids: list[int]) -> dict[int, list[MaterialRequest]]:
+    """``open_requests_of_case`` for a page of cases in one query (no query per row)."""
+    found: dict[int, list[MaterialRequest]] = {pk: [] for pk in case_ids}
+    rows = (
+        MaterialRequest.objects.filter(
+            task__case_id__in=case_ids,
+            answered_on__isnull=True,
+            task__status=TaskStatus.WAITING_MATERIAL,
+        )
+        .select_related("task__department")
+        .order_by("requested_on", "pk")
+    )
+    for row in rows:
+        found[row.task.case_id].append(row)
+    return found
 
 
 def material_request_get_for_answer(request: HttpRequest, *, request_id: int) -> MaterialRequest:

@@ -104,20 +104,27 @@ def test_the_portal_navigation_offers_the_inbox_to_reviewing_staff_only(client, 
     assert reverse("review:inbox") not in client.get("/").content.decode()
 
 
-def test_open_and_waiting_tasks_are_merged_in_due_order_page_by_page(tworld, three):
+def test_open_and_waiting_tasks_come_in_due_order_page_by_page(tworld, three):
+    """docs/rules/scale.md §Y2: the pending inbox is read by keyset, one cursor per page."""
     from onewindow.review import services
-    from onewindow.review.selectors import InboxPage
+    from onewindow.review.selectors import inbox_page
 
     late, soon, fresh, _other = three
     a = tworld.p.dept_a
     services.task_material_request(
         task=task_of(soon, a), actor=tworld.p.handler_a, text="补充租赁合同", revision=0
     )
-    inbox = InboxPage(tworld.p.handler_a, InboxFilters())
-    assert inbox.count() == 3
-    assert [t.case_id for t in inbox[0:3]] == [late.pk, soon.pk, fresh.pk]
-    assert [t.case_id for t in inbox[1:2]] == [soon.pk]
-    assert [t.case_id for t in inbox[2:5]] == [fresh.pk]
+    user, filters = tworld.p.handler_a, InboxFilters()
+    seen: list[int] = []
+    cursor = None
+    for _ in range(3):
+        page = inbox_page(user, filters, cursor=cursor, size=1)
+        seen.extend(t.case_id for t in page.rows)
+        cursor = page.next_cursor
+    assert seen == [late.pk, soon.pk, fresh.pk] and cursor is None
+    back = inbox_page(user, filters, cursor=page.previous_cursor, size=2)
+    assert [t.case_id for t in back.rows] == [late.pk, soon.pk] and not back.has_previous
+    assert [t.case_id for t in inbox_page(user, filters, cursor="junk", size=5).rows] == seen
 
 
 def test_handler_reviewer_and_approver_find_only_the_tasks_at_their_own_step(tworld, three):

@@ -26,9 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.catalog.models import Item, StepKind
+from onewindow.catalog.models import StepKind
 from onewindow.catalog.risks import risk_points_at_step
 from onewindow.core import clock
+from onewindow.core.pagination import count_label
 from onewindow.review import selectors, services
 from onewindow.review.models import (
     MaterialAnswerFile,
@@ -42,6 +43,7 @@ from onewindow.review.task_marks import department_mark_count, marks_by_pair
 from onewindow.review.views.decisions import history_context
 
 # What the file picker offers; the service judges the type by content anyway.
+INBOX_PAGE = 50
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 STATUS_CHOICES = [
@@ -128,9 +130,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """The department's tasks, the nearest due date first, with warning colours and counts."""
     user = _staff(request)
     today = clock.today()
-    visible = selectors.tasks_visible(user)
-    item_ids = visible.values("case__item_version__item_id")
-    items = [(i.pk, str(i)) for i in Item.objects.filter(pk__in=item_ids).order_by("code")]
+    items = [(i.pk, str(i)) for i in selectors.inbox_items(user)]
     form = InboxFilterForm(request.GET or None, items=items)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.InboxFilters(
@@ -139,7 +139,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         item_id=data.get("item"),
         number=data.get("number") or "",
     )
-    tasks = selectors.InboxPage(user, filters, today=today)[0:500]
+    # docs/rules/scale.md §Y2: pages by cursor (previous/next), bounded counts above the list.
+    page = selectors.inbox_page(
+        user, filters, cursor=request.GET.get("cursor"), size=INBOX_PAGE, today=today
+    )
+    tasks = page.rows
     # docs/product.md §C10: each row shows the open cards of its case for the row's department, all
     # fetched in one query for the page (no query per row).
     cards = marks_by_pair((t.case_id, t.department_id) for t in tasks)
@@ -155,15 +159,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
-            "counts": selectors.inbox_counts(user, today=today),
+            "counts": {
+                key: count_label(value)
+                for key, value in selectors.inbox_counts(user, today=today).items()
+            },
             "today": today,
-            "truncated": len(tasks) == 500,
+            "page": page,
             "read_only": read_only,
-            "open_cards": department_mark_count(department_id)
+            "open_cards": open_cards_label(department_id)
             if department_id and not read_only
             else None,
         },
     )
+
+
+def open_cards_label(department_id: int) -> str | None:
+    """The department's open cards as the inbox shows them ("1000+" past the bound)."""
+    count = department_mark_count(department_id)
+    return None if count is None else count_label(count)
 
 
 # --- the task ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.pagination import Pagination
+from onewindow.api.pagination import KeysetPagination
 from onewindow.api.schema import error_responses
 from onewindow.cases import dues
 from onewindow.cases.models import Case, CaseFlag, CaseStatus
@@ -337,7 +337,7 @@ class SupervisorView(APIView):
 
 class ConsoleCasesView(SupervisorView):
     # Declared so the OpenAPI document shows the {count, next, previous, results} page.
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
 
     @extend_schema(
         operation_id="supervision_cases_list",
@@ -351,8 +351,6 @@ class ConsoleCasesView(SupervisorView):
             OpenApiParameter("overdue", OpenApiTypes.STR, description="1：只看已逾期"),
             OpenApiParameter("flagged", OpenApiTypes.STR, description="1：只看有监察标记的"),
             OpenApiParameter("q", OpenApiTypes.STR, description="办件编号（部分）"),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
         responses={200: ConsoleCaseSerializer(many=True), **error_responses(400, 401, 404)},
         tags=TAGS,
@@ -363,9 +361,8 @@ class ConsoleCasesView(SupervisorView):
             raise exceptions.ValidationError({"status": [_("没有这个办件状态。")]})
         _positive(request, "department")  # a 400 here, as in the other lists (the page ignores it)
         filters = case_filter(cast(Any, request.query_params))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(sel.console_cases(filters), request, view=self)
-        cases = list(page or [])
+        paginator = KeysetPagination()
+        cases = paginator.paginate_keyset(sel.console_cases(filters), sel.CONSOLE_ORDER, request)
         kinds: dict[int, list[str]] = {}
         for case_id, kind in (
             CaseFlag.objects.filter(case_id__in=[c.pk for c in cases])

@@ -17,6 +17,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.core.access import deny
+from onewindow.core.pagination import count_bounded
 from onewindow.supervision.models import Card, CardStatus
 
 
@@ -117,5 +118,6 @@ def cards_by_case(case_ids: Iterable[int]) -> dict[int, list[Card]]:
 
 
 def open_card_count(department_id: int) -> int:
-    """The department's open cards (the (department, status, issued_at) index)."""
-    return Card.objects.filter(department_id=department_id, status__in=OPEN_STATUSES).count()
+    """The department's open cards (the (department, status, issued_at) index), counted up to
+    COUNT_LIMIT + 1: the inbox shows it on every view (docs/rules/scale.md §Y3)."""
+    return count_bounded(Card.objects.filter(department_id=department_id, status__in=OPEN_STATUSES))

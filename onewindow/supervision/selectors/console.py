@@ -12,18 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case as When_,
-)
-from django.db.models import (
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -35,29 +28,26 @@ from onewindow.accounts.roles import Perm, Role
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.events import event_kinds, event_label
 from onewindow.cases.models import (
+    CLOSED_FOR_GOOD,
     Case,
     CaseEvent,
     CaseFile,
     CaseFlag,
     CaseMaterial,
     CaseStatus,
+    console_closed,
 )
 from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.pagination import Key
 from onewindow.review.models import Task
 from onewindow.supervision.models import Card, Rule
 
 # The statuses in which no decision is running against ``decision_due`` any more: closed, or
 # decided (准予许可: only delivery is left, which the certificate deadline watches), or paused
 # (特别程序: the clock stands still, ALL Art. 45).
-CLOSED = (
-    CaseStatus.REJECTED,
-    CaseStatus.WITHDRAWN,
-    CaseStatus.TERMINATED,
-    CaseStatus.REFUSED,
-    CaseStatus.COMPLETED,
-)
+CLOSED = CLOSED_FOR_GOOD
 NOT_RUNNING = (*CLOSED, CaseStatus.GRANTED, CaseStatus.SUSPENDED)
 
 # Actions of the applicant's draft, before a case exists for anyone else: not in the feed.
@@ -103,6 +93,11 @@ def _with_flags() -> Any:
     return Exists(CaseFlag.objects.filter(case_id=OuterRef("pk")))
 
 
+# The console in pages by keyset (docs/rules/scale.md §Y2); the expression index
+# case_console_order (cases/models.py) holds the cases in this order.
+CONSOLE_ORDER: tuple[str | Key, ...] = ("closed", Key("deadline", nulls_last=True), "-pk")
+
+
 def console_cases(filters: CaseFilter, *, today: dt.date | None = None) -> QuerySet[Case]:
     """Every submitted case of every department, open ones first and by nearest deadline
     (受理期限 before acceptance, 承诺办结期限 after)."""
@@ -113,11 +108,7 @@ def console_cases(filters: CaseFilter, *, today: dt.date | None = None) -> Query
         .annotate(
             deadline=Coalesce("decision_due", "intake_due"),
             flagged=_with_flags(),
-            closed=When_(
-                When(status__in=CLOSED, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+            closed=console_closed(),
         )
     )
     if filters.department:
@@ -132,7 +123,7 @@ def console_cases(filters: CaseFilter, *, today: dt.date | None = None) -> Query
         rows = rows.filter(flagged=True)
     if filters.number:
         rows = rows.filter(number__icontains=filters.number)
-    return rows.order_by("closed", F("deadline").asc(nulls_last=True), "-pk")
+    return rows.order_by(*(Key.parse(key).order() for key in CONSOLE_ORDER))
 
 
 def overdue_q(today: dt.date) -> Q:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -23,6 +22,7 @@ from onewindow.cases.selectors import due_state
 from onewindow.cases.views.intake import fee_context
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
+from onewindow.core.pagination import count_bounded, count_label, keyset_page_html
 from onewindow.lib.ids import parse_id
 from onewindow.review.views.decisions import history_context
 from onewindow.supervision.selectors import cards_by_case
@@ -50,6 +50,7 @@ def case_filter(params: QueryDict) -> sel.CaseFilter:
 def _query_without_page(params: QueryDict) -> str:
     kept = params.copy()
     kept.pop("page", None)
+    kept.pop("cursor", None)
     return kept.urlencode()
 
 
@@ -60,10 +61,12 @@ def console(request: HttpRequest) -> HttpResponse:
     sel.require_supervisor(request)
     filters = case_filter(request.GET)
     today = clock.today()
-    page = Paginator(sel.console_cases(filters, today=today), sel.PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # docs/rules/scale.md §Y2, §Y3: pages by cursor; the total is a bounded count ("1000+").
+    found = sel.console_cases(filters, today=today)
+    page = keyset_page_html(
+        found, sel.CONSOLE_ORDER, cursor=request.GET.get("cursor"), size=sel.PAGE_SIZE
     )
-    cases = list(page.object_list)
+    cases = page.rows
     # docs/product.md §C10: every department's cards of each case, one query for the page.
     cards = cards_by_case(case.pk for case in cases)
     rows = [
@@ -81,6 +84,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "supervision/console/cases.html",
         {
             "page": page,
+            "total": count_label(count_bounded(found)),
             "rows": rows,
             "filters": filters,
             "departments": sel.departments(),
