@@ -84,6 +84,12 @@ VARIABLES: list[Variable] = [
     Variable("WEB_WORKERS", "2", "Gunicorn worker processes started by `onewindow run`."),
     Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
     Variable(
+        "SQLITE_WRITE_QUEUE",
+        "1",
+        "SQLite only: writers wait their turn on a blocking lock (threads and processes) instead "
+        "of SQLite's busy handler; 0 turns the queue off (for benchmarks).",
+    ),
+    Variable(
         "BACKGROUND_INTERVAL", "60", "Seconds between runs of the background loop's periodic jobs."
     ),
     Variable(
