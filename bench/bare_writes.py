@@ -104,8 +104,10 @@ def _outbox(
         "created_at, sent_at) VALUES "
         "('email', %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL), "
         "('sms', %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL) RETURNING id",
-        [email, user_id, subject, case_id, event_id, _ts(at), _ts(at)]
-        + [phone, user_id, subject, case_id, event_id, _ts(at), _ts(at)],
+        [
+            *(email, user_id, subject, case_id, event_id, _ts(at), _ts(at)),
+            *(phone, user_id, subject, case_id, event_id, _ts(at), _ts(at)),
+        ],
     )
     ids = [int(row[0]) for row in cursor.fetchall()]
     transaction.on_commit(lambda: _deliver(ids))
@@ -233,8 +235,9 @@ def submit(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int, key:
         if cursor.rowcount != 1:
             transaction.set_rollback(True)
             return False
-        event = _event(cursor, case_id, now, user[0], "applicant", "submitted", "draft",
-                       "submitted", True, {})  # fmt: skip
+        event = _event(
+            cursor, case_id, now, user[0], "applicant", "submitted", "draft", "submitted", True, {}
+        )
         _outbox(cursor, case_id, event, user, f"办件 {number}：已提交，待受理", now)
         cursor.execute(
             "INSERT INTO search_countedcase (case_id, item_id) VALUES (%s, %s)",
@@ -284,8 +287,9 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
         if cursor.rowcount != 1:
             transaction.set_rollback(True)
             return False
-        event = _event(cursor, case_id, now, user[0], "clerk", "accepted", "submitted",
-                       "accepted", True, {})  # fmt: skip
+        event = _event(
+            cursor, case_id, now, user[0], "clerk", "accepted", "submitted", "accepted", True, {}
+        )
         cursor.execute("SELECT email, phone FROM accounts_user WHERE id = %s", [case["applicant"]])
         email, phone = cursor.fetchone()
         applicant = (int(case["applicant"]), str(email), str(phone))
@@ -293,7 +297,7 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
         cursor.execute(
             "INSERT INTO review_task (case_id, branch_id, department_id, is_lead, status, steps, "
             "allotted_days, step, opened_on, due, due_provisional, paused_days, revision, "
-            f"closed_at) SELECT %s, b.id, b.department_id, b.is_lead, 'open', b.steps, "
+            "closed_at) SELECT %s, b.id, b.department_id, b.is_lead, 'open', b.steps, "
             "b.allotted_days, 0, %s, %s, %s, 0, 0, NULL FROM catalog_processbranch b "
             "JOIN cases_case c ON c.item_version_id = b.version_id WHERE c.id = %s "
             "ORDER BY b.sort RETURNING id, department_id",
@@ -306,8 +310,18 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
             "WHERE id = %s AND revision = %s AND status = 'accepted'",
             [_ts(now), _day(today + dt.timedelta(days=11)), True, case_id, case["revision"] + 1],
         )
-        _event(cursor, case_id, now, user[0], "clerk", "review_opened", "accepted", "in_review",
-               True, {"departments": [d for _t, d in tasks]})  # fmt: skip
+        _event(
+            cursor,
+            case_id,
+            now,
+            user[0],
+            "clerk",
+            "review_opened",
+            "accepted",
+            "in_review",
+            True,
+            {"departments": [d for _t, d in tasks]},
+        )
         rollup = _rollup(case, month)
         _bump(cursor, "stats_monthlyrollup", "accepted", 1, rollup)
         stage = {**rollup, "stage": "intake", "stage_department_id": 0}
@@ -317,15 +331,30 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
         _casefact(cursor, case, month)
         _stage_facts(cursor, case_id, month)
         for task, department in tasks:
-            _event(cursor, case_id, now, None, "system", "task_opened", "in_review", "in_review",
-                   False, {"task": task, "department": department})  # fmt: skip
+            _event(
+                cursor,
+                case_id,
+                now,
+                None,
+                "system",
+                "task_opened",
+                "in_review",
+                "in_review",
+                False,
+                {"task": task, "department": department},
+            )
         cursor.execute("UPDATE cases_casematerial SET status = 'ok' WHERE case_id = %s", [case_id])
         cursor.execute(
-            'INSERT INTO cases_notice (case_id, kind, number, issued_at, issued_by_id, content) '
+            "INSERT INTO cases_notice (case_id, kind, number, issued_at, issued_by_id, content) "
             f"VALUES (%s, 'acceptance', %s, %s, %s, {_json()})",
-            [case_id, f"{case['number']}-ACC1", _ts(now), user[0],
-             json.dumps({"case_number": case["number"], "accepted_on": today.isoformat()})],
-        )  # fmt: skip
+            [
+                case_id,
+                f"{case['number']}-ACC1",
+                _ts(now),
+                user[0],
+                json.dumps({"case_number": case["number"], "accepted_on": today.isoformat()}),
+            ],
+        )
     return True
 
 
@@ -352,17 +381,27 @@ def complete(cursor: CursorWrapper, user: tuple[int, str, str], task_id: int) ->
             transaction.set_rollback(True)
             return False
         cursor.execute(
-            'INSERT INTO review_steprecord (task_id, step, kind, actor_id, actor_role, outcome, '
+            "INSERT INTO review_steprecord (task_id, step, kind, actor_id, actor_role, outcome, "
             "comment, \"at\") VALUES (%s, 0, 'approve', %s, 'approver', 'pass', '', %s)",
             [task_id, user[0], _ts(now)],
         )
         cursor.execute(
-            "INSERT INTO review_opinion (task_id, kind, text, actor_id, \"at\") "
+            'INSERT INTO review_opinion (task_id, kind, text, actor_id, "at") '
             "VALUES (%s, 'agree', '', %s, %s)",
             [task_id, user[0], _ts(now)],
         )
-        _event(cursor, case_id, now, user[0], "approver", "opinion_given", "in_review",
-               "in_review", False, {"task": task_id, "department": department})  # fmt: skip
+        _event(
+            cursor,
+            case_id,
+            now,
+            user[0],
+            "approver",
+            "opinion_given",
+            "in_review",
+            "in_review",
+            False,
+            {"task": task_id, "department": department},
+        )
         case = _case_row(cursor, case_id)
         assert case is not None  # the task's foreign key
         stage = {**_rollup(case, month), "stage": "review", "stage_department_id": department}
@@ -378,8 +417,18 @@ def complete(cursor: CursorWrapper, user: tuple[int, str, str], task_id: int) ->
             "SELECT COUNT(*) FROM review_task WHERE case_id = %s AND status = 'open'", [case_id]
         )
         if cursor.fetchone()[0] == 0:
-            _event(cursor, case_id, now, None, "system", "opinions_complete", "in_review",
-                   "in_review", True, {})  # fmt: skip
+            _event(
+                cursor,
+                case_id,
+                now,
+                None,
+                "system",
+                "opinions_complete",
+                "in_review",
+                "in_review",
+                True,
+                {},
+            )
     return True
 
 

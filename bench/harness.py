@@ -299,3 +299,47 @@ def scratch_database(database_url: str | None) -> tuple[dict[str, str], Callable
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return env, drop
+
+
+# --- the report JSON (the shape bench/report.py reads) -------------------------------------------
+def report_row(
+    measure: str,
+    unit: str,
+    value: float,
+    baseline: float | None = None,
+    baseline_name: str | None = None,
+    *,
+    higher_is_better: bool = True,
+    goal: str | None = None,
+    met: bool | None = None,
+) -> dict[str, Any]:
+    """One row of a benchmark's JSON report; the ratio is value / baseline, its note says which
+    way is better."""
+    ratio = round(value / baseline, 3) if baseline else None
+    note = None
+    if baseline is not None:
+        note = "ours / baseline (" + ("higher" if higher_is_better else "lower") + " is better)"
+    return {
+        "measure": measure,
+        "unit": unit,
+        "value": round(value, 1),
+        "baseline": None if baseline is None else round(baseline, 1),
+        "baseline_name": baseline_name,
+        "ratio": ratio,
+        "ratio_note": note,
+        "goal": goal,
+        "met": met,
+    }
+
+
+def write_json(path: str, payload: Mapping[str, Any]) -> None:
+    """The report JSON of one benchmark run (UTF-8, indented)."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+
+
+def load_note() -> str:
+    """The 1-minute load average and the CPUs, for the notes of a report."""
+    return f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"

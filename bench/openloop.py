@@ -56,7 +56,7 @@ from bench.harness import (
     server_description,
     serving,
 )
-from bench.overhead_bench import OPINION, Seeded, seed
+from bench.overhead_bench import OPINION, Seeded, post, seed
 
 MAX_CONNECTIONS = 256
 GOALS = {"write": 100.0, "read": 50.0}  # p99 ms, issue 15
@@ -84,7 +84,7 @@ def schedule(rate: float, seconds: float, *, poisson: bool = True, seed: int = 1
         return []
     if not poisson:
         return [n / rate for n in range(int(seconds * rate))]
-    rng, times, at = random.Random(seed), [], 0.0
+    rng, times, at = random.Random(seed), list[float](), 0.0
     while True:
         at += rng.expovariate(rate)
         if at >= seconds:
@@ -267,15 +267,6 @@ def progress_targets() -> list[tuple[str, str]]:
 
 
 # --- the requests ------------------------------------------------------------------------------
-def post(path: str, token: str, body: bytes = b"{}", ok: int = 200) -> Call:
-    headers = {
-        "Authorization": f"Token {token}",
-        "Content-Type": "application/json",
-        "Idempotency-Key": uuid.uuid4().hex,
-    }
-    return Call("POST", path, body, headers, (ok,))
-
-
 def makers(data: Data) -> dict[str, Make]:
     """One ``Make`` per kind; writes pop their work (``IndexError`` when none is left)."""
     s = data.seeded
@@ -378,7 +369,8 @@ def main() -> int:
         command = gunicorn_command("bench.overhead_bench:bench_application()", port)
         with serving(command, env, port):
             run_clients(port, 8, lambda: Call("GET", "/progress/"), 1.0)  # warm up
-            results, loads = [], []
+            results: list[Result] = []
+            loads: list[float] = []
             for kind, make in makers(data).items():
                 if args.only and kind not in args.only.split(","):
                     continue
@@ -419,12 +411,17 @@ def report(
 ) -> int:
     from django.db import connection
 
-    print(f"database: {connection.vendor}; seeded in {seed_seconds:.0f} s; {server_description()}; "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"database: {connection.vendor}; seeded in {seed_seconds:.0f} s; {server_description()}; "
+        f"{os.cpu_count()} CPUs"
+    )
     if args.json_out:
         rows: list[dict[str, Any]] = []
         for r in results:
-            for name, value, goal in (("p50", r.run.p50_ms, None), ("p99", r.run.p99_ms, r.goal_ms)):
+            for name, value, goal in (
+                ("p50", r.run.p50_ms, None),
+                ("p99", r.run.p99_ms, r.goal_ms),
+            ):
                 rows.append(
                     {
                         "measure": f"{r.kind} {name} at half load ({r.run.rate:.1f}/s open loop)",
@@ -460,8 +457,10 @@ def report(
         ]
         for r in results:
             if r.run.errors or r.run.exhausted:
-                notes.append(f"{r.kind}: {len(r.run.errors)} errors"
-                             f"{', ran out of work' if r.run.exhausted else ''}")  # fmt: skip
+                notes.append(
+                    f"{r.kind}: {len(r.run.errors)} errors"
+                    f"{', ran out of work' if r.run.exhausted else ''}"
+                )
         payload = {
             "bench": "openloop",
             "title": "Latency at half load (open-loop arrivals)",

@@ -67,8 +67,12 @@ APPROVE = [{"kind": "approve", "role": "approver"}]
 GOAL = 0.5
 FORM = {
     "project_name": "基准测试项目",
-    "premises_address": {"province": "湖北省", "city": "鄂州市", "district": "鄂城区",
-                         "detail": "滨湖路1号"},  # fmt: skip
+    "premises_address": {
+        "province": "湖北省",
+        "city": "鄂州市",
+        "district": "鄂城区",
+        "detail": "滨湖路1号",
+    },
     "contact_name": "基准联系人",
     "contact_phone": "13907110000",
     "application_date": "2026-12-07",
@@ -298,7 +302,9 @@ def row_changes(before: Snapshot, after: Snapshot) -> dict[str, tuple[int, int, 
 
 
 # --- measurements ------------------------------------------------------------------------------
-def phase(port: int, clients: int, kinds: dict[str, list[Call]], rounds: int = 2) -> dict[str, Tally]:
+def phase(
+    port: int, clients: int, kinds: dict[str, list[Call]], rounds: int = 2
+) -> dict[str, Tally]:
     """Each kind's calls in ``rounds`` slices, the kinds in turn within a round (so that none
     gets a quieter machine); the tallies of a kind are summed."""
     tallies = {name: Tally() for name in kinds}
@@ -311,23 +317,19 @@ def phase(port: int, clients: int, kinds: dict[str, list[Call]], rounds: int = 2
     return tallies
 
 
-def post(path: str, token: str, body: bytes = b"{}", ok: int = 200, **extra: str) -> Call:
-    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", **extra}
+def post(path: str, token: str, body: bytes = b"{}", ok: int = 200) -> Call:
+    """A token-authenticated JSON POST with a fresh Idempotency-Key (used by submissions)."""
+    headers = {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": uuid.uuid4().hex,
+    }
     return Call("POST", path, body, headers, (ok,))
 
 
 def submit_calls(seeded: Seeded) -> dict[str, list[Call]]:
-    key = {"Idempotency-Key": ""}
-    real = [
-        post(f"/api/v1/cases/{pk}/submit/", seeded.applicant, ok=201,
-             **{**key, "Idempotency-Key": uuid.uuid4().hex})
-        for pk in seeded.real
-    ]  # fmt: skip
-    bare = [
-        post(f"/bench/same/submit/{pk}/", seeded.applicant, ok=201,
-             **{**key, "Idempotency-Key": uuid.uuid4().hex})
-        for pk in seeded.bare
-    ]  # fmt: skip
+    real = [post(f"/api/v1/cases/{pk}/submit/", seeded.applicant, ok=201) for pk in seeded.real]
+    bare = [post(f"/bench/same/submit/{pk}/", seeded.applicant, ok=201) for pk in seeded.bare]
     insert = Call("POST", "/bench/bare-insert/", b"", {"Content-Length": "0"}, (201,))
     return {"bare": bare, "real": real, "insert": [insert] * len(real)}
 
@@ -411,8 +413,12 @@ def measure(
         Pair("task completion", completions["real"], completions["bare"]),
     ]
     insert = submissions["insert"]
-    errors = [e for tallies in (submissions, acceptances, completions)
-              for t in tallies.values() for e in t.errors]  # fmt: skip
+    errors = [
+        e
+        for tallies in (submissions, acceptances, completions)
+        for t in tallies.values()
+        for e in t.errors
+    ]
     print(f"{args.clients} clients, {args.cases} calls per side and phase, 2 rounds alternating:")
     for pair in pairs:
         print(
@@ -422,7 +428,9 @@ def measure(
             f"ratio {pair.ratio:.2f} (goal >= {GOAL}: {'met' if pair.ratio >= GOAL else 'NOT met'})"
         )
     single = submissions["real"].per_second / insert.per_second if insert.per_second else 0.0
-    print(f"  single-INSERT view {insert.per_second:6.1f}/s; submissions / single INSERT {single:.2f}")
+    print(
+        f"  single-INSERT view {insert.per_second:6.1f}/s; submissions / single INSERT {single:.2f}"
+    )
     load_after = os.getloadavg()[0]
     print(f"load average 1 min: {load:.2f} before, {load_after:.2f} after")
     if errors:

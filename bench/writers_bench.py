@@ -74,35 +74,57 @@ def main() -> int:
 
         connections.close_all()
         cleanup()
-    print(f"server: {server_description()}; {os.cpu_count()} CPUs; SQLite; {args.clients} "
-          f"clients, {args.rounds} x {args.seconds:.0f} s per setting, alternating")  # fmt: skip
+    print(
+        f"server: {server_description()}; {os.cpu_count()} CPUs; SQLite; {args.clients} "
+        f"clients, {args.rounds} x {args.seconds:.0f} s per setting, alternating"
+    )
     print(f"load average (1 min) at each run's start: {', '.join(f'{x:.2f}' for x in loads)}")
     errors = 0
     for name, t in tallies.items():
         longest = max(t.latencies, default=0.0) * 1000
-        print(f"  {name:<26} {t.per_second:6.1f}/s  p50 {t.p50_ms:7.1f} ms  p99 {t.p99_ms:7.1f} "
-              f"ms  max {longest:7.1f} ms  ({len(t.latencies)} submissions, "
-              f"{len(t.errors)} errors)")  # fmt: skip
+        print(
+            f"  {name:<26} {t.per_second:6.1f}/s  p50 {t.p50_ms:7.1f} ms  p99 {t.p99_ms:7.1f} "
+            f"ms  max {longest:7.1f} ms  ({len(t.latencies)} submissions, "
+            f"{len(t.errors)} errors)"
+        )
         errors += len(t.errors)
     off, on = (tallies[name] for name in SETTINGS)
     if args.json_out:
         rows = [
-            {"measure": "submission p99, 8 closed-loop clients", "unit": "ms",
-             "value": round(on.p99_ms, 1), "baseline": round(off.p99_ms, 1),
-             "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
-             "ratio": round(on.p99_ms / off.p99_ms, 3) if off.p99_ms else None,
-             "ratio_note": "queue / busy handler (lower is better)", "goal": None, "met": None},
-            {"measure": "submission p50, 8 closed-loop clients", "unit": "ms",
-             "value": round(on.p50_ms, 1), "baseline": round(off.p50_ms, 1),
-             "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
-             "ratio": round(on.p50_ms / off.p50_ms, 3) if off.p50_ms else None,
-             "ratio_note": "queue / busy handler (lower is better)", "goal": None, "met": None},
-            {"measure": "submissions/s, 8 closed-loop clients", "unit": "/s",
-             "value": round(on.per_second, 1), "baseline": round(off.per_second, 1),
-             "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
-             "ratio": round(on.per_second / off.per_second, 3) if off.per_second else None,
-             "ratio_note": "queue / busy handler (higher is better)", "goal": None, "met": None},
-        ]  # fmt: skip
+            {
+                "measure": "submission p99, 8 closed-loop clients",
+                "unit": "ms",
+                "value": round(on.p99_ms, 1),
+                "baseline": round(off.p99_ms, 1),
+                "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
+                "ratio": round(on.p99_ms / off.p99_ms, 3) if off.p99_ms else None,
+                "ratio_note": "queue / busy handler (lower is better)",
+                "goal": None,
+                "met": None,
+            },
+            {
+                "measure": "submission p50, 8 closed-loop clients",
+                "unit": "ms",
+                "value": round(on.p50_ms, 1),
+                "baseline": round(off.p50_ms, 1),
+                "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
+                "ratio": round(on.p50_ms / off.p50_ms, 3) if off.p50_ms else None,
+                "ratio_note": "queue / busy handler (lower is better)",
+                "goal": None,
+                "met": None,
+            },
+            {
+                "measure": "submissions/s, 8 closed-loop clients",
+                "unit": "/s",
+                "value": round(on.per_second, 1),
+                "baseline": round(off.per_second, 1),
+                "baseline_name": "SQLite busy handler (SQLITE_WRITE_QUEUE=0)",
+                "ratio": round(on.per_second / off.per_second, 3) if off.per_second else None,
+                "ratio_note": "queue / busy handler (higher is better)",
+                "goal": None,
+                "met": None,
+            },
+        ]
         payload = {
             "bench": "writers",
             "title": "SQLite writers: busy handler vs writer queue",
@@ -112,9 +134,11 @@ def main() -> int:
             "started": begun.isoformat(timespec="seconds"),
             "seconds": round(time.perf_counter() - started, 1),
             "rows": rows,
-            "notes": [f"load average (1 min) at each run's start: "
-                      f"{', '.join(f'{x:.2f}' for x in loads)} on {os.cpu_count()} CPUs"],
-        }  # fmt: skip
+            "notes": [
+                f"load average (1 min) at each run's start: "
+                f"{', '.join(f'{x:.2f}' for x in loads)} on {os.cpu_count()} CPUs"
+            ],
+        }
         with open(args.json_out, "w", encoding="utf-8") as out:
             json.dump(payload, out, indent=2, ensure_ascii=False)
     return 1 if errors else 0

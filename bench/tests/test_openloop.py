@@ -54,7 +54,7 @@ def test_schedule_is_fixed_in_advance_at_the_rate_asked() -> None:
     times = schedule(200, 10)
     assert times == schedule(200, 10)  # seeded: the same run every time
     assert 1800 < len(times) < 2200
-    assert times == sorted(times) and 0 < times[0] and times[-1] < 10
+    assert times == sorted(times) and times[0] > 0 and times[-1] < 10
     assert schedule(0, 10) == []
 
 
@@ -85,14 +85,27 @@ def test_failures_and_running_out_of_work_are_reported(port: int) -> None:
 
 def test_openloop_bench_runs_every_kind(tmp_path: Path) -> None:
     out = tmp_path / "openloop.json"
-    command = [sys.executable, "-m", "bench.openloop", "--seconds=2", "--saturation-seconds=1",
-               "--saturation-clients=2", "--open-tasks=200", "--drafts=60", f"--json-out={out}"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bench.openloop",
+        "--seconds=2",
+        "--saturation-seconds=1",
+        "--saturation-clients=2",
+        "--open-tasks=200",
+        "--drafts=60",
+        f"--json-out={out}",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
     assert report["bench"] == "openloop"
     p99 = [row for row in report["rows"] if " p99 " in row["measure"]]
     assert [row["measure"].split(" p99")[0] for row in p99] == [
-        "submission", "acceptance", "task completion", "progress query", "reviewer inbox"
-    ]  # fmt: skip
+        "submission",
+        "acceptance",
+        "task completion",
+        "progress query",
+        "reviewer inbox",
+    ]
     assert all(row["value"] > 0 for row in p99)

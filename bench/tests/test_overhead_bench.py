@@ -57,11 +57,19 @@ def test_bare_views_write_the_same_rows_as_the_real_calls(
         return overhead_bench.row_changes(before, overhead_bench.snapshot())
 
     steps = [
-        ("submit", f"/api/v1/cases/{real}/submit/", f"/bench/same/submit/{bare}/",
-         seeded.applicant),
-        ("accept", f"/api/v1/intake/cases/{real}/accept/", f"/bench/same/accept/{bare}/",
-         seeded.clerk),
-    ]  # fmt: skip
+        (
+            "submit",
+            f"/api/v1/cases/{real}/submit/",
+            f"/bench/same/submit/{bare}/",
+            seeded.applicant,
+        ),
+        (
+            "accept",
+            f"/api/v1/intake/cases/{real}/accept/",
+            f"/bench/same/accept/{bare}/",
+            seeded.clerk,
+        ),
+    ]
     for name, real_path, bare_path, token in steps:
         ours, theirs = changes(real_path, token), changes(bare_path, token)
         assert ours == theirs, name
@@ -97,8 +105,14 @@ def test_a_bare_view_refuses_a_wrong_token_and_a_case_in_the_wrong_state(setting
 
 def test_overhead_bench_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "overhead.json"
-    command = [sys.executable, "-m", "bench.overhead_bench", "--cases=6", "--clients=2",
-               f"--json-out={out}"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bench.overhead_bench",
+        "--cases=6",
+        "--clients=2",
+        f"--json-out={out}",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())

@@ -9,7 +9,7 @@ the 1.4 s p99 of a submission at 8 clients (bench/writers_bench.py measures it w
 this queue). Here every write transaction (``BEGIN IMMEDIATE``, ``transaction_mode`` in the settings) and
 every write statement run outside a transaction first takes, in this order,
 
-- a lock shared by the threads of this process (``threading.Lock``), then
+- a lock shared by the threads of this process, handed on in arrival order (``FifoLock``), then
 - an exclusive ``flock`` on ``<database file>.writers`` shared by the processes (the gunicorn
   workers, the worker loop, management commands),
 
@@ -22,6 +22,7 @@ Reads take no lock: WAL lets them run beside the writer.
 
 from __future__ import annotations
 
+import collections
 import fcntl
 import os
 import threading
@@ -33,12 +34,40 @@ from django.db.backends.sqlite3 import base
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
+class FifoLock:
+    """A lock handed to its waiters in the order they came: ``release`` passes it on directly,
+    so a thread that has just released it cannot take it again ahead of one already waiting
+    (``threading.Lock`` lets whoever runs first take it)."""
+
+    def __init__(self) -> None:
+        self.guard = threading.Lock()
+        self.waiters: collections.deque[threading.Lock] = collections.deque()
+        self.held = False
+
+    def acquire(self) -> None:
+        with self.guard:
+            if not self.held:
+                self.held = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self.waiters.append(turn)
+        turn.acquire()  # released by ``release`` when it is this thread's turn
+
+    def release(self) -> None:
+        with self.guard:
+            if self.waiters:
+                self.waiters.popleft().release()  # still held: now by the next in line
+            else:
+                self.held = False
+
+
 class WriterQueue:
     """The two locks of one database file: this process's threads, then the processes."""
 
     def __init__(self, path: str) -> None:
         self.path = f"{path}.writers"
-        self.threads = threading.Lock()
+        self.threads = FifoLock()
         self.fd = -1
 
     def acquire(self) -> None:
@@ -92,7 +121,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             queue.acquire()
             self.queue_held = True
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._queue_release()
             raise
@@ -106,19 +135,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]
         finally:
             self._queue_release()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._queue_release()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self._queue_release()
 
