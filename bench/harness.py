@@ -255,6 +255,24 @@ def serving(
             server.wait(timeout=20)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its children (a gunicorn master and its
+    workers), from /proc; 0.0 where /proc cannot tell (a process gone, another system)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(child) for child in children)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def application_with(name: str, patterns: list[URLPattern], **overrides: Any) -> WSGIHandler:
     """The project's WSGI app with ``patterns`` in front of its URLs (a URLconf module called
     ``name``) and the settings ``overrides``; call after ``django.setup()``."""

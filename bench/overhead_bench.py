@@ -52,6 +52,7 @@ from bench.harness import (
     application_with,
     free_port,
     gunicorn_command,
+    process_cpu_seconds,
     queue,
     run_clients,
     scratch_database,
@@ -302,19 +303,35 @@ def row_changes(before: Snapshot, after: Snapshot) -> dict[str, tuple[int, int, 
 
 
 # --- measurements ------------------------------------------------------------------------------
+@dataclass
+class Kind:
+    """The tally of one kind of call and the server's CPU seconds spent while it ran."""
+
+    tally: Tally
+    cpu: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per successful request (ms): user + system time of gunicorn's processes."""
+        done = len(self.tally.latencies)
+        return self.cpu / done * 1000 if done else 0.0
+
+
 def phase(
-    port: int, clients: int, kinds: dict[str, list[Call]], rounds: int = 2
-) -> dict[str, Tally]:
+    port: int, server: int, clients: int, kinds: dict[str, list[Call]], rounds: int = 2
+) -> dict[str, Kind]:
     """Each kind's calls in ``rounds`` slices, the kinds in turn within a round (so that none
-    gets a quieter machine); the tallies of a kind are summed."""
-    tallies = {name: Tally() for name in kinds}
+    gets a quieter machine); the tallies and server CPU seconds of a kind are summed."""
+    results = {name: Kind(Tally()) for name in kinds}
     for r in range(rounds):
         for name, calls in kinds.items():
             size = -(-len(calls) // rounds)
             part = calls[r * size : (r + 1) * size]
             if part:
-                tallies[name].extend(run_clients(port, clients, queue(part)))
-    return tallies
+                before = process_cpu_seconds(server)
+                results[name].tally.extend(run_clients(port, clients, queue(part)))
+                results[name].cpu += process_cpu_seconds(server) - before
+    return results
 
 
 def post(path: str, token: str, body: bytes = b"{}", ok: int = 200) -> Call:
@@ -357,12 +374,25 @@ def complete_calls(seeded: Seeded) -> dict[str, list[Call]]:
 @dataclass
 class Pair:
     name: str  # "submission", "acceptance", "task completion"
-    real: Tally
-    bare: Tally
+    ours: Kind
+    theirs: Kind
+
+    @property
+    def real(self) -> Tally:
+        return self.ours.tally
+
+    @property
+    def bare(self) -> Tally:
+        return self.theirs.tally
 
     @property
     def ratio(self) -> float:
         return self.real.per_second / self.bare.per_second if self.bare.per_second else 0.0
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Bare CPU per request / ours: the throughput ratio a CPU-bound server would show."""
+        return self.theirs.cpu_ms / self.ours.cpu_ms if self.ours.cpu_ms else 0.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,10 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed_seconds = time.perf_counter() - started
         port = free_port()
         command = gunicorn_command("bench.overhead_bench:bench_application()", port)
-        with serving(command, env, port):
+        with serving(command, env, port) as server:
             warm = {"Authorization": f"Token {seeded.clerk}"}
             run_clients(port, 8, lambda: Call("GET", "/api/v1/intake/queue/", None, warm), 1.0)
-            return measure(port, seeded, args, seed_seconds, started)
+            return measure(port, server.pid, seeded, args, seed_seconds, started)
     finally:
         from django.db import connections
 
@@ -393,7 +423,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def measure(
-    port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: float, started: float
+    port: int,
+    server: int,
+    seeded: Seeded,
+    args: argparse.Namespace,
+    seed_seconds: float,
+    started: float,
 ) -> int:
     """The three phases; print and write the figures; 1 if any request failed."""
     from django.conf import settings
@@ -404,20 +439,20 @@ def measure(
     database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
     print(f"database: {database}; seeded 2 x {args.cases} drafts in {seed_seconds:.1f} s")
     print(f"server: {server_description()}; {os.cpu_count()} CPUs; load {load:.2f}")
-    submissions = phase(port, args.clients, submit_calls(seeded))
-    acceptances = phase(port, args.clients, accept_calls(seeded))
-    completions = phase(port, args.clients, complete_calls(seeded))
+    submissions = phase(port, server, args.clients, submit_calls(seeded))
+    acceptances = phase(port, server, args.clients, accept_calls(seeded))
+    completions = phase(port, server, args.clients, complete_calls(seeded))
     pairs = [
         Pair("submission", submissions["real"], submissions["bare"]),
         Pair("acceptance", acceptances["real"], acceptances["bare"]),
         Pair("task completion", completions["real"], completions["bare"]),
     ]
-    insert = submissions["insert"]
+    insert = submissions["insert"].tally
     errors = [
         e
-        for tallies in (submissions, acceptances, completions)
-        for t in tallies.values()
-        for e in t.errors
+        for kinds in (submissions, acceptances, completions)
+        for kind in kinds.values()
+        for e in kind.tally.errors
     ]
     print(f"{args.clients} clients, {args.cases} calls per side and phase, 2 rounds alternating:")
     for pair in pairs:
@@ -425,9 +460,11 @@ def measure(
             f"  {pair.name:<16} ours {pair.real.per_second:6.1f}/s "
             f"(p50 {pair.real.p50_ms:5.1f} ms)  bare same statements "
             f"{pair.bare.per_second:6.1f}/s (p50 {pair.bare.p50_ms:5.1f} ms)  "
-            f"ratio {pair.ratio:.2f} (goal >= {GOAL}: {'met' if pair.ratio >= GOAL else 'NOT met'})"
+            f"ratio {pair.ratio:.2f} (goal >= {GOAL}: {'met' if pair.ratio >= GOAL else 'NOT met'}); "
+            f"server CPU/request ours {pair.ours.cpu_ms:.1f} ms, bare {pair.theirs.cpu_ms:.1f} ms "
+            f"(bare/ours {pair.cpu_ratio:.2f})"
         )
-    single = submissions["real"].per_second / insert.per_second if insert.per_second else 0.0
+    single = submissions["real"].tally.per_second / insert.per_second if insert.per_second else 0.0
     print(
         f"  single-INSERT view {insert.per_second:6.1f}/s; submissions / single INSERT {single:.2f}"
     )
@@ -436,12 +473,12 @@ def measure(
     if errors:
         print(f"errors: {len(errors)}, e.g. {errors[:5]}")
     if args.json_out:
-        rows = [row_of(pair) for pair in pairs]
+        rows = [row for pair in pairs for row in (row_of(pair), cpu_row_of(pair))]
         rows.append(
             {
                 "measure": "submissions/s vs a single-INSERT view",
                 "unit": "/s",
-                "value": round(submissions["real"].per_second, 1),
+                "value": round(submissions["real"].tally.per_second, 1),
                 "baseline": round(insert.per_second, 1),
                 "baseline_name": "bare view, one INSERT",
                 "ratio": round(single, 3),
@@ -470,6 +507,20 @@ def measure(
         with open(args.json_out, "w", encoding="utf-8") as out:
             json.dump(payload, out, indent=2, ensure_ascii=False)
     return 1 if errors else 0
+
+
+def cpu_row_of(pair: Pair) -> dict[str, Any]:
+    return {
+        "measure": f"{pair.name} server CPU per request",
+        "unit": "ms",
+        "value": round(pair.ours.cpu_ms, 2),
+        "baseline": round(pair.theirs.cpu_ms, 2),
+        "baseline_name": "bare view, same statements",
+        "ratio": round(pair.cpu_ratio, 3),
+        "ratio_note": "bare / ours (higher is better; the throughput ratio if CPU-bound)",
+        "goal": None,
+        "met": None,
+    }
 
 
 def row_of(pair: Pair) -> dict[str, Any]:

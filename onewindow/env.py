@@ -85,9 +85,9 @@ VARIABLES: list[Variable] = [
     Variable("WEB_THREADS", "4", "Threads per gunicorn worker."),
     Variable(
         "SQLITE_WRITE_QUEUE",
-        "1",
-        "SQLite only: writers wait their turn on a blocking lock (threads and processes) instead "
-        "of SQLite's busy handler; 0 turns the queue off (for benchmarks).",
+        "0",
+        "SQLite only: 1 makes writers wait on a blocking lock (flock, every thread and process) "
+        "instead of SQLite's busy handler and its back-off naps (experimental; make bench-writers).",
     ),
     Variable(
         "BACKGROUND_INTERVAL", "60", "Seconds between runs of the background loop's periodic jobs."

@@ -160,10 +160,10 @@ _db = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health
 IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 if IS_SQLITE:
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so a
-    # transaction never fails half-way on a lock upgrade. Writers wait in a queue (a blocking
-    # lock shared by threads and processes, onewindow/lib/sqlite/base.py) rather than in SQLite's
-    # busy handler, whose back-off naps let newcomers overtake a waiting writer (a submission's
-    # p99 of 1.4 s at 8 clients, bench/writers_bench.py); the busy timeout stays as a fallback.
+    # transaction never fails half-way on a lock upgrade; the busy timeout queues writers.
+    # SQLITE_WRITE_QUEUE=1 makes writers wait on a blocking lock instead of the busy handler's
+    # back-off naps (onewindow/lib/sqlite/base.py); off until bench/writers_bench.py shows it
+    # helping on an idle machine (on the shared machine, under load 12, it did not).
     _db["ENGINE"] = "onewindow.lib.sqlite"
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -176,7 +176,7 @@ if IS_SQLITE:
     _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SQLITE_WRITE_QUEUE = env_bool("SQLITE_WRITE_QUEUE", True)
+SQLITE_WRITE_QUEUE = env_bool("SQLITE_WRITE_QUEUE", False)
 
 # --- cache and sessions -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")

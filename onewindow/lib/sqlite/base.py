@@ -1,28 +1,26 @@
-"""Django's SQLite backend, with writers queued on a blocking lock instead of SQLite's busy handler.
+"""Django's SQLite backend, with an optional blocking queue for writers instead of SQLite's busy
+handler (``SQLITE_WRITE_QUEUE=1``; off by default).
 
 SQLite lets one writer in at a time. A writer that finds the database locked is handled by
 SQLite's busy handler (``timeout`` in the connection options), which sleeps and tries again with
 growing pauses: 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 ms and then 100 ms per try. Nobody queues:
 whoever tries at the moment the lock is free gets it, so under steady write load a writer that
-has backed off to 100 ms naps keeps losing to newcomers and waits many transactions' worth —
-the 1.4 s p99 of a submission at 8 clients (bench/writers_bench.py measures it with and without
-this queue). Here every write transaction (``BEGIN IMMEDIATE``, ``transaction_mode`` in the settings) and
-every write statement run outside a transaction first takes, in this order,
+has backed off to 100 ms naps can keep losing to newcomers. With the queue on, every write
+transaction (``BEGIN IMMEDIATE``, ``transaction_mode`` in the settings) and every write statement
+run outside a transaction first takes an exclusive ``flock`` on ``<database file>.writers``
+(through a descriptor of each thread's own, so it excludes every other thread and process) and
+holds it until COMMIT or ROLLBACK: waiting writers sleep in the kernel and one of them is woken
+the moment the lock is free. The busy handler remains for connections that do not use this
+backend (the ``sqlite3`` shell, another program). Reads take no lock: WAL lets them run beside
+the writer.
 
-- a lock shared by the threads of this process, handed on in arrival order (``FifoLock``), then
-- an exclusive ``flock`` on ``<database file>.writers`` shared by the processes (the gunicorn
-  workers, the worker loop, management commands),
-
-and holds both until COMMIT or ROLLBACK. Both block in the kernel and wake the next waiter at
-once, so writers go in turn and nobody naps past a free lock; the busy handler remains as a
-fallback for connections that do not use this backend (the ``sqlite3`` shell, another program).
-``SQLITE_WRITE_QUEUE=0`` turns the queue off (for measuring it against the busy handler).
-Reads take no lock: WAL lets them run beside the writer.
+Why off: bench/writers_bench.py, run on the shared 2-core machine at load 12-13 (2026-12-07),
+measured the queue slower than the busy handler (p50 and throughput worse, p99 no better); it
+stays available to be measured on an idle machine.
 """
 
 from __future__ import annotations
 
-import collections
 import fcntl
 import os
 import threading
@@ -34,57 +32,26 @@ from django.db.backends.sqlite3 import base
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-class FifoLock:
-    """A lock handed to its waiters in the order they came: ``release`` passes it on directly,
-    so a thread that has just released it cannot take it again ahead of one already waiting
-    (``threading.Lock`` lets whoever runs first take it)."""
-
-    def __init__(self) -> None:
-        self.guard = threading.Lock()
-        self.waiters: collections.deque[threading.Lock] = collections.deque()
-        self.held = False
-
-    def acquire(self) -> None:
-        with self.guard:
-            if not self.held:
-                self.held = True
-                return
-            turn = threading.Lock()
-            turn.acquire()
-            self.waiters.append(turn)
-        turn.acquire()  # released by ``release`` when it is this thread's turn
-
-    def release(self) -> None:
-        with self.guard:
-            if self.waiters:
-                self.waiters.popleft().release()  # still held: now by the next in line
-            else:
-                self.held = False
-
-
 class WriterQueue:
-    """The two locks of one database file: this process's threads, then the processes."""
+    """The lock of one database file: an exclusive ``flock`` on ``<file>.writers`` through a
+    descriptor of each thread's own (flock excludes other open files, in this process or
+    another), so every waiting writer of every process sleeps in the kernel until it is free."""
 
     def __init__(self, path: str) -> None:
         self.path = f"{path}.writers"
-        self.threads = FifoLock()
-        self.fd = -1
+        self.local = threading.local()
+
+    def fd(self) -> int:
+        fd: int | None = getattr(self.local, "fd", None)
+        if fd is None:
+            fd = self.local.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return fd
 
     def acquire(self) -> None:
-        self.threads.acquire()
-        try:
-            if self.fd < 0:
-                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
-        except BaseException:
-            self.threads.release()
-            raise
+        fcntl.flock(self.fd(), fcntl.LOCK_EX)
 
     def release(self) -> None:
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-        finally:
-            self.threads.release()
+        fcntl.flock(self.fd(), fcntl.LOCK_UN)
 
 
 _queues: dict[str, WriterQueue] = {}
@@ -106,7 +73,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.queue_held = False
 
     def queue(self) -> WriterQueue | None:
-        if not getattr(settings, "SQLITE_WRITE_QUEUE", True) or self.is_in_memory_db():
+        if not getattr(settings, "SQLITE_WRITE_QUEUE", False) or self.is_in_memory_db():
             return None
         return writer_queue(str(self.settings_dict["NAME"]))
 
