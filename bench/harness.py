@@ -199,6 +199,10 @@ def gunicorn_command(app: str, port: int) -> list[str]:
         str(settings.WEB_THREADS),
         "--log-level",
         "warning",
+        # A worker that has not answered gunicorn's heartbeat for this long is restarted; booting
+        # (Django's set-up) takes longer than the default 30 s on a machine under heavy load.
+        "--timeout",
+        "120",
     ]
 
 
@@ -252,7 +256,11 @@ def serving(
             yield server
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine
+                server.kill()
+                server.wait(timeout=30)
 
 
 def process_cpu_seconds(pid: int) -> float:
