@@ -73,7 +73,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.queue_held = False
 
     def queue(self) -> WriterQueue | None:
-        if not getattr(settings, "SQLITE_WRITE_QUEUE", False) or self.is_in_memory_db():
+        if not getattr(settings, "SQLITE_WRITE_QUEUE", True) or self.is_in_memory_db():
             return None
         return writer_queue(str(self.settings_dict["NAME"]))
 
