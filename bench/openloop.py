@@ -276,7 +276,7 @@ def progress_targets() -> list[tuple[str, str]]:
 
 
 # --- the requests ------------------------------------------------------------------------------
-def makers(data: Data) -> dict[str, Make]:
+def makers(data: Data, inbox_pages: int = 50) -> dict[str, Make]:
     """One ``Make`` per kind; writes pop their work (``IndexError`` when none is left)."""
     s = data.seeded
     targets: list[list[tuple[str, str]]] = []
@@ -300,7 +300,9 @@ def makers(data: Data) -> dict[str, Make]:
 
     def inbox() -> Call:
         auth = {"Authorization": f"Token {s.approvers[data.dept_a]}"}
-        return Call("GET", f"/api/v1/review/inbox/?page={random.randint(1, 50)}", None, auth)
+        return Call(
+            "GET", f"/api/v1/review/inbox/?page={random.randint(1, inbox_pages)}", None, auth
+        )
 
     return {
         "submission": submit,
@@ -347,7 +349,7 @@ def measure_kind(
     if kind == "acceptance":
         top_up(port, data, int(hint * args.saturation_seconds) + 20)
     sat = run_clients(port, args.saturation_clients, make, args.saturation_seconds)
-    rate = sat.per_second / 2
+    rate = max(sat.per_second / 2, args.min_requests / args.seconds)
     if kind == "acceptance":
         top_up(port, data, int(rate * args.seconds * 1.2) + 20)
     time.sleep(1.0)  # let the closed-loop run's stragglers finish
@@ -364,6 +366,10 @@ def main() -> int:
     parser.add_argument("--open-tasks", type=int, default=100_000)
     parser.add_argument("--drafts", type=int, default=1500, help="per half of the pool")
     parser.add_argument("--uniform", action="store_true", help="evenly spaced, not Poisson")
+    parser.add_argument(
+        "--min-requests", type=int, default=3, help="per open-loop run, whatever the rate"
+    )
+    parser.add_argument("--inbox-pages", type=int, default=50, help="inbox pages to ask for")
     parser.add_argument("--only", default="", help="comma-separated kinds (default: all)")
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
@@ -380,7 +386,7 @@ def main() -> int:
             run_clients(port, 8, lambda: Call("GET", "/progress/"), 1.0)  # warm up
             results: list[Result] = []
             loads: list[float] = []
-            for kind, make in makers(data).items():
+            for kind, make in makers(data, args.inbox_pages).items():
                 if args.only and kind not in args.only.split(","):
                     continue
                 loads.append(os.getloadavg()[0])

@@ -93,6 +93,8 @@ def test_openloop_bench_runs_every_kind(tmp_path: Path) -> None:
         "--saturation-seconds=1",
         "--saturation-clients=2",
         "--open-tasks=200",
+        "--inbox-pages=1",
+        "--uniform",
         "--drafts=60",
         f"--json-out={out}",
     ]
