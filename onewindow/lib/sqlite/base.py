@@ -14,9 +14,11 @@ the moment the lock is free. The busy handler remains for connections that do no
 backend (the ``sqlite3`` shell, another program). Reads take no lock: WAL lets them run beside
 the writer.
 
-Why off: bench/writers_bench.py, run on the shared 2-core machine at load 12-13 (2026-12-07),
-measured the queue slower than the busy handler (p50 and throughput worse, p99 no better); it
-stays available to be measured on an idle machine.
+Why off: bench/writers_bench.py on the shared 2-core machine (2026-12-07) gave mixed figures. At
+load 6 this queue halved the p99 of submissions at 8 clients (4,224 -> 2,292 ms) and raised
+throughput (14.1 -> 16.4/s) but raised the p50 (233 -> 384 ms); at load 12, earlier variants with
+a per-process hand-over lock were slower on every figure (a lock handed to a thread that is not
+running stalls the rest). It stays available to be measured on an idle machine.
 """
 
 from __future__ import annotations
