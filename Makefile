@@ -1,5 +1,5 @@
 # Shortcuts behind the two README commands. `make help` lists them.
-.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-peers bench-scaleout bench-report bench-province
+.PHONY: help run test ci lint bench bench-calendar bench-guides bench-cases bench-review bench-sweep bench-reports bench-search bench-stats bench-peers bench-scaleout bench-report bench-province bench-overhead bench-openloop bench-writers
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,7 +16,7 @@ ci:  ## what CI runs: the test command on SQLite and on a throwaway PostgreSQL d
 lint:  ## ruff and mypy only
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy onewindow bench
 
-bench: bench-calendar bench-guides bench-cases bench-review bench-reports bench-sweep bench-search bench-stats bench-peers bench-scaleout bench-province  ## all benchmarks (figures go to stdout)
+bench: bench-calendar bench-guides bench-cases bench-review bench-overhead bench-openloop bench-writers bench-reports bench-sweep bench-search bench-stats bench-peers bench-scaleout bench-province  ## all benchmarks (figures go to stdout)
 
 bench-calendar:  ## working-day calendar operations per second vs a naive day loop
 	.venv/bin/python -m bench.calendar_bench
@@ -34,6 +34,26 @@ bench-cases:  ## API submissions/s and progress-query p50/p99 at 50 clients, bes
 bench-review:  ## review task completions/s (opinion API with the join) vs a bare conditional UPDATE, and inbox p50/p99 with 100,000 open tasks (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
 	.venv/bin/python -m bench.review_bench
 	@if [ -n "$$TEST_DATABASE_URL" ]; then .venv/bin/python -m bench.review_bench --database-url "$$TEST_DATABASE_URL"; fi
+
+# Where bench-overhead, bench-openloop and bench-writers write their JSON (for bench-report).
+BENCH_OUT ?= /tmp/ow-bench
+bench-overhead:  ## submission, acceptance and task completion through the API vs bare views doing the same statements in hand-written SQL (goal >= 0.5x), and vs a single INSERT (SQLite; PostgreSQL database ow_overhead_bench too when TEST_DATABASE_URL is set)
+	@mkdir -p $(BENCH_OUT)
+	.venv/bin/python -m bench.overhead_bench --json-out $(BENCH_OUT)/overhead-sqlite.json
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_overhead_bench#'); \
+		.venv/bin/python -m bench.overhead_bench --database-url "$$url" --json-out $(BENCH_OUT)/overhead-postgres.json; fi
+
+bench-openloop:  ## p50/p99 at half the saturation rate with open-loop (Poisson) arrivals: submission, acceptance, task completion, progress query, reviewer inbox with 100,000 open tasks (SQLite; PostgreSQL database ow_openloop_bench too when TEST_DATABASE_URL is set)
+	@mkdir -p $(BENCH_OUT)
+	.venv/bin/python -m bench.openloop --json-out $(BENCH_OUT)/openloop-sqlite.json
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		url=$$(echo "$$TEST_DATABASE_URL" | sed 's#/[^/]*$$#/ow_openloop_bench#'); \
+		.venv/bin/python -m bench.openloop --database-url "$$url" --json-out $(BENCH_OUT)/openloop-postgres.json; fi
+
+bench-writers:  ## SQLite submissions at 8 closed-loop clients: p50/p99 with SQLite's busy handler vs the writer queue (SQLITE_WRITE_QUEUE=0/1), alternating runs
+	@mkdir -p $(BENCH_OUT)
+	.venv/bin/python -m bench.writers_bench --json-out $(BENCH_OUT)/writers-sqlite.json
 
 bench-reports:  ## situation reports queued at start-up: time until all are generated, per-report median/max (200 demo cases, SQLite under /tmp)
 	.venv/bin/python -m bench.report_bench --cases 200

@@ -1,7 +1,7 @@
 """Case API throughput and progress-query latency against the real server, each beside a bare view.
 
 Usage: .venv/bin/python -m bench.cases_bench [--database-url URL] [--seconds 10]
-       [--clients 8] [--progress-clients 50] [--drafts 4000]
+       [--clients 8] [--progress-clients 50] [--drafts 4000] [--json-out PATH]
 
 What it does, in about a minute:
 1. Prepares a scratch database (a fresh SQLite file in a temp data dir, or the PostgreSQL
@@ -31,6 +31,7 @@ What it does, in about a minute:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import sys
@@ -47,11 +48,14 @@ from bench.harness import (
     application_with,
     free_port,
     gunicorn_command,
+    load_note,
     queue,
+    report_row,
     run_clients,
     scratch_database,
     server_description,
     serving,
+    write_json,
 )
 
 if TYPE_CHECKING:
@@ -253,6 +257,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent submitters")
     parser.add_argument("--progress-clients", type=int, default=50)
     parser.add_argument("--drafts", type=int, default=4000)
+    parser.add_argument("--json-out", default="", help="write the figures here (JSON)")
     args = parser.parse_args()
 
     env, cleanup = scratch_database(args.database_url)
@@ -278,6 +283,7 @@ def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: f
     from django.conf import settings
     from django.db import connection
 
+    begun, started, load_before = dt.datetime.now(dt.UTC), time.perf_counter(), load_note()
     database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
     print(f"database: {database}; seeded {len(seeded.drafts)} drafts in {seed_seconds:.1f} s")
     print(
@@ -312,6 +318,46 @@ def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: f
         errors.extend(t.errors)
     if errors:
         print(f"errors: {len(errors)}, e.g. {errors[:5]}")
+    if args.json_out:
+        sub = rates["submit"]
+        rows = [
+            report_row("submissions/s", "/s", submit_rate, bare_rate, "bare view, one INSERT"),
+            report_row("submission p50", "ms", sub.p50_ms),
+            report_row("submission p99", "ms", sub.p99_ms),
+        ]
+        bare = tallies["bare"]
+        for name, label in (("page", "progress page"), ("api", "progress API")):
+            t = tallies[name]
+            for stat, value, base in (
+                ("p50", t.p50_ms, bare.p50_ms),
+                ("p99", t.p99_ms, bare.p99_ms),
+            ):
+                rows.append(
+                    report_row(
+                        f"{label} {stat}",
+                        "ms",
+                        value,
+                        base,
+                        "bare view, one indexed read",
+                        higher_is_better=False,
+                    )
+                )
+        write_json(
+            args.json_out,
+            {
+                "bench": "cases",
+                "title": "Submissions and progress query (closed loop)",
+                "database": connection.vendor,
+                "scale": f"{args.clients} submitters, {args.progress_clients} progress clients, "
+                f"{args.seconds:.0f} s per pair, {len(cases)} submitted cases; "
+                f"{server_description()}",
+                "started": begun.isoformat(timespec="seconds"),
+                "seconds": round(time.perf_counter() - started + seed_seconds, 1),
+                "rows": rows,
+                "notes": [f"before: {load_before}; after: {load_note()}"]
+                + ([f"{len(errors)} failed requests"] if errors else []),
+            },
+        )
     return 1 if errors else 0
 
 

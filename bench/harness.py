@@ -199,6 +199,10 @@ def gunicorn_command(app: str, port: int) -> list[str]:
         str(settings.WEB_THREADS),
         "--log-level",
         "warning",
+        # A worker that has not answered gunicorn's heartbeat for this long is restarted; booting
+        # (Django's set-up) takes longer than the default 30 s on a machine under heavy load.
+        "--timeout",
+        "120",
     ]
 
 
@@ -252,7 +256,29 @@ def serving(
             yield server
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine
+                server.kill()
+                server.wait(timeout=30)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its children (a gunicorn master and its
+    workers), from /proc; 0.0 where /proc cannot tell (a process gone, another system)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                pending.extend(int(child) for child in children)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def application_with(name: str, patterns: list[URLPattern], **overrides: Any) -> WSGIHandler:
@@ -299,3 +325,47 @@ def scratch_database(database_url: str | None) -> tuple[dict[str, str], Callable
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return env, drop
+
+
+# --- the report JSON (the shape bench/report.py reads) -------------------------------------------
+def report_row(
+    measure: str,
+    unit: str,
+    value: float,
+    baseline: float | None = None,
+    baseline_name: str | None = None,
+    *,
+    higher_is_better: bool = True,
+    goal: str | None = None,
+    met: bool | None = None,
+) -> dict[str, Any]:
+    """One row of a benchmark's JSON report; the ratio is value / baseline, its note says which
+    way is better."""
+    ratio = round(value / baseline, 3) if baseline else None
+    note = None
+    if baseline is not None:
+        note = "ours / baseline (" + ("higher" if higher_is_better else "lower") + " is better)"
+    return {
+        "measure": measure,
+        "unit": unit,
+        "value": round(value, 1),
+        "baseline": None if baseline is None else round(baseline, 1),
+        "baseline_name": baseline_name,
+        "ratio": ratio,
+        "ratio_note": note,
+        "goal": goal,
+        "met": met,
+    }
+
+
+def write_json(path: str, payload: Mapping[str, Any]) -> None:
+    """The report JSON of one benchmark run (UTF-8, indented)."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+
+
+def load_note() -> str:
+    """The 1-minute load average and the CPUs, for the notes of a report."""
+    return f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"

@@ -1,7 +1,7 @@
 """Review task completions per second and the reviewer inbox p99, against the real server.
 
 Usage: .venv/bin/python -m bench.review_bench [--database-url URL] [--seconds 10]
-       [--clients 8] [--inbox-clients 20] [--cases 52000]
+       [--clients 8] [--inbox-clients 20] [--cases 52000] [--json-out PATH]
 
 What it does:
 1. Prepares a scratch database (a fresh SQLite file in a temp data dir, or the PostgreSQL
@@ -44,11 +44,14 @@ from bench.harness import (
     application_with,
     free_port,
     gunicorn_command,
+    load_note,
     queue,
+    report_row,
     run_clients,
     scratch_database,
     server_description,
     serving,
+    write_json,
 )
 
 if TYPE_CHECKING:
@@ -276,6 +279,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent reviewers")
     parser.add_argument("--inbox-clients", type=int, default=20)
     parser.add_argument("--cases", type=int, default=52000, help="cases in review (2 tasks each)")
+    parser.add_argument("--json-out", default="", help="write the figures here (JSON)")
     args = parser.parse_args()
 
     env, cleanup = scratch_database(args.database_url)
@@ -304,6 +308,7 @@ def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: f
     from onewindow.cases.models import CaseEvent
     from onewindow.review.models import TASK_PENDING, Task
 
+    begun, started, load_before = dt.datetime.now(dt.UTC), time.perf_counter(), load_note()
     database = f"{connection.vendor} ({settings.DATABASES['default']['NAME']})"
     print(f"database: {database}; seeded {args.cases} cases in {seed_seconds:.1f} s")
     print(f"server: {server_description()}; {os.cpu_count()} CPUs")
@@ -334,6 +339,39 @@ def measure(port: int, seeded: Seeded, args: argparse.Namespace, seed_seconds: f
         errors.extend(t.errors)
     if errors:
         print(f"errors: {len(errors)}, e.g. {errors[:5]}")
+    if args.json_out:
+        done = rates["opinion"]
+        rows = [
+            report_row(
+                "task completions/s",
+                "/s",
+                done_rate,
+                bare_rate,
+                "bare view, one conditional UPDATE",
+            ),
+            report_row("task completion p50", "ms", done.p50_ms),
+            report_row("task completion p99", "ms", done.p99_ms),
+        ]
+        for name, label in (("api", "inbox API (page 1-50)"), ("overdue", "inbox API, overdue")):
+            t = tallies[name]
+            rows.append(report_row(f"{label} p50", "ms", t.p50_ms))
+            rows.append(report_row(f"{label} p99", "ms", t.p99_ms))
+        write_json(
+            args.json_out,
+            {
+                "bench": "review",
+                "title": "Task completions and reviewer inbox (closed loop)",
+                "database": connection.vendor,
+                "scale": f"{open_tasks} open tasks, {args.clients} reviewers, "
+                f"{args.inbox_clients} inbox clients, {args.seconds:.0f} s per pair; "
+                f"{server_description()}",
+                "started": begun.isoformat(timespec="seconds"),
+                "seconds": round(time.perf_counter() - started + seed_seconds, 1),
+                "rows": rows,
+                "notes": [f"before: {load_before}; after: {load_note()}"]
+                + ([f"{len(errors)} failed requests"] if errors else []),
+            },
+        )
     return 1 if errors else 0
 
 

@@ -145,6 +145,12 @@ VARIABLES: list[Variable] = [
         "`--concurrency` overrides.",
     ),
     Variable(
+        "SQLITE_WRITE_QUEUE",
+        "0",
+        "SQLite only: 1 makes writers wait on a blocking lock (flock, every thread and process) "
+        "instead of SQLite's busy handler and its back-off naps (experimental; make bench-writers).",
+    ),
+    Variable(
         "RECEIVE_ON_NON_WORKING_DAY",
         "next",
         "A submission on a non-working day counts as received "

@@ -161,9 +161,17 @@ TEMPLATES = [
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'onewindow.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
-if _db["ENGINE"] == "django.db.backends.sqlite3":
+IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
+SQLITE_WRITE_QUEUE = env_bool("SQLITE_WRITE_QUEUE", False)
+if IS_SQLITE:
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so a
     # transaction never fails half-way on a lock upgrade; the busy timeout queues writers.
+    # SQLITE_WRITE_QUEUE=1 makes writers wait on a blocking lock instead of the busy handler's
+    # back-off naps (onewindow/lib/sqlite/base.py); off until bench/writers_bench.py shows it
+    # helping on an idle machine (on the shared machine, under load 12, it did not). Only then
+    # is the engine ours: pytest-django names per-worker test databases by the stock engine.
+    if SQLITE_WRITE_QUEUE:
+        _db["ENGINE"] = "onewindow.lib.sqlite"
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -175,7 +183,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_SQLITE = _db["ENGINE"] == "django.db.backends.sqlite3"
 
 # --- background work (docs/rules/tasks.md §X1) --------------------------------------------------
 # embedded: ``onewindow worker`` runs the jobs in its own loop (one machine; SQLite or PostgreSQL).
