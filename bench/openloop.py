@@ -16,7 +16,7 @@ waiting for a connection or a worker counts. The dispatcher's own lateness is re
 
 For each kind of request: the saturation rate is the closed-loop throughput of
 ``--saturation-clients`` clients over ``--saturation-seconds``; then the open-loop run sends at
-half that rate for ``--seconds`` and reports p50 / p99 (goal, issue 15: p99 ≤ 100 ms for the
+half that rate for ``--seconds`` and reports p50 / p99 (the goal: p99 ≤ 100 ms for the
 three writes, ≤ 50 ms for the progress query and the inbox).
 
 Data: bench/overhead_bench.py's item (two parallel departments), users with tokens and drafts;
@@ -59,7 +59,7 @@ from bench.harness import (
 from bench.overhead_bench import OPINION, Seeded, post, seed
 
 MAX_CONNECTIONS = 256
-GOALS = {"write": 100.0, "read": 50.0}  # p99 ms, issue 15
+GOALS = {"write": 100.0, "read": 50.0}  # p99 ms, the latency goal (docs/BENCHMARKS.md)
 
 
 # --- the load generator ------------------------------------------------------------------------

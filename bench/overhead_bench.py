@@ -24,7 +24,7 @@ What it does:
    opened), task completions (POST /api/v1/review/tasks/<id>/opinion/ agree, the lead's task
    then the co-department's, so every second call is the join). The bare views work on their own
    half of the cases, which went through the bare submission and acceptance.
-4. Prints requests per second of each and ours / bare (goal ≥ 0.5, docs: issue 15), and writes
+4. Prints requests per second of each and ours / bare (goal ≥ 0.5, docs/BENCHMARKS.md), and writes
    the figures to ``--json-out`` in the shape of /work/wt/notes/benchjson.md.
 
 ``row_changes`` (the rows each table gained, changed and lost between two snapshots) is what

@@ -394,7 +394,8 @@ def test_the_endpoints_are_in_the_openapi_document(client):
 def test_my_applications_come_in_keyset_pages_with_a_bounded_count(api, aw):
     """docs/rules/scale.md §Y2: next/previous carry a cursor; every draft once, newest first."""
     made = [_create(api, aw).json()["id"] for _ in range(5)]
-    seen, url = [], f"{BASE}?page_size=2"
+    seen: list[int] = []
+    url = f"{BASE}?page_size=2"
     while url:
         body = api.get(url).json()
         assert body["count"] == len(made) and body["count_capped"] is False
