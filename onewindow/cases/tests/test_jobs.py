@@ -102,6 +102,7 @@ def test_the_loop_accepts_deemed_cases_terminates_overdue_commitments_and_retrie
     assert OutboxMessage.objects.filter(case=tolerated, body__contains="终止原因").count() == 1
 
     # Within the interval nothing runs again but the queue of situation reports, which the loop
-    # looks at every second (docs/rules/supervision.md §D9).
+    # looks at every second (docs/rules/supervision.md §D9), and the audit sealer with its own
+    # short period (docs/rules/audit.md §Z2).
     again = jobs.run_due_jobs(now=START + settings.BACKGROUND_INTERVAL - 1)
-    assert again == ["supervision.reports"]
+    assert sorted(again) == ["audit.seal", "supervision.reports"]

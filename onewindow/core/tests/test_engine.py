@@ -176,7 +176,7 @@ def _message(recipient: str = "a@example.org") -> OutboxMessage:
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_are_deferred_with_their_change_and_delivered_once_with_retries(
     procrastinate, settings
 ):
@@ -223,7 +223,7 @@ def test_notifications_are_deferred_with_their_change_and_delivered_once_with_re
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_periodic_deferral_by_two_workers_for_one_timestamp_makes_one_job(procrastinate):
     calls: list[int] = []
     lock = threading.Lock()
@@ -256,7 +256,7 @@ def test_periodic_deferral_by_two_workers_for_one_timestamp_makes_one_job(procra
 
 
 @needs_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_requested_situation_report_is_generated_by_its_job(procrastinate, personas):
     from onewindow.supervision.models import ReportStatus
     from onewindow.supervision.services.reports import report_request

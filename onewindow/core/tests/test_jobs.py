@@ -67,7 +67,7 @@ def test_a_second_process_skips_the_period_the_first_one_ran(registry):
     assert calls == ["run", "run"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_embedded_loops_run_each_job_exactly_once_per_period(registry):
     """Two worker processes' loops (here threads, each with its own registry) over five periods
     of two jobs: ten runs in all, each (job, period) once."""

@@ -126,6 +126,7 @@ def test_lines_logged_inside_a_view_carry_the_request_id_and_the_signed_in_user(
     assert "status" not in inner[0]
 
 
+@pytest.mark.django_db  # each run claims its period (core.JobRun)
 def test_a_background_job_logs_with_its_name_and_run_id(monkeypatch, json_lines):
     monkeypatch.setattr(jobs, "JOBS", {})
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
