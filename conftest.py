@@ -48,3 +48,12 @@ def unthrottled(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": None},
     }
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the transactional tests last
+def pytest_collection_modifyitems(items):
+    """The backup tests replace the whole test database (the restore drill destroys it and
+    restores it from the archive): they run after everything else, so that no later test, and no
+    live server started earlier, depends on a database they have replaced."""
+    backups = [item for item in items if "onewindow/backup/tests/" in item.nodeid]
+    items[:] = [item for item in items if item not in backups] + backups

@@ -330,13 +330,20 @@ def _check_target(manifest: dict[str, Any], force: bool) -> None:
 
 
 def _restore_sqlite(db_file: Path) -> None:
+    """Copy the archived database into the target file through SQLite's backup API: the file
+    stays the same one (no rename, no deleted write-ahead log), so a process that still holds
+    a connection to it reads the restored data rather than a file that is gone."""
     target = Path(str(connection.settings_dict["NAME"]))
     connections.close_all()
-    staged = target.with_name(target.name + ".restoring")
-    shutil.copyfile(db_file, staged)
-    for suffix in ("-wal", "-shm"):  # a stale write-ahead log would be replayed onto the copy
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    os.replace(staged, target)
+    source = sqlite3.connect(str(db_file))
+    try:
+        destination = sqlite3.connect(str(target), timeout=30)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
 
 
 def _restore_pg(db_file: Path) -> None:
