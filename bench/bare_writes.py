@@ -164,15 +164,16 @@ def _rollup(case: dict[str, Any], month: dt.date) -> dict[str, Any]:
     }
 
 
-def _stage_facts(cursor: CursorWrapper, case_id: int, month: dt.date) -> None:
-    """Replace the case's stage facts: intake, and one row per completed review task."""
-    cursor.execute("DELETE FROM stats_casestagefact WHERE case_id = %s", [case_id])
+def _stage_fact(
+    cursor: CursorWrapper, case_id: int, month: dt.date, stage: str, department: int
+) -> None:
+    """Write the case's one new stage fact (intake on acceptance, the department's review on its
+    completion); the others stay as they are."""
     cursor.execute(
         "INSERT INTO stats_casestagefact (case_id, stage, stage_department_id, month, days) "
-        "SELECT %s, 'intake', 0, %s, 0 UNION ALL "
-        "SELECT %s, 'review', department_id, %s, 0 FROM review_task "
-        "WHERE case_id = %s AND status = 'done'",
-        [case_id, _day(month), case_id, _day(month), case_id],
+        "VALUES (%s, %s, %s, %s, 0) ON CONFLICT (case_id, stage, stage_department_id) "
+        "DO UPDATE SET month = excluded.month, days = excluded.days",
+        [case_id, stage, department, _day(month)],
     )
 
 
@@ -329,7 +330,7 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
         _bump(cursor, "stats_statusrollup", "n", 1, {**rollup, "status": "in_review"})
         _bump(cursor, "stats_statusrollup", "n", -1, {**rollup, "status": "submitted"})
         _casefact(cursor, case, month)
-        _stage_facts(cursor, case_id, month)
+        _stage_fact(cursor, case_id, month, "intake", 0)
         for task, department in tasks:
             _event(
                 cursor,
@@ -411,8 +412,7 @@ def complete(cursor: CursorWrapper, user: tuple[int, str, str], task_id: int) ->
                 "stage_department_id, n, days_sum) VALUES (%s, %s, %s, %s, 'review', %s, 1, 0)",
                 [_day(month), case["department"], case["item"], case["region"], department],
             )
-        _casefact(cursor, case, month)
-        _stage_facts(cursor, case_id, month)
+        _stage_fact(cursor, case_id, month, "review", department)  # the case's own row is unchanged
         cursor.execute(
             "SELECT COUNT(*) FROM review_task WHERE case_id = %s AND status = 'open'", [case_id]
         )

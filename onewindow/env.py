@@ -38,6 +38,12 @@ VARIABLES: list[Variable] = [
         "Used by the test command: when set, the suite runs a second time on this database.",
     ),
     Variable(
+        "TEST_WORKERS",
+        "2",
+        "Used by the test command: how many pytest-xdist processes run the suite (each with its "
+        "own test database); 0 runs it in one process.",
+    ),
+    Variable(
         "REDIS_URL",
         "(unset)",
         "Redis for cache, rate-limit counts and sessions; unset means the database cache table "

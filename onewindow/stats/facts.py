@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
@@ -90,6 +90,8 @@ def decision_facts(
 
 def case_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
     """The case's contribution; (None, {}) when it was never received (or no longer exists)."""
+    # One statement for the case, its decision date and its special procedures' working days
+    # (an event's refresh runs on every transition: docs/rules/statistics.md §M3).
     case = (
         Case.objects.filter(pk=case_id)
         .select_related("item_version")
@@ -103,6 +105,21 @@ def case_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
             "closed_at",
             "item_version__item_id",
         )
+        .annotate(
+            decided=Subquery(
+                Decision.objects.filter(case_id=OuterRef("pk")).values("decided_on")[:1]
+            ),
+            corrected=Exists(
+                CaseEvent.objects.filter(case_id=OuterRef("pk"), action=CORRECTION_REQUESTED)
+            ),
+            suspended=Subquery(
+                Suspension.objects.filter(case_id=OuterRef("pk"))
+                .order_by()
+                .values("case_id")
+                .annotate(s=Sum("days_spent"))
+                .values("s")
+            ),
+        )
         .first()
     )
     if case is None or case.received_on is None:
@@ -110,12 +127,8 @@ def case_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
     decided: dt.date | None = None
     suspended = 0
     if case.accepted_on is not None:  # no decision nor special procedure before acceptance
-        decided = (
-            Decision.objects.filter(case_id=case_id).values_list("decided_on", flat=True).first()
-        )
-        suspended = (
-            Suspension.objects.filter(case_id=case_id).aggregate(s=Sum("days_spent"))["s"] or 0
-        )
+        decided = case.decided
+        suspended = case.suspended or 0
     closed_month, on_time, early, days = decision_facts(
         decided, case.decision_due, case.accepted_on, suspended
     )
@@ -131,11 +144,12 @@ def case_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
         early=early,
         days=days,
     )
-    return fact, stage_facts(case, decided)
+    return fact, stage_facts(case, decided, corrected=case.corrected)
 
 
-def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
-    """The working days of each stage the case has finished (docs/rules/statistics.md §M4)."""
+def stage_facts(case: Case, decided: dt.date | None, *, corrected: bool = True) -> StageFacts:
+    """The working days of each stage the case has finished (docs/rules/statistics.md §M4).
+    ``corrected`` False: the case never had a correction notice (its events are not read)."""
     stages: StageFacts = {}
 
     def put(stage: str, department_id: int, end: dt.date, days: int | None) -> None:
@@ -153,7 +167,7 @@ def stage_facts(case: Case, decided: dt.date | None) -> StageFacts:
     # read from the events, which exist when the answer's own event is handled.
     notice_day = None
     events = CaseEvent.objects.filter(case_id=case.pk, action__in=CORRECTION_ACTIONS).order_by("pk")
-    for action, moment in events.values_list("action", "at"):
+    for action, moment in events.values_list("action", "at") if corrected else ():
         day = clock.local_date(moment)
         if action == CORRECTION_REQUESTED:
             notice_day = day

@@ -18,11 +18,12 @@ import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
+from django.db import connection, models, transaction
+from django.db.models import Q
 
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseEvent, CaseStatus
@@ -109,20 +110,86 @@ def _difference(old: Deltas, new: Deltas) -> Deltas:
     }
 
 
+def _upsert(
+    model: type[models.Model],
+    keys: list[str],
+    rows: list[dict[str, Any]],
+    *,
+    add: Sequence[str] = (),
+    put: Sequence[str] = (),
+) -> None:
+    """One ``INSERT … ON CONFLICT (keys) DO UPDATE`` for ``rows`` (SQLite ≥ 3.24 and PostgreSQL
+    alike): an existing row adds the ``add`` columns' values to its own and takes the ``put``
+    columns' values; a missing one is created. Race-safe without a savepoint: the unique key
+    decides, not a read before the write."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    columns = [*keys, *add, *put]
+    values = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in rows)
+    change = [f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in add]
+    change += [f"{q(c)} = excluded.{q(c)}" for c in put]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES {values} "
+        f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {', '.join(change)}"
+    )
+    params = [row[c] for row in rows for c in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _apply(deltas: Deltas) -> None:
-    """Add the deltas to the rollup rows, creating the missing ones (race-safe)."""
-    for (model, key), counters in sorted(
-        deltas.items(), key=lambda kv: (kv[0][0].__name__, str(kv[0][1]))
-    ):
-        lookup = dict(key)
-        change = {column: F(column) + value for column, value in counters.items()}
-        if model._default_manager.filter(**lookup).update(**change):
-            continue
-        try:
-            with transaction.atomic():
-                model._default_manager.create(**lookup, **counters)
-        except IntegrityError:  # another writer created it meanwhile
-            model._default_manager.filter(**lookup).update(**change)
+    """Add the deltas to the rollup rows, creating the missing ones: one upsert per rollup table,
+    its rows in key order (two writers lock them in the same order)."""
+    by_model: dict[type[models.Model], list[tuple[tuple[tuple[str, Any], ...], dict[str, int]]]]
+    by_model = defaultdict(list)
+    for (model, key), counters in deltas.items():
+        by_model[model].append((key, counters))
+    for model in sorted(by_model, key=lambda m: m.__name__):
+        entries = sorted(by_model[model], key=lambda kv: str(kv[0]))
+        keys = [column for column, _value in entries[0][0]]
+        # Every counter column: the table has no database defaults (a new row states them all).
+        columns = [
+            f.column
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.column not in keys
+        ]
+        rows = [{**dict(key), **{c: change.get(c, 0) for c in columns}} for key, change in entries]
+        _upsert(model, keys, rows, add=columns)
+
+
+def _store(
+    case_id: int,
+    facts: tuple[Fact | None, Fact | None],
+    stages: tuple[StageFacts, StageFacts],
+) -> None:
+    """Write what changed in the case's contribution records, (old, new) each: its ``CaseFact``
+    row (deleted when the case no longer counts) and its stage rows."""
+    old_fact, fact = facts
+    old, new = stages
+    if fact is None:
+        if old_fact is not None:
+            CaseFact.objects.filter(case_id=case_id).delete()
+    elif fact != old_fact:
+        fields = fact.fields()
+        _upsert(CaseFact, ["case_id"], [{"case_id": case_id, **fields}], put=sorted(fields))
+    gone = [key for key in old if key not in new]
+    if gone:
+        where = Q()
+        for stage, department_id in gone:
+            where |= Q(stage=stage, stage_department_id=department_id)
+        CaseStageFact.objects.filter(where, case_id=case_id).delete()
+    changed = sorted((key, value) for key, value in new.items() if old.get(key) != value)
+    _upsert(
+        CaseStageFact,
+        ["case_id", "stage", "stage_department_id"],
+        [
+            {"case_id": case_id, "stage": s, "stage_department_id": d, "month": m, "days": n}
+            for (s, d), (m, n) in changed
+        ],
+        put=["month", "days"],
+    )
 
 
 def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
@@ -138,7 +205,7 @@ def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
     return fact, stages
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the writer's transaction: its failure undoes ours
 def case_refresh(case_id: int) -> bool:
     """Bring one case's contribution up to date; True when something changed. Idempotent."""
     # Serialise two writers of the same case (the transition already holds this lock). SQLite
@@ -150,16 +217,7 @@ def case_refresh(case_id: int) -> bool:
     if old_fact == new_fact and old_stages == new_stages:
         return False
     _apply(_difference(_contribution(old_fact, old_stages), _contribution(new_fact, new_stages)))
-    if new_fact is None:
-        CaseFact.objects.filter(case_id=case_id).delete()
-    else:
-        CaseFact.objects.update_or_create(case_id=case_id, defaults=new_fact.fields())
-    if old_stages != new_stages:
-        CaseStageFact.objects.filter(case_id=case_id).delete()
-        CaseStageFact.objects.bulk_create(
-            CaseStageFact(case_id=case_id, stage=s, stage_department_id=d, month=m, days=n)
-            for (s, d), (m, n) in new_stages.items()
-        )
+    _store(case_id, (old_fact, new_fact), (old_stages, new_stages))
     return True
 
 
