@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "onewindow.catalog.models.DeliveryMethod",
         "StepKindEnum": "onewindow.catalog.models.StepKind",
         "CaseStatusEnum": "onewindow.cases.models.CaseStatus",
+        "AccessKindEnum": "onewindow.audit.models.AccessKind",
         "CasePriorityEnum": "onewindow.cases.models.CasePriority",
         "MaterialStatusEnum": "onewindow.cases.models.MaterialStatus",
         "CommitmentStatusEnum": "onewindow.cases.models.CommitmentStatus",

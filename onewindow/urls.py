@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("onewindow.appointments.urls")),
     path("", include("onewindow.delegation.urls")),
     path("", include("onewindow.queue.urls")),
+    path("", include("onewindow.audit.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.append_only import AppendOnly
 
 GENESIS = "0" * 64
 RESTART = "audit.restart"  # the ``table`` of a link that records a maintenance restart (docs/rules/audit.md §Z6)
@@ -49,3 +52,50 @@ class PendingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}#{self.row_pk}"
+
+
+class AccessKind(models.TextChoices):
+    """What a staff member looked at (docs/rules/audit.md §Z11)."""
+
+    CASE = "case", _("查看办件")
+    FILE = "file", _("查看申请材料")
+    DOCUMENT = "document", _("查看文书")
+
+
+class CaseAccess(AppendOnly):
+    """One staff view of a case, its files or its documents ("谁看过我的办件",
+    docs/rules/audit.md §Z11). Append-only and chained like the event trail: a view cannot be
+    hidden afterwards. Who, role and unit are copied at the time of the view (a staff member who
+    later moves keeps the department they viewed from); the case is a plain id (the record
+    outlives nothing and blocks no delete), its number copied for the auditor's search."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    case_id = models.BigIntegerField(_("办件"))
+    case_number = models.CharField(_("办件编号"), max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a record stays when the account is removed
+        related_name="+",
+        verbose_name=_("查阅人"),
+    )
+    user_label = models.CharField(_("查阅人账号"), max_length=150)
+    role = models.CharField(_("角色"), max_length=20)
+    unit = models.CharField(_("单位"), max_length=100, blank=True)
+    department_id = models.BigIntegerField(_("部门"), null=True)
+    kind = models.CharField(_("查阅内容"), max_length=10, choices=AccessKind.choices)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    via = models.CharField(_("途径"), max_length=10)  # "page" or "api"
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True)
+
+    class Meta:
+        verbose_name = _("办件查阅记录")
+        verbose_name_plural = _("办件查阅记录")
+        indexes = [
+            models.Index(fields=["case_id", "-at"], name="audit_access_case"),
+            models.Index(fields=["user", "-at"], name="audit_access_user"),
+            models.Index(fields=["unit", "-at"], name="audit_access_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.kind} {self.case_number}"

@@ -6,6 +6,8 @@ One list for every trail. Registering a model takes two steps, both checked by
 
 - ``cases.CaseEvent``: the case event trail, the legal record of every step of a licensing case
   (who, when, old → new status, reason).
+- ``audit.CaseAccess``: staff views of a case, its files and documents (docs/rules/audit.md §Z11):
+  a view cannot be hidden afterwards.
 
 Not (yet) chained, each for a stated reason (docs/rules/audit.md §Z7): complaint, supervision card
 and letter and bad-review events (accountability trails; the demo reset and one supervision
@@ -18,7 +20,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-CHAINED_MODELS: tuple[str, ...] = ("cases.CaseEvent",)
+CHAINED_MODELS: tuple[str, ...] = ("cases.CaseEvent", "audit.CaseAccess")
 
 
 def chained_models() -> list[type[models.Model]]:

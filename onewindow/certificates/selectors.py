@@ -22,6 +22,7 @@ from rest_framework.request import Request
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
+from onewindow.audit.access import case_access_record
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.selectors import mandate_covers
 from onewindow.catalog.models import ItemVersion, VersionStatus
@@ -80,6 +81,7 @@ def case_get_for_result(request: HttpRequest | Request, *, case_id: int) -> Case
     case = _cases().filter(pk=case_id).first()
     if case is None or not can_read_result(request.user, case):
         raise _raise_deny(request, target=f"case:{case_id}:certificate", reason="no read access")
+    case_access_record(request, case)  # staff only (docs/rules/audit.md §Z11)
     return case
 
 
@@ -130,6 +132,7 @@ def case_get_for_delivery_clerk(request: HttpRequest | Request, *, case_id: int)
         raise _raise_deny(
             request, target=f"case:{case_id}:delivery", reason="not a clerk of the department"
         )
+    case_access_record(request, case)  # docs/rules/audit.md §Z11
     return case
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.errors import CaseError, ConcurrentChange
 from onewindow.cases.identity import identity_visible
 from onewindow.cases.models import Case
@@ -167,6 +168,9 @@ def certificate_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     with contextlib.suppress(CaseError):
         services.certificate_download_record(case=case, actor=request.user)
     visible = identity_visible(request.user, case)
+    # docs/rules/audit.md §Z11 (staff only)
+    detail = f"{certificate.title} {certificate.serial}"
+    case_access_record(request, case, kind=AccessKind.DOCUMENT, detail=detail)
     return certificate_response(certificate, request, identity_visible=visible)
 
 

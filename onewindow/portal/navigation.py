@@ -409,6 +409,14 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.RULES_EDIT,
         workbench=True,
     ),
+    # docs/rules/audit.md §Z11: the audit administrator reads every staff view of a case
+    Column(
+        "audit:accesses",
+        _("办件查阅记录"),
+        _("工作人员查看办件、申请材料和文书的全部记录"),
+        perm=Perm.AUDIT_READ,
+        workbench=True,
+    ),
 )
 WORKBENCH_LABEL = _("工作台")
 

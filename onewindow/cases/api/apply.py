@@ -35,6 +35,9 @@ from onewindow.api.idempotency import idempotency_key, idempotency_param
 from onewindow.api.pagination import KeysetPagination, keyset_paginated
 from onewindow.api.permissions import HasPerm
 from onewindow.api.schema import error_responses
+from onewindow.audit.access import ORDER as ACCESS_ORDER
+from onewindow.audit.access import case_accesses, public_row
+from onewindow.audit.models import AccessKind
 from onewindow.cases import dues, selectors, services
 from onewindow.cases import fields as form_fields
 from onewindow.cases.models import (
@@ -597,6 +600,35 @@ class ReusableFilesView(ApplyView):
         return Response(ReusableFileSerializer(rows, many=True).data)
 
 
+class CaseAccessSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="查看时间")
+    unit = serializers.CharField(help_text="查看人所在单位（部门、区域或政务服务中心）")
+    role = serializers.CharField(help_text="查看人的岗位代码")
+    role_label = serializers.CharField(help_text="岗位名称")
+    kind = serializers.ChoiceField(choices=AccessKind.choices, help_text="查看内容")
+    kind_label = serializers.CharField()
+    detail = serializers.CharField(help_text="文件名或文书名称；查看办件时为空")
+
+
+class CaseAccessesView(ApplyView):
+    # Declared so the OpenAPI document shows the keyset page (docs/rules/scale.md §Y2).
+    pagination_class = KeysetPagination
+
+    @extend_schema(
+        operation_id="cases_accesses",
+        summary="谁查看过我的办件",
+        description="Every view of the case, its files or its documents by staff, newest first "
+        "(docs/rules/audit.md §Z11): when, the unit and the role — never the staff member's name.",
+        responses={200: CaseAccessSerializer(many=True), **error_responses(400, 401, 403, 404)},
+        tags=TAGS,
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        case = self.case(request, case_id)
+        return keyset_paginated(
+            request, self, case_accesses(case.pk), ACCESS_ORDER, CaseAccessSerializer, public_row
+        )
+
+
 IDEMPOTENCY_PARAM = idempotency_param(
     "幂等键：同一用户以同一个键重复提交，只产生一次提交，返回同一办件（HTTP 200）"
 )
@@ -697,5 +729,6 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cases/<id:case_id>/submit/", CaseSubmitView.as_view(), name="case-submit"),
     path("cases/<id:case_id>/withdraw/", CaseWithdrawView.as_view(), name="case-withdraw"),
+    path("cases/<id:case_id>/accesses/", CaseAccessesView.as_view(), name="case-accesses"),
     path("cases/<id:case_id>/resubmit/", CaseResubmitView.as_view(), name="case-resubmit"),
 ]

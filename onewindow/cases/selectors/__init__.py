@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases import mandate_scopes
 from onewindow.cases.models import (
@@ -273,6 +274,7 @@ def case_get_for_clerk(request: HttpRequest, *, case_id: int) -> Case:
         )
     if case is None:
         raise deny(request, target=f"case:{case_id}", reason="not a clerk of the case's department")
+    case_access_record(request, case)  # docs/rules/audit.md §Z11
     return case
 
 
@@ -294,6 +296,7 @@ def case_get_for_reader(request: HttpRequest, *, case_id: int) -> Case:
     )
     if not allowed or case is None:
         raise deny(request, target=f"case:{case_id}", reason="no read access")
+    case_access_record(request, case)  # staff only (docs/rules/audit.md §Z11)
     return case
 
 
@@ -384,7 +387,13 @@ def notice_get_for_reader(request: HttpRequest, *, case_id: int, notice_id: int)
     if notice is None:
         raise deny(request, target=f"notice:{notice_id}", reason="not a notice of this case")
     notice.case = case
+    case_access_record(request, case, kind=AccessKind.DOCUMENT, detail=_notice_label(notice))
     return notice
+
+
+def _notice_label(notice: Notice) -> str:
+    label = notice.get_kind_display()
+    return f"{label} {notice.number}" if notice.number else str(label)
 
 
 def case_history(case: Case) -> QuerySet[CaseEvent]:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.models import (
     Case,
     CaseFile,
@@ -163,6 +164,7 @@ def case_file_get(request: HttpRequest, *, case: Case, file_id: int) -> CaseFile
     )
     if attached is None:
         raise deny(request, target=f"case:{case.pk}:file:{file_id}", reason="file not on case")
+    case_access_record(request, case, kind=AccessKind.FILE, detail=attached.stored.original_name)
     return attached
 
 

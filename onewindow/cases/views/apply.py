@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.accounts.roles import Perm, has_perm
+from onewindow.audit.access import ORDER as ACCESS_ORDER
+from onewindow.audit.access import case_accesses, public_row
 from onewindow.cases import fields as form_fields
 from onewindow.cases import forms, selectors, services
 from onewindow.cases.errors import CaseError
@@ -33,6 +35,7 @@ from onewindow.cases.trail import agent_steps
 from onewindow.catalog.delegation import district_guides
 from onewindow.catalog.selectors import guide_search, published_guide
 from onewindow.core import clock
+from onewindow.core.pagination import keyset_page_html
 
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 HOME_ITEMS = 20
@@ -161,6 +164,10 @@ def _application_page(
         "editable": editable,
         "withdrawable": case.status in WITHDRAWABLE,
         "agent_steps": agent_steps(case),
+        # docs/rules/audit.md §Z11: who viewed the case (units and roles, no staff names)
+        "accesses": [public_row(a) for a in case_accesses(case.pk)[:ACCESSES_SHOWN]]
+        if case.status != CaseStatus.DRAFT
+        else [],
         "token": token or forms.token_new(),
         "error": error,
         "accept": ACCEPT,
@@ -310,12 +317,30 @@ def case_file_remove(request: HttpRequest, case_id: int, file_id: int) -> HttpRe
     return redirect("cases:application", case_id=case.pk)
 
 
+# The latest staff views shown on the application page; the rest on the accesses page.
+ACCESSES_SHOWN = 5
+
+
+@login_required
+@require_GET
+def accesses(request: HttpRequest, case_id: int) -> HttpResponse:
+    """谁查看过我的办件: every staff view of the applicant's case, newest first, by cursor
+    (docs/rules/audit.md §Z11): when, which unit, which role, what; never a staff name."""
+    case = selectors.case_get_for_applicant(request, case_id=case_id)
+    page = keyset_page_html(
+        case_accesses(case.pk), ACCESS_ORDER, cursor=request.GET.get("cursor"), size=50
+    )
+    rows = [public_row(access) for access in page.rows]
+    return render(request, "cases/apply/accesses.html", {"case": case, "page": page, "rows": rows})
+
+
 urlpatterns: list[URLPattern] = [
     path("apply/", apply_home, name="apply_home"),
     path("apply/<str:code>/", apply_start, name="apply_start"),
     path("cases/<id:case_id>/application/", application, name="application"),
     path("cases/<id:case_id>/submitted/", apply_done, name="apply_done"),
     path("cases/<id:case_id>/withdraw/", apply_withdraw, name="apply_withdraw"),
+    path("cases/<id:case_id>/accesses/", accesses, name="accesses"),
     path("cases/<id:case_id>/files/<id:file_id>/", case_file, name="case_file"),
     path(
         "cases/<id:case_id>/files/<id:file_id>/remove/",

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.calendars.selectors import add_working_days
 from onewindow.cases.models import Case, CaseFile, CaseMaterial
 from onewindow.cases.selectors import agent_may_act
@@ -224,6 +225,7 @@ def task_get_for_staff(request: HttpRequest, *, task_id: int) -> Task:
     task = tasks_visible(request.user).filter(pk=task_id).first()
     if task is None:
         raise deny(request, target=f"review.task:{task_id}", reason="not the task's department")
+    case_access_record(request, task.case)  # docs/rules/audit.md §Z11
     return task
 
 
@@ -272,6 +274,9 @@ def task_file_get(request: HttpRequest, *, task: Task, file_id: int) -> CaseFile
     )
     if attached is None:
         raise deny(request, target=f"review.task:{task.pk}:file:{file_id}", reason="not on case")
+    case_access_record(
+        request, task.case, kind=AccessKind.FILE, detail=attached.stored.original_name
+    )
     return attached
 
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, has_perm
+from onewindow.audit.access import case_access_record
 from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice, NoticeKind
 from onewindow.catalog.deadlines import extension_limit
 from onewindow.catalog.models import Department
@@ -256,6 +257,7 @@ def case_get_for_lead(request: HttpRequest, *, case_id: int, perm: Perm = Perm.T
     case = _cases().filter(pk=case_id).first()
     if case is None or not case.tasks.exists() or not is_lead_staff(user, case, perm):
         raise deny(request, target=f"case:{case_id}", reason=f"not lead-department staff ({perm})")
+    case_access_record(request, case)  # docs/rules/audit.md §Z11
     return case
 
 

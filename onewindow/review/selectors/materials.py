@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from onewindow.accounts.roles import Perm, has_perm
 from onewindow.accounts.selectors import staff_in_department
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.cases.selectors import agent_may_act
 from onewindow.core.access import deny
@@ -90,4 +91,8 @@ def material_file_get(request: HttpRequest, *, file_id: int) -> MaterialAnswerFi
         raise deny(
             request, target=f"review.materialfile:{file_id}", reason="no access to the case files"
         )
+    # docs/rules/audit.md §Z11 (staff only)
+    case_access_record(
+        request, found.request.task.case, kind=AccessKind.FILE, detail=found.stored.original_name
+    )
     return found

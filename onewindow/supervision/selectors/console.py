@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Perm, Role
 from onewindow.accounts.selectors import require_perm
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.events import event_kinds, event_label
 from onewindow.cases.models import (
     CLOSED_FOR_GOOD,
@@ -150,6 +151,7 @@ def console_case_get(request: HttpRequest | Request, *, case_id: int) -> Case:
     if case is None:
         raw = request._request if isinstance(request, Request) else request
         raise deny(raw, target=f"case:{case_id}", reason="no such case")
+    case_access_record(request, case)  # docs/rules/audit.md §Z11
     return case
 
 
@@ -162,6 +164,7 @@ def console_case_file(request: HttpRequest, *, case: Case, file_id: int) -> Case
     )
     if attached is None:
         raise deny(request, target=f"case:{case.pk}:file:{file_id}", reason="file not on case")
+    case_access_record(request, case, kind=AccessKind.FILE, detail=attached.stored.original_name)
     return attached
 
 
