@@ -83,6 +83,8 @@ def test_rows_added_while_paging_do_not_shift_the_next_page():
 @pytest.mark.parametrize(
     "cursor",
     ["", "x", "a" * 2000, "不是游标", "eyJ2IjpbXX0:1abc:def", signing.dumps({"v": [1], "f": True})],
+    # Named: the signed one carries a timestamp, and every xdist worker must collect the same ids.
+    ids=["empty", "short", "long", "chinese", "forged", "signed-elsewhere"],
 )
 def test_a_cursor_this_list_did_not_issue_is_refused(cursor):
     with pytest.raises(CursorError) as refused:
