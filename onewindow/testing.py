@@ -26,7 +26,8 @@ from dataclasses import dataclass, fields
 from typing import ClassVar
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from rest_framework.test import APIClient
 
 from onewindow.accounts import services
 from onewindow.accounts.models import User
@@ -167,3 +168,17 @@ def pytest_configure(config: pytest.Config) -> None:
             original(self, **options)
 
     flush.Command.handle = handle  # type: ignore[method-assign]
+
+
+def client_for(user: User) -> Client:
+    """A page client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_for(user: User) -> APIClient:
+    """An API client authenticated as ``user``."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
@@ -22,6 +20,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.tests.conftest import World
 from onewindow.cases.tests.test_intake_rules import submitted_case
 from onewindow.core.models import AccessDenied
+from onewindow.testing import api_for, client_for
 
 PASSWORD = "Test-pass-123"
 
@@ -42,20 +41,8 @@ def auditor(world: World) -> User:
     return _user("auditor", Role.AUDITOR)
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _api(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_a_clerk_reading_the_case_page_is_recorded_once_with_unit_and_role(world, case):
-    response = _client(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
+    response = client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
     assert response.status_code == 200
     (access,) = CaseAccess.objects.filter(case_id=case.pk)
     assert access.kind == AccessKind.CASE
@@ -69,8 +56,8 @@ def test_a_clerk_reading_the_case_page_is_recorded_once_with_unit_and_role(world
 
 
 def test_the_applicant_sees_the_view_by_unit_and_role_and_never_the_staff_name(world, case):
-    _client(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
-    applicant = _client(world.applicant)
+    client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
+    applicant = client_for(world.applicant)
     for url in (
         reverse("cases:application", args=[case.pk]),
         reverse("cases:accesses", args=[case.pk]),
@@ -81,7 +68,7 @@ def test_the_applicant_sees_the_view_by_unit_and_role_and_never_the_staff_name(w
         assert "窗口受理人员" in page
         assert "clerk全名" not in page
         assert ">clerk<" not in page
-    body = _api(world.applicant).get(reverse("api:case-accesses", args=[case.pk])).json()
+    body = api_for(world.applicant).get(reverse("api:case-accesses", args=[case.pk])).json()
     (row,) = body["results"]
     assert row["unit"] == world.department.name
     assert row["role"] == Role.CLERK
@@ -91,29 +78,31 @@ def test_the_applicant_sees_the_view_by_unit_and_role_and_never_the_staff_name(w
 
 
 def test_the_applicant_reading_their_own_case_leaves_no_record(world, case):
-    applicant = _client(world.applicant)
+    applicant = client_for(world.applicant)
     assert applicant.get(reverse("cases:application", args=[case.pk])).status_code == 200
-    assert _api(world.applicant).get(reverse("api:case-detail", args=[case.pk])).status_code == 200
+    assert (
+        api_for(world.applicant).get(reverse("api:case-detail", args=[case.pk])).status_code == 200
+    )
     assert not CaseAccess.objects.exists()
 
 
 def test_another_applicant_cannot_read_the_list(world, case):
     other = _user("lisi", Role.APPLICANT)
-    response = _api(other).get(reverse("api:case-accesses", args=[case.pk]))
+    response = api_for(other).get(reverse("api:case-accesses", args=[case.pk]))
     assert response.status_code == 404
-    assert _client(other).get(reverse("cases:accesses", args=[case.pk])).status_code == 404
+    assert client_for(other).get(reverse("cases:accesses", args=[case.pk])).status_code == 404
     assert AccessDenied.objects.filter(user=other).count() == 2
 
 
 def test_an_api_read_and_a_file_download_are_recorded_but_an_action_is_not(world, case):
-    clerk_api = _api(world.clerk)
+    clerk_api = api_for(world.clerk)
     assert clerk_api.get(reverse("api:intake-case", args=[case.pk])).status_code == 200
     line = case.materials.select_related("material").first()
     attached = line.files.select_related("stored").first()
-    client = _client(world.clerk)
+    client = client_for(world.clerk)
     response = client.get(reverse("cases:intake_file", args=[case.pk, attached.pk]))
     assert response.status_code == 200
-    b"".join(response.streaming_content)
+    response.close()  # the file handle
     kinds = set(CaseAccess.objects.values_list("kind", "via", "detail"))
     assert (AccessKind.CASE, "api", "") in kinds
     assert (AccessKind.FILE, "page", attached.stored.original_name) in kinds
@@ -124,7 +113,7 @@ def test_an_api_read_and_a_file_download_are_recorded_but_an_action_is_not(world
 
 
 def test_a_supervisor_view_is_recorded_as_the_centre(world, case):
-    response = _client(world.supervisor).get(reverse("supervision:console_case", args=[case.pk]))
+    response = client_for(world.supervisor).get(reverse("supervision:console_case", args=[case.pk]))
     assert response.status_code == 200
     (access,) = CaseAccess.objects.filter(case_id=case.pk)
     assert access.role == Role.SUPERVISOR
@@ -133,7 +122,7 @@ def test_a_supervisor_view_is_recorded_as_the_centre(world, case):
 
 
 def test_a_refused_view_is_not_an_access_record(world, case):
-    response = _client(world.other_clerk).get(reverse("cases:intake_case", args=[case.pk]))
+    response = client_for(world.other_clerk).get(reverse("cases:intake_case", args=[case.pk]))
     assert response.status_code == 404
     assert not CaseAccess.objects.exists()
     assert AccessDenied.objects.filter(user=world.other_clerk).exists()
@@ -141,15 +130,15 @@ def test_a_refused_view_is_not_an_access_record(world, case):
 
 def test_the_auditor_searches_every_record(world, case, auditor):
     other = submitted_case(world)
-    _client(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
-    _client(world.supervisor).get(reverse("supervision:console_case", args=[other.pk]))
-    client = _client(auditor)
+    client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
+    client_for(world.supervisor).get(reverse("supervision:console_case", args=[other.pk]))
+    client = client_for(auditor)
     page = client.get(reverse("audit:accesses")).content.decode()
     assert case.number in page and other.number in page
     assert "clerk" in page and "supervisor" in page  # the auditor sees the accounts
     page = client.get(reverse("audit:accesses"), {"case": case.number}).content.decode()
     assert case.number in page and other.number not in page
-    api = _api(auditor)
+    api = api_for(auditor)
     rows = api.get(reverse("api:audit-accesses"), {"user": "supervisor"}).json()["results"]
     assert [row["case_number"] for row in rows] == [other.number]
     assert rows[0]["user_label"] == "supervisor"
@@ -170,10 +159,10 @@ def test_the_auditor_searches_every_record(world, case, auditor):
     ],
 )
 def test_a_bad_search_is_a_clear_400(world, auditor, params, field):
-    response = _api(auditor).get(reverse("api:audit-accesses"), params)
+    response = api_for(auditor).get(reverse("api:audit-accesses"), params)
     assert response.status_code == 400
     assert field in response.json()["errors"] or field in str(response.json())
-    page = _client(auditor).get(reverse("audit:accesses"), params)
+    page = client_for(auditor).get(reverse("audit:accesses"), params)
     assert page.status_code == 400
     assert 'role="alert"' in page.content.decode()
 
@@ -181,13 +170,13 @@ def test_a_bad_search_is_a_clear_400(world, auditor, params, field):
 @pytest.mark.parametrize("name", ["clerk", "supervisor", "applicant"])
 def test_only_the_audit_administrator_reads_the_records(world, name):
     user = getattr(world, name)
-    assert _api(user).get(reverse("api:audit-accesses")).status_code == 404
-    assert _client(user).get(reverse("audit:accesses")).status_code == 404
+    assert api_for(user).get(reverse("api:audit-accesses")).status_code == 404
+    assert client_for(user).get(reverse("audit:accesses")).status_code == 404
     assert AccessDenied.objects.filter(user=user, target="audit:accesses").count() == 2
 
 
 def test_records_are_append_only_and_chained(world, case):
-    _client(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
+    client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
     access = CaseAccess.objects.get()
     access.unit = "别的单位"
     with pytest.raises(AppendOnlyError):
