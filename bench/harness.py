@@ -303,9 +303,11 @@ def scratch_database(database_url: str | None) -> tuple[dict[str, str], Callable
     PostgreSQL database is created if missing and then dropped, unless it existed before."""
     data_dir = tempfile.mkdtemp(prefix="ow-bench-")
     env = {"ONEWINDOW_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "onewindow.settings"}
+    # Always named: a DATABASE_URL inherited from the caller (the suite's PostgreSQL run) must
+    # not replace the scratch SQLite file.
+    env["DATABASE_URL"] = database_url or f"sqlite:///{data_dir}/onewindow.sqlite3"
     if not database_url:
         return env, lambda: None
-    env["DATABASE_URL"] = database_url
     parsed = urlparse(database_url)
     if not parsed.scheme.startswith("postgres"):
         return env, lambda: None

@@ -4,7 +4,8 @@
 (or a review task) to a staff page or API answer, and the views that send one of its files or
 documents. It records reads only (GET and HEAD: an action is on the event trail already),
 only for staff (an applicant or agent reading their own case is not recorded), once per case,
-kind and detail within one request. The record is append-only and chained (§Z1, §Z2).
+kind and detail within one request. The record is append-only and chained
+(docs/rules/audit.md §Z1, §Z2).
 
 ``case_accesses`` is what the applicant sees (units and roles, never a staff name);
 ``accesses_search`` is the audit administrator's search over every record.

@@ -102,7 +102,7 @@ def test_an_api_read_and_a_file_download_are_recorded_but_an_action_is_not(world
     client = client_for(world.clerk)
     response = client.get(reverse("cases:intake_file", args=[case.pk, attached.pk]))
     assert response.status_code == 200
-    response.close()  # the file handle
+    assert response.getvalue().startswith(b"%PDF")  # the file itself was sent
     kinds = set(CaseAccess.objects.values_list("kind", "via", "detail"))
     assert (AccessKind.CASE, "api", "") in kinds
     assert (AccessKind.FILE, "page", attached.stored.original_name) in kinds

@@ -88,6 +88,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "cases:application": page("GET", OWNERS),
     "cases:apply_done": page("GET", OWNERS),
     "cases:apply_withdraw": page("GET", OWNERS),
+    "cases:accesses": page("GET", OWNERS),
     "cases:case_file": page("GET", READERS),
     "cases:case_file_remove": page("POST", OWNERS),
     # window intake (views/intake.py)
@@ -117,6 +118,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "api:case-submit": page("POST", OWNERS, forbidden=STAFF),
     "api:case-withdraw": page("POST", OWNERS, forbidden=STAFF),
     "api:case-resubmit": page("POST", OWNERS, forbidden=STAFF),
+    "api:case-accesses": page("GET", OWNERS, forbidden=STAFF),
     # API: intake (api/intake.py) — only intake roles pass the role check
     "api:intake-queue": page("GET", INTAKE_ROLES, forbidden=SIGNED_IN - INTAKE_ROLES),
     "api:intake-walk-in": page("POST", INTAKE_ROLES, forbidden=SIGNED_IN - INTAKE_ROLES),
