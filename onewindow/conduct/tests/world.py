@@ -12,8 +12,6 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
-from django.test import Client
-from rest_framework.test import APIClient
 
 from onewindow.accounts import services as accounts
 from onewindow.accounts.models import User
@@ -30,7 +28,7 @@ from onewindow.ratings.models import (
 )
 from onewindow.stats.models import MonthlyRollup
 from onewindow.supervision.models import Card, CardLevel, ObjectKind, Rule
-from onewindow.testing import PASSWORD
+from onewindow.testing import PASSWORD, api_for, client_for  # noqa: F401 (used by the tests)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOV = dt.date(2025, 11, 1)
@@ -123,18 +121,6 @@ def card(
         department=department,
         issued_at=issued_at or at("2025-11-10"),
     )
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def bad_review(member: User, *, excluded: bool = False) -> BadReview:

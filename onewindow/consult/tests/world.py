@@ -9,15 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
-from onewindow.accounts.models import User
 from onewindow.api.tests.data import guide
 from onewindow.catalog.models import Item
 from onewindow.consult import services
 from onewindow.consult.models import Question
-from onewindow.testing import Personas
+from onewindow.testing import Personas, api_for, client_for  # noqa: F401 (used by the tests)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date.fromisoformat
@@ -50,15 +47,3 @@ def ask(w: World, *, day: str = "2025-09-30", consent: bool = True, **kw) -> Que
     }
     values.update(kw)
     return services.question_ask(**values)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
