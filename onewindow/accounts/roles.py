@@ -45,6 +45,11 @@ DEPARTMENT_ROLES = frozenset(
 )
 
 
+def role_label(role: str) -> str:
+    """A role code's name (the code itself when it is no longer a role)."""
+    return str(Role(role).label) if role in Role.values else role
+
+
 class Perm(StrEnum):
     """What a role may do. Object-level checks (department, ownership) come on top."""
 

@@ -21,8 +21,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from onewindow.accounts.roles import STAFF_ROLES, Role
+from onewindow.accounts.roles import STAFF_ROLES, role_label
 from onewindow.audit.models import AccessKind, CaseAccess
 from onewindow.core import clock
 from onewindow.core.access import client_ip
@@ -31,7 +32,7 @@ READ_METHODS = ("GET", "HEAD")
 ORDER = ("-at", "-pk")
 # The unit of a staff member who belongs to no department or region (supervisors, the centre's
 # administrators): the government service centre itself.
-CENTRE = "政务服务中心"
+CENTRE = gettext_noop("政务服务中心")  # stored as is; shown translated
 
 
 def _unit(user: Any) -> tuple[str, int | None]:
@@ -83,13 +84,6 @@ def case_accesses(case_id: int) -> QuerySet[CaseAccess]:
     return CaseAccess.objects.filter(case_id=case_id).order_by(*ORDER)
 
 
-def role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return role
-
-
 def public_row(access: CaseAccess) -> dict[str, Any]:
     """What the applicant sees of one view: when, which unit, which role, what; no name."""
     return {
@@ -121,17 +115,6 @@ class AccessFilters:
     kind: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
-
-    def params(self) -> dict[str, str]:
-        out = {
-            "case": self.case_number,
-            "user": self.user,
-            "unit": self.unit,
-            "kind": self.kind,
-            "start": self.start.isoformat() if self.start else "",
-            "end": self.end.isoformat() if self.end else "",
-        }
-        return {name: value for name, value in out.items() if value}
 
 
 def _date(name: str, raw: str) -> dt.date | None:

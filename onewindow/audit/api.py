@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from onewindow.accounts.roles import role_label
 from onewindow.api.pagination import KeysetPagination, keyset_paginated
 from onewindow.api.schema import error_responses
 from onewindow.audit.access import (
@@ -26,7 +27,6 @@ from onewindow.audit.access import (
     AccessSearchInvalid,
     accesses_search,
     filters_parse,
-    role_label,
 )
 from onewindow.audit.models import AccessKind, CaseAccess
 from onewindow.audit.views import require_auditor

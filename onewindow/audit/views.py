@@ -9,14 +9,13 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
-from onewindow.accounts.roles import Perm, has_perm
+from onewindow.accounts.roles import Perm, has_perm, role_label
 from onewindow.audit.access import (
     ORDER,
     AccessFilters,
     AccessSearchInvalid,
     accesses_search,
     filters_parse,
-    role_label,
 )
 from onewindow.audit.models import AccessKind
 from onewindow.core.access import deny

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.request import Request
 
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import Perm, Role
+from onewindow.accounts.roles import Perm, role_label
 from onewindow.accounts.selectors import require_perm
 from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.events import event_kinds, event_label
@@ -68,10 +68,6 @@ def action_known(action: str) -> bool:
 
 def status_label(status: str) -> str:
     return str(CaseStatus(status).label) if status in CaseStatus.values else status
-
-
-def role_label(role: str) -> str:
-    return str(Role(role).label) if role in Role.values else role
 
 
 def require_supervisor(request: HttpRequest | Request, *, target: Any = None) -> User:

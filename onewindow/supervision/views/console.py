@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
-from onewindow.accounts.roles import Perm
+from onewindow.accounts.roles import Perm, role_label
 from onewindow.accounts.selectors import require_perm
 from onewindow.cases.models import CaseStatus
 from onewindow.cases.selectors import due_state
@@ -125,7 +125,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                     event,
                     sel.action_label(event.action),
                     _status_change(event),
-                    sel.role_label(event.actor_role),
+                    role_label(event.actor_role),
                 )
                 for event in sel.case_events(case)
             ],
