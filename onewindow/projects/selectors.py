@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
-from onewindow.accounts.roles import Perm, Role, has_perm
+from onewindow.accounts.roles import Perm, has_perm, role_label
 from onewindow.calendars.selectors import get_calendar
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.catalog.models import Department
@@ -209,15 +209,14 @@ def _holdups_of(case: Case, stage: Stage, tasks: list[Task], today: dt.date) -> 
         if task.status not in TASK_PENDING:
             continue
         step = task.steps[task.step] if task.step < len(task.steps) else {}
-        role = step.get("role", "")
-        role_label = Role(role).label if role in Role.values else role
+        role = role_label(step.get("role", ""))
         what = _("部门审查（%(s)s）") % {"s": task.get_status_display()}
         rows.append(
             Holdup(
                 case,
                 name,
                 what,
-                f"{task.department.name} · {role_label}",
+                f"{task.department.name} · {role}",
                 task.due,
                 task.due < today,
             )
