@@ -7,8 +7,10 @@ pytest_plugins = ["onewindow.testing"]
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded and generated files go to a per-test directory, never the real data dir."""
+    """Uploaded and generated files and signing keys go to a per-test directory, never the real
+    data dir."""
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.SIGNING_KEY_DIR = tmp_path / "keys"  # the private SM2 keys (docs/rules/audit.md §Z12)
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +20,16 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture(autouse=True)
+def _staff_sessions_outlast_time_travel(settings):
+    """Many tests move the clock by hours or days between one staff member's requests (a
+    deadline passing, a month's statistics). The staff idle and absolute session limits
+    (docs/decisions.md §S7) would sign them out in between, so here they are a year; the tests of
+    the limits (accounts/tests/test_second_factor.py) set the production values themselves."""
+    settings.STAFF_IDLE_MINUTES = 366 * 24 * 60
+    settings.STAFF_SESSION_HOURS = 366 * 24
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,8 @@ def person(label: str, user: Any) -> Person:
     )
     from rest_framework.authtoken.models import Token
 
+    from onewindow.accounts.second_factor import VERIFIED_KEY, session_start
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     # The first backend that can load a user (the lockout backend in front only refuses).
@@ -109,6 +111,9 @@ def person(label: str, user: Any) -> Person:
         path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
     )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # A staff member has given the second factor (docs/decisions.md §S6) and signed in now.
+    store[VERIFIED_KEY] = "bench"
+    session_start(store)
     store.create()
     token, _ = Token.objects.get_or_create(user=user)
     return Person(label, user.pk, f"{settings.SESSION_COOKIE_NAME}={store.session_key}", token.key)
@@ -388,6 +393,7 @@ def explain(page_list: list[Page], cast: Cast) -> list[dict[str, Any]]:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from onewindow.accounts.models import User
+    from onewindow.testing import sign_in
 
     users = {
         p.label: p.user_id
@@ -404,7 +410,7 @@ def explain(page_list: list[Page], cast: Cast) -> list[dict[str, Any]]:
                         "Authorization", ""
                     )
                 else:
-                    client.force_login(user)
+                    sign_in(client, user)
             client.get(page.path)  # warm
             with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()

@@ -156,10 +156,11 @@ def reads(args: argparse.Namespace) -> dict[str, Any]:
 
     from onewindow.stats.recount import figures_from_cases
     from onewindow.stats.selectors import dashboard_figures, public_figures
+    from onewindow.testing import sign_in
 
     staff = supervisor()
     public, dashboard = Client(), Client()
-    dashboard.force_login(staff)
+    sign_in(dashboard, staff)
     try:
         public_url, dashboard_url = reverse("stats:public"), reverse("stats:dashboard")
     except NoReverseMatch:  # the pages are not wired yet: the selectors and the raw scan only

@@ -5,7 +5,7 @@ Sub-commands live next to the code they drive; this module only dispatches:
 ``calendar`` (onewindow.calendars.cli), ``supervise`` (one supervision sweep,
 onewindow.supervision.cli), ``stats rebuild`` (recount the statistics rollups, onewindow.stats.cli),
 ``integrity`` (duplicates and half-written cases, onewindow.stats.integrity), ``unlock`` (lift a
-sign-in lockout, onewindow.accounts.cli), ``audit`` (verify / head / seal / export-head,
+sign-in lockout) and ``create-admin`` (the three administrators, onewindow.accounts.cli), ``audit`` (verify / head / seal / export-head,
 onewindow.audit.cli), ``backup`` and ``restore`` (onewindow.backup.cli), ``env`` (list settings).
 Exit status 2 means bad arguments, as argparse does.
 """

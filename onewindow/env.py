@@ -187,10 +187,20 @@ VARIABLES: list[Variable] = [
         "client address are locked out.",
     ),
     Variable(
+        "STAFF_IDLE_MINUTES",
+        "30",
+        "A staff session without a request for this long ends (docs/decisions.md §S7).",
+    ),
+    Variable(
+        "STAFF_SESSION_HOURS",
+        "12",
+        "A staff session ends this long after its sign-in, however active (docs/decisions.md §S7).",
+    ),
+    Variable(
         "LOGIN_COOLOFF_MINUTES",
         "15",
-        "Minutes a lockout lasts; each attempt during it restarts the count. Administrators "
-        "unlock earlier in the admin or with `onewindow unlock`.",
+        "Minutes a lockout lasts; each attempt during it restarts the count. The security "
+        "administrator unlocks earlier on the security console or with `onewindow unlock`.",
     ),
     Variable("MAX_UPLOAD_MB", "20", "Largest accepted upload, in MiB."),
     Variable(
@@ -210,6 +220,12 @@ VARIABLES: list[Variable] = [
         "(derived from SECRET_KEY)",
         "Key of the HMAC-SHA256 signature over certificate fields; also read from "
         "CERTIFICATE_SIGNING_KEY_FILE. Changing it makes every issued certificate read as tampered.",
+    ),
+    Variable(
+        "SIGNING_KEY_DIR",
+        "<data dir>/keys",
+        "The private SM2 keys that sign certificates, one file per key, readable by OneWindow "
+        "only (docs/rules/audit.md §Z12). Not in backups: keep a copy apart.",
     ),
     Variable(
         "NUM_PROXIES",

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "onewindow.accounts.axes_app.AxesConfig",  # django-axes, with a Chinese admin heading
+    # the staff second factor: TOTP devices and recovery codes (docs/decisions.md §S6)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -129,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # docs/decisions.md §S6, §S7: ended and timed-out sessions, the staff second factor
+    "onewindow.accounts.middleware.staff_session",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.refuse_oversized_bodies",
     "onewindow.core.middleware.refuse_nul_characters",
@@ -261,8 +267,18 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # docs/decisions.md §S8: and the passwords most common in Chinese leaks
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {"password_list_path": PACKAGE_DIR / "accounts/data/common_passwords_cn.txt"},
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# docs/decisions.md §S6, §S7: the staff second factor and how long a staff session lasts.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, minimum=1)
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 12, minimum=1)
+OTP_TOTP_ISSUER = "OneWindow 一窗通办"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -280,7 +296,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through access-checked views
+MEDIA_ROOT = DATA_DIR / "files"
+# docs/rules/audit.md §Z12: the private SM2 signing keys, one file per key, outside the database
+# (and outside backups: keep a copy of this directory apart, like SECRET_KEY).
+SIGNING_KEY_DIR = Path(
+    env_str("SIGNING_KEY_DIR", str(DATA_DIR / "keys"))
+)  # never served directly: downloads go through access-checked views
 # docs/operations.md §W5: in production (STATIC_MANIFEST=true) every static file's name carries
 # a hash of its content, so nginx may let browsers keep it for a year; `onewindow migrate`
 # collects them and `onewindow web` refuses to start without the manifest. The default keeps

@@ -16,6 +16,13 @@ applicant with no relation to anything.
 
 While the fixture is in use, passwords are hashed with a fast hasher first in the list (Argon2,
 the production hasher, costs about 0.2 s per hash); Argon2 hashes are still verified.
+
+Staff sign in with a second factor (docs/decisions.md §S6). Every staff persona is enrolled (a
+confirmed TOTP device); ``otp_code(user)`` is the code their authenticator would show, for tests
+that sign in through the real pages. ``Client.force_login`` stands for the whole sign-in: for a
+staff user it enrols them when needed and marks the session verified, as the second-factor page
+does (``sign_in``). A test of the second factor itself signs in with ``client.login`` or the login
+page, which give a password-only session.
 """
 
 from __future__ import annotations
@@ -23,20 +30,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from django.test import Client, override_settings
+from django.test.client import ClientMixin
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from onewindow.accounts import services
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
+from onewindow.accounts.second_factor import VERIFIED_KEY, current_code, needs_second_factor
 from onewindow.audit.triggers import triggers_suspended
 from onewindow.catalog.models import Department, Window
+from onewindow.core import clock
 from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
 
-__all__ = ["PASSWORD", "PERSONA_NAMES", "Personas", "make_personas", "personas"]
+__all__ = [
+    "PASSWORD",
+    "PERSONA_NAMES",
+    "Personas",
+    "browser_sign_in",
+    "enrol",
+    "login_with_code",
+    "make_personas",
+    "otp_code",
+    "personas",
+    "sign_in",
+]
 
 PASSWORD = "Test-pass-123"
 EZHOU = "420700"  # 鄂州市 administrative division code
@@ -62,6 +85,7 @@ STAFF = (
     ("supervisor", Role.SUPERVISOR, "周明（电子监察）", None),
     ("admin", Role.ADMIN, "吴刚（中心管理员）", None),
     ("auditor", Role.AUDITOR, "徐丽（审计管理员）", None),
+    ("security", Role.SECURITY_ADMIN, "沈卫（安全管理员）", None),
 )
 PERSONA_NAMES = ("applicant", "enterprise", *(s[0] for s in STAFF), "outsider")
 
@@ -87,6 +111,7 @@ class Personas:
     supervisor: User
     admin: User
     auditor: User
+    security: User
     outsider: User
     password: ClassVar[str] = PASSWORD
 
@@ -125,6 +150,9 @@ def make_personas() -> Personas:
         )
         for name, role, full_name, dept in STAFF
     }
+    for user in staff.values():
+        if needs_second_factor(user):
+            enrol(user)
     applicants = {
         "applicant": _person("张伟", dt.date(1985, 6, 15), 11, "13907110001"),
         "enterprise": services.applicant_register_enterprise(
@@ -152,6 +180,72 @@ def personas(db: None) -> Iterator[Personas]:
         yield make_personas()
 
 
+def enrol(user: User) -> TOTPDevice:
+    """The user's confirmed TOTP device, made now if they have none (as the enrolment page does)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return device
+
+
+def otp_code(user: User) -> str:
+    """A code the user's device accepts now: this time step's, or the next one's when this step
+    was used already (django-otp refuses a step twice; it accepts one step of clock drift)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    moment = clock.now()
+    step = int((moment.timestamp() - device.t0) // device.step)
+    if device.last_t is not None and device.last_t >= step:
+        moment += dt.timedelta(seconds=device.step * (device.last_t + 1 - step))
+    return current_code(device, at=moment)
+
+
+def login_with_code(client: Client, username: str, password: str = PASSWORD) -> bool:
+    """Sign in as a person would: the password, then (staff) the authenticator's code on the
+    second-factor page; the user is enrolled first when they are not. True when both passed."""
+    if not client.login(username=username, password=password):
+        return False
+    user = User.objects.get(username=username)
+    if not needs_second_factor(user):
+        return True
+    enrol(user)
+    response = client.post(reverse("accounts:second_factor"), {"code": otp_code(user)})
+    return response.status_code == 302
+
+
+def browser_sign_in(
+    page: Any, base: str, user: User, password: str = PASSWORD, *, login: str = "/accounts/login/"
+) -> None:
+    """Sign a Playwright ``page`` in through the real pages: the password, then (staff) the code
+    their authenticator shows on the second-factor page."""
+    page.goto(f"{base}{login}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.locator("#login-form [type=submit], main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert login not in page.url, f"{user.username} could not sign in"
+    if needs_second_factor(user):
+        assert "/accounts/2fa/" in page.url, page.url
+        page.fill("input[name=code]", otp_code(user))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert "/accounts/2fa/" not in page.url, f"{user.username}: the code was refused"
+
+
+_force_login = ClientMixin.force_login
+
+
+def sign_in(client: ClientMixin, user: User, backend: str | None = None) -> None:
+    """Sign ``client`` in as ``user``, the second factor included for staff (the plugin makes
+    this ``Client.force_login``; benchmarks outside pytest call it directly)."""
+    _force_login(client, user, backend)
+    if needs_second_factor(user):
+        device = enrol(user)
+        session = client.session
+        session[VERIFIED_KEY] = device.persistent_id
+        session.save()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Django's test flush (after every transactional test) empties every table, the append-only
     ones too: it runs with the audit triggers suspended, as the maintenance path does
@@ -168,6 +262,7 @@ def pytest_configure(config: pytest.Config) -> None:
             original(self, **options)
 
     flush.Command.handle = handle  # type: ignore[method-assign]
+    ClientMixin.force_login = sign_in  # type: ignore[method-assign,assignment]
 
 
 def client_for(user: User) -> Client:

@@ -24,11 +24,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.accounts import services, validators
 from onewindow.accounts.forms import ChinesePasswordErrors
 from onewindow.accounts.models import User
-from onewindow.accounts.roles import DEPARTMENT_ROLES, REGION_ROLES, STAFF_ROLES, Role
+from onewindow.accounts.roles import (
+    ADMINISTRATOR_ROLES,
+    DEPARTMENT_ROLES,
+    REGION_ROLES,
+    STAFF_ROLES,
+    Role,
+)
 from onewindow.accounts.selectors import users_pending_credit_code
 
 IDENTITY_FIELDS = ("full_name", "email", "phone")
@@ -70,6 +78,14 @@ class _UserChecks(forms.ModelForm):
             self.add_error("region", ValidationError(message, code="region"))
         if data.get("windows") and role not in STAFF_ROLES:
             self.add_error("windows", _("只有工作人员可以分配窗口。"))
+        # docs/decisions.md §S9: the same refusal as services.user_admin_save, as a form error
+        before = self.instance.role if self.instance.pk else None
+        if (
+            role
+            and role != before
+            and (role in ADMINISTRATOR_ROLES or before in ADMINISTRATOR_ROLES)
+        ):
+            self.add_error("role", services.administrator_role_message())
         return data
 
 
@@ -168,8 +184,22 @@ class UserAdmin(DjangoUserAdmin):
         return _("已人工确认") if obj.credit_code_confirmed else _("待人工确认")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        queryset = super().get_queryset(request)
+        # docs/decisions.md §S9: the security and the audit administrator are out of the system
+        # administrator's reach (their accounts are the security administrator's business).
+        queryset = (
+            super().get_queryset(request).exclude(role__in=[Role.SECURITY_ADMIN, Role.AUDITOR])
+        )
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """The role list offers no administrator role: the security administrator grants those."""
+        if db_field.name == "role":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Role.choices
+                if value not in (Role.SECURITY_ADMIN, Role.AUDITOR)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -216,3 +246,10 @@ class UserAdmin(DjangoUserAdmin):
                 _("%(count)d 个账号无需确认，已跳过。") % {"count": skipped},
                 messages.WARNING,
             )
+
+
+# docs/decisions.md §S6, §S9: second factors are managed on the security administrator's console
+# (reset), never in the system administrator's Django admin, which would show or edit a device.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

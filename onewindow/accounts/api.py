@@ -2,6 +2,8 @@
 
 Clients sign in with ``POST auth/token`` and send ``Authorization: Token <key>``; browsers may use
 their session instead. A token is revoked by ``DELETE auth/token`` and by a password change.
+Staff sign in with a password and the code of their second factor (``otp``); ``auth/second-factor``
+enrols and verifies it for a browser session (docs/decisions.md §S6).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from onewindow.accounts import services
+from onewindow.accounts import second_factor, services
 from onewindow.accounts.lockout import lockout_lift
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import Perm, Role, permissions_of
@@ -34,6 +37,18 @@ class InvalidCredentials(exceptions.APIException):
     status_code = 400
     default_code = "invalid_credentials"
     default_detail = "账号或密码不正确。"
+
+
+class SecondFactorRefused(exceptions.APIException):
+    """A staff sign-in or verification without a valid code (docs/decisions.md §S6)."""
+
+    status_code = 400
+    default_code = "second_factor_required"
+    default_detail = "工作人员须提供动态口令。"
+
+
+def _second_factor_error(exc: ValidationError) -> SecondFactorRefused:
+    return SecondFactorRefused(exc.messages[0], code=f"second_factor_{exc.code or 'refused'}")
 
 
 class CreditCodeUnconfirmed(exceptions.APIException):
@@ -78,6 +93,13 @@ class TokenCreateSerializer(serializers.Serializer):
         help_text="用户名；申请人也可用身份证号、统一社会信用代码或手机号"
     )
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=32,
+        help_text="工作人员必填：验证器当前的6位动态口令，或一个备用恢复码",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -165,7 +187,10 @@ class AuthTokenView(APIView):
         operation_id="auth_token_create",
         summary="登录，获取接口令牌",
         description="Exchange a login name and password for the user's API token. Applicants "
-        "may use their ID number, credit code or mobile number as the login name. After "
+        "may use their ID number, credit code or mobile number as the login name. Staff also "
+        "give `otp`, the code of their second factor (docs/decisions.md §S6): without it 400 "
+        "`second_factor_required`, wrong 400 `second_factor_bad_code`, not enrolled yet 400 "
+        "`second_factor_not_enrolled` (enrol on the web page first). After "
         "LOGIN_FAILURE_LIMIT failures the account and the client address are locked out for "
         "LOGIN_COOLOFF_MINUTES: 429 `locked_out` with Retry-After.",
         request=TokenCreateSerializer,
@@ -195,7 +220,15 @@ class AuthTokenView(APIView):
         )
         if user is None:
             raise InvalidCredentials(_("账号或密码不正确。"))
-        return _token_response(cast(User, user))
+        user = cast(User, user)
+        if second_factor.needs_second_factor(user):
+            if not credentials["otp"].strip():
+                raise SecondFactorRefused(_("工作人员须同时提供动态口令（otp）。"))
+            try:
+                second_factor.second_factor_check(user=user, code=credentials["otp"])
+            except ValidationError as exc:
+                raise _second_factor_error(exc) from exc
+        return _token_response(user)
 
     @extend_schema(
         operation_id="auth_token_delete",
@@ -322,29 +355,203 @@ class UnlockResultSerializer(serializers.Serializer):
 
 
 class LockoutUnlockView(APIView):
-    """docs/decisions.md §S1: the administrator lifts a sign-in lockout (as in the admin or CLI)."""
+    """docs/decisions.md §S1, §S9: the security administrator lifts a sign-in lockout (as on the
+    security console or with the CLI)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="auth_lockouts_unlock",
-        summary="解除登录锁定(管理员)",
+        summary="解除登录锁定(安全管理员)",
         description="Delete the failed sign-in attempts of an account (by any of its login "
-        "names) and/or an address, lifting its lockout at once. Administrators only "
-        "(user.manage); anyone else gets a logged 404.",
+        "names) and/or an address, lifting its lockout at once. The security administrator "
+        "only (security.manage, docs/decisions.md §S9); anyone else gets a logged 404.",
         request=UnlockSerializer,
         responses={200: UnlockResultSerializer, **error_responses(400, 401, 404)},
         tags=["accounts"],
     )
     def post(self, request: Request) -> Response:
-        actor = require_perm(request, Perm.USER_MANAGE, target="lockouts")
+        actor = require_perm(request, Perm.SECURITY_MANAGE, target="lockouts")
         body = request_body(UnlockSerializer, request)
         removed = lockout_lift(username=body["username"], ip=body["ip"], actor=actor)
         return Response(UnlockResultSerializer({"removed": removed}).data)
 
 
+# --- the staff second factor (docs/decisions.md §S6) -------------------------------------------
+class SecondFactorStatusSerializer(serializers.Serializer):
+    needed = serializers.BooleanField(help_text="该账号登录须使用动态口令（工作人员）")
+    enrolled = serializers.BooleanField(help_text="已绑定动态口令")
+    verified = serializers.BooleanField(help_text="本次登录已通过动态口令验证")
+    recovery_codes_left = serializers.IntegerField(help_text="剩余备用恢复码")
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32 密钥，可手动输入验证器应用")
+    otpauth_uri = serializers.CharField(help_text="otpauth:// 地址（二维码内容）")
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="6位动态口令或备用恢复码")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="新的备用恢复码，只返回这一次"
+    )
+
+
+def _verified(request: Request) -> bool:
+    """A token was issued against a code; a session carries its verification."""
+    return isinstance(request.auth, Token) or second_factor.session_verified(
+        request._request.session
+    )
+
+
+def _status(request: Request) -> Response:
+    user = cast(User, request.user)
+    data = {
+        "needed": second_factor.needs_second_factor(user),
+        "enrolled": second_factor.confirmed_device(user) is not None,
+        "verified": _verified(request),
+        "recovery_codes_left": second_factor.recovery_codes_left(user),
+    }
+    return Response(SecondFactorStatusSerializer(data).data)
+
+
+def _staff(request: Request) -> User:
+    user = cast(User, request.user)
+    if not second_factor.needs_second_factor(user):
+        raise SecondFactorRefused(_("申请人账号无需动态口令。"), code="second_factor_not_required")
+    return user
+
+
+class SecondFactorView(APIView):
+    """The signed-in user's second factor: is it needed, enrolled, verified for this session."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_second_factor",
+        summary="动态口令状态",
+        responses={200: SecondFactorStatusSerializer, **error_responses(401)},
+        tags=["accounts"],
+    )
+    def get(self, request: Request) -> Response:
+        return _status(request)
+
+
+class SecondFactorEnrolView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_second_factor_enrol",
+        summary="开始绑定动态口令（工作人员）",
+        description="The pending device's secret and otpauth:// address, the same until "
+        "confirmed. 400 `second_factor_enrolled` when a device is already bound (a security "
+        "administrator resets it), `second_factor_not_required` for applicants.",
+        request=None,
+        responses={200: EnrolmentSerializer, **error_responses(400, 401)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        try:
+            enrolment = second_factor.enrolment_start(user=user)
+        except ValidationError as exc:
+            raise _second_factor_error(exc) from exc
+        data = {"secret": enrolment.secret, "otpauth_uri": enrolment.uri}
+        return Response(EnrolmentSerializer(data).data)
+
+
+class SecondFactorConfirmView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_second_factor_confirm",
+        summary="完成绑定动态口令",
+        description="Confirm the pending device with its current code: the session is verified "
+        "and ten recovery codes are returned, once.",
+        request=CodeSerializer,
+        responses={200: RecoveryCodesSerializer, **error_responses(400, 401)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        body = request_body(CodeSerializer, request)
+        try:
+            device, codes = second_factor.enrolment_confirm(user=user, code=body["code"])
+        except ValidationError as exc:
+            raise _second_factor_error(exc) from exc
+        second_factor.session_mark_verified(request._request.session, device)
+        return Response(RecoveryCodesSerializer({"recovery_codes": codes}).data)
+
+
+class SecondFactorVerifyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_second_factor_verify",
+        summary="动态口令验证",
+        description="Verify this session with the current code or a recovery code. Wrong codes "
+        "slow further tries down (400 `second_factor_throttled`).",
+        request=CodeSerializer,
+        responses={200: SecondFactorStatusSerializer, **error_responses(400, 401)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        body = request_body(CodeSerializer, request)
+        try:
+            device = second_factor.second_factor_check(user=user, code=body["code"])
+        except ValidationError as exc:
+            raise _second_factor_error(exc) from exc
+        second_factor.session_mark_verified(request._request.session, device)
+        return _status(request)
+
+
+class RecoveryCodesView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_second_factor_recovery_codes",
+        summary="生成新的备用恢复码",
+        description="Ten new recovery codes; the old ones stop working. Only for a verified "
+        "session or a token (400 `second_factor_required` otherwise).",
+        request=None,
+        responses={200: RecoveryCodesSerializer, **error_responses(400, 401)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        user = _staff(request)
+        if not _verified(request):
+            raise SecondFactorRefused(_("请先完成动态口令验证。"))
+        codes = second_factor.recovery_codes_renew(user=user)
+        return Response(RecoveryCodesSerializer({"recovery_codes": codes}).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("auth/token", AuthTokenView.as_view(), name="auth_token"),
+    path("auth/second-factor", SecondFactorView.as_view(), name="auth_second_factor"),
+    path(
+        "auth/second-factor/enrol",
+        SecondFactorEnrolView.as_view(),
+        name="auth_second_factor_enrol",
+    ),
+    path(
+        "auth/second-factor/confirm",
+        SecondFactorConfirmView.as_view(),
+        name="auth_second_factor_confirm",
+    ),
+    path(
+        "auth/second-factor/verify",
+        SecondFactorVerifyView.as_view(),
+        name="auth_second_factor_verify",
+    ),
+    path(
+        "auth/second-factor/recovery-codes",
+        RecoveryCodesView.as_view(),
+        name="auth_second_factor_recovery_codes",
+    ),
     path("auth/lockouts/unlock", LockoutUnlockView.as_view(), name="auth_lockouts_unlock"),
     path("me", MeView.as_view(), name="me"),
     path("accounts/register", RegisterView.as_view(), name="accounts_register"),

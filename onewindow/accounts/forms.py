@@ -216,3 +216,16 @@ class EnterpriseRegistrationForm(RegistrationForm):
         return [
             f for f in self.visible_fields() if f.name != "confirm_credit_code" or self.show_confirm
         ]
+
+
+class SecondFactorForm(forms.Form):
+    """The code of the staff second factor (docs/decisions.md §S6)."""
+
+    code = forms.CharField(
+        label=gettext_lazy("动态口令"),
+        max_length=32,
+        help_text=gettext_lazy("验证器应用当前显示的6位数字；手机不在身边时可输入一个备用恢复码。"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

@@ -85,6 +85,11 @@ class User(AbstractUser):
     windows = models.ManyToManyField(
         "catalog.Window", verbose_name=_("所在窗口"), blank=True, related_name="staff"
     )
+    # docs/decisions.md §S7: every session signed in before this moment has ended (a second-factor
+    # reset, a disabled account, "sign out everywhere"); read with the user on each request.
+    sessions_revoked_at = models.DateTimeField(
+        _("会话统一失效时间"), null=True, blank=True, editable=False
+    )
 
     objects: ClassVar[OneWindowUserManager] = OneWindowUserManager()  # type: ignore[assignment]
 
@@ -110,6 +115,13 @@ class User(AbstractUser):
                 | ~Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES)),
                 name="user_department_role_has_department",
                 violation_error_message=_("窗口和部门岗位的工作人员必须指定所属部门。"),
+            ),
+            # docs/decisions.md §S9: a superuser holds every Django admin permission, so only a
+            # system administrator may be one (never the security or the audit administrator).
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role=Role.ADMIN),
+                name="user_superuser_is_system_admin",
+                violation_error_message=_("只有系统管理员（中心管理员）可以是超级用户。"),
             ),
             models.CheckConstraint(
                 condition=Q(region__isnull=False)

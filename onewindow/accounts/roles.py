@@ -29,7 +29,11 @@ class Role(models.TextChoices):
     # docs/rules/delegation.md §V3: staff of a community point (社区便民服务点), who receive
     # applications for the point's items on behalf of the implementing department (代收).
     POINT_CLERK = "point_clerk", _("便民服务点工作人员")
+    # 三员分立 (docs/decisions.md §S9): the system administrator (configuration, catalog, users),
+    # the security administrator (roles, second factors, sessions, lockouts, signing keys) and the
+    # audit administrator (reads the audit trail only) are three roles; an account has one role.
     ADMIN = "admin", _("中心管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDITOR = "auditor", _("审计管理员")
     # docs/rules/agencies.md §I8: a user of an intermediary agency (中介机构), who sees only the
     # jobs of that agency (agencies.AgencyAccount).
@@ -39,6 +43,10 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.APPLICANT, Role.AGENT, Role.AGENCY}
 # Roles bound to one region instead (docs/rules/delegation.md §V3, §V4).
 REGION_ROLES = frozenset({Role.REGION_ADMIN, Role.POINT_CLERK})
+# docs/decisions.md §S9: the three administrators. Only the security administrator grants or
+# takes away these roles, never on their own account; the system administrator's Django admin
+# neither lists nor edits the other two.
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 # Roles whose work is bound to one department's cases.
 DEPARTMENT_ROLES = frozenset(
     {Role.CLERK, Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF, Role.HEAD}
@@ -76,6 +84,8 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     RULES_EDIT = "rules.edit"
     AUDIT_READ = "audit.read"
+    # docs/decisions.md §S9: staff roles, second factors, sessions, sign-in lockouts, signing keys
+    SECURITY_MANAGE = "security.manage"
     # publicity: announcements, objections to result publicity (公示异议), the site's help pages,
     # links and error reports (docs/rules/publicity.md §L1, §L4, §L5)
     ANNOUNCEMENT_EDIT = "announcement.edit"  # write, publish, withdraw announcements; rules
@@ -192,6 +202,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
     Role.AUDITOR: frozenset({Perm.GUIDE_READ, Perm.AUDIT_READ}),
+    Role.SECURITY_ADMIN: frozenset({Perm.GUIDE_READ, Perm.SECURITY_MANAGE}),
     Role.REGION_ADMIN: frozenset({Perm.GUIDE_READ, Perm.IMPLEMENTATION_EDIT}),
     Role.POINT_CLERK: frozenset({Perm.GUIDE_READ, Perm.POINT_RECEIVE, Perm.MANDATE_PAPER}),
 }
@@ -262,7 +273,9 @@ ADMIN_SITE_ROLES = frozenset({Role.ADMIN})
 # The apps whose models the Django admin lets a role manage, by the permission that covers them.
 # The auth backend turns these into Django model permissions (see accounts.backends).
 ADMIN_APPS: dict[Perm, frozenset[str]] = {
-    Perm.USER_MANAGE: frozenset({"accounts", "axes"}),  # axes: sign-in lockouts to lift
+    # sign-in lockouts (axes) are the security administrator's, on their console
+    # (docs/decisions.md §S9)
+    Perm.USER_MANAGE: frozenset({"accounts"}),
     # + public lists, search words, themes (docs/rules/bundles.md §R1)
     # + the queue's business categories (docs/rules/hall.md §J10)
     Perm.CATALOG_EDIT: frozenset({"catalog", "lists", "search", "bundles", "queue"}),

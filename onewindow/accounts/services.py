@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 from onewindow.accounts.models import ApplicantKind, User
 from onewindow.accounts.roles import (
     ADMIN_SITE_ROLES,
+    ADMINISTRATOR_ROLES,
     DEPARTMENT_ROLES,
     REGION_ROLES,
     STAFF_ROLES,
@@ -328,6 +329,8 @@ def user_set_role(
     errors.check("region", _role_region_check, role, region)
     if windows is not None:
         errors.check("windows", _windows_check, role, windows)
+    if user.is_superuser and role != Role.ADMIN:
+        errors.add("role", ValidationError(SUPERUSER_ROLE, "superuser"))
     errors.raise_if_any()
     user.role = role
     user.department = department
@@ -350,6 +353,9 @@ def user_admin_save(*, user: User, actor: User) -> User:
     """
     before = User.objects.filter(pk=user.pk).first() if user.pk else None
     errors = _Errors()
+    errors.check("role", _administrator_role_check, user, before, actor)
+    if user.is_superuser and user.role != Role.ADMIN:
+        errors.add("is_superuser", ValidationError(SUPERUSER_ROLE, "superuser"))
     errors.check("department", _role_department_check, user.role, user.department)
     if user.is_superuser and not actor.is_superuser and not (before and before.is_superuser):
         errors.add("is_superuser", ValidationError(_("只有超级管理员可以设置超级管理员。"), "su"))
@@ -360,6 +366,71 @@ def user_admin_save(*, user: User, actor: User) -> User:
     errors.raise_if_any()
     user.is_staff = _admin_site_access(user)
     user.save()
+    if before is not None and before.is_active and not user.is_active:
+        sessions_end(user=user)  # docs/decisions.md §S7: disabling ends every session at once
+    return user
+
+
+# docs/decisions.md §S9 (and the constraint user_superuser_is_system_admin)
+SUPERUSER_ROLE = gettext_lazy("只有系统管理员（中心管理员）可以是超级用户。")
+
+
+def _administrator_role_check(user: User, before: User | None, actor: User) -> None:
+    """docs/decisions.md §S9 in the system administrator's user admin: no administrator role is
+    granted or taken away there, nobody changes their own role, and the security and audit
+    administrators' accounts are not edited there at all."""
+    old_role = before.role if before else None
+    if before is not None and before.role in (Role.SECURITY_ADMIN, Role.AUDITOR):
+        raise ValidationError(_("安全管理员和审计管理员的账号由安全管理员管理。"), "separation")
+    if old_role == user.role:
+        return
+    if before is not None and before.pk == actor.pk:
+        raise ValidationError(_("不能更改自己的角色。"), "own_role")
+    if user.role in ADMINISTRATOR_ROLES or old_role in ADMINISTRATOR_ROLES:
+        raise ValidationError(administrator_role_message(), "separation")
+
+
+def administrator_role_message() -> str:
+    return _("系统管理员、安全管理员和审计管理员角色只能由安全管理员分配或撤销（三员分立）。")
+
+
+@transaction.atomic
+def user_role_assign(
+    *,
+    user: User,
+    role: Role,
+    actor: User,
+    department: Department | None = None,
+    windows: Iterable[Window] | None = None,
+    region: Region | None = None,
+) -> User:
+    """The security administrator gives a staff account a role (docs/decisions.md §S9).
+
+    Any staff role, the three administrator roles included, but never on their own account, and
+    never the applicant role (applicants register themselves). The account's sessions and token
+    end: it signs in again with its new rights.
+    """
+    if not actor.can(Perm.SECURITY_MANAGE):
+        raise PermissionDenied(_("只有安全管理员可以分配角色。"))
+    errors = _Errors()
+    if user.pk == actor.pk:
+        errors.add("role", ValidationError(_("不能更改自己的角色。"), "own_role"))
+    if role in (Role.APPLICANT, Role.AGENCY):
+        errors.add("role", ValidationError(_("该角色不能由安全管理员分配。"), "role"))
+    if user.role in (Role.APPLICANT,):
+        errors.add("role", ValidationError(_("申请人账号不能改为工作人员账号。"), "applicant"))
+    errors.raise_if_any()
+    if user.is_superuser and role != Role.ADMIN:
+        user.is_superuser = False  # only a system administrator (docs/decisions.md §S9)
+        user.save(update_fields=["is_superuser"])
+    user = user_set_role(
+        user=user,
+        role=role,
+        department=department,
+        windows=windows if windows is not None else [],
+        region=region,
+    )
+    sessions_end(user=user)
     return user
 
 
@@ -429,6 +500,18 @@ def auth_token_issue(*, user: User) -> Token:
         raise PermissionDenied(_("该账号已停用。"))
     token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+@transaction.atomic
+def sessions_end(*, user: User) -> None:
+    """End every session and API token of ``user`` now (docs/decisions.md §S7).
+
+    Sessions are not enumerated (the cache backend cannot): each carries its sign-in time, and
+    ``middleware.staff_session`` ends any signed in before ``sessions_revoked_at``.
+    """
+    user.sessions_revoked_at = clock.now()
+    User.objects.filter(pk=user.pk).update(sessions_revoked_at=user.sessions_revoked_at)
+    auth_token_revoke(user=user)
 
 
 @transaction.atomic

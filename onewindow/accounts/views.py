@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,7 +27,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onewindow.accounts import services
+from onewindow.accounts import second_factor, services
 from onewindow.accounts.checks import BACKEND
 from onewindow.accounts.forms import (
     EnterpriseRegistrationForm,
@@ -34,6 +35,7 @@ from onewindow.accounts.forms import (
     PasswordChangeForm,
     PersonRegistrationForm,
     RegistrationForm,
+    SecondFactorForm,
 )
 from onewindow.accounts.models import User
 
@@ -123,11 +125,16 @@ def _next(request: HttpRequest) -> str:
 
 
 def _redirect_next(request: HttpRequest) -> HttpResponseRedirect:
+    return redirect(_safe_next(request))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """``next`` when it stays on this site, else the home page."""
     target = _next(request)
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if safe else resolve_url(settings.LOGIN_REDIRECT_URL))
+    return target if safe else str(resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 class LoginView(auth_views.LoginView):
@@ -159,3 +166,87 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def second_factor_page(request: HttpRequest) -> HttpResponse:
+    """The staff second factor (docs/decisions.md §S6): enrol, verify, renew recovery codes.
+
+    Not yet verified: with a confirmed device, the code form; without one, the QR code to scan
+    and the code that confirms it, then the recovery codes, once. Verified: the status and a
+    button for new recovery codes.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+    assert isinstance(user, User)
+    if not second_factor.needs_second_factor(user):
+        return _redirect_next(request)
+    if second_factor.session_verified(request.session):
+        return _second_factor_status(request, user)
+    device = second_factor.confirmed_device(user)
+    enrolment = second_factor.enrolment_start(user=user) if device is None else None
+    form = SecondFactorForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes: list[str] = []
+            if enrolment is not None:
+                verified, codes = second_factor.enrolment_confirm(
+                    user=user, code=form.cleaned_data["code"]
+                )
+            else:
+                verified = second_factor.second_factor_check(
+                    user=user, code=form.cleaned_data["code"]
+                )
+        except ValidationError as exc:
+            form.add_error("code", exc)
+        else:
+            second_factor.session_mark_verified(request.session, verified)
+            if codes:
+                return _recovery_codes(request, codes)
+            return _redirect_next(request)
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "qr": _qr_data_uri(enrolment.uri) if enrolment else "",
+            "secret_groups": _groups(enrolment.secret) if enrolment else [],
+            "next": _next(request),
+        },
+    )
+
+
+def _second_factor_status(request: HttpRequest, user: User) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") == "renew_recovery_codes":
+        return _recovery_codes(request, second_factor.recovery_codes_renew(user=user))
+    if request.method == "POST":
+        return redirect("accounts:second_factor")
+    if _next(request):
+        return _redirect_next(request)
+    device = second_factor.confirmed_device(user)
+    return render(
+        request,
+        "accounts/second_factor_status.html",
+        {"device": device, "codes_left": second_factor.recovery_codes_left(user)},
+    )
+
+
+def _recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "continue_url": _safe_next(request)},
+    )
+
+
+def _qr_data_uri(uri: str) -> str:
+    return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
+
+
+def _groups(secret: str) -> list[str]:
+    """The secret in groups of four, for typing it into an app by hand."""
+    return [secret[i : i + 4] for i in range(0, len(secret), 4)]

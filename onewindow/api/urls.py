@@ -13,6 +13,7 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include("onewindow.accounts.api")),
+    path("", include("onewindow.accounts.security_api")),
     path("", include("onewindow.audit.api")),
     path("", include("onewindow.calendars.api")),
     path("", include("onewindow.catalog.api")),

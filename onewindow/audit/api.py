@@ -29,6 +29,7 @@ from onewindow.audit.access import (
     filters_parse,
 )
 from onewindow.audit.models import AccessKind, CaseAccess
+from onewindow.audit.signing_keys import api_urlpatterns
 from onewindow.audit.views import require_auditor
 
 TAGS = ["audit"]
@@ -108,4 +109,5 @@ class AccessListView(APIView):
 
 urlpatterns: list[URLPattern] = [
     path("audit/accesses/", AccessListView.as_view(), name="audit-accesses"),
+    *api_urlpatterns,
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.append_only import AppendOnly
+from onewindow.lib.sm3 import sm3_hex
 
 GENESIS = "0" * 64
 RESTART = "audit.restart"  # the ``table`` of a link that records a maintenance restart (docs/rules/audit.md §Z6)
@@ -99,3 +100,38 @@ class CaseAccess(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.kind} {self.case_number}"
+
+
+class SigningKey(AppendOnly):
+    """An SM2 key pair that signs decisions' certificates (docs/rules/audit.md §Z12).
+
+    Only the public half is here; the private half is a file named after ``key_id`` in
+    SIGNING_KEY_DIR, outside the database and the repository. Rotation adds a row (the newest
+    whose private file is present signs); old rows stay so that what they signed still verifies.
+    Append-only and chained: swapping a public key in the database breaks the audit chain.
+    """
+
+    key_id = models.CharField(_("密钥标识"), max_length=40, unique=True)
+    public_key = models.CharField(_("公钥"), max_length=128)
+    created_at = models.DateTimeField(_("生成时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("生成人"),
+    )
+
+    class Meta:
+        verbose_name = _("签名密钥")
+        verbose_name_plural = _("签名密钥")
+
+    def __str__(self) -> str:
+        return self.key_id
+
+    @property
+    def fingerprint(self) -> str:
+        """The SM3 digest of the public key, in groups of four: to compare it by eye."""
+        digest = sm3_hex(bytes.fromhex(self.public_key))[:32]
+        return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))

@@ -8,6 +8,8 @@ One list for every trail. Registering a model takes two steps, both checked by
   (who, when, old → new status, reason).
 - ``audit.CaseAccess``: staff views of a case, its files and documents (docs/rules/audit.md §Z11):
   a view cannot be hidden afterwards.
+- ``audit.SigningKey``: the public SM2 keys that sign certificates (docs/rules/audit.md §Z12): a
+  public key swapped for an attacker's would let forged certificates verify.
 
 Not (yet) chained, each for a stated reason (docs/rules/audit.md §Z7): complaint, supervision card
 and letter and bad-review events (accountability trails; the demo reset and one supervision
@@ -20,7 +22,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-CHAINED_MODELS: tuple[str, ...] = ("cases.CaseEvent", "audit.CaseAccess")
+CHAINED_MODELS: tuple[str, ...] = ("cases.CaseEvent", "audit.CaseAccess", "audit.SigningKey")
 
 
 def chained_models() -> list[type[models.Model]]:

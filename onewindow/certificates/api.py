@@ -95,6 +95,12 @@ class CertificateVerificationSerializer(serializers.Serializer):
     long_term = serializers.BooleanField()
     status_changed_on = serializers.DateField(allow_null=True, help_text="撤销/撤回/注销日期")
     status_reason = serializers.CharField(help_text="撤销/撤回/注销理由")
+    signed_with = serializers.ChoiceField(
+        choices=["sm2", "hmac", ""],
+        help_text="sm2：SM2 数字签名已验证；hmac：早于 SM2 签发，已验证发证系统签名；"
+        "疑似篡改时为空",
+    )
+    key_id = serializers.CharField(help_text="SM2 签名密钥标识（轮换后旧密钥仍可验证）")
 
 
 class CertificateDetailSerializer(serializers.Serializer):
@@ -247,6 +253,8 @@ def verification_data(result: selectors.Verification) -> dict[str, Any]:
         "long_term": result.long_term,
         "status_changed_on": result.status_changed_on,
         "status_reason": result.status_reason,
+        "signed_with": result.signed_with,
+        "key_id": result.key_id,
     }
 
 

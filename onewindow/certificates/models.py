@@ -66,6 +66,10 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signature = models.CharField(_("签名"), max_length=64)
+    # docs/rules/audit.md §Z12: the SM2 signature over the same fields and the key that made it;
+    # empty on certificates issued before SM2 signing (their HMAC still covers them).
+    sm2_key_id = models.CharField(_("SM2 签名密钥"), max_length=40, blank=True)
+    sm2_signature = models.CharField(_("SM2 签名"), max_length=128, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

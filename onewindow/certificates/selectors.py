@@ -296,6 +296,10 @@ class Verification:
     renewed_on: dt.date | None = None
     renewal_deemed: bool = False
     renewal_note: str = ""
+    # docs/rules/audit.md §Z12: "sm2" (the SM2 signature checked, with its key) or "hmac" (issued
+    # before SM2 signing: the server's HMAC checked)
+    signed_with: str = ""
+    key_id: str = ""
 
 
 def mask_number(number: str) -> str:
@@ -356,6 +360,8 @@ def verify(certificate: Certificate, *, today: dt.date | None = None) -> Verific
         renewed_on=certificate.renewed_on,
         renewal_deemed=certificate.renewal_deemed,
         renewal_note=renewal_note(certificate) if certificate.renewed_on else "",
+        signed_with="sm2" if certificate.sm2_signature else "hmac",
+        key_id=certificate.sm2_key_id,
     )
 
 

@@ -1,4 +1,5 @@
-"""The server-side signature of a certificate (docs/product.md §C6): HMAC-SHA256 over its fields.
+"""The server-side signatures of a certificate (docs/product.md §C6): HMAC-SHA256 over its fields,
+and an SM2 signature over the same bytes (docs/rules/audit.md §Z12).
 
 The signature covers every field the holder and a verifier rely on, serialised canonically
 (sorted-key JSON, UTF-8, dates in ISO format, the time of a status change in UTC). The key is
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
+from onewindow.audit import keys
 from onewindow.certificates.models import Certificate
 
 # Bump when the serialised fields change; old rows then need re-signing by a migration.
@@ -70,6 +72,26 @@ def sign(certificate: Certificate) -> str:
     return hmac.new(key, canonical(certificate), hashlib.sha256).hexdigest()
 
 
-def signature_valid(certificate: Certificate) -> bool:
-    """True when the stored signature matches the stored fields (constant-time compare)."""
+def hmac_valid(certificate: Certificate) -> bool:
+    """True when the stored HMAC matches the stored fields (constant-time compare)."""
     return hmac.compare_digest(sign(certificate).encode(), (certificate.signature or "").encode())
+
+
+def seal(certificate: Certificate) -> list[str]:
+    """Sign the certificate's current fields: the HMAC and the SM2 signature with the active key
+    (docs/rules/audit.md §Z12). Returns the fields written, for ``save(update_fields=…)``."""
+    certificate.signature = sign(certificate)
+    certificate.sm2_key_id, certificate.sm2_signature = keys.sign(canonical(certificate))
+    return ["signature", "sm2_key_id", "sm2_signature"]
+
+
+def sm2_valid(certificate: Certificate) -> bool | None:
+    """The SM2 check: True or False, None for a certificate issued before SM2 signing."""
+    if not certificate.sm2_signature:
+        return None
+    return keys.verify(certificate.sm2_key_id, canonical(certificate), certificate.sm2_signature)
+
+
+def signature_valid(certificate: Certificate) -> bool:
+    """True when the stored fields match the HMAC and, when it has one, the SM2 signature."""
+    return hmac_valid(certificate) and sm2_valid(certificate) is not False

@@ -12,6 +12,7 @@ command says ``--no-cases``.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import random
 import sys
@@ -22,9 +23,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tqdm import tqdm
 
 from onewindow.accounts.models import User
+from onewindow.accounts.roles import STAFF_ROLES
 from onewindow.catalog.models import (
     Condition,
     Department,
@@ -61,6 +64,7 @@ from onewindow.demo.data.forms import FormText, application_form
 from onewindow.demo.data.risks import RISKS
 from onewindow.demo.personas import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DEMO_USERNAMES,
     DEMO_USERS,
     HALL,
@@ -157,6 +161,7 @@ def load_demo(
         demo_agencies.load(today or clock.today())
         if not count:
             demo_delegation.load(today or clock.today())
+            enrol_demo_staff()
             return None
         day = today or clock.today()
         result = demo_cases_load(today=day, count=count, progress=progress)
@@ -174,7 +179,23 @@ def load_demo(
         # District bureaus and staff after the history, whose cases stay with the city
         # (docs/rules/delegation.md §V1).
         demo_delegation.load(day)
+        enrol_demo_staff()
         return result
+
+
+def enrol_demo_staff() -> int:
+    """Every demo staff account without a second factor gets one with the published demo secret
+    (docs/decisions.md §S6). Returns how many were enrolled."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    users = User.objects.filter(role__in=sorted(STAFF_ROLES)).exclude(
+        pk__in=TOTPDevice.objects.values("user_id")
+    )
+    devices = [
+        TOTPDevice(user=user, name="authenticator (demo)", key=key, confirmed=True)
+        for user in users.only("pk")
+    ]
+    TOTPDevice.objects.bulk_create(devices)
+    return len(devices)
 
 
 def _load_catalog(progress: bool) -> None:
@@ -507,6 +528,12 @@ def print_logins() -> None:
             "其他部门的工作人员（办件生成时创建，密码相同）：部门代码小写加角色，"
             "如 zjj_clerk、zjj_handler、zjj_reviewer、zjj_approver、zjj_chief、zjj_head。"
         )
+    print(
+        "工作人员登录还须输入动态口令（双因素认证）/ staff also enter a one-time code:\n"
+        f"  在验证器应用中添加演示密钥 / add this TOTP secret to an authenticator app: "
+        f"{DEMO_TOTP_SECRET}\n"
+        "  或运行 / or run: onewindow demo --code  （显示当前6位口令 / prints the current code）"
+    )
 
 
 def _department_name(code: str) -> str:

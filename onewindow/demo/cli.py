@@ -7,12 +7,16 @@ Parsed before Django is set up, so this module imports no models: the loader
 from __future__ import annotations
 
 import argparse
+import base64
 import sys
 import time
 from typing import Any
 
+from django_otp.oath import hotp
+
 from onewindow.core.commands import setup_django
 from onewindow.demo import DEFAULT_COUNT, MAX_CASES
+from onewindow.demo.personas import DEMO_TOTP_SECRET
 
 
 def add_parser(sub: Any) -> None:
@@ -42,6 +46,12 @@ def add_parser(sub: Any) -> None:
         const=0,
         help="load the catalog and the demo users only, without generated cases",
     )
+    parser.add_argument(
+        "--code",
+        action="store_true",
+        help="print the current one-time code of the demo staff accounts' second factor "
+        "(docs/decisions.md §S6) and exit",
+    )
     parser.set_defaults(func=demo_command)
 
 
@@ -55,7 +65,16 @@ def _case_count(value: str) -> int:
     return number
 
 
+def demo_code() -> str:
+    """The code an authenticator with the demo secret shows now (RFC 6238: 30 s, 6 digits)."""
+    counter = int(time.time()) // 30
+    return f"{hotp(base64.b32decode(DEMO_TOTP_SECRET), counter, digits=6):06d}"
+
+
 def demo_command(args: argparse.Namespace) -> int:
+    if args.code:
+        print(demo_code())
+        return 0
     setup_django()  # migrates a fresh database first
     from django.db.models import ProtectedError
 

@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 
 SEED = 2015
 DEMO_PASSWORD = "demo-2015"
+# docs/decisions.md §S6: every demo staff account's second factor shares this published TOTP
+# secret (base32, 20 bytes), so anyone trying the demo can add it to an authenticator app, or ask
+# `onewindow demo --code` for the current code. A real deployment enrols each person's own phone.
+DEMO_TOTP_SECRET = "ONEWINDOWDEMOKEYONEWINDOWDEMOKEY"
 HALL = "鄂州市市民中心（古城路129号）政务服务大厅"
 HALL_HOURS = "法定工作日 上午8:30-12:00，下午14:30-17:30（法定节假日除外）"
 # The service centre website's contact number (departments.csv, 鄂州市行政审批局): the line
@@ -57,6 +61,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "supervisor", "吴芳", "电子监察人员"),
     DemoUser("admin", "admin", "郑浩", "中心管理员（可登录管理后台）"),
     DemoUser("auditor", "auditor", "冯丽", "审计管理员"),
+    DemoUser("security", "security_admin", "沈卫", "安全管理员"),
     # docs/rules/agencies.md §I8: works for 鄂州市华测测绘有限公司 (onewindow.demo.agencies)
     DemoUser("agency", "agency", "高明", "中介机构（鄂州市华测测绘有限公司）"),
     DemoUser(

@@ -409,6 +409,14 @@ COLUMNS: tuple[Column, ...] = (
         perm=Perm.RULES_EDIT,
         workbench=True,
     ),
+    # docs/decisions.md §S9: the security administrator's console
+    Column(
+        "accounts:security",
+        _("安全管理"),
+        _("工作人员角色、动态口令、登录会话和登录锁定"),
+        perm=Perm.SECURITY_MANAGE,
+        workbench=True,
+    ),
     # docs/rules/audit.md §Z11: the audit administrator reads every staff view of a case
     Column(
         "audit:accesses",

@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 
 from onewindow.accounts.checks import BACKEND
+
+# The real browser of the portal's accessibility test (Debian's chromium through Playwright).
+from onewindow.portal.tests.test_accessibility import browser  # noqa: F401
 from onewindow.testing import FAST_HASHERS, personas  # noqa: F401  (the fixture)
 
 

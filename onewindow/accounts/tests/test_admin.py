@@ -11,7 +11,7 @@ from django.test import Client
 from onewindow.accounts import services
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import Role
-from onewindow.testing import PASSWORD, Personas
+from onewindow.testing import PASSWORD, Personas, login_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ USERS = "/admin/accounts/user/"
 @pytest.fixture
 def admin(personas: Personas) -> Client:
     client = Client()
-    assert client.login(username="admin", password=PASSWORD)
+    assert login_with_code(client, "admin")
     return client
 
 
@@ -123,9 +123,11 @@ def test_staff_are_created_with_role_department_and_windows(
     assert user.check_password("Hall-staff-2025")
 
 
-def test_a_new_administrator_gets_the_admin_site(admin: Client) -> None:
-    assert add(admin, role=Role.ADMIN).status_code == 302
-    assert User.objects.get(username="new_staff").is_staff
+def test_the_admin_site_creates_no_administrator(admin: Client) -> None:
+    """docs/decisions.md §S9: administrator roles come from the security administrator only."""
+    response = add(admin, role=Role.ADMIN)
+    assert "只能由安全管理员分配" in page(response)
+    assert not User.objects.filter(username="new_staff").exists()
 
 
 def test_windows_for_an_applicant_are_refused(admin: Client, personas: Personas) -> None:
@@ -138,28 +140,30 @@ def test_short_passwords_are_refused_in_chinese(admin: Client) -> None:
     assert "密码太短，至少需要 8 个字符。" in page(response)
 
 
-def test_changing_a_role_moves_the_admin_site_flag(admin: Client, personas: Personas) -> None:
+def test_changing_a_role_to_administrator_is_refused_here(
+    admin: Client, personas: Personas
+) -> None:
     url = f"{USERS}{personas.supervisor.pk}/change/"
     data = form_data(admin.get(url)) | {"role": Role.ADMIN}
-    assert admin.post(url, data).status_code == 302
+    assert "只能由安全管理员分配" in page(admin.post(url, data))
     personas.supervisor.refresh_from_db()
-    assert personas.supervisor.role == Role.ADMIN
-    assert personas.supervisor.is_staff
+    assert personas.supervisor.role == Role.SUPERVISOR
+    assert not personas.supervisor.is_staff
 
 
 def test_is_staff_and_is_superuser_are_not_editable_by_the_admin_role(
     admin: Client, personas: Personas
 ) -> None:
-    url = f"{USERS}{personas.auditor.pk}/change/"
+    url = f"{USERS}{personas.supervisor.pk}/change/"
     response = admin.get(url)
     fields = response.context["adminform"].form.fields
     assert "is_staff" not in fields
     assert "is_superuser" not in fields
     data = form_data(response) | {"is_staff": "on", "is_superuser": "on"}
     assert admin.post(url, data).status_code == 302
-    personas.auditor.refresh_from_db()
-    assert not personas.auditor.is_staff
-    assert not personas.auditor.is_superuser
+    personas.supervisor.refresh_from_db()
+    assert not personas.supervisor.is_staff
+    assert not personas.supervisor.is_superuser
 
 
 def test_superusers_are_out_of_the_admin_roles_reach(admin: Client) -> None:
@@ -174,12 +178,12 @@ def test_superusers_are_out_of_the_admin_roles_reach(admin: Client) -> None:
 def test_a_superuser_may_make_a_superuser(personas: Personas) -> None:
     User.objects.create_superuser("root", "root@example.cn", PASSWORD)
     client = Client()
-    client.login(username="root", password=PASSWORD)
-    url = f"{USERS}{personas.auditor.pk}/change/"
+    login_with_code(client, "root")
+    url = f"{USERS}{personas.admin.pk}/change/"  # a system administrator (docs/decisions.md §S9)
     data = form_data(client.get(url)) | {"is_superuser": "on"}
     assert client.post(url, data).status_code == 302
-    personas.auditor.refresh_from_db()
-    assert personas.auditor.is_superuser and personas.auditor.is_staff
+    personas.admin.refresh_from_db()
+    assert personas.admin.is_superuser and personas.admin.is_staff
 
 
 def test_a_bad_id_number_is_refused_in_the_admin(admin: Client, personas: Personas) -> None:
@@ -229,5 +233,3 @@ def test_the_admin_index_names_every_app_and_model_in_chinese(admin: Client) -> 
     assert headings and models, html[:500]
     not_chinese = [h for h in headings + models if not re.search(r"[\u4e00-\u9fff]", h)]
     assert not_chinese == []
-    axes = page(admin.get("/admin/axes/accessattempt/"))
-    assert "登录尝试记录" in axes

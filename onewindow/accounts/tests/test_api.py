@@ -9,7 +9,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from onewindow.accounts.models import User
-from onewindow.testing import PASSWORD, Personas
+from onewindow.testing import PASSWORD, Personas, otp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,11 @@ def bearer(token: str) -> dict[str, str]:
 
 # --- tokens -----------------------------------------------------------------------------------
 def test_a_token_is_exchanged_for_username_and_password(personas: Personas) -> None:
-    response = post(Client(), TOKEN_URL, {"username": "reviewer_a", "password": PASSWORD})
+    response = post(
+        Client(),
+        TOKEN_URL,
+        {"username": "reviewer_a", "password": PASSWORD, "otp": otp_code(personas.reviewer_a)},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["token"] == Token.objects.get(user=personas.reviewer_a).key
@@ -74,14 +78,15 @@ def test_a_stale_token_header_does_not_block_signing_in(personas: Personas) -> N
     response = post(
         Client(),
         TOKEN_URL,
-        {"username": "clerk", "password": PASSWORD},
+        {"username": "clerk", "password": PASSWORD, "otp": otp_code(personas.clerk)},
         headers=bearer("0" * 40),
     )
     assert response.status_code == 200
 
 
 def test_deleting_the_token_signs_the_client_out(personas: Personas) -> None:
-    token = post(Client(), TOKEN_URL, {"username": "clerk", "password": PASSWORD}).json()["token"]
+    credentials = {"username": "clerk", "password": PASSWORD, "otp": otp_code(personas.clerk)}
+    token = post(Client(), TOKEN_URL, credentials).json()["token"]
     assert Client().get(ME_URL, headers=bearer(token)).status_code == 200
     assert Client().delete(TOKEN_URL, headers=bearer(token)).status_code == 204
     assert not Token.objects.exists()

@@ -122,26 +122,29 @@ def test_attempts_are_logged_and_kept(personas: Personas, caplog: Any) -> None:
     )
 
 
-def test_an_administrator_unlocks_an_account_in_the_admin(personas: Personas) -> None:
+def test_the_security_administrator_lifts_a_lockout_on_the_console(personas: Personas) -> None:
+    """docs/decisions.md §S9: lockouts are the security administrator's, not the system's."""
     fail(LIMIT)
-    admin = Client()
-    admin.force_login(personas.admin)
-    listing = admin.get("/admin/axes/accessattempt/")
+    security = Client()
+    security.force_login(personas.security)
+    listing = security.get("/accounts/security/")
     assert listing.status_code == 200
-    assert "reviewer_a" in listing.content.decode()
-    ids = [str(pk) for pk in AccessAttempt.objects.values_list("pk", flat=True)]
-    admin.post(
-        "/admin/axes/accessattempt/",
-        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
-    )
-    assert not AccessAttempt.objects.exists()
-    assert page_login(Client(), "reviewer_a", PASSWORD).status_code == 302
+    assert "reviewer_a" in listing.content.decode()  # the locked account is listed
+    refused = security.post("/accounts/security/", {"username": "", "ip": ""})
+    assert refused.status_code == 400 and "请填写要解锁的账号或地址" in refused.content.decode()
+    assert AccessAttempt.objects.exists()
+    done = security.post("/accounts/security/", {"username": "reviewer_a", "ip": ""})
+    assert done.status_code == 302
+    assert not AccessAttempt.objects.filter(username="reviewer_a").exists()
+    assert page_login(Client(), "reviewer_a", PASSWORD, ip="203.0.113.9").status_code == 302
 
 
-def test_other_staff_cannot_see_the_attempts(personas: Personas) -> None:
+@pytest.mark.parametrize("name", ["admin", "supervisor", "auditor"])
+def test_other_staff_cannot_see_the_attempts(personas: Personas, name: str) -> None:
     client = Client()
-    client.force_login(personas.supervisor)
+    client.force_login(personas.get(name))
     assert client.get("/admin/axes/accessattempt/").status_code in (302, 403, 404)
+    assert client.get("/accounts/security/").status_code == 404
 
 
 def test_the_cli_unlocks_an_account_or_an_address(personas: Personas, capsys: Any) -> None:
@@ -169,10 +172,10 @@ def test_a_success_in_between_does_not_reset_the_address_count(personas: Persona
     assert page_login(Client(), "chief_a", "wrong-pass-123", ip=ip).status_code == 429
 
 
-def test_an_administrator_unlocks_through_the_api(personas: Personas) -> None:
+def test_the_security_administrator_unlocks_through_the_api(personas: Personas) -> None:
     fail(LIMIT)
     admin = Client()
-    admin.force_login(personas.admin)
+    admin.force_login(personas.security)
     url = "/api/v1/auth/lockouts/unlock"
     bad = admin.post(url, {}, content_type="application/json")
     assert bad.status_code == 400
@@ -183,7 +186,7 @@ def test_an_administrator_unlocks_through_the_api(personas: Personas) -> None:
     assert page_login(Client(), "reviewer_a", PASSWORD, ip="203.0.113.3").status_code == 302
 
 
-@pytest.mark.parametrize("name", ["supervisor", "clerk", "applicant"])
+@pytest.mark.parametrize("name", ["admin", "auditor", "supervisor", "clerk", "applicant"])
 def test_nobody_else_unlocks_through_the_api(personas: Personas, name: str) -> None:
     from onewindow.core.models import AccessDenied
 

@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from onewindow.accounts import services
 from onewindow.accounts.models import User
 from onewindow.lib.idnumbers import make_citizen_id
-from onewindow.testing import PASSWORD, Personas
+from onewindow.testing import PASSWORD, Personas, otp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +234,9 @@ def test_signing_in_with_each_kind_of_login_name(personas: Personas, login_name:
     response = client.post(LOGIN_URL, {"username": name, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
+    if name == "reviewer_b":  # staff: the second factor comes next (docs/decisions.md §S6)
+        assert client.get("/")["Location"] == "/accounts/2fa/?next=%2F"
+        client.post("/accounts/2fa/", {"code": otp_code(personas.reviewer_b)})
     assert signed_in_user(client) is not None
 
 

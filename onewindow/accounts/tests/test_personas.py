@@ -28,6 +28,7 @@ def test_every_persona_has_its_role(personas: Personas) -> None:
         "supervisor": Role.SUPERVISOR,
         "admin": Role.ADMIN,
         "auditor": Role.AUDITOR,
+        "security": Role.SECURITY_ADMIN,
         "outsider": Role.APPLICANT,
     }
     assert set(roles) == set(PERSONA_NAMES)
@@ -41,7 +42,16 @@ def test_department_staff_sit_in_the_two_departments(personas: Personas) -> None
     assert personas.reviewer_b.department == personas.dept_b
     assert list(personas.clerk.windows.all()) == [personas.window]
     assert list(personas.window.departments.all()) == [personas.dept_a]
-    for name in ("applicant", "agent", "gov_head", "supervisor", "admin", "auditor", "outsider"):
+    for name in (
+        "applicant",
+        "agent",
+        "gov_head",
+        "supervisor",
+        "admin",
+        "auditor",
+        "security",
+        "outsider",
+    ):
         assert personas.get(name).department is None
 
 

@@ -69,6 +69,8 @@ EXPECTED: dict[Role, set[str]] = {
     },
     Role.ADMIN: {"guide.read", "catalog.edit", "calendar.edit", "user.manage", "rules.edit"},
     Role.AUDITOR: {"guide.read", "audit.read"},
+    # docs/decisions.md §S9: roles, second factors, sessions, lockouts and signing keys
+    Role.SECURITY_ADMIN: {"guide.read", "security.manage"},
 }
 # publicity: the lead department's reviewing roles answer objections to its publicity; the
 # center administrator edits announcements and the site's help
@@ -176,8 +178,7 @@ def test_inactive_users_hold_no_permission(personas: Personas, name: str) -> Non
 def test_only_the_admin_role_manages_apps_in_the_django_admin() -> None:
     assert set(ADMIN_SITE_ROLES) == {Role.ADMIN}
     assert admin_app_labels(Role.ADMIN) == {
-        "accounts",
-        "axes",
+        "accounts",  # sign-in lockouts (axes) went to the security console (docs/decisions.md §S9)
         "catalog",
         "lists",
         "search",

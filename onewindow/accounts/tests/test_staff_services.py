@@ -105,11 +105,14 @@ def test_losing_the_admin_role_loses_the_admin_site(personas: Personas) -> None:
     assert not personas.admin.is_staff
 
 
-def test_superusers_keep_the_admin_site_whatever_their_role(personas: Personas) -> None:
+def test_a_superuser_is_a_system_administrator(personas: Personas) -> None:
+    """docs/decisions.md §S9: a superuser holds every admin permission, so no other role."""
     root = User.objects.create_superuser("root", "root@example.cn", PASSWORD)
+    assert root.role == Role.ADMIN and root.is_staff
+    with pytest.raises(ValidationError):
+        services.user_set_role(user=root, role=Role.AUDITOR)
+    root.refresh_from_db()
     assert root.role == Role.ADMIN
-    services.user_set_role(user=root, role=Role.AUDITOR)
-    assert root.is_staff
 
 
 def test_set_role_checks_the_department(personas: Personas) -> None:
@@ -126,7 +129,7 @@ def test_leaving_staff_roles_clears_windows(personas: Personas) -> None:
 
 # --- the admin save path ----------------------------------------------------------------------
 def test_admin_save_derives_is_staff_from_the_role(personas: Personas) -> None:
-    user = personas.auditor
+    user = personas.supervisor
     user.is_staff = True
     services.user_admin_save(user=user, actor=personas.admin)
     user.refresh_from_db()
@@ -134,7 +137,7 @@ def test_admin_save_derives_is_staff_from_the_role(personas: Personas) -> None:
 
 
 def test_only_a_superuser_makes_a_superuser(personas: Personas) -> None:
-    user = personas.auditor
+    user = services.user_create(username="admin2", password=PASSWORD, role=Role.ADMIN)
     user.is_superuser = True
     with pytest.raises(ValidationError) as exc:
         services.user_admin_save(user=user, actor=personas.admin)

@@ -15,7 +15,7 @@ from onewindow.cases.models import Case, CaseEvent, FalseCommitmentRecord, Manda
 from onewindow.cases.services import WalkInApplicant
 from onewindow.cases.tests.conftest import make_version, pdf
 from onewindow.catalog.models import Region, RegionLevel
-from onewindow.testing import PASSWORD, Personas
+from onewindow.testing import PASSWORD, Personas, login_with_code
 
 ADMIN = "/admin/cases/"
 SOON = dt.date.today() + dt.timedelta(days=30)
@@ -24,7 +24,7 @@ SOON = dt.date.today() + dt.timedelta(days=30)
 @pytest.fixture
 def admin(personas: Personas) -> Client:
     client = Client()
-    assert client.login(username="admin", password=PASSWORD)
+    assert login_with_code(client, "admin")
     return client
 
 
@@ -74,7 +74,7 @@ def test_the_admin_inspects_cases_events_and_notices_but_cannot_change_them(
 def test_not_even_a_superuser_edits_a_case_in_the_admin(case: Case) -> None:
     User.objects.create_superuser(username="root", password=PASSWORD)
     client = Client()
-    assert client.login(username="root", password=PASSWORD)
+    assert login_with_code(client, "root")
     assert client.get(f"{ADMIN}case/add/").status_code == 403
     assert client.post(f"{ADMIN}case/{case.pk}/change/", {"status": "rejected"}).status_code == 403
     assert client.post(f"{ADMIN}case/{case.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -177,7 +177,7 @@ def test_a_supervising_superuser_records_a_false_commitment_through_the_service(
 ) -> None:
     root = User.objects.create_superuser(username="root", password=PASSWORD, role=Role.SUPERVISOR)
     client = Client()
-    assert client.login(username="root", password=PASSWORD)
+    assert login_with_code(client, "root")
     url = f"{ADMIN}falsecommitmentrecord/add/"
     other = personas.outsider.pk
     wrong = client.post(url, {"applicant": other, "case": case.pk, "note": "不实承诺"})

@@ -26,6 +26,7 @@ from django.test import Client
 from onewindow.cases.tests.conftest import PDF_BYTES, World
 from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.notifications.models import Channel, OutboxMessage
+from onewindow.testing import enrol, otp_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Walk-through-2026"
@@ -116,11 +117,14 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
     number, code = code_after(done, "办件编号"), code_after(done, "查询码")
 
     # 4. The clerk signs in and issues one correction notice for the second material.
+    enrol(world.clerk)  # the clerk's authenticator app (docs/decisions.md §S6)
     with at("2026-04-28", 9):
         signed_in = clerk.post(
             "/accounts/login/", {"username": world.clerk.username, "password": "Test-pass-123"}
         )
         assert signed_in.status_code == 302
+        verified = clerk.post("/accounts/2fa/", {"code": otp_code(world.clerk)})
+        assert verified.status_code == 302  # the second factor (docs/decisions.md §S6)
         assert number in clerk.get("/intake/").content.decode()
         case_url = re.search(rf'href="(/intake/\d+/)"[^>]*>\s*{number}', clerk.get("/intake/").text)
         assert case_url, "the queue links the case"

@@ -104,7 +104,7 @@ def certificate_issue(
         issued_by=actor,
         created_at=now,
     )
-    certificate.signature = signing.sign(certificate)
+    signing.seal(certificate)
     certificate.save()
     _notify(
         case,
@@ -242,14 +242,14 @@ def certificate_status_change(
     locked.status_reason = reason
     locked.status_changed_at = now
     locked.status_changed_by = actor
-    locked.signature = signing.sign(locked)
+    sealed = signing.seal(locked)
     locked.save(
         update_fields=[
+            *sealed,
             "status",
             "status_reason",
             "status_changed_at",
             "status_changed_by",
-            "signature",
         ]
     )
     _notify(

@@ -171,8 +171,8 @@ def _extend(
     certificate.valid_until = new_until
     certificate.renewed_on = clock.local_date(now)
     certificate.renewal_deemed = deemed
-    certificate.signature = signing.sign(certificate)
-    certificate.save(update_fields=["valid_until", "renewed_on", "renewal_deemed", "signature"])
+    sealed = signing.seal(certificate)
+    certificate.save(update_fields=["valid_until", "renewed_on", "renewal_deemed", *sealed])
     event_record(
         certificate.case,
         actor=actor,

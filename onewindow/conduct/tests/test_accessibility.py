@@ -12,6 +12,7 @@ import time_machine
 from onewindow.conduct import services
 from onewindow.conduct.models import ConductConfig, DisciplineKind
 from onewindow.portal.tests.test_accessibility import CHROMIUM, browser, violations_of
+from onewindow.testing import browser_sign_in
 
 from .world import NOV, TODAY, at, ratings, window
 
@@ -39,11 +40,7 @@ def _visit(
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if user is not None:
-        page.goto(f"{base}/accounts/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        browser_sign_in(page, base, user, password)
     found: list[str] = []
     for step in steps:
         if isinstance(step, str):

@@ -21,6 +21,9 @@ from typing import Any
 
 import pytest
 
+from onewindow.accounts.models import User
+from onewindow.testing import browser_sign_in
+
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/ow-axe")
 DEMO_PASSWORD = "demo-2015"
@@ -270,13 +273,10 @@ def journey(ids: dict[str, Any]) -> list[tuple[str | None, list[Stop]]]:
 
 
 def sign_in(page: Any, base: str, username: str) -> None:
+    """The demo user's password, then (staff) the code of the demo's published secret."""
     login = "/admin/login/" if username == "admin" else "/accounts/login/"
-    page.goto(f"{base}{login}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("#login-form [type=submit], main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert login not in page.url, f"{username} could not sign in"
+    user = User.objects.get(username=username)
+    browser_sign_in(page, base, user, DEMO_PASSWORD, login=login)
 
 
 def violations_of(axe: Any, page: Any, where: str) -> list[str]:
@@ -370,11 +370,7 @@ def test_every_role_s_pages_have_no_axe_violations(live_server, browser):
 def test_the_workbench_navigation_is_one_row_at_1280_px(live_server, browser, personas):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "chief_a")
-    page.fill("input[name=password]", personas.password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, live_server.url, personas.chief_a)
     for path in ["/review/", "/review/decisions/", "/guides/"]:
         page.goto(f"{live_server.url}{path}")
         assert nav_rows(page) == 1, path

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from onewindow.portal.tests.test_browser import ARGS, CHROMIUM
-from onewindow.testing import PASSWORD
+from onewindow.testing import PASSWORD, browser_sign_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -55,8 +55,8 @@ BY_ROLE = {
         "/admin/",
         "/admin/catalog/region/",
         "/admin/catalog/itemversion/",
-        "/admin/axes/accessattempt/",
     ],
+    "security": ["/accounts/security/", "/accounts/2fa/"],
 }
 
 
@@ -105,10 +105,7 @@ def test_no_page_reports_a_csp_violation(live_server, catalog, personas, browser
 
     for name, paths in BY_ROLE.items():
         context, page, console = _context(browser)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("input[name=username]", personas.get(name).username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form[action$='/accounts/login/'] button[type=submit]")
+        browser_sign_in(page, live_server.url, personas.get(name), PASSWORD)
         page.wait_for_load_state("networkidle")
         for path in paths:
             violations += _visit(page, live_server.url + path, console)

@@ -10,6 +10,7 @@ import pytest
 from onewindow.portal.tests.test_accessibility import CHROMIUM, SHOTS, violations_of
 from onewindow.stats import services
 from onewindow.stats.tests.world import make_world
+from onewindow.testing import browser_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,11 +35,7 @@ def _visit(
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if user is not None:
-        page.goto(f"{base}/accounts/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", password)
-        page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        browser_sign_in(page, base, user, password)
     found: list[str] = []
     for path in paths:
         response = page.goto(f"{base}{path}")
