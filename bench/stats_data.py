@@ -285,13 +285,13 @@ def children_insert(cursor: Any, q: Sql, w: World, *, first: int, last: int) -> 
     cursor.execute(
         f"""INSERT INTO {Decision._meta.db_table} (
             case_id, kind, reasons, remedies, conditions, decided_by_id, decided_on,
-            certificate_due, at)
+            certificate_due, at, sm2_key_id, sm2_signature)
         SELECT c.id, CASE WHEN c.status = 'refused' THEN 'refuse' ELSE 'grant' END,
             CASE WHEN c.status = 'refused' THEN '不符合许可条件' ELSE '' END,
             CASE WHEN c.status = 'refused' THEN '可依法申请行政复议或者提起行政诉讼' ELSE '' END,
             '', {approver}, {decided},
             CASE WHEN c.status = 'refused' THEN NULL ELSE {q.add(decided, "14")} END,
-            {q.at(decided, "90 + c.id %% 300")}
+            {q.at(decided, "90 + c.id %% 300")}, '', ''
         FROM {cases} c
         WHERE {between} AND c.status IN {in_list(DECIDED)}""",
         {},

@@ -366,9 +366,9 @@ def children_insert(
         cursor.execute(
             f"""INSERT INTO {Decision._meta.db_table} (
                 case_id, kind, reasons, remedies, conditions, decided_by_id, decided_on,
-                certificate_due, at)
+                certificate_due, at, sm2_key_id, sm2_signature)
             SELECT c.id, 'grant', '', '', '', CASE c.department_id {approver_case} END,
-                {d.date_plus(TODAY, "-60")}, {d.date_plus(TODAY, "-50")}, %(stamp)s
+                {d.date_plus(TODAY, "-60")}, {d.date_plus(TODAY, "-50")}, %(stamp)s, '', ''
             FROM {Case._meta.db_table} c
             WHERE {between}""",
             {"stamp": stamp},

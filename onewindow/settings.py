@@ -365,6 +365,8 @@ SPECTACULAR_SETTINGS = {
         "StepKindEnum": "onewindow.catalog.models.StepKind",
         "CaseStatusEnum": "onewindow.cases.models.CaseStatus",
         "AccessKindEnum": "onewindow.audit.models.AccessKind",
+        "SecurityActionEnum": "onewindow.audit.models.SecurityAction",
+        "CleanupActionEnum": "onewindow.lists.models.CleanupAction",
         "CasePriorityEnum": "onewindow.cases.models.CasePriority",
         "MaterialStatusEnum": "onewindow.cases.models.MaterialStatus",
         "CommitmentStatusEnum": "onewindow.cases.models.CommitmentStatus",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from onewindow.accounts.selectors import user_find_for_login
+from onewindow.accounts.signals import security_event_send
 from onewindow.core import clock
 from onewindow.core.errors import error_body
 from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
@@ -74,6 +75,11 @@ def lockout_lift(*, username: str = "", ip: str = "", actor: Any = None) -> int:
     if ip:
         removed += reset(ip=ip)
     shown = mask_id_number(account) if account and check_citizen_id(account).ok else account
+    security_event_send(
+        "lockout_lifted",
+        actor=actor,
+        detail=f"账号 {shown or '-'} 地址 {ip or '-'}，删除失败记录 {removed} 条",
+    )
     log.warning(
         "sign-in lockout lifted: account=%s address=%s by=%s removed=%d",
         shown or "-",

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onewindow.accounts.models import User
 from onewindow.accounts.roles import STAFF_ROLES
 from onewindow.accounts.services import sessions_end
+from onewindow.accounts.signals import security_event_send
 from onewindow.core import clock
 
 log = logging.getLogger("onewindow.security")
@@ -114,12 +115,13 @@ def enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
         raise ValidationError(_("动态口令不正确，请输入验证器当前显示的6位数字。"), code="bad_code")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = recovery_codes_renew(user=user)
+    codes = recovery_codes_renew(user=user, first=True)
+    security_event_send("second_factor_enrolled", actor=user, target=user)
     log.info("second factor enrolled", extra={"user_id": user.pk})
     return device, codes
 
 
-def recovery_codes_renew(*, user: User) -> list[str]:
+def recovery_codes_renew(*, user: User, first: bool = False) -> list[str]:
     """Ten fresh one-time recovery codes; the old ones stop working."""
     static, _created = StaticDevice.objects.get_or_create(
         user=user, name="recovery", defaults={"confirmed": True}
@@ -127,6 +129,8 @@ def recovery_codes_renew(*, user: User) -> list[str]:
     static.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    if not first:
+        security_event_send("recovery_codes_renewed", actor=user, target=user)
     return codes
 
 
@@ -178,7 +182,7 @@ def session_mark_verified(request_session: SessionBase, device: TOTPDevice | Sta
 
 
 @transaction.atomic
-def second_factor_reset(*, user: User) -> None:
+def second_factor_reset(*, user: User, actor: User | None = None) -> None:
     """Remove every device and recovery code of ``user`` and sign them out everywhere.
 
     At their next sign-in they enrol again. Used by the security administrator when a phone is
@@ -186,7 +190,8 @@ def second_factor_reset(*, user: User) -> None:
     """
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    sessions_end(user=user)
+    security_event_send("second_factor_reset", actor=actor, target=user)
+    sessions_end(user=user, actor=actor)
     log.warning("second factor reset", extra={"user_id": user.pk})
 
 

@@ -180,10 +180,10 @@ def account_act(request: HttpRequest, user_id: int, action: str) -> HttpResponse
             return _account_page(request, user, form, status=400)
         messages.success(request, _("已更改角色；该账号的登录已全部失效，须重新登录。"))
     elif action == "reset-second-factor":
-        second_factor.second_factor_reset(user=user)
+        second_factor.second_factor_reset(user=user, actor=actor)
         messages.success(request, _("已重置动态口令；该账号下次登录时须重新绑定。"))
     elif action == "end-sessions":
-        services.sessions_end(user=user)
+        services.sessions_end(user=user, actor=actor)
         messages.success(request, _("已结束该账号的全部登录会话和接口令牌。"))
     else:
         return redirect("accounts:security_account", user_id=user.pk)

@@ -144,8 +144,8 @@ class SecondFactorResetView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, user_id: int) -> Response:
-        require_perm(request, Perm.SECURITY_MANAGE, target=f"security:account:{user_id}")
-        second_factor.second_factor_reset(user=account_for_api(user_id))
+        actor = require_perm(request, Perm.SECURITY_MANAGE, target=f"security:account:{user_id}")
+        second_factor.second_factor_reset(user=account_for_api(user_id), actor=actor)
         return Response(StaffAccountSerializer(_row(account_for_api(user_id))).data)
 
 
@@ -160,8 +160,8 @@ class SessionsEndView(APIView):
         tags=TAGS,
     )
     def post(self, request: Request, user_id: int) -> Response:
-        require_perm(request, Perm.SECURITY_MANAGE, target=f"security:account:{user_id}")
-        services.sessions_end(user=account_for_api(user_id))
+        actor = require_perm(request, Perm.SECURITY_MANAGE, target=f"security:account:{user_id}")
+        services.sessions_end(user=account_for_api(user_id), actor=actor)
         return Response(StaffAccountSerializer(_row(account_for_api(user_id))).data)
 
 

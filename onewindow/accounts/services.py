@@ -28,6 +28,7 @@ from onewindow.accounts.roles import (
     Role,
 )
 from onewindow.accounts.selectors import walk_in_record_find
+from onewindow.accounts.signals import security_event_send
 from onewindow.accounts.validators import (
     citizen_id_available,
     citizen_id_clean,
@@ -280,6 +281,7 @@ def user_create(
     phone: str = "",
     email: str = "",
     region: Region | None = None,
+    actor: User | None = None,
 ) -> User:
     """A staff member's or agent's account (applicants register themselves)."""
     errors = _Errors()
@@ -309,6 +311,7 @@ def user_create(
     user.set_password(password)
     _insert(user, field="username", message=_("该用户名已被使用。"))
     user.windows.set(windows)
+    security_event_send("account_created", actor=actor, target=user, detail=str(role))
     return user
 
 
@@ -366,8 +369,11 @@ def user_admin_save(*, user: User, actor: User) -> User:
     errors.raise_if_any()
     user.is_staff = _admin_site_access(user)
     user.save()
+    if before is None:
+        security_event_send("account_created", actor=actor, target=user, detail=str(user.role))
     if before is not None and before.is_active and not user.is_active:
-        sessions_end(user=user)  # docs/decisions.md §S7: disabling ends every session at once
+        security_event_send("account_disabled", actor=actor, target=user)
+        sessions_end(user=user, actor=actor)  # docs/decisions.md §S7: every session ends at once
     return user
 
 
@@ -420,6 +426,7 @@ def user_role_assign(
     if user.role in (Role.APPLICANT,):
         errors.add("role", ValidationError(_("申请人账号不能改为工作人员账号。"), "applicant"))
     errors.raise_if_any()
+    old_role = user.role
     if user.is_superuser and role != Role.ADMIN:
         user.is_superuser = False  # only a system administrator (docs/decisions.md §S9)
         user.save(update_fields=["is_superuser"])
@@ -430,7 +437,8 @@ def user_role_assign(
         windows=windows if windows is not None else [],
         region=region,
     )
-    sessions_end(user=user)
+    security_event_send("role_assigned", actor=actor, target=user, detail=f"{old_role} → {role}")
+    sessions_end(user=user, actor=actor)
     return user
 
 
@@ -503,7 +511,7 @@ def auth_token_issue(*, user: User) -> Token:
 
 
 @transaction.atomic
-def sessions_end(*, user: User) -> None:
+def sessions_end(*, user: User, actor: User | None = None) -> None:
     """End every session and API token of ``user`` now (docs/decisions.md §S7).
 
     Sessions are not enumerated (the cache backend cannot): each carries its sign-in time, and
@@ -512,6 +520,7 @@ def sessions_end(*, user: User) -> None:
     user.sessions_revoked_at = clock.now()
     User.objects.filter(pk=user.pk).update(sessions_revoked_at=user.sessions_revoked_at)
     auth_token_revoke(user=user)
+    security_event_send("sessions_ended", actor=actor, target=user)
 
 
 @transaction.atomic

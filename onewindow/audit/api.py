@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from onewindow.accounts.roles import role_label
 from onewindow.api.pagination import KeysetPagination, keyset_paginated
 from onewindow.api.schema import error_responses
+from onewindow.audit import security_events
 from onewindow.audit.access import (
     ORDER,
     AccessSearchInvalid,
@@ -110,4 +111,5 @@ class AccessListView(APIView):
 urlpatterns: list[URLPattern] = [
     path("audit/accesses/", AccessListView.as_view(), name="audit-accesses"),
     *api_urlpatterns,
+    *security_events.api_urlpatterns,
 ]

@@ -17,7 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from onewindow.audit.models import SigningKey
+from onewindow.audit.models import SecurityAction, SigningKey
+from onewindow.audit.security_events import security_event_record
 from onewindow.core import clock
 from onewindow.lib import sm2
 
@@ -48,6 +49,7 @@ def key_generate(*, actor: object = None) -> SigningKey:
             created_at=clock.now(),
             created_by_id=getattr(actor, "pk", None),
         )
+    security_event_record(action=SecurityAction.SIGNING_KEY_GENERATED, actor=actor, detail=key_id)
     log.warning("signing key generated", extra={"key_id": key_id})
     return key
 

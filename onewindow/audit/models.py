@@ -135,3 +135,43 @@ class SigningKey(AppendOnly):
         """The SM3 digest of the public key, in groups of four: to compare it by eye."""
         digest = sm3_hex(bytes.fromhex(self.public_key))[:32]
         return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+class SecurityAction(models.TextChoices):
+    """What a security event records (docs/rules/audit.md §Z13)."""
+
+    ACCOUNT_CREATED = "account_created", _("开设账号")
+    ACCOUNT_DISABLED = "account_disabled", _("停用账号")
+    ROLE_ASSIGNED = "role_assigned", _("分配角色")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("绑定动态口令")
+    SECOND_FACTOR_RESET = "second_factor_reset", _("重置动态口令")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("更换备用恢复码")
+    SESSIONS_ENDED = "sessions_ended", _("结束全部会话")
+    LOCKOUT_LIFTED = "lockout_lifted", _("解除登录锁定")
+    SIGNING_KEY_GENERATED = "signing_key_generated", _("生成签名密钥")
+
+
+class SecurityEvent(AppendOnly):
+    """One security-relevant action on accounts or keys (docs/rules/audit.md §Z13), by whoever
+    did it (the system or security administrator, the person themselves, or a command when no
+    one is signed in). Append-only and chained: the audit administrator reads what the other two
+    administrators did, and nobody can take it back. Accounts are plain ids with their usernames
+    copied, so a record outlives the account."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    action = models.CharField(_("操作"), max_length=30, choices=SecurityAction.choices)
+    actor_id = models.BigIntegerField(_("操作人"), null=True)
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=20, blank=True)
+    target_id = models.BigIntegerField(_("对象账号"), null=True)
+    target_label = models.CharField(_("对象账号名"), max_length=150, blank=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True)
+
+    class Meta:
+        verbose_name = _("安全操作记录")
+        verbose_name_plural = _("安全操作记录")
+        indexes = [models.Index(fields=["-at", "-id"], name="audit_security_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -10,6 +10,9 @@ One list for every trail. Registering a model takes two steps, both checked by
   a view cannot be hidden afterwards.
 - ``audit.SigningKey``: the public SM2 keys that sign certificates (docs/rules/audit.md §Z12): a
   public key swapped for an attacker's would let forged certificates verify.
+- ``audit.SecurityEvent``: roles assigned, second factors reset, sessions ended, lockouts lifted,
+  keys made (docs/rules/audit.md §Z13): what the audit administrator checks the other two
+  administrators by.
 
 Not (yet) chained, each for a stated reason (docs/rules/audit.md §Z7): complaint, supervision card
 and letter and bad-review events (accountability trails; the demo reset and one supervision
@@ -22,7 +25,12 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
-CHAINED_MODELS: tuple[str, ...] = ("cases.CaseEvent", "audit.CaseAccess", "audit.SigningKey")
+CHAINED_MODELS: tuple[str, ...] = (
+    "cases.CaseEvent",
+    "audit.CaseAccess",
+    "audit.SigningKey",
+    "audit.SecurityEvent",
+)
 
 
 def chained_models() -> list[type[models.Model]]:

@@ -418,6 +418,14 @@ COLUMNS: tuple[Column, ...] = (
         workbench=True,
     ),
     # docs/rules/audit.md §Z11: the audit administrator reads every staff view of a case
+    # docs/rules/audit.md §Z13: and what the system and security administrators did
+    Column(
+        "audit:security_events",
+        _("安全操作记录"),
+        _("角色分配、动态口令、会话、登录锁定和签名密钥的全部操作"),
+        perm=Perm.AUDIT_READ,
+        workbench=True,
+    ),
     Column(
         "audit:accesses",
         _("办件查阅记录"),

@@ -365,6 +365,10 @@ class Decision(models.Model):
     # days.
     certificate_due = models.DateField(_("发证送达期限"), null=True, blank=True, db_index=True)
     at = models.DateTimeField(_("时间"))
+    # docs/rules/audit.md §Z12: the SM2 signature over the decision and its documents' hashes,
+    # and the key that made it (empty on decisions made before SM2 signing).
+    sm2_key_id = models.CharField(_("SM2 签名密钥"), max_length=40, blank=True)
+    sm2_signature = models.CharField(_("SM2 签名"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("审批决定")

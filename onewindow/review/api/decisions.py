@@ -77,6 +77,12 @@ class DecisionOutSerializer(serializers.Serializer):
     certificate_due = DueDateSerializer(
         allow_null=True, help_text="发证送达期限（准予许可后十个工作日，行政许可法第四十四条）"
     )
+    signature = serializers.ChoiceField(
+        choices=["valid", "invalid", "absent"],
+        help_text="SM2 签名核验：valid 有效；invalid 决定或其所依据的材料在签名后被改动；"
+        "absent 早于 SM2 签名作出",
+    )
+    key_id = serializers.CharField(help_text="签名密钥标识")
 
 
 class ExtensionOutSerializer(serializers.Serializer):
@@ -267,6 +273,8 @@ def summary_data(user: Any, case: Case) -> dict[str, Any]:
             "conditions": d.conditions,
             "decided_on": d.decided_on,
             "certificate_due": certificate_due(d),
+            "signature": s.decision_signature,
+            "key_id": d.sm2_key_id,
         },
         "extension_limit": s.extension_limit,
         "extensions": [extension_data(e) for e in s.extensions],

@@ -9,6 +9,7 @@ review opened without a process template falls back to the case's own department
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -21,6 +22,7 @@ from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice, NoticeKi
 from onewindow.catalog.deadlines import extension_limit
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
+from onewindow.review import signing
 from onewindow.review.models import (
     TASK_PENDING,
     Decision,
@@ -313,6 +315,14 @@ class ReviewSummary:
     @property
     def disagreeing(self) -> list[OpinionRow]:
         return [row for row in self.opinions if row.disagrees]
+
+    @cached_property
+    def decision_signature(self) -> str:
+        """docs/rules/audit.md §Z12: "valid", "invalid", "absent" (before SM2), or "" (none)."""
+        if self.decision is None:
+            return ""
+        valid = signing.sm2_valid(self.decision)
+        return "absent" if valid is None else "valid" if valid else "invalid"
 
 
 REVIEW_NOTICE_KINDS = (

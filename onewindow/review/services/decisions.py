@@ -30,6 +30,7 @@ from onewindow.cases.transitions import event_record, transition
 from onewindow.catalog.deadlines import certificate_due as certificate_due_of
 from onewindow.catalog.deadlines import extension_limit, shift, working_days_between
 from onewindow.core import clock
+from onewindow.review import signing
 from onewindow.review.errors import (
     ExtensionRefused,
     LeadOpinionMissing,
@@ -142,7 +143,7 @@ def decision_make(
     closing: dict[str, Any] = {} if grant else {"closed_at": now}
     try:
         with transaction.atomic():
-            decision = Decision.objects.create(
+            decision = Decision(
                 case=case,
                 kind=kind,
                 reasons=reasons,
@@ -154,6 +155,8 @@ def decision_make(
                 certificate_due=cert_due.date if cert_due else None,
                 at=now,
             )
+            signing.seal(decision)  # docs/rules/audit.md §Z12: SM2 over it and its documents
+            decision.save(force_insert=True)
     except IntegrityError as err:  # the OneToOne: another decision won the race
         raise ConcurrentChange(_("本办件已作出审批决定，不能重复决定。")) from err
     _decision_notice(case, decision, rows, actor, now)

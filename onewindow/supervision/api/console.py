@@ -21,11 +21,13 @@ from rest_framework.views import APIView
 
 from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm
+from onewindow.api.body import request_body
 from onewindow.api.dues import DueDateSerializer
 from onewindow.api.pagination import KeysetPagination
 from onewindow.api.schema import error_responses
 from onewindow.cases import dues
 from onewindow.cases.models import Case, CaseFlag, CaseStatus
+from onewindow.cases.services import false_commitment_record
 from onewindow.catalog.models import RiskPoint, StepKind
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
@@ -451,8 +453,53 @@ class RiskPointsView(APIView):
         return Response(RiskPointSerializer(rows, many=True).data)
 
 
+class FalseCommitmentInSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="虚假承诺的情况")
+
+
+class FalseCommitmentOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    applicant_id = serializers.IntegerField()
+    case_id = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
+class ConsoleFalseCommitmentView(SupervisorView):
+    @extend_schema(
+        operation_id="supervision_case_false_commitment",
+        summary="监察台：登记虚假承诺",
+        description="G1: record that the case's applicant made a false commitment under "
+        "告知承诺制; the applicant may no longer choose it. Supervisors only; a blank note is "
+        "a 400 and records nothing.",
+        request=FalseCommitmentInSerializer,
+        responses={201: FalseCommitmentOutSerializer, **error_responses(400, 401, 404)},
+        tags=TAGS,
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = sel.console_case_get(request, case_id=case_id)
+        body = request_body(FalseCommitmentInSerializer, request)
+        # a refusal (CaseError) is answered 400 by the API's exception handler
+        record = false_commitment_record(
+            applicant=case.applicant, case=case, note=body["note"], recorded_by=request.user
+        )
+        data = {
+            "id": record.pk,
+            "applicant_id": record.applicant_id,
+            "case_id": record.case_id,
+            "note": record.note,
+            "recorded_at": record.recorded_at,
+        }
+        return Response(FalseCommitmentOutSerializer(data).data, status=201)
+
+
 urlpatterns: list[URLPattern] = [
     path("supervision/cases/", ConsoleCasesView.as_view(), name="supervision-cases"),
+    path(
+        "supervision/cases/<id:case_id>/false-commitment/",
+        ConsoleFalseCommitmentView.as_view(),
+        name="supervision-case-false-commitment",
+    ),
     path(
         "supervision/cases/<id:case_id>/",
         ConsoleCaseView.as_view(),

@@ -101,7 +101,8 @@ def test_the_case_page_shows_the_whole_case_with_staff_names(client, tworld, cas
     assert "尚未进入部门审查" in awaiting and tworld.p.enterprise.full_name in awaiting
 
 
-def test_the_case_page_has_no_form_that_posts(client, tworld, cases):
+def test_the_case_page_has_no_form_that_changes_the_case(client, tworld, cases):
+    """Read-only: the one form posts a false-commitment record about the applicant (G1)."""
     a, _b = cases
     client.force_login(tworld.p.supervisor)
     for url in (
@@ -114,7 +115,12 @@ def test_the_case_page_has_no_form_that_posts(client, tworld, cases):
         posting = re.findall(r"<form[^>]*method=\"post\"[^>]*>", page, flags=re.IGNORECASE)
         actions = [re.search(r'action="([^"]*)"', form) for form in posting]
         targets = {m.group(1) if m else "" for m in actions}
-        assert targets <= {reverse("set_language"), reverse("accounts:logout")}, url
+        allowed = {
+            reverse("set_language"),
+            reverse("accounts:logout"),
+            reverse("supervision:console_false_commitment", args=[a.pk]),
+        }
+        assert targets <= allowed, url
 
 
 def test_a_material_file_downloads_for_the_supervisor_only(client, tworld, cases):
@@ -135,3 +141,42 @@ def test_the_hall_shows_the_console_column_to_supervisors_only(client, tworld, c
     assert reverse("supervision:console") in client.get("/").content.decode()
     client.force_login(tworld.p.approver_a)
     assert reverse("supervision:console") not in client.get("/").content.decode()
+
+
+# --- G1: false commitments, recorded on the console (docs/decisions.md §S9) -------------------
+def test_the_supervisor_records_a_false_commitment_page_and_api(client, tworld, cases):
+    from onewindow.cases.models import FalseCommitmentRecord
+
+    a, b = cases
+    client.force_login(tworld.p.supervisor)
+    url = reverse("supervision:console_false_commitment", args=[a.pk])
+    blank = client.post(url, {"note": "  "})
+    assert blank.status_code == 302 and not FalseCommitmentRecord.objects.exists()
+    assert "请说明虚假承诺的情况" in client.get(blank["Location"]).content.decode()
+    client.post(url, {"note": "承诺的经营场所不存在"})
+    record = FalseCommitmentRecord.objects.get()
+    assert (record.applicant, record.case, record.recorded_by) == (
+        a.applicant,
+        a,
+        tworld.p.supervisor,
+    )
+    page = client.get(reverse("supervision:console_case", args=[a.pk])).content.decode()
+    assert "承诺的经营场所不存在" in page
+    api = f"/api/v1/supervision/cases/{b.pk}/false-commitment/"
+    bad = client.post(api, {"note": ""}, content_type="application/json")
+    assert bad.status_code == 400
+    made = client.post(api, {"note": "虚构资质"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["case_id"] == b.pk
+
+
+@pytest.mark.parametrize("name", ["approver_a", "admin", "auditor", "applicant"])
+def test_nobody_else_records_one_on_the_console(client, tworld, cases, name):
+    from onewindow.cases.models import FalseCommitmentRecord
+
+    a, _b = cases
+    client.force_login(tworld.p.get(name))
+    url = reverse("supervision:console_false_commitment", args=[a.pk])
+    assert client.post(url, {"note": "x"}).status_code == 404
+    api = f"/api/v1/supervision/cases/{a.pk}/false-commitment/"
+    assert client.post(api, {"note": "x"}, content_type="application/json").status_code == 404
+    assert not FalseCommitmentRecord.objects.exists()

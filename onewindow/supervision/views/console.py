@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.accounts.roles import Perm, role_label
 from onewindow.accounts.selectors import require_perm
+from onewindow.cases.errors import CaseError
 from onewindow.cases.models import CaseStatus
 from onewindow.cases.selectors import due_state
+from onewindow.cases.services import false_commitment_record
 from onewindow.cases.views.intake import fee_context
 from onewindow.catalog.risks import risk_points_register
 from onewindow.core import clock
@@ -120,6 +124,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "tasks": sel.case_tasks(case),
             "flags": sel.case_flags(case),
             "cards": cards_by_case([case.pk]).get(case.pk, []),
+            "false_commitments": case.applicant.false_commitments.order_by("-recorded_at"),
             "events": [
                 (
                     event,
@@ -204,8 +209,34 @@ def risks(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def case_false_commitment(request: HttpRequest, case_id: int) -> HttpResponse:
+    """G1: the supervisor records that the case's applicant made a false commitment (告知承诺制);
+    from then on the applicant may not choose the commitment route. Before 三员分立 this was only
+    possible in the Django admin for a supervising superuser (docs/decisions.md §S9)."""
+    case = sel.console_case_get(request, case_id=case_id)
+    try:
+        false_commitment_record(
+            applicant=case.applicant,
+            case=case,
+            note=request.POST.get("note", "")[:2000],
+            recorded_by=request.user,
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记虚假承诺记录；该申请人今后不能再选择告知承诺制。"))
+    return redirect("supervision:console_case", case_id=case.pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("supervision/cases/", console, name="console"),
+    path(
+        "supervision/cases/<id:case_id>/false-commitment/",
+        case_false_commitment,
+        name="console_false_commitment",
+    ),
     path("supervision/cases/<id:case_id>/", case_detail, name="console_case"),
     path(
         "supervision/cases/<id:case_id>/files/<id:file_id>/",
