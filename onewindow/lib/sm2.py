@@ -37,9 +37,18 @@ def public_key_of(private_hex: str) -> str:
     return str(sm2.CryptSM2(private_key="", public_key="")._kg(int(private_hex, 16), CURVE["g"]))
 
 
+def _crypt(private_hex: str, public_hex: str) -> sm2.CryptSM2:
+    """gmssl's signer with the public key as given: its constructor drops a "04" prefix with
+    ``lstrip("04")``, which also eats any leading 0 and 4 digits of the key itself (one key in
+    eight), after which nothing it signed verifies."""
+    crypt = sm2.CryptSM2(private_key=private_hex, public_key="")
+    crypt.public_key = public_hex
+    return crypt
+
+
 def sign(private_hex: str, public_hex: str, data: bytes) -> str:
     """The SM3withSM2 signature of ``data``."""
-    signer = sm2.CryptSM2(private_key=private_hex, public_key=public_hex)
+    signer = _crypt(private_hex, public_hex)
     while True:
         signature = signer.sign_with_sm3(data, f"{_random_scalar():064x}")
         if signature:
@@ -54,8 +63,6 @@ def verify(public_hex: str, data: bytes, signature: str) -> bool:
     if not (0 < r < N and 0 < s < N):
         return False
     try:
-        return bool(
-            sm2.CryptSM2(private_key="", public_key=public_hex).verify_with_sm3(signature, data)
-        )
+        return bool(_crypt("", public_hex).verify_with_sm3(signature, data))
     except (ValueError, ZeroDivisionError, TypeError):
         return False

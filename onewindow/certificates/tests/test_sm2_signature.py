@@ -42,6 +42,22 @@ def test_sm2_signs_and_verifies_and_refuses_anything_else() -> None:
     assert again != sm2.sign(private, public, b"same") and sm2.verify(public, b"same", again)
 
 
+def test_a_public_key_starting_with_04_signs_and_verifies() -> None:
+    """gmssl's constructor takes a key starting with "04" for a prefixed point and strips it with
+    lstrip("04"), eating every leading 0 and 4 digit: one key in 256 signed what it could never
+    verify (a demo test failed on one in CI). ``lib.sm2`` hands gmssl the key untouched."""
+    found = 0
+    for _ in range(6000):
+        private, public = sm2.keypair_generate()
+        if public.startswith("04"):
+            for data in (b"decision", "许可".encode()):
+                assert sm2.verify(public, data, sm2.sign(private, public, data)), public[:8]
+            found += 1
+            if found == 2:
+                break
+    assert found == 2
+
+
 def test_an_issued_certificate_carries_an_sm2_signature_and_its_key(certificate, settings):
     assert certificate.sm2_key_id and len(certificate.sm2_signature) == 128
     key = SigningKey.objects.get(key_id=certificate.sm2_key_id)
