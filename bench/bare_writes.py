@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from onewindow.core.personal_data import blind_index, decrypt, encrypt
+
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
     from django.urls import URLPattern
@@ -64,7 +66,7 @@ def token_user(cursor: CursorWrapper, request: HttpRequest) -> tuple[int, str, s
         [key],
     )
     row = cursor.fetchone()
-    return (int(row[0]), str(row[1]), str(row[2])) if row else None
+    return (int(row[0]), str(row[1]), decrypt(str(row[2]))) if row else None
 
 
 def _event(
@@ -98,15 +100,18 @@ def _outbox(
 ) -> list[int]:
     """The email and SMS rows of one event; their delivery runs after commit."""
     user_id, email, phone = user
+    # the recipient is sealed and blind-indexed, as the real path does (docs/rules/privacy.md §P1)
     cursor.execute(
-        "INSERT INTO notifications_outboxmessage (channel, recipient, user_id, subject, body, "
-        "case_id, event_id, status, attempts, next_attempt_at, claim, backend, last_error, "
-        "created_at, sent_at) VALUES "
-        "('email', %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL), "
-        "('sms', %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL) RETURNING id",
+        "INSERT INTO notifications_outboxmessage (channel, recipient, recipient_index, user_id, "
+        "subject, body, case_id, event_id, status, attempts, next_attempt_at, claim, backend, "
+        "last_error, created_at, sent_at) VALUES "
+        "('email', %s, %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL), "
+        "('sms', %s, %s, %s, %s, '', %s, %s, 'pending', 0, %s, '', '', '', %s, NULL) RETURNING id",
         [
-            *(email, user_id, subject, case_id, event_id, _ts(at), _ts(at)),
-            *(phone, user_id, subject, case_id, event_id, _ts(at), _ts(at)),
+            *(encrypt(email), blind_index("recipient", email), user_id, subject),
+            *(case_id, event_id, _ts(at), _ts(at)),
+            *(encrypt(phone), blind_index("recipient", phone), user_id, subject),
+            *(case_id, event_id, _ts(at), _ts(at)),
         ],
     )
     ids = [int(row[0]) for row in cursor.fetchall()]
@@ -293,7 +298,7 @@ def accept(cursor: CursorWrapper, user: tuple[int, str, str], case_id: int) -> b
         )
         cursor.execute("SELECT email, phone FROM accounts_user WHERE id = %s", [case["applicant"]])
         email, phone = cursor.fetchone()
-        applicant = (int(case["applicant"]), str(email), str(phone))
+        applicant = (int(case["applicant"]), str(email), decrypt(str(phone)))
         _outbox(cursor, case_id, event, applicant, f"办件 {case['number']}：已受理", now)
         cursor.execute(
             "INSERT INTO review_task (case_id, branch_id, department_id, is_lead, status, steps, "

@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from onewindow.backup import cli as backup_cli
     from onewindow.calendars import cli as calendar_cli
     from onewindow.demo import cli as demo_cli
+    from onewindow.privacy import cli as privacy_cli
     from onewindow.stats import cli as stats_cli
     from onewindow.supervision import cli as supervision_cli
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats_cli.add_parser(sub)
     audit_cli.add_parser(sub)
     backup_cli.add_parsers(sub)
+    privacy_cli.add_parser(sub)
     stats_cli.add_integrity_parser(sub)
     env_parser = sub.add_parser("env", help="list the environment variables OneWindow reads")
     env_parser.set_defaults(func=_print_env)

@@ -228,6 +228,19 @@ VARIABLES: list[Variable] = [
         "only (docs/rules/audit.md §Z12). Not in backups: keep a copy apart.",
     ),
     Variable(
+        "DATA_KEY_DIR",
+        "<data dir>/keys",
+        "The SM4 keys that seal identity numbers, phone numbers, addresses and application forms, "
+        "and the blind-index key (docs/rules/privacy.md §P3). Without them that data is "
+        "unreadable: keep a copy apart from the backups.",
+    ),
+    Variable(
+        "PERSONAL_DATA_RETENTION_YEARS",
+        "30",
+        "Years after a case closes (and its certificates lapse) before the retention job "
+        "anonymises its personal data (docs/rules/privacy.md §P5).",
+    ),
+    Variable(
         "NUM_PROXIES",
         "0",
         "Reverse proxies in front of OneWindow; X-Forwarded-For is trusted only through them.",

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "onewindow.appointments",
     "onewindow.delegation",
     "onewindow.queue",
+    "onewindow.privacy",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +184,9 @@ if IS_SQLITE:
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000;"
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; "
+            # docs/rules/privacy.md §P1: rewritten personal values do not linger in free pages
+            "PRAGMA secure_delete=ON;"
         ),
     }
     _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
@@ -302,6 +305,12 @@ MEDIA_ROOT = DATA_DIR / "files"
 SIGNING_KEY_DIR = Path(
     env_str("SIGNING_KEY_DIR", str(DATA_DIR / "keys"))
 )  # never served directly: downloads go through access-checked views
+# docs/rules/privacy.md §P3: the SM4 keys that seal personal data and the blind-index key, files
+# outside the database (keep a copy apart from the backups: without them the data is unreadable).
+DATA_KEY_DIR = Path(env_str("DATA_KEY_DIR", str(DATA_DIR / "keys")))
+# docs/rules/privacy.md §P5: a closed case's personal data is anonymised this many years after it
+# closed (and once no certificate of it is still in force).
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 30)
 # docs/operations.md §W5: in production (STATIC_MANIFEST=true) every static file's name carries
 # a hash of its content, so nginx may let browsers keep it for a year; `onewindow migrate`
 # collects them and `onewindow web` refuses to start without the manifest. The default keeps

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("onewindow.delegation.urls")),
     path("", include("onewindow.queue.urls")),
     path("", include("onewindow.audit.urls")),
+    path("", include("onewindow.privacy.urls")),
     path("", include("onewindow.portal.urls")),
 ]
 

@@ -16,17 +16,21 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.utils import reset
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
+from onewindow.accounts.models import person_username
 from onewindow.accounts.selectors import user_find_for_login
 from onewindow.accounts.signals import security_event_send
+from onewindow.accounts.validators import mobile_clean
 from onewindow.core import clock
 from onewindow.core.errors import error_body
-from onewindow.lib.idnumbers import check_citizen_id, mask_id_number
+from onewindow.core.personal_data import blind_index
+from onewindow.lib.idnumbers import check_citizen_id, mask_id_number, normalise
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,18 @@ def login_name(request: HttpRequest | None, credentials: dict[str, Any] | None) 
     if not typed:
         return None
     user = user_find_for_login(str(typed))
-    return user.username if user is not None else str(typed).strip()[:255]
+    if user is not None:
+        return user.username
+    # An unknown name is recorded as typed, except a number that would put someone's ID or
+    # mobile number in clear in the attempt tables (docs/rules/privacy.md §P2).
+    typed = str(typed).strip()[:255]
+    number = normalise(typed)
+    if check_citizen_id(number).ok:
+        return person_username(number)
+    try:
+        return "tel-" + blind_index("phone", mobile_clean(typed))[:24]
+    except ValidationError:
+        return typed
 
 
 def lockout_lift(*, username: str = "", ip: str = "", actor: Any = None) -> int:

@@ -17,6 +17,12 @@ from onewindow.accounts.roles import (
     Role,
     has_perm,
 )
+from onewindow.core.personal_data import (
+    BlindIndexField,
+    SealedCharField,
+    blind_index,
+    blind_update_fields,
+)
 
 
 class ApplicantKind(models.TextChoices):
@@ -44,9 +50,10 @@ class User(AbstractUser):
     applicant_kind = models.CharField(
         _("申请人类型"), max_length=20, choices=ApplicantKind.choices, blank=True
     )
-    # GB 11643 citizen ID number, checked per docs/rules/identity.md §F1; unique among users who
-    # have one.
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    # GB 11643 citizen ID number, checked per docs/rules/identity.md §F1; sealed with SM4 and
+    # found and kept unique through its blind index (docs/rules/privacy.md §P1, §P2).
+    id_number = SealedCharField(_("身份证号"), max_length=18, blank=True)
+    id_number_index = BlindIndexField(source="id_number", kind="id")
     # GB 32100 unified social credit code, checked per docs/rules/identity.md §F2.
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     # F2: a few real codes fail their own check digit. The applicant confirms it matches the
@@ -63,7 +70,8 @@ class User(AbstractUser):
         related_name="+",
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = SealedCharField(_("手机号码"), max_length=20, blank=True)
+    phone_index = BlindIndexField(source="phone", kind="phone", db_index=True)
     department = models.ForeignKey(
         "catalog.Department",
         verbose_name=_("所属部门"),
@@ -98,8 +106,8 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~Q(id_number=""),
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
                 name="user_id_number_unique",
                 violation_error_message=_("该身份证号已注册。"),
             ),
@@ -134,6 +142,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if "update_fields" in kwargs:
+            kwargs["update_fields"] = blind_update_fields(User, kwargs["update_fields"])
+        super().save(*args, **kwargs)
+
     @property
     def credit_code_pending(self) -> bool:
         """The credit code failed its check digit and staff have not confirmed it yet."""
@@ -145,3 +158,22 @@ class User(AbstractUser):
 
     def can(self, perm: Perm) -> bool:
         return has_perm(self, perm)
+
+
+def identity_q(field: str, number: str) -> Q:
+    """Users whose ``id_number`` (through its blind index, docs/rules/privacy.md §P2) or
+    ``credit_code`` is ``number`` (already normalised); nobody for an empty number."""
+    if not number:
+        return Q(pk__in=[])
+    if field == "id_number":
+        return Q(id_number_index=blind_index("id", number))
+    if field == "phone":
+        return Q(phone_index=blind_index("phone", number))
+    return Q(**{field: number})
+
+
+def person_username(number: str) -> str:
+    """A natural person's login name: not the ID number itself, which would then sit in clear in
+    every table that names an account (docs/rules/privacy.md §P2). They sign in with the number,
+    found through its blind index (``selectors.user_find_for_login``)."""
+    return "id-" + blind_index("id", number)[:24]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from rest_framework.request import Request
 
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, identity_q
 from onewindow.accounts.roles import DEPARTMENT_ROLES, Perm, Role, has_perm
 from onewindow.accounts.validators import mobile_clean
 from onewindow.core.access import deny
@@ -94,7 +94,9 @@ def user_find_for_login(identifier: str) -> User | None:
         return user
     applicants = User.objects.filter(role=Role.APPLICANT)
     number = normalise(identifier)
-    by_number = applicants.filter(Q(id_number=number) | Q(credit_code=number)).first()
+    by_number = applicants.filter(
+        identity_q("id_number", number) | identity_q("credit_code", number)
+    ).first()
     if by_number is not None:
         return by_number
     return _only_applicant_with_phone(applicants, identifier)
@@ -105,7 +107,7 @@ def _only_applicant_with_phone(applicants: QuerySet[User], identifier: str) -> U
         phone = mobile_clean(identifier)
     except ValidationError:
         return None
-    matches = list(applicants.filter(phone=phone)[:2])
+    matches = list(applicants.filter(identity_q("phone", phone))[:2])
     return matches[0] if len(matches) == 1 else None
 
 
@@ -123,7 +125,9 @@ def walk_in_record_find(*, field: str, number: str) -> User | None:
     """
     if field not in ("id_number", "credit_code") or not number:
         return None
-    record = User.objects.filter(role=Role.APPLICANT, is_active=True, **{field: number}).first()
+    record = User.objects.filter(
+        identity_q(field, number), role=Role.APPLICANT, is_active=True
+    ).first()
     if record is None or record.has_usable_password() or record.last_login is not None:
         return None
     return record

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, person_username
 from onewindow.accounts.roles import (
     ADMIN_SITE_ROLES,
     ADMINISTRATOR_ROLES,
@@ -101,7 +101,7 @@ def applicant_register_person(
             password=password,
         )
     user = User(
-        username=number or "",
+        username=person_username(number or ""),
         role=Role.APPLICANT,
         applicant_kind=ApplicantKind.PERSON,
         full_name=name or "",
@@ -238,7 +238,7 @@ def _walk_in_claim(
         errors.add(field, ValidationError(str(WALK_IN_MISMATCH[field]), code="walk_in_mismatch"))
     errors.check("password", password_check, password, user)
     errors.raise_if_any()
-    user.username = getattr(user, field)
+    user.username = person_username(user.id_number) if field == "id_number" else user.credit_code
     user.phone = given.phone or user.phone
     user.email = email or ""
     user.set_password(password)

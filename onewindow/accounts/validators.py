@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, identity_q
 from onewindow.core import clock
 from onewindow.lib.idnumbers import (
     CREDIT_MESSAGES,
@@ -36,7 +36,7 @@ def citizen_id_clean(value: str) -> str:
 
 
 def citizen_id_available(number: str) -> None:
-    if User.objects.filter(id_number=number).exists():
+    if User.objects.filter(identity_q("id_number", number)).exists():
         raise ValidationError(_("该身份证号已注册。"), code="id_number_taken")
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("onewindow.accounts.api")),
     path("", include("onewindow.accounts.security_api")),
     path("", include("onewindow.audit.api")),
+    path("", include("onewindow.privacy.api")),
     path("", include("onewindow.calendars.api")),
     path("", include("onewindow.catalog.api")),
     path("", include("onewindow.lists.api")),

@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_data import SealedCharField
+
 DEFAULT_SLOT_MINUTES = 30
 DEFAULT_CAPACITY = 3
 
@@ -181,7 +183,9 @@ class Appointment(models.Model):
     priority = models.CharField(
         _("优先"), max_length=12, choices=Priority.choices, default=Priority.NONE, blank=True
     )
-    priority_proof = models.CharField(_("证件号（残疾人证）"), max_length=40, blank=True)
+    priority_proof = SealedCharField(
+        _("证件号（残疾人证）"), max_length=40, blank=True
+    )  # docs/rules/privacy.md §P1
     status = models.CharField(
         _("状态"),
         max_length=12,
@@ -244,12 +248,14 @@ class ServiceRequest(models.Model):
     )
     day = models.DateField(_("服务日期"))
     start = models.TimeField(_("开始时间"), null=True, blank=True)
-    address = models.CharField(_("上门地址"), max_length=200, blank=True)
+    address = SealedCharField(_("上门地址"), max_length=200, blank=True)
     reason = models.TextField(_("事由"), blank=True)
     priority = models.CharField(
         _("优先"), max_length=12, choices=Priority.choices, default=Priority.NONE, blank=True
     )
-    priority_proof = models.CharField(_("证件号（残疾人证）"), max_length=40, blank=True)
+    priority_proof = SealedCharField(
+        _("证件号（残疾人证）"), max_length=40, blank=True
+    )  # docs/rules/privacy.md §P1
     status = models.CharField(
         _("状态"),
         max_length=12,

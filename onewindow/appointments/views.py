@@ -18,7 +18,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, identity_q
 from onewindow.accounts.roles import STAFF_ROLES, Perm, Role, has_perm
 from onewindow.accounts.selectors import require_perm
 from onewindow.appointments import selectors, services
@@ -307,7 +307,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     if user.role in STAFF_ROLES:
         id_number = data.get("applicant_id_number", "").strip().upper()
         applicant = (
-            User.objects.filter(role=Role.APPLICANT, id_number=id_number).first()
+            User.objects.filter(identity_q("id_number", id_number), role=Role.APPLICANT).first()
             if id_number
             else None
         )

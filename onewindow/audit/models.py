@@ -61,6 +61,8 @@ class AccessKind(models.TextChoices):
     CASE = "case", _("查看办件")
     FILE = "file", _("查看申请材料")
     DOCUMENT = "document", _("查看文书")
+    # docs/rules/privacy.md §P4: a full identity number, phone or address shown to staff
+    PERSONAL = "personal", _("查看完整个人信息")
 
 
 class CaseAccess(AppendOnly):
@@ -149,6 +151,9 @@ class SecurityAction(models.TextChoices):
     SESSIONS_ENDED = "sessions_ended", _("结束全部会话")
     LOCKOUT_LIFTED = "lockout_lifted", _("解除登录锁定")
     SIGNING_KEY_GENERATED = "signing_key_generated", _("生成签名密钥")
+    # docs/rules/privacy.md §P3, §P5
+    DATA_KEY_ROTATED = "data_key_rotated", _("轮换个人信息加密密钥")
+    RETENTION_RUN = "retention_run", _("执行个人信息到期匿名化")
 
 
 class SecurityEvent(AppendOnly):

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop as _
+
 from onewindow.accounts.roles import DEPARTMENT_ROLES
 from onewindow.accounts.selectors import staff_in_department
+from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import mandate_covers
 from onewindow.core import clock
@@ -35,3 +38,15 @@ def identity_visible(user: Any, case: Case) -> bool:
         today=clock.today(),
         case=case,
     )
+
+
+def identity_shown(request: Any, case: Case) -> bool:
+    """``identity_visible`` for the requesting user, recording that a staff member was shown the
+    applicant's full identity number, phone or address (docs/rules/privacy.md §P4; an applicant
+    or agent reading their own case is not recorded, as for every view)."""
+    visible = identity_visible(request.user, case)
+    if visible:
+        case_access_record(
+            request, case, kind=AccessKind.PERSONAL, detail=_("完整证件号码和联系方式")
+        )
+    return visible

@@ -14,6 +14,7 @@ from onewindow.audit.append_only import AppendOnly
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.catalog.models import ItemVersion, PublishedVersionError, VersionStatus
 from onewindow.core import clock
+from onewindow.core.personal_data import SealedJSONField
 from onewindow.core.statemachine import Machine, lifecycle
 
 
@@ -158,7 +159,8 @@ class Case(models.Model):
         default=CaseStatus.DRAFT,
         db_index=True,
     )
-    form_data = models.JSONField(_("申请表内容"), default=dict, blank=True)
+    # names, numbers, addresses: the whole form is sealed (docs/rules/privacy.md §P1)
+    form_data = SealedJSONField(_("申请表内容"), default=dict, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("优先级"), choices=CasePriority.choices, default=CasePriority.NORMAL, db_index=True
     )

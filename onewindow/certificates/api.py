@@ -38,7 +38,7 @@ from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
 from onewindow.cases.errors import CaseError
-from onewindow.cases.identity import identity_visible
+from onewindow.cases.identity import identity_shown
 from onewindow.cases.models import Case, CaseStatus
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.certificates import selectors, services
@@ -404,7 +404,7 @@ class CaseResultView(APIView):
     def detail(self, case_id: int, code: int = status.HTTP_200_OK) -> Response:
         request = self.request
         case = selectors.case_get_for_result(request, case_id=case_id)
-        context = {"identity_visible": identity_visible(request.user, case)}
+        context = {"identity_visible": identity_shown(request, case)}
         data = CaseResultSerializer(case_result(case, request), context=context).data
         return Response(data, status=code)
 
@@ -442,7 +442,7 @@ class CertificatePdfView(CaseResultView):
         case = selectors.case_get_for_result(request, case_id=case_id)
         with suppress(CaseError):
             services.certificate_download_record(case=case, actor=request.user)
-        visible = identity_visible(request.user, case)
+        visible = identity_shown(request, case)
         return certificate_response(
             certificate, cast(HttpRequest, request), identity_visible=visible
         )

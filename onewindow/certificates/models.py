@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_data import SealedCharField
+
 
 class CertificateStatus(models.TextChoices):
     """A licence's lifecycle (ALL Arts. 8, 69, 70; docs/rules/licensing.md §B6)."""
@@ -39,7 +41,8 @@ class Certificate(models.Model):
     token = models.CharField(max_length=32, unique=True)
     title = models.CharField(_("证照名称"), max_length=200)
     holder_name = models.CharField(_("持证人"), max_length=200)
-    holder_id_number = models.CharField(_("持证人证件号码"), max_length=30)
+    # docs/rules/privacy.md §P1: sealed with SM4, like every personal value below
+    holder_id_number = SealedCharField(_("持证人证件号码"), max_length=30)
     item_code = models.CharField(_("事项编码"), max_length=40)
     item_name = models.CharField(_("事项名称"), max_length=200)
     # The item's kind when issued (catalog.ItemType): the wording follows it (a filing
@@ -165,10 +168,10 @@ class Delivery(models.Model):
     )
     # Window pickup: who collected it, checked against their identity document.
     receiver_name = models.CharField(_("领取人"), max_length=100, blank=True)
-    receiver_id_number = models.CharField(_("领取人证件号码"), max_length=30, blank=True)
+    receiver_id_number = SealedCharField(_("领取人证件号码"), max_length=30, blank=True)
     # Express post.
-    address = models.CharField(_("邮寄地址"), max_length=300, blank=True)
-    recipient_phone = models.CharField(_("收件电话"), max_length=30, blank=True)
+    address = SealedCharField(_("邮寄地址"), max_length=300, blank=True)
+    recipient_phone = SealedCharField(_("收件电话"), max_length=30, blank=True)
     carrier = models.CharField(_("快递公司"), max_length=50, blank=True)
     tracking_number = models.CharField(_("运单号"), max_length=50, blank=True)
     sent_at = models.DateTimeField(_("寄出时间"), null=True, blank=True)

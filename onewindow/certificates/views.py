@@ -23,7 +23,7 @@ from onewindow.accounts.roles import Perm
 from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.cases.errors import CaseError, ConcurrentChange
-from onewindow.cases.identity import identity_visible
+from onewindow.cases.identity import identity_shown
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import due_state
 from onewindow.certificates import selectors, services
@@ -116,7 +116,7 @@ def _render_case(
         "case": case,
         "certificate": certificate,
         "verification": selectors.verify(certificate) if certificate else None,
-        "identity_visible": identity_visible(user, case),
+        "identity_visible": identity_shown(request, case),
         "verify_url": verify_url(certificate, request) if certificate else "",
         "delivery": delivery,
         "methods": [DeliveryMethodChoice(m) for m in methods],
@@ -167,7 +167,7 @@ def certificate_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     # Somebody completing the case at the same moment: the download is still served.
     with contextlib.suppress(CaseError):
         services.certificate_download_record(case=case, actor=request.user)
-    visible = identity_visible(request.user, case)
+    visible = identity_shown(request, case)
     # docs/rules/audit.md §Z11 (staff only)
     detail = f"{certificate.title} {certificate.serial}"
     case_access_record(request, case, kind=AccessKind.DOCUMENT, detail=detail)

@@ -249,3 +249,21 @@ def mask_id_number(number: str) -> str:
     if len(number) <= 8:
         return number[:1] + "*" * max(0, len(number) - 1)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number shown to readers who need not dial it (docs/rules/privacy.md §P4): the
+    first three and last four digits, ``13812345678`` → ``138****5678``."""
+    phone = phone or ""
+    if len(phone) <= 7:
+        return phone[:1] + "*" * max(0, len(phone) - 1)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_address(address: str) -> str:
+    """An address shown to readers who need not visit it (docs/rules/privacy.md §P4): the first
+    six characters (city and district), the rest starred (at most six stars)."""
+    address = address or ""
+    if len(address) <= 6:
+        return address[:2] + "*" * max(0, len(address) - 2)
+    return address[:6] + "*" * min(6, len(address) - 6)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_data import BlindIndexField, SealedCharField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
@@ -23,7 +25,9 @@ class OutboxMessage(models.Model):
     """One email or SMS to one recipient; the row is the record of what was said and when."""
 
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
-    recipient = models.CharField(_("接收地址"), max_length=254)  # email address or mobile number
+    # an email address or a mobile number, sealed (docs/rules/privacy.md §P1)
+    recipient = SealedCharField(_("接收地址"), max_length=254)
+    recipient_index = BlindIndexField(source="recipient", kind="recipient")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接收人"),
@@ -34,6 +38,8 @@ class OutboxMessage(models.Model):
     )
     subject = models.CharField(_("标题"), max_length=200)
     # Empty until the first delivery attempt composes it from ``event`` (see services.py).
+    # Not sealed: the supervision digest appends to it in SQL. Texts name no identity number,
+    # phone or full address (a delivery's address is masked: docs/rules/privacy.md §P4).
     body = models.TextField(_("正文"), blank=True)
     case = models.ForeignKey(
         "cases.Case",

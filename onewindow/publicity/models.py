@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_data import SealedCharField
+
 TITLE_MAX = 200
 BODY_MAX = 20_000
 OBJECTION_MAX = 2_000
@@ -208,7 +210,9 @@ class Objection(models.Model):
     )
     objector_name = models.CharField(_("异议人姓名"), max_length=200)
     text = models.TextField(_("异议内容"), max_length=OBJECTION_MAX)
-    contact = models.CharField(_("联系方式"), max_length=CONTACT_MAX, blank=True)
+    contact = SealedCharField(
+        _("联系方式"), max_length=CONTACT_MAX, blank=True
+    )  # docs/rules/privacy.md §P1
     status = models.CharField(
         _("状态"),
         max_length=10,

@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.personal_data import SealedCharField
+
 TITLE_MAX = 100
 BODY_MAX = 20_000
 DESCRIPTION_MAX = 2_000
@@ -92,7 +94,9 @@ class ErrorReport(models.Model):
 
     page_url = models.CharField(_("出错页面"), max_length=PAGE_URL_MAX)
     description = models.TextField(_("问题描述"), max_length=DESCRIPTION_MAX)
-    contact = models.CharField(_("联系方式"), max_length=CONTACT_MAX, blank=True)
+    contact = SealedCharField(
+        _("联系方式"), max_length=CONTACT_MAX, blank=True
+    )  # docs/rules/privacy.md §P1
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交用户"),

@@ -126,7 +126,9 @@ def duplicate_cards() -> Finding | None:
 def duplicate_notifications() -> Finding | None:
     # One message per event, recipient and channel: an event's subscribers queue each message once.
     rows = _duplicates(
-        OutboxMessage.objects.exclude(event=None), ["event_id", "recipient", "channel"]
+        # the recipient is sealed: its blind index tells equal ones apart (docs/rules/privacy.md §P2)
+        OutboxMessage.objects.exclude(event=None),
+        ["event_id", "recipient_index", "channel"],
     )
     return _finding(
         "notification_duplicate", _("同一办件记录对同一接收人、同一渠道的通知重复"), rows

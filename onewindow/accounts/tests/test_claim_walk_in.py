@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from onewindow.accounts import services
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, identity_q, person_username
 from onewindow.cases import services as case_services
 from onewindow.cases.models import Case
 from onewindow.cases.services import WalkInApplicant
@@ -89,10 +89,10 @@ def test_a_walk_in_applicant_claims_the_record_and_keeps_the_case() -> None:
     assert not record.has_usable_password()
     client, html = register_page()
     assert html == ""  # redirected: signed in
-    assert User.objects.filter(id_number=ID_NUMBER).count() == 1
+    assert User.objects.filter(identity_q("id_number", ID_NUMBER)).count() == 1
     record.refresh_from_db()
     assert record.has_usable_password() and record.email == "wxm@example.com"
-    assert record.username == ID_NUMBER
+    assert record.username == person_username(ID_NUMBER)
     assert authenticate(username=ID_NUMBER, password=PASSWORD) == record
     assert list(Case.objects.filter(applicant=record)) == [case]
     assert str(case.number) in client.get("/my/cases/").content.decode()

@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from onewindow.accounts import services
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, person_username
 from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.testing import PASSWORD, Personas, otp_code
 
@@ -78,7 +78,7 @@ def test_a_person_registers_and_is_signed_in() -> None:
     assert response.status_code == 302
     assert response["Location"] == "/"
     user = User.objects.get()
-    assert user.username == "11010519491231002X"
+    assert user.username == person_username("11010519491231002X")
     assert signed_in_user(client) == user.username
     assert "注册成功，您已登录。" in page(client.get("/"))
 

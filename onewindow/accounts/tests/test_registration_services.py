@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from onewindow.accounts import services
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, person_username
 from onewindow.accounts.roles import Role
 from onewindow.lib.idnumbers import make_citizen_id, make_credit_code
 
@@ -50,7 +50,7 @@ def errors_of(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]
 # --- persons ----------------------------------------------------------------------------------
 def test_a_person_registers_with_the_id_number_as_login_name() -> None:
     user = person(id_number="11010519491231002x", email=" zhang@example.cn ")
-    assert user.username == ID_NUMBER
+    assert user.username == person_username(ID_NUMBER)
     assert user.id_number == ID_NUMBER
     assert user.role == Role.APPLICANT
     assert user.applicant_kind == ApplicantKind.PERSON

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, identity_q
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.audit.access import AccessKind, case_access_record
 from onewindow.calendars.selectors import get_calendar
@@ -480,4 +480,6 @@ def applicant_find(*, kind: str, number: str) -> User | None:
     if not number or len(number) > 18 or not (number.isascii() and number.isalnum()):
         return None  # no ID number or credit code looks like this (and NUL breaks PostgreSQL)
     field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
-    return User.objects.filter(role__in=(Role.APPLICANT, Role.AGENT), **{field: number}).first()
+    return User.objects.filter(
+        identity_q(field, number), role__in=(Role.APPLICANT, Role.AGENT)
+    ).first()

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, identity_q
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.cases import mandate_scopes
 from onewindow.cases.models import Case, CaseStatus, Mandate, MandateChannel
@@ -21,6 +21,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.core import clock
 from onewindow.core.access import deny
+from onewindow.core.personal_data import blind_index
 from onewindow.lib.idnumbers import normalise
 
 # --- mandates (代办委托, docs/product.md §C8) --------------------------------------------------------
@@ -150,7 +151,9 @@ def mandates_of_principal_at_window(user: Any, number: str) -> QuerySet[Mandate]
     text = normalise(number)
     if not text or len(text) > 18 or not (text.isascii() and text.isalnum()):
         return Mandate.objects.none()
-    principal = Q(applicant__id_number=text) | Q(applicant__credit_code=text)
+    principal = Q(applicant__id_number_index=blind_index("id", text)) | Q(
+        applicant__credit_code=text
+    )
     return _mandates().filter(principal, applicant__role=Role.APPLICANT)
 
 
@@ -276,7 +279,7 @@ def agent_find(identifier: str) -> User | None:
     by_name = agents.filter(username=identifier.strip()).first()
     if by_name is not None:
         return by_name
-    by_phone = list(agents.filter(phone=phone)[:2]) if phone else []
+    by_phone = list(agents.filter(identity_q("phone", phone))[:2]) if phone else []
     return by_phone[0] if len(by_phone) == 1 else None
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, identity_q, person_username
 from onewindow.accounts.roles import Perm, Role, has_perm
 from onewindow.accounts.validators import citizen_id_clean, credit_code_clean, mobile_clean
 from onewindow.cases.errors import CaseError, ConcurrentChange
@@ -75,7 +75,7 @@ def _field_clean(field: str, fn: Any, value: str, **kwargs: Any) -> Any:
 
 def _identity_holder(kind: str, number: str) -> User | None:
     field = "id_number" if kind == ApplicantKind.PERSON else "credit_code"
-    holder = User.objects.filter(**{field: number}).first()
+    holder = User.objects.filter(identity_q(field, number)).first()
     if holder is not None and holder.role not in (Role.APPLICANT, Role.AGENT):
         raise ValidationError({field: _("该证件号码属于工作人员账号，不能作为申请人办件。")})
     return holder
@@ -112,7 +112,7 @@ def _applicant_record_create(data: WalkInApplicant, number: str, check_failed: b
         raise ValidationError(errors)
     person = data.kind == ApplicantKind.PERSON
     user = User(
-        username=number,
+        username=person_username(number) if person else number,
         role=Role.APPLICANT,
         applicant_kind=data.kind,
         full_name=name,

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from onewindow.accounts.models import ApplicantKind, User
+from onewindow.accounts.models import ApplicantKind, User, identity_q
 from onewindow.accounts.roles import Role
 from onewindow.cases.models import Case, CaseStatus, Channel, StoredFile
 from onewindow.cases.tests.conftest import PDF_BYTES, World, make_version
@@ -180,7 +180,7 @@ def test_missing_core_material_is_refused_and_no_file_is_left(clerk_client, worl
     assert "以下必需材料尚未上传：食品经营许可申请书" in response.content.decode()
     assert Case.objects.count() == 0 and StoredFile.objects.count() == 0
     assert _files_on_disk(settings) == []
-    assert not User.objects.filter(id_number=ID_NUMBER).exists()
+    assert not User.objects.filter(identity_q("id_number", ID_NUMBER)).exists()
 
 
 def test_executable_renamed_pdf_is_refused_before_anything_is_written(

@@ -26,7 +26,7 @@ from django.test import Client
 from onewindow.cases.tests.conftest import PDF_BYTES, World
 from onewindow.lib.idnumbers import make_citizen_id
 from onewindow.notifications.models import Channel, OutboxMessage
-from onewindow.testing import enrol, otp_code
+from onewindow.testing import enrol, otp_code, sent_to
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "Walk-through-2026"
@@ -193,11 +193,10 @@ def test_register_apply_correct_resubmit_accept_and_follow_progress(
     assert code  # the page was reached with the code shown to the applicant
 
     # The applicant was told at every step, by SMS and email, without needing a link.
-    texts = list(
-        OutboxMessage.objects.filter(channel=Channel.SMS, recipient="13907110077")
-        .order_by("pk")
-        .values_list("status", "body")
-    )
+    texts = [
+        (m.status, m.body)
+        for m in sent_to("13907110077", OutboxMessage.objects.filter(channel=Channel.SMS))
+    ]
     assert [status for status, _body in texts] == ["sent"] * 4
     assert "复印件模糊，请重新扫描上传" in texts[1][1]
     assert "承诺办结期限 2026年5月18日" in texts[3][1]

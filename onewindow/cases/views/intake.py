@@ -43,7 +43,7 @@ from onewindow.cases.forms.intake import (
     RejectForm,
     WalkInForm,
 )
-from onewindow.cases.identity import identity_visible
+from onewindow.cases.identity import identity_shown
 from onewindow.cases.models import Case, CaseStatus, Commitment
 from onewindow.cases.selectors import application as application_selectors
 from onewindow.cases.services.fees import CHARGEABLE, fee_is_off_list
@@ -170,7 +170,7 @@ def render_case(
     status_value = CaseStatus(case.status)
     context = {
         "case": case,
-        "identity_visible": identity_visible(request.user, case),
+        "identity_visible": identity_shown(request, case),
         "lines": lines,
         "form_rows": _form_rows(case),
         "events": [

@@ -56,7 +56,7 @@ from onewindow.certificates.validity import (
     years_later,
 )
 from onewindow.core import clock
-from onewindow.lib.idnumbers import check_citizen_id
+from onewindow.lib.idnumbers import check_citizen_id, mask_address
 from onewindow.review.models import Decision, DecisionKind
 
 _PHONE = re.compile(r"^[0-9+()\- ]{7,20}$")
@@ -326,7 +326,9 @@ def delivery_choose(
         action="delivery_chosen",
         now=now,
         reason=str(DeliveryMethodChoice(method).label),
-        data={"method": method, "address": address},
+        # the event (chained, kept for good) holds the address masked; the delivery row holds it
+        # sealed (docs/rules/privacy.md §P1, §P4)
+        data={"method": method, "address": mask_address(address)},
     )
     return delivery
 

@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bundles", "projects", "conduct"),
     ("queue",),
     ("appointments",),
+    ("privacy",),
     ("portal",),
     ("demo", "backup"),
 )

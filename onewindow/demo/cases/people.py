@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from onewindow.accounts.models import User
+from onewindow.accounts.models import User, person_username
 from onewindow.catalog.models import Department, Window
 from onewindow.demo.data import plan
 from onewindow.demo.personas import DEMO_DEPARTMENT, DEMO_USERNAMES
@@ -138,7 +138,7 @@ def cast_create(
         number = _citizen_id(rng, used_numbers)
         people.append(
             User(
-                username=number,
+                username=person_username(number),
                 role="applicant",
                 applicant_kind="person",
                 full_name=_name(rng, used_names),

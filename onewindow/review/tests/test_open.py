@@ -13,9 +13,9 @@ from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice, NoticeKi
 from onewindow.cases.notices import notice_document
 from onewindow.cases.tests.conftest import pdf
 from onewindow.cases.uploads import case_file_add
-from onewindow.notifications.models import OutboxMessage
 from onewindow.review.models import Task, TaskStatus
 from onewindow.review.tests.task_world import accepted_case, at, make_item, make_world
+from onewindow.testing import sent_to
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_each_department_is_told_with_an_event_and_its_staff_by_email(tworld):
     )
     opened = CaseEvent.objects.get(case=case, action="review_opened")
     assert opened.public and opened.old_status == "accepted" and opened.new_status == "in_review"
-    mail = OutboxMessage.objects.get(recipient="yang@zjj.example.cn")
+    (mail,) = sent_to("yang@zjj.example.cn")
     assert str(case.number) in mail.body and "2025-10-17" in mail.body
 
 
