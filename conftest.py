@@ -13,17 +13,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.SIGNING_KEY_DIR = tmp_path / "keys"  # the private SM2 keys (docs/rules/audit.md §Z12)
 
 
-@pytest.fixture(scope="session")
-def _data_key_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("data-keys")
-
-
-@pytest.fixture(autouse=True)
-def _data_keys_in_tmp(settings, _data_key_dir):
+@pytest.fixture(scope="session", autouse=True)
+def _data_keys_in_tmp(tmp_path_factory):
     """The SM4 and blind-index keys (docs/rules/privacy.md §P3) of this test process: one
-    directory for the whole session, as the database outlives a test's rollback only in its
-    schema; tests of rotation point it at a directory of their own."""
-    settings.DATA_KEY_DIR = _data_key_dir
+    directory for the whole session, set before any fixture writes data (the demo fixtures are
+    module-scoped and their rows outlive a test); tests of rotation point it at a directory of
+    their own through the ``settings`` fixture."""
+    from django.conf import settings
+
+    settings.DATA_KEY_DIR = tmp_path_factory.mktemp("data-keys")
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from onewindow.accounts.models import User
 from onewindow.accounts.roles import STAFF_ROLES, Perm, Role
 from onewindow.accounts.selectors import require_perm
 from onewindow.core import clock
+from onewindow.lib.idnumbers import mask_id_number
 
 PAGE_SIZE = 50
 # The catalog's models through the user's own relations (catalog sits above accounts).
@@ -82,11 +83,24 @@ class UnlockForm(forms.Form):
 def lockouts_current(limit: int = 100) -> list[AccessAttempt]:
     """Accounts and addresses locked out now (docs/decisions.md §S1), newest first."""
     since = clock.now() - cool_off()
-    return list(
+    attempts = list(
         AccessAttempt.objects.filter(
             failures_since_start__gte=settings.LOGIN_FAILURE_LIMIT, attempt_time__gte=since
         ).order_by("-attempt_time")[:limit]
     )
+    # A person's login name is a blind-index form (docs/rules/privacy.md §P2): show whose it is,
+    # by name and masked number, never the number itself.
+    users = User.objects.in_bulk(
+        [a.username for a in attempts if a.username], field_name="username"
+    )
+    for attempt in attempts:
+        user = users.get(attempt.username)
+        attempt.account_label = (  # type: ignore[attr-defined]
+            f"{user.full_name}（{mask_id_number(user.id_number)}）"
+            if user is not None and user.id_number
+            else attempt.username
+        )
+    return attempts
 
 
 @login_required

@@ -17,6 +17,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
 
 from onewindow.cli import main as cli_main
+from onewindow.lib.idnumbers import mask_id_number
 from onewindow.testing import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,18 @@ def test_the_security_administrator_lifts_a_lockout_on_the_console(personas: Per
     assert done.status_code == 302
     assert not AccessAttempt.objects.filter(username="reviewer_a").exists()
     assert page_login(Client(), "reviewer_a", PASSWORD, ip="203.0.113.9").status_code == 302
+
+
+def test_a_locked_out_person_is_listed_by_name_and_masked_number(personas: Personas) -> None:
+    """docs/rules/privacy.md §P2: the attempt tables hold the blind-index login name, never the ID
+    number; the console shows whose it is without the number in full."""
+    number = personas.applicant.id_number
+    fail(LIMIT, username=number, ip="198.51.100.7")
+    assert not AccessAttempt.objects.filter(username=number).exists()
+    security = Client()
+    security.force_login(personas.security)
+    html = security.get("/accounts/security/").content.decode()
+    assert f"张伟（{mask_id_number(number)}）" in html and number not in html
 
 
 @pytest.mark.parametrize("name", ["admin", "supervisor", "auditor"])

@@ -44,7 +44,10 @@ def auditor(world: World) -> User:
 def test_a_clerk_reading_the_case_page_is_recorded_once_with_unit_and_role(world, case):
     response = client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
     assert response.status_code == 200
-    (access,) = CaseAccess.objects.filter(case_id=case.pk)
+    # the page shows the applicant's full number too: a second record says so
+    # (docs/rules/privacy.md §P4)
+    (access, full) = CaseAccess.objects.filter(case_id=case.pk).order_by("pk")
+    assert full.kind == AccessKind.PERSONAL and full.user_id == world.clerk.pk
     assert access.kind == AccessKind.CASE
     assert access.user_id == world.clerk.pk
     assert access.user_label == "clerk"
@@ -69,7 +72,8 @@ def test_the_applicant_sees_the_view_by_unit_and_role_and_never_the_staff_name(w
         assert "clerk全名" not in page
         assert ">clerk<" not in page
     body = api_for(world.applicant).get(reverse("api:case-accesses", args=[case.pk])).json()
-    (row,) = body["results"]
+    (full, row) = body["results"]  # newest first: the full view, then the view of the case
+    assert full["kind"] == AccessKind.PERSONAL and full["unit"] == world.department.name
     assert row["unit"] == world.department.name
     assert row["role"] == Role.CLERK
     assert row["kind"] == AccessKind.CASE
@@ -143,7 +147,7 @@ def test_the_auditor_searches_every_record(world, case, auditor):
     assert [row["case_number"] for row in rows] == [other.number]
     assert rows[0]["user_label"] == "supervisor"
     rows = api.get(reverse("api:audit-accesses"), {"unit": world.department.name}).json()
-    assert [row["case_number"] for row in rows["results"]] == [case.number]
+    assert [row["case_number"] for row in rows["results"]] == [case.number] * 2  # case, full view
     rows = api.get(reverse("api:audit-accesses"), {"kind": "file"}).json()["results"]
     assert rows == []
 
@@ -177,7 +181,7 @@ def test_only_the_audit_administrator_reads_the_records(world, name):
 
 def test_records_are_append_only_and_chained(world, case):
     client_for(world.clerk).get(reverse("cases:intake_case", args=[case.pk]))
-    access = CaseAccess.objects.get()
+    access = CaseAccess.objects.get(kind=AccessKind.CASE)
     access.unit = "别的单位"
     with pytest.raises(AppendOnlyError):
         access.save()

@@ -42,6 +42,23 @@ def test_sm2_signs_and_verifies_and_refuses_anything_else() -> None:
     assert again != sm2.sign(private, public, b"same") and sm2.verify(public, b"same", again)
 
 
+@pytest.mark.skipif(not sm2.NATIVE, reason="tongsuopy (a dependency) is not installed")
+def test_tongsuo_and_gmssl_accept_each_others_keys_and_signatures() -> None:
+    """The native path (Tongsuo) and the pure-Python one (gmssl) are interchangeable: the same
+    public key from a private one, and each verifies what the other signed, refusing a change."""
+    for _ in range(5):
+        private, public = sm2.keypair_generate()
+        assert sm2.public_key_of(private, native=False) == public
+        for signer in (True, False):
+            signature = sm2.sign(private, public, "准予行政许可决定书".encode(), native=signer)
+            for checker in (True, False):
+                assert sm2.verify(public, "准予行政许可决定书".encode(), signature, native=checker)
+                assert not sm2.verify(
+                    public, "准予行政许可决定".encode(), signature, native=checker
+                )
+    assert not sm2.verify("0" * 128, b"x", signature, native=True)  # not a point on the curve
+
+
 def test_a_public_key_starting_with_04_signs_and_verifies() -> None:
     """gmssl's constructor takes a key starting with "04" for a prefixed point and strips it with
     lstrip("04"), eating every leading 0 and 4 digit: one key in 256 signed what it could never
@@ -51,7 +68,9 @@ def test_a_public_key_starting_with_04_signs_and_verifies() -> None:
         private, public = sm2.keypair_generate()
         if public.startswith("04"):
             for data in (b"decision", "许可".encode()):
-                assert sm2.verify(public, data, sm2.sign(private, public, data)), public[:8]
+                for native in {sm2.NATIVE, False}:  # gmssl's path is the one that had the bug
+                    signature = sm2.sign(private, public, data, native=native)
+                    assert sm2.verify(public, data, signature, native=native), public[:8]
             found += 1
             if found == 2:
                 break

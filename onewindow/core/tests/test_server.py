@@ -63,7 +63,8 @@ def test_run_serves_the_portal_with_demo_data_and_prints_logins(tmp_path):
             assert '"count":92' in body.replace(" ", "")
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            # gunicorn's graceful 10 s, then the background worker's own 10 s (server.py)
+            server.wait(timeout=60)
     output = log.read_text()
     assert f"http://127.0.0.1:{port}/" in output
     assert "admin" in output  # the demo logins table

@@ -220,7 +220,7 @@ def _tables_holding(value: str) -> list[str]:
     return hits
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_identity_number_phone_or_address_in_clear_anywhere_in_the_database(
     personas: Personas, version: Any, region: Any, tmp_path: Path
 ) -> None:
