@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from onewindow.lib.idnumbers import mask_id_number
+from onewindow.lib.idnumbers import mask_address, mask_id_number, mask_phone
 
 
 class IdentityNumberField(serializers.CharField):
@@ -23,3 +23,21 @@ class IdentityNumberField(serializers.CharField):
     def to_representation(self, value: Any) -> str:
         text = super().to_representation(value)
         return text if self.context.get("identity_visible") else mask_id_number(text)
+
+
+class PhoneField(serializers.CharField):
+    """A phone number, masked (``139****0001``) unless the context says ``identity_visible``
+    (docs/rules/privacy.md §P4: the same readers as the identity number)."""
+
+    def to_representation(self, value: Any) -> str:
+        text = super().to_representation(value)
+        return text if self.context.get("identity_visible") else mask_phone(text)
+
+
+class AddressField(serializers.CharField):
+    """An address, masked after its first six characters unless the context says
+    ``identity_visible`` (docs/rules/privacy.md §P4)."""
+
+    def to_representation(self, value: Any) -> str:
+        text = super().to_representation(value)
+        return text if self.context.get("identity_visible") else mask_address(text)

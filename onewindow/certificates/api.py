@@ -33,7 +33,7 @@ from onewindow.accounts.selectors import require_perm, staff_in_department
 from onewindow.api.body import request_body
 from onewindow.api.domain import CONFLICT, domain_errors
 from onewindow.api.dues import DueDateSerializer
-from onewindow.api.fields import IdentityNumberField
+from onewindow.api.fields import AddressField, IdentityNumberField, PhoneField
 from onewindow.api.pagination import Pagination, paginated
 from onewindow.api.renderers import PDFRenderer
 from onewindow.api.schema import error_responses, pdf_responses
@@ -129,8 +129,8 @@ class CertificateDetailSerializer(serializers.Serializer):
 class CertificateDeliverySerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=DeliveryMethod.choices)
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
-    address = serializers.CharField()
-    recipient_phone = serializers.CharField()
+    address = AddressField()
+    recipient_phone = PhoneField()
     carrier = serializers.CharField()
     tracking_number = serializers.CharField()
     receiver_name = serializers.CharField()

@@ -324,6 +324,16 @@ def test_the_delivery_event_keeps_the_address_masked(personas: Personas, certifi
     event = certificate.case.events.get(action="delivery_chosen")
     assert event.data["address"] == mask_address(address)
     assert all(address not in m.body for m in sent_to(personas.applicant.phone))
+    # The API: in full for the deciding department, masked for the supervisor.
+    url = f"/api/v1/cases/{certificate.case_id}/certificate/"
+    for name, shown, phone in (
+        ("clerk", address, "13907110001"),
+        ("supervisor", mask_address(address), mask_phone("13907110001")),
+    ):
+        client = Client()
+        client.force_login(personas.get(name))
+        delivery = client.get(url).json()["delivery"]
+        assert (delivery["address"], delivery["recipient_phone"]) == (shown, phone), name
 
 
 # --- retention (docs/rules/privacy.md §P5) -------------------------------------------------
