@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.lib import choices
+
+# Before any models module is imported (Django imports every app's configuration first): each
+# model's get_FOO_display() reads a table of translated labels (onewindow/lib/choices.py).
+choices.install()
+
 
 class CoreConfig(AppConfig):
     name = "onewindow.core"

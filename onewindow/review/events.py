@@ -29,8 +29,12 @@ from onewindow.review.services import review_cancel, review_open
 
 # --- the departments' emails --------------------------------------------------------------------
 def task_opened_message(case: Case, event: CaseEvent) -> StaffMessage:
-    """抄告相关: the department learns of its new review task and its due date."""
-    task = Task.objects.get(pk=event.data["task"])
+    """抄告相关: the department learns of its new review task and its due date (read from the
+    event; events written before it carried the department's id read the task)."""
+    department_id, due = event.data.get("department_id"), event.data.get("due")
+    if department_id is None or due is None:
+        task = Task.objects.get(pk=event.data["task"])
+        department_id, due = task.department_id, task.due.isoformat()
     subject = _("新审查任务：办件 %(n)s") % {"n": case.number or ""}
     body = _(
         "%(d)s：办件 %(n)s（事项：%(item)s）已受理，请于 %(due)s 前完成本部门审查并提出意见。"
@@ -39,9 +43,9 @@ def task_opened_message(case: Case, event: CaseEvent) -> StaffMessage:
         "d": event.data["department"],
         "n": case.number,
         "item": case.item_version.name,
-        "due": task.due,
+        "due": due,
     }
-    return StaffMessage(task.department_id, subject, body)
+    return StaffMessage(department_id, subject, body)
 
 
 def material_answered_message(case: Case, event: CaseEvent) -> StaffMessage:

@@ -36,6 +36,7 @@ from onewindow.stats.facts import (
     Fact,
     StageFacts,
     case_facts,
+    stored_date,
 )
 from onewindow.stats.models import (
     HISTOGRAM_CAP,
@@ -193,16 +194,39 @@ def _store(
 
 
 def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
+    """The case's contribution as stored, in SQL written once (facts.py: the refresh's reads)."""
     names = [f.name for f in dataclasses.fields(Fact)]
-    row = CaseFact.objects.filter(case_id=case_id).values_list(*names).first()
-    fact = None if row is None else Fact(**dict(zip(names, row, strict=True)))
+    q = connection.ops.quote_name
+    fact_sql = (
+        f"SELECT {', '.join(q(n) for n in names)} FROM {q(CaseFact._meta.db_table)} "
+        f"WHERE {q('case_id')} = %s"
+    )
+    stage_sql = (
+        f"SELECT {q('stage')}, {q('stage_department_id')}, {q('month')}, {q('days')} "
+        f"FROM {q(CaseStageFact._meta.db_table)} WHERE {q('case_id')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(fact_sql, [case_id])
+        row = cursor.fetchone()
+        cursor.execute(stage_sql, [case_id])
+        stage_rows = cursor.fetchall()
+    fact = None
+    if row is not None:
+        values = dict(zip(names, row, strict=True))
+        for month in ("received_month", "accepted_month", "closed_month"):
+            values[month] = stored_date(values[month])
+        values["on_time"], values["early"] = bool(values["on_time"]), bool(values["early"])
+        fact = Fact(**values)
     stages: StageFacts = {
-        (stage, dep): (month, days)
-        for stage, dep, month, days in CaseStageFact.objects.filter(case_id=case_id).values_list(
-            "stage", "stage_department_id", "month", "days"
-        )
+        (stage, dep): (_required_date(month), days) for stage, dep, month, days in stage_rows
     }
     return fact, stages
+
+
+def _required_date(value: Any) -> dt.date:
+    day = stored_date(value)
+    assert day is not None, "a stage row has its month"
+    return day
 
 
 @transaction.atomic(savepoint=False)  # inside the writer's transaction: its failure undoes ours

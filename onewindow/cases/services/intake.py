@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ from onewindow.cases.transitions import flag_raise, transition
 from onewindow.catalog import deadlines
 from onewindow.catalog.deadlines import process_plan
 from onewindow.catalog.delegation import committed_days_for
-from onewindow.catalog.models import Department
+from onewindow.catalog.models import Department, Window
 from onewindow.core import clock
 
 # ALL Art. 38 / Administrative Reconsideration Law: every refusal names the remedies.
@@ -94,9 +95,11 @@ def _require_intake_rights(case: Case, actor: Any) -> None:
 
 def _intake_window_id(case: Case, actor: Any) -> int | None:
     """The clerk's window serving the case's department (else their first): window scores."""
-    windows = actor.windows.filter(is_active=True).order_by("number")
-    serving = windows.filter(departments=case.department_id).values_list("pk", flat=True)
-    return serving.first() or windows.values_list("pk", flat=True).first()
+    serves = Window.departments.through.objects.filter(
+        window_id=OuterRef("pk"), department_id=case.department_id
+    )
+    windows = actor.windows.filter(is_active=True).annotate(serves=Exists(serves))
+    return windows.order_by("-serves", "number").values_list("pk", flat=True).first()
 
 
 def _decision_fields(case: Case, accepted_on: dt.date) -> dict[str, Any]:

@@ -95,7 +95,12 @@ def _department_notify(case: Case, task: Task, name: str, now: dt.datetime) -> N
         reason=_("已抄告%(d)s，审查期限 %(due)s。") % {"d": name, "due": task.due},
         public=False,
         now=now,
-        data={"task": task.pk, "department": name, "due": task.due.isoformat()},
+        data={
+            "task": task.pk,
+            "department": name,
+            "department_id": task.department_id,
+            "due": task.due.isoformat(),
+        },
     )
 
 
