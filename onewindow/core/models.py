@@ -87,3 +87,19 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.period_start:%Y-%m-%d %H:%M:%S} {self.outcome}"
+
+
+class RateCount(models.Model):
+    """One client's uses of one rate-limited scope in one minute (docs/decisions.md §S2), when
+    the counts are kept in the database: one statement adds a use and reads the count."""
+
+    key = models.CharField(_("计数键"), max_length=250, primary_key=True)
+    count = models.PositiveIntegerField(_("次数"))
+    expires = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"
