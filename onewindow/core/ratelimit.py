@@ -83,8 +83,12 @@ def _database_count(key: str) -> int:
     connection = connections[alias]
     q = connection.ops.quote_name
     table = q(RateCount._meta.db_table)
-    now = clock.now()
-    expires = now + dt.timedelta(seconds=2 * WINDOW_SECONDS)
+    moment = clock.now()
+    # As the ORM writes them (naive UTC text on SQLite): raw parameters are not adapted for us.
+    now = connection.ops.adapt_datetimefield_value(moment)
+    expires = connection.ops.adapt_datetimefield_value(
+        moment + dt.timedelta(seconds=2 * WINDOW_SECONDS)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({q('key')}, {q('count')}, {q('expires')}) VALUES (%s, 1, %s) "

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 
 from onewindow.cases.models import Case
 from onewindow.catalog.models import Item
+from onewindow.core import clock
 from onewindow.search.models import (
     AliasKind,
     CountedCase,
@@ -32,11 +33,24 @@ def usage_on_submit(case: Case, event: Any, actor: Any) -> None:
     """Count the case for its item, once (docs/rules/search.md §N6): a case already counted
     is skipped, so a repeated event or a replayed handler changes nothing."""
     item_id = case.item_version.item_id
-    _counted, created = CountedCase.objects.get_or_create(case=case, defaults={"item_id": item_id})
-    if not created:
-        return
-    ItemUsage.objects.get_or_create(item_id=item_id)
-    ItemUsage.objects.filter(item_id=item_id).update(count=F("count") + 1)
+    q = connection.ops.quote_name
+    counted, usage = q(CountedCase._meta.db_table), q(ItemUsage._meta.db_table)
+    # Two atomic statements (each ON CONFLICT, SQLite ≥ 3.35 and PostgreSQL alike) where
+    # get_or_create twice and an UPDATE were six with a savepoint, on every submission.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {counted} ({q('case_id')}, {q('item_id')}) VALUES (%s, %s) "
+            f"ON CONFLICT ({q('case_id')}) DO NOTHING RETURNING {q('case_id')}",
+            [case.pk, item_id],
+        )
+        if not cursor.fetchall():
+            return  # counted before
+        cursor.execute(
+            f"INSERT INTO {usage} ({q('item_id')}, {q('count')}, {q('updated_at')}) "
+            f"VALUES (%s, 1, %s) ON CONFLICT ({q('item_id')}) DO UPDATE SET "
+            f"{q('count')} = {usage}.{q('count')} + 1, {q('updated_at')} = excluded.{q('updated_at')}",
+            [item_id, connection.ops.adapt_datetimefield_value(clock.now())],
+        )
 
 
 @transaction.atomic
