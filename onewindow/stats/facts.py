@@ -9,6 +9,7 @@ difference to the rollups; ``recount`` reads the same definitions from the cases
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.catalog.models import ItemVersion
 from onewindow.core import clock
 from onewindow.review.models import Decision, Suspension, Task, TaskStatus
-from onewindow.stats.models import Stage
+from onewindow.stats.models import CaseFact, CaseStageFact, Stage
 
 _V = TypeVar("_V")
 
@@ -168,6 +169,10 @@ def _t(model: type[models.Model]) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
+def _q(column: str) -> str:
+    return str(connection.ops.quote_name(column))
+
+
 def _built(name: str, build: Callable[[], str]) -> str:
     key = (connection.vendor, name)
     sql = _SQL.get(key)
@@ -288,3 +293,37 @@ def _tasks_sql() -> str:
             "AND t.closed_at IS NOT NULL"
         ),
     )
+
+
+def stored_facts(case_id: int) -> tuple[Fact | None, StageFacts]:
+    """The case's contribution as ``services`` last stored it (``CaseFact``, ``CaseStageFact``)."""
+    names = [f.name for f in dataclasses.fields(Fact)]
+    rows = _fetch(
+        _built(
+            "stored",
+            lambda: f"SELECT {', '.join(map(_q, names))} FROM {_t(CaseFact)} WHERE case_id = %s",
+        ),
+        [case_id],
+    )
+    fact = None
+    if rows:
+        values = dict(zip(names, rows[0], strict=True))
+        for month in ("received_month", "accepted_month", "closed_month"):
+            values[month] = stored_date(values[month])
+        values["on_time"], values["early"] = bool(values["on_time"]), bool(values["early"])
+        fact = Fact(**values)
+    stage_rows = _fetch(
+        _built(
+            "stored stages",
+            lambda: (
+                f"SELECT {', '.join(map(_q, ('stage', 'stage_department_id', 'month', 'days')))} "
+                f"FROM {_t(CaseStageFact)} WHERE case_id = %s"
+            ),
+        ),
+        [case_id],
+    )
+    stages: StageFacts = {
+        (stage, dep): (_required(stored_date(month)), days)
+        for stage, dep, month, days in stage_rows
+    }
+    return fact, stages

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -36,7 +35,7 @@ from onewindow.stats.facts import (
     Fact,
     StageFacts,
     case_facts,
-    stored_date,
+    stored_facts,
 )
 from onewindow.stats.models import (
     HISTOGRAM_CAP,
@@ -193,42 +192,6 @@ def _store(
     )
 
 
-def _stored(case_id: int) -> tuple[Fact | None, StageFacts]:
-    """The case's contribution as stored, in SQL written once (facts.py: the refresh's reads)."""
-    names = [f.name for f in dataclasses.fields(Fact)]
-    q = connection.ops.quote_name
-    fact_sql = (
-        f"SELECT {', '.join(q(n) for n in names)} FROM {q(CaseFact._meta.db_table)} "
-        f"WHERE {q('case_id')} = %s"
-    )
-    stage_sql = (
-        f"SELECT {q('stage')}, {q('stage_department_id')}, {q('month')}, {q('days')} "
-        f"FROM {q(CaseStageFact._meta.db_table)} WHERE {q('case_id')} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(fact_sql, [case_id])
-        row = cursor.fetchone()
-        cursor.execute(stage_sql, [case_id])
-        stage_rows = cursor.fetchall()
-    fact = None
-    if row is not None:
-        values = dict(zip(names, row, strict=True))
-        for month in ("received_month", "accepted_month", "closed_month"):
-            values[month] = stored_date(values[month])
-        values["on_time"], values["early"] = bool(values["on_time"]), bool(values["early"])
-        fact = Fact(**values)
-    stages: StageFacts = {
-        (stage, dep): (_required_date(month), days) for stage, dep, month, days in stage_rows
-    }
-    return fact, stages
-
-
-def _required_date(value: Any) -> dt.date:
-    day = stored_date(value)
-    assert day is not None, "a stage row has its month"
-    return day
-
-
 @transaction.atomic(savepoint=False)  # inside the writer's transaction: its failure undoes ours
 def case_refresh(case_id: int) -> bool:
     """Bring one case's contribution up to date; True when something changed. Idempotent."""
@@ -236,7 +199,7 @@ def case_refresh(case_id: int) -> bool:
     # has one writer at a time already (the transaction began IMMEDIATE).
     if connection.features.has_select_for_update:
         list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
-    old_fact, old_stages = _stored(case_id)
+    old_fact, old_stages = stored_facts(case_id)
     new_fact, new_stages = case_facts(case_id)
     if old_fact == new_fact and old_stages == new_stages:
         return False
