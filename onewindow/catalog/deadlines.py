@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -106,7 +106,21 @@ class BranchPlan:
 
 def process_plan(version: Any) -> list[BranchPlan]:
     """The branches of ``version``'s process template, lead first; without a template, one
-    branch for the item's department taking the committed limit less consolidation."""
+    branch for the item's department taking the committed limit less consolidation.
+
+    A published version's process cannot change (``PublishedVersionError``), so its plan is kept
+    on the version object for the rest of the request (an acceptance asks twice: for the notice's
+    departments and to open the tasks); a draft's is read each time. Every call gets its own
+    copy."""
+    if getattr(version, "status", "draft") == "draft":
+        return _plan_of(version)
+    kept: list[BranchPlan] | None = version.__dict__.get("_process_plan")
+    if kept is None:
+        kept = version.__dict__["_process_plan"] = _plan_of(version)
+    return [replace(plan, steps=[dict(step) for step in plan.steps]) for plan in kept]
+
+
+def _plan_of(version: Any) -> list[BranchPlan]:
     branches = sorted(version.process_branches.all(), key=lambda b: (not b.is_lead, b.sort, b.pk))
     if branches:
         return [

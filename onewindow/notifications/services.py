@@ -40,6 +40,7 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import clock
 from onewindow.core.engine import defer as engine_defer
 from onewindow.core.engine import deferrable, deferring
+from onewindow.lib.prepared import Prepared
 from onewindow.notifications import texts
 from onewindow.notifications.backends import backend_for
 from onewindow.notifications.models import Channel, MessageStatus, OutboxMessage
@@ -153,13 +154,24 @@ def case_event_notify(*, case: Case, event: CaseEvent) -> list[OutboxMessage]:
     return created
 
 
+# Asked once per department at every acceptance: compiled once (docs/decisions.md §O4).
+_REVIEWING_STAFF: Prepared[User] = Prepared(
+    lambda p: (
+        User.objects.filter(
+            department_id=p.department,
+            is_active=True,
+            role__in=(Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF),
+        )
+        .exclude(email="")
+        .order_by("pk")
+    ),
+    department=int,
+)
+
+
 def staff_email(*, case: Case, event: CaseEvent, message: StaffMessage) -> list[OutboxMessage]:
     """An email to the department's reviewing staff, composed now, sent after commit."""
-    staff = User.objects.filter(
-        department_id=message.department_id,
-        is_active=True,
-        role__in=(Role.HANDLER, Role.REVIEWER, Role.APPROVER, Role.CHIEF),
-    ).exclude(email="")
+    staff = _REVIEWING_STAFF.all(department=message.department_id)
     rows = [
         OutboxMessage(
             channel=Channel.EMAIL,

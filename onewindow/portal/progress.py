@@ -42,6 +42,7 @@ from onewindow.cases.trail import on_behalf_public_text
 from onewindow.certificates import selectors as certificate_selectors
 from onewindow.certificates.selectors import DeliveryInfo
 from onewindow.core.ratelimit import rate_spend
+from onewindow.lib.prepared import Prepared
 from onewindow.lib.workdays import Due
 from onewindow.review import selectors as review_selectors
 
@@ -72,18 +73,42 @@ STAGES: dict[str, StrOrPromise] = {
 # --- read side: look-up, report, rate limit ----------------------------------------------------
 
 
+# The reads of the page, compiled once (onewindow/lib/prepared.py): it is the busiest public page.
+_BY_NUMBER: Prepared[Case] = Prepared(
+    lambda p: (
+        Case.objects.select_related("item_version", "department")
+        .filter(number=p.number)
+        .exclude(status=CaseStatus.DRAFT)
+        .order_by()[:1]
+    ),  # Case.number is unique: no ordering needed
+    number=str,
+)
+_TOLERATED: Prepared[Commitment] = Prepared(
+    lambda p: (
+        Commitment.objects.filter(
+            case_id=p.case, kind=CommitmentKind.TOLERATED, due_on__isnull=False
+        )
+        .select_related("material")
+        .order_by("due_on", "pk")
+    ),
+    case=int,
+)
+_PUBLIC_EVENTS: Prepared[CaseEvent] = Prepared(
+    lambda p: (
+        CaseEvent.objects.filter(case_id=p.case, public=True)
+        .order_by("at", "pk")
+        .only("at", "action", "old_status", "new_status", "reason", "on_behalf_of")
+    ),
+    case=int,
+)
+
+
 def progress_lookup(*, number: str, code: str) -> Case | None:
     """The submitted case with this number and query code, or None — one answer for both misses."""
     number, code = number.strip().upper(), code.strip().upper()
     if not (0 < len(number) <= _LONGEST_NUMBER and 0 < len(code) <= _LONGEST_CODE):
         return None
-    found = (
-        Case.objects.select_related("item_version", "department")
-        .filter(number=number)
-        .exclude(status=CaseStatus.DRAFT)
-        .order_by()[:1]  # Case.number is unique: no ordering needed
-    )
-    case = next(iter(found), None)
+    case = _BY_NUMBER.first(number=number)
     expected = case.query_code if case is not None and case.query_code else _DUMMY_CODE
     matches = hmac.compare_digest(expected.encode(), code.encode())
     return case if matches and case is not None else None
@@ -215,11 +240,7 @@ def _due_dates(case: Case) -> list[DueDate]:
 def _tolerated(case: Case) -> list[Commitment]:
     if case.accepted_on is None:
         return []  # 容缺 commitments are signed at acceptance
-    return list(
-        case.commitments.filter(kind=CommitmentKind.TOLERATED, due_on__isnull=False)
-        .select_related("material")
-        .order_by("due_on", "pk")
-    )
+    return _TOLERATED.all(case=case.pk)
 
 
 def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
@@ -243,8 +264,7 @@ def _expected_completion(case: Case) -> tuple[DueDate | None, str]:
 
 def _public_steps(case: Case) -> list[Step]:
     steps = []
-    events = CaseEvent.objects.filter(case=case, public=True).order_by("at", "pk")
-    for event in events.only("at", "action", "old_status", "new_status", "reason", "on_behalf_of"):
+    for event in _PUBLIC_EVENTS.all(case=case.pk):
         # The step's public name (cases.events); a kind without one shows only as a status change.
         label = event_public_label(event.action)
         if label is None:

@@ -39,6 +39,7 @@ from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.pagination import Key
 from onewindow.lib.idnumbers import normalise
+from onewindow.lib.prepared import Prepared
 from onewindow.lib.workdays import Due
 
 
@@ -223,15 +224,25 @@ def case_get_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
     return case
 
 
+_OWN_CASE_ROW: Prepared[Case] = Prepared(
+    lambda p: Case.objects.filter(pk=p.case, applicant_id=p.user).order_by("pk")[:1],
+    case=int,
+    user=int,
+)
+
+
 def case_row_for_applicant(request: HttpRequest, *, case_id: int) -> Case:
     """``case_get_for_applicant`` without the related rows: the same check and logged 404.
 
     For services that lock and reload the case first (submission), which load what they need
     with the locked row instead of reading it twice.
     """
-    user = request.user
-    rows = cases_of_applicant(user).select_related(None) if user.is_authenticated else None
-    case = rows.filter(pk=case_id).first() if rows is not None else None
+    user: Any = request.user
+    case = None
+    if user.is_authenticated and not has_perm(user, Perm.CASE_APPLY_FOR_OTHERS):
+        case = _OWN_CASE_ROW.first(case=case_id, user=user.pk)  # cases_of_applicant's own cases
+    elif user.is_authenticated:
+        case = cases_of_applicant(user).select_related(None).filter(pk=case_id).first()
     if case is None or not has_perm(user, Perm.CASE_APPLY):
         raise deny(request, target=f"case:{case_id}", reason="not applicant or agent")
     return case
@@ -260,18 +271,31 @@ def intake_queue(user: Any) -> QuerySet[Case]:
     )
 
 
+# Every case page and action loads its case by one of these: compiled once
+# (onewindow/lib/prepared.py).
+_CLERK_CASE: Prepared[Case] = Prepared(
+    lambda p: (
+        _cases()
+        .filter(pk=p.case, department_id=p.department)
+        .exclude(status=CaseStatus.DRAFT)
+        .order_by("pk")[:1]
+    ),
+    case=int,
+    department=int,
+)
+_READER_CASE: Prepared[Case] = Prepared(
+    lambda p: _cases().filter(pk=p.case).exclude(status=CaseStatus.DRAFT).order_by("pk")[:1],
+    case=int,
+)
+
+
 def case_get_for_clerk(request: HttpRequest, *, case_id: int) -> Case:
     """A non-draft case of the clerk's own department; otherwise a logged 404."""
     user: Any = request.user
     case = None
     department_id = getattr(user, "department_id", None)
     if has_perm(user, Perm.CASE_INTAKE) and department_id is not None:
-        case = (
-            _cases()
-            .filter(pk=case_id, department_id=department_id)
-            .exclude(status=CaseStatus.DRAFT)
-            .first()
-        )
+        case = _CLERK_CASE.first(case=case_id, department=department_id)
     if case is None:
         raise deny(request, target=f"case:{case_id}", reason="not a clerk of the case's department")
     case_access_record(request, case)  # docs/rules/audit.md §Z11
@@ -281,7 +305,7 @@ def case_get_for_clerk(request: HttpRequest, *, case_id: int) -> Case:
 def case_get_for_reader(request: HttpRequest, *, case_id: int) -> Case:
     """Read access: the applicant/agent, staff of the case's department, or a supervisor."""
     user: Any = request.user
-    case = _cases().filter(pk=case_id).exclude(status=CaseStatus.DRAFT).first()
+    case = _READER_CASE.first(case=case_id)
     allowed = (
         case is not None
         and user.is_authenticated

@@ -31,6 +31,7 @@ from onewindow.catalog.models import (
     RegionLevel,
 )
 from onewindow.core.access import deny
+from onewindow.lib.prepared import Prepared
 
 # --- online application -----------------------------------------------------------------------
 
@@ -180,8 +181,19 @@ def submission_key_case_id(user: Any, key: str) -> int | None:
     """The id of the case an Idempotency-Key of this user already produced (one narrow query)."""
     if not key:
         return None
-    used = SubmissionKey.objects.filter(user_id=user.pk, key=key).values_list("case_id", flat=True)
-    return used.first()
+    row = _KEY_CASE.first(user=user.pk, key=key)
+    return row[0] if row else None
+
+
+_KEY_CASE: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        SubmissionKey.objects.filter(user_id=p.user, key=p.key)
+        .order_by("pk")
+        .values_list("case_id")[:1]
+    ),
+    user=int,
+    key=str,
+)
 
 
 # The applicant's list in pages by keyset (docs/rules/scale.md §Y2); index case_applicant_created.

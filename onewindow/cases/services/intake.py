@@ -35,6 +35,7 @@ from onewindow.catalog.deadlines import process_plan
 from onewindow.catalog.delegation import committed_days_for
 from onewindow.catalog.models import Department, Window
 from onewindow.core import clock
+from onewindow.lib.prepared import Prepared
 
 # ALL Art. 38 / Administrative Reconsideration Law: every refusal names the remedies.
 APPEAL_RIGHTS = gettext_lazy(
@@ -93,13 +94,48 @@ def _require_intake_rights(case: Case, actor: Any) -> None:
     raise CaseError(_("您无权受理该部门的办件。"))
 
 
+# The reads of an acceptance, compiled once (onewindow/lib/prepared.py, docs/decisions.md §O4).
+_WINDOW_OF: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        Window.objects.filter(staff=p.user, is_active=True)
+        .annotate(
+            serves=Exists(
+                Window.departments.through.objects.filter(
+                    window_id=OuterRef("pk"), department_id=p.department
+                )
+            )
+        )
+        .order_by("-serves", "number")
+        .values_list("pk")[:1]
+    ),
+    user=int,
+    department=int,
+)
+_LINES: Prepared[CaseMaterial] = Prepared(
+    lambda p: CaseMaterial.objects.filter(case_id=p.case).select_related("material"), case=int
+)
+_COMMITMENT_DUE: Prepared[tuple[dt.date]] = Prepared(
+    lambda p: (
+        Commitment.objects.filter(case_id=p.case, kind=CommitmentKind.TOLERATED)
+        .order_by("due_on", "pk")
+        .values_list("due_on")[:1]
+    ),
+    case=int,
+)
+
+
 def _intake_window_id(case: Case, actor: Any) -> int | None:
     """The clerk's window serving the case's department (else their first): window scores."""
-    serves = Window.departments.through.objects.filter(
-        window_id=OuterRef("pk"), department_id=case.department_id
-    )
-    windows = actor.windows.filter(is_active=True).annotate(serves=Exists(serves))
-    return windows.order_by("-serves", "number").values_list("pk", flat=True).first()
+    row = _WINDOW_OF.first(user=actor.pk, department=case.department_id)
+    return row[0] if row else None
+
+
+def _material_lines(case: Case) -> dict[int, CaseMaterial]:
+    """The case's material lines with their catalog material, each knowing its case."""
+    lines = _LINES.all(case=case.pk)
+    for line in lines:
+        CaseMaterial.case.field.set_cached_value(line, case)
+    return {line.pk: line for line in lines}
 
 
 def _decision_fields(case: Case, accepted_on: dt.date) -> dict[str, Any]:
@@ -134,7 +170,7 @@ def case_accept(
     _require_intake_rights(case, actor)
     now = now or clock.now()
     tolerated = set(tolerated_material_ids or [])
-    lines = {line.pk: line for line in case.materials.select_related("material")}
+    lines = _material_lines(case)
     _check_tolerance(case, lines, tolerated)
     accepted_on = deadlines.acceptance_date(case.received_on, clock.local_date(now))
     fields = _decision_fields(case, accepted_on)
@@ -247,12 +283,8 @@ def _acceptance_content(
 
 
 def _commitment_due(case: Case) -> str:
-    due = (
-        case.commitments.filter(kind=CommitmentKind.TOLERATED)
-        .values_list("due_on", flat=True)
-        .first()
-    )
-    return due.isoformat() if due else ""
+    row = _COMMITMENT_DUE.first(case=case.pk)
+    return row[0].isoformat() if row and row[0] else ""
 
 
 @transaction.atomic

@@ -48,8 +48,23 @@ from onewindow.cases.uploads import (
 )
 from onewindow.catalog.models import ItemVersion, Region
 from onewindow.core import clock
+from onewindow.lib.prepared import Prepared
 
 # --- online application (网上申报 docs/product.md §C3, 告知承诺制 G1) --------------------------------------
+
+
+_LOCK_READS: dict[tuple[str, ...], Prepared[Case]] = {}
+
+
+def _lock_read(related: tuple[str, ...]) -> Prepared[Case]:
+    """The locking read of ``_locked`` for one set of related paths, compiled once
+    (docs/decisions.md §O4)."""
+    read = _LOCK_READS.get(related)
+    if read is None:
+        rows = Case.objects.select_for_update(of=("self",)).order_by()
+        rows = rows.select_related(*related) if related else rows
+        read = _LOCK_READS[related] = Prepared(lambda p: rows.filter(pk=p.case), case=int)
+    return read
 
 
 def _locked(case: Case, related: tuple[str, ...] = ()) -> Case:
@@ -60,8 +75,9 @@ def _locked(case: Case, related: tuple[str, ...] = ()) -> Case:
     the case unless the row now points elsewhere; ``related`` (select_related paths) are loaded
     in the same query when the caller did not have them yet.
     """
-    rows = Case.objects.select_for_update(of=("self",)).order_by()
-    fresh = (rows.select_related(*related) if related else rows).get(pk=case.pk)
+    fresh = _lock_read(related).first(case=case.pk)
+    if fresh is None:
+        raise Case.DoesNotExist(f"case {case.pk}")
     for field in Case._meta.concrete_fields:
         value = getattr(fresh, field.attname)
         moved = case.__dict__.get(field.attname) != value  # a foreign key now points elsewhere

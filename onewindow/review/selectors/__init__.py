@@ -23,6 +23,7 @@ from onewindow.catalog.models import Item
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.pagination import KeysetPage, count_bounded, keyset_page_html
+from onewindow.lib.prepared import Prepared
 from onewindow.lib.workdays import Due
 from onewindow.review.dues import task_due, task_paused, task_paused_q, with_paused
 from onewindow.review.models import (
@@ -35,26 +36,34 @@ from onewindow.review.models import (
     TaskStatus,
 )
 
+# One prepared read (onewindow/lib/prepared.py) serves both lines of the public progress page:
+# the case's tasks that were not cancelled, lead first, each with its department's name and
+# whether its clock stands still.
+_CASE_TASKS: Prepared[Task] = Prepared(
+    lambda p: (
+        with_paused(Task.objects.filter(case_id=p.case).exclude(status=TaskStatus.CANCELLED))
+        .select_related("department")
+        .order_by("-is_lead", "pk")
+    ),
+    case=int,
+)
+
 
 def departments_holding(case: Case) -> list[str]:
     """docs/product.md §C9 "department holding it": the departments whose review is still
     pending."""
-    pending = Task.objects.filter(case_id=case.pk, status__in=TASK_PENDING)
-    return list(pending.order_by("-is_lead", "pk").values_list("department__name", flat=True))
+    tasks = _CASE_TASKS.all(case=case.pk)
+    return [task.department.name for task in tasks if task.status in TASK_PENDING]
 
 
 def public_task_dues(case: Case) -> list[tuple[str, Due, str]]:
     """docs/product.md §C9 "each stage's due date": every department's review deadline and where it
     stands, as (label, due, note) for the progress page (``due`` paused during a special
     procedure)."""
-    tasks = with_paused(Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED))
+    label = str(gettext_lazy("审查期限：%(d)s"))
     return [
-        (
-            str(gettext_lazy("审查期限：%(d)s")) % {"d": task.department.name},
-            task_due(task),
-            str(TaskStatus(task.status).label),
-        )
-        for task in tasks.select_related("department", "case").order_by("-is_lead", "pk")
+        (label % {"d": task.department.name}, task_due(task), str(TaskStatus(task.status).label))
+        for task in _CASE_TASKS.all(case=case.pk)
     ]
 
 
@@ -220,9 +229,25 @@ def urgency(task: Task, *, today: dt.date | None = None) -> str:
     return ""
 
 
+# tasks_visible(user).filter(pk=…).first(), compiled once (onewindow/lib/prepared.py).
+_ANY_TASK: Prepared[Task] = Prepared(
+    lambda p: _tasks().filter(pk=p.task).order_by("pk")[:1], task=int
+)
+_DEPARTMENT_TASK: Prepared[Task] = Prepared(
+    lambda p: _tasks().filter(pk=p.task, department_id=p.department).order_by("pk")[:1],
+    task=int,
+    department=int,
+)
+
+
 def task_get_for_staff(request: HttpRequest, *, task_id: int) -> Task:
     """A task of the user's department (or any, for a supervisor); otherwise a logged 404."""
-    task = tasks_visible(request.user).filter(pk=task_id).first()
+    user: Any = request.user
+    task = None
+    if reads_all(user):
+        task = _ANY_TASK.first(task=task_id)
+    elif has_perm(user, Perm.TASK_HANDLE) and getattr(user, "department_id", None) is not None:
+        task = _DEPARTMENT_TASK.first(task=task_id, department=user.department_id)
     if task is None:
         raise deny(request, target=f"review.task:{task_id}", reason="not the task's department")
     case_access_record(request, task.case)  # docs/rules/audit.md §Z11
