@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,10 +56,24 @@ class MaterialFinding:
     remark: str
 
 
+_NOTICES_OF_KIND: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        Notice.objects.filter(case_id=p.case, kind=p.kind)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+    case=int,
+    kind=str,
+)
+
+
 def notice_issue(
     case: Case, *, kind: str, actor: Any, now: dt.datetime, content: dict[str, Any]
 ) -> Notice:
-    sequence = case.notices.filter(kind=kind).count() + 1
+    counted = _NOTICES_OF_KIND.first(case=case.pk, kind=str(kind))
+    sequence = (counted[0] if counted else 0) + 1
     base = {
         "case_number": case.number,
         "item": case.item_version.name,

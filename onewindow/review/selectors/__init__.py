@@ -308,11 +308,23 @@ def task_file_get(request: HttpRequest, *, task: Task, file_id: int) -> CaseFile
 # --- opinions (used by the decision) ----------------------------------------------------------
 def case_opinions_complete(case: Case) -> bool:
     """Every department of the case has answered (given or deemed); cancelled tasks don't count."""
-    tasks = Task.objects.filter(case_id=case.pk).exclude(status=TaskStatus.CANCELLED)
-    counts = tasks.aggregate(
-        total=Count("pk"), pending=Count("pk", filter=Q(status__in=TASK_PENDING))
-    )
-    return bool(counts["total"]) and not counts["pending"]
+    counts = _ANSWERED.first(case=case.pk)
+    return counts is not None and bool(counts[0]) and not counts[1]
+
+
+# case_opinions_complete's counts (no row: the case has no task), compiled once
+# (onewindow/lib/prepared.py, docs/decisions.md §O4).
+_ANSWERED: Prepared[tuple[int, int]] = Prepared(
+    lambda p: (
+        Task.objects.filter(case_id=p.case)
+        .exclude(status=TaskStatus.CANCELLED)
+        .order_by()
+        .values("case_id")
+        .annotate(total=Count("pk"), pending=Count("pk", filter=Q(status__in=TASK_PENDING)))
+        .values_list("total", "pending")
+    ),
+    case=int,
+)
 
 
 def case_opinions(case: Case) -> list[Opinion]:

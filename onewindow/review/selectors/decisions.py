@@ -22,6 +22,7 @@ from onewindow.cases.models import Case, CaseEvent, CaseStatus, Notice, NoticeKi
 from onewindow.catalog.deadlines import extension_limit
 from onewindow.catalog.models import Department
 from onewindow.core.access import deny
+from onewindow.lib.prepared import Prepared
 from onewindow.review import signing
 from onewindow.review.models import (
     TASK_PENDING,
@@ -57,8 +58,53 @@ def _cases() -> QuerySet[Case]:
 
 
 # --- the lead department ----------------------------------------------------------------------
+# Every decision, extension and lead-department check asks these: compiled once
+# (onewindow/lib/prepared.py, docs/decisions.md §O4).
+_LEAD_TASK: Prepared[Task] = Prepared(
+    lambda p: (
+        Task.objects.filter(case_id=p.case, is_lead=True)
+        .select_related("department")
+        .order_by("due", "pk")[:1]  # Task.Meta.ordering, as .first() orders
+    ),
+    case=int,
+)
+_OPINION_TASKS: Prepared[Task] = Prepared(
+    lambda p: (
+        Task.objects.filter(case_id=p.case)
+        .exclude(status="cancelled")
+        .select_related("department", "opinion", "opinion__actor")
+        .order_by("-is_lead", "department__code", "pk")
+    ),
+    case=int,
+)
+_LEAD_OWN_OPINION: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        Opinion.objects.filter(task__is_lead=True, actor__isnull=False, task__case_id=p.case)
+        .exclude(kind=OpinionKind.DEEMED_CONSENT)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    case=int,
+)
+_SUSPENSION_OPEN: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        Suspension.objects.filter(case_id=p.case, ended_on__isnull=True)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    case=int,
+)
+
+
+def _of_case(tasks: list[Task], case: Case) -> list[Task]:
+    for task in tasks:
+        Task.case.field.set_cached_value(task, case)
+    return tasks
+
+
 def lead_task(case: Case) -> Task | None:
-    return case.tasks.filter(is_lead=True).select_related("department").first()
+    tasks = _of_case(_LEAD_TASK.all(case=case.pk), case)
+    return tasks[0] if tasks else None
 
 
 def lead_department(case: Case) -> Department:
@@ -117,7 +163,7 @@ def case_is_suspended(case: Case) -> bool:
     """True while a special procedure runs (ALL Art. 45): tasks of the case take no actions."""
     if case.status == CaseStatus.SUSPENDED:
         return True
-    return Suspension.objects.filter(case=case, ended_on__isnull=True).exists()
+    return _SUSPENSION_OPEN.first(case=case.pk) is not None
 
 
 # --- opinions ---------------------------------------------------------------------------------
@@ -137,7 +183,7 @@ def _lead_own_opinions() -> QuerySet[Opinion]:
 def lead_opinion_recorded(case: Case) -> bool:
     """The lead department has recorded its own review opinion (docs/rules/licensing.md §C1, §C2:
     deemed consent is for co-departments only; a decision needs the lead's own review)."""
-    return _lead_own_opinions().filter(task__case=case).exists()
+    return _LEAD_OWN_OPINION.first(case=case.pk) is not None  # _lead_own_opinions of the case
 
 
 @dataclass(frozen=True)
@@ -166,13 +212,8 @@ class OpinionRow:
 
 def opinion_rows(case: Case) -> list[OpinionRow]:
     """Every department's task and opinion, lead first."""
-    tasks = (
-        case.tasks.exclude(status="cancelled")
-        .select_related("department", "opinion", "opinion__actor")
-        .order_by("-is_lead", "department__code", "pk")
-    )
     rows = []
-    for task in tasks:
+    for task in _of_case(_OPINION_TASKS.all(case=case.pk), case):
         try:
             opinion: Opinion | None = task.opinion
         except Opinion.DoesNotExist:

@@ -15,6 +15,7 @@ from onewindow.cases.models import Case, CaseEvent, CaseStatus
 from onewindow.cases.transitions import event_record
 from onewindow.catalog.models import StepKind
 from onewindow.core import clock
+from onewindow.lib.prepared import Prepared
 from onewindow.review.errors import OpinionRefused, TaskConflict, TaskNotAllowed
 from onewindow.review.models import TASK_MACHINE, Opinion, OpinionKind, StepRecord, Task, TaskStatus
 from onewindow.review.selectors import case_opinions_complete
@@ -249,8 +250,28 @@ def _lock_case(case_id: int) -> str | None:
 
     FOR NO KEY UPDATE: event rows of the same case (foreign keys) may still be inserted.
     """
-    locked = Case.objects.select_for_update(no_key=True).filter(pk=case_id)
-    return locked.values_list("status", flat=True).first()
+    row = _CASE_LOCK.first(case=case_id)
+    return row[0] if row else None
+
+
+# The reads of every opinion, compiled once (onewindow/lib/prepared.py, docs/decisions.md §O4).
+_CASE_LOCK: Prepared[tuple[str]] = Prepared(
+    lambda p: (
+        Case.objects.select_for_update(no_key=True)
+        .filter(pk=p.case)
+        .order_by()
+        .values_list("status")[:1]
+    ),
+    case=int,
+)
+_JOINED: Prepared[tuple[int]] = Prepared(
+    lambda p: (
+        CaseEvent.objects.filter(case_id=p.case, action=OPINIONS_COMPLETE)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    case=int,
+)
 
 
 def _join_if_complete(case: Case, now: dt.datetime) -> bool:
@@ -258,7 +279,7 @@ def _join_if_complete(case: Case, now: dt.datetime) -> bool:
     for the lead's decision (C1). Called under the case lock; written once."""
     if not case_opinions_complete(case):
         return False
-    if CaseEvent.objects.filter(case=case, action=OPINIONS_COMPLETE).exists():
+    if _JOINED.first(case=case.pk) is not None:
         return False
     event_record(
         case,
