@@ -132,6 +132,14 @@ class Prepared(Generic[T]):
             return [tuple(row[: compiled.width]) for row in rows]  # type: ignore[misc]
         return [_instance(compiled, using, row) for row in rows]
 
+    @classmethod
+    def existence(cls, build: Callable[[Any], QuerySet[Any]], **types: type) -> Prepared[Any]:
+        """Whether ``build``'s queryset has a row (``exists``): one id read, no ordering."""
+        return cls(lambda p: build(p).order_by().values_list("pk")[:1], **types)
+
+    def exists(self, using: str = "default", **values: Any) -> bool:
+        return bool(self.all(using, **values))
+
     def first(self, using: str = "default", **values: Any) -> T | None:
         """The first row (write the limit into the queryset: ``[:1]``)."""
         rows = self.all(using, **values)

@@ -168,3 +168,11 @@ def test_shapes_it_cannot_run_are_refused_when_compiled(build: Any, message: str
 def test_only_int_and_str_parameters() -> None:
     with pytest.raises(TypeError, match="int or str"):
         Prepared(lambda p: Item.objects.filter(pk=p.day), day=float).all(day=1.0)
+
+
+def test_existence_reads_one_id(items: list[Item]) -> None:
+    read = Prepared.existence(lambda p: Material.objects.filter(version__item_id=p.item), item=int)
+    assert [read.exists(item=item.pk) for item in items] == [False, True, True]
+    with CaptureQueriesContext(_connection()) as queries:
+        read.exists(item=items[2].pk)
+    assert "LIMIT 1" in queries[0]["sql"] and "ORDER BY" not in queries[0]["sql"]

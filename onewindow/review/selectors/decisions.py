@@ -77,22 +77,14 @@ _OPINION_TASKS: Prepared[Task] = Prepared(
     ),
     case=int,
 )
-_LEAD_OWN_OPINION: Prepared[tuple[int]] = Prepared(
-    lambda p: (
-        Opinion.objects.filter(task__is_lead=True, actor__isnull=False, task__case_id=p.case)
-        .exclude(kind=OpinionKind.DEEMED_CONSENT)
-        .order_by()
-        .values_list("pk")[:1]
-    ),
+_LEAD_OWN_OPINION = Prepared.existence(
+    lambda p: Opinion.objects.filter(
+        task__is_lead=True, actor__isnull=False, task__case_id=p.case
+    ).exclude(kind=OpinionKind.DEEMED_CONSENT),
     case=int,
 )
-_SUSPENSION_OPEN: Prepared[tuple[int]] = Prepared(
-    lambda p: (
-        Suspension.objects.filter(case_id=p.case, ended_on__isnull=True)
-        .order_by()
-        .values_list("pk")[:1]
-    ),
-    case=int,
+_SUSPENSION_OPEN = Prepared.existence(
+    lambda p: Suspension.objects.filter(case_id=p.case, ended_on__isnull=True), case=int
 )
 
 
@@ -163,7 +155,7 @@ def case_is_suspended(case: Case) -> bool:
     """True while a special procedure runs (ALL Art. 45): tasks of the case take no actions."""
     if case.status == CaseStatus.SUSPENDED:
         return True
-    return _SUSPENSION_OPEN.first(case=case.pk) is not None
+    return _SUSPENSION_OPEN.exists(case=case.pk)
 
 
 # --- opinions ---------------------------------------------------------------------------------
@@ -183,7 +175,7 @@ def _lead_own_opinions() -> QuerySet[Opinion]:
 def lead_opinion_recorded(case: Case) -> bool:
     """The lead department has recorded its own review opinion (docs/rules/licensing.md §C1, §C2:
     deemed consent is for co-departments only; a decision needs the lead's own review)."""
-    return _LEAD_OWN_OPINION.first(case=case.pk) is not None  # _lead_own_opinions of the case
+    return _LEAD_OWN_OPINION.exists(case=case.pk)  # _lead_own_opinions of the case
 
 
 @dataclass(frozen=True)

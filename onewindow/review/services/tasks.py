@@ -264,13 +264,8 @@ _CASE_LOCK: Prepared[tuple[str]] = Prepared(
     ),
     case=int,
 )
-_JOINED: Prepared[tuple[int]] = Prepared(
-    lambda p: (
-        CaseEvent.objects.filter(case_id=p.case, action=OPINIONS_COMPLETE)
-        .order_by()
-        .values_list("pk")[:1]
-    ),
-    case=int,
+_JOINED = Prepared.existence(
+    lambda p: CaseEvent.objects.filter(case_id=p.case, action=OPINIONS_COMPLETE), case=int
 )
 
 
@@ -279,7 +274,7 @@ def _join_if_complete(case: Case, now: dt.datetime) -> bool:
     for the lead's decision (C1). Called under the case lock; written once."""
     if not case_opinions_complete(case):
         return False
-    if _JOINED.first(case=case.pk) is not None:
+    if _JOINED.exists(case=case.pk):
         return False
     event_record(
         case,
