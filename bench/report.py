@@ -78,7 +78,7 @@ BENCHES: tuple[Bench, ...] = (
         "openloop",
         "bench.openloop",
         (),
-        ("--seconds", "4", "--saturation-seconds", "3", "--open-tasks", "5000", "--drafts", "300"),
+        ("--seconds", "4", "--saturation-seconds", "3", "--open-tasks", "5000", "--drafts", "800"),
         BOTH,
     ),
     Bench(
