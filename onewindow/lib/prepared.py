@@ -112,6 +112,9 @@ class Prepared(Generic[T]):
         return compiled
 
     def all(self, using: str = "default", **values: Any) -> list[T]:
+        unknown = set(values) - set(self._types)
+        if unknown:
+            raise TypeError(f"prepared read: unknown parameters {sorted(unknown)}")
         compiled = self._compile(using)
         connection = connections[using]
         params = list(compiled.params)
@@ -120,9 +123,6 @@ class Prepared(Generic[T]):
             if type(value) is int and not _SMALLEST <= value <= _LARGEST:
                 return []  # no row has it: Django's exact lookups answer so too
             params[position] = value
-        if len(values) != len(self._types):
-            unknown = set(values) - set(self._types)
-            raise TypeError(f"prepared read: unknown parameters {sorted(unknown)}")
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: list[Any] = cursor.fetchall()
