@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases.errors import CaseError, ConcurrentChange, WrongStatus
 from onewindow.catalog.models import StepKind
 from onewindow.core.statemachine import Machine, lifecycle
+from onewindow.lib.constant_sql import constant_in
 from onewindow.review.errors import TaskConflict
 
 if TYPE_CHECKING:
@@ -48,6 +49,12 @@ class TaskStatus(models.TextChoices):
 
 # A task still owes its department's opinion in these statuses.
 TASK_PENDING = (TaskStatus.OPEN, TaskStatus.WAITING_MATERIAL)
+
+
+def task_pending_q() -> Q:
+    """``status IN ('open', 'waiting_material')`` written as the pending indexes' condition
+    (task_pending_*), so SQLite can read the inbox from them (onewindow/lib/constant_sql.py)."""
+    return constant_in("status", TASK_PENDING)
 
 
 class CurrentStepRole(Func):

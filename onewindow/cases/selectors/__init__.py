@@ -38,6 +38,7 @@ from onewindow.catalog.models import (
 from onewindow.core import clock
 from onewindow.core.access import deny
 from onewindow.core.pagination import Key
+from onewindow.lib.constant_sql import constant_in
 from onewindow.lib.idnumbers import normalise
 from onewindow.lib.prepared import Prepared
 from onewindow.lib.workdays import Due
@@ -266,7 +267,7 @@ def intake_queue(user: Any) -> QuerySet[Case]:
         return Case.objects.none()
     return (
         _cases()
-        .filter(department_id=user.department_id, status__in=AWAITING_INTAKE)
+        .filter(constant_in("status", AWAITING_INTAKE), department_id=user.department_id)
         .order_by(*(Key.parse(key).order() for key in INTAKE_ORDER))
     )
 

@@ -539,3 +539,24 @@ def test_a_notice_of_another_case_is_not_served_through_this_case(client, world)
     notice = Notice.objects.get(case=other)
     client.force_login(world.applicant)
     assert client.get(reverse("cases:notice_pdf", args=[mine.pk, notice.pk])).status_code == 404
+
+
+def test_sqlite_reads_the_intake_queue_from_its_partial_index(world):
+    """docs/decisions.md §O5: ``status = 'submitted'`` written into the SQL, as the partial
+    indexes case_intake_queue and case_intake_by_submission are defined, so SQLite uses them
+    instead of reading the department's every case of every year."""
+    from django.db import connection
+
+    from onewindow.cases.selectors import intake_queue, intake_queue_by_submission
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's planner: PostgreSQL gets the values inline (client-side binding)")
+    for rows, index in (
+        (intake_queue(world.clerk), "case_intake_queue"),
+        (intake_queue_by_submission(world.clerk), "case_intake_by_submission"),
+    ):
+        sql, params = rows[:21].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+        assert f"USING INDEX {index}" in plan, plan

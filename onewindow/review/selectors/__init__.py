@@ -34,6 +34,7 @@ from onewindow.review.models import (
     StepRecord,
     Task,
     TaskStatus,
+    task_pending_q,
 )
 
 # One prepared read (onewindow/lib/prepared.py) serves both lines of the public progress page:
@@ -146,15 +147,15 @@ def tasks_for_inbox(
     if filters.status in PENDING_FILTERS:
         tasks = at_own_step(user, tasks)
     if filters.status == "pending":
-        tasks = tasks.filter(status__in=TASK_PENDING)
+        tasks = tasks.filter(task_pending_q())
     elif filters.status in TaskStatus.values:
         tasks = tasks.filter(status=filters.status)
     if filters.urgency == "overdue":
-        tasks = tasks.filter(status__in=TASK_PENDING, due__lt=today).exclude(task_paused_q())
+        tasks = tasks.filter(task_pending_q(), due__lt=today).exclude(task_paused_q())
     elif filters.urgency == "soon":
-        tasks = tasks.filter(
-            status__in=TASK_PENDING, due__gte=today, due__lte=soon_limit(today)
-        ).exclude(task_paused_q())
+        tasks = tasks.filter(task_pending_q(), due__gte=today, due__lte=soon_limit(today)).exclude(
+            task_paused_q()
+        )
     if filters.item_id:
         tasks = tasks.filter(case__item_version__item_id=filters.item_id)
     if filters.number.strip():
@@ -207,7 +208,7 @@ def inbox_page(
 def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
     """Pending, overdue, due soon and waiting-for-material counts, each up to COUNT_LIMIT + 1."""
     today = today or clock.today()
-    pending = at_own_step(user, tasks_visible(user).filter(status__in=TASK_PENDING))
+    pending = at_own_step(user, tasks_visible(user).filter(task_pending_q()))
     running = ~task_paused_q()  # B4: a paused task is neither overdue nor due soon
     # Bounded counts (docs/rules/scale.md §Y3): each reads at most COUNT_LIMIT + 1 index entries,
     # so a department with 100,000 pending tasks costs what one with 1,000 does ("1000+").
