@@ -218,7 +218,11 @@ def inbox_counts(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
         "soon": count_bounded(
             pending.filter(Q(due__gte=today, due__lte=soon_limit(today)) & running)
         ),
-        "waiting": count_bounded(pending.filter(status=TaskStatus.WAITING_MATERIAL)),
+        # Not from ``pending``: SQLite would walk the pending index's every entry of the
+        # department to find the few waiting ones; task_dept_status_due finds them directly.
+        "waiting": count_bounded(
+            at_own_step(user, tasks_visible(user).filter(status=TaskStatus.WAITING_MATERIAL))
+        ),
     }
 
 

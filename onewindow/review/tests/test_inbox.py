@@ -156,6 +156,20 @@ def test_handler_reviewer_and_approver_find_only_the_tasks_at_their_own_step(two
     assert set(inbox(p.supervisor)) >= set(every)  # supervisors read every department's
 
 
+def test_the_waiting_count_holds_the_tasks_waiting_for_material_at_the_users_step(tworld, three):
+    from onewindow.review.models import Task, TaskStatus
+
+    late, soon, _fresh, _other = three
+    p = tworld.p
+    Task.objects.filter(pk=task_of(late, p.dept_a).pk).update(status=TaskStatus.WAITING_MATERIAL)
+    assert inbox_counts(p.handler_a)["waiting"] == 1
+    assert inbox_counts(p.handler_a)["pending"] == 3  # waiting is still pending
+    assert inbox_counts(p.reviewer_a)["waiting"] == 0  # not at the reviewer's step
+    Task.objects.filter(pk=task_of(soon, p.dept_a).pk).update(status=TaskStatus.DONE)
+    # no pausing material request: the clock runs, so the waiting task is still overdue
+    assert inbox_counts(p.handler_a) == {"pending": 2, "overdue": 1, "soon": 0, "waiting": 1}
+
+
 def _plan(queryset) -> str:
     from django.db import connection
 
