@@ -126,5 +126,18 @@ def accepted_case(w: TaskWorld, *, day: str = "2025-09-30", version=None) -> Cas
     return case
 
 
+THREE_DAYS = ("2025-09-22", "2025-09-30", "2025-10-13")
+SEEN_AT = at("2025-10-13", 11)  # the three cases' tasks seen: overdue, due soon, not yet urgent
+
+
+def three_accepted(personas: Personas) -> TaskWorld:
+    """``make_world`` with a case accepted on each of ``THREE_DAYS``; look at them at
+    ``SEEN_AT``."""
+    world = make_world(personas)
+    for day in THREE_DAYS:
+        accepted_case(world, day=day)
+    return world
+
+
 def task_of(case: Case, department: Department) -> Task:
     return Task.objects.select_related("case", "department").get(case=case, department=department)

@@ -14,17 +14,15 @@ from onewindow.cases.models import CaseStatus
 from onewindow.review.api.tasks import InboxTaskSerializer, inbox_row, inbox_row_json
 from onewindow.review.models import TaskStatus
 from onewindow.review.selectors import InboxFilters, inbox_rows
-from onewindow.review.tests.task_world import accepted_case, at, make_world
+from onewindow.review.tests.task_world import SEEN_AT, three_accepted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tasks(personas):
-    world = make_world(personas)
-    for day in ("2025-09-22", "2025-09-30", "2025-10-13"):
-        accepted_case(world, day=day)
-    with time_machine.travel(at("2025-10-13", 11), tick=False):
+    three_accepted(personas)
+    with time_machine.travel(SEEN_AT, tick=False):
         yield list(inbox_rows(personas.supervisor, InboxFilters(status="all")))
 
 
@@ -51,7 +49,7 @@ def variants(task):
 
 def test_the_rows_are_what_the_serializer_answered(tasks):
     assert len(tasks) >= 6
-    with time_machine.travel(at("2025-10-13", 11), tick=False):
+    with time_machine.travel(SEEN_AT, tick=False):
         checked = 0
         for task in tasks:
             for variant in variants(task):
@@ -67,7 +65,7 @@ def test_the_inbox_api_answers_the_built_rows(client, personas, tasks):
     from onewindow.testing import login_with_code
 
     assert login_with_code(client, personas.supervisor.username)
-    with time_machine.travel(at("2025-10-13", 11), tick=False):
+    with time_machine.travel(SEEN_AT, tick=False):
         answer = client.get("/api/v1/review/inbox/?status=all").json()
         expected = [json.loads(json.dumps(InboxTaskSerializer(inbox_row(t)).data)) for t in tasks]
     assert answer["results"] == expected[: len(answer["results"])] and answer["results"]

@@ -16,7 +16,7 @@ from django.utils import translation
 from onewindow.cases.models import CasePriority
 from onewindow.review.models import TaskStatus
 from onewindow.review.selectors import tasks_for_inbox
-from onewindow.review.tests.task_world import accepted_case, at, make_world
+from onewindow.review.tests.task_world import SEEN_AT, three_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +49,10 @@ def card(pk: int, level: str) -> SimpleNamespace:
 
 @pytest.fixture
 def tasks(personas):
-    world = make_world(personas)
-    for day in ("2025-09-22", "2025-09-30", "2025-10-13"):
-        accepted_case(world, day=day)
-    with time_machine.travel(at("2025-10-13", 11), tick=False):
-        yield list(tasks_for_inbox(world.p.chief_a, None)) + list(
-            tasks_for_inbox(personas.supervisor, None)
-        )
+    three_accepted(personas)
+    with time_machine.travel(SEEN_AT, tick=False):
+        chief, supervisor = personas.chief_a, personas.supervisor
+        yield list(tasks_for_inbox(chief, None)) + list(tasks_for_inbox(supervisor, None))
 
 
 def variant(task, *, status, priority, lead):
